@@ -1,0 +1,209 @@
+/**
+ * Imports one Claude Code transcript file: decides from the previous cursor what to read, reads only
+ * the new bytes, and returns the file's usage records, totals, agent facts, problems and new cursor.
+ * Runs in worker threads, so it is pure input → output with no shared state.
+ * @module
+ */
+import { isUtf8 } from 'node:buffer';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { scanJsonl } from '../jsonl/line-scanner.js';
+import { splitConcatenatedObjects } from '../jsonl/split-objects.js';
+import type { FileCursor, FileImport, IngestProblem } from '../types.js';
+import { type ClaudeFileKind, ClaudeLineParser } from './line-parser.js';
+
+export interface ClaudeFileJob {
+  path: string;
+  kind: ClaudeFileKind;
+  sessionHint: string | null;
+  agentHint: string | null;
+  previous: FileCursor | null;
+  /** Read size for the scanner (tests use small values to exercise chunk boundaries). */
+  chunkBytes?: number;
+  maxLineBytes?: number;
+}
+
+const HEAD_BYTES = 4096;
+const TAIL_BYTES = 64;
+/**
+ * Lines that can matter: any line with a `"usage"` key (assistant lines, progress lines relaying a
+ * subagent's response, Agent tool results), and `cost-state` lines, which start with their type.
+ * Everything else (user prompts, tool output, snapshots) is never decoded.
+ */
+const MARKERS = [Buffer.from('"usage"')];
+const PREFIXES = [Buffer.from('{"type":"cost-state"')];
+
+function hashRange(fd: number, start: number, length: number): string {
+  if (length <= 0) return '';
+  const buf = Buffer.allocUnsafe(length);
+  const n = fs.readSync(fd, buf, 0, length, start);
+  return crypto.createHash('sha1').update(buf.subarray(0, n)).digest('base64');
+}
+
+function identityOf(st: fs.Stats): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+/** Where to start reading, given what the ledger remembers. */
+function startOffset(fd: number, st: fs.Stats, prev: FileCursor | null): number {
+  if (prev === null) return 0;
+  if (identityOf(st) !== prev.identity || st.size < prev.offset) return 0;
+  if (hashRange(fd, 0, prev.headLength) !== prev.headHash) return 0;
+  const tailStart = Math.max(0, prev.offset - TAIL_BYTES);
+  if (hashRange(fd, tailStart, prev.offset - tailStart) !== prev.tailHash) return 0;
+  return prev.offset;
+}
+
+export function importClaudeFile(job: ClaudeFileJob): FileImport {
+  const result: FileImport = {
+    path: job.path,
+    cursor: job.previous,
+    fromStart: false,
+    bytesRead: 0,
+    records: [],
+    costStates: [],
+    agentFacts: [],
+    problems: [],
+  };
+  let fd: number;
+  try {
+    fd = fs.openSync(job.path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    if (code !== 'ENOENT') {
+      result.problems.push({
+        file: job.path,
+        line: null,
+        offset: null,
+        severity: 'error',
+        reason: `cannot open the file (${code}); it will be retried on the next import`,
+      });
+    }
+    return result;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    const start = startOffset(fd, st, job.previous);
+    result.fromStart = start === 0;
+    const parser = new ClaudeLineParser({
+      file: job.path,
+      kind: job.kind,
+      sessionHint: job.sessionHint,
+      agentHint: job.agentHint,
+      fallbackTs: st.mtimeMs,
+    });
+    const outcome = scanJsonl(
+      fd,
+      start,
+      { markers: MARKERS, prefixes: PREFIXES, chunkBytes: job.chunkBytes, maxLineBytes: job.maxLineBytes },
+      (line) => parseLine(parser, line.bytes, line.offset),
+    );
+    for (const o of outcome.oversized) {
+      parser.problem(
+        o.offset,
+        `line of ${(o.length / 1048576).toFixed(1)} MB is over the size limit and was skipped`,
+      );
+    }
+    if (outcome.tail !== null) {
+      // An unterminated last line: use it if it is complete JSON (some files end without a newline),
+      // but keep the cursor before it, so a line still being written is read again when it is done.
+      const text = outcome.tail.bytes.toString('utf8');
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = undefined;
+      }
+      if (value !== undefined) parser.handle(value, outcome.tail.offset);
+    }
+    const seen = outcome.endOffset + (outcome.tail?.bytes.length ?? 0);
+    const headLength = Math.min(HEAD_BYTES, outcome.endOffset);
+    const tailStart = Math.max(0, outcome.endOffset - TAIL_BYTES);
+    result.cursor = {
+      path: job.path,
+      identity: identityOf(st),
+      size: seen,
+      mtimeMs: st.mtimeMs,
+      offset: outcome.endOffset,
+      headHash: hashRange(fd, 0, headLength),
+      headLength,
+      tailHash: hashRange(fd, tailStart, outcome.endOffset - tailStart),
+    };
+    result.bytesRead = outcome.bytesRead;
+    result.records = parser.usageRecords();
+    result.costStates = parser.costStates;
+    result.agentFacts = parser.agentFacts;
+    result.problems = parser.problems;
+    if (result.problems.length > 0) assignLineNumbers(fd, result.problems);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    result.problems.push({
+      file: job.path,
+      line: null,
+      offset: null,
+      severity: 'error',
+      reason: `read failed (${code}); it will be retried on the next import`,
+    });
+    result.cursor = job.previous;
+    result.records = [];
+  } finally {
+    fs.closeSync(fd);
+  }
+  return result;
+}
+
+function parseLine(parser: ClaudeLineParser, bytes: Buffer, offset: number): void {
+  if (!isUtf8(bytes))
+    parser.problem(
+      offset,
+      'invalid UTF-8; the bad bytes were replaced and the line was still used',
+      'warning',
+    );
+  const text = bytes.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const pieces = splitConcatenatedObjects(text);
+    if (pieces === null) {
+      parser.problem(offset, `truncated or invalid JSON (${bytes.length} bytes); line skipped`);
+      return;
+    }
+    const good = pieces.filter((p) => p.value !== undefined);
+    const bad = pieces.length - good.length;
+    parser.problem(
+      offset,
+      bad === 0
+        ? `${pieces.length} JSON objects on one line; all were used`
+        : `${pieces.length} JSON values on one line, ${bad} of them truncated or invalid; used the ${good.length} valid one(s)`,
+      bad === 0 ? 'warning' : 'error',
+    );
+    for (const p of good) parser.handle(p.value, offset);
+    return;
+  }
+  parser.handle(value, offset);
+}
+
+/** Turns problem byte offsets into 1-based line numbers by counting newlines from the file start. */
+function assignLineNumbers(fd: number, problems: IngestProblem[]): void {
+  const wanted = problems.filter((p) => p.offset !== null).sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0));
+  if (wanted.length === 0) return;
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let pos = 0;
+  let lines = 1;
+  let i = 0;
+  while (i < wanted.length) {
+    const target = wanted[i]?.offset ?? 0;
+    if (target <= pos) {
+      const p = wanted[i];
+      if (p) p.line = lines;
+      i++;
+      continue;
+    }
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, target - pos), pos);
+    if (n === 0) break;
+    const view = buf.subarray(0, n);
+    for (let at = view.indexOf(0x0a); at >= 0; at = view.indexOf(0x0a, at + 1)) lines++;
+    pos += n;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Which Claude Code config dirs to read: `CLAUDE_CONFIG_DIR` (comma-separated), or the dirs the user
+ * configured, or else the defaults `~/.config/claude` and `~/.claude`.
+ * @module
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ExitCode, UserError } from '../../errors.js';
+
+export const CLAUDE_CONFIG_DIR_ENV = 'CLAUDE_CONFIG_DIR';
+
+export interface ClaudeRoots {
+  /** Dirs that exist and are readable. */
+  roots: string[];
+  /** Every dir that was looked at, for the "no history yet" message. */
+  searched: string[];
+  /** Where the list came from. */
+  origin: 'env' | 'config' | 'default';
+}
+
+function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+/** The default dirs: `$XDG_CONFIG_HOME/claude` (Claude Code 1.0.30–1.0.31) and `~/.claude`. */
+export function defaultClaudeDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const xdg =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0
+      ? env.XDG_CONFIG_HOME
+      : path.join(os.homedir(), '.config');
+  return [path.join(xdg, 'claude'), path.join(os.homedir(), '.claude')];
+}
+
+/**
+ * Resolves the Claude dirs. A dir the user named (env or config) that is missing or unreadable is an
+ * error that names it and says what to set; a default dir that does not exist is simply skipped.
+ */
+export function resolveClaudeRoots(
+  configured: readonly string[] | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ClaudeRoots {
+  const fromEnv = env[CLAUDE_CONFIG_DIR_ENV]?.trim();
+  let origin: ClaudeRoots['origin'] = 'default';
+  let dirs: string[];
+  if (fromEnv !== undefined && fromEnv.length > 0) {
+    origin = 'env';
+    dirs = fromEnv
+      .split(',')
+      .map((d) => d.trim())
+      .filter((d) => d.length > 0);
+  } else if (configured !== undefined && configured.length > 0) {
+    origin = 'config';
+    dirs = [...configured];
+  } else {
+    dirs = defaultClaudeDirs(env);
+  }
+  const roots: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of dirs) {
+    const dir = path.resolve(expandHome(raw));
+    let real: string;
+    try {
+      real = fs.realpathSync(dir);
+      fs.accessSync(real, fs.constants.R_OK | fs.constants.X_OK);
+      if (!fs.statSync(real).isDirectory())
+        throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    } catch (error) {
+      if (origin === 'default') continue;
+      const code = (error as NodeJS.ErrnoException).code;
+      const what =
+        code === 'ENOENT'
+          ? 'does not exist'
+          : code === 'ENOTDIR'
+            ? 'is not a directory'
+            : `is not readable (${code ?? 'error'})`;
+      const fix =
+        origin === 'env'
+          ? `Set ${CLAUDE_CONFIG_DIR_ENV} to your Claude config dir(s), comma-separated, or unset it to use ~/.claude.`
+          : 'Fix "claudeDirs" in the tokenledger config file, or remove it to use ~/.claude.';
+      throw new UserError(
+        `Claude dir ${dir} (from ${origin === 'env' ? CLAUDE_CONFIG_DIR_ENV : 'the config file'}) ${what}. ${fix}`,
+        ExitCode.config,
+      );
+    }
+    if (seen.has(real)) continue;
+    seen.add(real);
+    roots.push(real);
+  }
+  return { roots, searched: dirs.map((d) => path.resolve(expandHome(d))), origin };
+}

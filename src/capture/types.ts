@@ -1,0 +1,114 @@
+/**
+ * The normalized records every capture source produces. A source only turns its input into these;
+ * it never aggregates across sources or prints.
+ * @module
+ */
+
+/** Token counts of one API response. Cache writes are split by TTL: `cacheWrite` is the total, `cacheWrite1h` ⊂ it. */
+export interface TokenFields {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  webSearch: number;
+}
+
+/**
+ * One model API call. Several transcript lines of one response merge into one record (see
+ * {@link mergeUsageRecord}); the ledger applies the same merge across files and import runs.
+ */
+export interface UsageRecord extends TokenFields {
+  /**
+   * Global de-duplication key: `message.id:requestId`, or `message.id` when there is no requestId.
+   * (Message ids never contain `:`, so both ids can be read back from it.)
+   */
+  dedupKey: string;
+  /** Which capture source produced it, e.g. `claude-code`. */
+  source: string;
+  /** Epoch milliseconds of the earliest line of the response. */
+  ts: number;
+  sessionId: string;
+  agentId: string | null;
+  sidechain: boolean;
+  model: string;
+  /** True when some line of the response had a `stop_reason`, so `output` is final, not a lower bound. */
+  outputFinal: boolean;
+  /** `usage.speed` (`fast` has its own price), or null. */
+  speed: string | null;
+  /** `usage.inference_geo` (US-only inference costs more on some models), or null. */
+  geo: string | null;
+  /** A cost the source itself wrote for this response (old transcripts' `costUSD`), or null. */
+  reportedCost: number | null;
+  /** The real working directory of the session. */
+  project: string | null;
+  gitBranch: string | null;
+  /** The agent's version, e.g. Claude Code `2.1.330`. */
+  agentVersion: string | null;
+}
+
+/** Claude Code's own running totals for a session (`cost-state` line), kept as a cross-check. */
+export interface CostStateRecord {
+  sessionId: string;
+  totalCostUsd: number;
+  /** Per model: token totals and Claude Code's cost. */
+  models: Record<string, TokenFields & { costUsd: number }>;
+  /** Ordering within a file: later lines win. */
+  file: string;
+  offset: number;
+}
+
+/**
+ * A fact about a subagent: its type, or the tool_use that spawned it. Facts from different lines
+ * and files combine in the ledger (an Agent tool_use names the type, its tool_result names the id).
+ */
+export interface AgentFact {
+  sessionId: string;
+  agentId: string | null;
+  toolUseId: string | null;
+  agentType: string | null;
+  /** Where the type came from; lower wins: 1 line attribution, 2 .meta.json, 3 progress line, 4 parent tool_use. */
+  priority: 1 | 2 | 3 | 4;
+}
+
+export type ProblemSeverity = 'error' | 'warning';
+
+/** Something in the input that could not be used as it was. Never silently dropped. */
+export interface IngestProblem {
+  file: string;
+  /** 1-based line number, or null when the problem concerns the whole file. */
+  line: number | null;
+  /** Byte offset of the line, used to compute `line` and to keep problems unique. */
+  offset: number | null;
+  severity: ProblemSeverity;
+  reason: string;
+}
+
+/** What the ledger remembers about a file so the next import reads only new bytes. */
+export interface FileCursor {
+  path: string;
+  /** `dev:ino` of the file; a changed identity means the file was replaced. */
+  identity: string;
+  size: number;
+  mtimeMs: number;
+  /** Bytes consumed: just past the last complete line. */
+  offset: number;
+  /** Hash of the first `headLength` bytes, to notice a rewritten file. */
+  headHash: string;
+  headLength: number;
+  /** Hash of up to 64 bytes just before `offset`. */
+  tailHash: string;
+}
+
+/** The outcome of importing one file. */
+export interface FileImport {
+  path: string;
+  cursor: FileCursor | null;
+  /** True when the file was read from the start (new, rewritten or truncated). */
+  fromStart: boolean;
+  bytesRead: number;
+  records: UsageRecord[];
+  costStates: CostStateRecord[];
+  agentFacts: AgentFact[];
+  problems: IngestProblem[];
+}

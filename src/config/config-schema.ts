@@ -1,0 +1,62 @@
+/**
+ * The config file's schema (valibot). Kept in its own module so it is only loaded when a config file
+ * exists: the hot report path stays light.
+ * @module
+ */
+import * as v from 'valibot';
+import { ExitCode, UserError } from '../errors.js';
+import type { Config } from './config.js';
+
+const rate = v.pipe(
+  v.number('expected a number'),
+  v.finite('expected a finite number'),
+  v.minValue(0, 'expected a number ≥ 0'),
+);
+
+const RateOverrideSchema = v.strictObject(
+  {
+    input: rate,
+    output: rate,
+    cacheWrite5m: v.optional(rate),
+    cacheWrite1h: v.optional(rate),
+    cacheRead: v.optional(rate),
+  },
+  'expected {"input", "output", and optionally "cacheWrite5m", "cacheWrite1h", "cacheRead"} in USD per million tokens',
+);
+
+const ConfigSchema = v.strictObject(
+  {
+    claudeDirs: v.optional(
+      v.array(
+        v.pipe(v.string('expected a path'), v.minLength(1, 'expected a non-empty path')),
+        'expected a list of paths',
+      ),
+    ),
+    machine: v.optional(v.pipe(v.string('expected a string'), v.minLength(1, 'expected a non-empty name'))),
+    user: v.optional(v.pipe(v.string('expected a string'), v.minLength(1, 'expected a non-empty name'))),
+    timezone: v.optional(v.string('expected an IANA time zone name, e.g. "Europe/Berlin"')),
+    pricing: v.optional(
+      v.strictObject(
+        {
+          overrides: v.optional(
+            v.record(v.string(), RateOverrideSchema, 'expected an object of model name → rates'),
+          ),
+        },
+        'expected {"overrides": {...}}',
+      ),
+    ),
+  },
+  'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing',
+);
+
+export function parseConfig(raw: unknown, file: string): Config {
+  const result = v.safeParse(ConfigSchema, raw);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const where = issue?.path?.map((p) => String(p.key)).join('.') || '(top level)';
+  const got = issue?.input === undefined ? 'nothing' : JSON.stringify(issue.input)?.slice(0, 60);
+  throw new UserError(
+    `the config file ${file} is invalid at ${where}: ${issue?.message ?? 'invalid'} (got ${got}).`,
+    ExitCode.config,
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * The user's config file (JSON). Everything in it is optional. It is validated at the boundary, and
+ * an invalid file is an error naming the file, the setting and the value.
+ *
+ * ```json
+ * {
+ *   "claudeDirs": ["~/.claude", "/mnt/work/claude"],
+ *   "machine": "laptop",
+ *   "user": "alice",
+ *   "timezone": "Europe/Berlin",
+ *   "pricing": { "overrides": { "my-gateway-model": { "input": 1, "output": 5, "cacheWrite5m": 1.25, "cacheWrite1h": 2, "cacheRead": 0.1 } } }
+ * }
+ * ```
+ * @module
+ */
+import fs from 'node:fs';
+import { ExitCode, UserError } from '../errors.js';
+import { configFile } from './paths.js';
+
+export interface RateOverride {
+  /** USD per million tokens. */
+  input: number;
+  output: number;
+  cacheWrite5m?: number;
+  cacheWrite1h?: number;
+  cacheRead?: number;
+}
+
+export interface Config {
+  claudeDirs?: string[];
+  machine?: string;
+  user?: string;
+  timezone?: string;
+  pricing?: { overrides?: Record<string, RateOverride> };
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, or null when there is none. */
+  file: string | null;
+}
+
+/** Loads the config file, if there is one. The schema library is only loaded when a file exists. */
+export async function loadConfig(explicit?: string): Promise<LoadedConfig> {
+  const file = explicit ?? configFile();
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && explicit === undefined) return { config: {}, file: null };
+    throw new UserError(
+      `cannot read the config file ${file} (${code ?? 'error'}). Fix the path, or unset TOKENLEDGER_CONFIG.`,
+      ExitCode.config,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(
+      `the config file ${file} is not valid JSON (${(error as Error).message.split('\n')[0]}). Fix it, or move it away.`,
+      ExitCode.config,
+    );
+  }
+  const { parseConfig } = await import('./config-schema.js');
+  return { config: parseConfig(raw, file), file };
+}

@@ -1,0 +1,35 @@
+/**
+ * Import worker thread: takes Claude transcript files from the shared job list, parses them and
+ * writes them to the ledger itself (its own connection), posting only progress back.
+ * @module
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { type ClaudeFileJob, importClaudeFile } from '../capture/claude/file-importer.js';
+import { SharedMutex } from '../util/shared-mutex.js';
+import { type PoolWorkerData, takeJob } from '../util/worker-pool.js';
+import { BatchWriter, type FileProgress } from './batch-writer.js';
+import { openLedger } from './open-ledger.js';
+import type { ImportOrigin } from './store.js';
+
+export interface ImportWorkerExtra {
+  ledger: string;
+  origin: ImportOrigin;
+  mutex: SharedArrayBuffer;
+}
+
+async function main(port: NonNullable<typeof parentPort>): Promise<void> {
+  const data = workerData as PoolWorkerData<ClaudeFileJob, ImportWorkerExtra>;
+  const store = openLedger(data.extra.ledger, { bulk: true });
+  try {
+    const writer = new BatchWriter(store, data.extra.origin, new SharedMutex(data.extra.mutex));
+    for (let job = takeJob(data); job !== undefined; job = takeJob(data)) {
+      const progress: FileProgress = await writer.add(importClaudeFile(job));
+      port.postMessage(progress);
+    }
+    await writer.flush();
+  } finally {
+    await store.close();
+  }
+}
+
+if (parentPort !== null) await main(parentPort);

@@ -1,0 +1,189 @@
+/**
+ * Imports Claude Code history into the ledger: finds the transcripts, reads only what changed since
+ * the last import (per-file cursors), and writes each batch of files atomically with their cursors.
+ * A large import runs on worker threads that parse and write in parallel; a small one (the usual
+ * incremental case) runs in this thread, which is faster than starting workers.
+ * @module
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type DiscoveredFile, discoverClaudeFiles } from '../capture/claude/discover.js';
+import { type ClaudeFileJob, importClaudeFile } from '../capture/claude/file-importer.js';
+import { type ClaudeRoots, resolveClaudeRoots } from '../capture/claude/paths.js';
+import type { AgentFact, FileCursor, IngestProblem } from '../capture/types.js';
+import { SharedMutex } from '../util/shared-mutex.js';
+import { runPool } from '../util/worker-pool.js';
+import { BatchWriter, type FileProgress } from './batch-writer.js';
+import type { ImportWorkerExtra } from './claude-import-worker.js';
+import type { ImportOrigin, ImportRunStats, LedgerStore } from './store.js';
+
+export interface ImportProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesTotal: number;
+}
+
+export interface ImportOptions {
+  /** Claude dirs from the config file (CLAUDE_CONFIG_DIR still wins). */
+  claudeDirs?: readonly string[];
+  origin: ImportOrigin;
+  /** Worker threads; 0 imports in this thread. Default: by the amount to read and the CPU count. */
+  threads?: number;
+  onProgress?: (p: ImportProgress) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ImportSummary extends ImportRunStats {
+  roots: ClaudeRoots;
+  durationMs: number;
+}
+
+/** Below this many bytes to read, starting workers costs more than it saves. */
+const WORKER_THRESHOLD_BYTES = 32 << 20;
+const WORKER_FILE = new URL('./claude-import-worker.js', import.meta.url);
+
+function unchanged(f: DiscoveredFile, c: FileCursor | undefined): boolean {
+  return c !== undefined && c.identity === f.identity && c.size === f.size && c.mtimeMs === f.mtimeMs;
+}
+
+function defaultThreads(bytes: number, files: number): number {
+  if (bytes < WORKER_THRESHOLD_BYTES || files < 2) return 0;
+  // Running from TypeScript sources (tests) there is no compiled worker: import in this thread.
+  if (!fs.existsSync(fileURLToPath(WORKER_FILE))) return 0;
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
+/** Reads an `agent-<id>.meta.json`: the agent's type and the tool_use that spawned it. */
+function readMeta(f: DiscoveredFile): { fact: AgentFact | null; problem: IngestProblem | null } {
+  const problem = (reason: string): IngestProblem => ({
+    file: f.path,
+    line: null,
+    offset: null,
+    severity: 'warning',
+    reason,
+  });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(f.path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      fact: null,
+      problem: problem(code ? `cannot read the file (${code})` : 'not valid JSON; agent type unknown'),
+    };
+  }
+  if (
+    typeof raw !== 'object' ||
+    raw === null ||
+    Array.isArray(raw) ||
+    f.sessionHint === null ||
+    f.agentHint === null
+  ) {
+    return { fact: null, problem: problem('not a JSON object; agent type unknown') };
+  }
+  const o = raw as Record<string, unknown>;
+  const agentType = typeof o.agentType === 'string' && o.agentType.length > 0 ? o.agentType : null;
+  const toolUseId = typeof o.toolUseId === 'string' && o.toolUseId.length > 0 ? o.toolUseId : null;
+  if (agentType === null && toolUseId === null) return { fact: null, problem: null };
+  return {
+    fact: { sessionId: f.sessionHint, agentId: f.agentHint, toolUseId, agentType, priority: 2 },
+    problem: null,
+  };
+}
+
+export async function importClaudeHistory(
+  store: LedgerStore,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  const started = Date.now();
+  const roots = resolveClaudeRoots(options.claudeDirs, options.env);
+  const discovery = discoverClaudeFiles(roots.roots);
+  const cursors = await store.loadCursors();
+  const stats: ImportRunStats = {
+    filesSeen: discovery.files.length,
+    filesRead: 0,
+    bytesRead: 0,
+    records: 0,
+    problems: 0,
+  };
+
+  const metaFacts: AgentFact[] = [];
+  const metaCursors: FileCursor[] = [];
+  const otherProblems: IngestProblem[] = [...discovery.problems];
+  const jobs: (ClaudeFileJob & { size: number })[] = [];
+  let bytesTotal = 0;
+  for (const f of discovery.files) {
+    const prev = cursors.get(f.path);
+    if (unchanged(f, prev)) continue;
+    if (f.kind === 'meta') {
+      const { fact, problem } = readMeta(f);
+      if (fact) metaFacts.push(fact);
+      if (problem) otherProblems.push(problem);
+      metaCursors.push({
+        path: f.path,
+        identity: f.identity,
+        size: f.size,
+        mtimeMs: f.mtimeMs,
+        offset: f.size,
+        headHash: '',
+        headLength: 0,
+        tailHash: '',
+      });
+      continue;
+    }
+    jobs.push({
+      path: f.path,
+      kind: f.kind,
+      sessionHint: f.sessionHint,
+      agentHint: f.agentHint,
+      previous: prev ?? null,
+      size: f.size,
+    });
+    bytesTotal += Math.max(0, f.size - (prev?.offset ?? 0));
+  }
+  // Largest first, so the last file to finish is a small one.
+  jobs.sort((a, b) => b.size - a.size);
+
+  const progress: ImportProgress = { bytesDone: 0, bytesTotal, filesDone: 0, filesTotal: jobs.length };
+  const onFile = (p: FileProgress) => {
+    stats.filesRead += p.files;
+    stats.bytesRead += p.bytes;
+    stats.records += p.records;
+    stats.problems += p.problems;
+    progress.filesDone += p.files;
+    progress.bytesDone += p.bytes;
+    options.onProgress?.(progress);
+  };
+
+  const threads = options.threads ?? defaultThreads(bytesTotal, jobs.length);
+  if (threads > 0 && jobs.length > 0) {
+    const extra: ImportWorkerExtra = {
+      ledger: store.location,
+      origin: options.origin,
+      mutex: SharedMutex.create().buffer,
+    };
+    await runPool<ClaudeFileJob, ImportWorkerExtra, FileProgress>(
+      WORKER_FILE,
+      jobs,
+      extra,
+      { threads },
+      onFile,
+    );
+  } else {
+    const writer = new BatchWriter(store, options.origin, null);
+    for (const job of jobs) onFile(await writer.add(importClaudeFile(job)));
+    await writer.flush();
+  }
+  await store.refreshRollup();
+  if (threads > 0) await store.checkpoint();
+
+  if (metaFacts.length > 0 || metaCursors.length > 0) await store.writeAgentFacts(metaFacts, metaCursors);
+  if (otherProblems.length > 0) await store.writeProblems(otherProblems);
+  stats.problems += otherProblems.length;
+  const finished = Date.now();
+  if (jobs.length > 0 || metaCursors.length > 0 || otherProblems.length > 0)
+    await store.recordImportRun(started, finished, stats);
+  return { ...stats, roots, durationMs: finished - started };
+}

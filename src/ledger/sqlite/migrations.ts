@@ -1,0 +1,148 @@
+/**
+ * Versioned schema migrations for the SQLite ledger. Each runs once, in order, inside a write
+ * transaction, and is recorded in `schema_migrations`. Never edit a shipped migration: add one.
+ *
+ * The SQL stays close to what PostgreSQL accepts (ON CONFLICT upserts, integer epoch milliseconds,
+ * no SQLite-only column types), so the PostgreSQL backend can mirror it table for table.
+ * @module
+ */
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'usage ledger, rollup, cursors, problems, agents, cost-state',
+    sql: `
+-- Who imported a row: one machine and user per origin.
+CREATE TABLE origins (
+  id INTEGER PRIMARY KEY,
+  machine TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  UNIQUE (machine, user_name)
+);
+
+-- One row per API call. dedup_key is message.id:requestId (or message.id); every token column is the
+-- maximum over the lines merged into the row.
+CREATE TABLE usage (
+  id INTEGER PRIMARY KEY,
+  dedup_key TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  session_id TEXT NOT NULL,
+  agent_id TEXT,
+  sidechain INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  output_final INTEGER NOT NULL,
+  speed TEXT,
+  geo TEXT,
+  reported_cost REAL,
+  project TEXT,
+  git_branch TEXT,
+  agent_version TEXT,
+  origin_id INTEGER NOT NULL REFERENCES origins (id)
+);
+CREATE INDEX usage_ts ON usage (ts);
+
+-- 15-minute rollup of usage, by the facts a price depends on. Rebuilt per bucket after each write.
+CREATE TABLE usage_rollup (
+  bucket INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  size_class INTEGER NOT NULL,
+  speed TEXT NOT NULL,
+  geo TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  reported_cost REAL NOT NULL,
+  reported_rows INTEGER NOT NULL,
+  responses INTEGER NOT NULL,
+  lower_bound INTEGER NOT NULL,
+  PRIMARY KEY (bucket, model, size_class, speed, geo)
+);
+
+-- Buckets a row left when a merge moved its timestamp earlier; refreshed with the batch's own.
+CREATE TABLE rollup_dirty (bucket INTEGER PRIMARY KEY);
+CREATE TRIGGER usage_bucket_moved AFTER UPDATE OF ts ON usage
+WHEN OLD.ts / 900000 <> NEW.ts / 900000
+BEGIN
+  INSERT OR IGNORE INTO rollup_dirty (bucket) VALUES (OLD.ts / 900000);
+END;
+
+CREATE TABLE files (
+  path TEXT PRIMARY KEY,
+  identity TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  read_offset INTEGER NOT NULL,
+  head_hash TEXT NOT NULL,
+  head_length INTEGER NOT NULL,
+  tail_hash TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE problems (
+  id INTEGER PRIMARY KEY,
+  file TEXT NOT NULL,
+  line INTEGER,
+  byte_offset INTEGER NOT NULL,
+  severity TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  UNIQUE (file, byte_offset, reason)
+);
+
+CREATE TABLE agents (
+  session_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  agent_type TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  PRIMARY KEY (session_id, agent_id)
+);
+
+CREATE TABLE agent_spawns (
+  session_id TEXT NOT NULL,
+  tool_use_id TEXT NOT NULL,
+  agent_id TEXT,
+  agent_type TEXT,
+  PRIMARY KEY (session_id, tool_use_id)
+);
+
+CREATE TABLE cost_states (
+  session_id TEXT PRIMARY KEY,
+  total_cost_usd REAL NOT NULL,
+  models TEXT NOT NULL,
+  file TEXT NOT NULL,
+  byte_offset INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE import_runs (
+  id INTEGER PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  files_seen INTEGER NOT NULL,
+  files_read INTEGER NOT NULL,
+  bytes_read INTEGER NOT NULL,
+  records INTEGER NOT NULL,
+  problems INTEGER NOT NULL
+);
+
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`,
+  },
+];

@@ -1,0 +1,178 @@
+/**
+ * The ledger's repository interface. SQLite (embedded, the default) implements it now; a PostgreSQL
+ * backend for the team server implements the same contract later, so callers never know which one
+ * they hold. Every method is async for that reason, and batch-oriented so the embedded backend pays
+ * no per-row promise cost.
+ * @module
+ */
+import type {
+  AgentFact,
+  CostStateRecord,
+  FileCursor,
+  FileImport,
+  IngestProblem,
+  TokenFields,
+} from '../capture/types.js';
+
+/** Where a batch of imported records came from, stamped on every record it writes. */
+export interface ImportOrigin {
+  machine: string;
+  user: string;
+}
+
+/** Rows are grouped into 15-minute UTC buckets: every real time zone offset is a multiple of 15 minutes. */
+export const BUCKET_MS = 900_000;
+
+/** A size class of the request's whole input (uncached + cache writes + cache reads): 0 ≤100k, 1 ≤200k, 2 >200k. */
+export type SizeClass = 0 | 1 | 2;
+
+/** The facts about a group of rows that its price depends on. */
+export interface PricingKey {
+  model: string;
+  sizeClass: SizeClass;
+  /** `fast` or '' */
+  speed: string;
+  /** `inference_geo` or '' */
+  geo: string;
+}
+
+/** Summed usage of a group of records. */
+export interface UsageSums extends TokenFields {
+  /** Sum of costs the source reported, over the rows that had one. */
+  reportedCost: number;
+  /** Rows with a reported cost. */
+  reportedRows: number;
+  /** Number of API responses. */
+  responses: number;
+  /** Responses whose output count is only a lower bound (no line had a stop_reason). */
+  lowerBound: number;
+}
+
+/** One row of the 15-minute rollup. */
+export interface BucketRow extends PricingKey, UsageSums {
+  bucket: number;
+}
+
+export type GroupDimension =
+  | 'session'
+  | 'project'
+  | 'branch'
+  | 'agent'
+  | 'agentId'
+  | 'machine'
+  | 'user'
+  | 'model';
+
+export interface UsageFilter {
+  /** Inclusive, epoch ms. */
+  fromMs?: number;
+  /** Exclusive, epoch ms. */
+  toMs?: number;
+  session?: string;
+  project?: string;
+}
+
+export interface GroupQuery {
+  dimensions: readonly GroupDimension[];
+  filter: UsageFilter;
+}
+
+/** One group: its dimension values, pricing key, 15-minute bucket and sums. */
+export interface GroupRow extends PricingKey, UsageSums {
+  bucket: number;
+  values: Partial<Record<GroupDimension, string>>;
+  firstTs: number;
+  lastTs: number;
+}
+
+export interface ProblemRow extends IngestProblem {
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface CostStateRow {
+  sessionId: string;
+  totalCostUsd: number;
+  models: CostStateRecord['models'];
+}
+
+export interface ImportRunStats {
+  filesSeen: number;
+  filesRead: number;
+  bytesRead: number;
+  records: number;
+  problems: number;
+}
+
+export interface LedgerStats {
+  records: number;
+  sessions: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  files: number;
+  problems: number;
+  lastImport: number | null;
+}
+
+/** One file's import, ready to be written atomically with its cursor. */
+export type FileWrite = FileImport;
+
+export interface LedgerStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** A path or a redacted URL, for messages. */
+  readonly location: string;
+
+  /** Housekeeping after a bulk import (SQLite: a WAL checkpoint). */
+  checkpoint(): Promise<void>;
+  /** Cursors of the files a source has imported before. */
+  loadCursors(): Promise<Map<string, FileCursor>>;
+  /**
+   * Writes files' records, totals, agent facts, problems and cursors in one transaction, and marks
+   * the affected time buckets for a rollup refresh. Safe to call from many processes at once:
+   * the merge is idempotent and commutative, so the result is the same in any order.
+   */
+  writeFiles(files: readonly FileWrite[], origin: ImportOrigin): Promise<void>;
+  /** Refreshes the rollup for buckets written since the last refresh (reads of the rollup do it too). */
+  refreshRollup(): Promise<void>;
+  /** Agent facts that do not come with a file (e.g. `.meta.json`), and their files' cursors. */
+  writeAgentFacts(facts: readonly AgentFact[], cursors: readonly FileCursor[]): Promise<void>;
+  /** Records problems that belong to no single import (e.g. discovery errors). */
+  writeProblems(problems: readonly IngestProblem[]): Promise<void>;
+  recordImportRun(startedAt: number, finishedAt: number, stats: ImportRunStats): Promise<void>;
+
+  /** Rollup rows in [fromMs, toMs). */
+  buckets(fromMs: number | null, toMs: number | null): Promise<BucketRow[]>;
+  groups(query: GroupQuery): Promise<GroupRow[]>;
+  problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }>;
+  costStates(sessionIds: readonly string[]): Promise<Map<string, CostStateRow>>;
+  stats(): Promise<LedgerStats>;
+  close(): Promise<void>;
+}
+
+export function emptySums(): UsageSums {
+  return {
+    input: 0,
+    output: 0,
+    cacheWrite: 0,
+    cacheWrite1h: 0,
+    cacheRead: 0,
+    webSearch: 0,
+    reportedCost: 0,
+    reportedRows: 0,
+    responses: 0,
+    lowerBound: 0,
+  };
+}
+
+export function addSums(into: UsageSums, from: UsageSums): void {
+  into.input += from.input;
+  into.output += from.output;
+  into.cacheWrite += from.cacheWrite;
+  into.cacheWrite1h += from.cacheWrite1h;
+  into.cacheRead += from.cacheRead;
+  into.webSearch += from.webSearch;
+  into.reportedCost += from.reportedCost;
+  into.reportedRows += from.reportedRows;
+  into.responses += from.responses;
+  into.lowerBound += from.lowerBound;
+}
