@@ -1,0 +1,40 @@
+/**
+ * The pricing contract. The ledger stores token facts only; dollars are computed at report time
+ * from grouped token sums and the price table, so a price fix or a user override applies to all
+ * history at once and nothing stored goes stale.
+ * @module
+ */
+import type { TokenFields } from '../capture/types.js';
+import type { PricingKey } from '../ledger/store.js';
+
+/** USD per million tokens. */
+export interface Rates {
+  input: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  output: number;
+}
+
+export interface PriceResolution {
+  /** The price-table entry the model matched, e.g. `claude-sonnet-4-5`. */
+  canonical: string;
+  /** `table` or `override` (from the user's config). */
+  from: 'table' | 'override';
+}
+
+export interface Pricer {
+  /** Identifies the table and overrides in use, e.g. `anthropic-2026-11-20+overrides:3f2a`. */
+  readonly version: string;
+  /** Where the table's prices come from, and as of which date. */
+  readonly source: string;
+  /** The entry a model id resolves to, or null when it is unpriced. */
+  resolve(model: string): PriceResolution | null;
+  /**
+   * The cost in USD of `tokens` that share `key`, used at time `atMs` (for dated prices), or null
+   * when the model is unpriced. Never 0 for an unknown model.
+   */
+  cost(key: PricingKey, tokens: TokenFields, atMs: number): number | null;
+  /** A one-line hint telling the user how to price an unpriced model. */
+  unpricedHint(model: string): string;
+}
