@@ -16,7 +16,7 @@ import { SharedMutex } from '../util/shared-mutex.js';
 import { runPool } from '../util/worker-pool.js';
 import { BatchWriter, type FileProgress } from './batch-writer.js';
 import type { ImportWorkerExtra } from './claude-import-worker.js';
-import type { ImportOrigin, ImportRunStats, LedgerStore } from './store.js';
+import type { CursorStamp, ImportOrigin, ImportRunStats, LedgerStore } from './store.js';
 
 export interface ImportProgress {
   bytesDone: number;
@@ -44,7 +44,7 @@ export interface ImportSummary extends ImportRunStats {
 const WORKER_THRESHOLD_BYTES = 32 << 20;
 const WORKER_FILE = new URL('./claude-import-worker.js', import.meta.url);
 
-function unchanged(f: DiscoveredFile, c: FileCursor | undefined): boolean {
+function unchanged(f: DiscoveredFile, c: CursorStamp | undefined): boolean {
   return c !== undefined && c.identity === f.identity && c.size === f.size && c.mtimeMs === f.mtimeMs;
 }
 
@@ -100,7 +100,12 @@ export async function importClaudeHistory(
   const started = Date.now();
   const roots = resolveClaudeRoots(options.claudeDirs, options.env);
   const discovery = discoverClaudeFiles(roots.roots);
-  const cursors = await store.loadCursors();
+  const stamps = await store.cursorStamps();
+  const changed = discovery.files.filter((f) => !unchanged(f, stamps.get(f.path)));
+  const cursors =
+    changed.length === 0
+      ? new Map<string, FileCursor>()
+      : await store.loadCursors(changed.filter((f) => stamps.has(f.path)).map((f) => f.path));
   const stats: ImportRunStats = {
     filesSeen: discovery.files.length,
     filesRead: 0,
@@ -114,9 +119,8 @@ export async function importClaudeHistory(
   const otherProblems: IngestProblem[] = [...discovery.problems];
   const jobs: (ClaudeFileJob & { size: number })[] = [];
   let bytesTotal = 0;
-  for (const f of discovery.files) {
+  for (const f of changed) {
     const prev = cursors.get(f.path);
-    if (unchanged(f, prev)) continue;
     if (f.kind === 'meta') {
       const { fact, problem } = readMeta(f);
       if (fact) metaFacts.push(fact);

@@ -36,7 +36,10 @@ export interface PricingKey {
   geo: string;
 }
 
-/** Summed usage of a group of records. */
+/**
+ * Summed usage of a group of records. Groups never mix rows with and without a reported cost:
+ * `reportedRows` is either 0 or `responses`.
+ */
 export interface UsageSums extends TokenFields {
   /** Sum of costs the source reported, over the rows that had one. */
   reportedCost: number;
@@ -51,6 +54,19 @@ export interface UsageSums extends TokenFields {
 /** One row of the 15-minute rollup. */
 export interface BucketRow extends PricingKey, UsageSums {
   bucket: number;
+}
+
+/** A span of time with one UTC offset; `day` numbers count local days since 1970-01-01. */
+export interface OffsetSpan {
+  fromMs: number;
+  toMs: number;
+  /** Local time minus UTC, in ms (a multiple of 15 minutes). */
+  offsetMs: number;
+}
+
+/** Rollup sums for one local day and pricing key. */
+export interface DayRow extends PricingKey, UsageSums {
+  day: number;
 }
 
 export type GroupDimension =
@@ -114,6 +130,8 @@ export interface LedgerStats {
   lastImport: number | null;
 }
 
+export type CursorStamp = Pick<FileCursor, 'identity' | 'size' | 'mtimeMs'>;
+
 /** One file's import, ready to be written atomically with its cursor. */
 export type FileWrite = FileImport;
 
@@ -124,8 +142,10 @@ export interface LedgerStore {
 
   /** Housekeeping after a bulk import (SQLite: a WAL checkpoint). */
   checkpoint(): Promise<void>;
-  /** Cursors of the files a source has imported before. */
-  loadCursors(): Promise<Map<string, FileCursor>>;
+  /** What is needed to tell whether a file changed since its import: path → identity, size, mtime. */
+  cursorStamps(): Promise<Map<string, CursorStamp>>;
+  /** Full cursors of the given files (those that changed). */
+  loadCursors(paths?: readonly string[]): Promise<Map<string, FileCursor>>;
   /**
    * Writes files' records, totals, agent facts, problems and cursors in one transaction, and marks
    * the affected time buckets for a rollup refresh. Safe to call from many processes at once:
@@ -142,6 +162,10 @@ export interface LedgerStore {
 
   /** Rollup rows in [fromMs, toMs). */
   buckets(fromMs: number | null, toMs: number | null): Promise<BucketRow[]>;
+  /** Rollup sums grouped by local day, computed in the database, span by span. */
+  days(spans: readonly OffsetSpan[]): Promise<DayRow[]>;
+  /** First and last instant the rollup covers, or null when it is empty. */
+  rollupRange(): Promise<{ fromMs: number; toMs: number } | null>;
   groups(query: GroupQuery): Promise<GroupRow[]>;
   problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }>;
   costStates(sessionIds: readonly string[]): Promise<Map<string, CostStateRow>>;

@@ -27,8 +27,12 @@ export interface Discovery {
 const JSONL = '.jsonl';
 const META = '.meta.json';
 
-function classify(parts: string[]): Pick<DiscoveredFile, 'kind' | 'sessionHint' | 'agentHint'> | null {
-  const name = parts[parts.length - 1] ?? '';
+/** `parts` are the directories below `projects/`, `name` the file name. */
+function classify(
+  parts: readonly string[],
+  name: string,
+): Pick<DiscoveredFile, 'kind' | 'sessionHint' | 'agentHint'> | null {
+  const depth = parts.length + 1;
   const isAgent = name.startsWith('agent-');
   if (name.endsWith(META)) {
     if (!isAgent) return null;
@@ -39,13 +43,13 @@ function classify(parts: string[]): Pick<DiscoveredFile, 'kind' | 'sessionHint' 
     };
   }
   if (!name.endsWith(JSONL)) return null;
-  if (parts.length === 2) {
+  if (depth === 2) {
     // projects/<slug>/<session>.jsonl, or the 2.0.28–2.1.1 layout projects/<slug>/agent-<id>.jsonl
     return isAgent
       ? { kind: 'subagent', sessionHint: null, agentHint: name.slice(6, -JSONL.length) }
       : { kind: 'main', sessionHint: name.slice(0, -JSONL.length), agentHint: null };
   }
-  if (parts.length >= 3) {
+  if (depth >= 3) {
     // projects/<slug>/<session>/subagents/**/agent-<id>.jsonl (2.1.2+), or other files under a session dir
     const sessionHint = parts[1] ?? null;
     if (isAgent && parts.includes('subagents'))
@@ -75,7 +79,7 @@ export function discoverClaudeFiles(roots: readonly string[]): Discovery {
       return;
     }
     for (const e of entries) {
-      const full = path.join(dir, e.name);
+      const full = dir + path.sep + e.name;
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       if (e.isSymbolicLink()) {
@@ -113,7 +117,8 @@ export function discoverClaudeFiles(roots: readonly string[]): Discovery {
         next.add(childReal);
         walk(full, childReal, [...parts, e.name], next);
       } else if (isFile) {
-        const kind = classify([...parts, e.name]);
+        if (!e.name.endsWith(JSONL) && !e.name.endsWith(META)) continue;
+        const kind = classify(parts, e.name);
         if (kind === null) continue;
         let st: fs.Stats;
         try {

@@ -54,13 +54,15 @@ CREATE TABLE usage (
 );
 CREATE INDEX usage_ts ON usage (ts);
 
--- 15-minute rollup of usage, by the facts a price depends on. Rebuilt per bucket after each write.
+-- 15-minute rollup of usage, by the facts a price depends on (has_reported: the rows carry a cost
+-- the source wrote, so --mode auto can use it exactly). Rebuilt per dirty bucket after writes.
 CREATE TABLE usage_rollup (
   bucket INTEGER NOT NULL,
   model TEXT NOT NULL,
   size_class INTEGER NOT NULL,
   speed TEXT NOT NULL,
   geo TEXT NOT NULL,
+  has_reported INTEGER NOT NULL,
   input_tokens INTEGER NOT NULL,
   output_tokens INTEGER NOT NULL,
   cache_write_tokens INTEGER NOT NULL,
@@ -71,7 +73,28 @@ CREATE TABLE usage_rollup (
   reported_rows INTEGER NOT NULL,
   responses INTEGER NOT NULL,
   lower_bound INTEGER NOT NULL,
-  PRIMARY KEY (bucket, model, size_class, speed, geo)
+  PRIMARY KEY (bucket, model, size_class, speed, geo, has_reported)
+);
+
+-- The same by UTC hour: a quarter of the rows, for reports in whole-hour time zones.
+CREATE TABLE usage_rollup_hour (
+  hour INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  size_class INTEGER NOT NULL,
+  speed TEXT NOT NULL,
+  geo TEXT NOT NULL,
+  has_reported INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  reported_cost REAL NOT NULL,
+  reported_rows INTEGER NOT NULL,
+  responses INTEGER NOT NULL,
+  lower_bound INTEGER NOT NULL,
+  PRIMARY KEY (hour, model, size_class, speed, geo, has_reported)
 );
 
 -- Buckets a row left when a merge moved its timestamp earlier; refreshed with the batch's own.

@@ -13,6 +13,8 @@ import {
   BUCKET_MS,
   type BucketRow,
   type CostStateRow,
+  type CursorStamp,
+  type DayRow,
   type FileWrite,
   type GroupDimension,
   type GroupQuery,
@@ -21,6 +23,7 @@ import {
   type ImportRunStats,
   type LedgerStats,
   type LedgerStore,
+  type OffsetSpan,
   type ProblemRow,
   type SizeClass,
 } from '../store.js';
@@ -65,13 +68,25 @@ function sizeClassSql(p: string): string {
 }
 
 const REFRESH_ROLLUP = `
-INSERT INTO usage_rollup (bucket, model, size_class, speed, geo, input_tokens, output_tokens, cache_write_tokens,
+INSERT INTO usage_rollup (bucket, model, size_class, speed, geo, has_reported, input_tokens, output_tokens, cache_write_tokens,
   cache_write_1h_tokens, cache_read_tokens, web_search_requests, reported_cost, reported_rows, responses, lower_bound)
-SELECT ts / ${BUCKET_MS}, model, ${sizeClassSql('')}, coalesce(speed, ''), coalesce(geo, ''),
+SELECT ts / ${BUCKET_MS}, model, ${sizeClassSql('')}, coalesce(speed, ''), coalesce(geo, ''), reported_cost IS NOT NULL,
   sum(input_tokens), sum(output_tokens), sum(cache_write_tokens), sum(cache_write_1h_tokens), sum(cache_read_tokens),
   sum(web_search_requests), coalesce(sum(reported_cost), 0), count(reported_cost), count(*), sum(1 - output_final)
 FROM usage WHERE ts >= ? AND ts < ?
-GROUP BY 1, 2, 3, 4, 5`;
+GROUP BY 1, 2, 3, 4, 5, 6`;
+
+const SUM_COLUMNS = `sum(input_tokens), sum(output_tokens), sum(cache_write_tokens), sum(cache_write_1h_tokens),
+  sum(cache_read_tokens), sum(web_search_requests), sum(reported_cost), sum(reported_rows), sum(responses), sum(lower_bound)`;
+const ROLLUP_COLUMNS = `model, size_class, speed, geo, has_reported, input_tokens, output_tokens, cache_write_tokens,
+  cache_write_1h_tokens, cache_read_tokens, web_search_requests, reported_cost, reported_rows, responses, lower_bound`;
+
+/** Rebuilds hour rows [fromHour, toHour) from the 15-minute rollup. */
+const REFRESH_HOURS = `
+INSERT INTO usage_rollup_hour (hour, ${ROLLUP_COLUMNS})
+SELECT bucket / 4, model, size_class, speed, geo, has_reported, ${SUM_COLUMNS}
+FROM usage_rollup WHERE bucket >= ? * 4 AND bucket < ? * 4
+GROUP BY 1, 2, 3, 4, 5, 6`;
 
 /** Dimension → SQL expression over `usage u` (and `agents a` for the agent type). */
 const DIMENSION_SQL: Record<GroupDimension, string> = {
@@ -209,10 +224,20 @@ export class SqliteStore implements LedgerStore {
     this.#db.pragma('wal_checkpoint(PASSIVE)');
   }
 
-  async loadCursors(): Promise<Map<string, FileCursor>> {
-    const rows = this.#stmt(
-      'SELECT path, identity, size, mtime_ms, read_offset, head_hash, head_length, tail_hash FROM files',
-    ).all() as {
+  async cursorStamps(): Promise<Map<string, CursorStamp>> {
+    const rows = this.#stmt('SELECT path, identity, size, mtime_ms FROM files').raw().all() as [
+      string,
+      string,
+      number,
+      number,
+    ][];
+    const map = new Map<string, CursorStamp>();
+    for (const [path, identity, size, mtimeMs] of rows) map.set(path, { identity, size, mtimeMs });
+    return map;
+  }
+
+  async loadCursors(paths?: readonly string[]): Promise<Map<string, FileCursor>> {
+    type Row = {
       path: string;
       identity: string;
       size: number;
@@ -221,7 +246,15 @@ export class SqliteStore implements LedgerStore {
       head_hash: string;
       head_length: number;
       tail_hash: string;
-    }[];
+    };
+    const cols = 'path, identity, size, mtime_ms, read_offset, head_hash, head_length, tail_hash';
+    const rows: Row[] =
+      paths === undefined
+        ? (this.#stmt(`SELECT ${cols} FROM files`).all() as Row[])
+        : paths.flatMap((p) => {
+            const r = this.#stmt(`SELECT ${cols} FROM files WHERE path = ?`).get(p) as Row | undefined;
+            return r === undefined ? [] : [r];
+          });
     const map = new Map<string, FileCursor>();
     for (const r of rows) {
       map.set(r.path, {
@@ -422,11 +455,17 @@ export class SqliteStore implements LedgerStore {
     this.#stmt('DELETE FROM rollup_dirty').run();
     const del = this.#stmt('DELETE FROM usage_rollup WHERE bucket >= ? AND bucket < ?');
     const ins = this.#stmt(REFRESH_ROLLUP);
+    const delHours = this.#stmt('DELETE FROM usage_rollup_hour WHERE hour >= ? AND hour < ?');
+    const insHours = this.#stmt(REFRESH_HOURS);
     let start = sorted[0] ?? 0;
     let end = start + 1;
     const flush = () => {
       del.run(start, end);
       ins.run(start * BUCKET_MS, end * BUCKET_MS);
+      const fromHour = Math.floor(start / 4);
+      const toHour = Math.ceil(end / 4);
+      delHours.run(fromHour, toHour);
+      insHours.run(fromHour, toHour);
     };
     for (let i = 1; i < sorted.length; i++) {
       const b = sorted[i] ?? 0;
@@ -459,6 +498,57 @@ export class SqliteStore implements LedgerStore {
     }));
   }
 
+  async days(spans: readonly OffsetSpan[]): Promise<DayRow[]> {
+    await this.refreshRollup();
+    // Whole-hour offsets (nearly every zone) can use the hourly rollup, a quarter of the rows.
+    const hourly = spans.every(
+      (s) => s.offsetMs % 3_600_000 === 0 && s.fromMs % 3_600_000 === 0 && s.toMs % 3_600_000 === 0,
+    );
+    const [table, unit, unitMs] = hourly
+      ? ['usage_rollup_hour', 'hour', 3_600_000]
+      : ['usage_rollup', 'bucket', BUCKET_MS];
+    const stmt =
+      this.#stmt(`SELECT (${unit} * ${unitMs} + CAST(? AS INTEGER)) / 86400000 AS day, model, size_class, speed, geo, has_reported,
+        sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cache_write_tokens) AS cache_write_tokens,
+        sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(cache_read_tokens) AS cache_read_tokens,
+        sum(web_search_requests) AS web_search_requests, sum(reported_cost) AS reported_cost, sum(reported_rows) AS reported_rows,
+        sum(responses) AS responses, sum(lower_bound) AS lower_bound
+      FROM ${table} WHERE ${unit} >= ? AND ${unit} < ? GROUP BY 1, 2, 3, 4, 5, 6`);
+    const out: DayRow[] = [];
+    for (const span of spans) {
+      const rows = stmt.all(
+        span.offsetMs,
+        Math.floor(span.fromMs / unitMs),
+        Math.ceil(span.toMs / unitMs),
+      ) as (RollupDbRow & { day: number })[];
+      for (const r of rows)
+        out.push({
+          day: r.day,
+          model: r.model,
+          sizeClass: r.size_class as SizeClass,
+          speed: r.speed,
+          geo: r.geo,
+          ...toSums(r),
+        });
+    }
+    return out;
+  }
+
+  async rollupRange(): Promise<{ fromMs: number; toMs: number } | null> {
+    await this.refreshRollup();
+    const r = this.#stmt('SELECT min(bucket) AS a, max(bucket) AS b FROM usage_rollup').get() as {
+      a: number | null;
+      b: number | null;
+    };
+    if (r.a === null || r.b === null) return null;
+    // Widened to whole hours (no data lies outside), so whole-hour zones can read the hourly rollup.
+    const hour = 3_600_000;
+    return {
+      fromMs: Math.floor((r.a * BUCKET_MS) / hour) * hour,
+      toMs: Math.ceil(((r.b + 1) * BUCKET_MS) / hour) * hour,
+    };
+  }
+
   async groups(query: GroupQuery): Promise<GroupRow[]> {
     const dims = [...new Set(query.dimensions)];
     const select = dims.map((d, i) => `${DIMENSION_SQL[d]} AS d${i}`);
@@ -486,7 +576,7 @@ export class SqliteStore implements LedgerStore {
     const groupCols = dims.map((_, i) => `d${i}`);
     const sql = `SELECT ${[...select, `u.ts / ${BUCKET_MS} AS bucket`].join(', ')}, u.model AS model,
         ${sizeClassSql('u.')} AS size_class,
-        coalesce(u.speed, '') AS speed, coalesce(u.geo, '') AS geo,
+        coalesce(u.speed, '') AS speed, coalesce(u.geo, '') AS geo, u.reported_cost IS NOT NULL AS has_reported,
         sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens, sum(u.cache_write_tokens) AS cache_write_tokens,
         sum(u.cache_write_1h_tokens) AS cache_write_1h_tokens, sum(u.cache_read_tokens) AS cache_read_tokens,
         sum(u.web_search_requests) AS web_search_requests, coalesce(sum(u.reported_cost), 0) AS reported_cost,
@@ -495,7 +585,7 @@ export class SqliteStore implements LedgerStore {
       FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
       ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      GROUP BY ${[...groupCols, 'bucket', 'model', 'size_class', 'speed', 'geo'].join(', ')}`;
+      GROUP BY ${[...groupCols, 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
     const rows = this.#stmt(sql).all(...params) as (RollupDbRow &
       Record<string, unknown> & { first_ts: number; last_ts: number })[];
     return rows.map((r) => {

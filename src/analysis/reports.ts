@@ -1,0 +1,249 @@
+/**
+ * The reports: by period (day, week, month — from the 15-minute rollup), by session, and by any mix
+ * of dimensions (`report --by project,branch`). Each returns priced rows and totals.
+ * @module
+ */
+import {
+  BUCKET_MS,
+  type GroupDimension,
+  type GroupRow,
+  type LedgerStore,
+  type UsageFilter,
+} from '../ledger/store.js';
+import type { Pricer } from '../pricing/pricer.js';
+import {
+  type CostMode,
+  type PricedInput,
+  type UsageRow,
+  type UsageTable,
+  UsageTableBuilder,
+} from './usage-table.js';
+import { addDays, type WeekStart, ZonedClock } from './zoned-time.js';
+
+export const REPORT_DIMENSIONS = [
+  'day',
+  'week',
+  'month',
+  'session',
+  'project',
+  'branch',
+  'agent',
+  'agent-id',
+  'model',
+  'machine',
+  'user',
+] as const;
+export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
+export type Period = 'day' | 'week' | 'month';
+
+const TIME_DIMENSIONS: ReadonlySet<ReportDimension> = new Set(['day', 'week', 'month']);
+const STORE_DIMENSION: Record<Exclude<ReportDimension, Period>, GroupDimension> = {
+  session: 'session',
+  project: 'project',
+  branch: 'branch',
+  agent: 'agent',
+  'agent-id': 'agentId',
+  model: 'model',
+  machine: 'machine',
+  user: 'user',
+};
+
+export interface ReportScope {
+  clock: ZonedClock;
+  weekStart: WeekStart;
+  /** Inclusive local dates, YYYY-MM-DD. */
+  since?: string;
+  until?: string;
+  project?: string;
+  session?: string;
+  order: 'asc' | 'desc';
+}
+
+export interface ReportContext {
+  store: LedgerStore;
+  pricer: Pricer;
+  mode: CostMode;
+}
+
+function filterOf(scope: ReportScope): UsageFilter {
+  const f: UsageFilter = {};
+  if (scope.since !== undefined) f.fromMs = scope.clock.startOf(scope.since);
+  if (scope.until !== undefined) f.toMs = scope.clock.startOf(addDays(scope.until, 1));
+  if (scope.project !== undefined) f.project = scope.project;
+  if (scope.session !== undefined) f.session = scope.session;
+  return f;
+}
+
+function input(r: GroupRow): PricedInput {
+  return { ...r, atMs: r.bucket * BUCKET_MS };
+}
+
+function timeLabel(dim: Period, ms: number, scope: ReportScope): string {
+  if (dim === 'day') return scope.clock.dateOf(ms);
+  if (dim === 'week') return scope.clock.weekOf(ms, scope.weekStart);
+  return scope.clock.monthOf(ms);
+}
+
+const PERIOD_FIELD: Record<Period, string> = { day: 'date', week: 'week', month: 'month' };
+
+const DAY_MS = 86_400_000;
+
+/** The label of a local day number for a period: the day itself, its week's first day, or its month. */
+function dayLabel(period: Period, day: number, weekStart: WeekStart): string {
+  if (period === 'week') {
+    const dow = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+    return ZonedClock.dayString(day - ((dow - weekStart + 7) % 7));
+  }
+  const date = ZonedClock.dayString(day);
+  return period === 'month' ? date.slice(0, 7) : date;
+}
+
+/**
+ * Usage by local day, week or month. Without a project or session filter it is computed from the
+ * rollup, grouped by local day in the database (span by span of constant UTC offset).
+ */
+export async function periodReport(
+  ctx: ReportContext,
+  period: Period,
+  scope: ReportScope,
+): Promise<UsageTable> {
+  const filter = filterOf(scope);
+  const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
+  const field = PERIOD_FIELD[period];
+  if (scope.project === undefined && scope.session === undefined) {
+    const range = await ctx.store.rollupRange();
+    if (range !== null) {
+      const from = Math.max(range.fromMs, filter.fromMs ?? range.fromMs);
+      const to = Math.min(range.toMs, filter.toMs ?? range.toMs);
+      for (const r of await ctx.store.days(scope.clock.segments(from, to))) {
+        const key = dayLabel(period, r.day, scope.weekStart);
+        // Local midnight of that day, in UTC, approximately: used for dated prices and activity times.
+        const at = r.day * DAY_MS;
+        builder.add(key, { [field]: key }, { ...r, atMs: at, firstTs: at, lastTs: at + DAY_MS - 1 });
+      }
+    }
+  } else {
+    for (const r of await ctx.store.groups({ dimensions: [], filter })) {
+      const key = timeLabel(period, r.bucket * BUCKET_MS, scope);
+      builder.add(key, { [field]: key }, input(r));
+    }
+  }
+  const table = builder.build();
+  table.rows.sort((a, b) => compare(a.label[field], b.label[field], scope.order));
+  return table;
+}
+
+/** Usage grouped by any mix of dimensions. Rows are ordered by time when a time dimension is asked, else by cost. */
+export async function dimensionReport(
+  ctx: ReportContext,
+  dims: readonly ReportDimension[],
+  scope: ReportScope,
+): Promise<UsageTable> {
+  const storeDims = dims
+    .filter((d): d is Exclude<ReportDimension, Period> => !TIME_DIMENSIONS.has(d))
+    .map((d) => STORE_DIMENSION[d]);
+  const rows = await ctx.store.groups({ dimensions: storeDims, filter: filterOf(scope) });
+  const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
+  for (const r of rows) {
+    const label: Record<string, string> = {};
+    for (const d of dims) {
+      label[d] = TIME_DIMENSIONS.has(d)
+        ? timeLabel(d as Period, r.bucket * BUCKET_MS, scope)
+        : (r.values[STORE_DIMENSION[d as Exclude<ReportDimension, Period>]] ?? '');
+    }
+    builder.add(dims.map((d) => label[d]).join('\u0000'), label, input(r));
+  }
+  const table = builder.build();
+  const timeFirst = dims.some((d) => TIME_DIMENSIONS.has(d));
+  table.rows.sort((a, b) =>
+    timeFirst
+      ? compareLabels(a, b, dims, scope.order)
+      : scope.order === 'asc'
+        ? a.cost - b.cost || a.sums.input + a.sums.output - (b.sums.input + b.sums.output)
+        : b.cost - a.cost || b.sums.input + b.sums.output - (a.sums.input + a.sums.output),
+  );
+  return table;
+}
+
+export interface SessionRow extends UsageRow {
+  sessionId: string;
+  project: string;
+  /** Claude Code's own total for the session (cost-state), when it wrote one. */
+  claudeCodeCost: number | null;
+}
+
+/** Usage by session, with the session's project and Claude Code's own cost total beside ours. */
+export async function sessionReport(
+  ctx: ReportContext,
+  scope: ReportScope,
+): Promise<{ rows: SessionRow[]; totals: UsageRow }> {
+  const table = await dimensionReport(ctx, ['session', 'project'], scope);
+  const bySession = new Map<string, { rows: UsageRow[] }>();
+  for (const r of table.rows) {
+    const id = r.label.session ?? '';
+    const entry = bySession.get(id) ?? { rows: [] };
+    entry.rows.push(r);
+    bySession.set(id, entry);
+  }
+  const costStates = await ctx.store.costStates([...bySession.keys()]);
+  const out: SessionRow[] = [];
+  for (const [sessionId, { rows }] of bySession) {
+    // A session normally has one project; if its cwd changed, show the one with the most responses.
+    const main = rows.reduce((a, b) => (b.sums.responses > a.sums.responses ? b : a));
+    const merged = rows.length === 1 ? main : mergeRows(rows);
+    out.push({
+      ...merged,
+      label: { session: sessionId },
+      sessionId,
+      project: main.label.project ?? '',
+      claudeCodeCost: costStates.get(sessionId)?.totalCostUsd ?? null,
+    });
+  }
+  out.sort((a, b) => (scope.order === 'asc' ? a.lastTs - b.lastTs : b.lastTs - a.lastTs));
+  return { rows: out, totals: table.totals };
+}
+
+function mergeRows(rows: UsageRow[]): UsageRow {
+  const first = rows[0] as UsageRow;
+  const merged: UsageRow = {
+    ...first,
+    sums: { ...first.sums },
+    models: first.models.map((m) => ({ ...m, sums: { ...m.sums } })),
+    unpriced: [...first.unpriced],
+  };
+  for (const r of rows.slice(1)) {
+    for (const k of Object.keys(merged.sums) as (keyof UsageRow['sums'])[]) merged.sums[k] += r.sums[k];
+    merged.cost += r.cost;
+    merged.firstTs = Math.min(merged.firstTs, r.firstTs);
+    merged.lastTs = Math.max(merged.lastTs, r.lastTs);
+    for (const m of r.models) {
+      const have = merged.models.find((x) => x.model === m.model);
+      if (have === undefined) merged.models.push({ ...m, sums: { ...m.sums } });
+      else {
+        for (const k of Object.keys(have.sums) as (keyof UsageRow['sums'])[]) have.sums[k] += m.sums[k];
+        have.cost = have.cost === null || m.cost === null ? null : have.cost + m.cost;
+      }
+    }
+    for (const u of r.unpriced) if (!merged.unpriced.includes(u)) merged.unpriced.push(u);
+  }
+  merged.models.sort((x, y) => (y.cost ?? -1) - (x.cost ?? -1));
+  return merged;
+}
+
+function compare(a: string | undefined, b: string | undefined, order: 'asc' | 'desc'): number {
+  const c = (a ?? '').localeCompare(b ?? '');
+  return order === 'asc' ? c : -c;
+}
+
+function compareLabels(
+  a: UsageRow,
+  b: UsageRow,
+  dims: readonly ReportDimension[],
+  order: 'asc' | 'desc',
+): number {
+  for (const d of dims) {
+    const c = compare(a.label[d], b.label[d], order);
+    if (c !== 0) return c;
+  }
+  return 0;
+}

@@ -1,0 +1,47 @@
+/**
+ * `tokenledger import`: import new Claude Code history now and say what was read.
+ * @module
+ */
+import { ExitCode, UserError } from '../../errors.js';
+import type { CommonOptions } from '../context.js';
+import { importNow, openSession } from '../context.js';
+import { writeJson, writeOut } from '../io.js';
+import { formatInt } from '../render/format.js';
+
+export async function runImport(opts: CommonOptions & { threads?: string }): Promise<number> {
+  let threads: number | undefined;
+  if (opts.threads !== undefined) {
+    threads = Number(opts.threads);
+    if (!Number.isInteger(threads) || threads < 0 || threads > 64) {
+      throw new UserError(`--threads "${opts.threads}" must be a whole number from 0 to 64.`, ExitCode.usage);
+    }
+  }
+  const session = await openSession(opts);
+  try {
+    const s = await importNow(session, { ...opts, threads });
+    if (opts.json) {
+      await writeJson({
+        claudeDirs: s.roots.roots,
+        filesSeen: s.filesSeen,
+        filesRead: s.filesRead,
+        bytesRead: s.bytesRead,
+        records: s.records,
+        problems: s.problems,
+        durationMs: s.durationMs,
+        ledger: session.store.location,
+      });
+    } else if (s.roots.roots.length === 0) {
+      await writeOut(
+        `No Claude dir found (looked in ${s.roots.searched.join(', ')}). Set CLAUDE_CONFIG_DIR if yours is elsewhere.\n`,
+      );
+    } else {
+      const mb = (s.bytesRead / 1048576).toFixed(1);
+      await writeOut(
+        `Read ${formatInt(s.filesRead)} of ${formatInt(s.filesSeen)} transcript files (${mb} MB, the rest unchanged) in ${(s.durationMs / 1000).toFixed(1)} s: ${formatInt(s.records)} API calls, ${formatInt(s.problems)} problem(s).\nLedger: ${session.store.location}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    await session.store.close();
+  }
+}

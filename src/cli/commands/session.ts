@@ -1,0 +1,64 @@
+/**
+ * `tokenledger session`: usage per session, with the project, first and last activity, and Claude
+ * Code's own cost total (cost-state) beside ours.
+ * @module
+ */
+import { sessionReport } from '../../analysis/reports.js';
+import { importNow, openSession, pricerOf } from '../context.js';
+import { rowJson, totalsJson } from '../usage-json.js';
+import { printUsage } from './print-usage.js';
+import { formatOf, type ReportOptions, scopeOf } from './scope.js';
+
+export async function runSession(opts: ReportOptions & { id?: string }): Promise<number> {
+  const format = formatOf(opts);
+  const session = await openSession(opts);
+  try {
+    if (opts.import !== false) await importNow(session, opts);
+    const pricer = pricerOf(session);
+    const scope = scopeOf(session, { ...opts, session: opts.id ?? opts.session });
+    const { rows, totals } = await sessionReport({ store: session.store, pricer, mode: opts.mode }, scope);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const table = {
+      rows: rows.map((r) => ({
+        ...r,
+        label: { session: r.sessionId, project: r.project, last: scope.clock.dateOf(r.lastTs) },
+      })),
+      totals,
+    };
+    await printUsage({
+      format,
+      table,
+      pricer,
+      color: opts.color,
+      breakdown: opts.breakdown === true,
+      labels: [
+        { key: 'session', header: 'Session' },
+        { key: 'project', header: 'Project', truncate: 'start' },
+        { key: 'last', header: 'Last Activity' },
+      ],
+      title: `Usage by session (${scope.clock.tz}, cost: ${opts.mode})`,
+      empty: opts.id
+        ? `No usage for session ${opts.id}.`
+        : 'No sessions in the ledger yet. Run `tokenledger status` to see where tokenledger looks.',
+      json: () => ({
+        sessions: rows.map((r) =>
+          rowJson(
+            {
+              sessionId: r.sessionId,
+              projectPath: r.project,
+              firstActivity: iso(r.firstTs),
+              lastActivity: iso(r.lastTs),
+              claudeCodeCost: r.claudeCodeCost,
+            },
+            r,
+          ),
+        ),
+        totals: totalsJson(totals),
+        meta: { timezone: scope.clock.tz, costMode: opts.mode, priceTable: pricer.version },
+      }),
+    });
+    return 0;
+  } finally {
+    await session.store.close();
+  }
+}

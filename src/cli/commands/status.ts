@@ -1,0 +1,67 @@
+/**
+ * `tokenledger status`: where tokenledger reads and keeps data, and what the ledger holds.
+ * @module
+ */
+import fs from 'node:fs';
+import { resolveClaudeRoots } from '../../capture/claude/paths.js';
+import { dataHome } from '../../config/paths.js';
+import { type CommonOptions, openSession, pricerOf } from '../context.js';
+import { writeJson, writeOut } from '../io.js';
+import { formatInt } from '../render/format.js';
+
+function size(file: string): number {
+  let total = 0;
+  for (const f of [file, `${file}-wal`]) {
+    try {
+      total += fs.statSync(f).size;
+    } catch {}
+  }
+  return total;
+}
+
+export async function runStatus(opts: CommonOptions): Promise<number> {
+  const session = await openSession(opts);
+  try {
+    const stats = await session.store.stats();
+    const roots = resolveClaudeRoots(session.loaded.config.claudeDirs);
+    const pricer = pricerOf(session);
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const info = {
+      dataDir: dataHome(),
+      ledger: session.store.location,
+      ledgerBytes: size(session.store.location),
+      configFile: session.loaded.file,
+      claudeDirs: { found: roots.roots, searched: roots.searched, from: roots.origin },
+      machine: session.origin.machine,
+      user: session.origin.user,
+      priceTable: { version: pricer.version, source: pricer.source },
+      records: stats.records,
+      sessions: stats.sessions,
+      firstUsage: iso(stats.firstTs),
+      lastUsage: iso(stats.lastTs),
+      filesTracked: stats.files,
+      problems: stats.problems,
+      lastImport: iso(stats.lastImport),
+    };
+    if (opts.json) {
+      await writeJson(info);
+      return 0;
+    }
+    const lines = [
+      `Ledger:       ${info.ledger} (${(info.ledgerBytes / 1048576).toFixed(1)} MB)`,
+      `Data dir:     ${info.dataDir}`,
+      `Config file:  ${info.configFile ?? '(none)'}`,
+      `Claude dirs:  ${roots.roots.length > 0 ? roots.roots.join(', ') : '(none found)'}${roots.origin === 'default' ? '' : ` (from ${roots.origin === 'env' ? 'CLAUDE_CONFIG_DIR' : 'config'})`}`,
+      `  searched:   ${roots.searched.join(', ')}`,
+      `Recorded as:  ${info.user}@${info.machine}`,
+      `Prices:       ${pricer.version} — ${pricer.source}`,
+      `Holds:        ${formatInt(stats.records)} API calls in ${formatInt(stats.sessions)} sessions${stats.firstTs === null ? '' : `, ${info.firstUsage?.slice(0, 10)} to ${info.lastUsage?.slice(0, 10)}`}`,
+      `Files:        ${formatInt(stats.files)} tracked, last import ${info.lastImport ?? 'never'}`,
+      `Problems:     ${formatInt(stats.problems)}${stats.problems > 0 ? ' (see `tokenledger problems`)' : ''}`,
+    ];
+    await writeOut(`${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await session.store.close();
+  }
+}

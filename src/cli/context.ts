@@ -1,0 +1,103 @@
+/**
+ * What every command needs: the config, the ledger, who is importing, and the import that runs
+ * before a report (with a progress bar on a terminal).
+ * @module
+ */
+import os from 'node:os';
+import { checkTimeZone, systemTimeZone, ZonedClock } from '../analysis/zoned-time.js';
+import { type LoadedConfig, loadConfig } from '../config/config.js';
+import { ledgerPath } from '../config/paths.js';
+import { type ImportSummary, importClaudeHistory } from '../ledger/import-claude.js';
+import { openLedger } from '../ledger/open-ledger.js';
+import type { ImportOrigin, LedgerStore } from '../ledger/store.js';
+import { createPricer } from '../pricing/create-pricer.js';
+import type { Pricer } from '../pricing/pricer.js';
+import { writeErr } from './io.js';
+import { createProgress } from './render/progress.js';
+import { detectTerminal } from './render/terminal.js';
+
+export interface CommonOptions {
+  db?: string;
+  config?: string;
+  /** false with --no-import */
+  import?: boolean;
+  json?: boolean;
+  csv?: boolean;
+  md?: boolean;
+  color?: boolean;
+  timezone?: string;
+}
+
+export interface CliSession {
+  loaded: LoadedConfig;
+  store: LedgerStore;
+  origin: ImportOrigin;
+}
+
+export async function openSession(opts: CommonOptions): Promise<CliSession> {
+  const loaded = await loadConfig(opts.config);
+  const store = openLedger(ledgerPath(opts.db));
+  return { loaded, store, origin: originOf(loaded) };
+}
+
+function originOf(loaded: LoadedConfig): ImportOrigin {
+  let user = loaded.config.user;
+  if (user === undefined) {
+    try {
+      user = os.userInfo().username;
+    } catch {
+      user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
+    }
+  }
+  return { machine: loaded.config.machine ?? os.hostname(), user };
+}
+
+/** True when output must be machine-readable: no progress, no chatter on stdout. */
+export function quietOutput(opts: CommonOptions): boolean {
+  return opts.json === true || opts.csv === true || opts.md === true;
+}
+
+/**
+ * Imports new Claude Code history, with a progress bar on a terminal for long imports, and a one-line
+ * note on stderr about new problems.
+ */
+export async function importNow(
+  session: CliSession,
+  opts: CommonOptions & { threads?: number },
+): Promise<ImportSummary> {
+  const term = detectTerminal(process.env, process.stderr);
+  const progress = createProgress({
+    stream: process.stderr,
+    enabled: term.isTTY && !quietOutput(opts),
+    label: 'Importing',
+  });
+  const summary = await importClaudeHistory(session.store, {
+    claudeDirs: session.loaded.config.claudeDirs,
+    origin: session.origin,
+    threads: opts.threads,
+    onProgress: (p) => {
+      if (p.bytesTotal > 16 << 20)
+        progress.update(p.bytesDone, p.bytesTotal, `${p.filesDone}/${p.filesTotal} files`);
+    },
+  });
+  progress.finish();
+  if (summary.problems > 0) {
+    writeErr(
+      `tokenledger: ${summary.problems} new problem(s) while reading transcripts; see \`tokenledger problems\`.\n`,
+    );
+  }
+  return summary;
+}
+
+export function pricerOf(session: CliSession): Pricer {
+  return createPricer(session.loaded.config.pricing?.overrides);
+}
+
+export function clockOf(session: CliSession, opts: CommonOptions): ZonedClock {
+  if (opts.timezone !== undefined) return new ZonedClock(checkTimeZone(opts.timezone));
+  const fromConfig = session.loaded.config.timezone;
+  if (fromConfig !== undefined)
+    return new ZonedClock(checkTimeZone(fromConfig, `"timezone" in ${session.loaded.file}`));
+  // Intl already honours the TZ environment variable.
+  return new ZonedClock(systemTimeZone());
+}

@@ -1,0 +1,185 @@
+/**
+ * The `tokenledger` command line. Each command's code is loaded only when that command runs, so the
+ * common report path stays fast to start.
+ * @module
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, UserError } from '../errors.js';
+import { writeErr } from './io.js';
+
+const VERSION = '0.1.0';
+
+/** Options every ledger-reading command accepts. */
+function ledgerOptions(cmd: Command): Command {
+  return cmd
+    .option('--db <path>', 'ledger file to use (default: $TOKENLEDGER_DB, else <data dir>/ledger.db)')
+    .option(
+      '--config <path>',
+      'config file (default: $TOKENLEDGER_CONFIG, else ~/.config/tokenledger/config.json)',
+    );
+}
+
+/** Options every usage report accepts. */
+function reportOptions(cmd: Command): Command {
+  return ledgerOptions(cmd)
+    .option('--no-import', 'report from the ledger as it is, without importing new transcripts first')
+    .option('-j, --json', 'print JSON only (ccusage-compatible field names, plus ours)')
+    .option('--csv', 'print CSV')
+    .option('--md', 'print a Markdown table')
+    .option('-s, --since <date>', 'first day to include, YYYY-MM-DD or YYYYMMDD (local time)')
+    .option('-u, --until <date>', 'last day to include, YYYY-MM-DD or YYYYMMDD (local time)')
+    .option(
+      '-z, --timezone <tz>',
+      'IANA time zone for grouping dates (default: config "timezone", else the system zone)',
+    )
+    .addOption(
+      new Option('-m, --mode <mode>', 'cost: auto (reported if any, else calculated), calculate, display')
+        .choices(['auto', 'calculate', 'display'])
+        .default('auto'),
+    )
+    .addOption(new Option('-o, --order <order>', 'sort order').choices(['asc', 'desc']))
+    .option('-b, --breakdown', 'show a row per model under each row')
+    .option('-p, --project <path>', 'only this project (its working directory)')
+    .option('--color', 'force colours')
+    .option('--no-color', 'no colours (NO_COLOR=1 does the same)');
+}
+
+function build(setExit: (code: number) => void): Command {
+  const program = new Command('tokenledger')
+    .description(
+      'A durable, attributable ledger of what AI coding agents spend in tokens and dollars.\nRun without a command to import new Claude Code history and see today and this month.',
+    )
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    // Options before a command belong to the bare command; after it, to that command.
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => writeErr(s) });
+
+  ledgerOptions(program)
+    .option('--no-import', 'do not import new transcripts first')
+    .option('-j, --json', 'print JSON only')
+    .option('-z, --timezone <tz>', 'IANA time zone (default: config "timezone", else the system zone)')
+    .option('--color', 'force colours')
+    .option('--no-color', 'no colours')
+    .action(async (opts) => setExit(await (await import('./commands/summary.js')).runSummary(opts)));
+
+  for (const [name, period, about] of [
+    ['daily', 'day', 'usage by day'],
+    ['weekly', 'week', 'usage by week'],
+    ['monthly', 'month', 'usage by month'],
+  ] as const) {
+    const cmd = reportOptions(program.command(name).description(`${about} (imports new transcripts first)`));
+    if (period === 'week') {
+      cmd.addOption(
+        new Option('-w, --start-of-week <day>', 'first day of the week')
+          .choices(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'])
+          .default('sunday'),
+      );
+    }
+    cmd.action(async (opts) => setExit(await (await import('./commands/period.js')).runPeriod(period, opts)));
+  }
+
+  reportOptions(program.command('session').description('usage by session (imports new transcripts first)'))
+    .option('-i, --id <session>', 'only this session')
+    .action(async (opts) => setExit(await (await import('./commands/session.js')).runSession(opts)));
+
+  reportOptions(
+    program
+      .command('report')
+      .description(
+        'usage grouped by any dimensions, e.g. --by project,branch (imports new transcripts first)',
+      )
+      .requiredOption(
+        '--by <dims>',
+        'comma-separated: day, week, month, session, project, branch, agent, agent-id, model, machine, user',
+      ),
+  )
+    .addOption(
+      new Option('-w, --start-of-week <day>', 'first day of the week, for --by week')
+        .choices(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'])
+        .default('sunday'),
+    )
+    .option('--session <id>', 'only this session')
+    .action(async (opts) => setExit(await (await import('./commands/report.js')).runReport(opts)));
+
+  ledgerOptions(program.command('import').description('import new Claude Code history into the ledger now'))
+    .option('-j, --json', 'print the import summary as JSON')
+    .option('--threads <n>', 'worker threads (default: by the amount to read and the CPU count; 0 = none)')
+    .action(async (opts) => setExit(await (await import('./commands/import.js')).runImport(opts)));
+
+  ledgerOptions(
+    program
+      .command('problems')
+      .description('list what could not be read from transcripts, as file:line: reason'),
+  )
+    .option('-j, --json', 'print JSON')
+    .option('-n, --limit <n>', 'show at most n problems', '50')
+    .action(async (opts) => setExit(await (await import('./commands/problems.js')).runProblems(opts)));
+
+  ledgerOptions(
+    program
+      .command('status')
+      .description('where tokenledger reads and keeps data, and what the ledger holds'),
+  )
+    .option('-j, --json', 'print JSON')
+    .action(async (opts) => setExit(await (await import('./commands/status.js')).runStatus(opts)));
+
+  program
+    .command('demo')
+    .description('fill a separate demo ledger with generated history and show every report on it')
+    .option('--reset', 'generate the demo history again')
+    .option('--no-color', 'no colours')
+    .action(async (opts) => setExit(await (await import('./commands/demo.js')).runDemo(opts)));
+
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  tokenledger                              import, then today's and this month's summary
+  tokenledger daily --since 2026-11-01     one row per day
+  tokenledger report --by project,branch   where the money goes
+  tokenledger session --json | jq '.sessions[] | {sessionId, totalCost}'
+  tokenledger demo                         try every report on generated history
+
+Data: the ledger lives in $TOKENLEDGER_HOME (default ~/.local/share/tokenledger); see \`tokenledger status\`.
+Exit codes: 0 ok, 1 bad usage, 2 configuration, 3 ledger, 70 internal error.`,
+  );
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = build((c) => {
+    code = c;
+  });
+  const first = argv[0];
+  if (
+    first !== undefined &&
+    !first.startsWith('-') &&
+    !program.commands.some((c) => c.name() === first || c.aliases().includes(first))
+  ) {
+    writeErr(
+      `tokenledger: unknown command "${first}". Commands: ${program.commands.map((c) => c.name()).join(', ')} (run with --help for usage).\n`,
+    );
+    return ExitCode.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; parse errors were already printed by commander.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof UserError) {
+      writeErr(`tokenledger: ${error.message}\n`);
+      return error.exitCode;
+    }
+    writeErr(
+      `tokenledger: unexpected error — this is a bug; please report it with the output below.\n${(error as Error)?.stack ?? String(error)}\n`,
+    );
+    return ExitCode.internal;
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { formatCompact, formatCost, formatInt, formatPercent, formatUnpriced, formatUsd } from './format.js';
+
+describe('formatInt', () => {
+  it.each([
+    [0, '0'],
+    [12, '12'],
+    [1_234, '1,234'],
+    [1_234_567, '1,234,567'],
+    [1_234_567_890_123, '1,234,567,890,123'],
+    [1234.6, '1,235'],
+    [-0.2, '0'],
+    [-4_321, '-4,321'],
+    [Number.NaN, '—'],
+  ])('%d → %s', (n, expected) => {
+    expect(formatInt(n)).toBe(expected);
+  });
+});
+
+describe('formatCompact', () => {
+  it.each([
+    [0, '0'],
+    [12, '12'],
+    [999, '999'],
+    [999.6, '1.0K'],
+    [1_000, '1.0K'],
+    [845_300, '845.3K'],
+    [999_960, '1.0M'],
+    [1_234_567, '1.2M'],
+    [2_500_000_000, '2.5B'],
+    [3_100_000_000_000, '3.1T'],
+    [4_200_000_000_000_000, '4200.0T'],
+    [-1_500, '-1.5K'],
+    [Number.POSITIVE_INFINITY, '—'],
+  ])('%d → %s', (n, expected) => {
+    expect(formatCompact(n)).toBe(expected);
+  });
+});
+
+describe('formatUsd', () => {
+  it.each([
+    [0, '$0.00'],
+    [-0, '$0.00'],
+    [0.01, '$0.01'],
+    [0.0042, '$0.0042'],
+    [0.004237, '$0.0042'],
+    [0.00000123, '$0.0000012'],
+    [0.5, '$0.50'],
+    [1234.561, '$1,234.56'],
+    [1_000_000, '$1,000,000.00'],
+    [-12.5, '-$12.50'],
+    [-0.003, '-$0.0030'],
+    [Number.NaN, '—'],
+  ])('%d → %s', (n, expected) => {
+    expect(formatUsd(n)).toBe(expected);
+  });
+});
+
+describe('formatPercent', () => {
+  it.each([
+    [0, '0.0%'],
+    [0.8734, '87.3%'],
+    [1, '100.0%'],
+    [0.0005, '0.1%'],
+    [Number.NaN, '—'],
+    [undefined, '—'],
+    [null, '—'],
+  ])('%s → %s', (ratio, expected) => {
+    expect(formatPercent(ratio)).toBe(expected);
+  });
+});
+
+describe('formatCost and formatUnpriced', () => {
+  it.each([
+    [12.345, '$12.35'],
+    [0, '$0.00'],
+    [null, 'unpriced'],
+    [undefined, 'unpriced'],
+  ])('%s → %s', (usd, expected) => {
+    expect(formatCost(usd)).toBe(expected);
+  });
+
+  it('never shows an unpriced cost as a dollar amount', () => {
+    expect(formatUnpriced()).not.toMatch(/\$/);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Pure number formatters for reports. All output is en-US (`1,234.5`) whatever the machine locale,
+ * so tables, snapshots and scripts see the same text everywhere. Non-finite input (NaN, Infinity)
+ * never throws; it shows as {@link MISSING}.
+ * @module
+ */
+
+/** Shown for a value that is missing or cannot be computed (e.g. a cache-hit ratio of 0/0). */
+export const MISSING = '—';
+
+/** Shown instead of a dollar amount when a model has no price. Never `$0.00`, which would be a lie. */
+export const UNPRICED = 'unpriced';
+
+/** Formatters are built on first use: creating them loads locale data, which JSON output never needs. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
+const INTEGER = lazy(() => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }));
+const USD = lazy(
+  () =>
+    new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: 'USD',
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    }),
+);
+const USD_SMALL = lazy(
+  () =>
+    new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: 'USD',
+      minimumSignificantDigits: 2,
+      maximumSignificantDigits: 2,
+    }),
+);
+const COMPACT_UNITS: readonly (readonly [number, string])[] = [
+  [1e3, 'K'],
+  [1e6, 'M'],
+  [1e9, 'B'],
+  [1e12, 'T'],
+];
+
+/**
+ * An integer with thousands separators, rounded.
+ * @example formatInt(1234567) // '1,234,567'
+ */
+export function formatInt(n: number): string {
+  if (!Number.isFinite(n)) return MISSING;
+  const rounded = Math.round(n);
+  return INTEGER().format(rounded === 0 ? 0 : rounded);
+}
+
+/**
+ * A short form for narrow tables: one decimal and a K/M/B/T suffix from 1,000 up, the plain integer below.
+ * @example formatCompact(1_234_567) // '1.2M'
+ * @example formatCompact(845_300) // '845.3K'
+ * @example formatCompact(12) // '12'
+ */
+export function formatCompact(n: number): string {
+  if (!Number.isFinite(n)) return MISSING;
+  const sign = n < 0 ? '-' : '';
+  const abs = Math.abs(n);
+  const whole = Math.round(abs);
+  if (whole === 0) return '0';
+  if (whole < 1000) return `${sign}${whole}`;
+  for (const [i, [size, suffix]] of COMPACT_UNITS.entries()) {
+    const scaled = (abs / size).toFixed(1);
+    if (Number(scaled) < 1000 || i === COMPACT_UNITS.length - 1) return `${sign}${scaled}${suffix}`;
+  }
+  return `${sign}${whole}`;
+}
+
+/**
+ * US dollars with cents; amounts above 0 but below one cent keep 2 significant digits so they do not
+ * read as free.
+ * @example formatUsd(1234.561) // '$1,234.56'
+ * @example formatUsd(0.00423) // '$0.0042'
+ */
+export function formatUsd(n: number): string {
+  if (!Number.isFinite(n)) return MISSING;
+  const abs = Math.abs(n);
+  if (abs > 0 && abs < 0.01) return USD_SMALL().format(n);
+  return USD().format(abs === 0 ? 0 : n);
+}
+
+/**
+ * A ratio as a percentage with one decimal; {@link MISSING} when there is no ratio.
+ * @example formatPercent(0.8734) // '87.3%'
+ */
+export function formatPercent(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return MISSING;
+  return `${(ratio * 100).toFixed(1)}%`;
+}
+
+/** The marker for a cost that cannot be computed because a model is unpriced. */
+export function formatUnpriced(): string {
+  return UNPRICED;
+}
+
+/** A cost cell: {@link formatUsd} for a number, {@link formatUnpriced} for `null`/`undefined`. */
+export function formatCost(usd: number | null | undefined): string {
+  return usd === null || usd === undefined ? formatUnpriced() : formatUsd(usd);
+}

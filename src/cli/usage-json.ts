@@ -1,0 +1,82 @@
+/**
+ * JSON shapes of the usage reports. Field names follow ccusage (`inputTokens`, `outputTokens`,
+ * `cacheCreationTokens`, `cacheReadTokens`, `totalTokens`, `totalCost`, `modelsUsed`,
+ * `modelBreakdowns`, `totals`) so existing jq scripts keep working; ours are added beside them.
+ * @module
+ */
+import { cacheHitRate, type ModelBreakdown, totalTokens, type UsageRow } from '../analysis/usage-table.js';
+
+/** Rounds away float noise (costs are sums of products) without losing meaningful digits. */
+function money(n: number): number {
+  return Math.round(n * 1e10) / 1e10;
+}
+
+function rate(r: number | null): number | null {
+  return r === null ? null : Math.round(r * 1e6) / 1e6;
+}
+
+export interface UsageFieldsJson {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalTokens: number;
+  totalCost: number;
+  /** Ours from here on. */
+  cacheCreation1hTokens: number;
+  webSearchRequests: number;
+  responses: number;
+  /** cacheRead / (cacheRead + input); null when there was no prompt input. */
+  cacheHitRate: number | null;
+  /** Responses whose output count is only a lower bound (the transcript never got the final count). */
+  outputLowerBoundResponses: number;
+  /** Models whose tokens are counted but that have no price; `totalCost` leaves them out. */
+  unpricedModels: string[];
+}
+
+export function usageFields(row: UsageRow): UsageFieldsJson {
+  const s = row.sums;
+  return {
+    inputTokens: s.input,
+    outputTokens: s.output,
+    cacheCreationTokens: s.cacheWrite,
+    cacheReadTokens: s.cacheRead,
+    totalTokens: totalTokens(s),
+    totalCost: money(row.cost),
+    cacheCreation1hTokens: s.cacheWrite1h,
+    webSearchRequests: s.webSearch,
+    responses: s.responses,
+    cacheHitRate: rate(cacheHitRate(s)),
+    outputLowerBoundResponses: s.lowerBound,
+    unpricedModels: row.unpriced,
+  };
+}
+
+function breakdown(m: ModelBreakdown) {
+  return {
+    modelName: m.model,
+    inputTokens: m.sums.input,
+    outputTokens: m.sums.output,
+    cacheCreationTokens: m.sums.cacheWrite,
+    cacheReadTokens: m.sums.cacheRead,
+    /** null when the model is unpriced */
+    cost: m.cost === null ? null : money(m.cost),
+    cacheCreation1hTokens: m.sums.cacheWrite1h,
+    responses: m.sums.responses,
+    outputLowerBoundResponses: m.sums.lowerBound,
+  };
+}
+
+/** A report row: its label fields first, then the usage fields, models used and the per-model breakdown. */
+export function rowJson(label: Record<string, unknown>, row: UsageRow): Record<string, unknown> {
+  return {
+    ...label,
+    ...usageFields(row),
+    modelsUsed: row.models.map((m) => m.model),
+    modelBreakdowns: row.models.map(breakdown),
+  };
+}
+
+export function totalsJson(row: UsageRow): UsageFieldsJson {
+  return usageFields(row);
+}
