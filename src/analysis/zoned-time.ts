@@ -4,6 +4,7 @@
  * days with a DST change), so grouping a year of 15-minute buckets stays cheap.
  * @module
  */
+import fs from 'node:fs';
 import { ExitCode, UserError } from '../errors.js';
 
 const DAY_MS = 86_400_000;
@@ -28,8 +29,20 @@ export const WEEKDAYS = [
   'saturday',
 ] as const;
 
-/** The machine's time zone. */
+/**
+ * The machine's time zone name, without initialising Intl when it can be read from `TZ` or the
+ * `/etc/localtime` link (Intl's first use costs more than a warm report).
+ */
 export function systemTimeZone(): string {
+  const tz = process.env.TZ;
+  if (tz !== undefined && /^[A-Za-z]+(?:[/_+-][A-Za-z0-9_+-]+)*$/.test(tz)) return tz;
+  if (tz === undefined || tz === '') {
+    try {
+      const link = fs.readlinkSync('/etc/localtime');
+      const m = /zoneinfo\/(.+)$/.exec(link);
+      if (m?.[1]) return m[1];
+    } catch {}
+  }
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
@@ -51,11 +64,18 @@ function isoDate(daysSinceEpoch: number): string {
 
 export class ZonedClock {
   readonly tz: string;
-  readonly #fmt: Intl.DateTimeFormat;
+  /** Null for the process's own zone, whose offsets `Date` gives without Intl. */
+  readonly #fmt: Intl.DateTimeFormat | null;
   readonly #dayOffsets = new Map<number, number | null>();
   readonly #quarterOffsets = new Map<number, number>();
 
-  constructor(tz: string) {
+  /** A clock in `tz`; `system: true` when `tz` is the process's own zone (no Intl needed). */
+  constructor(tz: string, options: { system?: boolean } = {}) {
+    if (options.system === true) {
+      this.tz = tz;
+      this.#fmt = null;
+      return;
+    }
     this.tz = checkTimeZone(tz);
     this.#fmt = new Intl.DateTimeFormat('en-US', {
       timeZone: tz,
@@ -69,8 +89,14 @@ export class ZonedClock {
     });
   }
 
+  /** The clock of the process's own time zone (TZ or the system setting). */
+  static system(): ZonedClock {
+    return new ZonedClock(systemTimeZone(), { system: true });
+  }
+
   /** Local wall-clock time minus UTC, in ms, at instant `ms`. */
   #offsetAt(ms: number): number {
+    if (this.#fmt === null) return -new Date(ms).getTimezoneOffset() * 60_000;
     const p: Record<string, number> = {};
     for (const part of this.#fmt.formatToParts(new Date(ms)))
       if (part.type !== 'literal') p[part.type] = Number(part.value);

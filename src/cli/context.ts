@@ -94,10 +94,14 @@ export function pricerOf(session: CliSession): Pricer {
 }
 
 export function clockOf(session: CliSession, opts: CommonOptions): ZonedClock {
-  if (opts.timezone !== undefined) return new ZonedClock(checkTimeZone(opts.timezone));
+  if (opts.timezone !== undefined) return zoned(checkTimeZone(opts.timezone));
   const fromConfig = session.loaded.config.timezone;
   if (fromConfig !== undefined)
-    return new ZonedClock(checkTimeZone(fromConfig, `"timezone" in ${session.loaded.file}`));
-  // Intl already honours the TZ environment variable.
-  return new ZonedClock(systemTimeZone());
+    return zoned(checkTimeZone(fromConfig, `"timezone" in ${session.loaded.file}`));
+  return ZonedClock.system();
+}
+
+/** The process's own zone needs no Intl; any other zone does. */
+function zoned(tz: string): ZonedClock {
+  return tz === systemTimeZone() ? ZonedClock.system() : new ZonedClock(tz);
 }

@@ -74,6 +74,8 @@ function readMeta(f: DiscoveredFile): { fact: AgentFact | null; problem: IngestP
       problem: problem(code ? `cannot read the file (${code})` : 'not valid JSON; agent type unknown'),
     };
   }
+  // A meta file outside a session dir cannot say which session its agent belongs to: no fact, no problem.
+  if (f.sessionHint === null || f.agentHint === null) return { fact: null, problem: null };
   if (
     typeof raw !== 'object' ||
     raw === null ||
@@ -118,6 +120,9 @@ export async function importClaudeHistory(
   const metaCursors: FileCursor[] = [];
   const otherProblems: IngestProblem[] = [...discovery.problems];
   const jobs: (ClaudeFileJob & { size: number })[] = [];
+  const unlinked = changed.some((f) => f.kind === 'main')
+    ? await store.sessionsWithUnlinkedSpawns()
+    : new Set<string>();
   let bytesTotal = 0;
   for (const f of changed) {
     const prev = cursors.get(f.path);
@@ -143,6 +148,7 @@ export async function importClaudeHistory(
       sessionHint: f.sessionHint,
       agentHint: f.agentHint,
       previous: prev ?? null,
+      linkHint: f.kind === 'main' && f.sessionHint !== null && unlinked.has(f.sessionHint),
       size: f.size,
     });
     bytesTotal += Math.max(0, f.size - (prev?.offset ?? 0));

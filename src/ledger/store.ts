@@ -144,6 +144,8 @@ export interface LedgerStore {
   checkpoint(): Promise<void>;
   /** What is needed to tell whether a file changed since its import: path → identity, size, mtime. */
   cursorStamps(): Promise<Map<string, CursorStamp>>;
+  /** Sessions with an Agent/Task spawn whose agent id is not known yet (a later import may find it). */
+  sessionsWithUnlinkedSpawns(): Promise<Set<string>>;
   /** Full cursors of the given files (those that changed). */
   loadCursors(paths?: readonly string[]): Promise<Map<string, FileCursor>>;
   /**

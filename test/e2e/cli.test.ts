@@ -148,7 +148,9 @@ describe('reports', () => {
     for (const line of piped.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
     const forced = run(['daily', '--no-import', '--color']);
     expect(forced.stdout.includes(ESC)).toBe(true);
-    expect(run(['daily', '--no-import'], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout.includes(ESC)).toBe(false);
+    expect(run(['daily', '--no-import'], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout.includes(ESC)).toBe(
+      false,
+    );
   });
 
   it('the bare command imports and summarises today and this month', () => {

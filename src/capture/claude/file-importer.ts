@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { scanJsonl } from '../jsonl/line-scanner.js';
+import { scanJsonl, TAIL_WINDOW } from '../jsonl/line-scanner.js';
 import { splitConcatenatedObjects } from '../jsonl/split-objects.js';
 import type { FileCursor, FileImport, IngestProblem } from '../types.js';
 import { type ClaudeFileKind, ClaudeLineParser } from './line-parser.js';
@@ -18,13 +18,14 @@ export interface ClaudeFileJob {
   sessionHint: string | null;
   agentHint: string | null;
   previous: FileCursor | null;
+  /** The ledger holds spawns of this session whose agent id is unknown: look for links in the new bytes. */
+  linkHint?: boolean;
   /** Read size for the scanner (tests use small values to exercise chunk boundaries). */
   chunkBytes?: number;
   maxLineBytes?: number;
 }
 
 const HEAD_BYTES = 4096;
-const TAIL_BYTES = 64;
 /**
  * Lines that can matter: any line with a `"usage"` key (assistant lines, progress lines relaying a
  * subagent's response, Agent tool results), and `cost-state` lines, which start with their type.
@@ -32,12 +33,24 @@ const TAIL_BYTES = 64;
  */
 const MARKERS = [Buffer.from('"usage"')];
 const PREFIXES = [Buffer.from('{"type":"cost-state"')];
+/**
+ * A background agent's tool result (`async_launched`) and some progress lines link a spawn to its
+ * agent id without any usage. They are looked for only after an unlinked spawn.
+ */
+const LINK_MARKERS = [Buffer.from('"agentId"')];
+
+function readRange(fd: number, start: number, length: number): Buffer {
+  if (length <= 0) return Buffer.alloc(0);
+  const buf = Buffer.allocUnsafe(length);
+  return buf.subarray(0, fs.readSync(fd, buf, 0, length, start));
+}
+
+function sha1(bytes: Buffer): string {
+  return crypto.createHash('sha1').update(bytes).digest('base64');
+}
 
 function hashRange(fd: number, start: number, length: number): string {
-  if (length <= 0) return '';
-  const buf = Buffer.allocUnsafe(length);
-  const n = fs.readSync(fd, buf, 0, length, start);
-  return crypto.createHash('sha1').update(buf.subarray(0, n)).digest('base64');
+  return length <= 0 ? '' : sha1(readRange(fd, start, length));
 }
 
 function identityOf(st: fs.Stats): string {
@@ -49,8 +62,8 @@ function startOffset(fd: number, st: fs.Stats, prev: FileCursor | null): number 
   if (prev === null) return 0;
   if (identityOf(st) !== prev.identity || st.size < prev.offset) return 0;
   if (hashRange(fd, 0, prev.headLength) !== prev.headHash) return 0;
-  const tailStart = Math.max(0, prev.offset - TAIL_BYTES);
-  if (hashRange(fd, tailStart, prev.offset - tailStart) !== prev.tailHash) return 0;
+  const tailStart = Math.max(0, prev.offset - TAIL_WINDOW);
+  if (sha1(readRange(fd, tailStart, prev.offset - tailStart)) !== prev.tailHash) return 0;
   return prev.offset;
 }
 
@@ -85,6 +98,10 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
     const st = fs.fstatSync(fd);
     const start = startOffset(fd, st, job.previous);
     result.fromStart = start === 0;
+    // Fingerprint the head before reading: if the file is rewritten while it is read, the next import
+    // sees the mismatch and reads it again (the merge makes that safe).
+    const headLength = Math.min(HEAD_BYTES, st.size);
+    const headHash = hashRange(fd, 0, headLength);
     const parser = new ClaudeLineParser({
       file: job.path,
       kind: job.kind,
@@ -98,36 +115,52 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
       { markers: MARKERS, prefixes: PREFIXES, chunkBytes: job.chunkBytes, maxLineBytes: job.maxLineBytes },
       (line) => parseLine(parser, line.bytes, line.offset),
     );
+    const tailHash = sha1(outcome.lastBytes);
+    const seen = outcome.endOffset + (outcome.tail?.bytes.length ?? 0);
+    if (outcome.tail !== null) {
+      // An unterminated last line: use it if it is complete JSON (some files end without a newline),
+      // but keep the cursor before it, so a line still being written is read again when it is done.
+      // (Handled before any second scan: the tail's bytes live in the shared read buffer.)
+      let value: unknown;
+      try {
+        value = JSON.parse(outcome.tail.bytes.toString('utf8'));
+      } catch {
+        value = undefined;
+      }
+      if (value !== undefined) parser.handle(value, outcome.tail.offset);
+    }
     for (const o of outcome.oversized) {
       parser.problem(
         o.offset,
         `line of ${(o.length / 1048576).toFixed(1)} MB is over the size limit and was skipped`,
       );
     }
-    if (outcome.tail !== null) {
-      // An unterminated last line: use it if it is complete JSON (some files end without a newline),
-      // but keep the cursor before it, so a line still being written is read again when it is done.
-      const text = outcome.tail.bytes.toString('utf8');
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        value = undefined;
-      }
-      if (value !== undefined) parser.handle(value, outcome.tail.offset);
+    let linkFrom = parser.firstUnlinkedSpawn();
+    if (job.linkHint === true && (linkFrom === null || start < linkFrom)) linkFrom = start;
+    if (linkFrom !== null && job.kind === 'main') {
+      scanJsonl(
+        fd,
+        linkFrom,
+        { markers: LINK_MARKERS, chunkBytes: job.chunkBytes, maxLineBytes: job.maxLineBytes },
+        (line) => {
+          if (line.offset >= outcome.endOffset) return;
+          try {
+            parser.handleLinks(JSON.parse(line.bytes.toString('utf8')), line.offset);
+          } catch {
+            // An unparsable line: the usage pass reported it if it carried usage.
+          }
+        },
+      );
     }
-    const seen = outcome.endOffset + (outcome.tail?.bytes.length ?? 0);
-    const headLength = Math.min(HEAD_BYTES, outcome.endOffset);
-    const tailStart = Math.max(0, outcome.endOffset - TAIL_BYTES);
     result.cursor = {
       path: job.path,
       identity: identityOf(st),
       size: seen,
       mtimeMs: st.mtimeMs,
       offset: outcome.endOffset,
-      headHash: hashRange(fd, 0, headLength),
+      headHash,
       headLength,
-      tailHash: hashRange(fd, tailStart, outcome.endOffset - tailStart),
+      tailHash,
     };
     result.bytesRead = outcome.bytesRead;
     result.records = parser.usageRecords();

@@ -35,8 +35,19 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
 }
 
+/** The session a line belongs to: a fork's copy names the original in `requestSessionId`. */
+function sessionOf(o: Obj): string | null {
+  return str(o.requestSessionId) ?? str(o.sessionId);
+}
+
+/**
+ * How a bad value is named in a problem. A string is echoed only when it is short and shaped like an
+ * identifier or a number (`"12"`, `"yesterday"`); anything else — which could be prompt text — is
+ * described by its length, never quoted.
+ */
 function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'string')
+    return /^[A-Za-z0-9_.:@+/-]{1,32}$/.test(v) ? JSON.stringify(v) : `a string of ${v.length} characters`;
   if (typeof v === 'number') return String(v);
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
@@ -55,6 +66,9 @@ export class ClaudeLineParser {
   #lastTs: number;
   /** The field that failed in the last token read, for the problem message. */
   #bad: string | null = null;
+  /** Agent/Task tool_use ids seen → the offset of their line; and those already linked to an agent id. */
+  readonly #spawns = new Map<string, number>();
+  readonly #linked = new Set<string>();
 
   constructor(ctx: ClaudeFileContext) {
     this.#ctx = ctx;
@@ -78,11 +92,12 @@ export class ClaudeLineParser {
     else if (type === 'user') this.#userToolResult(value);
   }
 
-  #tokens(u: Obj, key: string): number {
+  /** A token count at `u[key]`; `where` is the object's path for the problem message. */
+  #tokens(u: Obj, key: string, where = 'message.usage'): number {
     const v = u[key];
     if (v === undefined || v === null) return 0;
     if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_PLAUSIBLE_TOKENS) return v;
-    this.#bad ??= `message.usage.${key} is ${describe(v)}; expected ${typeof v === 'number' && v > MAX_PLAUSIBLE_TOKENS ? `at most ${MAX_PLAUSIBLE_TOKENS}` : 'a non-negative integer'}`;
+    this.#bad ??= `${where}.${key} is ${describe(v)}; expected ${typeof v === 'number' && v > MAX_PLAUSIBLE_TOKENS ? `at most ${MAX_PLAUSIBLE_TOKENS}` : 'a non-negative integer'}`;
     return 0;
   }
 
@@ -131,9 +146,13 @@ export class ClaudeLineParser {
     const cacheWrite = this.#tokens(u, 'cache_creation_input_tokens');
     const cacheRead = this.#tokens(u, 'cache_read_input_tokens');
     const cc = u.cache_creation;
-    const cacheWrite1h = isObj(cc) ? this.#tokens(cc, 'ephemeral_1h_input_tokens') : 0;
+    const cacheWrite1h = isObj(cc)
+      ? this.#tokens(cc, 'ephemeral_1h_input_tokens', 'message.usage.cache_creation')
+      : 0;
     const stu = u.server_tool_use;
-    const webSearch = isObj(stu) ? this.#tokens(stu, 'web_search_requests') : 0;
+    const webSearch = isObj(stu)
+      ? this.#tokens(stu, 'web_search_requests', 'message.usage.server_tool_use')
+      : 0;
     if (this.#bad !== null) {
       this.problem(offset, `${this.#bad}; line skipped`);
       return;
@@ -146,11 +165,9 @@ export class ClaudeLineParser {
       return;
     }
     const requestId = str(o.requestId) ?? (outer ? str(outer.requestId) : null);
-    const sessionId =
-      str(o.requestSessionId) ??
-      str(o.sessionId) ??
-      (outer ? str(outer.sessionId) : null) ??
-      this.#ctx.sessionHint;
+    // A nested (progress) record often has no session of its own: the enclosing line's counts, and a
+    // fork's copy names the original session in requestSessionId.
+    const sessionId = sessionOf(o) ?? (outer ? sessionOf(outer) : null) ?? this.#ctx.sessionHint;
     if (sessionId === null) {
       this.problem(offset, 'no sessionId on the line or in the file name; line skipped');
       return;
@@ -194,23 +211,27 @@ export class ClaudeLineParser {
       for (const block of content) {
         if (isObj(block) && block.type === 'tool_use' && (block.name === 'Agent' || block.name === 'Task')) {
           const input = isObj(block.input) ? block.input : {};
-          this.#fact(sessionId, null, str(block.id), str(input.subagent_type) ?? 'general-purpose', 4);
+          const toolUseId = str(block.id);
+          this.#fact(sessionId, null, toolUseId, str(input.subagent_type) ?? 'general-purpose', 4);
+          if (toolUseId !== null && !this.#spawns.has(toolUseId)) this.#spawns.set(toolUseId, offset);
         }
       }
     }
   }
 
   /** A progress line: may relay a subagent's response (FORMATS.md §8) and links tool_use to agent. */
-  #progress(o: Obj, offset: number): void {
+  #progress(o: Obj, offset: number, linksOnly = false): void {
     const data = o.data;
     if (!isObj(data)) return;
     const agentId = str(data.agentId);
-    const sessionId = str(o.sessionId) ?? this.#ctx.sessionHint;
+    const sessionId = sessionOf(o) ?? this.#ctx.sessionHint;
     if (agentId !== null && sessionId !== null) {
-      this.#fact(sessionId, agentId, str(o.parentToolUseID), str(data.agentType), 3);
+      const toolUseId = str(o.parentToolUseID);
+      this.#fact(sessionId, agentId, toolUseId, str(data.agentType), 3);
+      if (toolUseId !== null) this.#linked.add(toolUseId);
     }
     const nested = data.message;
-    if (isObj(nested) && isObj(nested.message)) this.#assistant(nested, offset, o);
+    if (isObj(nested) && isObj(nested.message) && !linksOnly) this.#assistant(nested, offset, o);
   }
 
   /** A user line holding an Agent/Task tool result: links the spawning tool_use id to the agent id. */
@@ -220,11 +241,13 @@ export class ClaudeLineParser {
     const agentId = str(r.agentId);
     const m = o.message;
     if (agentId === null || !isObj(m) || !Array.isArray(m.content)) return;
-    const sessionId = str(o.sessionId) ?? this.#ctx.sessionHint;
+    const sessionId = sessionOf(o) ?? this.#ctx.sessionHint;
     if (sessionId === null) return;
     for (const block of m.content) {
       if (isObj(block) && block.type === 'tool_result') {
-        this.#fact(sessionId, agentId, str(block.tool_use_id), str(r.agentType), 4);
+        const toolUseId = str(block.tool_use_id);
+        this.#fact(sessionId, agentId, toolUseId, str(r.agentType), 4);
+        if (toolUseId !== null) this.#linked.add(toolUseId);
       }
     }
   }
@@ -288,6 +311,24 @@ export class ClaudeLineParser {
     if (this.#seenFacts.has(key)) return;
     this.#seenFacts.add(key);
     this.agentFacts.push({ sessionId, agentId, toolUseId, agentType, priority });
+  }
+
+  /**
+   * Handles a line for its agent links only (tool results and progress lines that name an agent id).
+   * Used by a second, narrow pass over lines the usage pass does not decode.
+   */
+  handleLinks(value: unknown, offset: number): void {
+    if (!isObj(value)) return;
+    if (value.type === 'user') this.#userToolResult(value);
+    else if (value.type === 'progress') this.#progress(value, offset, true);
+  }
+
+  /** The offset of the first Agent/Task spawn whose agent id is still unknown, or null. */
+  firstUnlinkedSpawn(): number | null {
+    let first: number | null = null;
+    for (const [id, offset] of this.#spawns)
+      if (!this.#linked.has(id) && (first === null || offset < first)) first = offset;
+    return first;
   }
 
   /** Records from this file so far, in first-seen order. */

@@ -19,8 +19,12 @@ export interface ClaudeRoots {
   origin: 'env' | 'config' | 'default';
 }
 
-function expandHome(p: string): string {
-  return p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+function homeOf(env: NodeJS.ProcessEnv): string {
+  return env.HOME !== undefined && env.HOME.length > 0 ? env.HOME : os.homedir();
+}
+
+function expandHome(p: string, env: NodeJS.ProcessEnv): string {
+  return p === '~' || p.startsWith('~/') ? path.join(homeOf(env), p.slice(1)) : p;
 }
 
 /** The default dirs: `$XDG_CONFIG_HOME/claude` (Claude Code 1.0.30–1.0.31) and `~/.claude`. */
@@ -28,8 +32,8 @@ export function defaultClaudeDirs(env: NodeJS.ProcessEnv = process.env): string[
   const xdg =
     env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0
       ? env.XDG_CONFIG_HOME
-      : path.join(os.homedir(), '.config');
-  return [path.join(xdg, 'claude'), path.join(os.homedir(), '.claude')];
+      : path.join(homeOf(env), '.config');
+  return [path.join(xdg, 'claude'), path.join(homeOf(env), '.claude')];
 }
 
 /**
@@ -58,13 +62,13 @@ export function resolveClaudeRoots(
   const roots: string[] = [];
   const seen = new Set<string>();
   for (const raw of dirs) {
-    const dir = path.resolve(expandHome(raw));
+    const dir = path.resolve(expandHome(raw, env));
     let real: string;
     try {
       real = fs.realpathSync(dir);
-      fs.accessSync(real, fs.constants.R_OK | fs.constants.X_OK);
       if (!fs.statSync(real).isDirectory())
         throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      fs.accessSync(real, fs.constants.R_OK | fs.constants.X_OK);
     } catch (error) {
       if (origin === 'default') continue;
       const code = (error as NodeJS.ErrnoException).code;
@@ -87,5 +91,5 @@ export function resolveClaudeRoots(
     seen.add(real);
     roots.push(real);
   }
-  return { roots, searched: dirs.map((d) => path.resolve(expandHome(d))), origin };
+  return { roots, searched: dirs.map((d) => path.resolve(expandHome(d, env))), origin };
 }

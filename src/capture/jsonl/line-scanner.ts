@@ -39,16 +39,25 @@ export interface ScanOutcome {
   tail: ScannedLine | null;
   /** Lines longer than `maxLineBytes` that carried a marker: offset and length. */
   oversized: { offset: number; length: number }[];
+  /**
+   * The last (up to {@link TAIL_WINDOW}) bytes before `endOffset`, as this scan read them: the cursor
+   * fingerprints what was actually consumed, so a file rewritten during the scan is noticed next time.
+   */
+  lastBytes: Buffer;
 }
 
 const NEWLINE = 0x0a;
 /** One read buffer reused across files (scans are synchronous, one at a time per thread). */
 let shared: Buffer | null = null;
 
+/** A buffer of exactly `size` bytes, backed by the shared one when it is large enough. */
 function scratch(size: number): Buffer {
   if (shared === null || shared.length < size) shared = Buffer.allocUnsafe(size);
-  return shared;
+  return shared.subarray(0, size);
 }
+
+/** How many bytes before the end offset the outcome keeps, for the cursor's tail fingerprint. */
+export const TAIL_WINDOW = 64;
 const DEFAULT_CHUNK = 4 << 20;
 const DEFAULT_MAX_LINE = 64 << 20;
 
@@ -73,6 +82,13 @@ export function scanJsonl(
   let bytesRead = 0;
   const oversized: ScanOutcome['oversized'] = [];
   const cache = new Int32Array(markers.length);
+  let window = Buffer.alloc(Math.min(TAIL_WINDOW, start));
+  if (window.length > 0)
+    window = window.subarray(0, fs.readSync(fd, window, 0, window.length, start - window.length));
+  const slide = (bytes: Buffer) => {
+    window = Buffer.concat([window, bytes.subarray(Math.max(0, bytes.length - TAIL_WINDOW))]);
+    if (window.length > TAIL_WINDOW) window = window.subarray(window.length - TAIL_WINDOW);
+  };
 
   for (;;) {
     if (filled === buf.length) {
@@ -88,9 +104,12 @@ export function scanJsonl(
         if (skipped.hadMarker) oversized.push({ offset: base, length: skipped.lineLength });
         if (skipped.lineLength < 0) {
           // The file ended inside the oversized line: wait for the rest.
-          return { endOffset: base, bytesRead, tail: null, oversized };
+          return { endOffset: base, bytesRead, tail: null, oversized, lastBytes: Buffer.from(window) };
         }
         base += skipped.lineLength + 1;
+        // The skipped line is not in the buffer: read the window before the new base directly.
+        const w = Buffer.alloc(Math.min(TAIL_WINDOW, base));
+        window = w.subarray(0, fs.readSync(fd, w, 0, w.length, base - w.length));
         filled = 0;
         continue;
       }
@@ -104,13 +123,14 @@ export function scanJsonl(
     if (lastNewline < 0) continue;
     const end = lastNewline + 1;
     emitCandidates(view, end, base, markers, prefixes, cache, onLine);
+    slide(view.subarray(0, end));
     const rest = filled - end;
     if (rest > 0) buf.copy(buf, 0, end, filled);
     base += end;
     filled = rest;
   }
   const tail = filled > 0 ? { bytes: buf.subarray(0, filled), offset: base } : null;
-  return { endOffset: base, bytesRead, tail, oversized };
+  return { endOffset: base, bytesRead, tail, oversized, lastBytes: Buffer.from(window) };
 }
 
 function emitCandidates(

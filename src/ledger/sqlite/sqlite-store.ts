@@ -236,6 +236,13 @@ export class SqliteStore implements LedgerStore {
     return map;
   }
 
+  async sessionsWithUnlinkedSpawns(): Promise<Set<string>> {
+    const rows = this.#stmt('SELECT DISTINCT session_id FROM agent_spawns WHERE agent_id IS NULL')
+      .raw()
+      .all() as [string][];
+    return new Set(rows.map((r) => r[0]));
+  }
+
   async loadCursors(paths?: readonly string[]): Promise<Map<string, FileCursor>> {
     type Row = {
       path: string;

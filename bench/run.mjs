@@ -1,0 +1,319 @@
+#!/usr/bin/env node
+// `npm run bench`: tokenledger against ccusage 20.0.24 on a synthetic heavy-user history, side by side
+// in one run (these machines are noisy: compare ratios, not absolute times).
+//
+//   npm run bench [-- --runs 3] [--warm-runs 15] [--quick]
+//
+// Measures, for issue 2's criteria:
+//   cold   import + `daily --json` on an empty ledger, vs `ccusage claude daily --offline --json`
+//   warm   `daily --json` with nothing new (p50), vs ccusage (which re-reads everything every time)
+//   incr   `daily --json` after appending 1% new lines, as a share of the cold time
+//   totals ours == ccusage == the generator's ground truth, before and after the append
+// Writes bench/results/latest.json and prints a Markdown block for BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = path.join(ROOT, '.bench');
+const CORPUS = path.join(WORK, 'corpus');
+const STAMP = path.join(WORK, 'corpus.json');
+const PEER_VERSION = '20.0.24';
+const PEER_DIR = path.join(WORK, 'peer');
+const PEER_BIN = path.join(PEER_DIR, 'node_modules', '.bin', 'ccusage');
+const BIN = path.join(ROOT, 'bin', 'tokenledger.js');
+const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const quick = args.includes('--quick');
+const RUNS = flag('--runs', quick ? 1 : 3);
+const WARM_RUNS = flag('--warm-runs', quick ? 5 : 15);
+const CORPUS_PARAMS = {
+  version: 3,
+  seed: 42,
+  // about 1.2 GiB in about 3,000 files (the generator overshoots its target a little)
+  targetBytes: quick ? 120 * 2 ** 20 : Math.round(1.06 * 2 ** 30),
+  fileCount: quick ? 300 : 2800,
+  endDate: '2026-11-20',
+  days: 60,
+  progressCopies: true,
+  // ccusage 20.0.24 counts a fork's copy of a response without requestId once per file (see
+  // BENCHMARKS.md), so forks stay out of the comparison corpus; our own fork handling has fixtures.
+  forkCopies: false,
+};
+
+const log = (s) => process.stderr.write(`${s}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function ensureBuild() {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'bin', 'main.js'))) {
+    log('dist/ is missing: run `npm run build` first (npm run bench does it through prebench).');
+    process.exit(1);
+  }
+}
+
+function ensurePeer() {
+  if (fs.existsSync(PEER_BIN)) return { bin: PEER_BIN, version: PEER_VERSION };
+  log(`installing ccusage@${PEER_VERSION} (the peer) into ${PEER_DIR} …`);
+  fs.mkdirSync(PEER_DIR, { recursive: true });
+  const r = spawnSync(
+    'npm',
+    ['install', '--prefix', PEER_DIR, '--no-save', '--no-audit', '--no-fund', `ccusage@${PEER_VERSION}`],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (r.status !== 0 || !fs.existsSync(PEER_BIN))
+    return { bin: null, version: PEER_VERSION, reason: 'npm install failed' };
+  return { bin: PEER_BIN, version: PEER_VERSION };
+}
+
+async function ensureCorpus() {
+  const { generateHistory } = await import(path.join(ROOT, 'dist', 'synthetic', 'history-generator.js'));
+  const want = JSON.stringify(CORPUS_PARAMS);
+  if (fs.existsSync(STAMP)) {
+    const stamp = JSON.parse(fs.readFileSync(STAMP, 'utf8'));
+    if (JSON.stringify(stamp.params) === want && stamp.clean === true && fs.existsSync(CORPUS))
+      return stamp.truth;
+  }
+  log(
+    `generating the corpus in ${CORPUS} (${(CORPUS_PARAMS.targetBytes / 2 ** 30).toFixed(2)} GiB target) …`,
+  );
+  fs.rmSync(CORPUS, { recursive: true, force: true });
+  const t0 = performance.now();
+  const truth = generateHistory({
+    ...CORPUS_PARAMS,
+    configDir: CORPUS,
+    endDate: new Date(`${CORPUS_PARAMS.endDate}T00:00:00Z`),
+  });
+  log(
+    `  ${truth.files} files, ${(truth.bytes / 2 ** 30).toFixed(2)} GiB, ${truth.lines} lines, ${truth.totals.responses} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  fs.writeFileSync(STAMP, JSON.stringify({ params: CORPUS_PARAMS, clean: true, truth }));
+  return truth;
+}
+
+/** Runs a command; returns wall seconds, peak RSS in MB (when GNU time is available), stdout. */
+function timed(cmd, cmdArgs, env) {
+  const full = GNU_TIME ? [GNU_TIME, ['-f', '__TL_RSS__%M', cmd, ...cmdArgs]] : [cmd, cmdArgs];
+  const t0 = performance.now();
+  const r = spawnSync(full[0], full[1], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
+  const wall = (performance.now() - t0) / 1000;
+  const m = /__TL_RSS__(\d+)/.exec(r.stderr ?? '');
+  if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  return { wall, rssMb: m ? Number(m[1]) / 1024 : null, stdout: r.stdout };
+}
+
+const totalsOf = (json) => {
+  const t = JSON.parse(json).totals;
+  return {
+    input: t.inputTokens,
+    output: t.outputTokens,
+    cacheCreation: t.cacheCreationTokens,
+    cacheRead: t.cacheReadTokens,
+  };
+};
+const truthTotals = (t) => ({
+  input: t.inputTokens,
+  output: t.outputTokens,
+  cacheCreation: t.cacheCreationTokens,
+  cacheRead: t.cacheReadTokens,
+});
+const same = (a, b) =>
+  a.input === b.input &&
+  a.output === b.output &&
+  a.cacheCreation === b.cacheCreation &&
+  a.cacheRead === b.cacheRead;
+
+async function main() {
+  ensureBuild();
+  const peer = ensurePeer();
+  const truth = await ensureCorpus();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-'));
+  const env = { CLAUDE_CONFIG_DIR: CORPUS, TZ: 'UTC', TOKENLEDGER_HOME: home, NO_COLOR: '1' };
+  const ours = ['daily', '--json'];
+  const theirs = ['claude', 'daily', '--offline', '--json'];
+  const result = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    corpus: { files: truth.files, bytes: truth.bytes, lines: truth.lines, responses: truth.totals.responses },
+    peer: `ccusage ${peer.version}`,
+  };
+  const checks = [];
+  try {
+    // Cold: alternate the two tools so machine noise hits both alike.
+    const cold = { ours: [], peer: [] };
+    let oursTotals = null;
+    let peerTotals = null;
+    for (let i = 0; i < RUNS; i++) {
+      fs.rmSync(home, { recursive: true, force: true });
+      fs.mkdirSync(home);
+      const o = timed(process.execPath, [BIN, ...ours], env);
+      cold.ours.push(o);
+      oursTotals = totalsOf(o.stdout);
+      if (peer.bin) {
+        const p = timed(peer.bin, theirs, env);
+        cold.peer.push(p);
+        peerTotals = totalsOf(p.stdout);
+      }
+      log(
+        `cold run ${i + 1}: ours ${o.wall.toFixed(2)} s (${o.rssMb?.toFixed(0)} MB)${peer.bin ? `, ccusage ${cold.peer[i].wall.toFixed(2)} s (${cold.peer[i].rssMb?.toFixed(0)} MB)` : ''}`,
+      );
+    }
+    // Warm: nothing new.
+    const warm = [];
+    for (let i = 0; i < WARM_RUNS; i++) warm.push(timed(process.execPath, [BIN, ...ours], env).wall);
+    const coldOurs = median(cold.ours.map((r) => r.wall));
+    const coldPeer = peer.bin ? median(cold.peer.map((r) => r.wall)) : null;
+    const warmP50 = median(warm);
+    // Incremental: append 1% new lines to existing sessions, then report.
+    const { appendToHistory } = await import(path.join(ROOT, 'dist', 'synthetic', 'history-appender.js'));
+    const sizes = new Map();
+    const stamp = JSON.parse(fs.readFileSync(STAMP, 'utf8'));
+    fs.writeFileSync(STAMP, JSON.stringify({ ...stamp, clean: false }));
+    const appendLines = Math.round(truth.lines * 0.01);
+    const snapshot = (files) => {
+      for (const f of files) if (!sizes.has(f)) sizes.set(f, fs.statSync(f).size);
+    };
+    let appended;
+    // Remember sizes before appending, so the corpus can be restored exactly afterwards.
+    const projects = path.join(CORPUS, 'projects');
+    const all = [];
+    for (const slug of fs.readdirSync(projects))
+      for (const n of fs.readdirSync(path.join(projects, slug)))
+        if (n.endsWith('.jsonl')) all.push(path.join(projects, slug, n));
+    snapshot(all);
+    try {
+      appended = appendToHistory({
+        configDir: CORPUS,
+        lines: appendLines,
+        files: 30,
+        seed: 7,
+        at: new Date(`${CORPUS_PARAMS.endDate}T12:00:00Z`),
+      });
+      const incr = timed(process.execPath, [BIN, ...ours], env);
+      const after = totalsOf(incr.stdout);
+      const want = {
+        input: truth.totals.inputTokens + appended.inputTokens,
+        output: truth.totals.outputTokens + appended.outputTokens,
+        cacheCreation: truth.totals.cacheCreationTokens + appended.cacheCreationTokens,
+        cacheRead: truth.totals.cacheReadTokens + appended.cacheReadTokens,
+      };
+      checks.push(['totals after the append equal the ground truth', same(after, want)]);
+      if (peer.bin)
+        checks.push([
+          'totals after the append equal ccusage',
+          same(after, totalsOf(timed(peer.bin, theirs, env).stdout)),
+        ]);
+      result.incremental = {
+        appendedLines: appended.lines,
+        files: appended.files.length,
+        wall: incr.wall,
+        shareOfCold: incr.wall / coldOurs,
+      };
+      log(
+        `incremental (+${appended.lines} lines in ${appended.files.length} files): ${incr.wall.toFixed(3)} s = ${((incr.wall / coldOurs) * 100).toFixed(1)}% of cold`,
+      );
+    } finally {
+      for (const [f, size] of sizes) if (fs.statSync(f).size !== size) fs.truncateSync(f, size);
+      fs.writeFileSync(STAMP, JSON.stringify({ ...stamp, clean: true }));
+    }
+    checks.push(['our cold totals equal the ground truth', same(oursTotals, truthTotals(truth.totals))]);
+    if (peer.bin) checks.push(['our cold totals equal ccusage', same(oursTotals, peerTotals)]);
+    const peakRss = Math.max(...cold.ours.map((r) => r.rssMb ?? 0));
+    Object.assign(result, {
+      cold: {
+        ours: coldOurs,
+        peer: coldPeer,
+        ratio: coldPeer ? coldOurs / coldPeer : null,
+        oursPeakRssMb: GNU_TIME ? peakRss : null,
+        peerPeakRssMb: GNU_TIME && peer.bin ? Math.max(...cold.peer.map((r) => r.rssMb ?? 0)) : null,
+      },
+      warm: {
+        p50: warmP50,
+        min: Math.min(...warm),
+        peerMedian: coldPeer,
+        speedup: coldPeer ? coldPeer / warmP50 : null,
+      },
+      totals: { ours: oursTotals, peer: peerTotals, truth: truthTotals(truth.totals) },
+      checks: Object.fromEntries(checks),
+    });
+    const criteria = [
+      [
+        'cold import + daily: ratio to ccusage ≤ 1.5',
+        result.cold.ratio === null || result.cold.ratio <= 1.5,
+        result.cold.ratio?.toFixed(2),
+      ],
+      [
+        'cold peak RSS ≤ 200 MB',
+        result.cold.oursPeakRssMb === null || result.cold.oursPeakRssMb <= 200,
+        result.cold.oursPeakRssMb?.toFixed(0),
+      ],
+      ['warm daily p50 ≤ 150 ms', warmP50 <= 0.15, `${(warmP50 * 1000).toFixed(0)} ms`],
+      [
+        'warm daily ≥ 15× faster than ccusage',
+        result.warm.speedup === null || result.warm.speedup >= 15,
+        result.warm.speedup?.toFixed(1),
+      ],
+      [
+        'after +1% lines ≤ 5% of cold',
+        result.incremental.shareOfCold <= 0.05,
+        `${(result.incremental.shareOfCold * 100).toFixed(1)}%`,
+      ],
+      ...checks.map(([name, ok]) => [name, ok, ok ? 'yes' : 'NO']),
+    ];
+    result.criteria = criteria.map(([name, ok, value]) => ({ name, ok, value }));
+    fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+    fs.writeFileSync(
+      path.join(ROOT, 'bench', 'results', 'latest.json'),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
+    printMarkdown(result);
+    process.exitCode = criteria.every(([, ok]) => ok) ? 0 : 1;
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+function printMarkdown(r) {
+  const s = (x) => (x === null || x === undefined ? 'n/a' : `${x.toFixed(2)} s`);
+  const lines = [
+    `### ${r.date.slice(0, 10)} — ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, ${r.machine.os}, Node ${r.machine.node}`,
+    '',
+    `Corpus: ${r.corpus.files} files, ${(r.corpus.bytes / 2 ** 30).toFixed(2)} GiB, ${r.corpus.lines.toLocaleString('en-US')} lines, ${r.corpus.responses.toLocaleString('en-US')} API responses. Peer: ${r.peer}. Medians of ${RUNS} cold runs, ${WARM_RUNS} warm runs.`,
+    '',
+    '| measure | tokenledger | ccusage | ratio / criterion |',
+    '| --- | ---: | ---: | --- |',
+    `| cold import + \`daily --json\` | ${s(r.cold.ours)} | ${s(r.cold.peer)} | ${r.cold.ratio?.toFixed(2) ?? 'n/a'} (≤ 1.5) |`,
+    `| peak RSS, cold | ${r.cold.oursPeakRssMb?.toFixed(0) ?? 'n/a'} MB | ${r.cold.peerPeakRssMb?.toFixed(0) ?? 'n/a'} MB | ≤ 200 MB |`,
+    `| warm \`daily --json\`, nothing new (p50) | ${(r.warm.p50 * 1000).toFixed(0)} ms | ${s(r.warm.peerMedian)} | ${r.warm.speedup?.toFixed(1) ?? 'n/a'}× faster (≥ 15×, ≤ 150 ms) |`,
+    `| after appending 1% new lines | ${s(r.incremental.wall)} | — | ${(r.incremental.shareOfCold * 100).toFixed(1)}% of cold (≤ 5%) |`,
+    '',
+    ...r.criteria.map((c) => `- ${c.ok ? '✅' : '❌'} ${c.name}: ${c.value}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();
