@@ -11,13 +11,7 @@ import {
   type UsageFilter,
 } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
-import {
-  type CostMode,
-  type PricedInput,
-  type UsageRow,
-  type UsageTable,
-  UsageTableBuilder,
-} from './usage-table.js';
+import { type CostMode, type UsageRow, type UsageTable, UsageTableBuilder } from './usage-table.js';
 import { addDays, type WeekStart, ZonedClock } from './zoned-time.js';
 
 export const REPORT_DIMENSIONS = [
@@ -74,8 +68,8 @@ function filterOf(scope: ReportScope): UsageFilter {
   return f;
 }
 
-function input(r: GroupRow): PricedInput {
-  return { ...r, atMs: r.bucket * BUCKET_MS };
+function timesOf(r: GroupRow) {
+  return { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs };
 }
 
 function timeLabel(dim: Period, ms: number, scope: ReportScope): string {
@@ -119,13 +113,13 @@ export async function periodReport(
         const key = dayLabel(period, r.day, scope.weekStart);
         // Local midnight of that day, in UTC, approximately: used for dated prices and activity times.
         const at = r.day * DAY_MS;
-        builder.add(key, { [field]: key }, { ...r, atMs: at, firstTs: at, lastTs: at + DAY_MS - 1 });
+        builder.add(key, { [field]: key }, r, { atMs: at, firstTs: at, lastTs: at + DAY_MS - 1 });
       }
     }
   } else {
     for (const r of await ctx.store.groups({ dimensions: [], filter })) {
       const key = timeLabel(period, r.bucket * BUCKET_MS, scope);
-      builder.add(key, { [field]: key }, input(r));
+      builder.add(key, { [field]: key }, r, timesOf(r));
     }
   }
   const table = builder.build();
@@ -151,7 +145,7 @@ export async function dimensionReport(
         ? timeLabel(d as Period, r.bucket * BUCKET_MS, scope)
         : (r.values[STORE_DIMENSION[d as Exclude<ReportDimension, Period>]] ?? '');
     }
-    builder.add(dims.map((d) => label[d]).join('\u0000'), label, input(r));
+    builder.add(dims.map((d) => label[d]).join('\u0000'), label, r, timesOf(r));
   }
   const table = builder.build();
   const timeFirst = dims.some((d) => TIME_DIMENSIONS.has(d));

@@ -38,8 +38,10 @@ export interface UsageTable {
 }
 
 /** A priced input: one group of ledger rows sharing a pricing key. */
-export interface PricedInput extends PricingKey, UsageSums {
-  /** A time inside the group, for dated prices. */
+export type PricedInput = PricingKey & UsageSums;
+
+/** When a priced input happened: a time inside it (for dated prices) and its first and last activity. */
+export interface InputTimes {
   atMs: number;
   firstTs: number;
   lastTs: number;
@@ -77,40 +79,43 @@ export class UsageTableBuilder {
   }
 
   /** The cost of one input under the cost mode; null when it needs a price the table lacks. */
-  costOf(input: PricedInput): number | null {
+  costOf(input: PricedInput, atMs: number): number | null {
     const reported = input.reportedRows > 0;
     if (this.#mode === 'display') return reported ? input.reportedCost : 0;
     if (this.#mode === 'auto' && reported) return input.reportedCost;
-    return this.#pricer.cost(input, input, input.atMs);
+    return this.#pricer.cost(input, input, atMs);
   }
 
   /** Adds `input` to the row identified by `key` (created with `label` the first time). */
-  add(key: string, label: Record<string, string>, input: PricedInput): void {
+  add(key: string, label: Record<string, string>, input: PricedInput, times: InputTimes): void {
     let acc = this.#rows.get(key);
     if (acc === undefined) {
       acc = newAcc(label);
       this.#rows.set(key, acc);
     }
-    const cost = this.costOf(input);
-    for (const a of [acc, this.#totals]) {
-      addSums(a.sums, input);
-      if (cost !== null) a.cost += cost;
-      a.firstTs = Math.min(a.firstTs, input.firstTs);
-      a.lastTs = Math.max(a.lastTs, input.lastTs);
-      let m = a.models.get(input.model);
-      if (m === undefined) {
-        m = { sums: emptySums(), cost: 0, unpriced: false };
-        a.models.set(input.model, m);
-      }
-      addSums(m.sums, input);
-      if (cost === null) m.unpriced = true;
-      else m.cost += cost;
-    }
+    const cost = this.costOf(input, times.atMs);
+    accumulate(acc, input, cost, times);
+    accumulate(this.#totals, input, cost, times);
   }
 
   build(): UsageTable {
     return { rows: [...this.#rows.values()].map(finish), totals: finish(this.#totals) };
   }
+}
+
+function accumulate(a: Acc, input: PricedInput, cost: number | null, times: InputTimes): void {
+  addSums(a.sums, input);
+  if (cost !== null) a.cost += cost;
+  if (times.firstTs < a.firstTs) a.firstTs = times.firstTs;
+  if (times.lastTs > a.lastTs) a.lastTs = times.lastTs;
+  let m = a.models.get(input.model);
+  if (m === undefined) {
+    m = { sums: emptySums(), cost: 0, unpriced: false };
+    a.models.set(input.model, m);
+  }
+  addSums(m.sums, input);
+  if (cost === null) m.unpriced = true;
+  else m.cost += cost;
 }
 
 function finish(a: Acc): UsageRow {

@@ -84,6 +84,18 @@ export interface IngestProblem {
   reason: string;
 }
 
+/**
+ * A directory's relevant entries as last read. A dir's mtime changes when entries are added, removed
+ * or renamed (not when a file in it grows), so an unchanged mtime means the same entries.
+ */
+export interface DirListing {
+  mtimeMs: number;
+  /** When it was listed; it is trusted only if listed well after its last change (coarse mtimes). */
+  listedAt: number;
+  /** `d<name>` a directory, `l<name>` a symlink, `f<name>` a .jsonl or .meta.json file. */
+  entries: string[];
+}
+
 /** What the ledger remembers about a file so the next import reads only new bytes. */
 export interface FileCursor {
   path: string;

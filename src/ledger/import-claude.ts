@@ -101,7 +101,7 @@ export async function importClaudeHistory(
 ): Promise<ImportSummary> {
   const started = Date.now();
   const roots = resolveClaudeRoots(options.claudeDirs, options.env);
-  const discovery = discoverClaudeFiles(roots.roots);
+  const discovery = discoverClaudeFiles(roots.roots, await store.dirListings());
   const stamps = await store.cursorStamps();
   const changed = discovery.files.filter((f) => !unchanged(f, stamps.get(f.path)));
   const cursors =
@@ -191,6 +191,7 @@ export async function importClaudeHistory(
 
   if (metaFacts.length > 0 || metaCursors.length > 0) await store.writeAgentFacts(metaFacts, metaCursors);
   if (otherProblems.length > 0) await store.writeProblems(otherProblems);
+  await store.writeDirListings(discovery.listings);
   stats.problems += otherProblems.length;
   const finished = Date.now();
   if (jobs.length > 0 || metaCursors.length > 0 || otherProblems.length > 0)

@@ -8,6 +8,7 @@
 import type {
   AgentFact,
   CostStateRecord,
+  DirListing,
   FileCursor,
   FileImport,
   IngestProblem,
@@ -144,6 +145,10 @@ export interface LedgerStore {
   checkpoint(): Promise<void>;
   /** What is needed to tell whether a file changed since its import: path → identity, size, mtime. */
   cursorStamps(): Promise<Map<string, CursorStamp>>;
+  /** Directory listings from the last discovery. */
+  dirListings(): Promise<Map<string, DirListing>>;
+  /** Remembers new or changed directory listings. */
+  writeDirListings(listings: ReadonlyMap<string, DirListing>): Promise<void>;
   /** Sessions with an Agent/Task spawn whose agent id is not known yet (a later import may find it). */
   sessionsWithUnlinkedSpawns(): Promise<Set<string>>;
   /** Full cursors of the given files (those that changed). */

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IngestProblem } from '../types.js';
+import type { DirListing, IngestProblem } from '../types.js';
 import type { ClaudeFileKind } from './line-parser.js';
 
 export interface DiscoveredFile {
@@ -22,7 +22,12 @@ export interface DiscoveredFile {
 export interface Discovery {
   files: DiscoveredFile[];
   problems: IngestProblem[];
+  /** Listings read in this walk (new or changed dirs), to remember for the next one. */
+  listings: Map<string, DirListing>;
 }
+
+/** A listing is reused only if taken this long after the dir's last change (filesystems with 1–2 s mtimes). */
+const LISTING_MARGIN_MS = 2_000;
 
 const JSONL = '.jsonl';
 const META = '.meta.json';
@@ -59,30 +64,64 @@ function classify(
   return null;
 }
 
-/** Walks `<root>/projects` of every root. Missing `projects` dirs are simply empty. */
-export function discoverClaudeFiles(roots: readonly string[]): Discovery {
+function readListing(dir: string, mtimeMs: number, now: number): DirListing {
+  const entries: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isSymbolicLink()) entries.push(`l${e.name}`);
+    else if (e.isDirectory()) entries.push(`d${e.name}`);
+    else if (e.isFile() && (e.name.endsWith(JSONL) || e.name.endsWith(META))) entries.push(`f${e.name}`);
+  }
+  return { mtimeMs, listedAt: now, entries };
+}
+
+/**
+ * Walks `<root>/projects` of every root. Missing `projects` dirs are simply empty. With `known`
+ * listings from the last walk, dirs whose mtime has not changed are not listed again (one stat
+ * instead of a readdir).
+ */
+export function discoverClaudeFiles(
+  roots: readonly string[],
+  known?: ReadonlyMap<string, DirListing>,
+): Discovery {
   const files: DiscoveredFile[] = [];
   const problems: IngestProblem[] = [];
+  const listings = new Map<string, DirListing>();
   const seenFiles = new Set<string>();
+  const now = Date.now();
 
   const problem = (file: string, reason: string) =>
     problems.push({ file, line: null, offset: null, severity: 'error', reason });
 
   /** `real` is `dir` with symlinks resolved; `ancestors` are the real paths above, for loop checks. */
   const walk = (dir: string, real: string, parts: string[], ancestors: Set<string>) => {
-    let entries: fs.Dirent[];
+    let entries: string[];
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      const mtimeMs = fs.statSync(dir).mtimeMs;
+      const cached = known?.get(dir);
+      if (
+        cached !== undefined &&
+        cached.mtimeMs === mtimeMs &&
+        cached.listedAt - mtimeMs > LISTING_MARGIN_MS
+      ) {
+        entries = cached.entries;
+      } else {
+        const listing = readListing(dir, mtimeMs, now);
+        listings.set(dir, listing);
+        entries = listing.entries;
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') problem(dir, `cannot read the directory (${code ?? 'error'}); skipped`);
       return;
     }
-    for (const e of entries) {
-      const full = dir + path.sep + e.name;
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
+    for (const entry of entries) {
+      const type = entry.charCodeAt(0);
+      const name = entry.slice(1);
+      const isLink = type === 0x6c; // 'l'
+      const full = dir + path.sep + name;
+      let isDir = type === 0x64; // 'd'
+      let isFile = type === 0x66; // 'f'
+      if (isLink) {
         try {
           const st = fs.statSync(full);
           isDir = st.isDirectory();
@@ -97,8 +136,8 @@ export function discoverClaudeFiles(roots: readonly string[]): Discovery {
         }
       }
       if (isDir) {
-        let childReal = path.join(real, e.name);
-        if (e.isSymbolicLink()) {
+        let childReal = path.join(real, name);
+        if (isLink) {
           try {
             childReal = fs.realpathSync.native(full);
           } catch (error) {
@@ -115,10 +154,9 @@ export function discoverClaudeFiles(roots: readonly string[]): Discovery {
         }
         const next = new Set(ancestors);
         next.add(childReal);
-        walk(full, childReal, [...parts, e.name], next);
+        walk(full, childReal, [...parts, name], next);
       } else if (isFile) {
-        if (!e.name.endsWith(JSONL) && !e.name.endsWith(META)) continue;
-        const kind = classify(parts, e.name);
+        const kind = classify(parts, name);
         if (kind === null) continue;
         let st: fs.Stats;
         try {
@@ -148,5 +186,5 @@ export function discoverClaudeFiles(roots: readonly string[]): Discovery {
     }
     walk(projects, real, [], new Set([real]));
   }
-  return { files, problems };
+  return { files, problems, listings };
 }

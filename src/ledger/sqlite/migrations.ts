@@ -117,6 +117,14 @@ CREATE TABLE files (
   updated_at INTEGER NOT NULL
 );
 
+-- Directory listings from the last walk, so unchanged dirs are not listed again.
+CREATE TABLE dir_listings (
+  path TEXT PRIMARY KEY,
+  mtime_ms REAL NOT NULL,
+  listed_at INTEGER NOT NULL,
+  entries TEXT NOT NULL
+);
+
 CREATE TABLE problems (
   id INTEGER PRIMARY KEY,
   file TEXT NOT NULL,

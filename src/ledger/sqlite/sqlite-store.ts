@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AgentFact, FileCursor, IngestProblem } from '../../capture/types.js';
+import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
 import { LedgerError } from '../ledger-error.js';
 import {
   BUCKET_MS,
@@ -234,6 +234,32 @@ export class SqliteStore implements LedgerStore {
     const map = new Map<string, CursorStamp>();
     for (const [path, identity, size, mtimeMs] of rows) map.set(path, { identity, size, mtimeMs });
     return map;
+  }
+
+  async dirListings(): Promise<Map<string, DirListing>> {
+    const rows = this.#stmt('SELECT path, mtime_ms, listed_at, entries FROM dir_listings').raw().all() as [
+      string,
+      number,
+      number,
+      string,
+    ][];
+    const map = new Map<string, DirListing>();
+    for (const [p, mtimeMs, listedAt, entries] of rows)
+      map.set(p, { mtimeMs, listedAt, entries: entries === '' ? [] : entries.split('\n') });
+    return map;
+  }
+
+  async writeDirListings(listings: ReadonlyMap<string, DirListing>): Promise<void> {
+    if (listings.size === 0) return;
+    const stmt = this.#stmt(
+      `INSERT INTO dir_listings (path, mtime_ms, listed_at, entries) VALUES (?, ?, ?, ?)
+       ON CONFLICT (path) DO UPDATE SET mtime_ms = excluded.mtime_ms, listed_at = excluded.listed_at, entries = excluded.entries`,
+    );
+    this.#db
+      .transaction(() => {
+        for (const [p, l] of listings) stmt.run(p, l.mtimeMs, l.listedAt, l.entries.join('\n'));
+      })
+      .immediate();
   }
 
   async sessionsWithUnlinkedSpawns(): Promise<Set<string>> {
@@ -543,9 +569,10 @@ export class SqliteStore implements LedgerStore {
 
   async rollupRange(): Promise<{ fromMs: number; toMs: number } | null> {
     await this.refreshRollup();
-    const r = this.#stmt('SELECT min(bucket) AS a, max(bucket) AS b FROM usage_rollup').get() as {
-      a: number | null;
-      b: number | null;
+    // Two queries: min() or max() alone is an index lookup; both in one query scan the table.
+    const r = {
+      a: (this.#stmt('SELECT min(bucket) AS v FROM usage_rollup').get() as { v: number | null }).v,
+      b: (this.#stmt('SELECT max(bucket) AS v FROM usage_rollup').get() as { v: number | null }).v,
     };
     if (r.a === null || r.b === null) return null;
     // Widened to whole hours (no data lies outside), so whole-hour zones can read the hourly rollup.
