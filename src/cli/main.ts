@@ -129,6 +129,7 @@ function build(setExit: (code: number) => void): Command {
     .command('demo')
     .description('fill a separate demo ledger with generated history and show every report on it')
     .option('--reset', 'generate the demo history again')
+    .option('--color', 'force colours')
     .option('--no-color', 'no colours')
     .action(async (opts) => setExit(await (await import('./commands/demo.js')).runDemo(opts)));
 

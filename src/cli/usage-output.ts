@@ -37,8 +37,13 @@ function costCell(cost: number, unpriced: readonly string[], models: number): st
   return unpriced.length > 0 ? `${formatUsd(cost)}+` : formatUsd(cost);
 }
 
+/** `claude-sonnet-4-5-20250929` → `sonnet-4-5`: enough to tell models apart in a table cell. */
+export function shortModel(model: string): string {
+  return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
+}
+
 function modelsCell(r: UsageRow): string {
-  return r.models.map((m) => m.model).join('\n');
+  return r.models.map((m) => shortModel(m.model)).join(', ');
 }
 
 export function renderUsageTable(view: UsageView, opts: { width: number; color: boolean }): string {

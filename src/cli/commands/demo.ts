@@ -54,7 +54,7 @@ export async function runDemo(opts: { reset?: boolean; color?: boolean }): Promi
   await runPeriod('day', { ...common, since: addDays(today, -6) });
   await section('monthly --breakdown');
   await runPeriod('month', { ...common, breakdown: true });
-  await section('session --order desc (first 8)');
+  await section(`session --since ${addDays(today, -2)} --order desc`);
   await runSession({ ...common, order: 'desc', since: addDays(today, -2) });
   await section('report --by agent');
   await runReport({ ...common, by: 'agent' });

@@ -37,7 +37,7 @@ export async function runImport(opts: CommonOptions & { threads?: string }): Pro
     } else {
       const mb = (s.bytesRead / 1048576).toFixed(1);
       await writeOut(
-        `Read ${formatInt(s.filesRead)} of ${formatInt(s.filesSeen)} transcript files (${mb} MB, the rest unchanged) in ${(s.durationMs / 1000).toFixed(1)} s: ${formatInt(s.records)} API calls, ${formatInt(s.problems)} problem(s).\nLedger: ${session.store.location}\n`,
+        `${s.filesRead === 0 ? 'Nothing new' : `Read ${formatInt(s.filesRead)} new or changed transcript file(s), ${mb} MB`} in ${(s.durationMs / 1000).toFixed(1)} s: ${formatInt(s.records)} API calls, ${formatInt(s.problems)} problem(s). ${formatInt(s.filesSeen)} files tracked under ${s.roots.roots.join(', ')}.\nLedger: ${session.store.location}\n`,
       );
     }
     return 0;
