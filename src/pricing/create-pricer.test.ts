@@ -141,14 +141,18 @@ describe('model resolution', () => {
     expect(pricer.cost(key('claude-sonnet-5'), tokens({ cacheRead: 1e6 }), NOW)).toBeCloseTo(0.2, 12);
   });
 
-  it.each(['my-custom-model-x', 'claude-sonnet-9', 'claude-sonnet-5-5-1', 'gpt-5', '<synthetic>', ''])(
-    '%j is unpriced: null from resolve and cost, never 0',
-    (model) => {
-      expect(pricer.resolve(model)).toBeNull();
-      expect(pricer.cost(key(model), tokens({}), NOW)).toBeNull();
-      expect(pricer.cost(key(model), tokens({ input: 1000, webSearch: 2 }), NOW)).toBeNull();
-    },
-  );
+  it.each([
+    'my-custom-model-x',
+    'claude-sonnet-9',
+    'claude-sonnet-5-5-1',
+    'gpt-5',
+    '<synthetic>',
+    '',
+  ])('%j is unpriced: null from resolve and cost, never 0', (model) => {
+    expect(pricer.resolve(model)).toBeNull();
+    expect(pricer.cost(key(model), tokens({}), NOW)).toBeNull();
+    expect(pricer.cost(key(model), tokens({ input: 1000, webSearch: 2 }), NOW)).toBeNull();
+  });
 });
 
 describe('prompt-size tiers', () => {

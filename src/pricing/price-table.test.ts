@@ -84,18 +84,17 @@ describe('the shipped table', () => {
     expect([...table.ids].sort()).toEqual(LIST_PRICES.map(([id]) => id).sort());
   });
 
-  it.each(LIST_PRICES)(
-    '%s: %d / %d / %d / %d / %d',
-    (id, input, cacheWrite5m, cacheWrite1h, cacheRead, output) => {
-      expect(table.byId.get(id)?.[0]?.rates).toEqual({
-        input,
-        cacheWrite5m,
-        cacheWrite1h,
-        cacheRead,
-        output,
-      });
-    },
-  );
+  it.each(
+    LIST_PRICES,
+  )('%s: %d / %d / %d / %d / %d', (id, input, cacheWrite5m, cacheWrite1h, cacheRead, output) => {
+    expect(table.byId.get(id)?.[0]?.rates).toEqual({
+      input,
+      cacheWrite5m,
+      cacheWrite1h,
+      cacheRead,
+      output,
+    });
+  });
 
   it.each(table.models.map((m) => [m.id, m] as const))('%s has a normalised id and a source', (id, entry) => {
     expect(normalizeModelId(id)).toBe(id);
@@ -162,12 +161,11 @@ describe('the shipped table', () => {
     'claude-haiku-4-5',
   ]);
 
-  it.each(LIST_PRICES.map(([id]) => [id, BEFORE_4_6.has(id) ? undefined : 1.1] as const))(
-    '%s: US-only multiplier %s',
-    (id, multiplier) => {
-      expect(table.byId.get(id)?.[0]?.geoMultipliers.get('us')).toBe(multiplier);
-    },
-  );
+  it.each(
+    LIST_PRICES.map(([id]) => [id, BEFORE_4_6.has(id) ? undefined : 1.1] as const),
+  )('%s: US-only multiplier %s', (id, multiplier) => {
+    expect(table.byId.get(id)?.[0]?.geoMultipliers.get('us')).toBe(multiplier);
+  });
 });
 
 describe('parsePriceTable rejects an invalid table, naming the entry and field', () => {

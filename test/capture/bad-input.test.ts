@@ -277,23 +277,22 @@ describe('a bad line between two valid ones', () => {
     expectNoSecret(problems.rows);
   });
 
-  it.each(cases)(
-    '$name, appended after an earlier import: line number counted from the file start',
-    async (c) => {
-      const dir = tempDir();
-      const file = transcriptPath(dir);
-      fs.writeFileSync(file, jsonl(userLine('first'), assistantLine(V1)));
-      const store = openTempLedger();
-      await importDirs(store, dir);
-      fs.appendFileSync(file, Buffer.concat([Buffer.from(c.bad()), Buffer.from(`\n${assistantLine(V2)}\n`)]));
-      await importDirs(store, dir);
-      await importDirs(store, dir);
-      expect(await overallTotals(store)).toEqual(totalsOf(V1, V2, ...c.counted));
-      const problems = await problemsOf(store, dir);
-      expect(problems.rows.map((p) => ({ file: p.file, line: p.line }))).toEqual([{ file: FILE, line: 3 }]);
-      expect(problems.total).toBe(1);
-    },
-  );
+  it.each(
+    cases,
+  )('$name, appended after an earlier import: line number counted from the file start', async (c) => {
+    const dir = tempDir();
+    const file = transcriptPath(dir);
+    fs.writeFileSync(file, jsonl(userLine('first'), assistantLine(V1)));
+    const store = openTempLedger();
+    await importDirs(store, dir);
+    fs.appendFileSync(file, Buffer.concat([Buffer.from(c.bad()), Buffer.from(`\n${assistantLine(V2)}\n`)]));
+    await importDirs(store, dir);
+    await importDirs(store, dir);
+    expect(await overallTotals(store)).toEqual(totalsOf(V1, V2, ...c.counted));
+    const problems = await problemsOf(store, dir);
+    expect(problems.rows.map((p) => ({ file: p.file, line: p.line }))).toEqual([{ file: FILE, line: 3 }]);
+    expect(problems.total).toBe(1);
+  });
 });
 
 describe('lines that carry no usage', () => {
