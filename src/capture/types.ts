@@ -69,6 +69,8 @@ export interface AgentFact {
   agentType: string | null;
   /** Where the type came from; lower wins: 1 line attribution, 2 .meta.json, 3 progress line, 4 parent tool_use. */
   priority: 1 | 2 | 3 | 4;
+  /** A task id found in the spawning prompt by the configured pattern (only the id is kept, never the prompt). */
+  taskId?: string | null;
 }
 
 export type ProblemSeverity = 'error' | 'warning';

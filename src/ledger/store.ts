@@ -78,7 +78,14 @@ export type GroupDimension =
   | 'agentId'
   | 'machine'
   | 'user'
-  | 'model';
+  | 'model'
+  | 'task'
+  | 'stage'
+  /** A label's value, e.g. `label:category`. */
+  | `label:${string}`;
+
+/** Agent type → workflow stage. Types not listed are their own stage; the main thread has none. */
+export type StageMap = Readonly<Record<string, string>>;
 
 export interface UsageFilter {
   /** Inclusive, epoch ms. */
@@ -87,11 +94,15 @@ export interface UsageFilter {
   toMs?: number;
   session?: string;
   project?: string;
+  /** Only rows attributed to one of these tasks. */
+  tasks?: readonly string[];
 }
 
 export interface GroupQuery {
   dimensions: readonly GroupDimension[];
   filter: UsageFilter;
+  /** For the `stage` dimension of rows the attribute step has not given a stage. */
+  stageMap?: StageMap;
 }
 
 /** One group: its dimension values, pricing key, 15-minute bucket and sums. */
@@ -132,6 +143,95 @@ export interface LedgerStats {
 }
 
 export type CursorStamp = Pick<FileCursor, 'identity' | 'size' | 'mtimeMs'>;
+
+export type TaskStatus = 'active' | 'done';
+
+/** A task: a work item, or a plan or section whose children roll up into it. */
+export interface TaskRow {
+  id: string;
+  title: string | null;
+  parentId: string | null;
+  status: TaskStatus;
+  estimateTokens: number | null;
+  estimateUsd: number | null;
+  labels: Record<string, string>;
+  stage: string | null;
+  project: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+/** Fields to set on a task; absent fields keep their value. */
+export interface TaskUpdate {
+  id: string;
+  title?: string | null;
+  parentId?: string | null;
+  estimateTokens?: number | null;
+  estimateUsd?: number | null;
+  /** Merged into the task's labels. */
+  labels?: Record<string, string>;
+  stage?: string | null;
+  project?: string | null;
+  status?: TaskStatus;
+  startedAt?: number;
+  endedAt?: number | null;
+}
+
+export type SpanScope = 'agent' | 'session' | 'project';
+
+/**
+ * An attribution span: usage in its scope and time range belongs to its task, stage and labels.
+ * The most specific scope wins (agent, then session, then project; the deepest project dir first),
+ * then the latest declaration.
+ */
+export interface SpanInput {
+  scope: SpanScope;
+  sessionId?: string | null;
+  agentId?: string | null;
+  /** A directory: the span covers usage whose working directory is it or below it. */
+  project?: string | null;
+  fromTs: number;
+  toTs?: number | null;
+  taskId?: string | null;
+  stage?: string | null;
+  labels?: Record<string, string> | null;
+  /** Who declared it: `task`, `hook`, `run`, … */
+  source: string;
+}
+
+export interface SpanRow extends SpanInput {
+  id: number;
+  createdAt: number;
+}
+
+/** The outcome of one `tokenledger run`, with the CLI's own authoritative totals. */
+export interface RunRecord {
+  sessionId: string | null;
+  taskId: string | null;
+  stage: string | null;
+  labels: Record<string, string> | null;
+  startedAt: number;
+  endedAt: number;
+  exitCode: number | null;
+  signal: string | null;
+  /** The last result's `total_cost_usd` (cumulative for the session when it was resumed). */
+  totalCostUsd: number | null;
+  /** This run's own cost: the total minus what the session had reported before. */
+  costUsd: number | null;
+  modelUsage: Record<string, unknown> | null;
+  numTurns: number | null;
+  durationMs: number | null;
+  durationApiMs: number | null;
+  isError: boolean;
+  subtype: string | null;
+  /** `result` (structured output) or `transcript` (none: usage comes from the transcript only). */
+  source: string;
+}
+
+export interface RunRow extends RunRecord {
+  id: number;
+}
 
 /** One file's import, ready to be written atomically with its cursor. */
 export type FileWrite = FileImport;
@@ -177,6 +277,28 @@ export interface LedgerStore {
   problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }>;
   costStates(sessionIds: readonly string[]): Promise<Map<string, CostStateRow>>;
   stats(): Promise<LedgerStats>;
+
+  /** Creates or updates a task. */
+  saveTask(update: TaskUpdate): Promise<TaskRow>;
+  task(id: string): Promise<TaskRow | null>;
+  tasks(filter?: { status?: TaskStatus; project?: string }): Promise<TaskRow[]>;
+  /** A task's id and all its descendants' ids. */
+  taskTree(id: string): Promise<string[]>;
+  /** Opens an attribution span and re-attributes the usage it covers. Returns its id. */
+  openSpan(span: SpanInput): Promise<number>;
+  /** Ends the open spans that match at `atTs`, and re-attributes the usage they covered. Returns how many ended. */
+  closeSpans(
+    match: Partial<Pick<SpanRow, 'scope' | 'sessionId' | 'agentId' | 'project' | 'taskId' | 'source'>>,
+    atTs: number,
+  ): Promise<number>;
+  /** Open spans, most specific first, that cover `project` (the dir or one above it) now. */
+  openProjectSpans(project: string): Promise<SpanRow[]>;
+  /** Gives pending rows their task, stage and labels. Returns how many rows were attributed. */
+  attributePending(stageMap: StageMap): Promise<number>;
+  /** Re-applies every span to every row (e.g. after the stage map changed). */
+  reattributeAll(stageMap: StageMap): Promise<number>;
+  recordRun(run: RunRecord): Promise<number>;
+  runs(filter: { sessionId?: string; tasks?: readonly string[] }): Promise<RunRow[]>;
   close(): Promise<void>;
 }
 

@@ -176,4 +176,81 @@ CREATE TABLE import_runs (
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `,
   },
+  {
+    version: 2,
+    name: 'tasks, attribution spans, runs; task/stage/labels on usage',
+    sql: `
+-- Attribution, materialized on each row by the attribute step (see ledger/attribution.ts).
+ALTER TABLE usage ADD COLUMN task_id TEXT;
+ALTER TABLE usage ADD COLUMN stage TEXT;
+ALTER TABLE usage ADD COLUMN labels TEXT;
+-- 0 while a row waits for the attribute step (only while attribution is active, see meta 'attribution').
+ALTER TABLE usage ADD COLUMN attributed INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX usage_pending ON usage (id) WHERE attributed = 0;
+CREATE INDEX usage_session ON usage (session_id);
+CREATE INDEX usage_task ON usage (task_id) WHERE task_id IS NOT NULL;
+
+-- Plans, sections and work items are tasks with parents; totals roll up the tree.
+CREATE TABLE tasks (
+  id TEXT PRIMARY KEY,
+  title TEXT,
+  parent_id TEXT,
+  status TEXT NOT NULL,
+  estimate_tokens INTEGER,
+  estimate_usd REAL,
+  labels TEXT,
+  stage TEXT,
+  project TEXT,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  ended_at INTEGER
+);
+CREATE INDEX tasks_parent ON tasks (parent_id);
+
+-- (agent | session | project, time range) -> task, stage, labels. The most specific span wins.
+CREATE TABLE spans (
+  id INTEGER PRIMARY KEY,
+  scope TEXT NOT NULL,
+  session_id TEXT,
+  agent_id TEXT,
+  project TEXT,
+  from_ts INTEGER NOT NULL,
+  to_ts INTEGER,
+  task_id TEXT,
+  stage TEXT,
+  labels TEXT,
+  source TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX spans_session ON spans (session_id);
+CREATE INDEX spans_project ON spans (project);
+
+-- A task id found in a subagent's prompt (by the configured pattern) travels with its spawn.
+ALTER TABLE agent_spawns ADD COLUMN task_id TEXT;
+
+-- Results of \`tokenledger run -- claude -p ...\`: the CLI's own authoritative totals per run.
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  session_id TEXT,
+  task_id TEXT,
+  stage TEXT,
+  labels TEXT,
+  started_at INTEGER NOT NULL,
+  ended_at INTEGER NOT NULL,
+  exit_code INTEGER,
+  signal TEXT,
+  total_cost_usd REAL,
+  cost_usd REAL,
+  model_usage TEXT,
+  num_turns INTEGER,
+  duration_ms INTEGER,
+  duration_api_ms INTEGER,
+  is_error INTEGER NOT NULL,
+  subtype TEXT,
+  source TEXT NOT NULL
+);
+CREATE INDEX runs_session ON runs (session_id);
+CREATE INDEX runs_task ON runs (task_id);
+`,
+  },
 ];

@@ -1,0 +1,158 @@
+/**
+ * Read queries of the SQLite store: usage grouped by dimensions, problems, cost-state totals, stats.
+ * @module
+ */
+import {
+  BUCKET_MS,
+  type CostStateRow,
+  type GroupDimension,
+  type GroupQuery,
+  type GroupRow,
+  type LedgerStats,
+  type ProblemRow,
+  type SizeClass,
+  type StageMap,
+} from '../store.js';
+import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
+import type { Statements } from './statements.js';
+
+/** SQL and parameters for one dimension. */
+function dimensionSql(d: GroupDimension, stageMap: StageMap): { sql: string; params: string[] } {
+  if (d === 'stage') {
+    // A stage the attribute step set; else the agent type through the map (subagents only).
+    const entries = Object.entries(stageMap);
+    const type = "coalesce(a.agent_type, 'subagent')";
+    const mapped =
+      entries.length === 0
+        ? type
+        : `CASE ${type} ${entries.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${type} END`;
+    return { sql: `coalesce(u.stage, CASE WHEN u.sidechain = 1 THEN ${mapped} END)`, params: entries.flat() };
+  }
+  if (d.startsWith('label:'))
+    return { sql: 'json_extract(u.labels, ?)', params: [`$."${d.slice(6).replaceAll('"', '')}"`] };
+  return { sql: DIMENSION_SQL[d as keyof typeof DIMENSION_SQL], params: [] };
+}
+
+export function groups(s: Statements, query: GroupQuery): GroupRow[] {
+  const dims = [...new Set(query.dimensions)];
+  const stageMap = query.stageMap ?? {};
+  const parts = dims.map((d) => dimensionSql(d, stageMap));
+  const select = parts.map((p, i) => `${p.sql} AS d${i}`);
+  const params: (string | number)[] = parts.flatMap((p) => p.params);
+  const where: string[] = [];
+  const f = query.filter;
+  if (f.fromMs !== undefined) {
+    where.push('u.ts >= ?');
+    params.push(f.fromMs);
+  }
+  if (f.toMs !== undefined) {
+    where.push('u.ts < ?');
+    params.push(f.toMs);
+  }
+  if (f.session !== undefined) {
+    where.push('u.session_id = ?');
+    params.push(f.session);
+  }
+  if (f.project !== undefined) {
+    where.push('u.project = ?');
+    params.push(f.project);
+  }
+  if (f.tasks !== undefined) {
+    where.push(f.tasks.length === 0 ? '0' : `u.task_id IN (${f.tasks.map(() => '?').join(', ')})`);
+    params.push(...f.tasks);
+  }
+  const joinAgents = dims.includes('agent') || dims.includes('stage');
+  const joinOrigins = dims.includes('machine') || dims.includes('user');
+  const groupCols = dims.map((_, i) => `d${i}`);
+  const sql = `SELECT ${[...select, `u.ts / ${BUCKET_MS} AS bucket`].join(', ')}, u.model AS model,
+      ${sizeClassSql('u.')} AS size_class,
+      coalesce(u.speed, '') AS speed, coalesce(u.geo, '') AS geo, u.reported_cost IS NOT NULL AS has_reported,
+      sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens, sum(u.cache_write_tokens) AS cache_write_tokens,
+      sum(u.cache_write_1h_tokens) AS cache_write_1h_tokens, sum(u.cache_read_tokens) AS cache_read_tokens,
+      sum(u.web_search_requests) AS web_search_requests, coalesce(sum(u.reported_cost), 0) AS reported_cost,
+      count(u.reported_cost) AS reported_rows, count(*) AS responses, sum(1 - u.output_final) AS lower_bound,
+      min(u.ts) AS first_ts, max(u.ts) AS last_ts
+    FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
+    ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    GROUP BY ${[...groupCols, 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
+  const rows = s.get(sql).all(...params) as (RollupDbRow &
+    Record<string, unknown> & { first_ts: number; last_ts: number })[];
+  return rows.map((r) => {
+    const values: GroupRow['values'] = {};
+    dims.forEach((d, i) => {
+      const v = r[`d${i}`];
+      values[d] = typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+    });
+    return {
+      values,
+      bucket: r.bucket,
+      model: r.model,
+      sizeClass: r.size_class as SizeClass,
+      speed: r.speed,
+      geo: r.geo,
+      firstTs: r.first_ts,
+      lastTs: r.last_ts,
+      ...toSums(r),
+    };
+  });
+}
+
+export function problems(s: Statements, limit: number): { rows: ProblemRow[]; total: number } {
+  const total = (s.get('SELECT count(*) AS n FROM problems').get() as { n: number }).n;
+  const rows = s
+    .get(
+      'SELECT file, line, byte_offset, severity, reason, first_seen, last_seen FROM problems ORDER BY last_seen DESC, file, byte_offset LIMIT ?',
+    )
+    .all(limit) as {
+    file: string;
+    line: number | null;
+    byte_offset: number;
+    severity: 'error' | 'warning';
+    reason: string;
+    first_seen: number;
+    last_seen: number;
+  }[];
+  return {
+    total,
+    rows: rows.map((r) => ({
+      file: r.file,
+      line: r.line,
+      offset: r.byte_offset < 0 ? null : r.byte_offset,
+      severity: r.severity,
+      reason: r.reason,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+    })),
+  };
+}
+
+export function costStates(s: Statements, sessionIds: readonly string[]): Map<string, CostStateRow> {
+  const out = new Map<string, CostStateRow>();
+  const stmt = s.get('SELECT session_id, total_cost_usd, models FROM cost_states WHERE session_id = ?');
+  for (const id of sessionIds) {
+    const r = stmt.get(id) as { session_id: string; total_cost_usd: number; models: string } | undefined;
+    if (r)
+      out.set(id, {
+        sessionId: r.session_id,
+        totalCostUsd: r.total_cost_usd,
+        models: JSON.parse(r.models) as CostStateRow['models'],
+      });
+  }
+  return out;
+}
+
+export function stats(s: Statements): LedgerStats {
+  const u = s
+    .get('SELECT count(*) AS n, count(DISTINCT session_id) AS s, min(ts) AS a, max(ts) AS b FROM usage')
+    .get() as {
+    n: number;
+    s: number;
+    a: number | null;
+    b: number | null;
+  };
+  const files = (s.get('SELECT count(*) AS n FROM files').get() as { n: number }).n;
+  const problems = (s.get('SELECT count(*) AS n FROM problems').get() as { n: number }).n;
+  const last = (s.get('SELECT max(finished_at) AS t FROM import_runs').get() as { t: number | null }).t;
+  return { records: u.n, sessions: u.s, firstTs: u.a, lastTs: u.b, files, problems, lastImport: last };
+}

@@ -1,0 +1,179 @@
+/**
+ * Writes of imported data: usage records (max-merge upsert), `cost-state` totals, agent facts,
+ * problems and cursors, each file's writes in the caller's transaction.
+ * @module
+ */
+import type { AgentFact, CostStateRecord, FileCursor, IngestProblem } from '../../capture/types.js';
+import { BUCKET_MS, type FileWrite, type ImportOrigin, type ImportRunStats } from '../store.js';
+import { markDirty } from './rollup.js';
+import { UPSERT_USAGE } from './sql.js';
+import type { Statements } from './statements.js';
+
+/** True once any attribution span or prompt-derived task exists: new rows then wait for the attribute step. */
+export function attributionActive(s: Statements): boolean {
+  return s.get("SELECT 1 FROM meta WHERE key = 'attribution' AND value = 'on'").get() !== undefined;
+}
+
+export function writeFiles(s: Statements, files: readonly FileWrite[], origin: ImportOrigin): void {
+  const now = Date.now();
+  const upsert = s.get(UPSERT_USAGE);
+  const buckets = new Set<number>();
+  const sessions = new Set<string>();
+  s.write(() => {
+    const originId = originIdOf(s, origin);
+    const attributed = attributionActive(s) ? 0 : 1;
+    for (const f of files) {
+      if (f.cursor !== null) {
+        if (f.fromStart) s.get('DELETE FROM problems WHERE file = ?').run(f.path);
+        else s.get('DELETE FROM problems WHERE file = ? AND byte_offset = -1').run(f.path);
+      }
+      for (const r of f.records) {
+        upsert.run(
+          r.dedupKey,
+          r.source,
+          r.ts,
+          r.sessionId,
+          r.agentId,
+          r.sidechain ? 1 : 0,
+          r.model,
+          r.input,
+          r.output,
+          r.cacheWrite,
+          r.cacheWrite1h,
+          r.cacheRead,
+          r.webSearch,
+          r.outputFinal ? 1 : 0,
+          r.speed,
+          r.geo,
+          r.reportedCost,
+          r.project,
+          r.gitBranch,
+          r.agentVersion,
+          originId,
+          attributed,
+        );
+        buckets.add(Math.floor(r.ts / BUCKET_MS));
+      }
+      for (const c of f.costStates) costState(s, c, now);
+      for (const fact of f.agentFacts) {
+        agentFact(s, fact);
+        sessions.add(fact.sessionId);
+      }
+      problems(s, f.problems, now);
+      if (f.cursor !== null) cursor(s, f.cursor, now);
+    }
+    resolveAgents(s, sessions);
+    markDirty(s, buckets);
+  });
+}
+
+export function writeAgentFacts(
+  s: Statements,
+  facts: readonly AgentFact[],
+  cursors: readonly FileCursor[],
+): void {
+  const now = Date.now();
+  s.write(() => {
+    const sessions = new Set<string>();
+    for (const fact of facts) {
+      agentFact(s, fact);
+      sessions.add(fact.sessionId);
+    }
+    for (const c of cursors) cursor(s, c, now);
+    resolveAgents(s, sessions);
+  });
+}
+
+export function writeProblems(s: Statements, list: readonly IngestProblem[]): void {
+  const now = Date.now();
+  s.write(() => problems(s, list, now));
+}
+
+export function recordImportRun(
+  s: Statements,
+  startedAt: number,
+  finishedAt: number,
+  r: ImportRunStats,
+): void {
+  s.get(
+    'INSERT INTO import_runs (started_at, finished_at, files_seen, files_read, bytes_read, records, problems) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(startedAt, finishedAt, r.filesSeen, r.filesRead, r.bytesRead, r.records, r.problems);
+}
+
+function originIdOf(s: Statements, o: ImportOrigin): number {
+  s.get('INSERT INTO origins (machine, user_name) VALUES (?, ?) ON CONFLICT DO NOTHING').run(
+    o.machine,
+    o.user,
+  );
+  return (
+    s.get('SELECT id FROM origins WHERE machine = ? AND user_name = ?').get(o.machine, o.user) as {
+      id: number;
+    }
+  ).id;
+}
+
+function costState(s: Statements, c: CostStateRecord, now: number): void {
+  s.get(
+    `INSERT INTO cost_states (session_id, total_cost_usd, models, file, byte_offset, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (session_id) DO UPDATE SET total_cost_usd = excluded.total_cost_usd, models = excluded.models,
+       file = excluded.file, byte_offset = excluded.byte_offset, updated_at = excluded.updated_at
+     WHERE cost_states.file <> excluded.file OR excluded.byte_offset >= cost_states.byte_offset`,
+  ).run(c.sessionId, c.totalCostUsd, JSON.stringify(c.models), c.file, c.offset, now);
+}
+
+function agentFact(s: Statements, f: AgentFact): void {
+  if (f.agentId !== null && f.agentType !== null) {
+    s.get(
+      `INSERT INTO agents (session_id, agent_id, agent_type, priority) VALUES (?, ?, ?, ?)
+       ON CONFLICT (session_id, agent_id) DO UPDATE SET agent_type = excluded.agent_type, priority = excluded.priority
+       WHERE excluded.priority < agents.priority`,
+    ).run(f.sessionId, f.agentId, f.agentType, f.priority);
+  }
+  if (f.toolUseId !== null) {
+    s.get(
+      `INSERT INTO agent_spawns (session_id, tool_use_id, agent_id, agent_type, task_id) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (session_id, tool_use_id) DO UPDATE SET agent_id = coalesce(agent_spawns.agent_id, excluded.agent_id),
+         agent_type = coalesce(agent_spawns.agent_type, excluded.agent_type),
+         task_id = coalesce(agent_spawns.task_id, excluded.task_id)`,
+    ).run(f.sessionId, f.toolUseId, f.agentId, f.agentType, f.taskId ?? null);
+    if (f.taskId !== undefined && f.taskId !== null) {
+      // A task named in a subagent's prompt: its usage needs attributing.
+      s.get(
+        "INSERT INTO meta (key, value) VALUES ('attribution', 'on') ON CONFLICT (key) DO UPDATE SET value = 'on'",
+      ).run();
+      s.get('UPDATE usage SET attributed = 0 WHERE session_id = ? AND sidechain = 1').run(f.sessionId);
+    }
+  }
+}
+
+/** Agent types known only through the spawning tool_use become agent rows (priority 4). */
+function resolveAgents(s: Statements, sessions: Set<string>): void {
+  const stmt = s.get(
+    `INSERT INTO agents (session_id, agent_id, agent_type, priority)
+     SELECT session_id, agent_id, agent_type, 4 FROM agent_spawns
+     WHERE session_id = ? AND agent_id IS NOT NULL AND agent_type IS NOT NULL
+     ON CONFLICT (session_id, agent_id) DO NOTHING`,
+  );
+  for (const id of sessions) stmt.run(id);
+}
+
+function problems(s: Statements, list: readonly IngestProblem[], now: number): void {
+  const stmt = s.get(
+    `INSERT INTO problems (file, line, byte_offset, severity, reason, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (file, byte_offset, reason) DO UPDATE SET last_seen = excluded.last_seen, line = excluded.line`,
+  );
+  for (const p of list) stmt.run(p.file, p.line, p.offset ?? -1, p.severity, p.reason, now, now);
+}
+
+function cursor(s: Statements, c: FileCursor, now: number): void {
+  // Two processes may import the same file at once; never move a cursor backwards on the same content.
+  s.get(
+    `INSERT INTO files (path, identity, size, mtime_ms, read_offset, head_hash, head_length, tail_hash, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (path) DO UPDATE SET identity = excluded.identity, size = excluded.size, mtime_ms = excluded.mtime_ms,
+       read_offset = excluded.read_offset, head_hash = excluded.head_hash, head_length = excluded.head_length,
+       tail_hash = excluded.tail_hash, updated_at = excluded.updated_at
+     WHERE NOT (files.identity = excluded.identity AND files.head_hash = excluded.head_hash
+       AND files.head_length = excluded.head_length AND files.read_offset > excluded.read_offset)`,
+  ).run(c.path, c.identity, c.size, c.mtimeMs, c.offset, c.headHash, c.headLength, c.tailHash, now);
+}
