@@ -8,12 +8,14 @@ import {
   type GroupDimension,
   type GroupRow,
   type LedgerStore,
+  type StageMap,
   type UsageFilter,
 } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { type CostMode, type UsageRow, type UsageTable, UsageTableBuilder } from './usage-table.js';
 import { addDays, type WeekStart, ZonedClock } from './zoned-time.js';
 
+/** Report dimensions; besides these, `label:KEY` groups by a label. */
 export const REPORT_DIMENSIONS = [
   'day',
   'week',
@@ -26,12 +28,14 @@ export const REPORT_DIMENSIONS = [
   'model',
   'machine',
   'user',
+  'task',
+  'stage',
 ] as const;
-export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
+export type ReportDimension = (typeof REPORT_DIMENSIONS)[number] | `label:${string}`;
 export type Period = 'day' | 'week' | 'month';
 
 const TIME_DIMENSIONS: ReadonlySet<ReportDimension> = new Set(['day', 'week', 'month']);
-const STORE_DIMENSION: Record<Exclude<ReportDimension, Period>, GroupDimension> = {
+const STORE_DIMENSION: Record<Exclude<(typeof REPORT_DIMENSIONS)[number], Period>, GroupDimension> = {
   session: 'session',
   project: 'project',
   branch: 'branch',
@@ -40,7 +44,15 @@ const STORE_DIMENSION: Record<Exclude<ReportDimension, Period>, GroupDimension> 
   model: 'model',
   machine: 'machine',
   user: 'user',
+  task: 'task',
+  stage: 'stage',
 };
+
+function storeDimension(d: Exclude<ReportDimension, Period>): GroupDimension {
+  return d.startsWith('label:')
+    ? (d as `label:${string}`)
+    : STORE_DIMENSION[d as keyof typeof STORE_DIMENSION];
+}
 
 export interface ReportScope {
   clock: ZonedClock;
@@ -57,6 +69,8 @@ export interface ReportContext {
   store: LedgerStore;
   pricer: Pricer;
   mode: CostMode;
+  /** Agent type → stage, for the `stage` dimension. */
+  stageMap?: StageMap;
 }
 
 function filterOf(scope: ReportScope): UsageFilter {
@@ -135,15 +149,19 @@ export async function dimensionReport(
 ): Promise<UsageTable> {
   const storeDims = dims
     .filter((d): d is Exclude<ReportDimension, Period> => !TIME_DIMENSIONS.has(d))
-    .map((d) => STORE_DIMENSION[d]);
-  const rows = await ctx.store.groups({ dimensions: storeDims, filter: filterOf(scope) });
+    .map(storeDimension);
+  const rows = await ctx.store.groups({
+    dimensions: storeDims,
+    filter: filterOf(scope),
+    ...(ctx.stageMap ? { stageMap: ctx.stageMap } : {}),
+  });
   const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
   for (const r of rows) {
     const label: Record<string, string> = {};
     for (const d of dims) {
       label[d] = TIME_DIMENSIONS.has(d)
         ? timeLabel(d as Period, r.bucket * BUCKET_MS, scope)
-        : (r.values[STORE_DIMENSION[d as Exclude<ReportDimension, Period>]] ?? '');
+        : (r.values[storeDimension(d as Exclude<ReportDimension, Period>)] ?? '');
     }
     builder.add(dims.map((d) => label[d]).join('\u0000'), label, r, timesOf(r));
   }

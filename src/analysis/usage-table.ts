@@ -133,6 +133,11 @@ function finish(a: Acc): UsageRow {
   };
 }
 
+/** A row with no usage, e.g. for a task nothing has been attributed to yet. */
+export function emptyUsageRow(label: Record<string, string> = {}): UsageRow {
+  return finish(newAcc(label));
+}
+
 /** Total tokens as ccusage counts them: input + output + cache writes + cache reads. */
 export function totalTokens(s: UsageSums): number {
   return s.input + s.output + s.cacheWrite + s.cacheRead;

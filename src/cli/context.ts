@@ -5,11 +5,12 @@
  */
 import os from 'node:os';
 import { checkTimeZone, systemTimeZone, ZonedClock } from '../analysis/zoned-time.js';
+import { compileTaskPattern } from '../capture/context/attribution-context.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
 import { ledgerPath } from '../config/paths.js';
 import { type ImportSummary, importClaudeHistory } from '../ledger/import-claude.js';
 import { openLedger } from '../ledger/open-ledger.js';
-import type { ImportOrigin, LedgerStore } from '../ledger/store.js';
+import type { ImportOrigin, LedgerStore, StageMap } from '../ledger/store.js';
 import { createPricer } from '../pricing/create-pricer.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { writeErr } from './io.js';
@@ -71,8 +72,11 @@ export async function importNow(
     enabled: term.isTTY && !quietOutput(opts),
     label: 'Importing',
   });
+  const config = session.loaded.config;
   const summary = await importClaudeHistory(session.store, {
-    claudeDirs: session.loaded.config.claudeDirs,
+    claudeDirs: config.claudeDirs,
+    stageMap: config.stages ?? {},
+    ...(config.taskPattern === undefined ? {} : { taskPattern: checkedPattern(config.taskPattern, session) }),
     origin: session.origin,
     threads: opts.threads,
     onProgress: (p) => {
@@ -87,6 +91,17 @@ export async function importNow(
     );
   }
   return summary;
+}
+
+/** The configured task pattern, checked (an invalid one is a config error naming the file). */
+function checkedPattern(source: string, session: CliSession): string {
+  compileTaskPattern(source, `"taskPattern" in ${session.loaded.file}`);
+  return source;
+}
+
+/** Agent type → stage, from the config. */
+export function stageMapOf(session: CliSession): StageMap {
+  return session.loaded.config.stages ?? {};
 }
 
 export function pricerOf(session: CliSession): Pricer {

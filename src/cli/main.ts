@@ -103,6 +103,80 @@ function build(setExit: (code: number) => void): Command {
     .option('--session <id>', 'only this session')
     .action(async (opts) => setExit(await (await import('./commands/report.js')).runReport(opts)));
 
+  const task = program
+    .command('task')
+    .description('tasks: plans, sections and work items, their estimates and what they cost');
+  const taskOpts = (cmd: Command) => ledgerOptions(cmd).option('-j, --json', 'print JSON');
+  taskOpts(
+    task
+      .command('start')
+      .description("start a task: this project's usage is attributed to it until it stops")
+      .argument('<id>', 'task id, e.g. TASK-42'),
+  )
+    .option('--title <title>', 'a short title')
+    .option('--stage <stage>', 'workflow stage of the work done now (analysis, implementation, review, …)')
+    .option('--estimate <value...>', 'tokens (40k, 1.2M) and/or dollars ($2.50)')
+    .option('--parent <id>', 'the plan or section this task belongs to (created if new)')
+    .option('--label <k=v...>', 'labels, e.g. category=tooling')
+    .option('--project <dir>', 'the project dir (default: the git work tree of the current dir)')
+    .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskStart(id, opts)));
+  taskOpts(
+    task.command('stop').description("stop a task (default: the project's active task)").argument('[id]'),
+  )
+    .option('--no-import', 'do not import new transcripts first')
+    .option('--project <dir>', 'the project dir (default: the git work tree of the current dir)')
+    .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskStop(id, opts)));
+  taskOpts(
+    task
+      .command('show')
+      .description('what a task (and its subtree) cost, by stage, agent and model, against its estimate')
+      .argument('<id>'),
+  )
+    .option('--no-import', 'do not import new transcripts first')
+    .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskShow(id, opts)));
+  taskOpts(task.command('list').description('tasks with their actual usage and estimates'))
+    .option('--active', 'only active tasks')
+    .option('--no-import', 'do not import new transcripts first')
+    .action(async (opts) => setExit(await (await import('./commands/task.js')).runTaskList(opts)));
+  taskOpts(
+    task
+      .command('estimate')
+      .description('set a task estimate: tokens (40k) and/or dollars ($2.50)')
+      .argument('<id>')
+      .argument('<values...>'),
+  ).action(async (id, values, opts) =>
+    setExit(await (await import('./commands/task.js')).runTaskEstimate(id, values, opts)),
+  );
+  taskOpts(
+    task
+      .command('annotate')
+      .description("write or update the actuals section in a task's Markdown file")
+      .argument('<id>')
+      .argument('<file>'),
+  )
+    .option('--no-import', 'do not import new transcripts first')
+    .action(async (id, file, opts) =>
+      setExit(await (await import('./commands/task.js')).runTaskAnnotate(id, file, opts)),
+    );
+
+  ledgerOptions(
+    program
+      .command('variance')
+      .description('estimates against actuals, per task and per group (e.g. --by label:category)'),
+  )
+    .option('--by <group>', 'label:KEY or parent')
+    .option('-j, --json', 'print JSON')
+    .option('--no-import', 'do not import new transcripts first')
+    .action(async (opts) => setExit(await (await import('./commands/variance.js')).runVariance(opts)));
+
+  ledgerOptions(
+    program
+      .command('attribute')
+      .description('re-apply every attribution span to all usage (e.g. after changing "stages")'),
+  )
+    .option('-j, --json', 'print JSON')
+    .action(async (opts) => setExit(await (await import('./commands/attribute.js')).runAttribute(opts)));
+
   ledgerOptions(program.command('import').description('import new Claude Code history into the ledger now'))
     .option('-j, --json', 'print the import summary as JSON')
     .option('--threads <n>', 'worker threads (default: by the amount to read and the CPU count; 0 = none)')

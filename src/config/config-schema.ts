@@ -45,8 +45,26 @@ const ConfigSchema = v.strictObject(
         'expected {"overrides": {...}}',
       ),
     ),
+    stages: v.optional(
+      v.record(
+        v.pipe(v.string(), v.minLength(1)),
+        v.pipe(v.string('expected a stage name'), v.minLength(1, 'expected a non-empty stage name')),
+        'expected an object of agent type → stage name',
+      ),
+    ),
+    taskPattern: v.optional(
+      v.pipe(v.string('expected a regular expression'), v.minLength(1, 'expected a non-empty pattern')),
+    ),
+    overrunMultiple: v.optional(
+      v.pipe(
+        v.number('expected a number'),
+        v.finite('expected a finite number'),
+        v.minValue(1, 'expected a number ≥ 1'),
+      ),
+    ),
+    metricsFile: v.optional(v.pipe(v.string('expected a path'), v.minLength(1, 'expected a non-empty path'))),
   },
-  'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing',
+  'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing, stages, taskPattern, overrunMultiple, metricsFile',
 );
 
 export function parseConfig(raw: unknown, file: string): Config {

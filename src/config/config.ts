@@ -8,7 +8,11 @@
  *   "machine": "laptop",
  *   "user": "alice",
  *   "timezone": "Europe/Berlin",
- *   "pricing": { "overrides": { "my-gateway-model": { "input": 1, "output": 5, "cacheWrite5m": 1.25, "cacheWrite1h": 2, "cacheRead": 0.1 } } }
+ *   "pricing": { "overrides": { "my-gateway-model": { "input": 1, "output": 5, "cacheWrite5m": 1.25, "cacheWrite1h": 2, "cacheRead": 0.1 } } },
+ *   "stages": { "analyst": "analysis", "planner": "planning", "implementer": "implementation", "reviewer": "review" },
+ *   "taskPattern": "TASK-\\d+",
+ *   "overrunMultiple": 4,
+ *   "metricsFile": "~/work/.claude/metrics/tokens.jsonl"
  * }
  * ```
  * @module
@@ -32,6 +36,14 @@ export interface Config {
   user?: string;
   timezone?: string;
   pricing?: { overrides?: Record<string, RateOverride> };
+  /** Agent type → workflow stage, e.g. {"analyst": "analysis", "code-reviewer": "review"}. Unlisted types are their own stage. */
+  stages?: Record<string, string>;
+  /** A regular expression finding a task id in a subagent's prompt, e.g. "TASK-\\d+" (a capture group, if any, is the id). */
+  taskPattern?: string;
+  /** Warn when a task's actual usage passes this multiple of its estimate (default 4). */
+  overrunMultiple?: number;
+  /** The append-only metrics JSONL (default <data dir>/metrics.jsonl). */
+  metricsFile?: string;
 }
 
 export interface LoadedConfig {

@@ -16,7 +16,7 @@ import { SharedMutex } from '../util/shared-mutex.js';
 import { runPool } from '../util/worker-pool.js';
 import { BatchWriter, type FileProgress } from './batch-writer.js';
 import type { ImportWorkerExtra } from './claude-import-worker.js';
-import type { CursorStamp, ImportOrigin, ImportRunStats, LedgerStore } from './store.js';
+import type { CursorStamp, ImportOrigin, ImportRunStats, LedgerStore, StageMap } from './store.js';
 
 export interface ImportProgress {
   bytesDone: number;
@@ -28,6 +28,10 @@ export interface ImportProgress {
 export interface ImportOptions {
   /** Claude dirs from the config file (CLAUDE_CONFIG_DIR still wins). */
   claudeDirs?: readonly string[];
+  /** A regular expression's source that finds a task id in subagent prompts. */
+  taskPattern?: string;
+  /** Agent type → stage, for the attribute step that follows the import. */
+  stageMap?: StageMap;
   origin: ImportOrigin;
   /** Worker threads; 0 imports in this thread. Default: by the amount to read and the CPU count. */
   threads?: number;
@@ -149,6 +153,7 @@ export async function importClaudeHistory(
       agentHint: f.agentHint,
       previous: prev ?? null,
       linkHint: f.kind === 'main' && f.sessionHint !== null && unlinked.has(f.sessionHint),
+      ...(options.taskPattern === undefined ? {} : { taskPattern: options.taskPattern }),
       size: f.size,
     });
     bytesTotal += Math.max(0, f.size - (prev?.offset ?? 0));
@@ -192,6 +197,7 @@ export async function importClaudeHistory(
   if (metaFacts.length > 0 || metaCursors.length > 0) await store.writeAgentFacts(metaFacts, metaCursors);
   if (otherProblems.length > 0) await store.writeProblems(otherProblems);
   await store.writeDirListings(discovery.listings);
+  await store.attributePending(options.stageMap ?? {});
   stats.problems += otherProblems.length;
   const finished = Date.now();
   if (jobs.length > 0 || metaCursors.length > 0 || otherProblems.length > 0)

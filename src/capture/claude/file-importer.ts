@@ -20,6 +20,8 @@ export interface ClaudeFileJob {
   previous: FileCursor | null;
   /** The ledger holds spawns of this session whose agent id is unknown: look for links in the new bytes. */
   linkHint?: boolean;
+  /** The configured task-id pattern (a regular expression's source), for subagent prompts. */
+  taskPattern?: string;
   /** Read size for the scanner (tests use small values to exercise chunk boundaries). */
   chunkBytes?: number;
   maxLineBytes?: number;
@@ -108,6 +110,7 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
       sessionHint: job.sessionHint,
       agentHint: job.agentHint,
       fallbackTs: st.mtimeMs,
+      taskPattern: job.taskPattern ? new RegExp(job.taskPattern) : null,
     });
     const outcome = scanJsonl(
       fd,

@@ -5,6 +5,7 @@
  * line's content (privacy).
  * @module
  */
+import { findTaskId } from '../context/attribution-context.js';
 import { addUsageRecord } from '../merge.js';
 import type { AgentFact, CostStateRecord, IngestProblem, UsageRecord } from '../types.js';
 
@@ -19,6 +20,8 @@ export interface ClaudeFileContext {
   agentHint: string | null;
   /** Used when a line has no usable timestamp and no earlier line had one (the file's mtime). */
   fallbackTs: number;
+  /** Finds a task id in a subagent's prompt (the configured `taskPattern`); only the id is kept. */
+  taskPattern?: RegExp | null;
 }
 
 /** More tokens than this in one field of one response is not plausible; such lines are reported. */
@@ -212,7 +215,10 @@ export class ClaudeLineParser {
         if (isObj(block) && block.type === 'tool_use' && (block.name === 'Agent' || block.name === 'Task')) {
           const input = isObj(block.input) ? block.input : {};
           const toolUseId = str(block.id);
-          this.#fact(sessionId, null, toolUseId, str(input.subagent_type) ?? 'general-purpose', 4);
+          const prompt = input.prompt;
+          const taskId =
+            typeof prompt === 'string' ? findTaskId(prompt, this.#ctx.taskPattern ?? null) : null;
+          this.#fact(sessionId, null, toolUseId, str(input.subagent_type) ?? 'general-purpose', 4, taskId);
           if (toolUseId !== null && !this.#spawns.has(toolUseId)) this.#spawns.set(toolUseId, offset);
         }
       }
@@ -306,11 +312,16 @@ export class ClaudeLineParser {
     toolUseId: string | null,
     agentType: string | null,
     priority: AgentFact['priority'],
+    taskId: string | null = null,
   ): void {
-    const key = `${sessionId}|${agentId}|${toolUseId}|${agentType}|${priority}`;
+    const key = `${sessionId}|${agentId}|${toolUseId}|${agentType}|${priority}|${taskId}`;
     if (this.#seenFacts.has(key)) return;
     this.#seenFacts.add(key);
-    this.agentFacts.push({ sessionId, agentId, toolUseId, agentType, priority });
+    this.agentFacts.push(
+      taskId === null
+        ? { sessionId, agentId, toolUseId, agentType, priority }
+        : { sessionId, agentId, toolUseId, agentType, priority, taskId },
+    );
   }
 
   /**

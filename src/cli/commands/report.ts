@@ -4,12 +4,12 @@
  */
 import { dimensionReport, REPORT_DIMENSIONS, type ReportDimension } from '../../analysis/reports.js';
 import { ExitCode, UserError } from '../../errors.js';
-import { importNow, openSession, pricerOf } from '../context.js';
+import { importNow, openSession, pricerOf, stageMapOf } from '../context.js';
 import { rowJson, totalsJson } from '../usage-json.js';
 import { printUsage } from './print-usage.js';
 import { formatOf, type ReportOptions, scopeOf } from './scope.js';
 
-const HEADERS: Record<ReportDimension, string> = {
+const HEADERS: Record<(typeof REPORT_DIMENSIONS)[number], string> = {
   day: 'Date',
   week: 'Week',
   month: 'Month',
@@ -21,7 +21,13 @@ const HEADERS: Record<ReportDimension, string> = {
   model: 'Model',
   machine: 'Machine',
   user: 'User',
+  task: 'Task',
+  stage: 'Stage',
 };
+
+function headerOf(d: ReportDimension): string {
+  return d.startsWith('label:') ? d.slice(6) : HEADERS[d as keyof typeof HEADERS];
+}
 
 export function parseDimensions(value: string): ReportDimension[] {
   const dims = value
@@ -29,7 +35,7 @@ export function parseDimensions(value: string): ReportDimension[] {
     .map((d) => d.trim().toLowerCase())
     .filter((d) => d.length > 0);
   const known = REPORT_DIMENSIONS as readonly string[];
-  const bad = dims.filter((d) => !known.includes(d));
+  const bad = dims.filter((d) => !known.includes(d) && !/^label:[a-z0-9_.-]+$/.test(d));
   if (dims.length === 0 || bad.length > 0) {
     throw new UserError(
       `--by "${value}": unknown dimension ${bad.map((b) => `"${b}"`).join(', ') || '(none given)'}; use a comma-separated list of ${REPORT_DIMENSIONS.join(', ')}.`,
@@ -48,14 +54,18 @@ export async function runReport(opts: ReportOptions & { by: string }): Promise<n
     const pricer = pricerOf(session);
     const timeFirst = dims.some((d) => d === 'day' || d === 'week' || d === 'month');
     const scope = scopeOf(session, opts, timeFirst ? 'asc' : 'desc');
-    const table = await dimensionReport({ store: session.store, pricer, mode: opts.mode }, dims, scope);
+    const table = await dimensionReport(
+      { store: session.store, pricer, mode: opts.mode, stageMap: stageMapOf(session) },
+      dims,
+      scope,
+    );
     await printUsage({
       format,
       table,
       pricer,
       color: opts.color,
       breakdown: opts.breakdown === true,
-      labels: dims.map((d) => ({ key: d, header: HEADERS[d], truncate: d === 'project' ? 'start' : 'end' })),
+      labels: dims.map((d) => ({ key: d, header: headerOf(d), truncate: d === 'project' ? 'start' : 'end' })),
       title: `Usage by ${dims.join(', ')} (${scope.clock.tz}, cost: ${opts.mode})`,
       empty: 'No usage matches. Run `tokenledger status` to see what the ledger holds.',
       json: () => ({

@@ -1,0 +1,153 @@
+/**
+ * What tasks cost: a task's own usage and its subtree's (plans and sections roll up their children),
+ * broken down by model, stage and agent, with turns and API time from `run` results, and the variance
+ * against its estimates.
+ * @module
+ */
+import { BUCKET_MS, type GroupDimension, type RunRow, type StageMap, type TaskRow } from '../ledger/store.js';
+import type { ReportContext } from './reports.js';
+import {
+  emptyUsageRow,
+  totalTokens,
+  type UsageRow,
+  type UsageTable,
+  UsageTableBuilder,
+} from './usage-table.js';
+
+export interface Variance {
+  estimate: number;
+  actual: number;
+  /** actual / estimate */
+  ratio: number;
+  /** (actual − estimate) / estimate × 100, rounded */
+  percent: number;
+}
+
+export interface TaskVariance {
+  tokens: Variance | null;
+  usd: Variance | null;
+  /** The larger of the two ratios passed the overrun multiple. */
+  overrun: boolean;
+  multiple: number;
+}
+
+export interface RunStats {
+  runs: number;
+  numTurns: number;
+  durationMs: number;
+  durationApiMs: number;
+  /** Sum of each run's own cost as Claude Code reported it. */
+  claudeCodeCostUsd: number | null;
+}
+
+export interface TaskSummary {
+  task: TaskRow;
+  /** The task and its descendants. */
+  tree: string[];
+  /** Usage of the whole subtree. */
+  total: UsageRow;
+  byModel: UsageRow[];
+  byStage: UsageRow[];
+  byAgent: UsageRow[];
+  children: { id: string; title: string | null; total: UsageRow }[];
+  runs: RunStats;
+  variance: TaskVariance;
+}
+
+function variance(estimate: number | null, actual: number): Variance | null {
+  if (estimate === null || estimate <= 0) return null;
+  const ratio = actual / estimate;
+  return { estimate, actual, ratio, percent: Math.round((ratio - 1) * 100) };
+}
+
+export function taskVariance(task: TaskRow, total: UsageRow, multiple: number): TaskVariance {
+  const tokens = variance(task.estimateTokens, totalTokens(total.sums));
+  const usd = variance(task.estimateUsd, total.cost);
+  const worst = Math.max(tokens?.ratio ?? 0, usd?.ratio ?? 0);
+  return { tokens, usd, overrun: worst > multiple, multiple };
+}
+
+/** Usage grouped by `dims` for the given tasks, priced. */
+async function table(
+  ctx: ReportContext,
+  tasks: readonly string[],
+  dims: readonly GroupDimension[],
+  stageMap: StageMap,
+): Promise<UsageTable> {
+  const rows = await ctx.store.groups({ dimensions: dims, filter: { tasks }, stageMap });
+  const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
+  for (const r of rows) {
+    const label: Record<string, string> = {};
+    for (const d of dims) label[d] = r.values[d] ?? '';
+    builder.add(dims.map((d) => label[d]).join('\u0000'), label, r, {
+      atMs: r.bucket * BUCKET_MS,
+      firstTs: r.firstTs,
+      lastTs: r.lastTs,
+    });
+  }
+  const t = builder.build();
+  t.rows.sort((a, b) => b.cost - a.cost);
+  return t;
+}
+
+export function runStats(runs: readonly RunRow[]): RunStats {
+  const costs = runs.map((r) => r.costUsd).filter((c): c is number => c !== null);
+  return {
+    runs: runs.length,
+    numTurns: runs.reduce((n, r) => n + (r.numTurns ?? 0), 0),
+    durationMs: runs.reduce((n, r) => n + (r.durationMs ?? 0), 0),
+    durationApiMs: runs.reduce((n, r) => n + (r.durationApiMs ?? 0), 0),
+    claudeCodeCostUsd: costs.length === 0 ? null : costs.reduce((a, b) => a + b, 0),
+  };
+}
+
+export async function taskSummary(
+  ctx: ReportContext,
+  task: TaskRow,
+  stageMap: StageMap,
+  overrunMultiple: number,
+): Promise<TaskSummary> {
+  const tree = await ctx.store.taskTree(task.id);
+  const [byModel, byStage, byAgent, runs] = await Promise.all([
+    table(ctx, tree, ['model'], stageMap),
+    table(ctx, tree, ['stage'], stageMap),
+    table(ctx, tree, ['agent'], stageMap),
+    ctx.store.runs({ tasks: tree }),
+  ]);
+  const childIds = (await ctx.store.tasks()).filter((t) => t.parentId === task.id);
+  const totals = await subtreeTotals(ctx, stageMap);
+  return {
+    task,
+    tree,
+    total: byModel.totals,
+    byModel: byModel.rows,
+    byStage: byStage.rows,
+    byAgent: byAgent.rows,
+    children: childIds.map((c) => ({
+      id: c.id,
+      title: c.title,
+      total: totals.get(c.id) ?? emptyUsageRow({ task: c.id }),
+    })),
+    runs: runStats(runs),
+    variance: taskVariance(task, byModel.totals, overrunMultiple),
+  };
+}
+
+/** Every task's usage including its descendants', keyed by task id. */
+export async function subtreeTotals(ctx: ReportContext, stageMap: StageMap): Promise<Map<string, UsageRow>> {
+  const all = await ctx.store.tasks();
+  const parent = new Map(all.map((t) => [t.id, t.parentId]));
+  const rows = await ctx.store.groups({ dimensions: ['task'], filter: {}, stageMap });
+  const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
+  for (const r of rows) {
+    const id = r.values.task ?? '';
+    if (id === '') continue;
+    // Add the row to the task and to every ancestor (guarding against cycles).
+    const seen = new Set<string>();
+    for (let t: string | null | undefined = id; t && !seen.has(t); t = parent.get(t)) {
+      seen.add(t);
+      builder.add(t, { task: t }, r, { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs });
+    }
+  }
+  return new Map(builder.build().rows.map((r) => [r.label.task ?? '', r]));
+}

@@ -1,0 +1,29 @@
+/**
+ * The append-only metrics JSONL for `jq` users: one line per finished task, agent run or headless
+ * run, with seed 001's field names (`task`, `estimated`, `actual`, `variance`, `date`) and more.
+ * @module
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dataHome } from '../config/paths.js';
+
+export function metricsFile(configured: string | undefined): string {
+  if (configured === undefined) return path.join(dataHome(), 'metrics.jsonl');
+  return configured === '~' || configured.startsWith('~/')
+    ? path.join(os.homedir(), configured.slice(1))
+    : path.resolve(configured);
+}
+
+/** `+125%` / `-10%`, or null without an estimate. */
+export function variancePercent(estimate: number | null, actual: number): string | null {
+  if (estimate === null || estimate <= 0) return null;
+  const p = Math.round((actual / estimate - 1) * 100);
+  return `${p >= 0 ? '+' : ''}${p}%`;
+}
+
+/** Appends one JSON line (O_APPEND: concurrent writers never interleave a line). */
+export function appendMetrics(file: string, entry: Record<string, unknown>): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.appendFileSync(file, `${JSON.stringify(entry)}\n`);
+}

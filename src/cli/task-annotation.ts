@@ -1,0 +1,56 @@
+/**
+ * The actuals section `tokenledger task annotate` keeps in a task's Markdown file. It lives between
+ * two markers and is replaced in place, so running it again with the same data leaves the same bytes.
+ * @module
+ */
+
+import type { TaskSummary } from '../analysis/tasks.js';
+import { cacheHitRate, totalTokens } from '../analysis/usage-table.js';
+import { formatInt, formatPercent, formatUsd } from './render/format.js';
+import { shortModel } from './usage-output.js';
+
+export const BEGIN = '<!-- tokenledger:actuals -->';
+export const END = '<!-- /tokenledger:actuals -->';
+
+function pct(v: { percent: number } | null): string {
+  return v === null ? '—' : `${v.percent >= 0 ? '+' : ''}${v.percent}%`;
+}
+
+/** The section's Markdown, markers included, derived only from the data (no clock). */
+export function actualsSection(s: TaskSummary): string {
+  const t = s.task;
+  const total = s.total;
+  const lines = [
+    BEGIN,
+    `### Actual token usage (tokenledger)`,
+    '',
+    '| | Tokens | Cost |',
+    '| --- | ---: | ---: |',
+    `| Estimate | ${t.estimateTokens === null ? '—' : formatInt(t.estimateTokens)} | ${t.estimateUsd === null ? '—' : formatUsd(t.estimateUsd)} |`,
+    `| Actual | ${formatInt(totalTokens(total.sums))} | ${formatUsd(total.cost)}${total.unpriced.length > 0 ? '+' : ''} |`,
+    `| Variance | ${pct(s.variance.tokens)} | ${pct(s.variance.usd)} |`,
+    '',
+    `API calls: ${formatInt(total.sums.responses)} · cache hit ${formatPercent(cacheHitRate(total.sums))}${s.runs.runs > 0 ? ` · ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
+  ];
+  if (s.byStage.length > 0)
+    lines.push(
+      '',
+      `By stage: ${s.byStage.map((r) => `${r.label.stage || '(none)'} ${formatUsd(r.cost)}`).join(', ')}`,
+    );
+  if (s.byModel.length > 0)
+    lines.push(
+      `By model: ${s.byModel.map((r) => `${shortModel(r.label.model ?? '')} ${formatUsd(r.cost)}`).join(', ')}`,
+    );
+  if (s.variance.overrun) lines.push('', `**Over ${s.variance.multiple}× the estimate.**`);
+  lines.push(END);
+  return lines.join('\n');
+}
+
+/** `text` with the section replaced, or appended when it has none. */
+export function withActuals(text: string, section: string): string {
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  if (a >= 0 && b > a) return text.slice(0, a) + section + text.slice(b + END.length);
+  const sep = text.length === 0 ? '' : text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+  return `${text}${sep}${section}\n`;
+}
