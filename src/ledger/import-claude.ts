@@ -80,13 +80,7 @@ function readMeta(f: DiscoveredFile): { fact: AgentFact | null; problem: IngestP
   }
   // A meta file outside a session dir cannot say which session its agent belongs to: no fact, no problem.
   if (f.sessionHint === null || f.agentHint === null) return { fact: null, problem: null };
-  if (
-    typeof raw !== 'object' ||
-    raw === null ||
-    Array.isArray(raw) ||
-    f.sessionHint === null ||
-    f.agentHint === null
-  ) {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { fact: null, problem: problem('not a JSON object; agent type unknown') };
   }
   const o = raw as Record<string, unknown>;

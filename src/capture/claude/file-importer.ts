@@ -28,6 +28,8 @@ export interface ClaudeFileJob {
 }
 
 const HEAD_BYTES = 4096;
+/** Bytes read at each quarter of the consumed region, so an in-place rewrite between head and tail shows. */
+const SAMPLE_BYTES = 256;
 /**
  * Lines that can matter: any line with a `"usage"` key (assistant lines, progress lines relaying a
  * subagent's response, Agent tool results), and `cost-state` lines, which start with their type.
@@ -59,13 +61,28 @@ function identityOf(st: fs.Stats): string {
   return `${st.dev}:${st.ino}`;
 }
 
+/**
+ * The fingerprint of the consumed region `[0, end)` besides its head: its last bytes (as the scan read
+ * them) and, for a region longer than head and tail together, a sample at each quarter.
+ */
+function bodyHash(fd: number, end: number, lastBytes: Buffer): string {
+  const hash = crypto.createHash('sha1').update(lastBytes);
+  if (end > HEAD_BYTES + TAIL_WINDOW) {
+    for (let k = 1; k <= 3; k++) hash.update(readRange(fd, Math.floor((end * k) / 4), SAMPLE_BYTES));
+  }
+  return hash.digest('base64');
+}
+
 /** Where to start reading, given what the ledger remembers. */
 function startOffset(fd: number, st: fs.Stats, prev: FileCursor | null): number {
   if (prev === null) return 0;
   if (identityOf(st) !== prev.identity || st.size < prev.offset) return 0;
+  // Same size but a new mtime: not an append, so a rewrite (or a touch). Reading again is safe.
+  if (st.size === prev.size && st.mtimeMs !== prev.mtimeMs) return 0;
   if (hashRange(fd, 0, prev.headLength) !== prev.headHash) return 0;
   const tailStart = Math.max(0, prev.offset - TAIL_WINDOW);
-  if (sha1(readRange(fd, tailStart, prev.offset - tailStart)) !== prev.tailHash) return 0;
+  if (bodyHash(fd, prev.offset, readRange(fd, tailStart, prev.offset - tailStart)) !== prev.tailHash)
+    return 0;
   return prev.offset;
 }
 
@@ -118,19 +135,21 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
       { markers: MARKERS, prefixes: PREFIXES, chunkBytes: job.chunkBytes, maxLineBytes: job.maxLineBytes },
       (line) => parseLine(parser, line.bytes, line.offset),
     );
-    const tailHash = sha1(outcome.lastBytes);
+    const tailHash = bodyHash(fd, outcome.endOffset, outcome.lastBytes);
     const seen = outcome.endOffset + (outcome.tail?.bytes.length ?? 0);
     if (outcome.tail !== null) {
       // An unterminated last line: use it if it is complete JSON (some files end without a newline),
       // but keep the cursor before it, so a line still being written is read again when it is done.
       // (Handled before any second scan: the tail's bytes live in the shared read buffer.)
-      let value: unknown;
+      // Two objects run together (`{...}{...}`) still count; a piece cut short is left for next time.
+      const text = outcome.tail.bytes.toString('utf8');
       try {
-        value = JSON.parse(outcome.tail.bytes.toString('utf8'));
+        parser.handle(JSON.parse(text), outcome.tail.offset);
       } catch {
-        value = undefined;
+        for (const piece of splitConcatenatedObjects(text) ?? []) {
+          if (piece.value !== undefined) parser.handle(piece.value, outcome.tail.offset);
+        }
       }
-      if (value !== undefined) parser.handle(value, outcome.tail.offset);
     }
     for (const o of outcome.oversized) {
       parser.problem(

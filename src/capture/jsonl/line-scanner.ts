@@ -57,7 +57,7 @@ function scratch(size: number): Buffer {
 }
 
 /** How many bytes before the end offset the outcome keeps, for the cursor's tail fingerprint. */
-export const TAIL_WINDOW = 64;
+export const TAIL_WINDOW = 4096;
 const DEFAULT_CHUNK = 4 << 20;
 const DEFAULT_MAX_LINE = 64 << 20;
 

@@ -74,7 +74,7 @@ export class SqliteStore implements LedgerStore {
       );
     }
     try {
-      db.pragma('journal_mode = WAL');
+      enableWal(db, options.busyTimeoutMs ?? 30_000);
       db.pragma('synchronous = NORMAL');
       // Import workers each hold a connection: keep their page caches small.
       db.pragma(options.bulk === true ? 'cache_size = -8000' : 'cache_size = -16000');
@@ -242,5 +242,26 @@ export class SqliteStore implements LedgerStore {
 
   async close(): Promise<void> {
     this.#s.db.close();
+  }
+}
+
+/**
+ * Switches a ledger to WAL (once per file; it persists). Changing the journal mode needs an exclusive
+ * lock and does not wait on the busy handler, so processes opening a new ledger at the same moment
+ * retry here until the busy timeout.
+ */
+function enableWal(db: Database.Database, timeoutMs: number): void {
+  if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10 + Math.floor(Math.random() * 20));
+    }
   }
 }

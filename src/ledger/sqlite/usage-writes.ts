@@ -28,7 +28,9 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
         else s.get('DELETE FROM problems WHERE file = ? AND byte_offset = -1').run(f.path);
       }
       for (const r of f.records) {
-        upsert.run(
+        // The merged row's timestamp (the earliest line's): its bucket is the one to refresh. No row
+        // comes back when the merge changed nothing.
+        const merged = upsert.get(
           r.dedupKey,
           r.source,
           r.ts,
@@ -51,8 +53,8 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
           r.agentVersion,
           originId,
           attributed,
-        );
-        buckets.add(Math.floor(r.ts / BUCKET_MS));
+        ) as { ts: number } | undefined;
+        if (merged !== undefined) buckets.add(Math.floor(merged.ts / BUCKET_MS));
       }
       for (const c of f.costStates) costState(s, c, now);
       for (const fact of f.agentFacts) {
@@ -60,7 +62,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
         sessions.add(fact.sessionId);
       }
       problems(s, f.problems, now);
-      if (f.cursor !== null) cursor(s, f.cursor, now);
+      if (f.cursor !== null) cursor(s, f.cursor, f.fromStart, now);
     }
     resolveAgents(s, sessions);
     markDirty(s, buckets);
@@ -79,7 +81,12 @@ export function writeAgentFacts(
       agentFact(s, fact);
       sessions.add(fact.sessionId);
     }
-    for (const c of cursors) cursor(s, c, now);
+    // Meta files are read whole: their cursors replace the old ones, and their old problems go (this
+    // import's are written after).
+    for (const c of cursors) {
+      s.get('DELETE FROM problems WHERE file = ?').run(c.path);
+      cursor(s, c, true, now);
+    }
     resolveAgents(s, sessions);
   });
 }
@@ -165,15 +172,27 @@ function problems(s: Statements, list: readonly IngestProblem[], now: number): v
   for (const p of list) stmt.run(p.file, p.line, p.offset ?? -1, p.severity, p.reason, now, now);
 }
 
-function cursor(s: Statements, c: FileCursor, now: number): void {
+function cursor(s: Statements, c: FileCursor, fromStart: boolean, now: number): void {
   // Two processes may import the same file at once; never move a cursor backwards on the same content.
+  // A read from the start replaces the cursor: the file was new, truncated or rewritten.
   s.get(
     `INSERT INTO files (path, identity, size, mtime_ms, read_offset, head_hash, head_length, tail_hash, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (path) DO UPDATE SET identity = excluded.identity, size = excluded.size, mtime_ms = excluded.mtime_ms,
        read_offset = excluded.read_offset, head_hash = excluded.head_hash, head_length = excluded.head_length,
        tail_hash = excluded.tail_hash, updated_at = excluded.updated_at
-     WHERE NOT (files.identity = excluded.identity AND files.head_hash = excluded.head_hash
+     WHERE ? OR NOT (files.identity = excluded.identity AND files.head_hash = excluded.head_hash
        AND files.head_length = excluded.head_length AND files.read_offset > excluded.read_offset)`,
-  ).run(c.path, c.identity, c.size, c.mtimeMs, c.offset, c.headHash, c.headLength, c.tailHash, now);
+  ).run(
+    c.path,
+    c.identity,
+    c.size,
+    c.mtimeMs,
+    c.offset,
+    c.headHash,
+    c.headLength,
+    c.tailHash,
+    now,
+    fromStart ? 1 : 0,
+  );
 }
