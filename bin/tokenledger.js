@@ -1,4 +1,15 @@
 #!/usr/bin/env node
-import { main } from '../dist/bin/main.js';
-
-process.exitCode = await main(process.argv.slice(2));
+// Claude Code's hooks run `tokenledger hook` on every event: it has its own small entry point, which
+// starts faster than the full command line and always exits 0.
+if (process.argv[2] === 'hook') {
+  try {
+    const { hookMain } = await import('../dist/bin/hook-main.js');
+    await hookMain(process.argv.slice(3));
+  } catch {
+    // A broken install must not fail the agent either.
+  }
+  process.exit(0);
+} else {
+  const { main } = await import('../dist/bin/main.js');
+  process.exitCode = await main(process.argv.slice(2));
+}

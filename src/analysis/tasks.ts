@@ -90,6 +90,15 @@ async function table(
   return t;
 }
 
+/** The priced usage of the given tasks together (a task's subtree), read through the task index. */
+export async function tasksTotal(
+  ctx: ReportContext,
+  tasks: readonly string[],
+  stageMap: StageMap,
+): Promise<UsageRow> {
+  return (await table(ctx, tasks, [], stageMap)).totals;
+}
+
 export function runStats(runs: readonly RunRow[]): RunStats {
   const costs = runs.map((r) => r.costUsd).filter((c): c is number => c !== null);
   return {

@@ -121,6 +121,8 @@ export interface FileImport {
   /** True when the file was read from the start (new, rewritten or truncated). */
   fromStart: boolean;
   bytesRead: number;
+  /** Bytes left unread because the job's `maxBytes` budget ran out (the next import reads them). */
+  bytesLeft: number;
   records: UsageRecord[];
   costStates: CostStateRecord[];
   agentFacts: AgentFact[];

@@ -199,6 +199,49 @@ function build(setExit: (code: number) => void): Command {
     .option('-j, --json', 'print JSON')
     .action(async (opts) => setExit(await (await import('./commands/status.js')).runStatus(opts)));
 
+  ledgerOptions(
+    program
+      .command('run')
+      .description(
+        'run a headless agent (e.g. claude -p) with its output untouched, and record its usage against a task',
+      )
+      .argument('<command...>', 'the command and its arguments, after --'),
+  )
+    .option('--task <id>', 'the task the run works on (default: $TOKENLEDGER_TASK, else the active task)')
+    .option('--stage <stage>', 'workflow stage of the run (default: $TOKENLEDGER_STAGE)')
+    .option('--estimate <value...>', "set the task's estimate: tokens (40k) and/or dollars ($2.50)")
+    .option('--label <k=v...>', 'labels for the run, e.g. category=tooling')
+    .option('--parent <id>', 'the plan or section the task belongs to (created if new)')
+    .option('--title <title>', "the task's title")
+    .option('-q, --quiet', 'no running-total line on stderr')
+    .passThroughOptions()
+    .addHelpText(
+      'after',
+      `
+The command's stdin, stdout, stderr and exit code pass through unchanged. With --output-format json or
+stream-json, Claude Code's result (cost, per-model usage, turns, API time) is recorded beside the usage
+from the session's transcript; without it, the usage comes from the transcript alone. The task, stage
+and labels are passed to the command as TOKENLEDGER_TASK, TOKENLEDGER_STAGE and TOKENLEDGER_LABELS,
+so hooks inside it attribute the same way.
+
+Example:
+  tokenledger run --task T-3 --parent PLAN-1 --estimate 40k -- claude -p "fix the bug" --output-format json`,
+    )
+    .action(async (command: string[], opts) =>
+      setExit(await (await import('./commands/run.js')).runRun(command, opts)),
+    );
+
+  // bin/tokenledger.js runs `hook` through its own entry point before this parser; this entry lists
+  // it in the help and serves `main(['hook', …])` callers.
+  program
+    .command('hook')
+    .description('run by Claude Code hooks: import and attribute what the event points to (always exits 0)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (args: string[]) => setExit(await (await import('./hook-main.js')).hookMain(args)));
+
   program
     .command('demo')
     .description('fill a separate demo ledger with generated history and show every report on it')

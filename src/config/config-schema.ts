@@ -63,8 +63,31 @@ const ConfigSchema = v.strictObject(
       ),
     ),
     metricsFile: v.optional(v.pipe(v.string('expected a path'), v.minLength(1, 'expected a non-empty path'))),
+    hook: v.optional(
+      v.strictObject(
+        {
+          timeoutMs: v.optional(
+            v.pipe(
+              v.number('expected a number of milliseconds'),
+              v.integer('expected a whole number of milliseconds'),
+              v.minValue(100, 'expected at least 100 ms'),
+              v.maxValue(600_000, 'expected at most 600000 ms'),
+            ),
+          ),
+          maxMegabytesPerFile: v.optional(
+            v.pipe(
+              v.number('expected a number of MiB'),
+              v.finite('expected a finite number'),
+              v.minValue(1, 'expected at least 1 MiB'),
+            ),
+          ),
+          warnings: v.optional(v.boolean('expected true or false')),
+        },
+        'expected {"timeoutMs", "maxMegabytesPerFile", "warnings"}',
+      ),
+    ),
   },
-  'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing, stages, taskPattern, overrunMultiple, metricsFile',
+  'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing, stages, taskPattern, overrunMultiple, metricsFile, hook',
 );
 
 export function parseConfig(raw: unknown, file: string): Config {

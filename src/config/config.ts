@@ -44,6 +44,17 @@ export interface Config {
   overrunMultiple?: number;
   /** The append-only metrics JSONL (default <data dir>/metrics.jsonl). */
   metricsFile?: string;
+  /** `tokenledger hook`: its time cap, per-file read budget, and whether it may show overrun warnings. */
+  hook?: HookConfig;
+}
+
+export interface HookConfig {
+  /** Hard cap on one hook call, in ms (default 10000); what is left is done by the next call. */
+  timeoutMs?: number;
+  /** Read at most this many MiB of a transcript per call (default 64). */
+  maxMegabytesPerFile?: number;
+  /** Show an overrun warning in Claude Code (a hook `systemMessage`) when a task passes its multiple (default true). */
+  warnings?: boolean;
 }
 
 export interface LoadedConfig {

@@ -8,7 +8,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type DiscoveredFile, discoverClaudeFiles } from '../capture/claude/discover.js';
+import {
+  type DiscoveredFile,
+  type Discovery,
+  discoverClaudeFiles,
+  statClaudeFiles,
+} from '../capture/claude/discover.js';
 import { type ClaudeFileJob, importClaudeFile } from '../capture/claude/file-importer.js';
 import { type ClaudeRoots, resolveClaudeRoots } from '../capture/claude/paths.js';
 import type { AgentFact, FileCursor, IngestProblem } from '../capture/types.js';
@@ -100,7 +105,47 @@ export async function importClaudeHistory(
   const started = Date.now();
   const roots = resolveClaudeRoots(options.claudeDirs, options.env);
   const discovery = discoverClaudeFiles(roots.roots, await store.dirListings());
-  const stamps = await store.cursorStamps();
+  const stats = await importDiscovered(store, discovery, await store.cursorStamps(), options, started);
+  return { ...stats, roots, durationMs: Date.now() - started };
+}
+
+export interface TargetedImportOptions extends Omit<ImportOptions, 'claudeDirs' | 'threads' | 'env'> {
+  /** Read at most about this many bytes per file; the rest is left for the next import. */
+  maxBytesPerFile?: number;
+  /** A missing file is expected (a session that has not written its transcript yet): no problem. */
+  quietMissing?: boolean;
+}
+
+export interface TargetedImportSummary extends ImportRunStats {
+  /** Bytes left unread in the files because of `maxBytesPerFile`. */
+  bytesLeft: number;
+  durationMs: number;
+}
+
+/**
+ * Imports the given transcript files only (a hook's `transcript_path`, a subagent's file), with no
+ * discovery walk: the cheap path for hooks and `run`. Same cursors, merge and attribute step as a
+ * full import, so the two can interleave freely.
+ */
+export async function importClaudeFiles(
+  store: LedgerStore,
+  paths: readonly string[],
+  options: TargetedImportOptions,
+): Promise<TargetedImportSummary> {
+  const started = Date.now();
+  const discovery = statClaudeFiles(paths, options.quietMissing === true);
+  const stamps = await store.cursorStampsOf(discovery.files.map((f) => f.path));
+  const stats = await importDiscovered(store, discovery, stamps, { ...options, threads: 0 }, started);
+  return { ...stats, durationMs: Date.now() - started };
+}
+
+async function importDiscovered(
+  store: LedgerStore,
+  discovery: Discovery,
+  stamps: ReadonlyMap<string, CursorStamp>,
+  options: Omit<ImportOptions, 'claudeDirs' | 'env'> & { maxBytesPerFile?: number },
+  started: number,
+): Promise<ImportRunStats & { bytesLeft: number }> {
   const changed = discovery.files.filter((f) => !unchanged(f, stamps.get(f.path)));
   const cursors =
     changed.length === 0
@@ -113,6 +158,7 @@ export async function importClaudeHistory(
     records: 0,
     problems: 0,
   };
+  let bytesLeft = 0;
 
   const metaFacts: AgentFact[] = [];
   const metaCursors: FileCursor[] = [];
@@ -148,6 +194,7 @@ export async function importClaudeHistory(
       previous: prev ?? null,
       linkHint: f.kind === 'main' && f.sessionHint !== null && unlinked.has(f.sessionHint),
       ...(options.taskPattern === undefined ? {} : { taskPattern: options.taskPattern }),
+      ...(options.maxBytesPerFile === undefined ? {} : { maxBytes: options.maxBytesPerFile }),
       size: f.size,
     });
     bytesTotal += Math.max(0, f.size - (prev?.offset ?? 0));
@@ -182,7 +229,11 @@ export async function importClaudeHistory(
     );
   } else {
     const writer = new BatchWriter(store, options.origin, null);
-    for (const job of jobs) onFile(await writer.add(importClaudeFile(job)));
+    for (const job of jobs) {
+      const result = importClaudeFile(job);
+      bytesLeft += result.bytesLeft;
+      onFile(await writer.add(result));
+    }
     await writer.flush();
   }
   await store.refreshRollup();
@@ -190,11 +241,10 @@ export async function importClaudeHistory(
 
   if (metaFacts.length > 0 || metaCursors.length > 0) await store.writeAgentFacts(metaFacts, metaCursors);
   if (otherProblems.length > 0) await store.writeProblems(otherProblems);
-  await store.writeDirListings(discovery.listings);
+  if (discovery.listings.size > 0) await store.writeDirListings(discovery.listings);
   await store.attributePending(options.stageMap ?? {});
   stats.problems += otherProblems.length;
-  const finished = Date.now();
   if (jobs.length > 0 || metaCursors.length > 0 || otherProblems.length > 0)
-    await store.recordImportRun(started, finished, stats);
-  return { ...stats, roots, durationMs: finished - started };
+    await store.recordImportRun(started, Date.now(), stats);
+  return { ...stats, bytesLeft };
 }

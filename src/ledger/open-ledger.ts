@@ -11,6 +11,8 @@ export interface OpenLedgerOptions {
   /** A long import runs on this connection: defer WAL checkpoints. */
   bulk?: boolean;
   readonly?: boolean;
+  /** How long a writer waits for another process's lock, in ms (default 30 s). */
+  busyTimeoutMs?: number;
 }
 
 export function openLedger(location: string, options: OpenLedgerOptions = {}): LedgerStore {

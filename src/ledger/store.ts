@@ -245,6 +245,8 @@ export interface LedgerStore {
   checkpoint(): Promise<void>;
   /** What is needed to tell whether a file changed since its import: path → identity, size, mtime. */
   cursorStamps(): Promise<Map<string, CursorStamp>>;
+  /** The same for a few files (a targeted import), by primary key. */
+  cursorStampsOf(paths: readonly string[]): Promise<Map<string, CursorStamp>>;
   /** Directory listings from the last discovery. */
   dirListings(): Promise<Map<string, DirListing>>;
   /** Remembers new or changed directory listings. */
@@ -291,6 +293,11 @@ export interface LedgerStore {
     match: Partial<Pick<SpanRow, 'scope' | 'sessionId' | 'agentId' | 'project' | 'taskId' | 'source'>>,
     atTs: number,
   ): Promise<number>;
+  /** Open session spans of `sessionId`, the latest first. */
+  openSessionSpans(sessionId: string): Promise<SpanRow[]>;
+  /** A small persistent value (e.g. which overrun warnings were shown), or null. */
+  metaValue(key: string): Promise<string | null>;
+  setMetaValue(key: string, value: string): Promise<void>;
   /** Open spans, most specific first, that cover `project` (the dir or one above it) now. */
   openProjectSpans(project: string): Promise<SpanRow[]>;
   /** Gives pending rows their task, stage and labels. Returns how many rows were attributed. */

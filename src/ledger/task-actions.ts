@@ -36,12 +36,20 @@ async function checkParent(store: LedgerStore, id: string, parentId: string): Pr
   }
 }
 
+/** Checks that `parentId` can be the parent of `id`, and creates it if it is new. */
+export async function ensureParent(
+  store: LedgerStore,
+  id: string,
+  parentId: string,
+  project: string,
+): Promise<void> {
+  await checkParent(store, id, parentId);
+  // Plans and sections may be named before they are started: create the parent if needed.
+  if ((await store.task(parentId)) === null) await store.saveTask({ id: parentId, project });
+}
+
 export async function startTask(store: LedgerStore, t: StartTask, stageMap: StageMap): Promise<TaskRow> {
-  if (t.parentId !== undefined) {
-    await checkParent(store, t.id, t.parentId);
-    // Plans and sections may be named before they are started: create the parent if needed.
-    if ((await store.task(t.parentId)) === null) await store.saveTask({ id: t.parentId, project: t.project });
-  }
+  if (t.parentId !== undefined) await ensureParent(store, t.id, t.parentId, t.project);
   const old = await store.task(t.id);
   const task = await store.saveTask({
     id: t.id,

@@ -188,3 +188,104 @@ export function discoverClaudeFiles(
   }
   return { files, problems, listings };
 }
+
+/**
+ * What a transcript path names, from its place below the last `projects` directory in it (hooks give
+ * absolute paths under `<claude dir>/projects/`). Null for a path outside any `projects` directory or
+ * not a transcript.
+ */
+export function classifyTranscriptPath(
+  file: string,
+): Pick<DiscoveredFile, 'kind' | 'sessionHint' | 'agentHint'> | null {
+  const segments = path.resolve(file).split(path.sep);
+  const at = segments.lastIndexOf('projects');
+  if (at < 0 || at >= segments.length - 2) return null;
+  const name = segments[segments.length - 1] ?? '';
+  return classify(segments.slice(at + 1, -1), name);
+}
+
+/**
+ * Stats the given files for a targeted import (a hook's transcripts), classifying each by its path.
+ * A missing file, or one that is not a Claude Code transcript, becomes a problem.
+ */
+export function statClaudeFiles(paths: readonly string[], quietMissing = false): Discovery {
+  const files: DiscoveredFile[] = [];
+  const problems: IngestProblem[] = [];
+  const seen = new Set<string>();
+  for (const file of paths) {
+    const kind = classifyTranscriptPath(file);
+    if (kind === null) {
+      problems.push({
+        file,
+        line: null,
+        offset: null,
+        severity: 'error',
+        reason: 'not a Claude Code transcript (expected <claude dir>/projects/<project>/…/*.jsonl); skipped',
+      });
+      continue;
+    }
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      // A subagent's meta file is optional; a missing transcript is worth a note.
+      if (kind.kind !== 'meta' && !(quietMissing && code === 'ENOENT'))
+        problems.push({
+          file,
+          line: null,
+          offset: null,
+          severity: code === 'ENOENT' ? 'warning' : 'error',
+          reason:
+            code === 'ENOENT'
+              ? 'named by a hook but does not exist (yet); it will be imported when it appears'
+              : `cannot stat the file (${code}); skipped`,
+        });
+      continue;
+    }
+    if (!st.isFile()) continue;
+    const identity = `${st.dev}:${st.ino}`;
+    if (seen.has(identity)) continue;
+    seen.add(identity);
+    files.push({ path: canonicalPath(file), ...kind, identity, size: st.size, mtimeMs: st.mtimeMs });
+  }
+  return { files, problems, listings: new Map() };
+}
+
+/**
+ * The path a full import knows the file by (its directory with symlinks resolved, as the discovery
+ * walk starts from the real Claude dir), so a hook's import and a full import share one cursor.
+ */
+function canonicalPath(file: string): string {
+  const abs = path.resolve(file);
+  try {
+    return path.join(fs.realpathSync.native(path.dirname(abs)), path.basename(abs));
+  } catch {
+    return abs;
+  }
+}
+
+/**
+ * A session's subagent transcripts and meta files (`<session dir>/subagents/**`), given the session's
+ * main transcript `<dir>/<session>.jsonl`. Missing dirs give nothing.
+ */
+export function sessionSubagentFiles(mainTranscript: string): string[] {
+  const dir = path.join(path.dirname(mainTranscript), path.basename(mainTranscript, JSONL), 'subagents');
+  const out: string[] = [];
+  const walk = (d: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory() && depth < 4) walk(full, depth + 1);
+      else if (e.isFile() && e.name.startsWith('agent-') && (e.name.endsWith(JSONL) || e.name.endsWith(META)))
+        out.push(full);
+    }
+  };
+  walk(dir, 0);
+  return out.sort();
+}

@@ -25,6 +25,8 @@ export interface ClaudeFileJob {
   /** Read size for the scanner (tests use small values to exercise chunk boundaries). */
   chunkBytes?: number;
   maxLineBytes?: number;
+  /** Read at most about this many bytes (a hook's budget); the rest waits for the next import. */
+  maxBytes?: number;
 }
 
 const HEAD_BYTES = 4096;
@@ -92,6 +94,7 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
     cursor: job.previous,
     fromStart: false,
     bytesRead: 0,
+    bytesLeft: 0,
     records: [],
     costStates: [],
     agentFacts: [],
@@ -132,7 +135,13 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
     const outcome = scanJsonl(
       fd,
       start,
-      { markers: MARKERS, prefixes: PREFIXES, chunkBytes: job.chunkBytes, maxLineBytes: job.maxLineBytes },
+      {
+        markers: MARKERS,
+        prefixes: PREFIXES,
+        chunkBytes: job.chunkBytes,
+        maxLineBytes: job.maxLineBytes,
+        maxBytes: job.maxBytes,
+      },
       (line) => parseLine(parser, line.bytes, line.offset),
     );
     const tailHash = bodyHash(fd, outcome.endOffset, outcome.lastBytes);
@@ -185,6 +194,7 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
       tailHash,
     };
     result.bytesRead = outcome.bytesRead;
+    if (outcome.stoppedEarly) result.bytesLeft = Math.max(0, st.size - outcome.endOffset);
     result.records = parser.usageRecords();
     result.costStates = parser.costStates;
     result.agentFacts = parser.agentFacts;

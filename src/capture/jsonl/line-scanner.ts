@@ -18,6 +18,11 @@ export interface ScanOptions {
   chunkBytes?: number;
   /** Longer candidate lines are skipped and reported. */
   maxLineBytes?: number;
+  /**
+   * Stop after reading about this many bytes, at a line boundary (a hook's budget: the rest is read
+   * by the next import). `stoppedEarly` then says so, and there is no `tail`.
+   */
+  maxBytes?: number;
 }
 
 export interface ScannedLine {
@@ -44,6 +49,8 @@ export interface ScanOutcome {
    * fingerprints what was actually consumed, so a file rewritten during the scan is noticed next time.
    */
   lastBytes: Buffer;
+  /** The scan stopped at `maxBytes` before the end of the file. */
+  stoppedEarly: boolean;
 }
 
 const NEWLINE = 0x0a;
@@ -104,7 +111,14 @@ export function scanJsonl(
         if (skipped.hadMarker) oversized.push({ offset: base, length: skipped.lineLength });
         if (skipped.lineLength < 0) {
           // The file ended inside the oversized line: wait for the rest.
-          return { endOffset: base, bytesRead, tail: null, oversized, lastBytes: Buffer.from(window) };
+          return {
+            endOffset: base,
+            bytesRead,
+            tail: null,
+            oversized,
+            lastBytes: Buffer.from(window),
+            stoppedEarly: false,
+          };
         }
         base += skipped.lineLength + 1;
         // The skipped line is not in the buffer: read the window before the new base directly.
@@ -128,9 +142,19 @@ export function scanJsonl(
     if (rest > 0) buf.copy(buf, 0, end, filled);
     base += end;
     filled = rest;
+    if (options.maxBytes !== undefined && bytesRead >= options.maxBytes) {
+      return {
+        endOffset: base,
+        bytesRead,
+        tail: null,
+        oversized,
+        lastBytes: Buffer.from(window),
+        stoppedEarly: true,
+      };
+    }
   }
   const tail = filled > 0 ? { bytes: buf.subarray(0, filled), offset: base } : null;
-  return { endOffset: base, bytesRead, tail, oversized, lastBytes: Buffer.from(window) };
+  return { endOffset: base, bytesRead, tail, oversized, lastBytes: Buffer.from(window), stoppedEarly: false };
 }
 
 function emitCandidates(

@@ -19,6 +19,16 @@ export function cursorStamps(s: Statements): Map<string, CursorStamp> {
   return map;
 }
 
+export function cursorStampsOf(s: Statements, paths: readonly string[]): Map<string, CursorStamp> {
+  const stmt = s.get('SELECT identity, size, mtime_ms FROM files WHERE path = ?').raw();
+  const map = new Map<string, CursorStamp>();
+  for (const p of paths) {
+    const row = stmt.get(p) as [string, number, number] | undefined;
+    if (row !== undefined) map.set(p, { identity: row[0], size: row[1], mtimeMs: row[2] });
+  }
+  return map;
+}
+
 interface CursorRow {
   path: string;
   identity: string;

@@ -129,6 +129,10 @@ export class SqliteStore implements LedgerStore {
     return cursors.cursorStamps(this.#s);
   }
 
+  async cursorStampsOf(paths: readonly string[]): Promise<Map<string, CursorStamp>> {
+    return cursors.cursorStampsOf(this.#s, paths);
+  }
+
   async loadCursors(paths?: readonly string[]): Promise<Map<string, FileCursor>> {
     return cursors.loadCursors(this.#s, paths);
   }
@@ -222,6 +226,25 @@ export class SqliteStore implements LedgerStore {
 
   async openProjectSpans(project: string): Promise<SpanRow[]> {
     return taskStore.openProjectSpans(this.#s, project);
+  }
+
+  async openSessionSpans(sessionId: string): Promise<SpanRow[]> {
+    return taskStore.openSessionSpans(this.#s, sessionId);
+  }
+
+  async metaValue(key: string): Promise<string | null> {
+    const row = this.#s.get('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async setMetaValue(key: string, value: string): Promise<void> {
+    this.#s.write(() =>
+      this.#s
+        .get(
+          'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        )
+        .run(key, value),
+    );
   }
 
   async attributePending(stageMap: StageMap): Promise<number> {

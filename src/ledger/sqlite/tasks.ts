@@ -258,6 +258,15 @@ export function openProjectSpans(s: Statements, project: string): SpanRow[] {
   return rows.map(toSpan);
 }
 
+export function openSessionSpans(s: Statements, sessionId: string): SpanRow[] {
+  const rows = s
+    .get(
+      "SELECT * FROM spans WHERE scope = 'session' AND session_id = ? AND to_ts IS NULL ORDER BY from_ts DESC, id DESC",
+    )
+    .all(sessionId) as SpanDbRow[];
+  return rows.map(toSpan);
+}
+
 export function recordRun(s: Statements, run: RunRecord): number {
   const r = s
     .get(

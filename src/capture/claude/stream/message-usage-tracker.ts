@@ -97,18 +97,18 @@ export class MessageUsageTracker {
 
   /** Usage per model since the last reset. */
   models(): Record<string, ClaudeModelUsage> {
-    const out: Record<string, ClaudeModelUsage> = {};
+    const out = new Map<string, ClaudeModelUsage>();
     for (const g of this.groups) {
-      const m = (out[g.model] ??= {
-        ...zeroCounts(),
-        costUsd: null,
-        canonicalModel: null,
-        outputTokensLowerBound: false,
-      });
+      let m = out.get(g.model);
+      if (m === undefined) {
+        m = { ...zeroCounts(), costUsd: null, canonicalModel: null, outputTokensLowerBound: false };
+        out.set(g.model, m);
+      }
       addCounts(m, g.counts);
       if (!g.final) m.outputTokensLowerBound = true;
     }
-    return out;
+    // Object.fromEntries defines own properties, so a model named `__proto__` stays a plain key.
+    return Object.fromEntries(out);
   }
 
   private merge(

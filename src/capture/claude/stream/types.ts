@@ -112,8 +112,8 @@ export interface ClaudeOutputStats {
   lines: number;
   /** Claude Code events recognised (including ones skipped unparsed, such as `user` events). */
   events: number;
-  /** Distinct API responses (`message.id`) seen in `assistant` events. */
-  assistantMessages: number;
+  /** `assistant` events (one per content block, so several per API response). */
+  assistantEvents: number;
   /** Lines that were not JSON (a wrapper's prints, garbage), skipped. */
   nonJsonLines: number;
   /** JSON lines that are not Claude Code events, skipped. */

@@ -1,0 +1,294 @@
+/**
+ * {@link ClaudeStreamParser}: reads `claude -p --output-format stream-json` (or `json`) output
+ * incrementally, in chunks split anywhere.
+ * @module
+ */
+import { classifyLine, guessEventType } from './classify-line.js';
+import { isJsonObject } from './json-fields.js';
+import { type CollectedLines, MultiLineJson } from './multi-line-json.js';
+import { RunAccumulator } from './run-accumulator.js';
+import type { ClaudeRunResult } from './types.js';
+import { Utf8ChunkDecoder } from './utf8-chunk-decoder.js';
+
+/**
+ * Default longest line kept across chunks, in characters (V8 strings stop at about 2^29). A longer
+ * line is skipped and reported.
+ */
+export const MAX_LINE_CHARS = 256 * 2 ** 20;
+
+/** Options of {@link ClaudeStreamParser}. */
+export interface ClaudeStreamParserOptions {
+  /**
+   * Longest line read, in characters (default {@link MAX_LINE_CHARS}); a longer one is skipped and
+   * reported in `warnings`. Bounds the memory one line can take.
+   */
+  maxLineChars?: number;
+}
+
+const BOM = 0xfeff;
+
+/** Whether a line's first non-blank character could open a JSON value. */
+const opensJson = (trimmed: string): boolean => trimmed.startsWith('{') || trimmed.startsWith('[');
+
+/**
+ * Incremental parser of one `claude -p` output (`--output-format stream-json`, or `json` in one or
+ * several lines). Feed it the process's stdout as it arrives; {@link end} returns what the run spent.
+ *
+ * Never throws on input: lines that are not JSON, or not Claude Code's, are skipped and reported in
+ * `warnings`. It throws only when used wrongly (`write` after `end`, `end` twice).
+ *
+ * @example
+ * ```ts
+ * import { spawn } from 'node:child_process';
+ * import { ClaudeStreamParser } from './index.js';
+ *
+ * const parser = new ClaudeStreamParser();
+ * const child = spawn('claude', ['-p', 'hello', '--output-format', 'stream-json', '--verbose']);
+ * child.stdout.on('data', (chunk: Buffer) => parser.write(chunk));
+ * child.on('close', () => {
+ *   const run = parser.end();
+ *   console.log(run.source, run.totalCostUsd, run.models);
+ * });
+ * ```
+ */
+export class ClaudeStreamParser {
+  private readonly acc = new RunAccumulator();
+  private readonly multi = new MultiLineJson();
+  private decoder: Utf8ChunkDecoder | null = null;
+  /** Pieces of the line that has no newline yet. */
+  private tail: string[] = [];
+  private tailChars = 0;
+  /** The current line grew past {@link MAX_LINE_CHARS}: drop it up to the next newline. */
+  private dropping = false;
+  private lineNo = 0;
+  private atStart = true;
+  private ended = false;
+  private readonly maxLineChars: number;
+
+  constructor(options: ClaudeStreamParserOptions = {}) {
+    this.maxLineChars = options.maxLineChars ?? MAX_LINE_CHARS;
+  }
+
+  /**
+   * Feeds the next chunk of output: text, or bytes (UTF-8, decoded with a streaming decoder, so a
+   * chunk may end inside a multi-byte character).
+   * @throws Error when called after {@link end}.
+   */
+  write(chunk: string | Uint8Array): void {
+    if (this.ended)
+      throw new Error(
+        'ClaudeStreamParser.write() was called after end(): use a new parser for another output',
+      );
+    if (typeof chunk === 'string') {
+      this.flushDecoder();
+      this.feed(chunk);
+    } else if (chunk instanceof Uint8Array) {
+      this.decoder ??= new Utf8ChunkDecoder();
+      this.feed(this.decoder.write(chunk));
+    } else {
+      throw new TypeError(`ClaudeStreamParser.write() takes a string or a Uint8Array, not ${typeof chunk}`);
+    }
+  }
+
+  /**
+   * Ends the output and returns the run's usage. A last line without a newline is used when it is
+   * complete JSON, and reported in `warnings` otherwise.
+   * @throws Error when called a second time.
+   */
+  end(): ClaudeRunResult {
+    if (this.ended)
+      throw new Error('ClaudeStreamParser.end() was called twice: it returns the result only once');
+    this.flushDecoder();
+    this.ended = true;
+    if (this.dropping) this.overlong();
+    else if (this.tail.length > 0) this.lastLine(this.tail.join(''));
+    this.tail = [];
+    if (this.multi.active) {
+      const open = this.multi.take();
+      this.acc.problem(
+        `output ended inside a JSON value that starts at line ${open.lineNos[0]} (${open.lines.length} line(s))`,
+      );
+      this.abandon(open);
+    }
+    return this.acc.finish();
+  }
+
+  private flushDecoder(): void {
+    if (this.decoder === null) return;
+    const rest = this.decoder.end();
+    this.decoder = null;
+    this.feed(rest);
+  }
+
+  private feed(text: string): void {
+    if (text.length === 0) return;
+    if (this.atStart) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === BOM) text = text.slice(1);
+    }
+    let nl = text.indexOf('\n');
+    if (nl < 0) {
+      this.append(text);
+      return;
+    }
+    if (this.dropping) {
+      this.overlong();
+    } else if (this.tail.length > 0) {
+      this.append(text.slice(0, nl));
+      if (this.dropping) this.overlong();
+      else this.line(this.tail.join(''));
+    } else {
+      this.completeLine(text, 0, nl);
+    }
+    this.tail = [];
+    this.tailChars = 0;
+    let pos = nl + 1;
+    for (nl = text.indexOf('\n', pos); nl !== -1; nl = text.indexOf('\n', pos)) {
+      this.completeLine(text, pos, nl);
+      pos = nl + 1;
+    }
+    if (pos < text.length) this.append(text.slice(pos));
+  }
+
+  /** A line that lies whole in one piece of text. */
+  private completeLine(text: string, start: number, end: number): void {
+    if (end - start > this.maxLineChars) this.overlong();
+    else this.line(text.slice(start, end));
+  }
+
+  private append(piece: string): void {
+    if (this.dropping) return;
+    this.tailChars += piece.length;
+    if (this.tailChars > this.maxLineChars) {
+      this.dropping = true;
+      this.tail = [];
+      return;
+    }
+    this.tail.push(piece);
+  }
+
+  private overlong(): void {
+    this.lineNo++;
+    this.acc.countLine();
+    this.acc.problem(`line ${this.lineNo} is longer than ${this.maxLineChars} characters: skipped`);
+    this.dropping = false;
+  }
+
+  private line(raw: string): void {
+    this.lineNo++;
+    const line = raw.charCodeAt(raw.length - 1) === 0x0d ? raw.slice(0, -1) : raw;
+    if (this.multi.active) this.multiLine(line, this.lineNo);
+    else this.singleLine(line, this.lineNo, true);
+  }
+
+  /** A line on its own; `mayOpen`: it may start a multi-line value. */
+  private singleLine(line: string, lineNo: number, mayOpen: boolean): void {
+    switch (classifyLine(line)) {
+      case 'skip-event':
+        this.acc.countLine();
+        this.acc.countSkippedEvent();
+        return;
+      case 'skip-other':
+        this.acc.countLine();
+        return;
+      case 'message':
+        this.acc.countLine();
+        this.acc.deferMessage(line, lineNo);
+        return;
+      case 'init':
+        this.acc.countLine();
+        this.acc.deferInit(line, lineNo);
+        return;
+      case 'parse':
+        break;
+    }
+    const trimmed = line.trim();
+    if (trimmed.length === 0) return;
+    this.acc.countLine();
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch {
+      if (!(mayOpen && opensJson(trimmed) && this.multi.start(trimmed, lineNo)))
+        this.acc.nonJsonLine(line, lineNo);
+      return;
+    }
+    this.acc.value(value, line, lineNo);
+  }
+
+  /** A line while a multi-line value is being collected. */
+  private multiLine(line: string, lineNo: number): void {
+    const trimmed = line.trim();
+    if (trimmed.length === 0) return;
+    // A whole object on one line means the collected lines were not the start of a value after all
+    // (pretty-printed JSON puts each key of a non-empty object on its own line).
+    if (isOneLineObject(trimmed)) {
+      this.abandon(this.multi.take());
+      this.singleLine(line, lineNo, true);
+      return;
+    }
+    this.acc.countLine();
+    const step = this.multi.add(trimmed, lineNo);
+    if (step.kind === 'open') return;
+    if (step.kind === 'complete') {
+      let value: unknown;
+      try {
+        value = JSON.parse(step.text);
+      } catch {
+        this.abandon(step);
+        return;
+      }
+      this.acc.value(value, step.lines[0] ?? '', step.lineNos[0] ?? lineNo);
+      return;
+    }
+    this.abandon(step);
+  }
+
+  /**
+   * Collected lines that did not make a value: the first (which opened it) is not JSON; the others
+   * are read again one by one, without opening another value (so this stays linear).
+   */
+  private abandon({ lines, lineNos }: CollectedLines): void {
+    this.acc.nonJsonLine(lines[0] ?? '', lineNos[0] ?? 0);
+    for (let i = 1; i < lines.length; i++) {
+      this.acc.uncountLine();
+      this.singleLine(lines[i] ?? '', lineNos[i] ?? 0, false);
+    }
+  }
+
+  /** The output's last line, which has no newline. */
+  private lastLine(raw: string): void {
+    if (this.multi.active) {
+      this.line(raw);
+      return;
+    }
+    this.lineNo++;
+    const trimmed = raw.trim();
+    if (trimmed.length === 0) return;
+    this.acc.countLine();
+    try {
+      this.acc.value(JSON.parse(trimmed), raw, this.lineNo);
+      return;
+    } catch {
+      // cut off, or not JSON
+    }
+    if (!opensJson(trimmed)) {
+      this.acc.nonJsonLine(raw, this.lineNo);
+      return;
+    }
+    const type = guessEventType(trimmed);
+    this.acc.problem(
+      `output ended mid-line: line ${this.lineNo} (${trimmed.length} characters${type === null ? '' : `, a "${type}" event`}) is incomplete and was ignored`,
+    );
+  }
+}
+
+/** A non-empty JSON object written on one line. */
+function isOneLineObject(trimmed: string): boolean {
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}') || trimmed === '{}') return false;
+  try {
+    return isJsonObject(JSON.parse(trimmed));
+  } catch {
+    return false;
+  }
+}

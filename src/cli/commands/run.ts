@@ -1,0 +1,218 @@
+/**
+ * `tokenledger run [--task --stage --estimate --label] -- claude -p …`: runs a headless agent with its
+ * stdin, stdout, stderr and exit code passed through unchanged (stdout byte for byte while a copy is
+ * parsed), then records the run: the session's usage from its transcripts, attributed to the task,
+ * and Claude Code's own result figures beside it. A one-line running total goes to stderr.
+ * @module
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolveClaudeRoots } from '../../capture/claude/paths.js';
+import type { ClaudeRunResult } from '../../capture/claude/stream/index.js';
+import { ClaudeStreamParser } from '../../capture/claude/stream/index.js';
+import {
+  type AttributionContext,
+  type ContextLayer,
+  checkName,
+  contextFromEnv,
+  LABELS_ENV,
+  parseLabels,
+  resolveContext,
+  STAGE_ENV,
+  TASK_ENV,
+} from '../../capture/context/attribution-context.js';
+import { parseEstimates } from '../../capture/context/estimate.js';
+import { projectRoot } from '../../capture/context/project-root.js';
+import { ExitCode, UserError } from '../../errors.js';
+import { recordHeadlessRun } from '../../ledger/run-actions.js';
+import { activeTask, ensureParent } from '../../ledger/task-actions.js';
+import { type CliSession, type CommonOptions, openSession, pricerOf, stageMapOf } from '../context.js';
+import { writeErr } from '../io.js';
+import { appendMetrics, metricsFile } from '../metrics-log.js';
+import { runSummaryLine } from '../run-summary.js';
+
+export interface RunOptions extends CommonOptions {
+  task?: string;
+  stage?: string;
+  estimate?: string[];
+  label?: string[];
+  parent?: string;
+  title?: string;
+  quiet?: boolean;
+}
+
+interface ChildOutcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  output: ClaudeRunResult | null;
+  spawnError: NodeJS.ErrnoException | null;
+}
+
+/** The context the flags declare, checked before anything runs. */
+function flagLayer(opts: RunOptions): ContextLayer {
+  const layer: ContextLayer = {};
+  if (opts.task !== undefined) layer.taskId = checkName(opts.task, '--task');
+  if (opts.stage !== undefined) layer.stage = checkName(opts.stage, '--stage');
+  if (opts.label !== undefined) layer.labels = parseLabels(opts.label, '--label');
+  return layer;
+}
+
+/** The child's environment: ours plus the resolved context, so its hooks attribute the same way. */
+function childEnv(context: AttributionContext): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (context.taskId !== null) env[TASK_ENV] = context.taskId;
+  if (context.stage !== null) env[STAGE_ENV] = context.stage;
+  const labels = Object.entries(context.labels);
+  if (labels.length > 0) env[LABELS_ENV] = labels.map(([k, v]) => `${k}=${v}`).join(',');
+  return env;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Runs the command with stdout copied to ours and to the parser; resolves when it has exited. */
+function runChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
+  return new Promise((resolve) => {
+    const parser = new ClaudeStreamParser();
+    let child: ChildProcess;
+    let stdoutBroken = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      // Ctrl-C reaches the whole process group already; a signal sent to us alone is passed on.
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    try {
+      child = spawn(command, [...args], { stdio: ['inherit', 'pipe', 'inherit'], env });
+    } catch (error) {
+      resolve({ exitCode: null, signal: null, output: null, spawnError: error as NodeJS.ErrnoException });
+      return;
+    }
+    for (const s of FORWARDED) process.on(s, onSignal);
+    process.stdout.on('error', () => {
+      // The reader went away (e.g. `| head`): keep draining the child so it is not blocked.
+      stdoutBroken = true;
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      parser.write(chunk);
+      if (stdoutBroken) return;
+      if (!process.stdout.write(chunk)) {
+        child.stdout?.pause();
+        process.stdout.once('drain', () => child.stdout?.resume());
+      }
+    });
+    let spawnError: NodeJS.ErrnoException | null = null;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error;
+    });
+    child.on('close', (code, signal) => {
+      for (const s of FORWARDED) process.off(s, onSignal);
+      resolve({ exitCode: code, signal, output: spawnError === null ? parser.end() : null, spawnError });
+    });
+  });
+}
+
+export async function runRun(command: readonly string[], opts: RunOptions): Promise<number> {
+  const [program, ...args] = command;
+  if (program === undefined || program === '')
+    throw new UserError('name the command to run after --, e.g. tokenledger run --task T-1 -- claude -p "…"');
+  const layer = flagLayer(opts);
+  const estimate = opts.estimate === undefined ? undefined : parseEstimates(opts.estimate);
+  const parentId = opts.parent === undefined ? undefined : checkName(opts.parent, '--parent');
+  const taskFlag = layer.taskId ?? undefined;
+  if (
+    (estimate !== undefined || parentId !== undefined || opts.title !== undefined) &&
+    taskFlag === undefined
+  )
+    throw new UserError(
+      '--estimate, --parent and --title describe a task: name it with --task ID.',
+      ExitCode.usage,
+    );
+  const envLayer = contextFromEnv(process.env);
+  const cwd = process.cwd();
+  const project = projectRoot(cwd);
+
+  // Declare the task before the run, so hooks firing during it already see its estimate.
+  let session: CliSession | null = null;
+  let context = resolveContext(layer, envLayer);
+  try {
+    session = await openSession(opts);
+    if (context.taskId === null) {
+      const active = await activeTask(session.store, project);
+      if (active !== null) context = resolveContext(layer, envLayer, { taskId: active.id });
+    }
+    if (taskFlag !== undefined) {
+      const known = await session.store.task(taskFlag);
+      if (parentId !== undefined) await ensureParent(session.store, taskFlag, parentId, project);
+      await session.store.saveTask({
+        id: taskFlag,
+        ...(known === null ? { project } : {}),
+        ...(opts.title !== undefined ? { title: opts.title } : {}),
+        ...(parentId !== undefined ? { parentId } : {}),
+        ...(estimate?.tokens !== undefined ? { estimateTokens: estimate.tokens } : {}),
+        ...(estimate?.usd !== undefined ? { estimateUsd: estimate.usd } : {}),
+        ...(layer.labels !== undefined ? { labels: layer.labels } : {}),
+      });
+    }
+  } catch (error) {
+    if (error instanceof UserError && error.exitCode === ExitCode.usage) throw error;
+    // The run goes ahead whatever happens to the ledger; it is recorded afterwards if it can be.
+    writeErr(`tokenledger: ${(error as Error).message} (running the command anyway)\n`);
+  } finally {
+    await session?.store.close();
+  }
+
+  const startedAt = Date.now();
+  const child = await runChild(program, args, childEnv(context));
+  const endedAt = Date.now();
+  if (child.spawnError !== null) {
+    const code = child.spawnError.code;
+    writeErr(
+      code === 'ENOENT'
+        ? `tokenledger: cannot run "${program}": not found (check PATH, or give its full path).\n`
+        : `tokenledger: cannot run "${program}": ${child.spawnError.message}.\n`,
+    );
+    return code === 'ENOENT' ? 127 : 126;
+  }
+
+  try {
+    const s = await openSession(opts);
+    try {
+      const config = s.loaded.config;
+      const recorded = await recordHeadlessRun(
+        s.store,
+        {
+          startedAt,
+          endedAt,
+          exitCode: child.exitCode,
+          signal: child.signal,
+          output: child.output,
+          cwd,
+          context,
+          claudeRoots: resolveClaudeRoots(config.claudeDirs).roots,
+        },
+        {
+          origin: s.origin,
+          stageMap: stageMapOf(s),
+          ...(config.taskPattern === undefined ? {} : { taskPattern: config.taskPattern }),
+        },
+      );
+      const summary = await runSummaryLine(s, recorded, context.taskId, { startedAt, endedAt }, pricerOf(s));
+      appendMetrics(metricsFile(config.metricsFile), summary.metrics);
+      if (opts.quiet !== true) {
+        for (const note of recorded.notes) writeErr(`tokenledger: ${note}\n`);
+        writeErr(`${summary.line}\n`);
+        for (const w of summary.warnings) writeErr(`tokenledger: ⚠ ${w}\n`);
+      }
+    } finally {
+      await s.store.close();
+    }
+  } catch (error) {
+    writeErr(
+      `tokenledger: the run finished but could not be recorded: ${(error as Error).message}. Its transcript is imported by the next \`tokenledger\` command.\n`,
+    );
+  }
+
+  if (child.signal !== null) {
+    // Die the way the child died, so callers see the same status.
+    process.kill(process.pid, child.signal);
+    return 128;
+  }
+  return child.exitCode ?? 1;
+}

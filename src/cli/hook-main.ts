@@ -1,0 +1,157 @@
+/**
+ * `tokenledger hook`: the command Claude Code runs for each hook event (`tokenledger hooks install`
+ * registers it). A separate entry point from the main CLI so it starts fast and so nothing (not even
+ * a bad flag) can make it fail: it reads the hook JSON on stdin, does its work within a hard time
+ * cap, prints nothing (or one `{"systemMessage": …}` object when a task passes its overrun multiple),
+ * and always exits 0. Failures go to `<data dir>/logs/errors-YYYY-MM-DD.md` and `tokenledger problems`,
+ * and are retried on the next call.
+ * @module
+ */
+import { loadConfig } from '../config/config.js';
+import { dataHome } from '../config/paths.js';
+import { appendErrorLog } from './hook/error-log.js';
+import { DEFAULT_HOOK_TIMEOUT_MS, type HookFlags, runHookCall } from './hook/run-hook.js';
+
+const MAX_STDIN_BYTES = 16 << 20;
+
+export const HOOK_HELP = `Usage: tokenledger hook [--db PATH] [--config PATH]
+
+Claude Code runs this for each hook event; it is not meant to be run by hand. It reads the hook's
+JSON on stdin, imports the transcript(s) the event points to, attributes the usage to the session's
+task, stage and agent, and exits 0 without printing anything (a task past its overrun multiple gets
+one {"systemMessage": …} line). It never blocks or fails the agent: errors go to
+<data dir>/logs/errors-YYYY-MM-DD.md and \`tokenledger problems\`, and are retried on the next call.
+
+Set it up with \`tokenledger hooks install\`; check it with \`tokenledger hooks status\`.
+
+Options:
+  --db PATH       ledger file (default: $TOKENLEDGER_DB, else <data dir>/ledger.db)
+  --config PATH   config file (default: $TOKENLEDGER_CONFIG, else ~/.config/tokenledger/config.json)
+  -h, --help      show this help
+`;
+
+/** Flags we know; anything else is noted in the error log and ignored. */
+function parseFlags(argv: readonly string[]): { flags: HookFlags; help: boolean; unknown: string[] } {
+  const flags: HookFlags = {};
+  const unknown: string[] = [];
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
+    if (name === '-h' || name === '--help') help = true;
+    else if (name === '--db' || name === '--config') {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === '') unknown.push(`${name} (no value)`);
+      else if (name === '--db') flags.db = value;
+      else flags.config = value;
+    } else unknown.push(a);
+  }
+  return { flags, help, unknown };
+}
+
+async function readStdin(deadline: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const stdin = process.stdin;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => {
+        stdin.destroy();
+        reject(new Error('timed out waiting for the hook JSON on stdin'));
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+    stdin.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_STDIN_BYTES) {
+        clearTimeout(timer);
+        stdin.destroy();
+        reject(new Error(`hook input is over ${MAX_STDIN_BYTES >> 20} MiB; ignored`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stdin.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    stdin.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (text === '') resolve();
+    else stream.write(text, () => resolve());
+  });
+}
+
+/** Runs the hook and returns once its output is flushed. Never throws; the exit code is always 0. */
+export async function hookMain(argv: readonly string[]): Promise<number> {
+  const started = Date.now();
+  const { flags, help, unknown } = parseFlags(argv);
+  if (help) {
+    await write(process.stdout, HOOK_HELP);
+    return 0;
+  }
+  if (process.stdin.isTTY) {
+    await write(
+      process.stderr,
+      'tokenledger hook reads a Claude Code hook event as JSON on stdin; Claude Code runs it. Set it up with `tokenledger hooks install` (see `tokenledger hook --help`).\n',
+    );
+    return 0;
+  }
+  const home = dataHome();
+  let timeoutMs = DEFAULT_HOOK_TIMEOUT_MS;
+  try {
+    timeoutMs = (await loadConfig(flags.config)).config.hook?.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
+  } catch {
+    // reported by the call itself
+  }
+  const deadline = started + timeoutMs;
+  // The hard cap: whatever is still running then is abandoned (a transaction in flight rolls back,
+  // and cursors make the next call pick up where this one stopped).
+  const watchdog = setTimeout(() => {
+    appendErrorLog(home, {
+      kind: 'skipped',
+      at: Date.now(),
+      what: 'hook',
+      message: `stopped at the ${timeoutMs} ms cap (hook.timeoutMs); the next hook call or \`tokenledger import\` finishes the work.`,
+    });
+    process.exit(0);
+  }, timeoutMs);
+  try {
+    if (unknown.length > 0) {
+      appendErrorLog(home, {
+        kind: 'failure',
+        at: started,
+        what: 'hook',
+        message: `unknown argument(s) ignored: ${unknown.join(' ')} (see \`tokenledger hook --help\`).`,
+      });
+    }
+    let stdin: string;
+    try {
+      stdin = await readStdin(deadline);
+    } catch (error) {
+      appendErrorLog(home, { kind: 'failure', at: started, what: 'hook', message: (error as Error).message });
+      return 0;
+    }
+    const out = await runHookCall({ flags, stdin, env: process.env, now: started, deadline });
+    await write(process.stdout, out);
+  } catch (error) {
+    appendErrorLog(home, {
+      kind: 'failure',
+      at: Date.now(),
+      what: 'hook',
+      message: `unexpected error (a bug; please report it): ${(error as Error)?.stack ?? String(error)}`,
+    });
+  } finally {
+    clearTimeout(watchdog);
+  }
+  return 0;
+}

@@ -1,0 +1,223 @@
+/**
+ * One `tokenledger hook` call, start to end: read the config and the environment's context, parse the
+ * hook JSON, replay earlier failed calls, apply this one to the ledger, and decide what (if anything)
+ * to print. Nothing here may throw: every failure becomes an error-log entry (and a `problems` row
+ * and a queued retry when it can), because a hook must never fail the agent it observes.
+ * @module
+ */
+import os from 'node:os';
+import { type HookInput, HookInputError, parseHookInput } from '../../capture/claude/hook-input.js';
+import {
+  type AttributionContext,
+  compileTaskPattern,
+  contextFromEnv,
+  resolveContext,
+} from '../../capture/context/attribution-context.js';
+import type { Config } from '../../config/config.js';
+import { loadConfig } from '../../config/config.js';
+import { dataHome, ledgerPath } from '../../config/paths.js';
+import { applyHook } from '../../ledger/hook-actions.js';
+import { openLedger } from '../../ledger/open-ledger.js';
+import type { ImportOrigin, LedgerStore } from '../../ledger/store.js';
+import { createPricer } from '../../pricing/create-pricer.js';
+import { appendErrorLog, type ErrorLogEntry } from './error-log.js';
+import { hookWarnings } from './hook-warnings.js';
+import { claimSpooled, dropClaimed, releaseClaimed, spoolHook } from './spool.js';
+
+export interface HookFlags {
+  db?: string;
+  config?: string;
+}
+
+export interface HookCall {
+  flags: HookFlags;
+  stdin: string;
+  env: NodeJS.ProcessEnv;
+  now: number;
+  /** When the call must be done (ms since epoch): lock waits stop here. */
+  deadline: number;
+}
+
+export const DEFAULT_HOOK_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_MB = 64;
+/** Queued calls replayed per hook call, so a long queue never makes one call slow. */
+const REPLAY_PER_CALL = 8;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function originOf(config: Config, env: NodeJS.ProcessEnv): ImportOrigin {
+  let user = config.user;
+  if (user === undefined) {
+    try {
+      user = os.userInfo().username;
+    } catch {
+      user = env.USER ?? env.USERNAME ?? 'unknown';
+    }
+  }
+  return { machine: config.machine ?? os.hostname(), user };
+}
+
+/** Runs the call. Returns what to print on stdout: '' or one JSON object for Claude Code. */
+export async function runHookCall(call: HookCall): Promise<string> {
+  const home = dataHome(call.env);
+  const log = (e: Omit<ErrorLogEntry, 'at'> & { at?: number }) =>
+    appendErrorLog(home, { at: call.now, ...e });
+
+  let config: Config = {};
+  try {
+    config = (await loadConfig(call.flags.config)).config;
+  } catch (error) {
+    log({ kind: 'failure', what: 'hook', message: `${message(error)} Using the defaults for this call.` });
+  }
+  let pattern: RegExp | null = null;
+  try {
+    pattern = compileTaskPattern(config.taskPattern, '"taskPattern" in the config file');
+  } catch (error) {
+    log({ kind: 'failure', what: 'hook', message: message(error) });
+  }
+  let context: AttributionContext = resolveContext();
+  try {
+    context = resolveContext(contextFromEnv(call.env));
+  } catch (error) {
+    log({
+      kind: 'failure',
+      what: 'hook',
+      message: `${message(error)} The call goes on without that context.`,
+    });
+  }
+
+  let input: HookInput | null = null;
+  let inputError: string | null = null;
+  try {
+    input = parseHookInput(call.stdin, pattern);
+  } catch (error) {
+    inputError =
+      error instanceof HookInputError ? error.message : `cannot read the hook input: ${message(error)}`;
+    log({ kind: 'failure', what: 'hook', message: `${inputError}. Nothing was recorded for this call.` });
+  }
+
+  let store: LedgerStore | null = null;
+  const what = `hook ${input?.eventName ?? '(unknown event)'}`;
+  try {
+    store = openLedger(ledgerPath(call.flags.db, call.env), {
+      busyTimeoutMs: Math.max(100, call.deadline - Date.now()),
+    });
+  } catch (error) {
+    const spooled = input === null ? null : spool(home, call, input, context, message(error));
+    log({
+      kind: 'failure',
+      what,
+      sessionId: input?.sessionId ?? null,
+      message: `${message(error)}${spooled ? ` Queued for retry (${spooled}); the next hook call replays it.` : ''}`,
+    });
+    return '';
+  }
+
+  const options = {
+    stageMap: config.stages ?? {},
+    ...(config.taskPattern === undefined || pattern === null ? {} : { taskPattern: config.taskPattern }),
+    origin: originOf(config, call.env),
+    maxBytesPerFile: Math.round((config.hook?.maxMegabytesPerFile ?? DEFAULT_MAX_MB) * 1048576),
+  };
+  try {
+    if (inputError !== null) {
+      await store.writeProblems([
+        { file: '(hook stdin)', line: null, offset: null, severity: 'error', reason: inputError },
+      ]);
+      return '';
+    }
+    if (input === null) return '';
+    await replaySpool(store, home, options, call, log);
+    let outcome: Awaited<ReturnType<typeof applyHook>>;
+    try {
+      outcome = await applyHook(store, input, { ...options, context, now: call.now });
+    } catch (error) {
+      const spooled = spool(home, call, input, context, message(error));
+      log({
+        kind: 'failure',
+        what,
+        sessionId: input.sessionId,
+        message: `${message(error)}${spooled ? ` Queued for retry (${spooled}).` : ''}`,
+      });
+      await store
+        .writeProblems([
+          {
+            file: input.transcriptPath ?? '(hook stdin)',
+            line: null,
+            offset: null,
+            severity: 'error',
+            reason: `${what} failed: ${message(error)}; it will be retried on the next hook call`,
+          },
+        ])
+        .catch(() => undefined);
+      return '';
+    }
+    if (outcome.import !== null && outcome.import.bytesLeft > 0) {
+      log({
+        kind: 'skipped',
+        what,
+        sessionId: input.sessionId,
+        message: `${(outcome.import.bytesLeft / 1048576).toFixed(1)} MiB of transcript left over the per-call budget (hook.maxMegabytesPerFile); the next hook call or \`tokenledger import\` reads it.`,
+      });
+    }
+    if (outcome.taskId === null || config.hook?.warnings === false) return '';
+    const warnings = await hookWarnings(store, outcome.taskId, {
+      pricer: createPricer(config.pricing?.overrides),
+      stageMap: options.stageMap,
+      multiple: config.overrunMultiple,
+    });
+    return warnings.length === 0
+      ? ''
+      : `${JSON.stringify({ systemMessage: `tokenledger: ${warnings.join('; ')}` })}\n`;
+  } catch (error) {
+    log({ kind: 'failure', what, sessionId: input?.sessionId ?? null, message: message(error) });
+    return '';
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+}
+
+function spool(
+  home: string,
+  call: HookCall,
+  input: HookInput,
+  context: AttributionContext,
+  error: string,
+): string | null {
+  return spoolHook(home, { version: 1, at: call.now, input, context, error, attempts: 1 });
+}
+
+/** Replays queued calls (oldest first) with their own time and context; logs each recovery. */
+async function replaySpool(
+  store: LedgerStore,
+  home: string,
+  options: Omit<Parameters<typeof applyHook>[2], 'context' | 'now'>,
+  call: HookCall,
+  log: (e: Omit<ErrorLogEntry, 'at'>) => void,
+): Promise<void> {
+  const claimed = claimSpooled(home, REPLAY_PER_CALL);
+  for (let i = 0; i < claimed.length; i++) {
+    const c = claimed[i];
+    if (c === undefined) continue;
+    if (Date.now() > call.deadline) {
+      for (const rest of claimed.slice(i)) releaseClaimed(rest, rest.record.error);
+      return;
+    }
+    try {
+      await applyHook(store, c.record.input, { ...options, context: c.record.context, now: c.record.at });
+      dropClaimed(c);
+      log({
+        kind: 'recovered',
+        what: `hook ${c.record.input.eventName} of ${new Date(c.record.at).toISOString()}`,
+        sessionId: c.record.input.sessionId,
+        message: `replayed after ${c.record.attempts} failed attempt(s) (last error: ${c.record.error})`,
+      });
+    } catch (error) {
+      releaseClaimed(c, message(error));
+      for (const rest of claimed.slice(i + 1)) releaseClaimed(rest, rest.record.error);
+      return;
+    }
+  }
+}

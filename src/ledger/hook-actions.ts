@@ -1,0 +1,182 @@
+/**
+ * What one Claude Code hook event does to the ledger: declare attribution (the session's task from
+ * the environment or the prompt, a subagent's type), import the transcripts the event points to
+ * (never a discovery walk), and attribute. Hooks are triggers and pointers: the token numbers always
+ * come from the transcripts (FORMATS.md §2).
+ * @module
+ */
+import path from 'node:path';
+import { sessionSubagentFiles } from '../capture/claude/discover.js';
+import type { HookInput } from '../capture/claude/hook-input.js';
+import type { AttributionContext } from '../capture/context/attribution-context.js';
+import { projectRoot } from '../capture/context/project-root.js';
+import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
+import type { ImportOrigin, LedgerStore, StageMap } from './store.js';
+
+export interface HookActionOptions {
+  /** The context the environment declares (`TOKENLEDGER_TASK`, …), checked. */
+  context: AttributionContext;
+  stageMap: StageMap;
+  taskPattern?: string;
+  origin: ImportOrigin;
+  /** Per-file read budget; the rest waits for the next hook or import. */
+  maxBytesPerFile?: number;
+  now: number;
+}
+
+export interface HookOutcome {
+  import: TargetedImportSummary | null;
+  /** The task the session's usage goes to now (a session span, else the project's active task), if any. */
+  taskId: string | null;
+  /** Spans opened or closed. */
+  spans: number;
+}
+
+/** Session spans a hook declares: from the environment at SessionStart, from a prompt's task id. */
+const ENV_SOURCE = 'hook';
+const PROMPT_SOURCE = 'prompt';
+/** A session span ends a little after SessionEnd, so lines stamped just before it are inside. */
+const END_SLACK_MS = 2_000;
+
+function hasContext(c: AttributionContext): boolean {
+  return c.taskId !== null || c.stage !== null || Object.keys(c.labels).length > 0;
+}
+
+/** The transcripts an event points to. */
+function transcriptsOf(input: HookInput): string[] {
+  const main = input.transcriptPath;
+  switch (input.event) {
+    case 'SubagentStop': {
+      const files: string[] = [];
+      const agentFile = input.agentTranscriptPath;
+      if (agentFile !== null) {
+        files.push(agentFile);
+        if (agentFile.endsWith('.jsonl')) files.push(`${agentFile.slice(0, -'.jsonl'.length)}.meta.json`);
+      }
+      // The main transcript holds the spawn (agent type, a task id in the prompt).
+      if (main !== null) files.push(main);
+      return files;
+    }
+    case 'Stop':
+    case 'PreCompact':
+    case 'SessionEnd':
+      return main === null ? [] : [main, ...sessionSubagentFiles(main)];
+    case 'SessionStart':
+    case 'UserPromptSubmit':
+      return main === null ? [] : [main];
+    default:
+      return [];
+  }
+}
+
+async function ensureTask(store: LedgerStore, id: string, project: string | null): Promise<void> {
+  if ((await store.task(id)) === null) await store.saveTask({ id, ...(project ? { project } : {}) });
+}
+
+export async function applyHook(
+  store: LedgerStore,
+  input: HookInput,
+  options: HookActionOptions,
+): Promise<HookOutcome> {
+  const { context, now } = options;
+  const project = input.cwd === null ? null : projectRoot(path.resolve(input.cwd));
+  let spans = 0;
+
+  if (input.event === 'SessionStart' && hasContext(context)) {
+    // A resumed session may run under another task: the new declaration starts here.
+    spans += await store.closeSpans(
+      { scope: 'session', sessionId: input.sessionId, source: ENV_SOURCE },
+      now,
+    );
+    if (context.taskId !== null) await ensureTask(store, context.taskId, project);
+    await store.openSpan({
+      scope: 'session',
+      sessionId: input.sessionId,
+      fromTs: now,
+      taskId: context.taskId,
+      stage: context.stage,
+      labels: context.labels,
+      source: ENV_SOURCE,
+    });
+    spans++;
+  }
+  // The environment outranks the payload: a prompt's task applies only when no task is declared there.
+  if (input.event === 'UserPromptSubmit' && input.promptTaskId !== null && context.taskId === null) {
+    const open = await store.openSessionSpans(input.sessionId);
+    const current = open.find((s) => s.source === PROMPT_SOURCE);
+    if (current?.taskId !== input.promptTaskId) {
+      spans += await store.closeSpans(
+        { scope: 'session', sessionId: input.sessionId, source: PROMPT_SOURCE },
+        now,
+      );
+      await ensureTask(store, input.promptTaskId, project);
+      await store.openSpan({
+        scope: 'session',
+        sessionId: input.sessionId,
+        fromTs: now,
+        taskId: input.promptTaskId,
+        source: PROMPT_SOURCE,
+      });
+      spans++;
+    }
+  }
+  if ((input.event === 'SubagentStart' || input.event === 'SubagentStop') && input.agentId !== null) {
+    // Claude Code's own word on the agent type outranks meta files and spawn inputs.
+    if (input.agentType !== null) {
+      await store.writeAgentFacts(
+        [
+          {
+            sessionId: input.sessionId,
+            agentId: input.agentId,
+            agentType: input.agentType,
+            toolUseId: null,
+            priority: 1,
+          },
+        ],
+        [],
+      );
+    }
+  }
+
+  const files = transcriptsOf(input);
+  const imported =
+    files.length === 0
+      ? null
+      : await importClaudeFiles(store, files, {
+          origin: options.origin,
+          stageMap: options.stageMap,
+          ...(options.taskPattern === undefined ? {} : { taskPattern: options.taskPattern }),
+          ...(options.maxBytesPerFile === undefined ? {} : { maxBytesPerFile: options.maxBytesPerFile }),
+          // Early in a session the transcript may not exist yet: that is no problem.
+          quietMissing: input.event === 'SessionStart' || input.event === 'UserPromptSubmit',
+        });
+
+  const taskId = await currentTask(store, input.sessionId, project);
+  if (input.event === 'SessionEnd') {
+    const end = now + END_SLACK_MS;
+    spans += await store.closeSpans(
+      { scope: 'session', sessionId: input.sessionId, source: ENV_SOURCE },
+      end,
+    );
+    spans += await store.closeSpans(
+      { scope: 'session', sessionId: input.sessionId, source: PROMPT_SOURCE },
+      end,
+    );
+  }
+  if (imported === null) await store.attributePending(options.stageMap);
+
+  return { import: imported, taskId, spans };
+}
+
+/** The task the session's usage goes to now: its latest session span with a task, else the project's. */
+export async function currentTask(
+  store: LedgerStore,
+  sessionId: string,
+  project: string | null,
+): Promise<string | null> {
+  const session = (await store.openSessionSpans(sessionId)).find((s) => s.taskId !== null);
+  if (session?.taskId) return session.taskId;
+  if (project === null) return null;
+  const active = (await store.openProjectSpans(project)).find((s) => s.taskId !== null);
+  return active?.taskId ?? null;
+}
