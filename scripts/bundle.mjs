@@ -1,5 +1,6 @@
 // Bundles the CLI (and its import worker) into dist/bin with esbuild: one ESM graph, no module
-// resolution at start-up, commands split into chunks loaded on demand. better-sqlite3 stays
+// resolution at start-up, commands split into chunks loaded on demand; `hook` and `statusline` are
+// single files. better-sqlite3 stays
 // external (it is a native module). The library entry (dist/index.js, with .d.ts) comes from tsc.
 import fs from 'node:fs';
 import { build } from 'esbuild';
@@ -7,12 +8,8 @@ import { build } from 'esbuild';
 // Chunk names carry content hashes: start from an empty dir so old chunks do not pile up.
 fs.rmSync('dist/bin', { recursive: true, force: true });
 
-await build({
-  entryPoints: ['src/cli/main.ts', 'src/cli/hook-main.ts', 'src/ledger/claude-import-worker.ts'],
-  outdir: 'dist/bin',
-  entryNames: '[name]',
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -22,4 +19,22 @@ await build({
     js: "import { createRequire as __tlCreateRequire } from 'node:module'; const require = __tlCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
+};
+
+// Claude Code runs `hook` and `statusline` many times a session: each is one self-contained file, so
+// start-up loads a single module instead of a graph of chunks.
+await build({
+  ...common,
+  entryPoints: ['src/cli/hook-main.ts', 'src/cli/statusline-main.ts'],
+  outdir: 'dist/bin',
+  entryNames: '[name]',
+  splitting: false,
+});
+
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts', 'src/ledger/claude-import-worker.ts'],
+  outdir: 'dist/bin',
+  entryNames: '[name]',
+  splitting: true,
 });

@@ -242,6 +242,51 @@ Example:
     .argument('[args...]')
     .action(async (args: string[]) => setExit(await (await import('./hook-main.js')).hookMain(args)));
 
+  const hooks = program
+    .command('hooks')
+    .description('register `tokenledger hook` in Claude Code settings, remove it, or show where it is');
+  const hookFileOptions = (cmd: Command) =>
+    cmd
+      .option(
+        '--user',
+        'user settings: $CLAUDE_CONFIG_DIR/settings.json, else ~/.claude/settings.json (default)',
+      )
+      .option('--project', '<project>/.claude/settings.json (project: the git work tree of the current dir)')
+      .option('--local', '<project>/.claude/settings.local.json (yours only, not committed)')
+      .option('--settings <path>', 'this settings file')
+      .option('--dry-run', 'show what would change, write nothing')
+      .option('-j, --json', 'print JSON');
+  hookFileOptions(
+    hooks.command('install').description('add the tokenledger hook to a Claude Code settings file'),
+  )
+    .option('--db <path>', 'the ledger the hook writes to (put into the hook command)')
+    .option('--config <path>', 'the config file the hook reads (put into the hook command)')
+    .action(async (opts) => setExit(await (await import('./commands/hooks.js')).runHooks('install', opts)));
+  hookFileOptions(
+    hooks.command('uninstall').description('remove the tokenledger hook from Claude Code settings'),
+  )
+    .option('--all', 'from user, project and local settings')
+    .action(async (opts) => setExit(await (await import('./commands/hooks.js')).runHooks('uninstall', opts)));
+  hooks
+    .command('status', { isDefault: true })
+    .description('where the tokenledger hook is installed, and whether it is current (the default)')
+    .option('--settings <path>', 'also this settings file')
+    .option('--db <path>', 'compare with the hook command install --db <path> writes')
+    .option('--config <path>', 'compare with the hook command install --config <path> writes')
+    .option('-j, --json', 'print JSON')
+    .action(async (opts) => setExit(await (await import('./commands/hooks.js')).runHooks('status', opts)));
+
+  program
+    .command('statusline')
+    .description("print one status line for Claude Code's statusLine setting (session, task, today)")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (args: string[]) =>
+      setExit(await (await import('./statusline-main.js')).statuslineMain(args)),
+    );
+
   program
     .command('demo')
     .description('fill a separate demo ledger with generated history and show every report on it')

@@ -85,6 +85,10 @@ export function parseHookInput(text: string, taskPattern: RegExp | null): HookIn
       `hook input is not JSON (${(error as Error).message}); it starts with ${JSON.stringify(text.slice(0, 40))}`,
     );
   }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new HookInputError(
+      `hook input field (top level): expected a JSON object (got ${Array.isArray(raw) ? 'an array' : JSON.stringify(raw)?.slice(0, 40)})`,
+    );
   const result = v.safeParse(HookSchema, raw);
   if (!result.success) {
     const issue = result.issues[0];

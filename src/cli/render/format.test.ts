@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCompact, formatCost, formatInt, formatPercent, formatUnpriced, formatUsd } from './format.js';
 
@@ -82,5 +83,47 @@ describe('formatCost and formatUnpriced', () => {
 
   it('never shows an unpriced cost as a dollar amount', () => {
     expect(formatUnpriced()).not.toMatch(/\$/);
+  });
+});
+
+describe('formatters agree with Intl.NumberFormat en-US (which they replace to start faster)', () => {
+  const usd = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  const usdSmall = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: 'USD',
+    minimumSignificantDigits: 2,
+    maximumSignificantDigits: 2,
+  });
+  const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+  const amounts = fc.oneof(
+    fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+    fc.double({ min: 1e-9, max: 0.02, noNaN: true }),
+    fc.integer({ min: -10_000_000, max: 10_000_000 }).map((c) => c / 1000),
+  );
+
+  it('formatUsd', () => {
+    fc.assert(
+      fc.property(amounts, (n) => {
+        const abs = Math.abs(n);
+        const want = abs > 0 && abs < 0.01 ? usdSmall.format(n) : usd.format(abs === 0 ? 0 : n);
+        expect(formatUsd(n)).toBe(want);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('formatInt', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e15, max: 1e15, noNaN: true }), (n) => {
+        const r = Math.round(n);
+        expect(formatInt(n)).toBe(int.format(r === 0 ? 0 : r));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -11,34 +11,20 @@ export const MISSING = '—';
 /** Shown instead of a dollar amount when a model has no price. Never `$0.00`, which would be a lie. */
 export const UNPRICED = 'unpriced';
 
-/** Formatters are built on first use: creating them loads locale data, which JSON output never needs. */
-function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= make();
-    return value;
-  };
+/** `1234567` → `1,234,567` (digits only, no sign). */
+function groupThousands(digits: string): string {
+  let out = '';
+  for (let i = digits.length; i > 0; i -= 3)
+    out = digits.slice(Math.max(0, i - 3), i) + (out === '' ? '' : `,${out}`);
+  return out;
 }
 
-const INTEGER = lazy(() => new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }));
-const USD = lazy(
-  () =>
-    new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: 'USD',
-      minimumFractionDigits: 2,
-      maximumFractionDigits: 2,
-    }),
-);
-const USD_SMALL = lazy(
-  () =>
-    new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: 'USD',
-      minimumSignificantDigits: 2,
-      maximumSignificantDigits: 2,
-    }),
-);
+/** Decimal rounding of `abs` (≥ 0) to `places` digits, without binary halfway errors (1.005 → 1.01). */
+function fixed(abs: number, places: number): string {
+  const rounded = Math.round(Number(`${abs}e${places}`));
+  return Number.isFinite(rounded) ? Number(`${rounded}e-${places}`).toFixed(places) : abs.toFixed(places);
+}
+
 const COMPACT_UNITS: readonly (readonly [number, string])[] = [
   [1e3, 'K'],
   [1e6, 'M'],
@@ -53,7 +39,8 @@ const COMPACT_UNITS: readonly (readonly [number, string])[] = [
 export function formatInt(n: number): string {
   if (!Number.isFinite(n)) return MISSING;
   const rounded = Math.round(n);
-  return INTEGER().format(rounded === 0 ? 0 : rounded);
+  if (Math.abs(rounded) >= 1e21) return String(rounded);
+  return `${rounded < 0 ? '-' : ''}${groupThousands(String(Math.abs(rounded)))}`;
 }
 
 /**
@@ -85,8 +72,25 @@ export function formatCompact(n: number): string {
 export function formatUsd(n: number): string {
   if (!Number.isFinite(n)) return MISSING;
   const abs = Math.abs(n);
-  if (abs > 0 && abs < 0.01) return USD_SMALL().format(n);
-  return USD().format(abs === 0 ? 0 : n);
+  const sign = n < 0 ? '-' : '';
+  if (abs > 0 && abs < 0.01) {
+    // Two significant digits: $0.0042, $0.00000051.
+    let places = 1 - Math.floor(Math.log10(abs));
+    // Below a nano-dollar nothing real is left; let Intl spell it out.
+    if (places > 20)
+      return new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency: 'USD',
+        minimumSignificantDigits: 2,
+        maximumSignificantDigits: 2,
+      }).format(n);
+    // Rounding may carry into the next digit (0.0099999 → 0.010): count significant digits again.
+    places = 1 - Math.floor(Math.log10(Number(fixed(abs, places))));
+    return `${sign}$${fixed(abs, places)}`;
+  }
+  if (abs >= 1e21) return `${sign}$${abs}`;
+  const [whole = '0', cents = '00'] = fixed(abs, 2).split('.');
+  return `${abs === 0 ? '' : sign}$${groupThousands(whole)}.${cents}`;
 }
 
 /**

@@ -1,0 +1,127 @@
+/**
+ * The command line Claude Code runs for our hook: this Node binary and this package's
+ * `bin/tokenledger.js`, by absolute path, then `hook`, then `--db`/`--config` when the ledger or
+ * config file is not the default (Claude Code's environment may not carry TOKENLEDGER_* variables).
+ * Every path is quoted for POSIX sh (the literal words `hook`, `--db`, `--config` need no quotes);
+ * nothing depends on PATH or npx.
+ * @module
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  configFile,
+  ledgerPath,
+  TOKENLEDGER_CONFIG_ENV,
+  TOKENLEDGER_DB_ENV,
+  TOKENLEDGER_HOME_ENV,
+} from '../../config/paths.js';
+
+export const PACKAGE_NAME = 'tokenledger';
+
+/** Quotes one word for POSIX sh: `'…'`, with each `'` written as `'\''`. */
+export function shQuote(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+function packageName(dir: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    return typeof parsed === 'object' &&
+      parsed !== null &&
+      'name' in parsed &&
+      typeof parsed.name === 'string'
+      ? parsed.name
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The nearest dir at or above `from` whose package.json is named `tokenledger`. It works from
+ * `src/` (vitest), `dist/cli/` (tsc) and `dist/bin/` (the bundle) alike. Throws when there is none:
+ * the code was copied out of its package, which is a bug.
+ */
+export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): string {
+  for (let dir = path.dirname(path.resolve(from)); ; ) {
+    if (packageName(dir) === PACKAGE_NAME) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`no package.json named "${PACKAGE_NAME}" at or above ${from}`);
+    dir = up;
+  }
+}
+
+export interface SelfCommandOptions {
+  /** `--db` given to `hooks install`. */
+  db?: string;
+  /** `--config` given to `hooks install`. */
+  config?: string;
+}
+
+export interface SelfCommand {
+  /** The command line for sh: `'<node>' '<script>' hook [--db '<path>'] [--config '<path>']`. */
+  command: string;
+  /** Its words, unquoted. */
+  words: string[];
+  node: string;
+  script: string;
+  /** The ledger passed with `--db`, if any. */
+  db: string | null;
+  /** The config file passed with `--config`, if any. */
+  config: string | null;
+}
+
+function without(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of names) delete copy[name];
+  return copy;
+}
+
+function given(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim().length > 0 ? value : undefined;
+}
+
+/**
+ * The hook command for this install. `--db`/`--config` are added when given, or when the
+ * TOKENLEDGER_DB / TOKENLEDGER_HOME / TOKENLEDGER_CONFIG variables make the ledger or config file
+ * differ from the one used without them.
+ */
+export function selfCommand(
+  opts: SelfCommandOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+  root: string = findPackageRoot(),
+): SelfCommand {
+  const node = process.execPath;
+  const script = path.join(root, 'bin', 'tokenledger.js');
+  const dbFlag = given(opts.db);
+  const configFlag = given(opts.config);
+  let db: string | null = dbFlag === undefined ? null : path.resolve(cwd, dbFlag);
+  if (db === null) {
+    const fromEnv = ledgerPath(undefined, env);
+    if (fromEnv !== ledgerPath(undefined, without(env, [TOKENLEDGER_DB_ENV, TOKENLEDGER_HOME_ENV])))
+      db = fromEnv;
+  }
+  let config: string | null = configFlag === undefined ? null : path.resolve(cwd, configFlag);
+  if (config === null) {
+    const fromEnv = configFile(env);
+    if (fromEnv !== configFile(without(env, [TOKENLEDGER_CONFIG_ENV, TOKENLEDGER_HOME_ENV])))
+      config = fromEnv;
+  }
+  const words = [
+    node,
+    script,
+    'hook',
+    ...(db === null ? [] : ['--db', db]),
+    ...(config === null ? [] : ['--config', config]),
+  ];
+  const quoted = [
+    shQuote(node),
+    shQuote(script),
+    'hook',
+    ...(db === null ? [] : ['--db', shQuote(db)]),
+    ...(config === null ? [] : ['--config', shQuote(config)]),
+  ];
+  return { command: quoted.join(' '), words, node, script, db, config };
+}
