@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { dataHome } from '../config/paths.js';
 
-export function metricsFile(configured: string | undefined): string {
-  if (configured === undefined) return path.join(dataHome(), 'metrics.jsonl');
+export function metricsFile(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (configured === undefined) return path.join(dataHome(env), 'metrics.jsonl');
   return configured === '~' || configured.startsWith('~/')
     ? path.join(os.homedir(), configured.slice(1))
     : path.resolve(configured);

@@ -245,6 +245,25 @@ describe('tokenledger hook', () => {
       'main||claude-sonnet-4-5-20250929': { input: 1, responses: 1 },
       'code-reviewer|review|claude-haiku-4-5-20251001': { input: 90, responses: 2 },
     });
+    // One metrics line for the finished subagent.
+    const lines = fs
+      .readFileSync(path.join(tlHome, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        event: 'agent_stop',
+        session: SESSION,
+        agentId: 'a1b2c3',
+        agentType: 'code-reviewer',
+        stage: 'review',
+        actual: 110,
+        inputTokens: 90,
+        apiCalls: 2,
+        models: [HAIKU],
+      }),
+    ]);
   });
 
   it('Stop also imports the session’s background subagent files', () => {
