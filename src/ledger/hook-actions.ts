@@ -25,7 +25,7 @@ export interface HookActionOptions {
 }
 
 export interface HookOutcome {
-  import: TargetedImportSummary | null;
+  import: TargetedImportSummary;
   /** The task the session's usage goes to now (a session span, else the project's active task), if any. */
   taskId: string | null;
   /** Spans opened or closed. */
@@ -138,18 +138,12 @@ export async function applyHook(
     }
   }
 
-  const files = transcriptsOf(input);
-  const imported =
-    files.length === 0
-      ? null
-      : await importClaudeFiles(store, files, {
-          origin: options.origin,
-          stageMap: options.stageMap,
-          ...(options.taskPattern === undefined ? {} : { taskPattern: options.taskPattern }),
-          ...(options.maxBytesPerFile === undefined ? {} : { maxBytesPerFile: options.maxBytesPerFile }),
-          // Early in a session the transcript may not exist yet: that is no problem.
-          quietMissing: input.event === 'SessionStart' || input.event === 'UserPromptSubmit',
-        });
+  // With no files this still runs the attribute step for the spans declared above.
+  const imported = await importClaudeFiles(store, transcriptsOf(input), {
+    ...options,
+    // Early in a session the transcript may not exist yet: that is no problem.
+    quietMissing: input.event === 'SessionStart' || input.event === 'UserPromptSubmit',
+  });
 
   const taskId = await currentTask(store, input.sessionId, project);
   if (input.event === 'SessionEnd') {
@@ -163,7 +157,6 @@ export async function applyHook(
       end,
     );
   }
-  if (imported === null) await store.attributePending(options.stageMap);
 
   return { import: imported, taskId, spans };
 }

@@ -39,7 +39,7 @@ export interface RecordedRun {
   transcripts: string[];
   /** This run's own cost as Claude Code reported it (null when it did not say, or its share is unknown). */
   claudeCostUsd: number | null;
-  import: TargetedImportSummary | null;
+  import: TargetedImportSummary;
   /** Things the user should know (no transcript found, …). */
   notes: string[];
 }
@@ -151,16 +151,12 @@ export async function recordHeadlessRun(
         `no transcript found for session ${s.sessionId} under ${run.claudeRoots.join(', ') || '(no Claude dir)'}; its usage is recorded only as Claude Code's totals`,
       );
   }
-  const files = transcripts.flatMap((t) => [t, ...sessionSubagentFiles(t)]);
-  const imported =
-    files.length === 0
-      ? null
-      : await importClaudeFiles(store, files, {
-          origin: options.origin,
-          stageMap: options.stageMap,
-          ...(options.taskPattern === undefined ? {} : { taskPattern: options.taskPattern }),
-        });
-  if (imported === null) await store.attributePending(options.stageMap);
+  // With no files this still runs the attribute step for the spans opened above.
+  const imported = await importClaudeFiles(
+    store,
+    transcripts.flatMap((t) => [t, ...sessionSubagentFiles(t)]),
+    options,
+  );
 
   const out = run.output;
   const sessionId = out?.sessionId ?? sessions[0]?.sessionId ?? null;

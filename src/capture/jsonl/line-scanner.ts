@@ -92,6 +92,14 @@ export function scanJsonl(
   let window = Buffer.alloc(Math.min(TAIL_WINDOW, start));
   if (window.length > 0)
     window = window.subarray(0, fs.readSync(fd, window, 0, window.length, start - window.length));
+  const outcome = (tail: ScannedLine | null, stoppedEarly: boolean): ScanOutcome => ({
+    endOffset: base,
+    bytesRead,
+    tail,
+    oversized,
+    lastBytes: Buffer.from(window),
+    stoppedEarly,
+  });
   const slide = (bytes: Buffer) => {
     window = Buffer.concat([window, bytes.subarray(Math.max(0, bytes.length - TAIL_WINDOW))]);
     if (window.length > TAIL_WINDOW) window = window.subarray(window.length - TAIL_WINDOW);
@@ -111,14 +119,7 @@ export function scanJsonl(
         if (skipped.hadMarker) oversized.push({ offset: base, length: skipped.lineLength });
         if (skipped.lineLength < 0) {
           // The file ended inside the oversized line: wait for the rest.
-          return {
-            endOffset: base,
-            bytesRead,
-            tail: null,
-            oversized,
-            lastBytes: Buffer.from(window),
-            stoppedEarly: false,
-          };
+          return outcome(null, false);
         }
         base += skipped.lineLength + 1;
         // The skipped line is not in the buffer: read the window before the new base directly.
@@ -142,19 +143,9 @@ export function scanJsonl(
     if (rest > 0) buf.copy(buf, 0, end, filled);
     base += end;
     filled = rest;
-    if (options.maxBytes !== undefined && bytesRead >= options.maxBytes) {
-      return {
-        endOffset: base,
-        bytesRead,
-        tail: null,
-        oversized,
-        lastBytes: Buffer.from(window),
-        stoppedEarly: true,
-      };
-    }
+    if (options.maxBytes !== undefined && bytesRead >= options.maxBytes) return outcome(null, true);
   }
-  const tail = filled > 0 ? { bytes: buf.subarray(0, filled), offset: base } : null;
-  return { endOffset: base, bytesRead, tail, oversized, lastBytes: Buffer.from(window), stoppedEarly: false };
+  return outcome(filled > 0 ? { bytes: buf.subarray(0, filled), offset: base } : null, false);
 }
 
 function emitCandidates(

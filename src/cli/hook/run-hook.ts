@@ -156,7 +156,7 @@ export async function runHookCall(call: HookCall): Promise<string> {
         .catch(() => undefined);
       return '';
     }
-    if (outcome.import !== null && outcome.import.bytesLeft > 0) {
+    if (outcome.import.bytesLeft > 0) {
       log({
         kind: 'skipped',
         what,
