@@ -22,7 +22,8 @@ cost, the active task's cost against its estimate, and today's total, from the l
 
   "statusLine": { "type": "command", "command": "'<node>' '<path>/bin/tokenledger.js' statusline" }
 
-(\`tokenledger hooks status\` prints the exact command for this install.)
+(\`tokenledger hooks status\` shows this install's hook command: use it with \`statusline\` in
+place of \`hook\`.)
 `;
 
 const MAX_STDIN = 1 << 20;
