@@ -9,6 +9,7 @@ import { cacheHitRate, totalTokens, type UsageRow, UsageTableBuilder } from '../
 import type { RecordedRun } from '../ledger/run-actions.js';
 import { BUCKET_MS } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
+import { localDate } from '../util/local-date.js';
 import { type CliSession, stageMapOf } from './context.js';
 import { variancePercent } from './metrics-log.js';
 import { overrunMessage } from './overrun-message.js';
@@ -20,7 +21,7 @@ export interface RunSummary {
   metrics: Record<string, unknown>;
 }
 
-/** Lines stamped a little before the run started (clock rounding) or after it ended still count. */
+/** Lines stamped a little after the run ended (written as it exited) still count. */
 const WINDOW_SLACK_MS = 2_000;
 
 async function runUsage(
@@ -35,7 +36,8 @@ async function runUsage(
       dimensions: [],
       filter: {
         session: id,
-        fromMs: window.startedAt - WINDOW_SLACK_MS,
+        // From the run's start, like its span: an earlier run of a resumed session is not this one's.
+        fromMs: window.startedAt,
         toMs: window.endedAt + WINDOW_SLACK_MS,
       },
     });
@@ -107,7 +109,7 @@ export async function runSummaryLine(
     variance:
       task === undefined ? null : variancePercent(task.task.estimateTokens, totalTokens(task.total.sums)),
     overrun: task?.variance.overrun ?? false,
-    date: new Date(window.endedAt).toISOString().slice(0, 10),
+    date: localDate(window.endedAt),
     ts: new Date(window.endedAt).toISOString(),
   };
   return { line: `tokenledger: ${parts.join(' · ')}`, warnings, metrics };

@@ -48,9 +48,15 @@ export function actualsSection(s: TaskSummary): string {
 
 /** `text` with the section replaced, or appended when it has none. */
 export function withActuals(text: string, section: string): string {
-  const a = text.indexOf(BEGIN);
-  const b = text.indexOf(END);
-  if (a >= 0 && b > a) return text.slice(0, a) + section + text.slice(b + END.length);
+  // The section is the first end marker with a begin marker before it (and after any earlier end),
+  // taking the nearest such begin: a stray marker, its partner deleted by hand, never makes the
+  // section swallow the user's text.
+  let from = 0;
+  for (let b = text.indexOf(END); b >= 0; b = text.indexOf(END, b + END.length)) {
+    const a = text.lastIndexOf(BEGIN, b);
+    if (a >= from) return text.slice(0, a) + section + text.slice(b + END.length);
+    from = b + END.length;
+  }
   const sep = text.length === 0 ? '' : text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
   return `${text}${sep}${section}\n`;
 }

@@ -12,7 +12,7 @@
 
 import { readCostStates } from '../capture/claude/cost-states.js';
 import { sessionSubagentFiles } from '../capture/claude/discover.js';
-import { findSessionTranscript, recentSessionTranscripts } from '../capture/claude/session-files.js';
+import { findSessionTranscript, grownSessionTranscripts } from '../capture/claude/session-files.js';
 import type { ClaudeModelUsage, ClaudeRunResult } from '../capture/claude/stream/index.js';
 import type { AttributionContext } from '../capture/context/attribution-context.js';
 import type { CostStateRecord } from '../capture/types.js';
@@ -30,6 +30,8 @@ export interface HeadlessRun {
   context: AttributionContext;
   /** Claude config dirs to look for the transcripts in. */
   claudeRoots: readonly string[];
+  /** Sizes of the cwd's session transcripts before the run (to find its session without output). */
+  transcriptSizesBefore: ReadonlyMap<string, number>;
 }
 
 export interface RecordedRun {
@@ -69,10 +71,12 @@ function runSessions(run: HeadlessRun): { sessionId: string; transcript: string 
       transcript: findSessionTranscript(run.claudeRoots, sessionId, run.cwd),
     }));
   }
-  return recentSessionTranscripts(run.claudeRoots, run.cwd, run.startedAt - 1_000).flatMap((transcript) => {
-    const m = SESSION_FILE.exec(transcript);
-    return m?.[1] ? [{ sessionId: m[1], transcript }] : [];
-  });
+  return grownSessionTranscripts(run.claudeRoots, run.cwd, run.transcriptSizesBefore).flatMap(
+    (transcript) => {
+      const m = SESSION_FILE.exec(transcript);
+      return m?.[1] ? [{ sessionId: m[1], transcript }] : [];
+    },
+  );
 }
 
 /**

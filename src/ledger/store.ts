@@ -144,7 +144,8 @@ export interface LedgerStats {
 
 export type CursorStamp = Pick<FileCursor, 'identity' | 'size' | 'mtimeMs'>;
 
-export type TaskStatus = 'active' | 'done';
+/** `paused`: another task was started in its project (`task start` resumes it). */
+export type TaskStatus = 'active' | 'paused' | 'done';
 
 /** A task: a work item, or a plan or section whose children roll up into it. */
 export interface TaskRow {

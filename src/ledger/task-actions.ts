@@ -64,8 +64,14 @@ export async function startTask(store: LedgerStore, t: StartTask, stageMap: Stag
     ...(old?.startedAt == null ? { startedAt: t.at } : {}),
     endedAt: null,
   });
-  // One active task per project: the previous one's span ends here.
+  // One active task per project: the previous one's span ends here, and it is paused (`task start`
+  // resumes it, `task stop` finishes it).
+  const replaced = (await store.openProjectSpans(t.project)).filter(
+    (s) => s.source === 'task' && s.project === t.project && s.taskId !== null && s.taskId !== t.id,
+  );
   await store.closeSpans({ scope: 'project', project: t.project, source: 'task' }, t.at);
+  for (const s of replaced)
+    if (s.taskId !== null && s.taskId !== undefined) await store.saveTask({ id: s.taskId, status: 'paused' });
   await store.openSpan({
     scope: 'project',
     project: t.project,

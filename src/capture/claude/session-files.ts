@@ -48,12 +48,9 @@ export function findSessionTranscript(
   return null;
 }
 
-/**
- * Main transcripts under the cwd's project dir written since `sinceMs` (a run whose output named no
- * session: a plain-text `claude -p`). Newest first.
- */
-export function recentSessionTranscripts(roots: readonly string[], cwd: string, sinceMs: number): string[] {
-  const found: { file: string; mtimeMs: number }[] = [];
+/** Sizes of the main transcripts under the cwd's project dir(s), taken before a run. */
+export function sessionTranscriptSizes(roots: readonly string[], cwd: string): Map<string, number> {
+  const sizes = new Map<string, number>();
   for (const root of roots) {
     const dir = path.join(root, 'projects', cwdSlug(cwd));
     let names: string[];
@@ -64,14 +61,28 @@ export function recentSessionTranscripts(roots: readonly string[], cwd: string, 
     }
     for (const n of names) {
       if (!n.endsWith('.jsonl') || n.startsWith('agent-')) continue;
-      const file = path.join(dir, n);
       try {
-        const st = fs.statSync(file);
-        if (st.isFile() && st.mtimeMs >= sinceMs) found.push({ file, mtimeMs: st.mtimeMs });
+        const st = fs.statSync(path.join(dir, n));
+        if (st.isFile()) sizes.set(path.join(dir, n), st.size);
       } catch {
         // gone meanwhile
       }
     }
   }
-  return found.sort((a, b) => b.mtimeMs - a.mtimeMs).map((f) => f.file);
+  return sizes;
+}
+
+/**
+ * The main transcripts a run wrote, when its output named no session (a plain-text `claude -p`):
+ * those under the cwd's project dir that are new or grew since `before` was taken.
+ */
+export function grownSessionTranscripts(
+  roots: readonly string[],
+  cwd: string,
+  before: ReadonlyMap<string, number>,
+): string[] {
+  const out: string[] = [];
+  for (const [file, size] of sessionTranscriptSizes(roots, cwd))
+    if (size > (before.get(file) ?? 0)) out.push(file);
+  return out.sort();
 }

@@ -26,11 +26,9 @@ const ID_MAX = 200;
  * (ids end up in file names and terminal output).
  */
 function hasControlCharacter(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
+  // C0, DEL and C1 controls (U+009B starts a terminal escape sequence), and the bidirectional
+  // overrides and isolates that can make text display as something else.
+  return /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(v);
 }
 
 export function checkName(value: string, what: string): string {

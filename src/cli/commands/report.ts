@@ -32,10 +32,14 @@ function headerOf(d: ReportDimension): string {
 export function parseDimensions(value: string): ReportDimension[] {
   const dims = value
     .split(',')
-    .map((d) => d.trim().toLowerCase())
+    .map((d) => {
+      // Dimension names are case-insensitive; a label key keeps its case.
+      const t = d.trim();
+      return /^label:/i.test(t) ? `label:${t.slice(6)}` : t.toLowerCase();
+    })
     .filter((d) => d.length > 0);
   const known = REPORT_DIMENSIONS as readonly string[];
-  const bad = dims.filter((d) => !known.includes(d) && !/^label:[a-z0-9_.-]+$/.test(d));
+  const bad = dims.filter((d) => !known.includes(d) && !/^label:[A-Za-z0-9_.-]+$/.test(d));
   if (dims.length === 0 || bad.length > 0) {
     throw new UserError(
       `--by "${value}": unknown dimension ${bad.map((b) => `"${b}"`).join(', ') || '(none given)'}; use a comma-separated list of ${REPORT_DIMENSIONS.join(', ')}.`,

@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
+import { sessionTranscriptSizes } from '../../capture/claude/session-files.js';
 import type { ClaudeRunResult } from '../../capture/claude/stream/index.js';
 import { ClaudeStreamParser } from '../../capture/claude/stream/index.js';
 import {
@@ -86,15 +87,19 @@ function runChild(command: string, args: readonly string[], env: NodeJS.ProcessE
     }
     for (const s of FORWARDED) process.on(s, onSignal);
     process.stdout.on('error', () => {
-      // The reader went away (e.g. `| head`): keep draining the child so it is not blocked.
+      // The reader went away (e.g. `| head`): keep draining the child so it is not blocked. A drain
+      // it was waiting for will never come.
       stdoutBroken = true;
+      process.stdout.removeListener('drain', resume);
+      child.stdout?.resume();
     });
+    const resume = () => child.stdout?.resume();
     child.stdout?.on('data', (chunk: Buffer) => {
       parser.write(chunk);
       if (stdoutBroken) return;
       if (!process.stdout.write(chunk)) {
         child.stdout?.pause();
-        process.stdout.once('drain', () => child.stdout?.resume());
+        process.stdout.once('drain', resume);
       }
     });
     let spawnError: NodeJS.ErrnoException | null = null;
@@ -131,8 +136,10 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
   // Declare the task before the run, so hooks firing during it already see its estimate.
   let session: CliSession | null = null;
   let context = resolveContext(layer, envLayer);
+  let claudeDirs: readonly string[] | undefined;
   try {
     session = await openSession(opts);
+    claudeDirs = session.loaded.config.claudeDirs;
     if (context.taskId === null) {
       const active = await activeTask(session.store, project);
       if (active !== null) context = resolveContext(layer, envLayer, { taskId: active.id });
@@ -158,6 +165,13 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
     await session?.store.close();
   }
 
+  let claudeRoots: readonly string[] = [];
+  try {
+    claudeRoots = resolveClaudeRoots(claudeDirs).roots;
+  } catch (error) {
+    writeErr(`tokenledger: ${(error as Error).message} (running the command anyway)\n`);
+  }
+  const transcriptSizesBefore = sessionTranscriptSizes(claudeRoots, cwd);
   const startedAt = Date.now();
   const child = await runChild(program, args, childEnv(context));
   const endedAt = Date.now();
@@ -185,7 +199,8 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
           output: child.output,
           cwd,
           context,
-          claudeRoots: resolveClaudeRoots(config.claudeDirs).roots,
+          claudeRoots,
+          transcriptSizesBefore,
         },
         {
           origin: s.origin,

@@ -12,6 +12,7 @@ import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
 import type { TaskRow } from '../../ledger/store.js';
 import { startTask, stopTask } from '../../ledger/task-actions.js';
+import { localDate } from '../../util/local-date.js';
 import {
   type CliSession,
   type CommonOptions,
@@ -157,7 +158,7 @@ export function metricsEntry(event: string, s: TaskSummary): Record<string, unkn
     cacheReadTokens: s.total.sums.cacheRead,
     apiCalls: s.total.sums.responses,
     labels: s.task.labels,
-    date: new Date().toISOString().slice(0, 10),
+    date: localDate(Date.now()),
     ts: new Date().toISOString(),
   };
 }

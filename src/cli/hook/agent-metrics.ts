@@ -6,6 +6,7 @@
 import { totalTokens, UsageTableBuilder } from '../../analysis/usage-table.js';
 import { BUCKET_MS, type LedgerStore, type StageMap } from '../../ledger/store.js';
 import type { Pricer } from '../../pricing/pricer.js';
+import { localDate } from '../../util/local-date.js';
 
 export async function agentMetrics(
   store: LedgerStore,
@@ -42,7 +43,7 @@ export async function agentMetrics(
     cacheReadTokens: s.cacheRead,
     apiCalls: s.responses,
     models: total.models.map((m) => m.model),
-    date: new Date(options.now).toISOString().slice(0, 10),
+    date: localDate(options.now),
     ts: new Date(options.now).toISOString(),
   };
 }

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { localDate } from '../../util/local-date.js';
 
 export type ErrorLogKind = 'failure' | 'skipped' | 'recovered';
 
@@ -16,16 +17,6 @@ export interface ErrorLogEntry {
   what: string;
   sessionId?: string | null;
   message: string;
-}
-
-function pad(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-/** The local date, YYYY-MM-DD. */
-export function localDate(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 export function errorLogFile(home: string, at: number): string {

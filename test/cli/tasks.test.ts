@@ -1,0 +1,668 @@
+/**
+ * Tasks, estimates and attribution through the built CLI: `task start/stop/show/list/estimate/annotate`,
+ * `variance`, `report --by task|stage|label:KEY` and `attribute`, with real transcript files under a
+ * temp Claude config dir and a real SQLite ledger.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { agentMetaJson, assistantLine } from '../../src/synthetic/transcript-lines.js';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
+const SONNET = 'claude-sonnet-4-5-20250929';
+const HAIKU = 'claude-haiku-4-5-20251001';
+
+let root: string;
+let claude: string;
+let tlHome: string;
+let n = 0;
+
+beforeEach(() => {
+  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-tasks-')));
+  claude = path.join(root, 'claude');
+  tlHome = path.join(root, 'tl');
+  for (const d of [claude, tlHome, path.join(root, 'home')]) fs.mkdirSync(d, { recursive: true });
+});
+
+afterEach(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function env(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: path.join(root, 'home'),
+    CLAUDE_CONFIG_DIR: claude,
+    TOKENLEDGER_HOME: tlHome,
+    TZ: 'UTC',
+  };
+}
+
+interface Call {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function tl(args: string[], cwd = root): Call {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env(), cwd });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function ok(args: string[]): Call {
+  const r = tl(args);
+  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r;
+}
+
+function json<T>(args: string[]): T {
+  return JSON.parse(ok(args).stdout) as T;
+}
+
+/** A project dir of its own (one active task per project). */
+function project(name: string): string {
+  const dir = path.join(root, 'projects', name);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function sessionOf(dir: string): string {
+  const hex = Buffer.from(path.basename(dir)).toString('hex').padEnd(12, '0').slice(0, 12);
+  return `7a5c0000-0000-4000-8000-${hex}`;
+}
+
+function mainFile(dir: string): string {
+  return path.join(claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${sessionOf(dir)}.jsonl`);
+}
+
+/** Appends one response in `dir`'s session, stamped now (after a task start, before a stop). */
+function respond(
+  dir: string,
+  o: { input: number; output?: number; model?: string; agentId?: string; at?: number },
+): void {
+  n++;
+  const session = sessionOf(dir);
+  const file =
+    o.agentId === undefined
+      ? mainFile(dir)
+      : path.join(path.dirname(mainFile(dir)), session, 'subagents', `agent-${o.agentId}.jsonl`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const output = o.output ?? 0;
+  fs.appendFileSync(
+    file,
+    `${assistantLine({
+      env: {
+        sessionId: session,
+        cwd: dir,
+        gitBranch: 'main',
+        version: '2.1.330',
+        isSidechain: o.agentId !== undefined,
+        agentId: o.agentId,
+      },
+      uuid: `u-task-${n}`,
+      parentUuid: null,
+      timestamp: new Date(o.at ?? Date.now()).toISOString(),
+      messageId: `msg_task_${n}`,
+      requestId: `req_task_${n}`,
+      model: o.model ?? SONNET,
+      block: { type: 'text', text: 'ok' },
+      blockIndex: 0,
+      usage: { input: o.input, output, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, webSearch: 0 },
+      output,
+      stopReason: 'end_turn',
+    })}\n`,
+  );
+}
+
+/** Starts `id` in a project of its own and has it use `tokens` input tokens. */
+function work(id: string, tokens: number, flags: string[] = [], name = id): string {
+  const dir = project(name);
+  ok(['task', 'start', id, '--project', dir, ...flags]);
+  if (tokens > 0) respond(dir, { input: tokens });
+  return dir;
+}
+
+function config(c: Record<string, unknown>): void {
+  fs.writeFileSync(path.join(tlHome, 'config.json'), JSON.stringify(c));
+}
+
+function metrics(): Record<string, unknown>[] {
+  const file = path.join(tlHome, 'metrics.jsonl');
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+interface Show {
+  task: {
+    id: string;
+    title: string | null;
+    parent: string | null;
+    status: string;
+    estimate: { tokens: number | null; usd: number | null };
+    labels: Record<string, string>;
+    stage: string | null;
+  };
+  totals: { inputTokens: number; totalTokens: number; responses: number; totalCost: number };
+  byModel: { model: string; inputTokens: number }[];
+  byStage: { stage: string | null; inputTokens: number }[];
+  children: { id: string; totalTokens: number }[];
+  variance: {
+    tokens: { estimate: number; actual: number; ratio: number; percent: number } | null;
+    overrun: boolean;
+  };
+}
+
+function show(id: string): Show {
+  return json<Show>(['task', 'show', id, '--json']);
+}
+
+/** `report --by DIMS --json` as `dim values joined by | → input tokens`. */
+function report(dims: string): Record<string, number> {
+  const rows = json<{ rows: Record<string, unknown>[] }>(['report', '--by', dims, '--json']).rows;
+  const out: Record<string, number> = {};
+  for (const row of rows) {
+    const key = dims
+      .split(',')
+      .map((d) => String(row[d] ?? ''))
+      .join('|');
+    out[key] = (out[key] ?? 0) + Number(row.inputTokens);
+  }
+  return out;
+}
+
+describe('task start/stop/show/list', () => {
+  it('a task gets its project’s usage between start and stop, and nothing before or after', () => {
+    const dir = project('p1');
+    respond(dir, { input: 1, at: Date.now() - 60_000 });
+    const start = ok(['task', 'start', 'T-1', '--project', dir, '--title', 'Fix it', '--estimate', '40k']);
+    expect(start.stdout).toContain('Started T-1 (Fix it)');
+    expect(start.stdout).toContain('estimate 40,000 tokens');
+    respond(dir, { input: 100, output: 10 });
+    respond(dir, { input: 200, output: 20, model: HAIKU });
+    const stop = ok(['task', 'stop', '--project', dir]);
+    expect(stop.stdout).toMatch(/^Stopped T-1: 330 tokens, \$[\d.]+, 0\.0× the 40,000-token estimate\.\n$/);
+    respond(dir, { input: 4000, at: Date.now() + 1_000 });
+    const s = show('T-1');
+    expect(s.task).toMatchObject({
+      id: 'T-1',
+      title: 'Fix it',
+      status: 'done',
+      estimate: { tokens: 40_000 },
+    });
+    expect(s.totals).toMatchObject({ inputTokens: 300, totalTokens: 330, responses: 2 });
+    expect(s.byModel.map((m) => [m.model, m.inputTokens]).sort()).toEqual([
+      [HAIKU, 200],
+      [SONNET, 100],
+    ]);
+    expect(report('task')).toEqual({ '': 4001, 'T-1': 300 });
+  });
+
+  it('task stop without an id and no active task says so and exits 1; an unknown task too', () => {
+    const dir = project('idle');
+    const r = tl(['task', 'stop', '--project', dir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`no task is active in ${dir}`);
+    const unknown = tl(['task', 'show', 'NOPE', '--json']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toContain('there is no task NOPE');
+  });
+
+  it('starting a second task in a project ends the first one’s span', () => {
+    const dir = project('seq');
+    ok(['task', 'start', 'T-A', '--project', dir]);
+    respond(dir, { input: 10 });
+    ok(['task', 'start', 'T-B', '--project', dir]);
+    respond(dir, { input: 20 });
+    expect(report('task')).toEqual({ 'T-A': 10, 'T-B': 20 });
+    // `task stop` without an id now stops T-B.
+    expect(ok(['task', 'stop', '--project', dir]).stdout).toMatch(/^Stopped T-B:/);
+  });
+
+  it('after a second task starts in the project, task list --active no longer lists the first', () => {
+    const dir = project('seq2');
+    ok(['task', 'start', 'T-A', '--project', dir]);
+    ok(['task', 'start', 'T-B', '--project', dir]);
+    respond(dir, { input: 20 });
+    // T-A gets no more usage (its span ended), so it is not active any more.
+    const active = json<{ tasks: { id: string; status: string }[] }>(['task', 'list', '--active', '--json']);
+    expect(active.tasks.map((t) => t.id)).toEqual(['T-B']);
+    expect(
+      ok(['task', 'list'])
+        .stdout.split('\n')
+        .filter((l) => l.startsWith('●')),
+    ).toHaveLength(1);
+  });
+
+  it('parent tasks roll up their children’s usage, through every level', () => {
+    work('SEC-1', 10, ['--parent', 'PLAN-1']);
+    work('T-C', 100, ['--parent', 'SEC-1']);
+    work('T-D', 1000, ['--parent', 'PLAN-1']);
+    work('T-OTHER', 5);
+    const plan = show('PLAN-1');
+    expect(plan.totals.inputTokens).toBe(1110);
+    expect(plan.children.map((c) => [c.id, c.totalTokens]).sort()).toEqual([
+      ['SEC-1', 110],
+      ['T-D', 1000],
+    ]);
+    expect(show('SEC-1').totals.inputTokens).toBe(110);
+    expect(show('T-C').totals.inputTokens).toBe(100);
+    const list = json<{ tasks: { id: string; parent: string | null; actualTokens: number }[] }>([
+      'task',
+      'list',
+      '--json',
+    ]);
+    const byId = Object.fromEntries(list.tasks.map((t) => [t.id, [t.parent, t.actualTokens]]));
+    expect(byId).toEqual({
+      'PLAN-1': [null, 1110],
+      'SEC-1': ['PLAN-1', 110],
+      'T-C': ['SEC-1', 100],
+      'T-D': ['PLAN-1', 1000],
+      'T-OTHER': [null, 5],
+    });
+    // report --by task shows each task's own usage, not the subtree's.
+    expect(report('task')).toEqual({ 'SEC-1': 10, 'T-C': 100, 'T-D': 1000, 'T-OTHER': 5 });
+  });
+
+  it('a parent that would make a cycle is refused', () => {
+    ok(['task', 'start', 'A', '--parent', 'B', '--project', project('a')]);
+    const r = tl(['task', 'start', 'B', '--parent', 'A', '--project', project('b')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('would make a cycle');
+    const self = tl(['task', 'start', 'C', '--parent', 'C', '--project', project('c')]);
+    expect(self.status).toBe(1);
+    expect(self.stderr).toContain('cannot be its own parent');
+  });
+
+  it('task show (text) and task list warn past 4× the estimate', () => {
+    work('T-OVER', 500, ['--estimate', '100']);
+    work('T-FINE', 300, ['--estimate', '100']);
+    const text = ok(['task', 'show', 'T-OVER']).stdout;
+    expect(text).toContain('500 tokens');
+    expect(text).toContain('5.0× the 100-token estimate');
+    expect(text).toContain('⚠ task T-OVER is at 5.0× its estimate (warning from 4×).');
+    expect(ok(['task', 'show', 'T-FINE']).stdout).not.toContain('⚠');
+    const list = ok(['task', 'list']).stdout.split('\n');
+    expect(list.find((l) => l.includes('T-OVER'))).toMatch(/5\.0× estimate {2}⚠ overrun/);
+    expect(list.find((l) => l.includes('T-FINE'))).not.toContain('⚠');
+    // The overrun multiple is configurable.
+    config({ overrunMultiple: 2 });
+    expect(ok(['task', 'show', 'T-FINE']).stdout).toContain('⚠ task T-FINE is at 3.0× its estimate');
+  });
+
+  it('task stop appends a metrics line with seed 001’s fields', () => {
+    const dir = work('T-M', 250, ['--estimate', '50', '--label', 'category=bug']);
+    respond(dir, { input: 50 });
+    const stop = tl(['task', 'stop', 'T-M', '--project', dir]);
+    expect(stop.status).toBe(0);
+    expect(stop.stderr).toBe('⚠ task T-M is at 6.0× its estimate (warning from 4×).\n');
+    const m = metrics();
+    expect(m).toHaveLength(1);
+    expect(m[0]).toMatchObject({
+      event: 'task_stop',
+      task: 'T-M',
+      estimated: 50,
+      actual: 300,
+      variance: '+500%',
+      overrun: true,
+      inputTokens: 300,
+      apiCalls: 2,
+      labels: { category: 'bug' },
+    });
+    expect(m[0]?.date).toBe(new Date().toISOString().slice(0, 10));
+    // Append-only: a second stop adds a line and keeps the first.
+    ok(['task', 'stop', 'T-M', '--project', dir]);
+    expect(metrics()).toHaveLength(2);
+    expect(metrics()[0]).toEqual(m[0]);
+  });
+});
+
+describe('estimates and ids', () => {
+  it.each([
+    '-5',
+    'abc',
+    '1e99',
+    '1e3',
+    '$-1',
+    '0',
+    '$0',
+    '0.0001',
+    '99999999999999',
+    '$20000000',
+    '12kk',
+    '$',
+    '',
+  ])('estimate %j is rejected with a clear message and exit 1', (value) => {
+    const dir = project('est');
+    const start = tl(['task', 'start', 'T-E', '--project', dir, '--estimate', value]);
+    expect(start.status).toBe(1);
+    expect(start.stderr).toContain(`--estimate ${JSON.stringify(value)} is not an estimate`);
+    const estimate = tl(['task', 'estimate', 'T-E', value]);
+    expect(estimate.status).toBe(1);
+    expect(estimate.stderr).toContain(`estimate ${JSON.stringify(value)} is not an estimate`);
+    // Nothing was recorded.
+    expect(json<{ tasks: unknown[] }>(['task', 'list', '--json']).tasks).toEqual([]);
+  });
+
+  it('valid estimates: tokens with k/M, dollars, both at once; a second of a kind is refused', () => {
+    const e = (values: string[]) =>
+      json<{ task: { estimate: { tokens: number | null; usd: number | null } } }>([
+        'task',
+        'estimate',
+        'T-V',
+        ...values,
+        '--json',
+      ]).task.estimate;
+    expect(e(['40k'])).toEqual({ tokens: 40_000, usd: null });
+    expect(e(['1.2M'])).toEqual({ tokens: 1_200_000, usd: null });
+    expect(e(['$2.50'])).toEqual({ tokens: 1_200_000, usd: 2.5 });
+    expect(e(['500', '$0.10'])).toEqual({ tokens: 500, usd: 0.1 });
+    const twice = tl(['task', 'estimate', 'T-V', '40k', '50k']);
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toContain('at most one token estimate and one dollar estimate');
+  });
+
+  it.each([
+    ['a/b', 'contains a path separator'],
+    ['a\\b', 'contains a path separator'],
+    ['../etc', 'contains a path separator'],
+    ['T\u0001X', 'contains a control character'],
+    ['T\nX', 'contains a control character'],
+    ['T\u001b[31mX', 'contains a control character'],
+    ['T\u007fX', 'contains a control character'],
+    ['   ', 'is empty'],
+    ['x'.repeat(201), 'is longer than 200 characters'],
+  ])('task id %j is rejected by every task command', (id, reason) => {
+    const dir = project('ids');
+    const file = path.join(root, 'task.md');
+    for (const args of [
+      ['task', 'start', id, '--project', dir],
+      ['task', 'stop', id, '--project', dir],
+      ['task', 'show', id],
+      ['task', 'estimate', id, '40k'],
+      ['task', 'annotate', id, file],
+      ['task', 'start', 'OK-1', '--parent', id, '--project', dir],
+    ]) {
+      const r = tl(args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(reason);
+      expect(r.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
+    }
+    expect(json<{ tasks: unknown[] }>(['task', 'list', '--json']).tasks).toEqual([]);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('a task id with a C1 control character (U+009B, a terminal CSI) is rejected', () => {
+    const r = tl(['task', 'start', 'T\u009b31mX', '--project', project('c1')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('contains a control character');
+  });
+});
+
+describe('task annotate', () => {
+  const BEGIN = '<!-- tokenledger:actuals -->';
+  const END = '<!-- /tokenledger:actuals -->';
+
+  it('writes an actuals section, leaves the file byte-identical when run again, and updates it in place', () => {
+    const dir = work('T-ANN', 300, ['--estimate', '1k', '--title', 'Parser']);
+    const file = path.join(root, 'T-ANN.md');
+    const before = '# T-ANN: fix the parser\n\nSome notes, ünïcödé.\n\n## Plan\n- step 1\n';
+    fs.writeFileSync(file, before);
+
+    expect(ok(['task', 'annotate', 'T-ANN', file]).stdout).toBe(`${file}: actuals updated.\n`);
+    const first = fs.readFileSync(file, 'utf8');
+    expect(first.startsWith(`${before}\n${BEGIN}\n`)).toBe(true);
+    expect(first.endsWith(`${END}\n`)).toBe(true);
+    const section = first.slice(first.indexOf(BEGIN), first.indexOf(END) + END.length);
+    expect(section).toContain('| Estimate | 1,000 | — |');
+    expect(section).toContain('| Actual | 300 |');
+    expect(section).toContain('| Variance | -70% | — |');
+
+    // Idempotent: same bytes, same mtime-independent content, and it says so.
+    const stat = fs.statSync(file);
+    expect(ok(['task', 'annotate', 'T-ANN', file]).stdout).toBe(`${file}: actuals already up to date.\n`);
+    expect(fs.readFileSync(file).equals(Buffer.from(first))).toBe(true);
+    expect(fs.statSync(file).mtimeMs).toBe(stat.mtimeMs);
+
+    // The user writes below the section; then the numbers change.
+    const after = '\n## Review\nLooks good.\n';
+    fs.writeFileSync(file, `${first}${after}`);
+    respond(dir, { input: 4_700 });
+    expect(ok(['task', 'annotate', 'T-ANN', file, '--json']).stdout).toBe(
+      `${JSON.stringify({ file, changed: true }, null, 2)}\n`,
+    );
+    const updated = fs.readFileSync(file, 'utf8');
+    const a = updated.indexOf(BEGIN);
+    const b = updated.indexOf(END) + END.length;
+    expect(updated.slice(0, a)).toBe(first.slice(0, first.indexOf(BEGIN)));
+    expect(updated.slice(b)).toBe(`\n${after}`);
+    expect(updated.split(BEGIN)).toHaveLength(2);
+    const newSection = updated.slice(a, b);
+    expect(newSection).toContain('| Actual | 5,000 |');
+    expect(newSection).toContain('| Variance | +400% | — |');
+    expect(newSection).toContain('**Over 4× the estimate.**');
+    // And idempotent again.
+    ok(['task', 'annotate', 'T-ANN', file]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(updated);
+  });
+
+  it('a section whose end marker was deleted is not used to swallow the text after it', () => {
+    work('T-DANGLE', 10);
+    const file = path.join(root, 'dangle.md');
+    // The user cut the section short (its end marker went with it) and kept writing below.
+    const text = `# Task\n\n${BEGIN}\nold numbers\n\n## My notes\nkeep me\n`;
+    fs.writeFileSync(file, text);
+    ok(['task', 'annotate', 'T-DANGLE', file]);
+    ok(['task', 'annotate', 'T-DANGLE', file]);
+    const out = fs.readFileSync(file, 'utf8');
+    expect(out).toContain('## My notes\nkeep me\n');
+    expect(out).toContain('| Actual | 10 |');
+  });
+
+  it('creates the file when it does not exist; an unknown task writes nothing', () => {
+    work('T-NEW', 42);
+    const file = path.join(root, 'new.md');
+    ok(['task', 'annotate', 'T-NEW', file]);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.startsWith(`${BEGIN}\n`)).toBe(true);
+    expect(text).toContain('| Actual | 42 |');
+    const missing = path.join(root, 'missing.md');
+    const r = tl(['task', 'annotate', 'NOPE', missing]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('there is no task NOPE');
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+});
+
+describe('variance and reports', () => {
+  interface VarianceJson {
+    by: string | null;
+    overrunMultiple: number;
+    groups: {
+      group: string;
+      tasks: number;
+      estimatedTokens: number;
+      actualTokens: number;
+      ratio: number | null;
+      medianMultiplier: number | null;
+      overruns: number;
+    }[];
+    tasks: { id: string; group: string; estimatedTokens: number | null; actualTokens: number }[];
+  }
+
+  function seedVariance(): void {
+    work('T-V1', 2000, ['--estimate', '1000', '--label', 'category=bug', '--parent', 'PLAN-A']);
+    work('T-V2', 5000, ['--estimate', '1000', '--label', 'category=bug', '--parent', 'PLAN-A']);
+    work('T-V3', 5000, ['--estimate', '10k', '--label', 'category=feature', '--parent', 'PLAN-B']);
+    work('T-V4', 0, ['--estimate', '100']);
+    work('T-NOEST', 777, ['--label', 'category=bug']);
+  }
+
+  const byGroup = (v: VarianceJson) =>
+    Object.fromEntries(v.groups.map(({ group, ...rest }) => [group, rest]));
+
+  it('variance --json groups by --by label:category', () => {
+    seedVariance();
+    const v = json<VarianceJson>(['variance', '--by', 'label:category', '--json']);
+    expect(v.by).toBe('label:category');
+    expect(v.overrunMultiple).toBe(4);
+    expect(byGroup(v)).toEqual({
+      bug: {
+        tasks: 2,
+        estimatedTokens: 2000,
+        actualTokens: 7000,
+        ratio: 3.5,
+        medianMultiplier: 3.5,
+        overruns: 1,
+      },
+      feature: {
+        tasks: 1,
+        estimatedTokens: 10_000,
+        actualTokens: 5000,
+        ratio: 0.5,
+        medianMultiplier: 0.5,
+        overruns: 0,
+      },
+      '(none)': {
+        tasks: 1,
+        estimatedTokens: 100,
+        actualTokens: 0,
+        ratio: 0,
+        medianMultiplier: 0,
+        overruns: 0,
+      },
+    });
+    // Tasks without an estimate are left out.
+    expect(v.tasks.map((t) => t.id).sort()).toEqual(['T-V1', 'T-V2', 'T-V3', 'T-V4']);
+    const text = ok(['variance', '--by', 'label:category']).stdout;
+    expect(text).toContain(
+      'bug: 2 task(s), 7,000 of 2,000 estimated tokens (3.50×), median 3.50×, 1 over 4×',
+    );
+  });
+
+  it('variance --json groups by parent', () => {
+    seedVariance();
+    const v = json<VarianceJson>(['variance', '--by', 'parent', '--json']);
+    expect(byGroup(v)).toEqual({
+      'PLAN-A': {
+        tasks: 2,
+        estimatedTokens: 2000,
+        actualTokens: 7000,
+        ratio: 3.5,
+        medianMultiplier: 3.5,
+        overruns: 1,
+      },
+      'PLAN-B': {
+        tasks: 1,
+        estimatedTokens: 10_000,
+        actualTokens: 5000,
+        ratio: 0.5,
+        medianMultiplier: 0.5,
+        overruns: 0,
+      },
+      '(no parent)': {
+        tasks: 1,
+        estimatedTokens: 100,
+        actualTokens: 0,
+        ratio: 0,
+        medianMultiplier: 0,
+        overruns: 0,
+      },
+    });
+  });
+
+  it('variance --by with anything else is refused', () => {
+    const r = tl(['variance', '--by', 'colour', '--json']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--by "colour": use label:KEY');
+  });
+
+  it('report --by task,stage,label:KEY answers what a task cost and which stage uses most', () => {
+    work('T-R1', 100, ['--stage', 'implement', '--label', 'category=bug']);
+    work('T-R2', 40, ['--stage', 'review', '--label', 'category=feature']);
+    const dir = project('untracked');
+    respond(dir, { input: 7 });
+    expect(report('task,stage,label:category')).toEqual({
+      'T-R1|implement|bug': 100,
+      'T-R2|review|feature': 40,
+      '||': 7,
+    });
+    expect(report('stage')).toEqual({ implement: 100, review: 40, '': 7 });
+  });
+
+  it('report --by label:KEY keeps the case of the label key', () => {
+    work('T-CASE', 60, ['--label', 'Team=core']);
+    expect(report('label:Team')).toEqual({ core: 60 });
+  });
+});
+
+describe('attribute', () => {
+  it('re-applies spans after a config "stages" change', () => {
+    const dir = project('agents');
+    ok(['task', 'start', 'T-AT', '--project', dir, '--stage', 'implement']);
+    const session = sessionOf(dir);
+    respond(dir, { input: 10 });
+    respond(dir, { input: 200, model: HAIKU, agentId: 'rev1' });
+    respond(dir, { input: 3000, model: HAIKU, agentId: 'plan1' });
+    const sub = path.join(path.dirname(mainFile(dir)), session, 'subagents');
+    fs.writeFileSync(
+      path.join(sub, 'agent-rev1.meta.json'),
+      agentMetaJson('code-reviewer', 'toolu_1', HAIKU),
+    );
+    fs.writeFileSync(path.join(sub, 'agent-plan1.meta.json'), agentMetaJson('planner', 'toolu_2', HAIKU));
+    // Without a map, the task's stage covers its subagents too.
+    expect(report('task,stage')).toEqual({ 'T-AT|implement': 3210 });
+    config({ stages: { 'code-reviewer': 'review', planner: 'planning' } });
+    const r = json<{ attributed: number }>(['attribute', '--json']);
+    expect(r.attributed).toBe(3);
+    expect(report('task,stage')).toEqual({
+      'T-AT|implement': 10,
+      'T-AT|review': 200,
+      'T-AT|planning': 3000,
+    });
+    expect(show('T-AT').byStage.map((s) => [s.stage, s.inputTokens])).toEqual([
+      ['planning', 3000],
+      ['review', 200],
+      ['implement', 10],
+    ]);
+    // Running it again changes nothing.
+    expect(ok(['attribute']).stdout).toBe('Re-attributed 3 API calls.\n');
+    expect(report('task,stage')).toEqual({
+      'T-AT|implement': 10,
+      'T-AT|review': 200,
+      'T-AT|planning': 3000,
+    });
+  });
+
+  it('usage imported before the task was declared lands on it by time', () => {
+    const dir = project('late');
+    respond(dir, { input: 1, at: Date.now() - 60_000 });
+    // A line stamped a little ahead (a clock ahead of ours), imported before the task starts.
+    respond(dir, { input: 11, at: Date.now() + 3_000 });
+    expect(report('task')).toEqual({ '': 12 });
+    ok(['task', 'start', 'T-LATE', '--project', dir]);
+    expect(
+      json<{ rows: { task: string; inputTokens: number }[] }>([
+        'report',
+        '--by',
+        'task',
+        '--json',
+        '--no-import',
+      ])
+        .rows.map((r) => [r.task, r.inputTokens])
+        .sort(),
+    ).toEqual([
+      ['', 1],
+      ['T-LATE', 11],
+    ]);
+    ok(['attribute']);
+    expect(report('task')).toEqual({ 'T-LATE': 11, '': 1 });
+  });
+});
