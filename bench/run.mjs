@@ -2,13 +2,15 @@
 // `npm run bench`: tokenledger against ccusage 20.0.24 on a synthetic heavy-user history, side by side
 // in one run (these machines are noisy: compare ratios, not absolute times).
 //
-//   npm run bench [-- --runs 3] [--warm-runs 15] [--quick]
+//   npm run bench [-- --runs 3] [--warm-runs 15] [--quick] [--skip-hooks | --hooks-only]
 //
 // Measures, for issue 2's criteria:
 //   cold   import + `daily --json` on an empty ledger, vs `ccusage claude daily --offline --json`
 //   warm   `daily --json` with nothing new (p50), vs ccusage (which re-reads everything every time)
 //   incr   `daily --json` after appending 1% new lines, as a share of the cold time
 //   totals ours == ccusage == the generator's ground truth, before and after the append
+// Then, for issue 3, `tokenledger hook` and `statusline` on a 1 GiB ledger (bench/hooks.mjs; skip it
+// with --skip-hooks, or run only it with --hooks-only), its figures merged in as `hooks`.
 // Writes bench/results/latest.json and prints a Markdown block for BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +34,8 @@ const flag = (name, fallback) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const quick = args.includes('--quick');
+const hooksOnly = args.includes('--hooks-only');
+const skipHooks = args.includes('--skip-hooks');
 const RUNS = flag('--runs', quick ? 1 : 3);
 const WARM_RUNS = flag('--warm-runs', quick ? 5 : 15);
 const CORPUS_PARAMS = {
@@ -316,4 +320,19 @@ function printMarkdown(r) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-await main();
+/** Issue 3's section (bench/hooks.mjs): its figures go into latest.json as `hooks`, its Markdown after ours. */
+async function hooks(merge) {
+  if (!merge) ensurePeer();
+  const { runHooksBench, toJson } = await import('./hooks.mjs');
+  const { result, markdown, ok } = await runHooksBench({ quick });
+  const latest = path.join(ROOT, 'bench', 'results', 'latest.json');
+  if (merge && fs.existsSync(latest)) {
+    const all = JSON.parse(fs.readFileSync(latest, 'utf8'));
+    fs.writeFileSync(latest, toJson({ ...all, hooks: result }));
+  }
+  process.stdout.write(`${merge ? '\n' : ''}${markdown}`);
+  if (!ok) process.exitCode = 1;
+}
+
+if (!hooksOnly) await main();
+if (!skipHooks) await hooks(!hooksOnly);

@@ -5,10 +5,10 @@
  * cheap on a large ledger.
  * @module
  */
-import type { StageMap, TaskRow } from '../ledger/store.js';
+import { BUCKET_MS, type GroupRow, type StageMap, type TaskRow } from '../ledger/store.js';
 import type { ReportContext } from './reports.js';
 import { type TaskVariance, tasksTotal, taskVariance } from './tasks.js';
-import type { UsageRow } from './usage-table.js';
+import { type UsageRow, UsageTableBuilder } from './usage-table.js';
 
 export const DEFAULT_OVERRUN_MULTIPLE = 4;
 
@@ -32,25 +32,67 @@ export async function taskStanding(
 }
 
 /** The task and each of its ancestors (plan, section, …), nearest first. Unknown ids give nothing. */
+export async function taskChain(ctx: ReportContext, taskId: string): Promise<TaskRow[]> {
+  const out: TaskRow[] = [];
+  const seen = new Set<string>();
+  for (let id: string | null = taskId; id !== null && !seen.has(id); ) {
+    seen.add(id);
+    const task = await ctx.store.task(id);
+    if (task === null) break;
+    out.push(task);
+    id = task.parentId;
+  }
+  return out;
+}
+
+/**
+ * Where each of `tasks` (a task and some of its ancestors, nearest first) stands. The usage of the
+ * farthest one's whole tree is read once, by task, and each subtree is summed from that.
+ */
+export async function chainStandings(
+  ctx: ReportContext,
+  tasks: readonly TaskRow[],
+  stageMap: StageMap,
+  multiple: number,
+): Promise<TaskStanding[]> {
+  const top = tasks[tasks.length - 1];
+  if (top === undefined) return [];
+  const trees = await Promise.all(tasks.map((t) => ctx.store.taskTree(t.id)));
+  const rows = await ctx.store.groups({
+    dimensions: ['task'],
+    filter: { tasks: trees[trees.length - 1] ?? [top.id] },
+    grain: 'day',
+    stageMap,
+  });
+  return tasks.map((task, i) => {
+    const tree = trees[i] ?? [task.id];
+    const inTree = new Set(tree);
+    const total = pricedTotal(
+      ctx,
+      rows.filter((r) => inTree.has(r.values.task ?? '')),
+    );
+    return { task, tree, total, variance: taskVariance(task, total, multiple) };
+  });
+}
+
+/** The task and each of its ancestors, with their standings (the running total after a `run`). */
 export async function standingChain(
   ctx: ReportContext,
   taskId: string,
   stageMap: StageMap,
   multiple: number,
 ): Promise<TaskStanding[]> {
-  const out: TaskStanding[] = [];
-  const seen = new Set<string>();
-  for (let id: string | null = taskId; id !== null && !seen.has(id); ) {
-    seen.add(id);
-    const task = await ctx.store.task(id);
-    if (task === null) break;
-    out.push(await taskStanding(ctx, task, stageMap, multiple));
-    id = task.parentId;
-  }
-  return out;
+  return chainStandings(ctx, await taskChain(ctx, taskId), stageMap, multiple);
 }
 
 /** The larger of the token and dollar ratios, or 0 without an estimate. */
 export function worstRatio(v: TaskVariance): number {
   return Math.max(v.tokens?.ratio ?? 0, v.usd?.ratio ?? 0);
+}
+
+function pricedTotal(ctx: ReportContext, rows: readonly GroupRow[]): UsageRow {
+  const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
+  for (const r of rows)
+    builder.add('t', {}, r, { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs });
+  return builder.build().totals;
 }

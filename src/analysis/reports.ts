@@ -153,6 +153,8 @@ export async function dimensionReport(
   const rows = await ctx.store.groups({
     dimensions: storeDims,
     filter: filterOf(scope),
+    // Without a time dimension, UTC days are fine enough for dated prices.
+    grain: dims.some((d) => TIME_DIMENSIONS.has(d)) ? 'bucket' : 'day',
     ...(ctx.stageMap ? { stageMap: ctx.stageMap } : {}),
   });
   const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);

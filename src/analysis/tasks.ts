@@ -74,7 +74,7 @@ async function table(
   dims: readonly GroupDimension[],
   stageMap: StageMap,
 ): Promise<UsageTable> {
-  const rows = await ctx.store.groups({ dimensions: dims, filter: { tasks }, stageMap });
+  const rows = await ctx.store.groups({ dimensions: dims, filter: { tasks }, stageMap, grain: 'day' });
   const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
   for (const r of rows) {
     const label: Record<string, string> = {};
@@ -146,7 +146,7 @@ export async function taskSummary(
 export async function subtreeTotals(ctx: ReportContext, stageMap: StageMap): Promise<Map<string, UsageRow>> {
   const all = await ctx.store.tasks();
   const parent = new Map(all.map((t) => [t.id, t.parentId]));
-  const rows = await ctx.store.groups({ dimensions: ['task'], filter: {}, stageMap });
+  const rows = await ctx.store.groups({ dimensions: ['task'], filter: {}, stageMap, grain: 'day' });
   const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
   for (const r of rows) {
     const id = r.values.task ?? '';

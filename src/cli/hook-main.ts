@@ -11,6 +11,7 @@ import { loadConfig } from '../config/config.js';
 import { dataHome } from '../config/paths.js';
 import { appendErrorLog } from './hook/error-log.js';
 import { DEFAULT_HOOK_TIMEOUT_MS, type HookFlags, runHookCall } from './hook/run-hook.js';
+import { readStdin, writeFd } from './read-stdin.js';
 
 const MAX_STDIN_BYTES = 16 << 20;
 
@@ -51,57 +52,29 @@ function parseFlags(argv: readonly string[]): { flags: HookFlags; help: boolean;
   return { flags, help, unknown };
 }
 
-async function readStdin(deadline: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const stdin = process.stdin;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => {
-        stdin.destroy();
-        reject(new Error('timed out waiting for the hook JSON on stdin'));
-      },
-      Math.max(0, deadline - Date.now()),
-    );
-    stdin.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_STDIN_BYTES) {
-        clearTimeout(timer);
-        stdin.destroy();
-        reject(new Error(`hook input is over ${MAX_STDIN_BYTES >> 20} MiB; ignored`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    stdin.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    stdin.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
-
-function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
-  return new Promise((resolve) => {
-    if (text === '') resolve();
-    else stream.write(text, () => resolve());
-  });
-}
-
 /** Runs the hook and returns once its output is flushed. Never throws; the exit code is always 0. */
 export async function hookMain(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   const { flags, help, unknown } = parseFlags(argv);
   if (help) {
-    await write(process.stdout, HOOK_HELP);
+    writeFd(1, HOOK_HELP);
     return 0;
   }
-  if (process.stdin.isTTY) {
-    await write(
-      process.stderr,
+  let stdin: ReturnType<typeof readStdin>;
+  try {
+    stdin = readStdin(MAX_STDIN_BYTES);
+  } catch (error) {
+    appendErrorLog(dataHome(), {
+      kind: 'failure',
+      at: started,
+      what: 'hook',
+      message: `cannot read the hook JSON on stdin: ${(error as Error).message}`,
+    });
+    return 0;
+  }
+  if (stdin.kind === 'terminal') {
+    writeFd(
+      2,
       'tokenledger hook reads a Claude Code hook event as JSON on stdin; Claude Code runs it. Set it up with `tokenledger hooks install` (see `tokenledger hook --help`).\n',
     );
     return 0;
@@ -134,15 +107,17 @@ export async function hookMain(argv: readonly string[]): Promise<number> {
         message: `unknown argument(s) ignored: ${unknown.join(' ')} (see \`tokenledger hook --help\`).`,
       });
     }
-    let stdin: string;
-    try {
-      stdin = await readStdin(deadline);
-    } catch (error) {
-      appendErrorLog(home, { kind: 'failure', at: started, what: 'hook', message: (error as Error).message });
+    if (stdin.kind === 'too-large') {
+      appendErrorLog(home, {
+        kind: 'failure',
+        at: started,
+        what: 'hook',
+        message: `hook input is over ${stdin.limit >> 20} MiB; ignored`,
+      });
       return 0;
     }
-    const out = await runHookCall({ flags, stdin, env: process.env, now: started, deadline });
-    await write(process.stdout, out);
+    const out = await runHookCall({ flags, stdin: stdin.text, env: process.env, now: started, deadline });
+    writeFd(1, out);
   } catch (error) {
     appendErrorLog(home, {
       kind: 'failure',

@@ -34,6 +34,7 @@ async function runUsage(
   for (const id of sessionIds) {
     const rows = await session.store.groups({
       dimensions: [],
+      grain: 'day',
       filter: {
         session: id,
         // From the run's start, like its span: an earlier run of a resumed session is not this one's.

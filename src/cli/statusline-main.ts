@@ -11,6 +11,7 @@ import { loadConfig } from '../config/config.js';
 import { ledgerPath } from '../config/paths.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import { createPricer } from '../pricing/create-pricer.js';
+import { readStdin, writeFd } from './read-stdin.js';
 import { parseStatusInput } from './statusline/status-input.js';
 import { formatStatus, statusFigures } from './statusline/status-line.js';
 
@@ -28,26 +29,6 @@ place of \`hook\`.)
 
 const MAX_STDIN = 1 << 20;
 
-function readStdin(): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const timer = setTimeout(() => resolve(Buffer.concat(chunks).toString('utf8')), 2_000);
-    process.stdin.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_STDIN) chunks.push(c);
-    });
-    process.stdin.on('end', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    process.stdin.on('error', () => {
-      clearTimeout(timer);
-      resolve('');
-    });
-  });
-}
-
 function flagValue(argv: readonly string[], name: string): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
@@ -57,24 +38,23 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
-function write(text: string): Promise<void> {
-  return new Promise((resolve) => process.stdout.write(text, () => resolve()));
-}
-
 export async function statuslineMain(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    await write(STATUSLINE_HELP);
-    return 0;
-  }
-  if (process.stdin.isTTY) {
-    await write(
-      "tokenledger statusline reads Claude Code's status JSON on stdin; see `tokenledger statusline --help`.\n",
-    );
+    writeFd(1, STATUSLINE_HELP);
     return 0;
   }
   let line: string;
   try {
-    const input = parseStatusInput(await readStdin());
+    const stdin = readStdin(MAX_STDIN);
+    if (stdin.kind === 'terminal') {
+      writeFd(
+        1,
+        "tokenledger statusline reads Claude Code's status JSON on stdin; see `tokenledger statusline --help`.\n",
+      );
+      return 0;
+    }
+    if (stdin.kind === 'too-large') throw new Error('statusline input is over 1 MiB');
+    const input = parseStatusInput(stdin.text);
     const { config } = await loadConfig(flagValue(argv, '--config'));
     const store = openLedger(ledgerPath(flagValue(argv, '--db')), { busyTimeoutMs: 200 });
     try {
@@ -91,6 +71,6 @@ export async function statuslineMain(argv: readonly string[]): Promise<number> {
   } catch (error) {
     line = `tokenledger: ${(error as Error).message.split('\n')[0]?.slice(0, 120)}`;
   }
-  await write(`${line}\n`);
+  writeFd(1, `${line}\n`);
   return 0;
 }

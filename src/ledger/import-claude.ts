@@ -17,8 +17,6 @@ import {
 import { type ClaudeFileJob, importClaudeFile } from '../capture/claude/file-importer.js';
 import { type ClaudeRoots, resolveClaudeRoots } from '../capture/claude/paths.js';
 import type { AgentFact, FileCursor, IngestProblem } from '../capture/types.js';
-import { SharedMutex } from '../util/shared-mutex.js';
-import { runPool } from '../util/worker-pool.js';
 import { BatchWriter, type FileProgress } from './batch-writer.js';
 import type { ImportWorkerExtra } from './claude-import-worker.js';
 import type { CursorStamp, ImportOrigin, ImportRunStats, LedgerStore, StageMap } from './store.js';
@@ -164,9 +162,14 @@ async function importDiscovered(
   const metaCursors: FileCursor[] = [];
   const otherProblems: IngestProblem[] = [...discovery.problems];
   const jobs: (ClaudeFileJob & { size: number })[] = [];
-  const unlinked = changed.some((f) => f.kind === 'main')
-    ? await store.sessionsWithUnlinkedSpawns()
-    : new Set<string>();
+  const mainSessions = changed.flatMap((f) =>
+    f.kind === 'main' && f.sessionHint !== null ? [f.sessionHint] : [],
+  );
+  const unlinked =
+    mainSessions.length === 0
+      ? new Set<string>()
+      : // Only these sessions matter: a few are looked up one by one, many with one scan.
+        await store.sessionsWithUnlinkedSpawns(mainSessions.length < 64 ? mainSessions : undefined);
   let bytesTotal = 0;
   for (const f of changed) {
     const prev = cursors.get(f.path);
@@ -215,6 +218,11 @@ async function importDiscovered(
 
   const threads = options.threads ?? defaultThreads(bytesTotal, jobs.length);
   if (threads > 0 && jobs.length > 0) {
+    // Loaded only for a large import: hooks and small imports never pay for worker_threads.
+    const [{ SharedMutex }, { runPool }] = await Promise.all([
+      import('../util/shared-mutex.js'),
+      import('../util/worker-pool.js'),
+    ]);
     const extra: ImportWorkerExtra = {
       ledger: store.location,
       origin: options.origin,

@@ -101,6 +101,11 @@ export interface UsageFilter {
 export interface GroupQuery {
   dimensions: readonly GroupDimension[];
   filter: UsageFilter;
+  /**
+   * How finely rows are split by time: `bucket` (15 minutes, the default: reports group by local day
+   * in any zone) or `day` (UTC days: enough for dated prices, and far fewer rows for a total).
+   */
+  grain?: 'bucket' | 'day';
   /** For the `stage` dimension of rows the attribute step has not given a stage. */
   stageMap?: StageMap;
 }
@@ -253,7 +258,7 @@ export interface LedgerStore {
   /** Remembers new or changed directory listings. */
   writeDirListings(listings: ReadonlyMap<string, DirListing>): Promise<void>;
   /** Sessions with an Agent/Task spawn whose agent id is not known yet (a later import may find it). */
-  sessionsWithUnlinkedSpawns(): Promise<Set<string>>;
+  sessionsWithUnlinkedSpawns(among?: readonly string[]): Promise<Set<string>>;
   /** Full cursors of the given files (those that changed). */
   loadCursors(paths?: readonly string[]): Promise<Map<string, FileCursor>>;
   /**

@@ -13,12 +13,12 @@
  * counts, so the cost is linear in the tokens: the cost of a sum is the sum of the costs.
  * @module
  */
-import { createHash } from 'node:crypto';
 import type { TokenFields } from '../capture/types.js';
 import type { RateOverride } from '../config/config.js';
 import { configFile } from '../config/paths.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { PricingKey } from '../ledger/store.js';
+import { fingerprint } from '../util/fingerprint.js';
 import { canonicalModelId, normalizeModelId } from './model-id.js';
 import { loadPriceTable, type PriceEntry, type PriceTable } from './price-table.js';
 import type { PriceResolution, Pricer, Rates } from './pricer.js';
@@ -79,7 +79,7 @@ function overridesHash(index: ReadonlyMap<string, Rates>): string {
   const canonical = [...index.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([id, r]) => [id, r.input, r.cacheWrite5m, r.cacheWrite1h, r.cacheRead, r.output]);
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 8);
+  return fingerprint(JSON.stringify(canonical)).slice(0, 8);
 }
 
 /** The entry valid at `atMs`: the latest `validFrom` not after it, else the earliest entry. */

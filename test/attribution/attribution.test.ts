@@ -49,7 +49,9 @@ describe('project spans (task start / stop)', () => {
     await startTask(world.store, { id: 'B', project: P, at: T0 + 2 * MIN }, {});
     await startTask(world.store, { id: 'W', project: `${P}/web`, at: T0 + 2 * MIN }, {});
     expect(await world.inputBy(['task'])).toEqual({ A: 1, B: 10, W: 100 });
-    expect((await world.store.task('A'))?.status).toBe('active');
+    // A was replaced in its project: paused, not done; B is the active one.
+    expect((await world.store.task('A'))?.status).toBe('paused');
+    expect((await world.store.task('B'))?.status).toBe('active');
   });
 });
 

@@ -5,8 +5,8 @@
  * @module
  */
 import { isUtf8 } from 'node:buffer';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { Fingerprint, fingerprint } from '../../util/fingerprint.js';
 import { scanJsonl, TAIL_WINDOW } from '../jsonl/line-scanner.js';
 import { splitConcatenatedObjects } from '../jsonl/split-objects.js';
 import type { FileCursor, FileImport, IngestProblem } from '../types.js';
@@ -51,12 +51,8 @@ function readRange(fd: number, start: number, length: number): Buffer {
   return buf.subarray(0, fs.readSync(fd, buf, 0, length, start));
 }
 
-function sha1(bytes: Buffer): string {
-  return crypto.createHash('sha1').update(bytes).digest('base64');
-}
-
 function hashRange(fd: number, start: number, length: number): string {
-  return length <= 0 ? '' : sha1(readRange(fd, start, length));
+  return length <= 0 ? '' : fingerprint(readRange(fd, start, length));
 }
 
 function identityOf(st: fs.Stats): string {
@@ -68,11 +64,11 @@ function identityOf(st: fs.Stats): string {
  * them) and, for a region longer than head and tail together, a sample at each quarter.
  */
 function bodyHash(fd: number, end: number, lastBytes: Buffer): string {
-  const hash = crypto.createHash('sha1').update(lastBytes);
+  const hash = new Fingerprint().update(lastBytes);
   if (end > HEAD_BYTES + TAIL_WINDOW) {
     for (let k = 1; k <= 3; k++) hash.update(readRange(fd, Math.floor((end * k) / 4), SAMPLE_BYTES));
   }
-  return hash.digest('base64');
+  return hash.digest();
 }
 
 /** Where to start reading, given what the ledger remembers. */

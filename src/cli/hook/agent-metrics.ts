@@ -17,6 +17,7 @@ export async function agentMetrics(
   const rows = (
     await store.groups({
       dimensions: ['agentId', 'agent', 'stage', 'task'],
+      grain: 'day',
       filter: { session: sessionId },
       stageMap: options.stageMap,
     })

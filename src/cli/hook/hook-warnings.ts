@@ -4,13 +4,14 @@
  * warned as it goes without repeating itself on every call.
  * @module
  */
-import { DEFAULT_OVERRUN_MULTIPLE, taskStanding, worstRatio } from '../../analysis/overrun.js';
+import { chainStandings, DEFAULT_OVERRUN_MULTIPLE, taskChain, worstRatio } from '../../analysis/overrun.js';
 import type { LedgerStore, StageMap, TaskRow } from '../../ledger/store.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { overrunMessage } from '../overrun-message.js';
 
 export interface HookWarningOptions {
-  pricer: Pricer;
+  /** Made only when a task has an estimate: loading the price table costs a few milliseconds. */
+  pricer: () => Pricer;
   stageMap: StageMap;
   multiple?: number;
 }
@@ -25,20 +26,14 @@ export async function hookWarnings(
   options: HookWarningOptions,
 ): Promise<string[]> {
   const multiple = options.multiple ?? DEFAULT_OVERRUN_MULTIPLE;
-  const ctx = { store, pricer: options.pricer, mode: 'auto' as const, stageMap: options.stageMap };
+  const ctx = { store, pricer: options.pricer(), mode: 'auto' as const, stageMap: options.stageMap };
+  const estimated = (await taskChain(ctx, taskId)).filter(hasEstimate);
   const out: string[] = [];
-  const seen = new Set<string>();
-  for (let id: string | null = taskId; id !== null && !seen.has(id); ) {
-    seen.add(id);
-    const task = await store.task(id);
-    if (task === null) break;
-    id = task.parentId;
-    if (!hasEstimate(task)) continue;
-    const standing = await taskStanding(ctx, task, options.stageMap, multiple);
+  for (const standing of await chainStandings(ctx, estimated, options.stageMap, multiple)) {
     const text = overrunMessage(standing);
     if (text === null) continue;
     const level = Math.floor(worstRatio(standing.variance));
-    const key = `overrun-warned:${task.id}`;
+    const key = `overrun-warned:${standing.task.id}`;
     if (Number(await store.metaValue(key)) >= level) continue;
     await store.setMetaValue(key, String(level));
     out.push(text);

@@ -20,6 +20,7 @@ import { applyHook } from '../../ledger/hook-actions.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import type { ImportOrigin, LedgerStore } from '../../ledger/store.js';
 import { createPricer } from '../../pricing/create-pricer.js';
+import type { Pricer } from '../../pricing/pricer.js';
 import { appendMetrics, metricsFile } from '../metrics-log.js';
 import { agentMetrics } from './agent-metrics.js';
 import { appendErrorLog, type ErrorLogEntry } from './error-log.js';
@@ -164,16 +165,21 @@ export async function runHookCall(call: HookCall): Promise<string> {
         message: `${(outcome.import.bytesLeft / 1048576).toFixed(1)} MiB of transcript left over the per-call budget (hook.maxMegabytesPerFile); the next hook call or \`tokenledger import\` reads it.`,
       });
     }
-    const pricer = createPricer(config.pricing?.overrides);
+    let made: Pricer | undefined;
+    const pricer = () => {
+      made ??= createPricer(config.pricing?.overrides);
+      return made;
+    };
     if (input.event === 'SubagentStop' && input.agentId !== null) {
       const line = await agentMetrics(store, input.sessionId, input.agentId, {
-        pricer,
+        pricer: pricer(),
         stageMap: options.stageMap,
         now: call.now,
       });
       if (line !== null) appendMetrics(metricsFile(config.metricsFile, call.env), line);
     }
-    if (outcome.taskId === null || config.hook?.warnings === false) return '';
+    // A task's standing changes only with new usage.
+    if (outcome.taskId === null || outcome.import.records === 0 || config.hook?.warnings === false) return '';
     const warnings = await hookWarnings(store, outcome.taskId, {
       pricer,
       stageMap: options.stageMap,

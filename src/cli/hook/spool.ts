@@ -5,7 +5,6 @@
  * never replay the same one), replays them, and deletes them or puts them back.
  * @module
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HookInput } from '../../capture/claude/hook-input.js';
@@ -36,7 +35,9 @@ export function spoolHook(home: string, record: SpooledHook): string | null {
   try {
     const dir = spoolDir(home);
     fs.mkdirSync(dir, { recursive: true });
-    const name = `hook-${record.at}-${process.pid}-${crypto.randomBytes(4).toString('hex')}.json`;
+    const name = `hook-${record.at}-${process.pid}-${Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0')}.json`;
     const tmp = path.join(dir, `.${name}.tmp`);
     fs.writeFileSync(tmp, JSON.stringify(record));
     fs.renameSync(tmp, path.join(dir, name));

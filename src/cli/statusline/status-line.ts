@@ -61,7 +61,7 @@ export async function statusFigures(
   }
   const ctx = { store, pricer: options.pricer, mode: 'auto' as const, stageMap: options.stageMap };
   const session = new UsageTableBuilder(options.pricer, 'auto');
-  for (const r of await store.groups({ dimensions: [], filter: { session: input.sessionId } }))
+  for (const r of await store.groups({ dimensions: [], filter: { session: input.sessionId }, grain: 'day' }))
     session.add('s', {}, r, { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs });
   const s = session.build().totals;
 

@@ -92,7 +92,12 @@ export function writeDirListings(s: Statements, listings: ReadonlyMap<string, Di
   });
 }
 
-export function sessionsWithUnlinkedSpawns(s: Statements): Set<string> {
+export function sessionsWithUnlinkedSpawns(s: Statements, among?: readonly string[]): Set<string> {
+  if (among !== undefined) {
+    // A few sessions (a targeted import): one primary-key prefix lookup each, not a table scan.
+    const one = s.get('SELECT 1 FROM agent_spawns WHERE session_id = ? AND agent_id IS NULL LIMIT 1');
+    return new Set(among.filter((id) => one.get(id) !== undefined));
+  }
   const rows = s.get('SELECT DISTINCT session_id FROM agent_spawns WHERE agent_id IS NULL').raw().all() as [
     string,
   ][];

@@ -253,4 +253,16 @@ CREATE INDEX runs_session ON runs (session_id);
 CREATE INDEX runs_task ON runs (task_id);
 `,
   },
+  {
+    version: 3,
+    name: 'covering index for task totals',
+    sql: `
+-- A task's (or plan's) total is read on every hook call that adds to it: with every summed column in
+-- the index, it is read from the index alone instead of one table lookup per row.
+DROP INDEX usage_task;
+CREATE INDEX usage_task ON usage (task_id, ts, model, input_tokens, output_tokens, cache_write_tokens,
+  cache_write_1h_tokens, cache_read_tokens, web_search_requests, output_final, speed, geo, reported_cost)
+  WHERE task_id IS NOT NULL;
+`,
+  },
 ];

@@ -64,7 +64,9 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
   const joinAgents = dims.includes('agent') || dims.includes('stage');
   const joinOrigins = dims.includes('machine') || dims.includes('user');
   const groupCols = dims.map((_, i) => `d${i}`);
-  const sql = `SELECT ${[...select, `u.ts / ${BUCKET_MS} AS bucket`].join(', ')}, u.model AS model,
+  // A day is 96 buckets: rows of the `day` grain carry the bucket their UTC day starts at.
+  const bucket = query.grain === 'day' ? `(u.ts / 86400000) * 96` : `u.ts / ${BUCKET_MS}`;
+  const sql = `SELECT ${[...select, `${bucket} AS bucket`].join(', ')}, u.model AS model,
       ${sizeClassSql('u.')} AS size_class,
       coalesce(u.speed, '') AS speed, coalesce(u.geo, '') AS geo, u.reported_cost IS NOT NULL AS has_reported,
       sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens, sum(u.cache_write_tokens) AS cache_write_tokens,

@@ -8,6 +8,7 @@
  * @module
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
@@ -66,7 +67,11 @@ export class SqliteStore implements LedgerStore {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     let db: Database.Database;
     try {
-      db = new Database(file, { timeout: options.busyTimeoutMs ?? 30_000 });
+      const binding = nativeBinding();
+      db = new Database(file, {
+        timeout: options.busyTimeoutMs ?? 30_000,
+        ...(binding === undefined ? {} : { nativeBinding: binding }),
+      });
     } catch (error) {
       throw new LedgerError(
         `cannot open the ledger at ${file}: ${(error as Error).message}. Check the path and its permissions, or pass --db PATH.`,
@@ -145,8 +150,8 @@ export class SqliteStore implements LedgerStore {
     cursors.writeDirListings(this.#s, listings);
   }
 
-  async sessionsWithUnlinkedSpawns(): Promise<Set<string>> {
-    return cursors.sessionsWithUnlinkedSpawns(this.#s);
+  async sessionsWithUnlinkedSpawns(among?: readonly string[]): Promise<Set<string>> {
+    return cursors.sessionsWithUnlinkedSpawns(this.#s, among);
   }
 
   async writeFiles(files: readonly FileWrite[], origin: ImportOrigin): Promise<void> {
@@ -287,4 +292,25 @@ function enableWal(db: Database.Database, timeoutMs: number): void {
       Atomics.wait(pause, 0, 0, 10 + Math.floor(Math.random() * 20));
     }
   }
+}
+
+let addonPath: string | null | undefined;
+
+/**
+ * The compiled better-sqlite3 addon, found directly: its default lookup (the `bindings` package) tries
+ * a dozen paths and walks a stack trace, which costs a hook a few milliseconds. Undefined falls back
+ * to that lookup (an unusual build layout).
+ */
+function nativeBinding(): string | undefined {
+  if (addonPath === undefined) {
+    addonPath = null;
+    try {
+      const dir = path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
+      const file = path.join(dir, 'build', 'Release', 'better_sqlite3.node');
+      if (fs.existsSync(file)) addonPath = file;
+    } catch {
+      // use the default lookup
+    }
+  }
+  return addonPath ?? undefined;
 }

@@ -137,7 +137,10 @@ function markCovered(
          AND (project = ? OR substr(project, 1, length(?) + 1) = ? || '/')`,
     ).run(span.from_ts, span.project, span.project, span.project);
   } else if (span.session_id !== null) {
-    s.get('UPDATE usage SET attributed = 0 WHERE session_id = ? AND attributed = 1').run(span.session_id);
+    s.get('UPDATE usage SET attributed = 0 WHERE session_id = ? AND ts >= ? AND attributed = 1').run(
+      span.session_id,
+      span.from_ts,
+    );
   }
 }
 
@@ -240,8 +243,10 @@ export function closeSpans(
     const open = s.get(`SELECT * FROM spans WHERE ${where.join(' AND ')}`).all(...params) as SpanDbRow[];
     const end = s.get('UPDATE spans SET to_ts = ? WHERE id = ?');
     for (const span of open) {
-      end.run(Math.max(atTs, span.from_ts), span.id);
-      markCovered(s, span);
+      const endTs = Math.max(atTs, span.from_ts);
+      end.run(endTs, span.id);
+      // Only usage from the end on loses this span.
+      markCovered(s, { ...span, from_ts: endTs });
     }
     return open.length;
   });
