@@ -120,6 +120,8 @@ export interface FileImport {
   cursor: FileCursor | null;
   /** True when the file was read from the start (new, rewritten or truncated). */
   fromStart: boolean;
+  /** When the read began (epoch ms): a cursor another process wrote after it is not replaced. */
+  readAt: number;
   bytesRead: number;
   /** Bytes left unread because the job's `maxBytes` budget ran out (the next import reads them). */
   bytesLeft: number;

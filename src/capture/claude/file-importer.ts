@@ -89,6 +89,7 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
     path: job.path,
     cursor: job.previous,
     fromStart: false,
+    readAt: Date.now(),
     bytesRead: 0,
     bytesLeft: 0,
     records: [],

@@ -62,7 +62,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
         sessions.add(fact.sessionId);
       }
       problems(s, f.problems, now);
-      if (f.cursor !== null) cursor(s, f.cursor, f.fromStart, now);
+      if (f.cursor !== null) cursor(s, f.cursor, f.fromStart ? f.readAt : null, now);
     }
     resolveAgents(s, sessions);
     markDirty(s, buckets);
@@ -85,7 +85,7 @@ export function writeAgentFacts(
     // import's are written after).
     for (const c of cursors) {
       s.get('DELETE FROM problems WHERE file = ?').run(c.path);
-      cursor(s, c, true, now);
+      cursor(s, c, now, now);
     }
     resolveAgents(s, sessions);
   });
@@ -172,16 +172,20 @@ function problems(s: Statements, list: readonly IngestProblem[], now: number): v
   for (const p of list) stmt.run(p.file, p.line, p.offset ?? -1, p.severity, p.reason, now, now);
 }
 
-function cursor(s: Statements, c: FileCursor, fromStart: boolean, now: number): void {
-  // Two processes may import the same file at once; never move a cursor backwards on the same content.
-  // A read from the start replaces the cursor: the file was new, truncated or rewritten.
+/**
+ * Saves a file's cursor. Two processes may import the same file at once: a cursor never moves
+ * backwards on the same content. A read from the start (`fromStartAt`: when it began) replaces the
+ * cursor, because the file was new, truncated or rewritten, unless another process saved one after
+ * that read began (it has seen at least as much).
+ */
+function cursor(s: Statements, c: FileCursor, fromStartAt: number | null, now: number): void {
   s.get(
     `INSERT INTO files (path, identity, size, mtime_ms, read_offset, head_hash, head_length, tail_hash, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (path) DO UPDATE SET identity = excluded.identity, size = excluded.size, mtime_ms = excluded.mtime_ms,
        read_offset = excluded.read_offset, head_hash = excluded.head_hash, head_length = excluded.head_length,
        tail_hash = excluded.tail_hash, updated_at = excluded.updated_at
-     WHERE ? OR NOT (files.identity = excluded.identity AND files.head_hash = excluded.head_hash
+     WHERE (? AND files.updated_at <= ?) OR NOT (files.identity = excluded.identity AND files.head_hash = excluded.head_hash
        AND files.head_length = excluded.head_length AND files.read_offset > excluded.read_offset)`,
   ).run(
     c.path,
@@ -193,6 +197,7 @@ function cursor(s: Statements, c: FileCursor, fromStart: boolean, now: number): 
     c.headLength,
     c.tailHash,
     now,
-    fromStart ? 1 : 0,
+    fromStartAt === null ? 0 : 1,
+    fromStartAt ?? 0,
   );
 }
