@@ -192,12 +192,13 @@ async function main() {
     };
     let appended;
     // Remember sizes before appending, so the corpus can be restored exactly afterwards.
-    const projects = path.join(CORPUS, 'projects');
-    const all = [];
-    for (const slug of fs.readdirSync(projects))
-      for (const n of fs.readdirSync(path.join(projects, slug)))
-        if (n.endsWith('.jsonl')) all.push(path.join(projects, slug, n));
-    snapshot(all);
+    // Every transcript, subagent files included: the appender may write to any of them.
+    const transcripts = () =>
+      fs
+        .readdirSync(path.join(CORPUS, 'projects'), { recursive: true, encoding: 'utf8' })
+        .filter((rel) => rel.endsWith('.jsonl'))
+        .map((rel) => path.join(CORPUS, 'projects', rel));
+    snapshot(transcripts());
     try {
       appended = appendToHistory({
         configDir: CORPUS,
@@ -230,7 +231,11 @@ async function main() {
         `incremental (+${appended.lines} lines in ${appended.files.length} files): ${incr.wall.toFixed(3)} s = ${((incr.wall / coldOurs) * 100).toFixed(1)}% of cold`,
       );
     } finally {
-      for (const [f, size] of sizes) if (fs.statSync(f).size !== size) fs.truncateSync(f, size);
+      for (const f of transcripts()) {
+        const size = sizes.get(f);
+        if (size === undefined) fs.rmSync(f);
+        else if (fs.statSync(f).size !== size) fs.truncateSync(f, size);
+      }
       fs.writeFileSync(STAMP, JSON.stringify({ ...stamp, clean: true }));
     }
     checks.push(['our cold totals equal the ground truth', same(oursTotals, truthTotals(truth.totals))]);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// CommonJS on purpose (bin/package.json): Claude Code runs `tokenledger hook` on every hook event and
-// `tokenledger statusline` on every status refresh, so those two start from a single CommonJS bundle,
-// compiled with a V8 code cache kept in the user's cache dir (what Node 22's compile cache does; Node
-// 20 has none). Both always exit 0. Everything else goes to the ES module CLI.
+// CommonJS on purpose (bin/package.json): start-up time matters (Claude Code runs `tokenledger hook` on
+// every hook event and `tokenledger statusline` on every status refresh), so each entry is a single
+// CommonJS bundle, compiled with a V8 code cache kept in the user's cache dir (what Node 22's compile
+// cache does; Node 20 has none). `hook` and `statusline` always exit 0.
 'use strict';
 
 const fs = require('node:fs');
@@ -81,9 +81,9 @@ if (command === 'hook' || command === 'statusline') {
       process.exit(0);
     });
 } else {
-  import('../dist/bin/main.js')
-    .then(({ main }) => main(process.argv.slice(2)))
-    .then((code) => {
-      process.exitCode = code;
-    });
+  const bundle = loadBundle('main.cjs');
+  bundle.exports.main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+    bundle.save();
+  });
 }

@@ -245,7 +245,10 @@ function mergeRows(rows: UsageRow[]): UsageRow {
 }
 
 function compare(a: string | undefined, b: string | undefined, order: 'asc' | 'desc'): number {
-  const c = (a ?? '').localeCompare(b ?? '');
+  // Code-unit order: dates and ids sort right, and no collator (ICU set-up costs milliseconds).
+  const x = a ?? '';
+  const y = b ?? '';
+  const c = x < y ? -1 : x > y ? 1 : 0;
   return order === 'asc' ? c : -c;
 }
 

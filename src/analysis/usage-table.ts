@@ -121,7 +121,7 @@ function accumulate(a: Acc, input: PricedInput, cost: number | null, times: Inpu
 function finish(a: Acc): UsageRow {
   const models: ModelBreakdown[] = [...a.models.entries()]
     .map(([model, m]) => ({ model, sums: m.sums, cost: m.unpriced ? null : m.cost }))
-    .sort((x, y) => (y.cost ?? -1) - (x.cost ?? -1) || x.model.localeCompare(y.model));
+    .sort((x, y) => (y.cost ?? -1) - (x.cost ?? -1) || (x.model < y.model ? -1 : x.model > y.model ? 1 : 0));
   return {
     label: a.label,
     sums: a.sums,

@@ -32,4 +32,11 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   }
 }
 
-if (parentPort !== null) await main(parentPort);
+if (parentPort !== null) {
+  // Rethrown outside the promise, a failure ends the worker with an 'error' event for the pool.
+  main(parentPort).catch((error: unknown) =>
+    setImmediate(() => {
+      throw error;
+    }),
+  );
+}

@@ -49,7 +49,13 @@ export interface ImportSummary extends ImportRunStats {
 
 /** Below this many bytes to read, starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 32 << 20;
-const WORKER_FILE = new URL('./claude-import-worker.js', import.meta.url);
+/** The worker beside this module: the CommonJS bundle's (dist/bin), else tsc's (dist/ledger). */
+const WORKER_FILE = ((): URL => {
+  const bundled = new URL('./claude-import-worker.cjs', import.meta.url);
+  return fs.existsSync(fileURLToPath(bundled))
+    ? bundled
+    : new URL('./claude-import-worker.js', import.meta.url);
+})();
 
 function unchanged(f: DiscoveredFile, c: CursorStamp | undefined): boolean {
   return c !== undefined && c.identity === f.identity && c.size === f.size && c.mtimeMs === f.mtimeMs;
