@@ -59,7 +59,7 @@ const median = (xs) => {
 };
 
 function ensureBuild() {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'bin', 'main.js'))) {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'bin', 'main.cjs'))) {
     log('dist/ is missing: run `npm run build` first (npm run bench does it through prebench).');
     process.exit(1);
   }
