@@ -224,23 +224,13 @@ async function importDiscovered(
 
   const threads = options.threads ?? defaultThreads(bytesTotal, jobs.length);
   if (threads > 0 && jobs.length > 0) {
-    // Loaded only for a large import: hooks and small imports never pay for worker_threads.
-    const [{ SharedMutex }, { runPool }] = await Promise.all([
-      import('../util/shared-mutex.js'),
-      import('../util/worker-pool.js'),
-    ]);
-    const extra: ImportWorkerExtra = {
-      ledger: store.location,
-      origin: options.origin,
-      mutex: SharedMutex.create().buffer,
-    };
-    await runPool<ClaudeFileJob, ImportWorkerExtra, FileProgress>(
-      WORKER_FILE,
-      jobs,
-      extra,
-      { threads },
-      onFile,
-    );
+    // A large import into an empty ledger builds the secondary indexes once, at its end.
+    const deferred = await store.beginBulkImport();
+    try {
+      await runWorkers(jobs, { ledger: store.location, origin: options.origin }, threads, onFile);
+    } finally {
+      if (deferred) await store.endBulkImport();
+    }
   } else {
     const writer = new BatchWriter(store, options.origin, null);
     for (const job of jobs) {
@@ -261,4 +251,26 @@ async function importDiscovered(
   if (jobs.length > 0 || metaCursors.length > 0 || otherProblems.length > 0)
     await store.recordImportRun(started, Date.now(), stats);
   return { ...stats, bytesLeft };
+}
+
+/** Parses and writes the jobs on worker threads, each with its own connection, writes serialized. */
+async function runWorkers(
+  jobs: readonly ClaudeFileJob[],
+  target: Omit<ImportWorkerExtra, 'mutex'>,
+  threads: number,
+  onFile: (p: FileProgress) => void,
+): Promise<void> {
+  // Loaded only for a large import: hooks and small imports never pay for worker_threads.
+  const [{ SharedMutex }, { runPool }] = await Promise.all([
+    import('../util/shared-mutex.js'),
+    import('../util/worker-pool.js'),
+  ]);
+  const extra: ImportWorkerExtra = { ...target, mutex: SharedMutex.create().buffer };
+  await runPool<ClaudeFileJob, ImportWorkerExtra, FileProgress>(
+    WORKER_FILE,
+    jobs,
+    extra,
+    { threads },
+    onFile,
+  );
 }

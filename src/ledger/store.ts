@@ -267,6 +267,14 @@ export interface LedgerStore {
    * the merge is idempotent and commutative, so the result is the same in any order.
    */
   writeFiles(files: readonly FileWrite[], origin: ImportOrigin): Promise<void>;
+  /**
+   * Before a large import. On a ledger with no usage yet, the store may stop maintaining some
+   * secondary indexes row by row and build them once in {@link endBulkImport} (which must follow,
+   * also after a failure; a store that finds them missing when it opens rebuilds them). True if it did.
+   */
+  beginBulkImport(): Promise<boolean>;
+  /** After a large import: rebuilds what {@link beginBulkImport} deferred. */
+  endBulkImport(): Promise<void>;
   /** Refreshes the rollup for buckets written since the last refresh (reads of the rollup do it too). */
   refreshRollup(): Promise<void>;
   /** Agent facts that do not come with a file (e.g. `.meta.json`), and their files' cursors. */

@@ -158,5 +158,45 @@ describe('worker threads (compiled dist/, threads: 2)', () => {
     expect(view.total).toMatchObject(truthView(truth));
     expect(dump).toEqual(dumpLedger(inProcess));
     expect(dumpLedger(workers)).toEqual(dump);
+    // A cold import defers the secondary usage indexes and builds them at its end: the schema ends
+    // up the same as the in-process import's.
+    expect(indexNames(workers)).toEqual(indexNames(inProcess));
+    expect(indexNames(workers)).toEqual(expect.arrayContaining(['usage_session', 'usage_ts']));
   }, 60_000);
+
+  it('an import into a ledger that already has usage keeps its indexes while it runs', async () => {
+    const ledger = path.join(dir, 'workers-warm.sqlite');
+    const store = dist.SqliteStore.open(ledger);
+    await importInProcess(ledger, claudeDir);
+    expect(await store.beginBulkImport()).toBe(false);
+    expect(indexNames(ledger)).toEqual(expect.arrayContaining(['usage_session', 'usage_ts']));
+    await store.close();
+  });
 });
+
+describe('deferred indexes', () => {
+  it('are rebuilt by the next open when an import was cut off before it could', async () => {
+    const ledger = path.join(dir, 'cut-off.sqlite');
+    const store = SqliteStore.open(ledger);
+    expect(await store.beginBulkImport()).toBe(true);
+    await store.close();
+    expect(indexNames(ledger)).not.toContain('usage_ts');
+    // A bulk (import worker) connection leaves them deferred; any other rebuilds them.
+    await SqliteStore.open(ledger, { bulk: true }).close();
+    expect(indexNames(ledger)).not.toContain('usage_session');
+    await SqliteStore.open(ledger).close();
+    expect(indexNames(ledger)).toEqual(expect.arrayContaining(['usage_session', 'usage_ts']));
+  });
+});
+
+function indexNames(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+      .pluck()
+      .all() as string[];
+  } finally {
+    db.close();
+  }
+}

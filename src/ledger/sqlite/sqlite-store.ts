@@ -38,6 +38,7 @@ import type {
 } from '../store.js';
 import * as attribution from './attribution.js';
 import * as cursors from './cursors.js';
+import { deferIndexesIfEmpty, restoreDeferredIndexes } from './deferred-indexes.js';
 import { MIGRATIONS } from './migrations.js';
 import * as queries from './queries.js';
 import * as rollup from './rollup.js';
@@ -81,11 +82,15 @@ export class SqliteStore implements LedgerStore {
     try {
       enableWal(db, options.busyTimeoutMs ?? 30_000);
       db.pragma('synchronous = NORMAL');
+      // Statement journals (an upsert with a trigger needs one per row) stay in memory, not in temp files.
+      db.pragma('temp_store = MEMORY');
       // Import workers each hold a connection: keep their page caches small.
       db.pragma(options.bulk === true ? 'cache_size = -8000' : 'cache_size = -16000');
       if (options.bulk === true) db.pragma('wal_autocheckpoint = 0');
       const store = new SqliteStore(file, db);
       store.#migrate();
+      // Import workers open while their import has the indexes deferred; anyone else rebuilds them.
+      if (options.bulk !== true) restoreDeferredIndexes(store.#s, { ifIdle: true });
       return store;
     } catch (error) {
       db.close();
@@ -168,6 +173,14 @@ export class SqliteStore implements LedgerStore {
 
   async recordImportRun(startedAt: number, finishedAt: number, stats: ImportRunStats): Promise<void> {
     writes.recordImportRun(this.#s, startedAt, finishedAt, stats);
+  }
+
+  async beginBulkImport(): Promise<boolean> {
+    return deferIndexesIfEmpty(this.#s);
+  }
+
+  async endBulkImport(): Promise<void> {
+    restoreDeferredIndexes(this.#s);
   }
 
   async refreshRollup(): Promise<void> {
