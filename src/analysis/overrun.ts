@@ -5,9 +5,9 @@
  * cheap on a large ledger.
  * @module
  */
-import { BUCKET_MS, type GroupRow, type StageMap, type TaskRow } from '../ledger/store.js';
+import { BUCKET_MS, type GroupRow, type TaskRow } from '../ledger/store.js';
 import type { ReportContext } from './reports.js';
-import { type TaskVariance, tasksTotal, taskVariance } from './tasks.js';
+import { type TaskVariance, taskVariance } from './tasks.js';
 import { type UsageRow, UsageTableBuilder } from './usage-table.js';
 
 export const DEFAULT_OVERRUN_MULTIPLE = 4;
@@ -23,12 +23,11 @@ export interface TaskStanding {
 export async function taskStanding(
   ctx: ReportContext,
   task: TaskRow,
-  stageMap: StageMap,
   multiple: number,
 ): Promise<TaskStanding> {
-  const tree = await ctx.store.taskTree(task.id);
-  const total = await tasksTotal(ctx, tree, stageMap);
-  return { task, tree, total, variance: taskVariance(task, total, multiple) };
+  const [standing] = await chainStandings(ctx, [task], multiple);
+  if (standing === undefined) throw new Error('unreachable: one task gives one standing');
+  return standing;
 }
 
 /** The task and each of its ancestors (plan, section, …), nearest first. Unknown ids give nothing. */
@@ -52,18 +51,13 @@ export async function taskChain(ctx: ReportContext, taskId: string): Promise<Tas
 export async function chainStandings(
   ctx: ReportContext,
   tasks: readonly TaskRow[],
-  stageMap: StageMap,
   multiple: number,
 ): Promise<TaskStanding[]> {
   const top = tasks[tasks.length - 1];
   if (top === undefined) return [];
   const trees = await Promise.all(tasks.map((t) => ctx.store.taskTree(t.id)));
-  const rows = await ctx.store.groups({
-    dimensions: ['task'],
-    filter: { tasks: trees[trees.length - 1] ?? [top.id] },
-    grain: 'day',
-    stageMap,
-  });
+  // From the per-task rollup: a few rows per task and day, however much usage the plan has.
+  const rows = await ctx.store.taskDayGroups(trees[trees.length - 1] ?? [top.id]);
   return tasks.map((task, i) => {
     const tree = trees[i] ?? [task.id];
     const inTree = new Set(tree);
@@ -79,10 +73,9 @@ export async function chainStandings(
 export async function standingChain(
   ctx: ReportContext,
   taskId: string,
-  stageMap: StageMap,
   multiple: number,
 ): Promise<TaskStanding[]> {
-  return chainStandings(ctx, await taskChain(ctx, taskId), stageMap, multiple);
+  return chainStandings(ctx, await taskChain(ctx, taskId), multiple);
 }
 
 /** The larger of the token and dollar ratios, or 0 without an estimate. */

@@ -10,7 +10,7 @@ import type { RecordedRun } from '../ledger/run-actions.js';
 import { BUCKET_MS } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { localDate } from '../util/local-date.js';
-import { type CliSession, stageMapOf } from './context.js';
+import type { CliSession } from './context.js';
 import { variancePercent } from './metrics-log.js';
 import { overrunMessage } from './overrun-message.js';
 import { formatCompact, formatPercent, formatUsd } from './render/format.js';
@@ -74,12 +74,7 @@ export async function runSummaryLine(
   const chain =
     taskId === null
       ? []
-      : await standingChain(
-          { store: session.store, pricer, mode: 'auto' },
-          taskId,
-          stageMapOf(session),
-          multiple,
-        );
+      : await standingChain({ store: session.store, pricer, mode: 'auto' }, taskId, multiple);
   for (const st of chain) {
     const est = [
       st.task.estimateTokens === null ? null : `${formatCompact(st.task.estimateTokens)} tokens`,

@@ -290,6 +290,11 @@ export interface LedgerStore {
   /** First and last instant the rollup covers, or null when it is empty. */
   rollupRange(): Promise<{ fromMs: number; toMs: number } | null>;
   groups(query: GroupQuery): Promise<GroupRow[]>;
+  /**
+   * The usage of each of `tasks` (its own rows, not its subtree) by task and UTC day: the rows
+   * `groups({dimensions: ['task'], grain: 'day', filter: {tasks}})` gives, from a per-task rollup.
+   */
+  taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]>;
   problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }>;
   costStates(sessionIds: readonly string[]): Promise<Map<string, CostStateRow>>;
   stats(): Promise<LedgerStats>;

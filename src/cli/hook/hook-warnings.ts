@@ -29,7 +29,7 @@ export async function hookWarnings(
   const ctx = { store, pricer: options.pricer(), mode: 'auto' as const, stageMap: options.stageMap };
   const estimated = (await taskChain(ctx, taskId)).filter(hasEstimate);
   const out: string[] = [];
-  for (const standing of await chainStandings(ctx, estimated, options.stageMap, multiple)) {
+  for (const standing of await chainStandings(ctx, estimated, multiple)) {
     const text = overrunMessage(standing);
     if (text === null) continue;
     const level = Math.floor(worstRatio(standing.variance));

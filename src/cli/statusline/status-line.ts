@@ -71,12 +71,7 @@ export async function statusFigures(
   if (taskId !== null) {
     const row = await store.task(taskId);
     if (row !== null) {
-      const st = await taskStanding(
-        ctx,
-        row,
-        options.stageMap,
-        options.overrunMultiple ?? DEFAULT_OVERRUN_MULTIPLE,
-      );
+      const st = await taskStanding(ctx, row, options.overrunMultiple ?? DEFAULT_OVERRUN_MULTIPLE);
       const est = [
         row.estimateTokens === null ? null : formatCompact(row.estimateTokens),
         row.estimateUsd === null ? null : formatUsd(row.estimateUsd),

@@ -265,4 +265,52 @@ CREATE INDEX usage_task ON usage (task_id, ts, model, input_tokens, output_token
   WHERE task_id IS NOT NULL;
 `,
   },
+  {
+    version: 4,
+    name: 'per-task daily rollup',
+    sql: `
+-- Each task's own usage by UTC day and by the facts a price depends on, so a task's or a plan's total
+-- (read by every hook call that adds to it) costs a few rows per day instead of a scan of its usage.
+-- Triggers mark the (task, day) pairs a change touches; readers refresh those first.
+CREATE TABLE task_rollup (
+  task_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  size_class INTEGER NOT NULL,
+  speed TEXT NOT NULL,
+  geo TEXT NOT NULL,
+  has_reported INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  reported_cost REAL NOT NULL,
+  reported_rows INTEGER NOT NULL,
+  responses INTEGER NOT NULL,
+  lower_bound INTEGER NOT NULL,
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  PRIMARY KEY (task_id, day, model, size_class, speed, geo, has_reported)
+) WITHOUT ROWID;
+CREATE TABLE task_rollup_dirty (
+  task_id TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  PRIMARY KEY (task_id, day)
+) WITHOUT ROWID;
+CREATE TRIGGER usage_task_inserted AFTER INSERT ON usage WHEN new.task_id IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO task_rollup_dirty (task_id, day) VALUES (new.task_id, new.ts / 86400000);
+END;
+CREATE TRIGGER usage_task_updated AFTER UPDATE ON usage WHEN old.task_id IS NOT NULL OR new.task_id IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO task_rollup_dirty (task_id, day) SELECT old.task_id, old.ts / 86400000 WHERE old.task_id IS NOT NULL;
+  INSERT OR IGNORE INTO task_rollup_dirty (task_id, day) SELECT new.task_id, new.ts / 86400000 WHERE new.task_id IS NOT NULL;
+END;
+CREATE TRIGGER usage_task_deleted AFTER DELETE ON usage WHEN old.task_id IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO task_rollup_dirty (task_id, day) VALUES (old.task_id, old.ts / 86400000);
+END;
+INSERT OR IGNORE INTO task_rollup_dirty (task_id, day)
+  SELECT DISTINCT task_id, ts / 86400000 FROM usage WHERE task_id IS NOT NULL;
+`,
+  },
 ];

@@ -43,6 +43,7 @@ import { MIGRATIONS } from './migrations.js';
 import * as queries from './queries.js';
 import * as rollup from './rollup.js';
 import { Statements } from './statements.js';
+import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
 import * as writes from './usage-writes.js';
 
@@ -201,6 +202,10 @@ export class SqliteStore implements LedgerStore {
 
   async groups(query: GroupQuery): Promise<GroupRow[]> {
     return queries.groups(this.#s, query);
+  }
+
+  async taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]> {
+    return taskDayGroups(this.#s, tasks);
   }
 
   async problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }> {
