@@ -5,11 +5,9 @@
  * and Claude Code's own result figures beside it. A one-line running total goes to stderr.
  * @module
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
+import { runClaudeCommand } from '../../capture/claude/run-command.js';
 import { sessionTranscriptSizes } from '../../capture/claude/session-files.js';
-import type { ClaudeRunResult } from '../../capture/claude/stream/index.js';
-import { ClaudeStreamParser } from '../../capture/claude/stream/index.js';
 import {
   type AttributionContext,
   type ContextLayer,
@@ -41,13 +39,6 @@ export interface RunOptions extends CommonOptions {
   quiet?: boolean;
 }
 
-interface ChildOutcome {
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
-  output: ClaudeRunResult | null;
-  spawnError: NodeJS.ErrnoException | null;
-}
-
 /** The context the flags declare, checked before anything runs. */
 function flagLayer(opts: RunOptions): ContextLayer {
   const layer: ContextLayer = {};
@@ -65,52 +56,6 @@ function childEnv(context: AttributionContext): NodeJS.ProcessEnv {
   const labels = Object.entries(context.labels);
   if (labels.length > 0) env[LABELS_ENV] = labels.map(([k, v]) => `${k}=${v}`).join(',');
   return env;
-}
-
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-/** Runs the command with stdout copied to ours and to the parser; resolves when it has exited. */
-function runChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<ChildOutcome> {
-  return new Promise((resolve) => {
-    const parser = new ClaudeStreamParser();
-    let child: ChildProcess;
-    let stdoutBroken = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      // Ctrl-C reaches the whole process group already; a signal sent to us alone is passed on.
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    };
-    try {
-      child = spawn(command, [...args], { stdio: ['inherit', 'pipe', 'inherit'], env });
-    } catch (error) {
-      resolve({ exitCode: null, signal: null, output: null, spawnError: error as NodeJS.ErrnoException });
-      return;
-    }
-    for (const s of FORWARDED) process.on(s, onSignal);
-    process.stdout.on('error', () => {
-      // The reader went away (e.g. `| head`): keep draining the child so it is not blocked. A drain
-      // it was waiting for will never come.
-      stdoutBroken = true;
-      process.stdout.removeListener('drain', resume);
-      child.stdout?.resume();
-    });
-    const resume = () => child.stdout?.resume();
-    child.stdout?.on('data', (chunk: Buffer) => {
-      parser.write(chunk);
-      if (stdoutBroken) return;
-      if (!process.stdout.write(chunk)) {
-        child.stdout?.pause();
-        process.stdout.once('drain', resume);
-      }
-    });
-    let spawnError: NodeJS.ErrnoException | null = null;
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      spawnError = error;
-    });
-    child.on('close', (code, signal) => {
-      for (const s of FORWARDED) process.off(s, onSignal);
-      resolve({ exitCode: code, signal, output: spawnError === null ? parser.end() : null, spawnError });
-    });
-  });
 }
 
 export async function runRun(command: readonly string[], opts: RunOptions): Promise<number> {
@@ -172,9 +117,8 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
     writeErr(`tokenledger: ${(error as Error).message} (running the command anyway)\n`);
   }
   const transcriptSizesBefore = sessionTranscriptSizes(claudeRoots, cwd);
-  const startedAt = Date.now();
-  const child = await runChild(program, args, childEnv(context));
-  const endedAt = Date.now();
+  const child = await runClaudeCommand(program, args, { env: childEnv(context), stdout: process.stdout });
+  const { startedAt, endedAt } = child;
   if (child.spawnError !== null) {
     const code = child.spawnError.code;
     writeErr(
@@ -196,7 +140,7 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
           endedAt,
           exitCode: child.exitCode,
           signal: child.signal,
-          output: child.output,
+          output: child.result,
           cwd,
           context,
           claudeRoots,
