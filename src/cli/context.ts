@@ -3,10 +3,10 @@
  * before a report (with a progress bar on a terminal).
  * @module
  */
-import os from 'node:os';
 import { checkTimeZone, systemTimeZone, ZonedClock } from '../analysis/zoned-time.js';
 import { compileTaskPattern } from '../capture/context/attribution-context.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
+import { originOf } from '../config/origin.js';
 import { ledgerPath } from '../config/paths.js';
 import { type ImportSummary, importClaudeHistory } from '../ledger/import-claude.js';
 import { openLedger } from '../ledger/open-ledger.js';
@@ -39,18 +39,6 @@ export async function openSession(opts: CommonOptions): Promise<CliSession> {
   const loaded = await loadConfig(opts.config);
   const store = openLedger(ledgerPath(opts.db));
   return { loaded, store, origin: originOf(loaded) };
-}
-
-function originOf(loaded: LoadedConfig): ImportOrigin {
-  let user = loaded.config.user;
-  if (user === undefined) {
-    try {
-      user = os.userInfo().username;
-    } catch {
-      user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
-    }
-  }
-  return { machine: loaded.config.machine ?? os.hostname(), user };
 }
 
 /** True when output must be machine-readable: no progress, no chatter on stdout. */

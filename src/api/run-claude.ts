@@ -1,0 +1,155 @@
+/**
+ * The library's run helper: runs `claude -p …` (or any command that prints Claude Code's
+ * `--output-format json|stream-json`), tees its output, returns the usage, and, if asked, records the
+ * run in the ledger attributed to a task and stage, the same way `tokenledger run` does (the same
+ * engine and the same recording).
+ * @module
+ */
+import { resolveClaudeRoots } from '../capture/claude/paths.js';
+import { type CommandRun, type RunCommandOptions, runClaudeCommand } from '../capture/claude/run-command.js';
+import { sessionTranscriptSizes } from '../capture/claude/session-files.js';
+import {
+  type AttributionContext,
+  type ContextLayer,
+  checkName,
+  contextFromEnv,
+  LABELS_ENV,
+  resolveContext,
+  STAGE_ENV,
+  TASK_ENV,
+} from '../capture/context/attribution-context.js';
+import { projectRoot } from '../capture/context/project-root.js';
+import { loadConfig } from '../config/config.js';
+import { originOf } from '../config/origin.js';
+import { ledgerPath } from '../config/paths.js';
+import { openLedger } from '../ledger/open-ledger.js';
+import { type RecordedRun, recordHeadlessRun } from '../ledger/run-actions.js';
+import { activeTask } from '../ledger/task-actions.js';
+
+/** Where and how to record a run in the ledger. */
+export interface RecordRunOptions {
+  /** The ledger file (default: `$TOKENLEDGER_DB`, else `$TOKENLEDGER_HOME/ledger.db`, as the CLI). */
+  ledger?: string;
+  /** The config file (default: the CLI's): Claude dirs, stage map, task pattern, machine and user. */
+  config?: string;
+  /** The task the run works on (created if the ledger does not know it yet). */
+  task?: string;
+  /** The workflow stage (e.g. `implement`). */
+  stage?: string;
+  labels?: Readonly<Record<string, string>>;
+}
+
+export interface RunClaudeOptions extends Omit<RunCommandOptions, 'stdout'> {
+  /** The program (default `claude`). */
+  command?: string;
+  /** Its arguments, e.g. `['-p', 'Fix the bug', '--output-format', 'stream-json', '--verbose']`. */
+  args: readonly string[];
+  /**
+   * Where the output goes besides the parser (a stream such as `process.stdout` or a log file's), or
+   * `'ignore'` (the default).
+   */
+  stdout?: RunCommandOptions['stdout'];
+  /** Record the run in the ledger (its transcripts imported and attributed). Off by default. */
+  record?: RecordRunOptions;
+}
+
+export interface ClaudeRun extends CommandRun {
+  /** The run as recorded, when `record` was given and recording worked. */
+  recorded: RecordedRun | null;
+  /** Why recording failed (the run itself is unaffected), or null. */
+  recordError: Error | null;
+  /** The task, stage and labels the run was attributed to (also passed to the child's environment). */
+  context: AttributionContext;
+}
+
+function layerOf(r: RecordRunOptions): ContextLayer {
+  const layer: ContextLayer = {};
+  if (r.task !== undefined) layer.taskId = checkName(r.task, 'task');
+  if (r.stage !== undefined) layer.stage = checkName(r.stage, 'stage');
+  if (r.labels !== undefined) layer.labels = { ...r.labels };
+  return layer;
+}
+
+function envWith(env: NodeJS.ProcessEnv, c: AttributionContext): NodeJS.ProcessEnv {
+  const out = { ...env };
+  if (c.taskId !== null) out[TASK_ENV] = c.taskId;
+  if (c.stage !== null) out[STAGE_ENV] = c.stage;
+  const labels = Object.entries(c.labels);
+  if (labels.length > 0) out[LABELS_ENV] = labels.map(([k, v]) => `${k}=${v}`).join(',');
+  return out;
+}
+
+/**
+ * Runs the command to its end and returns its exit status and usage. Never rejects for the
+ * command's sake: a command that cannot start is in `spawnError`, a failed recording in
+ * `recordError`. It throws only for invalid options (a task id with a path separator, …).
+ */
+export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
+  const command = options.command ?? 'claude';
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const record = options.record;
+  let context = resolveContext(record === undefined ? {} : layerOf(record), contextFromEnv(env));
+  if (record === undefined) {
+    const run = await runClaudeCommand(command, options.args, { ...options, env: envWith(env, context) });
+    return { ...run, recorded: null, recordError: null, context };
+  }
+
+  // Declare the task before the run, so hooks firing during it see it; remember what the session's
+  // transcripts looked like, to find the run's session even without structured output.
+  let recordError: Error | null = null;
+  let claudeRoots: readonly string[] = [];
+  const project = projectRoot(cwd);
+  try {
+    const loaded = await loadConfig(record.config);
+    claudeRoots = resolveClaudeRoots(loaded.config.claudeDirs, env).roots;
+    const store = openLedger(ledgerPath(record.ledger, env));
+    try {
+      if (context.taskId === null) {
+        const active = await activeTask(store, project);
+        if (active !== null) context = resolveContext(context, { taskId: active.id });
+      } else if ((await store.task(context.taskId)) === null) {
+        await store.saveTask({ id: context.taskId, project });
+      }
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    recordError = error as Error;
+  }
+  const transcriptSizesBefore = sessionTranscriptSizes(claudeRoots, cwd);
+  const run = await runClaudeCommand(command, options.args, { ...options, env: envWith(env, context) });
+  if (run.spawnError !== null || recordError !== null)
+    return { ...run, recorded: null, recordError, context };
+
+  try {
+    const loaded = await loadConfig(record.config);
+    const store = openLedger(ledgerPath(record.ledger, env));
+    try {
+      const recorded = await recordHeadlessRun(
+        store,
+        {
+          startedAt: run.startedAt,
+          endedAt: run.endedAt,
+          exitCode: run.exitCode,
+          signal: run.signal,
+          output: run.result,
+          cwd,
+          context,
+          claudeRoots,
+          transcriptSizesBefore,
+        },
+        {
+          origin: originOf(loaded),
+          stageMap: loaded.config.stages ?? {},
+          ...(loaded.config.taskPattern === undefined ? {} : { taskPattern: loaded.config.taskPattern }),
+        },
+      );
+      return { ...run, recorded, recordError: null, context };
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    return { ...run, recorded: null, recordError: error as Error, context };
+  }
+}
