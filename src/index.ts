@@ -1,1 +1,26 @@
-export {};
+/**
+ * tokenledger as a library (`import { … } from 'tokenledger'`), for orchestrators that run Claude
+ * Code themselves: the stream parser, the run helper (with optional recording in the ledger), the
+ * plan tracker, state-file helpers and log footers. The same engine as the CLI. Importing it has no
+ * side effects: nothing is read, written or started until a function is called, and the ledger
+ * (SQLite) is loaded only when a run is recorded. See docs/API.md.
+ * @module
+ */
+export { type ClaudeRun, type RecordRunOptions, type RunClaudeOptions, runClaude } from './api/run-claude.js';
+export { type CommandRun, type RunCommandOptions, runClaudeCommand } from './capture/claude/run-command.js';
+export {
+  type ClaudeApiRetry,
+  type ClaudeModelUsage,
+  type ClaudeOutputStats,
+  type ClaudeRateLimitStatus,
+  type ClaudeRateLimits,
+  type ClaudeResultSummary,
+  type ClaudeRunResult,
+  ClaudeStreamParser,
+  type ClaudeStreamParserOptions,
+  type ClaudeTokenCounts,
+  type ClaudeUsageAfterResult,
+  type ClaudeUsageSource,
+  parseClaudeOutput,
+} from './capture/claude/stream/index.js';
+export * from './orchestrator/index.js';
