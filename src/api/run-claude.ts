@@ -22,9 +22,17 @@ import { projectRoot } from '../capture/context/project-root.js';
 import { loadConfig } from '../config/config.js';
 import { originOf } from '../config/origin.js';
 import { ledgerPath } from '../config/paths.js';
-import { openLedger } from '../ledger/open-ledger.js';
-import { type RecordedRun, recordHeadlessRun } from '../ledger/run-actions.js';
-import { activeTask } from '../ledger/task-actions.js';
+import type { RecordedRun } from '../ledger/run-actions.js';
+
+/** The ledger side, loaded only when a run is recorded: importing the library stays light. */
+async function ledgerModules() {
+  const [{ openLedger }, { recordHeadlessRun }, { activeTask }] = await Promise.all([
+    import('../ledger/open-ledger.js'),
+    import('../ledger/run-actions.js'),
+    import('../ledger/task-actions.js'),
+  ]);
+  return { openLedger, recordHeadlessRun, activeTask };
+}
 
 /** Where and how to record a run in the ledger. */
 export interface RecordRunOptions {
@@ -100,6 +108,7 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   let recordError: Error | null = null;
   let claudeRoots: readonly string[] = [];
   const project = projectRoot(cwd);
+  const { openLedger, recordHeadlessRun, activeTask } = await ledgerModules();
   try {
     const loaded = await loadConfig(record.config);
     claudeRoots = resolveClaudeRoots(loaded.config.claudeDirs, env).roots;

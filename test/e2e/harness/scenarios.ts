@@ -238,6 +238,33 @@ export function streamCutScenario(): ScenarioPlan {
   });
 }
 
+/**
+ * (f) Two `claude -p` steps of one task on two models (examples/two-step-orchestrator.mjs): a
+ * stream-json step on sonnet, then a json step on haiku. One API call each.
+ */
+export function twoStepScenario(): ScenarioPlan {
+  const turns: ScriptedTurn[] = [
+    {
+      id: 'step-plan',
+      match: { modelIncludes: 'sonnet', lastUserIncludes: 'STEP-PLAN' },
+      content: [text('Plan: do it.')],
+      usage: digitUsage(0, { read: true }),
+    },
+    {
+      id: 'step-build',
+      match: { modelIncludes: 'haiku', lastUserIncludes: 'STEP-BUILD' },
+      content: [text('Done.')],
+      usage: digitUsage(1, { write1h: true }),
+    },
+  ];
+  return plan({
+    scenario: { name: 'two-step', turns, fallback },
+    prompts: ['STEP-PLAN: write a one-line plan', 'STEP-BUILD: carry out the plan'],
+    model: SONNET,
+    resultsPerPrompt: [1, 1],
+  });
+}
+
 /** The summed usage the given turns of `plan` report (throws on an unknown id). */
 export function turnsUsage(plan: ScenarioPlan, ids: readonly string[]): UsageTotals {
   return sumUsage(
@@ -256,4 +283,5 @@ export const SCENARIOS = {
   backgroundSubagent: backgroundSubagentScenario,
   resume: resumeScenario,
   streamCut: streamCutScenario,
+  twoStep: twoStepScenario,
 } as const;

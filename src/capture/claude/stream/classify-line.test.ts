@@ -1,6 +1,10 @@
+import { Buffer } from 'node:buffer';
+import { TextDecoder } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyLine, guessEventType } from './classify-line.js';
+import { classifyLine, guessEventType, isSkippedEventBytes } from './classify-line.js';
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 describe('classifyLine', () => {
   it.each([
@@ -72,6 +76,75 @@ describe('classifyLine', () => {
         expect(needed && skipped).toBe(false);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('isSkippedEventBytes', () => {
+  /** What classifyLine says of the decoded line. */
+  const skipsText = (bytes: Uint8Array): boolean => classifyLine(utf8.decode(bytes)) === 'skip-event';
+  const skipsBytes = (bytes: Uint8Array): boolean => isSkippedEventBytes(Buffer.from(bytes), 0, bytes.length);
+
+  it.each([
+    ['{"type":"user","message":{"content":"日本語 😀 é"}}', true],
+    ['{"type":"user"', true],
+    ['{"type":"users","session_id":"s"}', false],
+    ['{"type":"stream_event","event":{"type":"content_block_delta","delta":{"text":"😀"}}}', true],
+    ['{"type":"stream_event","event":{"type":"message_start","message":{}}}', false],
+    ['{"type":"stream_event","event":{"type":"message_delta","usage":{}}}', false],
+    ['{"type":"system","subtype":"task_progress","usage":{}}', true],
+    ['{"type":"system","subtype":"init","model":"x"}', false],
+    ['{"type":"system","subtype":"task_progress', false],
+    ['{"type":"assistant","message":{}}', false],
+    ['{"type":"result"}', false],
+    ['', false],
+  ])('%s → %s, as classifyLine says', (line, skipped) => {
+    const bytes = Buffer.from(line, 'utf8');
+    expect(skipsBytes(bytes)).toBe(skipped);
+    expect(skipsText(bytes)).toBe(skipped);
+  });
+
+  it('reads only its range of a larger buffer', () => {
+    const buf = Buffer.from('xx{"type":"stream_event","event":{}}{"type":"message_start"}', 'utf8');
+    expect(isSkippedEventBytes(buf, 2, 36)).toBe(true);
+    expect(isSkippedEventBytes(buf, 2, buf.length)).toBe(false);
+    const system = Buffer.from('{"type":"system","subtype":"status\n"}', 'utf8');
+    expect(isSkippedEventBytes(system, 0, 34)).toBe(false);
+  });
+
+  const PREFIXES = [
+    '{"type":"user"',
+    '{"type":"use',
+    '{"type":"stream_event"',
+    '{"type":"stream_event","event":{"type":"message_start"',
+    '{"type":"system","subtype":"',
+    '{"type":"system","subtype":"hook_response"',
+    '{"type":"system","subtype":"init"',
+    '{"type":"assistant"',
+    '',
+  ];
+  const PIECES = ['"message_start"', '"message_delta"', '"', ',', '}', 'é', '日本', '😀', '\\"', 'status"'];
+  /** Lines that start like events and go on with any text, markers, and invalid UTF-8 bytes. */
+  const lineArb = fc
+    .tuple(
+      fc.constantFrom(...PREFIXES),
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(...PIECES).map((p) => Buffer.from(p, 'utf8')),
+          fc.string({ unit: 'binary', maxLength: 8 }).map((p) => Buffer.from(p, 'utf8')),
+          fc.uint8Array({ maxLength: 4 }).map((b) => Buffer.from(b.filter((x) => x !== 0x0a))),
+        ),
+        { maxLength: 12 },
+      ),
+    )
+    .map(([prefix, pieces]) => Buffer.concat([Buffer.from(prefix, 'latin1'), ...pieces]));
+
+  it('decides exactly as classifyLine does on the decoded text, for any bytes after any prefix', () => {
+    fc.assert(
+      fc.property(lineArb, (bytes) => {
+        expect(skipsBytes(bytes)).toBe(skipsText(bytes));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

@@ -12,8 +12,12 @@
  *   be a result, system, assistant, rate-limit or message_start/message_delta event, whatever its
  *   key order or spacing.
  * Lines that fit neither rule are parsed at once (the slow but always correct path).
+ *
+ * {@link isSkippedEventBytes} makes the commonest decision, `skip-event`, on a line's UTF-8 bytes, so
+ * that those lines (the `user` events with large tool results, most of the bytes) are not even decoded.
  * @module
  */
+import { Buffer } from 'node:buffer';
 
 /** What to do with a line. */
 export type LineAction =
@@ -88,6 +92,40 @@ export function classifyLine(line: string): LineAction {
     if (!hasAny(line, MARKERS) && line.includes(SESSION_KEY)) return 'skip-other';
   }
   return 'parse';
+}
+
+const QUOTE = 0x22;
+/** The byte prefixes end with the quote that closes the type, as {@link valueAt} reads it. */
+const USER_BYTES = Buffer.from('{"type":"user"', 'latin1');
+const STREAM_BYTES = Buffer.from('{"type":"stream_event"', 'latin1');
+const SYSTEM_BYTES = Buffer.from(SYSTEM_PREFIX, 'latin1');
+const STREAM_MARKER_BYTES = STREAM_MARKERS.map((m) => Buffer.from(m, 'latin1'));
+
+/** `buf[start..end)` begins with `prefix`. */
+function startsWithBytes(buf: Uint8Array, start: number, end: number, prefix: Uint8Array): boolean {
+  if (end - start < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[start + i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * Whether {@link classifyLine} says `skip-event` for the text that the UTF-8 line `buf[start..end)`
+ * (no newline, no trailing CR) decodes to, decided without decoding it. The markers are ASCII, and
+ * UTF-8 decoding maps each ASCII byte to itself and every other byte into a non-ASCII character
+ * (U+FFFD for invalid bytes), so an ASCII marker is in the bytes exactly when it is in the text.
+ */
+export function isSkippedEventBytes(buf: Buffer, start: number, end: number): boolean {
+  if (startsWithBytes(buf, start, end, USER_BYTES)) return true;
+  if (startsWithBytes(buf, start, end, STREAM_BYTES)) {
+    const line = buf.subarray(start, end);
+    return !STREAM_MARKER_BYTES.some((m) => line.indexOf(m) >= 0);
+  }
+  if (startsWithBytes(buf, start, end, SYSTEM_BYTES)) {
+    const from = start + SYSTEM_BYTES.length;
+    const close = buf.indexOf(QUOTE, from);
+    return close >= 0 && close < end && SYSTEM_SKIPPED.has(buf.toString('latin1', from, close));
+  }
+  return false;
 }
 
 /** The event type a line seems to hold (for messages about a line that could not be parsed), or null. */

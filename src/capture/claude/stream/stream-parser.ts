@@ -3,12 +3,13 @@
  * incrementally, in chunks split anywhere.
  * @module
  */
-import { classifyLine, guessEventType } from './classify-line.js';
+import { Buffer, isAscii } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { classifyLine, guessEventType, isSkippedEventBytes } from './classify-line.js';
 import { isJsonObject } from './json-fields.js';
 import { type CollectedLines, MultiLineJson } from './multi-line-json.js';
 import { RunAccumulator } from './run-accumulator.js';
 import type { ClaudeRunResult } from './types.js';
-import { Utf8ChunkDecoder } from './utf8-chunk-decoder.js';
 
 /**
  * Default longest line kept across chunks, in characters (V8 strings stop at about 2^29). A longer
@@ -26,6 +27,22 @@ export interface ClaudeStreamParserOptions {
 }
 
 const BOM = 0xfeff;
+/** The UTF-8 bytes of a BOM. */
+const BOM_BYTES = [0xef, 0xbb, 0xbf];
+const NL = 0x0a;
+const CR = 0x0d;
+/** Longest piece decoded at once when only counting characters. */
+const COUNT_SLICE = 16 * 2 ** 20;
+
+/** `bytes` is a proper prefix of a BOM (the rest may come in the next chunk). */
+function isBomPrefix(bytes: Uint8Array): boolean {
+  if (bytes.length >= BOM_BYTES.length) return false;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== BOM_BYTES[i]) return false;
+  return true;
+}
+
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /** Whether a line's first non-blank character could open a JSON value. */
 const opensJson = (trimmed: string): boolean => trimmed.startsWith('{') || trimmed.startsWith('[');
@@ -54,10 +71,23 @@ const opensJson = (trimmed: string): boolean => trimmed.startsWith('{') || trimm
 export class ClaudeStreamParser {
   private readonly acc = new RunAccumulator();
   private readonly multi = new MultiLineJson();
-  private decoder: Utf8ChunkDecoder | null = null;
-  /** Pieces of the line that has no newline yet. */
+  /**
+   * Pieces of the line that has no newline yet: decoded text (`tail`, from string chunks) followed by
+   * the bytes that came after it (`byteTail`, copies, decoded together when the line is complete).
+   */
   private tail: string[] = [];
   private tailChars = 0;
+  private byteTail: Uint8Array[] = [];
+  private byteTailBytes = 0;
+  /**
+   * Counts the characters of `byteTail` once its byte length passes the limit (a character takes
+   * one to four bytes, so the byte length is only an upper bound of the length in characters).
+   */
+  private counter: TextDecoder | null = null;
+  private countedPieces = 0;
+  private countedChars = 0;
+  /** Decodes one line's bytes (`ignoreBOM`: the BOM is handled at the start of the output only). */
+  private readonly utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
   /** The current line grew past {@link MAX_LINE_CHARS}: drop it up to the next newline. */
   private dropping = false;
   private lineNo = 0;
@@ -70,8 +100,10 @@ export class ClaudeStreamParser {
   }
 
   /**
-   * Feeds the next chunk of output: text, or bytes (UTF-8, decoded with a streaming decoder, so a
-   * chunk may end inside a multi-byte character).
+   * Feeds the next chunk of output: text, or bytes (UTF-8; a chunk may end inside a multi-byte
+   * character). Bytes are split into lines without decoding, and lines that cannot matter (such as
+   * `user` events with large tool results) are never decoded. The chunk is not kept: its bytes may
+   * be reused by the caller once `write` returns.
    * @throws Error when called after {@link end}.
    */
   write(chunk: string | Uint8Array): void {
@@ -80,11 +112,10 @@ export class ClaudeStreamParser {
         'ClaudeStreamParser.write() was called after end(): use a new parser for another output',
       );
     if (typeof chunk === 'string') {
-      this.flushDecoder();
+      this.flushBytes();
       this.feed(chunk);
     } else if (chunk instanceof Uint8Array) {
-      this.decoder ??= new Utf8ChunkDecoder();
-      this.feed(this.decoder.write(chunk));
+      this.feedBytes(asBuffer(chunk));
     } else {
       throw new TypeError(`ClaudeStreamParser.write() takes a string or a Uint8Array, not ${typeof chunk}`);
     }
@@ -98,7 +129,7 @@ export class ClaudeStreamParser {
   end(): ClaudeRunResult {
     if (this.ended)
       throw new Error('ClaudeStreamParser.end() was called twice: it returns the result only once');
-    this.flushDecoder();
+    this.flushBytes();
     this.ended = true;
     if (this.dropping) this.overlong();
     else if (this.tail.length > 0) this.lastLine(this.tail.join(''));
@@ -113,11 +144,131 @@ export class ClaudeStreamParser {
     return this.acc.finish();
   }
 
-  private flushDecoder(): void {
-    if (this.decoder === null) return;
-    const rest = this.decoder.end();
-    this.decoder = null;
-    this.feed(rest);
+  /**
+   * Turns the bytes of an unfinished line into text (before a string chunk, or at the end); an
+   * incomplete character at their end becomes U+FFFD, as a streaming decoder's end would make it.
+   */
+  private flushBytes(): void {
+    if (this.byteTail.length === 0) return;
+    const text = this.decode(this.takeByteTail());
+    this.feed(text);
+  }
+
+  /** The bytes of the unfinished line, as one buffer, and forgets them. */
+  private takeByteTail(): Buffer {
+    const pieces = this.byteTail;
+    const bytes = pieces.length === 1 ? asBuffer(pieces[0] as Uint8Array) : Buffer.concat(pieces);
+    this.clearByteTail();
+    return bytes;
+  }
+
+  private clearByteTail(): void {
+    this.byteTail = [];
+    this.byteTailBytes = 0;
+    this.counter = null;
+    this.countedPieces = 0;
+    this.countedChars = 0;
+  }
+
+  /** Decodes UTF-8 as a whole (invalid bytes become U+FFFD); ASCII as Latin-1, which is faster. */
+  private decode(bytes: Buffer, start = 0, end = bytes.length): string {
+    if (start === end) return '';
+    const range = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+    return isAscii(range) ? range.toString('latin1') : this.utf8.decode(range);
+  }
+
+  private feedBytes(chunk: Buffer): void {
+    if (this.atStart) {
+      // The output's first character is a BOM when it starts with its three bytes, even split.
+      const head = this.byteTail.length > 0 ? Buffer.concat([...this.byteTail, chunk]) : chunk;
+      if (isBomPrefix(head)) {
+        this.clearByteTail();
+        if (head.length > 0) this.byteTail.push(Uint8Array.prototype.slice.call(head));
+        this.byteTailBytes = head.length;
+        return;
+      }
+      this.atStart = false;
+      this.clearByteTail();
+      chunk = BOM_BYTES.every((b, i) => head[i] === b) ? head.subarray(BOM_BYTES.length) : head;
+    }
+    let nl = chunk.indexOf(NL);
+    if (nl < 0) {
+      this.appendBytes(chunk);
+      return;
+    }
+    if (this.dropping) {
+      this.overlong();
+    } else if (this.tail.length > 0 || this.byteTail.length > 0) {
+      this.appendBytes(chunk.subarray(0, nl));
+      if (this.dropping) this.overlong();
+      else this.pendingLine();
+    } else {
+      this.bytesLine(chunk, 0, nl);
+    }
+    this.tail = [];
+    this.tailChars = 0;
+    this.clearByteTail();
+    let pos = nl + 1;
+    for (nl = chunk.indexOf(NL, pos); nl !== -1; nl = chunk.indexOf(NL, pos)) {
+      this.bytesLine(chunk, pos, nl);
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) this.appendBytes(chunk.subarray(pos));
+  }
+
+  /** Keeps (a copy of) the start of a line that has no newline yet. */
+  private appendBytes(piece: Buffer): void {
+    if (this.dropping || piece.length === 0) return;
+    this.byteTail.push(Uint8Array.prototype.slice.call(piece));
+    this.byteTailBytes += piece.length;
+    if (this.tailChars + this.byteTailBytes <= this.maxLineChars) return;
+    // Maybe too long: count the characters decoded so far (a lower bound of the line's length).
+    this.counter ??= new TextDecoder('utf-8', { ignoreBOM: true });
+    for (; this.countedPieces < this.byteTail.length; this.countedPieces++)
+      this.countedChars += countChars(this.counter, this.byteTail[this.countedPieces] as Uint8Array, true);
+    if (this.tailChars + this.countedChars > this.maxLineChars) {
+      this.dropping = true;
+      this.tail = [];
+      this.tailChars = 0;
+      this.clearByteTail();
+    }
+  }
+
+  /** The line made of `tail` and `byteTail`, now complete. */
+  private pendingLine(): void {
+    if (this.tail.length === 0) {
+      const bytes = this.takeByteTail();
+      this.bytesLine(bytes, 0, bytes.length);
+      return;
+    }
+    const text = this.tail.join('') + this.decode(this.takeByteTail());
+    if (text.length > this.maxLineChars) this.overlong();
+    else this.line(text);
+  }
+
+  /** A complete line in `buf[start..end)` (no newline). */
+  private bytesLine(buf: Buffer, start: number, end: number): void {
+    if (end - start > this.maxLineChars) {
+      const chars = countChars(
+        new TextDecoder('utf-8', { ignoreBOM: true }),
+        buf.subarray(start, end),
+        false,
+      );
+      if (chars > this.maxLineChars) {
+        this.overlong();
+        return;
+      }
+    }
+    if (!this.multi.active) {
+      const stop = end > start && buf[end - 1] === CR ? end - 1 : end;
+      if (isSkippedEventBytes(buf, start, stop)) {
+        this.lineNo++;
+        this.acc.countLine();
+        this.acc.countSkippedEvent();
+        return;
+      }
+    }
+    this.line(this.decode(buf, start, end));
   }
 
   private feed(text: string): void {
@@ -281,6 +432,20 @@ export class ClaudeStreamParser {
       `output ended mid-line: line ${this.lineNo} (${trimmed.length} characters${type === null ? '' : `, a "${type}" event`}) is incomplete and was ignored`,
     );
   }
+}
+
+/**
+ * Characters (UTF-16 code units) `bytes` decode to, without keeping the text; `stream`: more bytes
+ * of the same text follow (an incomplete character at the end is held by `decoder`).
+ */
+function countChars(decoder: TextDecoder, bytes: Uint8Array, stream: boolean): number {
+  let chars = 0;
+  for (let at = 0; at < bytes.length; at += COUNT_SLICE) {
+    const last = at + COUNT_SLICE >= bytes.length;
+    chars += decoder.decode(bytes.subarray(at, at + COUNT_SLICE), { stream: stream || !last }).length;
+  }
+  if (bytes.length === 0 && !stream) chars += decoder.decode().length;
+  return chars;
 }
 
 /** A non-empty JSON object written on one line. */
