@@ -343,7 +343,7 @@ describe('tokenledger run: passthrough', () => {
     );
     const outcome = await Promise.race([
       closed,
-      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 8_000)),
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 20_000)),
     ]);
     if (outcome === 'hung') {
       child.kill('SIGTERM'); // passed on to the command
