@@ -78,7 +78,9 @@ for (const step of steps) {
       usage,
     }),
   );
+  // Each step's usage goes into both files once, so a rerun into the same --out adds only itself.
   mergeTaskTokenUsage(taskState, usage);
+  mergeSequenceTokenUsage(sequenceState, usage);
   tracker.record(`${values.task}-${step.stage}`, run.result, { section: values.task });
   process.stderr.write(`${tracker.runningTotalsLine()}\n`);
   if (run.recordError) process.stderr.write(`not recorded in the ledger: ${run.recordError.message}\n`);
@@ -90,6 +92,5 @@ for (const step of steps) {
     break;
   }
 }
-mergeSequenceTokenUsage(sequenceState, JSON.parse(fs.readFileSync(taskState, 'utf8')).tokenUsage ?? {});
 tracker.writeReport(path.join(out, 'usage-report.json'), { planName: 'two-step-example' });
 process.exitCode = failed ? 1 : 0;

@@ -23,4 +23,6 @@ export {
   type ClaudeUsageSource,
   parseClaudeOutput,
 } from './capture/claude/stream/index.js';
+export type { AttributionContext } from './capture/context/attribution-context.js';
+export type { RecordedRun } from './ledger/run-actions.js';
 export * from './orchestrator/index.js';

@@ -14,6 +14,7 @@ import {
   checkName,
   contextFromEnv,
   LABELS_ENV,
+  parseLabels,
   resolveContext,
   STAGE_ENV,
   TASK_ENV,
@@ -22,6 +23,7 @@ import { projectRoot } from '../capture/context/project-root.js';
 import { loadConfig } from '../config/config.js';
 import { originOf } from '../config/origin.js';
 import { ledgerPath } from '../config/paths.js';
+import { ExitCode, UserError } from '../errors.js';
 import type { RecordedRun } from '../ledger/run-actions.js';
 
 /** The ledger side, loaded only when a run is recorded: importing the library stays light. */
@@ -38,7 +40,10 @@ async function ledgerModules() {
 export interface RecordRunOptions {
   /** The ledger file (default: `$TOKENLEDGER_DB`, else `$TOKENLEDGER_HOME/ledger.db`, as the CLI). */
   ledger?: string;
-  /** The config file (default: the CLI's): Claude dirs, stage map, task pattern, machine and user. */
+  /**
+   * The config file (default: the CLI's, `$TOKENLEDGER_CONFIG` or the XDG config dir, from the
+   * run's environment): Claude dirs, stage map, task pattern, machine and user.
+   */
   config?: string;
   /** The task the run works on (created if the ledger does not know it yet). */
   task?: string;
@@ -74,7 +79,15 @@ function layerOf(r: RecordRunOptions): ContextLayer {
   const layer: ContextLayer = {};
   if (r.task !== undefined) layer.taskId = checkName(r.task, 'task');
   if (r.stage !== undefined) layer.stage = checkName(r.stage, 'stage');
-  if (r.labels !== undefined) layer.labels = { ...r.labels };
+  if (r.labels !== undefined) {
+    // The same rules as --label k=v: no separators or control characters in keys and values.
+    const pairs = Object.entries(r.labels).map(([k, v]) => {
+      if (k.includes('=') || k.includes(',') || v.includes(','))
+        throw new UserError(`labels: "${k}=${v}" may not contain "," (or "=" in the key).`, ExitCode.usage);
+      return `${k}=${v}`;
+    });
+    layer.labels = pairs.length === 0 ? {} : parseLabels(pairs, 'labels');
+  }
   return layer;
 }
 
@@ -89,8 +102,11 @@ function envWith(env: NodeJS.ProcessEnv, c: AttributionContext): NodeJS.ProcessE
 
 /**
  * Runs the command to its end and returns its exit status and usage. Never rejects for the
- * command's sake: a command that cannot start is in `spawnError`, a failed recording in
- * `recordError`. It throws only for invalid options (a task id with a path separator, …).
+ * command's sake: a command that cannot start is in `spawnError`, a failed recording (or a ledger
+ * that cannot be loaded) in `recordError`. It rejects only for an invalid attribution: a task,
+ * stage or label in `record`, or in `TOKENLEDGER_TASK`/`_STAGE`/`_LABELS` of the environment, with a
+ * path separator, a control character, …. With `record`, the ledger and the task are written before
+ * the command starts (so hooks firing during the run see the task), even if it then cannot start.
  */
 export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   const command = options.command ?? 'claude';
@@ -108,9 +124,11 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   let recordError: Error | null = null;
   let claudeRoots: readonly string[] = [];
   const project = projectRoot(cwd);
-  const { openLedger, recordHeadlessRun, activeTask } = await ledgerModules();
+  let ledger: Awaited<ReturnType<typeof ledgerModules>> | null = null;
   try {
-    const loaded = await loadConfig(record.config);
+    ledger = await ledgerModules();
+    const { openLedger, activeTask } = ledger;
+    const loaded = await loadConfig(record.config, env);
     claudeRoots = resolveClaudeRoots(loaded.config.claudeDirs, env).roots;
     const store = openLedger(ledgerPath(record.ledger, env));
     try {
@@ -128,11 +146,12 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   }
   const transcriptSizesBefore = sessionTranscriptSizes(claudeRoots, cwd);
   const run = await runClaudeCommand(command, options.args, { ...options, env: envWith(env, context) });
-  if (run.spawnError !== null || recordError !== null)
+  if (run.spawnError !== null || recordError !== null || ledger === null)
     return { ...run, recorded: null, recordError, context };
 
+  const { openLedger, recordHeadlessRun } = ledger;
   try {
-    const loaded = await loadConfig(record.config);
+    const loaded = await loadConfig(record.config, env);
     const store = openLedger(ledgerPath(record.ledger, env));
     try {
       const recorded = await recordHeadlessRun(

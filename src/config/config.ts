@@ -64,8 +64,11 @@ export interface LoadedConfig {
 }
 
 /** Loads the config file, if there is one. The schema library is only loaded when a file exists. */
-export async function loadConfig(explicit?: string): Promise<LoadedConfig> {
-  const file = explicit ?? configFile();
+export async function loadConfig(
+  explicit?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LoadedConfig> {
+  const file = explicit ?? configFile(env);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

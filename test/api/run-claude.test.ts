@@ -151,4 +151,32 @@ describe('runClaude', () => {
       runClaude({ command: process.execPath, args: ['-e', '0'], record: { ledger, task: '../../x' } }),
     ).rejects.toThrow(/task/);
   });
+
+  it('refuses labels that would not round-trip through TOKENLEDGER_LABELS', async () => {
+    await expect(
+      runClaude({ command: process.execPath, args: ['-e', '0'], record: { ledger, labels: { a: 'x,y' } } }),
+    ).rejects.toThrow(/labels/);
+  });
+
+  it('reads the config file from the run’s environment (TOKENLEDGER_CONFIG), not this process’s', async () => {
+    const config = path.join(root, 'config.json');
+    fs.writeFileSync(config, JSON.stringify({ machine: 'build-box-7' }));
+    const run = await runClaude({
+      command: process.execPath,
+      args: [fake, spec([5])],
+      cwd: proj,
+      env: { ...env(), TOKENLEDGER_CONFIG: config },
+      stdin: 'ignore',
+      forwardSignals: false,
+      record: { ledger, task: 'T-CFG' },
+    });
+    expect(run.recordError).toBeNull();
+    const store = SqliteStore.open(ledger);
+    try {
+      const rows = await store.groups({ dimensions: ['machine'], filter: {} });
+      expect(rows.map((r) => r.values.machine)).toEqual(['build-box-7']);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -89,4 +89,20 @@ describe('runClaudeCommand', () => {
     expect(run.exitCode).toBe(0);
     expect(run.result).toEqual(parseClaudeOutput(fs.readFileSync(FIXTURE)));
   });
+
+  it('an onChunk that throws is not called again, its error is returned, and the run goes on', async () => {
+    let calls = 0;
+    const run = await runClaudeCommand(process.execPath, ['-e', PRINTER, FIXTURE], {
+      stdin: 'ignore',
+      forwardSignals: false,
+      onChunk: () => {
+        calls++;
+        throw new Error('callback failed');
+      },
+    });
+    expect(calls).toBe(1);
+    expect(run.chunkError?.message).toBe('callback failed');
+    expect(run.exitCode).toBe(0);
+    expect(run.result).toEqual(parseClaudeOutput(fs.readFileSync(FIXTURE)));
+  });
 });

@@ -22,7 +22,10 @@ export interface RunCommandOptions {
   /** The child's stdin and stderr: this process's (`'inherit'`, the default) or none (`'ignore'`). */
   stdin?: 'inherit' | 'ignore';
   stderr?: 'inherit' | 'ignore';
-  /** Each stdout chunk as it arrives (after the parser has seen it). */
+  /**
+   * Each stdout chunk as it arrives (after the parser has seen it). If it throws, it is not called
+   * again and the error is returned in {@link CommandRun.chunkError}; the run goes on.
+   */
   onChunk?: (chunk: Buffer) => void;
   /** Pass SIGINT, SIGTERM and SIGHUP sent to this process on to the child. Default true. */
   forwardSignals?: boolean;
@@ -36,13 +39,15 @@ export interface CommandRun {
   result: ClaudeRunResult;
   /** Why the command could not start (ENOENT: not found), or null. */
   spawnError: NodeJS.ErrnoException | null;
+  /** What `onChunk` threw, or null. */
+  chunkError: Error | null;
   startedAt: number;
   endedAt: number;
 }
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/** Runs `command args…` to its end. Never rejects: a failure to start is in `spawnError`. */
+/** Runs `command args…` to its end. Never rejects: a failure to start is in `spawnError`, a throwing `onChunk` in `chunkError`. */
 export function runClaudeCommand(
   command: string,
   args: readonly string[],
@@ -50,11 +55,20 @@ export function runClaudeCommand(
 ): Promise<CommandRun> {
   const startedAt = Date.now();
   const parser = new ClaudeStreamParser();
+  let chunkError: Error | null = null;
   const done = (
     exitCode: number | null,
     signal: NodeJS.Signals | null,
     spawnError: NodeJS.ErrnoException | null,
-  ): CommandRun => ({ exitCode, signal, result: parser.end(), spawnError, startedAt, endedAt: Date.now() });
+  ): CommandRun => ({
+    exitCode,
+    signal,
+    result: parser.end(),
+    spawnError,
+    chunkError,
+    startedAt,
+    endedAt: Date.now(),
+  });
 
   return new Promise((resolve) => {
     let child: ChildProcess;
@@ -88,7 +102,13 @@ export function runClaudeCommand(
     out?.on('error', onOutError);
     child.stdout?.on('data', (chunk: Buffer) => {
       parser.write(chunk);
-      options.onChunk?.(chunk);
+      if (options.onChunk !== undefined && chunkError === null) {
+        try {
+          options.onChunk(chunk);
+        } catch (error) {
+          chunkError = error instanceof Error ? error : new Error(String(error));
+        }
+      }
       if (out === null || outBroken) return;
       if (!out.write(chunk)) {
         child.stdout?.pause();
