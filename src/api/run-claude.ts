@@ -13,11 +13,9 @@ import {
   type ContextLayer,
   checkName,
   contextFromEnv,
-  LABELS_ENV,
+  envWithContext,
   parseLabels,
   resolveContext,
-  STAGE_ENV,
-  TASK_ENV,
 } from '../capture/context/attribution-context.js';
 import { projectRoot } from '../capture/context/project-root.js';
 import { loadConfig } from '../config/config.js';
@@ -91,15 +89,6 @@ function layerOf(r: RecordRunOptions): ContextLayer {
   return layer;
 }
 
-function envWith(env: NodeJS.ProcessEnv, c: AttributionContext): NodeJS.ProcessEnv {
-  const out = { ...env };
-  if (c.taskId !== null) out[TASK_ENV] = c.taskId;
-  if (c.stage !== null) out[STAGE_ENV] = c.stage;
-  const labels = Object.entries(c.labels);
-  if (labels.length > 0) out[LABELS_ENV] = labels.map(([k, v]) => `${k}=${v}`).join(',');
-  return out;
-}
-
 /**
  * Runs the command to its end and returns its exit status and usage. Never rejects for the
  * command's sake: a command that cannot start is in `spawnError`, a failed recording (or a ledger
@@ -115,7 +104,10 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   const record = options.record;
   let context = resolveContext(record === undefined ? {} : layerOf(record), contextFromEnv(env));
   if (record === undefined) {
-    const run = await runClaudeCommand(command, options.args, { ...options, env: envWith(env, context) });
+    const run = await runClaudeCommand(command, options.args, {
+      ...options,
+      env: envWithContext(env, context),
+    });
     return { ...run, recorded: null, recordError: null, context };
   }
 
@@ -145,7 +137,10 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
     recordError = error as Error;
   }
   const transcriptSizesBefore = sessionTranscriptSizes(claudeRoots, cwd);
-  const run = await runClaudeCommand(command, options.args, { ...options, env: envWith(env, context) });
+  const run = await runClaudeCommand(command, options.args, {
+    ...options,
+    env: envWithContext(env, context),
+  });
   if (run.spawnError !== null || recordError !== null || ledger === null)
     return { ...run, recorded: null, recordError, context };
 

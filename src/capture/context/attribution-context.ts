@@ -118,3 +118,13 @@ export function compileTaskPattern(source: string | undefined, setting: string):
     );
   }
 }
+
+/** `env` plus the context as TOKENLEDGER_TASK/_STAGE/_LABELS, for a child whose hooks must attribute the same way. */
+export function envWithContext(env: NodeJS.ProcessEnv, context: AttributionContext): NodeJS.ProcessEnv {
+  const out = { ...env };
+  if (context.taskId !== null) out[TASK_ENV] = context.taskId;
+  if (context.stage !== null) out[STAGE_ENV] = context.stage;
+  const labels = Object.entries(context.labels);
+  if (labels.length > 0) out[LABELS_ENV] = labels.map(([k, v]) => `${k}=${v}`).join(',');
+  return out;
+}

@@ -9,15 +9,12 @@ import { resolveClaudeRoots } from '../../capture/claude/paths.js';
 import { runClaudeCommand } from '../../capture/claude/run-command.js';
 import { sessionTranscriptSizes } from '../../capture/claude/session-files.js';
 import {
-  type AttributionContext,
   type ContextLayer,
   checkName,
   contextFromEnv,
-  LABELS_ENV,
+  envWithContext,
   parseLabels,
   resolveContext,
-  STAGE_ENV,
-  TASK_ENV,
 } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
@@ -46,16 +43,6 @@ function flagLayer(opts: RunOptions): ContextLayer {
   if (opts.stage !== undefined) layer.stage = checkName(opts.stage, '--stage');
   if (opts.label !== undefined) layer.labels = parseLabels(opts.label, '--label');
   return layer;
-}
-
-/** The child's environment: ours plus the resolved context, so its hooks attribute the same way. */
-function childEnv(context: AttributionContext): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  if (context.taskId !== null) env[TASK_ENV] = context.taskId;
-  if (context.stage !== null) env[STAGE_ENV] = context.stage;
-  const labels = Object.entries(context.labels);
-  if (labels.length > 0) env[LABELS_ENV] = labels.map(([k, v]) => `${k}=${v}`).join(',');
-  return env;
 }
 
 export async function runRun(command: readonly string[], opts: RunOptions): Promise<number> {
@@ -117,7 +104,10 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
     writeErr(`tokenledger: ${(error as Error).message} (running the command anyway)\n`);
   }
   const transcriptSizesBefore = sessionTranscriptSizes(claudeRoots, cwd);
-  const child = await runClaudeCommand(program, args, { env: childEnv(context), stdout: process.stdout });
+  const child = await runClaudeCommand(program, args, {
+    env: envWithContext(process.env, context),
+    stdout: process.stdout,
+  });
   const { startedAt, endedAt } = child;
   if (child.spawnError !== null) {
     const code = child.spawnError.code;

@@ -6,7 +6,7 @@
  */
 import type { GroupRow, SizeClass } from '../store.js';
 import { BUCKET_MS } from '../store.js';
-import { sizeClassSql, toSums } from './sql.js';
+import { type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
 
 const DAY_MS = 86_400_000;
@@ -44,23 +44,10 @@ export function refreshTaskRollup(s: Statements, tasks: readonly string[]): void
   });
 }
 
-interface TaskRollupDbRow {
+/** A task_rollup row: the usage rollup's columns, by task and day instead of bucket. */
+interface TaskRollupDbRow extends Omit<RollupDbRow, 'bucket'> {
   task_id: string;
   day: number;
-  model: string;
-  size_class: number;
-  speed: string;
-  geo: string;
-  input_tokens: number;
-  output_tokens: number;
-  cache_write_tokens: number;
-  cache_write_1h_tokens: number;
-  cache_read_tokens: number;
-  web_search_requests: number;
-  reported_cost: number;
-  reported_rows: number;
-  responses: number;
-  lower_bound: number;
   first_ts: number;
   last_ts: number;
 }
