@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseClaudeOutput } from './parse-output.js';
 
@@ -550,5 +551,42 @@ describe('parseClaudeOutput on cut, odd and foreign output', () => {
       },
     });
     expect(run.rateLimits.limitedUntil).toBe(1795600000_000);
+  });
+});
+
+describe('parseClaudeOutput on arbitrary input', () => {
+  const eventLike = fc.oneof(
+    fc.json(),
+    fc.string(),
+    fc.constantFrom(
+      '{"type":"result"',
+      '{"type":"assistant","message":{"id":"m","usage":{"input_tokens":-5,"output_tokens":"x"}}}',
+      '{"type":"result","modelUsage":{"m":{"inputTokens":1e308}},"total_cost_usd":"free"}',
+      '{"type":"stream_event","event":{"type":"message_delta","usage":null}}',
+      '{"type":"system","subtype":"init","session_id":42}',
+      '[1,2,3]',
+      'null',
+    ),
+  );
+
+  it('never throws, and always says where its numbers come from', () => {
+    fc.assert(
+      fc.property(fc.array(eventLike, { maxLength: 30 }), fc.boolean(), (lines, bytes) => {
+        const text = lines.join('\n');
+        const run = parseClaudeOutput(bytes ? Buffer.from(text, 'utf8') : text);
+        expect(['result', 'result-usage', 'assistant-events', 'none']).toContain(run.source);
+        expect(run.source === 'result' || run.reason !== null || run.source === 'none').toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
+        expect(parseClaudeOutput(bytes).source).toBeDefined();
+      }),
+      { numRuns: 300 },
+    );
   });
 });
