@@ -16,6 +16,7 @@
 // imported the corpus, cached in .bench/corpus-ledger.db).
 //
 //   node bench/hooks.mjs [--runs 30] [--peer-runs 8] [--quick] [--skip-peer]
+//   TL_BENCH_PROFILE=DIR node bench/hooks.mjs   # only CPU profiles of 3 Stop calls on the live task
 //
 // Everything runs on copies of the cached big ledger (bench/big-ledger.mjs) in a temp dir, with
 // TOKENLEDGER_HOME there too. Writes bench/results/hooks-latest.json and .md and prints the Markdown.
@@ -449,6 +450,23 @@ export async function runHooksBench(options = {}) {
       });
     const first = hook('Stop');
     if (first.status !== 0) throw new Error(`hook failed: ${first.stderr}`);
+    const profileDir = process.env.TL_BENCH_PROFILE;
+    if (profileDir) {
+      // Development aid: CPU profiles of a few Stop calls on the live task, then stop.
+      for (let i = 0; i < 5; i++) {
+        live.main.append(1);
+        hook('Stop');
+      }
+      for (let i = 0; i < 3; i++) {
+        live.main.append(1);
+        run(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, BIN, 'hook', '--db', db], {
+          input: hookInput('Stop', live),
+          env,
+        });
+      }
+      log(`profiles of 3 Stop calls in ${profileDir}`);
+      return { result, markdown: '', ok: true };
+    }
     // For comparison, a session like it that no task claims (no span, a project without an active task).
     const plain = makeSession(lines, rng, truth, claude, '/home/dev/src/bench/no-task', 0);
     for (let i = 0; i < 200; i++) plain.main.append(1, t0 + i * 30_000);
