@@ -1,0 +1,138 @@
+/**
+ * Number, text and Markdown helpers shared by the `/token-usage/` renderers. Nothing here reads the
+ * locale, the clock or the disk, so the same input always gives the same text.
+ *
+ * - Tokens: digits grouped by 3 with `,` (`12,345`).
+ * - Dollars: 2 decimals (`$1.35`), 4 below one cent (`$0.0042`), `-$0.50` when negative.
+ * - A missing cost (null) reads `unavailable` (seed 8.2: "Mark missing fields as `null` or
+ *   `"unavailable"`"); a sum where only some costs are known reads `$0.60 (partial)`.
+ * - Shares: whole percents (`60%`), `<1%` for a non-zero share that rounds to 0.
+ * - Text is put on one line (line breaks become spaces); table cells also escape `\` and `|`.
+ * @module
+ */
+import {
+  addCounts,
+  addUsd,
+  checkAmountOrNull,
+  checkCount,
+  formatUsd,
+  groupDigits,
+} from '../../orchestrator/numbers.js';
+
+/** The word a missing cost or rate is shown as (seed 8.2). */
+export const UNAVAILABLE = 'unavailable';
+
+/** Locale-independent string order (UTF-16 code units), for stable sorts. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `12345` → `12,345`. */
+export function formatTokens(n: number): string {
+  return groupDigits(n);
+}
+
+/** Dollars: `$1.35`, `$0.0042` below one cent, `-$0.50` for a negative amount, `unavailable` for null. */
+export function formatDollars(usd: number | null): string {
+  if (usd === null) return UNAVAILABLE;
+  return usd < 0 ? `-${formatUsd(-usd)}` : formatUsd(usd);
+}
+
+/** A fraction in [0, 1] as a whole percent: `0.6` → `60%`, `0.001` → `<1%`. */
+export function formatShare(fraction: number): string {
+  if (fraction > 0 && fraction < 0.005) return '<1%';
+  return `${Math.round(fraction * 100)}%`;
+}
+
+/** A rate with one decimal (`0.425` → `42.5%`), `unavailable` for null. */
+export function formatRate(fraction: number | null): string {
+  return fraction === null ? UNAVAILABLE : `${(fraction * 100).toFixed(1)}%`;
+}
+
+/** A sum of costs some of which may be missing. */
+export interface CostSum {
+  /** Sum of the known costs (USD). */
+  known: number;
+  /** How many costs were summed, known or not. */
+  count: number;
+  /** How many of them were null. */
+  missing: number;
+}
+
+/** The empty cost sum. */
+export const NO_COST: CostSum = { known: 0, count: 0, missing: 0 };
+
+/** `sum` plus one cost (null when unavailable). */
+export function addCost(sum: CostSum, cost: number | null): CostSum {
+  return cost === null
+    ? { known: sum.known, count: sum.count + 1, missing: sum.missing + 1 }
+    : { known: addUsd(sum.known, cost), count: sum.count + 1, missing: sum.missing };
+}
+
+/** The total when every cost is known, else null. */
+export function completeCost(sum: CostSum): number | null {
+  return sum.missing === 0 ? sum.known : null;
+}
+
+/** `$1.35`; `unavailable` when every cost is missing; `$0.60 (partial)` when only some are. */
+export function formatCostSum(sum: CostSum): string {
+  if (sum.missing === 0) return formatDollars(sum.known);
+  if (sum.missing === sum.count) return UNAVAILABLE;
+  return `${formatDollars(sum.known)} (partial)`;
+}
+
+/** `text` on one line: each run of line breaks (and the spaces around it) becomes one space; trimmed. */
+export function oneLine(text: string): string {
+  return text.replace(/[^\S\r\n\u2028\u2029]*[\r\n\u2028\u2029]+\s*/g, ' ').trim();
+}
+
+/** `text` for a Markdown table cell: one line, `\` and `|` escaped. */
+export function cell(text: string): string {
+  return oneLine(text).replace(/[\\|]/g, '\\$&');
+}
+
+/** `text` in bold: one line, `\` and `*` escaped so the emphasis cannot break. */
+export function strong(text: string): string {
+  return `**${oneLine(text).replace(/[\\*]/g, '\\$&')}**`;
+}
+
+/** A Markdown table: header, `|---|` rule (as wide as each header, like seed 7.1), rows of escaped cells. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    line(headers),
+    `|${headers.map((h) => '-'.repeat(h.length + 2)).join('|')}|`,
+    ...rows.map((r) => line(r.map(cell))),
+  ];
+}
+
+/** `1 task`, `2 tasks`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Throws unless `date` is a real calendar date written `YYYY-MM-DD`. */
+export function checkDate(date: string, what: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const ok =
+    m !== null &&
+    new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().startsWith(date);
+  if (!ok) throw new Error(`${what} must be a date YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  return date;
+}
+
+/** Throws unless `value` is a finite number in [0, 1]. */
+export function checkFraction(value: number, what: string): number {
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new Error(`${what} must be a fraction in [0, 1], got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Throws unless `value` is a finite number (a saving may be negative). */
+export function checkFinite(value: number, what: string): number {
+  if (!Number.isFinite(value)) throw new Error(`${what} must be a finite number, got ${String(value)}`);
+  return value;
+}
+
+export { addCounts, checkAmountOrNull, checkCount };

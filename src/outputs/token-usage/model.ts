@@ -1,0 +1,161 @@
+/**
+ * The in-memory model the `/token-usage/` renderers take (seed 000, sections 4.1, 5.2, 6 and 7):
+ * one task's telemetry, one day's tasks and error-log entries, and a periodic review already
+ * analysed elsewhere. Plain data: the renderers never read the ledger, the clock or the disk.
+ *
+ * Field names are camelCase here; the task file spells them as the seed does (`task_id`,
+ * `input_tokens`, ...). A recommendation keeps the seed's `proposed_change` spelling (section 5.2).
+ * @module
+ */
+
+/** Where a task's numbers came from: declared by the agent, captured from telemetry, or both. */
+export type UsageSource = 'declared' | 'captured' | 'mixed';
+
+/** One agent × model line of a task's telemetry (seed 4.1 `entries[]`). */
+export interface UsageEntry {
+  /** Agent name (`build-lead`, `ui-impl`, ...); any Unicode text. */
+  agent: string;
+  /** Model name (`opus`, `sonnet`, `haiku`, or a full model id). */
+  model: string;
+  /** Non-negative safe integer. */
+  inputTokens: number;
+  /** Non-negative safe integer. */
+  outputTokens: number;
+  /** Non-negative safe integer, as reported (it may include cache tokens, so it is not re-derived). */
+  totalTokens: number;
+  /** Estimated USD cost, or null when it is unavailable (seed 8.2). */
+  estimatedCost: number | null;
+}
+
+/** One task's usage record (seed 4.1 / 6.1). */
+export interface TaskUsageRecord {
+  /** The original task id; kept verbatim inside the task file. */
+  taskId: string;
+  /** ISO 8601 timestamp of the task, e.g. `2025-11-28T14:30:00Z`. */
+  timestamp: string;
+  /** The seed's 2-4 line `user_request_summary`; the only request text ever written (task file only). */
+  userRequestSummary: string;
+  entries: readonly UsageEntry[];
+  /** Where the numbers came from; omitted from the task file when undefined. */
+  source?: UsageSource;
+}
+
+/**
+ * Which list of seed 6.4 an error-log entry belongs to: a tracking failure (missing telemetry,
+ * malformed data) or an anomaly (unexpectedly high usage, unusual patterns).
+ */
+export type ErrorKind = 'tracking_failure' | 'anomaly';
+
+/** One line of `errors-YYYY-MM-DD.md` (seed 6.4, 8.1-8.3). */
+export interface ErrorEntry {
+  /** ISO 8601 time the problem was seen. */
+  at: string;
+  /** The task it concerns, or null when none is known (e.g. telemetry never arrived). */
+  taskId: string | null;
+  /** The missing or malformed field (`estimated_cost`, ...), when the problem is about one. */
+  field?: string;
+  /** What went wrong, one line. */
+  problem: string;
+  /** The recovery action taken (seed 8.3); absent while the entry is pending. */
+  resolution?: string;
+  /** Defaults to `'tracking_failure'`. */
+  kind?: ErrorKind;
+}
+
+/** One day's input to `usage-YYYY-MM-DD.md` (seed 6.2 / 7.1). */
+export interface DayUsage {
+  /** `YYYY-MM-DD`. */
+  date: string;
+  /** The tasks of the day, in any order. */
+  tasks: readonly TaskUsageRecord[];
+  /** The day's error-log entries: anomalies are listed, tracking failures are counted. */
+  errors: readonly ErrorEntry[];
+  /** Short optimization candidates (one line each), computed elsewhere. */
+  optimizationCandidates?: readonly string[];
+}
+
+/** Tokens and cost of one model or one agent over the review period. */
+export interface CostLine {
+  /** The model or agent name. */
+  name: string;
+  totalTokens: number;
+  /** USD, or null when unavailable. */
+  estimatedCost: number | null;
+}
+
+/** An agent and its share of the period's tokens. */
+export interface AgentShare {
+  agent: string;
+  totalTokens: number;
+  /** Fraction in [0, 1]. */
+  share: number;
+}
+
+/** A task ranked by cost. */
+export interface ExpensiveTask {
+  taskId: string;
+  totalTokens: number;
+  /** USD, or null when unavailable. */
+  estimatedCost: number | null;
+}
+
+/** One model's share of an agent's tokens. */
+export interface ModelShare {
+  model: string;
+  totalTokens: number;
+  /** Fraction in [0, 1] of the agent's tokens. */
+  share: number;
+}
+
+/** Which models an agent used, and how much. */
+export interface AgentModelMix {
+  agent: string;
+  models: readonly ModelShare[];
+}
+
+/** A task whose usage passed its estimate. */
+export interface EstimateOverrun {
+  taskId: string;
+  /** What was estimated: tokens or USD. */
+  metric: 'tokens' | 'usd';
+  /** The estimate, > 0. */
+  estimate: number;
+  /** What was used. */
+  actual: number;
+}
+
+/** A recommendation type (seed 5.2). */
+export type RecommendationType = 'model_selection' | 'context_reuse' | 'delegation_reduction';
+
+/** One recommendation of a review (seed 5.2), with its evidence and expected saving. */
+export interface Recommendation {
+  type: RecommendationType;
+  /** Concrete recommendation, one line. */
+  description: string;
+  /** The numbers behind it, one line. */
+  evidence: string;
+  /** Expected saving in USD over a period like the reviewed one; null when it cannot be estimated. */
+  savingUsd: number | null;
+  /** Diff or instruction for build-lead to apply (seed 5.2); may span lines. */
+  proposed_change: string;
+  /** The spec the change is for, shown as `### For <target>`; defaults to `build-lead.md`. */
+  target?: string;
+}
+
+/** The input to `reports/usage-review-YYYY-MM-DD.md` (seed 6.3 / 7.2). */
+export interface ReviewModel {
+  /** The report's date, `YYYY-MM-DD` (title and file name). */
+  date: string;
+  /** First and last day covered, `YYYY-MM-DD`, inclusive. */
+  period: { start: string; end: string };
+  totals: { totalTokens: number; estimatedCost: number | null };
+  costByModel: readonly CostLine[];
+  costByAgent: readonly CostLine[];
+  mostActiveAgents: readonly AgentShare[];
+  topExpensiveTasks: readonly ExpensiveTask[];
+  agentModelMix: readonly AgentModelMix[];
+  /** Fraction in [0, 1], or null when unknown. */
+  cacheHitRate: number | null;
+  estimateOverruns: readonly EstimateOverrun[];
+  recommendations: readonly Recommendation[];
+}
