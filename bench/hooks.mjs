@@ -16,7 +16,7 @@
 // imported the corpus, cached in .bench/corpus-ledger.db).
 //
 //   node bench/hooks.mjs [--runs 30] [--peer-runs 8] [--quick] [--skip-peer]
-//   TL_BENCH_PROFILE=DIR node bench/hooks.mjs   # only CPU profiles of 3 Stop calls on the live task
+//   TL_BENCH_PROFILE=DIR node bench/hooks.mjs   # only CPU profiles of 3 Stop and 3 statusline calls
 //
 // Everything runs on copies of the cached big ledger (bench/big-ledger.mjs) in a temp dir, with
 // TOKENLEDGER_HOME there too. Writes bench/results/hooks-latest.json and .md and prints the Markdown.
@@ -464,7 +464,22 @@ export async function runHooksBench(options = {}) {
           env,
         });
       }
-      log(`profiles of 3 Stop calls in ${profileDir}`);
+      for (let i = 0; i < 3; i++) {
+        live.main.append(1);
+        run(
+          process.execPath,
+          [
+            '--cpu-prof',
+            `--cpu-prof-dir=${path.join(profileDir, 'statusline')}`,
+            BIN,
+            'statusline',
+            '--db',
+            db,
+          ],
+          { input: statusInput(live, 3.5 + i), env },
+        );
+      }
+      log(`profiles of 3 Stop calls in ${profileDir}, of 3 statusline calls in ${profileDir}/statusline`);
       return { result, markdown: '', ok: true };
     }
     // For comparison, a session like it that no task claims (no span, a project without an active task).
