@@ -13,11 +13,10 @@
 // listings for ~30k transcript files, problems, import runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { loadRng, log, ROOT, WORK } from './common.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, '.bench');
 export const BIG_LEDGER = path.join(WORK, 'big-ledger.db');
 const STAMP = path.join(WORK, 'big-ledger.json');
 
@@ -73,67 +72,6 @@ const PROBLEMS = [
   'line is over 64 MiB; skipped',
 ];
 
-/** sfc32, as src/synthetic/prng.ts (not imported so this file needs only better-sqlite3 and dist/). */
-class Rng {
-  constructor(seed) {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = 0xb7e15162;
-    this.d = seed >>> 0;
-    for (let i = 0; i < 15; i++) this.next();
-  }
-  next() {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  }
-  int(min, max) {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p) {
-    return this.next() < p;
-  }
-  pick(xs) {
-    return xs[Math.floor(this.next() * xs.length)];
-  }
-  weighted(items) {
-    const total = items.reduce((s, [, w]) => s + w, 0);
-    let r = this.next() * total;
-    for (const [v, w] of items) {
-      r -= w;
-      if (r < 0) return v;
-    }
-    return items[items.length - 1][0];
-  }
-  normal() {
-    const u = Math.max(this.next(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
-  }
-  hex(n) {
-    let out = '';
-    while (out.length < n)
-      out += Math.floor(this.next() * 0x100000000)
-        .toString(16)
-        .padStart(8, '0');
-    return out.slice(0, n);
-  }
-  b62(n) {
-    const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    let out = '';
-    for (let i = 0; i < n; i++) out += A[Math.floor(this.next() * 62)];
-    return out;
-  }
-  uuid() {
-    const h = this.hex(32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  }
-}
-
-const log = (s) => process.stderr.write(`${s}\n`);
 const mib = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 function readStamp() {
@@ -184,6 +122,7 @@ async function build() {
   db.pragma('wal_autocheckpoint = 20000');
   db.pragma('temp_store = MEMORY');
 
+  const Rng = await loadRng();
   const rng = new Rng(BIG_PARAMS.seed);
   const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
   const start = end - BIG_PARAMS.days * DAY_MS;

@@ -24,25 +24,29 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { BIG_LEDGER, ensureBigLedger } from './big-ledger.mjs';
+import {
+  BIN,
+  CORPUS,
+  loadRng,
+  log,
+  machine,
+  PEER_BIN,
+  PEER_DIR,
+  PEER_VERSION,
+  ROOT,
+  WORK,
+} from './common.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, '.bench');
-const BIN = path.join(ROOT, 'bin', 'tokenledger.js');
-const CORPUS = path.join(WORK, 'corpus');
 const CORPUS_STAMP = path.join(WORK, 'corpus.json');
 const CORPUS_LEDGER = path.join(WORK, 'corpus-ledger.db');
 const CORPUS_LEDGER_STAMP = path.join(WORK, 'corpus-ledger.json');
-const PEER_VERSION = '20.0.24';
-const PEER_DIR = path.join(WORK, 'peer');
-const PEER_BIN = path.join(PEER_DIR, 'node_modules', '.bin', 'ccusage');
 const RESULTS = path.join(ROOT, 'bench', 'results');
 const TASK_PATTERN = '\\b(T-\\d+)\\b';
 const CONCURRENT = 64;
 
-const log = (s) => process.stderr.write(`${s}\n`);
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
 const pct = (xs, p) => {
   const s = sorted(xs);
@@ -50,44 +54,8 @@ const pct = (xs, p) => {
 };
 const ms = (x) => (x === null || x === undefined ? 'n/a' : `${x.toFixed(0)} ms`);
 
-/** sfc32 (as src/synthetic/prng.ts), for reproducible transcripts. */
-class Rng {
-  constructor(seed) {
-    this.s = [0x9e3779b9, 0x243f6a88, 0xb7e15162, seed >>> 0];
-    for (let i = 0; i < 15; i++) this.next();
-  }
-  next() {
-    const s = this.s;
-    const t = (((s[0] + s[1]) | 0) + s[3]) | 0;
-    s[3] = (s[3] + 1) | 0;
-    s[0] = s[1] ^ (s[1] >>> 9);
-    s[1] = (s[2] + (s[2] << 3)) | 0;
-    s[2] = (s[2] << 21) | (s[2] >>> 11);
-    s[2] = (s[2] + t) | 0;
-    return (t >>> 0) / 4294967296;
-  }
-  int(min, max) {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p) {
-    return this.next() < p;
-  }
-  pick(xs) {
-    return xs[Math.floor(this.next() * xs.length)];
-  }
-  hex(n) {
-    let out = '';
-    while (out.length < n)
-      out += Math.floor(this.next() * 0x100000000)
-        .toString(16)
-        .padStart(8, '0');
-    return out.slice(0, n);
-  }
-  uuid() {
-    const h = this.hex(32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  }
-}
+/** The seeded generator (bench/common.mjs), loaded from dist/ when the benchmark starts. */
+let Rng;
 
 const WORDS = ['const', 'value', 'return', 'import', 'ledger', 'token', 'usage', 'export', 'test', 'hook'];
 
@@ -226,17 +194,6 @@ function makeSession(lines, rng, truth, claudeDir, cwd, subagents, model = 'clau
   return { sessionId, file, cwd, main, agents };
 }
 
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-  };
-}
-
 /** Runs a command to completion with `input` on stdin; returns wall ms, status, stdout, stderr. */
 function run(cmd, args, { input = '', env = {} } = {}) {
   const t0 = performance.now();
@@ -368,6 +325,7 @@ export async function runHooksBench(options = {}) {
     throw new Error('dist/ is missing or stale: run `npm run build` first.');
   }
   const lines = await import(pathToFileURL(path.join(ROOT, 'dist', 'synthetic', 'transcript-lines.js')).href);
+  Rng = await loadRng();
   const { info } = await ensureBigLedger();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-hooks-bench-'));
   const loadStart = os.loadavg();

@@ -16,16 +16,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN, CORPUS, log, machine, PEER_BIN, PEER_DIR, PEER_VERSION, ROOT, WORK } from './common.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, '.bench');
-const CORPUS = path.join(WORK, 'corpus');
 const STAMP = path.join(WORK, 'corpus.json');
-const PEER_VERSION = '20.0.24';
-const PEER_DIR = path.join(WORK, 'peer');
-const PEER_BIN = path.join(PEER_DIR, 'node_modules', '.bin', 'ccusage');
-const BIN = path.join(ROOT, 'bin', 'tokenledger.js');
 const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 const args = process.argv.slice(2);
@@ -53,7 +46,6 @@ const CORPUS_PARAMS = {
   forkCopies: false,
 };
 
-const log = (s) => process.stderr.write(`${s}\n`);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -322,17 +314,6 @@ async function main() {
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
-}
-
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-  };
 }
 
 function printMarkdown(r) {
