@@ -4,17 +4,10 @@
  * (or a crash) sees the old file or the new one, never half of one.
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** A parsed JSON object. */
-export type JsonObject = Record<string, unknown>;
-
-/** True for a plain JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { isJsonObject, type JsonObject } from '../util/json-object.js';
 
 /** A JSON object file as read: its parsed value and the indent to write it back with. */
 export interface JsonObjectFile {
@@ -71,28 +64,11 @@ export function readJsonObjectFile(file: string): JsonObjectFile {
  * temp file is removed, `file` is unchanged, and the Error names `file`.
  */
 export function writeJsonFileAtomic(file: string, value: unknown, indent: string | number = 2): void {
-  const text = `${JSON.stringify(value, null, indent)}\n`;
   const target = resolveTarget(file);
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const mode = modeOf(target);
   try {
-    fs.mkdirSync(dir, { recursive: true });
-    const mode = modeOf(target);
-    const fd = fs.openSync(temp, 'wx', mode ?? 0o666);
-    try {
-      fs.writeFileSync(fd, text);
-      if (mode !== undefined) fs.fchmodSync(fd, mode);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, target);
+    writeFileAtomic(target, `${JSON.stringify(value, null, indent)}\n`, mode === undefined ? {} : { mode });
   } catch (error) {
-    try {
-      fs.rmSync(temp, { force: true });
-    } catch {
-      // The temp file could not have been created either (e.g. the dir is a file).
-    }
     throw new Error(`cannot write ${file}: ${errorText(error)}; it was left unchanged`, { cause: error });
   }
 }

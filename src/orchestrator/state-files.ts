@@ -11,7 +11,8 @@
  * @module
  */
 import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
-import { isJsonObject, type JsonObject, readJsonObjectFile, writeJsonFileAtomic } from './json-file.js';
+import { isJsonObject, type JsonObject } from '../util/json-object.js';
+import { readJsonObjectFile, writeJsonFileAtomic } from './json-file.js';
 import { addCounts, checkCount, showValue } from './numbers.js';
 
 /** Token counts of one model (seed 002's `TokenUsage`; names follow Claude Code's `modelUsage`). */

@@ -5,13 +5,14 @@
  * target), and a check that nothing else changed the file meanwhile.
  * @module
  */
-import { randomBytes } from 'node:crypto';
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CLAUDE_CONFIG_DIR_ENV } from '../../capture/claude/paths.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { isJsonObject, type JsonObject } from './hook-entries.js';
 
 export type SettingsScope = 'user' | 'project' | 'local';
@@ -287,29 +288,20 @@ export function backupSettings(file: string): string | null {
  */
 export function writeSettings(file: string, settings: JsonObject, expected: string | null, mode?: number) {
   const target = writeTarget(file);
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.tokenledger-${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    const fd = fs.openSync(temp, 'wx', mode ?? 0o666);
-    try {
-      fs.writeFileSync(fd, settingsText(settings));
-      if (mode !== undefined) fs.fchmodSync(fd, mode);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+  const checkUnchanged = () => {
     if (readTextOrNull(target) !== expected) {
       throw new UserError(
         `${file} changed while tokenledger was editing it, so tokenledger left it as it is now. Run the command again.`,
         ExitCode.config,
       );
     }
-    fs.renameSync(temp, target);
+  };
+  try {
+    writeFileAtomic(target, settingsText(settings), {
+      ...(mode === undefined ? {} : { mode }),
+      beforeRename: checkUnchanged,
+    });
   } catch (error) {
-    try {
-      fs.rmSync(temp, { force: true });
-    } catch {}
     if (error instanceof UserError) throw error;
     throw new UserError(
       `cannot write ${file} (${errnoCode(error)}); it was left unchanged.`,

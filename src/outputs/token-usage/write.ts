@@ -3,9 +3,8 @@
  * `/token-usage/` root. The renderers themselves are pure.
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 
 /**
  * Writes `text` (UTF-8) to `relativePath` under `root` atomically: a temp file in the same dir,
@@ -21,20 +20,9 @@ export function writeTokenUsageFile(root: string, relativePath: string, text: st
   if (path.isAbsolute(relativePath) || rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new Error(`${JSON.stringify(relativePath)} is not a file path inside ${base}`);
   }
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    fs.mkdirSync(dir, { recursive: true });
-    const fd = fs.openSync(temp, 'wx', 0o666);
-    try {
-      fs.writeFileSync(fd, text, 'utf8');
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, target);
+    writeFileAtomic(target, text);
   } catch (error) {
-    fs.rmSync(temp, { force: true });
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`cannot write ${target}: ${reason}; it was left unchanged`, { cause: error });
   }

@@ -4,13 +4,9 @@
  * @module
  */
 
-/** A parsed JSON object. */
-export type JsonObject = Record<string, unknown>;
+import { isJsonObject, type JsonObject } from '../../../util/json-object.js';
 
-/** True for a plain JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isJsonObject, type JsonObject };
 
 /** `obj[key]` when it is an object, else null. */
 export function readObject(obj: JsonObject, key: string): JsonObject | null {
