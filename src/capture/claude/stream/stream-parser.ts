@@ -5,10 +5,8 @@
  */
 import { Buffer, isAscii } from 'node:buffer';
 import { TextDecoder } from 'node:util';
-import { classifyLine, guessEventType, isSkippedEventBytes } from './classify-line.js';
-import { isJsonObject } from './json-fields.js';
-import { type CollectedLines, MultiLineJson } from './multi-line-json.js';
-import { RunAccumulator } from './run-accumulator.js';
+import { isSkippedEventBytes } from './classify-line.js';
+import { LineInterpreter } from './line-interpreter.js';
 import type { ClaudeRunResult } from './types.js';
 
 /**
@@ -44,9 +42,6 @@ function isBomPrefix(bytes: Uint8Array): boolean {
 const asBuffer = (bytes: Uint8Array): Buffer =>
   Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-/** Whether a line's first non-blank character could open a JSON value. */
-const opensJson = (trimmed: string): boolean => trimmed.startsWith('{') || trimmed.startsWith('[');
-
 /**
  * Incremental parser of one `claude -p` output (`--output-format stream-json`, or `json` in one or
  * several lines). Feed it the process's stdout as it arrives; {@link end} returns what the run spent.
@@ -69,8 +64,8 @@ const opensJson = (trimmed: string): boolean => trimmed.startsWith('{') || trimm
  * ```
  */
 export class ClaudeStreamParser {
-  private readonly acc = new RunAccumulator();
-  private readonly multi = new MultiLineJson();
+  /** What complete lines mean: events, multi-line JSON, problems. */
+  private readonly lines = new LineInterpreter();
   /**
    * Pieces of the line that has no newline yet: decoded text (`tail`, from string chunks) followed by
    * the bytes that came after it (`byteTail`, copies, decoded together when the line is complete).
@@ -90,7 +85,6 @@ export class ClaudeStreamParser {
   private readonly utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
   /** The current line grew past {@link MAX_LINE_CHARS}: drop it up to the next newline. */
   private dropping = false;
-  private lineNo = 0;
   private atStart = true;
   private ended = false;
   private readonly maxLineChars: number;
@@ -132,16 +126,9 @@ export class ClaudeStreamParser {
     this.flushBytes();
     this.ended = true;
     if (this.dropping) this.overlong();
-    else if (this.tail.length > 0) this.lastLine(this.tail.join(''));
+    else if (this.tail.length > 0) this.lines.lastLine(this.tail.join(''));
     this.tail = [];
-    if (this.multi.active) {
-      const open = this.multi.take();
-      this.acc.problem(
-        `output ended inside a JSON value that starts at line ${open.lineNos[0]} (${open.lines.length} line(s))`,
-      );
-      this.abandon(open);
-    }
-    return this.acc.finish();
+    return this.lines.finish();
   }
 
   /**
@@ -243,7 +230,7 @@ export class ClaudeStreamParser {
     }
     const text = this.tail.join('') + this.decode(this.takeByteTail());
     if (text.length > this.maxLineChars) this.overlong();
-    else this.line(text);
+    else this.lines.line(text);
   }
 
   /** A complete line in `buf[start..end)` (no newline). */
@@ -259,16 +246,14 @@ export class ClaudeStreamParser {
         return;
       }
     }
-    if (!this.multi.active) {
+    if (!this.lines.collecting) {
       const stop = end > start && buf[end - 1] === CR ? end - 1 : end;
       if (isSkippedEventBytes(buf, start, stop)) {
-        this.lineNo++;
-        this.acc.countLine();
-        this.acc.countSkippedEvent();
+        this.lines.skippedEvent();
         return;
       }
     }
-    this.line(this.decode(buf, start, end));
+    this.lines.line(this.decode(buf, start, end));
   }
 
   private feed(text: string): void {
@@ -287,7 +272,7 @@ export class ClaudeStreamParser {
     } else if (this.tail.length > 0) {
       this.append(text.slice(0, nl));
       if (this.dropping) this.overlong();
-      else this.line(this.tail.join(''));
+      else this.lines.line(this.tail.join(''));
     } else {
       this.completeLine(text, 0, nl);
     }
@@ -304,7 +289,7 @@ export class ClaudeStreamParser {
   /** A line that lies whole in one piece of text. */
   private completeLine(text: string, start: number, end: number): void {
     if (end - start > this.maxLineChars) this.overlong();
-    else this.line(text.slice(start, end));
+    else this.lines.line(text.slice(start, end));
   }
 
   private append(piece: string): void {
@@ -318,119 +303,10 @@ export class ClaudeStreamParser {
     this.tail.push(piece);
   }
 
+  /** The current line is too long: it is reported, and the rest of it up to a newline dropped. */
   private overlong(): void {
-    this.lineNo++;
-    this.acc.countLine();
-    this.acc.problem(`line ${this.lineNo} is longer than ${this.maxLineChars} characters: skipped`);
+    this.lines.overlong(this.maxLineChars);
     this.dropping = false;
-  }
-
-  private line(raw: string): void {
-    this.lineNo++;
-    const line = raw.charCodeAt(raw.length - 1) === 0x0d ? raw.slice(0, -1) : raw;
-    if (this.multi.active) this.multiLine(line, this.lineNo);
-    else this.singleLine(line, this.lineNo, true);
-  }
-
-  /** A line on its own; `mayOpen`: it may start a multi-line value. */
-  private singleLine(line: string, lineNo: number, mayOpen: boolean): void {
-    switch (classifyLine(line)) {
-      case 'skip-event':
-        this.acc.countLine();
-        this.acc.countSkippedEvent();
-        return;
-      case 'skip-other':
-        this.acc.countLine();
-        return;
-      case 'message':
-        this.acc.countLine();
-        this.acc.deferMessage(line, lineNo);
-        return;
-      case 'init':
-        this.acc.countLine();
-        this.acc.deferInit(line, lineNo);
-        return;
-      case 'parse':
-        break;
-    }
-    const trimmed = line.trim();
-    if (trimmed.length === 0) return;
-    this.acc.countLine();
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch {
-      if (!(mayOpen && opensJson(trimmed) && this.multi.start(trimmed, lineNo)))
-        this.acc.nonJsonLine(line, lineNo);
-      return;
-    }
-    this.acc.value(value, line, lineNo);
-  }
-
-  /** A line while a multi-line value is being collected. */
-  private multiLine(line: string, lineNo: number): void {
-    const trimmed = line.trim();
-    if (trimmed.length === 0) return;
-    // A whole object on one line means the collected lines were not the start of a value after all
-    // (pretty-printed JSON puts each key of a non-empty object on its own line).
-    if (isOneLineObject(trimmed)) {
-      this.abandon(this.multi.take());
-      this.singleLine(line, lineNo, true);
-      return;
-    }
-    this.acc.countLine();
-    const step = this.multi.add(trimmed, lineNo);
-    if (step.kind === 'open') return;
-    if (step.kind === 'complete') {
-      let value: unknown;
-      try {
-        value = JSON.parse(step.text);
-      } catch {
-        this.abandon(step);
-        return;
-      }
-      this.acc.value(value, step.lines[0] ?? '', step.lineNos[0] ?? lineNo);
-      return;
-    }
-    this.abandon(step);
-  }
-
-  /**
-   * Collected lines that did not make a value: the first (which opened it) is not JSON; the others
-   * are read again one by one, without opening another value (so this stays linear).
-   */
-  private abandon({ lines, lineNos }: CollectedLines): void {
-    this.acc.nonJsonLine(lines[0] ?? '', lineNos[0] ?? 0);
-    for (let i = 1; i < lines.length; i++) {
-      this.acc.uncountLine();
-      this.singleLine(lines[i] ?? '', lineNos[i] ?? 0, false);
-    }
-  }
-
-  /** The output's last line, which has no newline. */
-  private lastLine(raw: string): void {
-    if (this.multi.active) {
-      this.line(raw);
-      return;
-    }
-    this.lineNo++;
-    const trimmed = raw.trim();
-    if (trimmed.length === 0) return;
-    this.acc.countLine();
-    try {
-      this.acc.value(JSON.parse(trimmed), raw, this.lineNo);
-      return;
-    } catch {
-      // cut off, or not JSON
-    }
-    if (!opensJson(trimmed)) {
-      this.acc.nonJsonLine(raw, this.lineNo);
-      return;
-    }
-    const type = guessEventType(trimmed);
-    this.acc.problem(
-      `output ended mid-line: line ${this.lineNo} (${trimmed.length} characters${type === null ? '' : `, a "${type}" event`}) is incomplete and was ignored`,
-    );
   }
 }
 
@@ -446,14 +322,4 @@ function countChars(decoder: TextDecoder, bytes: Uint8Array, stream: boolean): n
   }
   if (bytes.length === 0 && !stream) chars += decoder.decode().length;
   return chars;
-}
-
-/** A non-empty JSON object written on one line. */
-function isOneLineObject(trimmed: string): boolean {
-  if (!trimmed.startsWith('{') || !trimmed.endsWith('}') || trimmed === '{}') return false;
-  try {
-    return isJsonObject(JSON.parse(trimmed));
-  } catch {
-    return false;
-  }
 }
