@@ -18,7 +18,7 @@ import {
   resolveContext,
 } from '../capture/context/attribution-context.js';
 import { projectRoot } from '../capture/context/project-root.js';
-import { loadConfig } from '../config/config.js';
+import { type LoadedConfig, loadConfig } from '../config/config.js';
 import { originOf } from '../config/origin.js';
 import { ledgerPath } from '../config/paths.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -117,10 +117,11 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   let claudeRoots: readonly string[] = [];
   const project = projectRoot(cwd);
   let ledger: Awaited<ReturnType<typeof ledgerModules>> | null = null;
+  let loaded: LoadedConfig | null = null;
   try {
     ledger = await ledgerModules();
     const { openLedger, activeTask } = ledger;
-    const loaded = await loadConfig(record.config, env);
+    loaded = await loadConfig(record.config, env);
     claudeRoots = resolveClaudeRoots(loaded.config.claudeDirs, env).roots;
     const store = openLedger(ledgerPath(record.ledger, env));
     try {
@@ -141,12 +142,13 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
     ...options,
     env: envWithContext(env, context),
   });
-  if (run.spawnError !== null || recordError !== null || ledger === null)
+  if (run.spawnError !== null || recordError !== null || ledger === null || loaded === null)
     return { ...run, recorded: null, recordError, context };
 
+  // The config and modules loaded before the run serve the recording too.
   const { openLedger, recordHeadlessRun } = ledger;
+  const config = loaded.config;
   try {
-    const loaded = await loadConfig(record.config, env);
     const store = openLedger(ledgerPath(record.ledger, env));
     try {
       const recorded = await recordHeadlessRun(
@@ -164,8 +166,8 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
         },
         {
           origin: originOf(loaded),
-          stageMap: loaded.config.stages ?? {},
-          ...(loaded.config.taskPattern === undefined ? {} : { taskPattern: loaded.config.taskPattern }),
+          stageMap: config.stages ?? {},
+          ...(config.taskPattern === undefined ? {} : { taskPattern: config.taskPattern }),
         },
       );
       return { ...run, recorded, recordError: null, context };
