@@ -25,11 +25,10 @@ const REBUILD_DAY = `INSERT INTO task_rollup (task_id, day, model, size_class, s
 /** Rebuilds the marked days of `tasks` (one write transaction, only when one is marked). */
 export function refreshTaskRollup(s: Statements, tasks: readonly string[]): void {
   if (tasks.length === 0) return;
-  const marked = s.get('SELECT day FROM task_rollup_dirty WHERE task_id = ?').pluck();
-  const pending = tasks.filter((t) => marked.get(t) !== undefined);
+  const days = s.get('SELECT day FROM task_rollup_dirty WHERE task_id = ?').pluck();
+  const pending = tasks.filter((t) => days.get(t) !== undefined);
   if (pending.length === 0) return;
   s.write(() => {
-    const days = s.get('SELECT day FROM task_rollup_dirty WHERE task_id = ?').pluck();
     const del = s.get('DELETE FROM task_rollup WHERE task_id = ? AND day = ?');
     const rebuild = s.get(REBUILD_DAY);
     const unmark = s.get('DELETE FROM task_rollup_dirty WHERE task_id = ?');
