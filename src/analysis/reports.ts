@@ -62,6 +62,8 @@ export interface ReportScope {
   until?: string;
   project?: string;
   session?: string;
+  /** Only usage attributed to one of these tasks (e.g. a task's subtree). */
+  tasks?: readonly string[];
   order: 'asc' | 'desc';
 }
 
@@ -79,6 +81,7 @@ function filterOf(scope: ReportScope): UsageFilter {
   if (scope.until !== undefined) f.toMs = scope.clock.startOf(addDays(scope.until, 1));
   if (scope.project !== undefined) f.project = scope.project;
   if (scope.session !== undefined) f.session = scope.session;
+  if (scope.tasks !== undefined) f.tasks = scope.tasks;
   return f;
 }
 
@@ -107,7 +110,7 @@ function dayLabel(period: Period, day: number, weekStart: WeekStart): string {
 }
 
 /**
- * Usage by local day, week or month. Without a project or session filter it is computed from the
+ * Usage by local day, week or month. Without a project, session or task filter it is computed from the
  * rollup, grouped by local day in the database (span by span of constant UTC offset).
  */
 export async function periodReport(
@@ -118,7 +121,7 @@ export async function periodReport(
   const filter = filterOf(scope);
   const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
   const field = PERIOD_FIELD[period];
-  if (scope.project === undefined && scope.session === undefined) {
+  if (scope.project === undefined && scope.session === undefined && scope.tasks === undefined) {
     const range = await ctx.store.rollupRange();
     if (range !== null) {
       const from = Math.max(range.fromMs, filter.fromMs ?? range.fromMs);

@@ -287,6 +287,74 @@ Example:
       setExit(await (await import('./statusline-main.js')).statuslineMain(args)),
     );
 
+  ledgerOptions(
+    program
+      .command('record')
+      .description('record seed 000 usage telemetry (a JSON request) and print the JSON answer')
+      .argument('[file]', 'the JSON request; - or nothing for stdin'),
+  )
+    .option(
+      '--root <dir>',
+      'root of the .token-usage/ tree (default: config "tokenUsageRoot", else <project>/.token-usage)',
+    )
+    .addHelpText(
+      'after',
+      `
+The request follows seed 000 (section 4.1): {"mode": "log_only" | "log_and_summarize" | "review_period",
+"task_id", "timestamp", "user_request_summary", "entries": [{"agent", "model", "input_tokens",
+"output_tokens", "total_tokens", "estimated_cost"}], "days"}. The answer (section 5) is the only output on
+stdout: {"status": "recorded", "task_id", "summary"?}, {"status": "report_generated", "report_path",
+"recommendations"} or {"status": "error", "reason"}. Exit code 0 when recorded or reported, 1 for an
+invalid request. Declared usage counts in every report unless usage of the same task was captured from
+transcripts (captured usage wins). When the ledger is locked, the request waits in a spool next to it.
+
+Example:
+  echo '{"mode":"log_and_summarize","task_id":"T-12","timestamp":"2026-11-22T14:30:00Z",
+    "user_request_summary":"Add login","entries":[{"agent":"build-lead","model":"opus",
+    "input_tokens":12000,"output_tokens":3000,"total_tokens":15000,"estimated_cost":0.45}]}' | tokenledger record`,
+    )
+    .action(async (file: string | undefined, opts) =>
+      setExit(await (await import('./commands/record.js')).runRecord(file, opts)),
+    );
+
+  const files = program.command('files').description('the seed 000 .token-usage/ tree');
+  ledgerOptions(
+    files
+      .command('sync')
+      .description(
+        'write the .token-usage/ tree (task files, daily summaries, error logs, reviews) from the ledger',
+      ),
+  )
+    .option(
+      '--root <dir>',
+      'root of the tree (default: config "tokenUsageRoot", else <project>/.token-usage)',
+    )
+    .option('--all-projects', 'include tasks declared in every project, not only this one')
+    .option('-j, --json', 'print a JSON summary')
+    .action(async (opts) => setExit(await (await import('./commands/files.js')).runFilesSync(opts)));
+
+  ledgerOptions(
+    program
+      .command('mcp')
+      .description(
+        'serve MCP tools on stdio: record_usage, log_task_tokens, query_usage, usage_report (see docs/MCP.md)',
+      ),
+  )
+    .option(
+      '--root <dir>',
+      'root of the .token-usage/ tree record_usage writes (default: config "tokenUsageRoot", else <project>/.token-usage)',
+    )
+    .option('--no-import', 'tools read the ledger as it is, without importing new transcripts first')
+    .addHelpText(
+      'after',
+      `
+Example (Claude Code):
+  claude mcp add tokenledger -- npx tokenledger mcp`,
+    )
+    .action(async (opts) =>
+      setExit(await (await import('./commands/mcp.js')).runMcp({ ...opts, version: VERSION })),
+    );
+
   program
     .command('demo')
     .description('fill a separate demo ledger with generated history and show every report on it')

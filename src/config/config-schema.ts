@@ -63,6 +63,9 @@ const ConfigSchema = v.strictObject(
       ),
     ),
     metricsFile: v.optional(v.pipe(v.string('expected a path'), v.minLength(1, 'expected a non-empty path'))),
+    tokenUsageRoot: v.optional(
+      v.pipe(v.string('expected a directory path'), v.minLength(1, 'expected a non-empty path')),
+    ),
     hook: v.optional(
       v.strictObject(
         {
@@ -87,7 +90,7 @@ const ConfigSchema = v.strictObject(
       ),
     ),
   },
-  'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing, stages, taskPattern, overrunMultiple, metricsFile, hook',
+  'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing, stages, taskPattern, overrunMultiple, metricsFile, tokenUsageRoot, hook',
 );
 
 export function parseConfig(raw: unknown, file: string): Config {

@@ -44,6 +44,8 @@ export interface Config {
   overrunMultiple?: number;
   /** The append-only metrics JSONL (default <data dir>/metrics.jsonl). */
   metricsFile?: string;
+  /** Root of the seed 000 `.token-usage/` tree; relative to the project (default `.token-usage`). */
+  tokenUsageRoot?: string;
   /** `tokenledger hook`: its time cap, per-file read budget, and whether it may show overrun warnings. */
   hook?: HookConfig;
 }

@@ -14,6 +14,7 @@ import type {
   IngestProblem,
   TokenFields,
 } from '../capture/types.js';
+import type { ImportableRecord, RecordFilter, TimedRecord } from './ledger-records.js';
 
 /** Where a batch of imported records came from, stamped on every record it writes. */
 export interface ImportOrigin {
@@ -239,6 +240,65 @@ export interface RunRow extends RunRecord {
   id: number;
 }
 
+/** One agent × model entry of a seed 000 declaration, as sent: null where the value was missing. */
+export interface DeclaredEntry {
+  agent: string;
+  model: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  totalTokens: number | null;
+  estimatedCost: number | null;
+}
+
+/** One seed 000 telemetry call's declaration of a task's usage (`tokenledger record`, MCP `record_usage`). */
+export interface Declaration {
+  taskId: string;
+  /** Epoch ms of the declared timestamp, or of when it arrived when none was declared. */
+  ts: number;
+  /** The declared ISO 8601 timestamp as sent; null when missing. */
+  declaredAt: string | null;
+  /** The caller's `user_request_summary` (`unavailable` when missing): kept because seed 000 puts it in the task file. */
+  summary: string;
+  mode: string;
+  /** The project (directory) the declaration was made in, for `report --by project` and the `.token-usage/` tree. */
+  project: string | null;
+  receivedAt: number;
+  /** Fields missing from this call, e.g. `entries[0].model`. */
+  missing: readonly string[];
+  /** Entries with distinct (agent, model): each holds the task's total for that pair, not an increment. */
+  entries: readonly DeclaredEntry[];
+}
+
+/** A task's declarations merged, and whether captured usage now counts in their place. */
+export interface DeclaredTask extends Omit<Declaration, 'entries' | 'missing'> {
+  machine: string;
+  missing: string[];
+  entries: DeclaredEntry[];
+  /** True when usage captured from transcripts, hooks or runs is attributed to the task: it counts, the entries do not. */
+  captured: boolean;
+}
+
+export type TelemetryErrorKind = 'tracking_failure' | 'anomaly';
+
+/** An entry of the seed 000 error log (`errors-YYYY-MM-DD.md`), keyed so that a repeat updates it. */
+export interface TelemetryErrorInput {
+  /** What it is about, e.g. `missing:T-1:entries[0].model`; one entry per key. */
+  key: string;
+  /** Epoch ms when it was first seen (kept on update: it dates the entry). */
+  at: number;
+  taskId: string | null;
+  field: string | null;
+  kind: TelemetryErrorKind;
+  problem: string;
+  /** How it was resolved (seed 000 8.3); null while pending. */
+  resolution: string | null;
+}
+
+export interface TelemetryErrorRow extends TelemetryErrorInput {
+  id: number;
+  resolvedAt: number | null;
+}
+
 /** One file's import, ready to be written atomically with its cursor. */
 export type FileWrite = FileImport;
 
@@ -323,8 +383,37 @@ export interface LedgerStore {
   attributePending(stageMap: StageMap): Promise<number>;
   /** Re-applies every span to every row (e.g. after the stage map changed). */
   reattributeAll(stageMap: StageMap): Promise<number>;
+  /**
+   * Merges a seed 000 declaration into the task's: each (agent, model) entry replaces the one declared
+   * before, except that a null keeps the value declared before; the first declared timestamp stays.
+   * Then the task's counted rows are re-derived: usage rows with source `telemetry` exist only while
+   * no captured usage is attributed to the task (captured usage wins; the attribute step re-checks).
+   */
+  declareTask(declaration: Declaration, origin: ImportOrigin): Promise<void>;
+  /** Declared tasks whose timestamp is in [fromMs, toMs), or the given ones; ordered by timestamp, then id. */
+  declaredTasks(filter: { fromMs?: number; toMs?: number; taskIds?: readonly string[] }): Promise<DeclaredTask[]>;
+  /** Adds error-log entries, or updates them by key (problem, kind, field and resolution; `at` stays). */
+  saveTelemetryErrors(entries: readonly TelemetryErrorInput[]): Promise<void>;
+  /** Error-log entries first seen in [fromMs, toMs), or only the pending ones; ordered by time, then id. */
+  telemetryErrors(filter: { fromMs?: number; toMs?: number; pending?: boolean }): Promise<TelemetryErrorRow[]>;
   recordRun(run: RunRecord): Promise<number>;
   runs(filter: { sessionId?: string; tasks?: readonly string[] }): Promise<RunRow[]>;
+  /**
+   * Every record another ledger can rebuild this one from (see `ledger-records.ts`), oldest first:
+   * usage (not the rows derived from declarations), agents, spawns, tasks, spans, runs, declared
+   * tasks and telemetry errors.
+   */
+  exportRecords(filter: RecordFilter): Promise<TimedRecord[]>;
+  /**
+   * Merges records into the ledger, in batches of transactions, types in `RECORD_TYPES` order, and
+   * marks what changed for a refresh. Per type: usage merges like {@link writeFiles} (new rows keep the
+   * record's origin), and its task, stage and labels are set to the record's; an agent's lower
+   * priority wins (ties: the smaller type); a spawn's missing fields fill in; a span is matched by its
+   * content (its end and creation keep the earliest known); a run is added unless an identical one
+   * exists; tasks and telemetry errors are replaced. New spans and spawn tasks mark the usage they
+   * cover for the attribute step. Returns how many records changed something.
+   */
+  importRecords(records: readonly ImportableRecord[]): Promise<number>;
   close(): Promise<void>;
 }
 

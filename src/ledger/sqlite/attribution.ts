@@ -13,6 +13,7 @@
  */
 import type { StageMap } from '../store.js';
 import type { Statements } from './statements.js';
+import { reconcileDeclared, TELEMETRY_SOURCE } from './telemetry.js';
 
 const COVERS = '(s.from_ts <= usage.ts AND (s.to_ts IS NULL OR usage.ts < s.to_ts))';
 const AGENT = `s.scope = 'agent' AND s.session_id = usage.session_id AND s.agent_id = usage.agent_id AND ${COVERS}`;
@@ -65,7 +66,14 @@ function updateSql(map: StageMap): { sql: string; params: string[] } {
 export function attributePending(s: Statements, map: StageMap): number {
   if (s.get('SELECT 1 FROM usage WHERE attributed = 0 LIMIT 1').get() === undefined) return 0;
   const { sql, params } = updateSql(map);
-  return s.write(() => s.get(sql).run(...params).changes);
+  const changes = s.write(() => {
+    // Rows derived from declared telemetry carry their task themselves: spans never move them.
+    s.get(`UPDATE usage SET attributed = 1 WHERE attributed = 0 AND source = '${TELEMETRY_SOURCE}'`).run();
+    return s.get(sql).run(...params).changes;
+  });
+  // Captured usage may have just reached (or left) a task that was declared: captured usage wins.
+  reconcileDeclared(s);
+  return changes;
 }
 
 /** Re-applies every span to every row. */
@@ -74,7 +82,7 @@ export function reattributeAll(s: Statements, map: StageMap): number {
     s.get(
       "INSERT INTO meta (key, value) VALUES ('attribution', 'on') ON CONFLICT (key) DO UPDATE SET value = 'on'",
     ).run();
-    s.get('UPDATE usage SET attributed = 0').run();
+    s.get(`UPDATE usage SET attributed = 0 WHERE source <> '${TELEMETRY_SOURCE}'`).run();
   });
   return attributePending(s, map);
 }

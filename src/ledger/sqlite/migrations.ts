@@ -313,4 +313,56 @@ INSERT OR IGNORE INTO task_rollup_dirty (task_id, day)
   SELECT DISTINCT task_id, ts / 86400000 FROM usage WHERE task_id IS NOT NULL;
 `,
   },
+  {
+    version: 5,
+    name: 'declared telemetry (seed 000): tasks, entries, error log',
+    sql: `
+-- What agents declared per task through seed 000 telemetry (tokenledger record, MCP record_usage), as
+-- sent: null where a value was missing. Usage rows with source 'telemetry' are derived from these
+-- for the tasks that have no captured usage (see ledger/sqlite/telemetry.ts): captured usage wins.
+CREATE TABLE telemetry_tasks (
+  task_id TEXT PRIMARY KEY,
+  -- The declared timestamp in epoch ms; when it arrived, while the declaration has none.
+  ts INTEGER NOT NULL,
+  -- The timestamp as sent; null while it is missing.
+  declared_at TEXT,
+  -- The caller's 2-4 line user_request_summary: the one piece of request text kept, because seed 000
+  -- puts it in the task file; 'unavailable' when missing.
+  summary TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  project TEXT,
+  origin_id INTEGER NOT NULL REFERENCES origins (id),
+  received_at INTEGER NOT NULL,
+  -- JSON array of the fields missing from the task's declarations now, e.g. ["entries[0].model"].
+  missing TEXT NOT NULL
+);
+CREATE INDEX telemetry_tasks_ts ON telemetry_tasks (ts);
+
+CREATE TABLE telemetry_entries (
+  task_id TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  model TEXT NOT NULL,
+  input_tokens INTEGER,
+  output_tokens INTEGER,
+  total_tokens INTEGER,
+  estimated_cost REAL,
+  PRIMARY KEY (task_id, agent, model)
+);
+
+-- The seed 000 error log: tracking failures and anomalies, with their resolution once reconciled.
+CREATE TABLE telemetry_errors (
+  id INTEGER PRIMARY KEY,
+  -- What the entry is about, so the same problem seen again updates one entry.
+  key TEXT NOT NULL UNIQUE,
+  at INTEGER NOT NULL,
+  task_id TEXT,
+  field TEXT,
+  kind TEXT NOT NULL,
+  problem TEXT NOT NULL,
+  resolution TEXT,
+  resolved_at INTEGER
+);
+CREATE INDEX telemetry_errors_at ON telemetry_errors (at);
+`,
+  },
 ];

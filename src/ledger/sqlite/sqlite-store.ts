@@ -13,11 +13,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
 import { LedgerError } from '../ledger-error.js';
+import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
 import type {
   BucketRow,
   CostStateRow,
   CursorStamp,
   DayRow,
+  DeclaredTask,
+  Declaration,
   FileWrite,
   GroupQuery,
   GroupRow,
@@ -35,16 +38,21 @@ import type {
   TaskRow,
   TaskStatus,
   TaskUpdate,
+  TelemetryErrorInput,
+  TelemetryErrorRow,
 } from '../store.js';
 import * as attribution from './attribution.js';
 import * as cursors from './cursors.js';
 import { deferIndexesIfEmpty, restoreDeferredIndexes } from './deferred-indexes.js';
+import { exportRecords } from './jsonl-records.js';
 import { MIGRATIONS } from './migrations.js';
 import * as queries from './queries.js';
+import { importRecords } from './record-imports.js';
 import * as rollup from './rollup.js';
 import { Statements } from './statements.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
+import * as telemetry from './telemetry.js';
 import * as writes from './usage-writes.js';
 
 export interface SqliteStoreOptions {
@@ -255,6 +263,26 @@ export class SqliteStore implements LedgerStore {
     return taskStore.openSessionSpans(this.#s, sessionId);
   }
 
+  async declareTask(declaration: Declaration, origin: ImportOrigin): Promise<void> {
+    telemetry.declareTask(this.#s, declaration, origin);
+  }
+
+  async declaredTasks(filter: {
+    fromMs?: number;
+    toMs?: number;
+    taskIds?: readonly string[];
+  }): Promise<DeclaredTask[]> {
+    return telemetry.declaredTasks(this.#s, filter);
+  }
+
+  async saveTelemetryErrors(entries: readonly TelemetryErrorInput[]): Promise<void> {
+    telemetry.saveTelemetryErrors(this.#s, entries, Date.now());
+  }
+
+  async telemetryErrors(filter: { fromMs?: number; toMs?: number; pending?: boolean }): Promise<TelemetryErrorRow[]> {
+    return telemetry.telemetryErrors(this.#s, filter);
+  }
+
   async metaValue(key: string): Promise<string | null> {
     const row = this.#s.get('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
@@ -284,6 +312,14 @@ export class SqliteStore implements LedgerStore {
 
   async runs(filter: { sessionId?: string; tasks?: readonly string[] }): Promise<RunRow[]> {
     return taskStore.runs(this.#s, filter);
+  }
+
+  async exportRecords(filter: RecordFilter): Promise<TimedRecord[]> {
+    return exportRecords(this.#s, filter);
+  }
+
+  async importRecords(records: readonly ImportableRecord[]): Promise<number> {
+    return importRecords(this.#s, records);
   }
 
   async close(): Promise<void> {

@@ -107,7 +107,7 @@ export function recordImportRun(
   ).run(startedAt, finishedAt, r.filesSeen, r.filesRead, r.bytesRead, r.records, r.problems);
 }
 
-function originIdOf(s: Statements, o: ImportOrigin): number {
+export function originIdOf(s: Statements, o: ImportOrigin): number {
   s.get('INSERT INTO origins (machine, user_name) VALUES (?, ?) ON CONFLICT DO NOTHING').run(
     o.machine,
     o.user,

@@ -35,7 +35,7 @@ import {
   table,
   UNAVAILABLE,
 } from './format.js';
-import type { DayUsage, TaskUsageRecord } from './model.js';
+import { countedTotal, type DayUsage, type TaskUsageRecord } from './model.js';
 import { dailySummaryPath, errorLogPath } from './paths.js';
 import { sortedEntries, taskTotals } from './task-file.js';
 
@@ -69,9 +69,9 @@ export function agentModelRows(tasks: readonly TaskUsageRecord[]): AgentModelRow
       const what = `tokens of ${e.agent} on ${e.model}`;
       rows.set(key, {
         ...row,
-        inputTokens: addCounts(row.inputTokens, e.inputTokens, what),
-        outputTokens: addCounts(row.outputTokens, e.outputTokens, what),
-        totalTokens: addCounts(row.totalTokens, e.totalTokens, what),
+        inputTokens: addCounts(row.inputTokens, e.inputTokens ?? 0, what),
+        outputTokens: addCounts(row.outputTokens, e.outputTokens ?? 0, what),
+        totalTokens: addCounts(row.totalTokens, countedTotal(e), what),
         cost: addCost(row.cost, e.estimatedCost),
       });
     }

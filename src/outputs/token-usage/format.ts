@@ -15,6 +15,7 @@ import {
   addUsd,
   checkAmountOrNull,
   checkCount,
+  checkCountOrNull,
   formatUsd,
   groupDigits,
 } from '../../orchestrator/numbers.js';
@@ -135,4 +136,4 @@ export function checkFinite(value: number, what: string): number {
   return value;
 }
 
-export { addCounts, checkAmountOrNull, checkCount };
+export { addCounts, checkAmountOrNull, checkCount, checkCountOrNull };

@@ -9,6 +9,7 @@
 export { agentModelRows, renderDailySummary, TOP_TASKS } from './daily-summary.js';
 export { compareErrorEntries, renderErrorLog } from './error-log.js';
 export { formatCostSum, formatDollars, formatShare, formatTokens, UNAVAILABLE } from './format.js';
+export { countedTotal } from './model.js';
 export type {
   AgentModelMix,
   AgentShare,

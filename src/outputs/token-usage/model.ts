@@ -17,14 +17,22 @@ export interface UsageEntry {
   agent: string;
   /** Model name (`opus`, `sonnet`, `haiku`, or a full model id). */
   model: string;
-  /** Non-negative safe integer. */
-  inputTokens: number;
-  /** Non-negative safe integer. */
-  outputTokens: number;
-  /** Non-negative safe integer, as reported (it may include cache tokens, so it is not re-derived). */
-  totalTokens: number;
+  /** Non-negative safe integer; null when unavailable (seed 8.2). */
+  inputTokens: number | null;
+  /** Non-negative safe integer; null when unavailable (seed 8.2). */
+  outputTokens: number | null;
+  /**
+   * Non-negative safe integer, as reported (it may include cache tokens, so it is not re-derived);
+   * null when unavailable, and then input + output (the known parts) count in the totals.
+   */
+  totalTokens: number | null;
   /** Estimated USD cost, or null when it is unavailable (seed 8.2). */
   estimatedCost: number | null;
+}
+
+/** The tokens an entry counts with: its total, else the known parts of input + output. */
+export function countedTotal(e: UsageEntry): number {
+  return e.totalTokens ?? (e.inputTokens ?? 0) + (e.outputTokens ?? 0);
 }
 
 /** One task's usage record (seed 4.1 / 6.1). */

@@ -15,17 +15,17 @@ import {
   addCounts,
   type CostSum,
   checkAmountOrNull,
-  checkCount,
+  checkCountOrNull,
   compareText,
   completeCost,
   NO_COST,
 } from './format.js';
 import { obj, orderedJson } from './json-text.js';
-import type { TaskUsageRecord, UsageEntry } from './model.js';
+import { countedTotal, type TaskUsageRecord, type UsageEntry } from './model.js';
 
 /** The `totals` of a task file. */
 export interface TaskTotals {
-  /** Sum of the entries' `totalTokens`. */
+  /** Sum of the entries' `totalTokens` (input + output where a total is unavailable). */
   totalTokens: number;
   /** `[model, totalTokens]`, sorted by model. */
   byModel: readonly (readonly [string, number])[];
@@ -42,9 +42,9 @@ export function compareEntries(a: UsageEntry, b: UsageEntry): number {
   return (
     compareText(a.agent, b.agent) ||
     compareText(a.model, b.model) ||
-    a.inputTokens - b.inputTokens ||
-    a.outputTokens - b.outputTokens ||
-    a.totalTokens - b.totalTokens ||
+    (a.inputTokens ?? -1) - (b.inputTokens ?? -1) ||
+    (a.outputTokens ?? -1) - (b.outputTokens ?? -1) ||
+    (a.totalTokens ?? -1) - (b.totalTokens ?? -1) ||
     (a.estimatedCost ?? Number.POSITIVE_INFINITY) - (b.estimatedCost ?? Number.POSITIVE_INFINITY) ||
     0
   );
@@ -58,9 +58,9 @@ export function compareEntries(a: UsageEntry, b: UsageEntry): number {
 export function sortedEntries(record: TaskUsageRecord): UsageEntry[] {
   record.entries.forEach((e, i) => {
     const at = `task ${JSON.stringify(record.taskId)} entries[${i}]`;
-    checkCount(e.inputTokens, `${at}.inputTokens`);
-    checkCount(e.outputTokens, `${at}.outputTokens`);
-    checkCount(e.totalTokens, `${at}.totalTokens`);
+    checkCountOrNull(e.inputTokens, `${at}.inputTokens`);
+    checkCountOrNull(e.outputTokens, `${at}.outputTokens`);
+    checkCountOrNull(e.totalTokens, `${at}.totalTokens`);
     checkAmountOrNull(e.estimatedCost, `${at}.estimatedCost`);
   });
   return [...record.entries].sort(compareEntries);
@@ -71,7 +71,7 @@ function tokensBy(entries: readonly UsageEntry[], key: (e: UsageEntry) => string
   const sums = new Map<string, number>();
   for (const e of entries) {
     const k = key(e);
-    sums.set(k, addCounts(sums.get(k) ?? 0, e.totalTokens, `tokens of ${JSON.stringify(k)}`));
+    sums.set(k, addCounts(sums.get(k) ?? 0, countedTotal(e), `tokens of ${JSON.stringify(k)}`));
   }
   return [...sums].sort(([a], [b]) => compareText(a, b));
 }
@@ -82,7 +82,7 @@ export function taskTotals(record: TaskUsageRecord): TaskTotals {
   let totalTokens = 0;
   let cost = NO_COST;
   for (const e of entries) {
-    totalTokens = addCounts(totalTokens, e.totalTokens, `task ${JSON.stringify(record.taskId)} total_tokens`);
+    totalTokens = addCounts(totalTokens, countedTotal(e), `task ${JSON.stringify(record.taskId)} total_tokens`);
     cost = addCost(cost, e.estimatedCost);
   }
   return {

@@ -1,0 +1,333 @@
+/**
+ * The analysis behind seed 000's periodic review (`reports/usage-review-YYYY-MM-DD.md`, sections 2.3,
+ * 6.3 and 7.2) and the daily summary's anomalies and optimization candidates (6.2, 7.1): it reads the
+ * ledger and builds the plain {@link ReviewModel} and one-line texts the `/token-usage/` renderers
+ * take.
+ *
+ * - Tokens are input + output + cache writes + cache reads.
+ * - Costs are computed with the pricer as the other reports do (see `review-usage.ts`). A sum whose
+ *   parts are only partly known is the known part; it is null ("unavailable") only when none of it
+ *   is known, so an unpriced model shows as unavailable in the cost breakdown, never as $0.
+ * - The cache hit rate is cache reads ÷ (input + cache writes + cache reads), over the usage that
+ *   reports caching at all (declared telemetry carries only input and output, so it is left out).
+ * - Estimate overruns: tasks with a token or dollar estimate whose subtree had usage in the range
+ *   and whose whole usage so far (all time, children included) passed the estimate. A dollar total
+ *   with unavailable parts counts only when its known part already passes the estimate.
+ * - Daily anomalies (seed 9.4: a few grouped queries, no deep analysis): a task whose tokens on the
+ *   day are more than 3× the median task of the 7 days before (with at least 5 tasks in them), and
+ *   estimate overruns of the tasks active that day. Candidates: the review's rules on that day alone.
+ * @module
+ */
+import { ExitCode, UserError } from '../errors.js';
+import { BUCKET_MS, type GroupRow } from '../ledger/store.js';
+import type {
+  AgentModelMix,
+  AgentShare,
+  CostLine,
+  EstimateOverrun,
+  ExpensiveTask,
+  ReviewModel,
+} from '../outputs/token-usage/model.js';
+import type { ReportContext } from './reports.js';
+import { findRecommendations } from './review-recommendations.js';
+import {
+  CostSum,
+  compareText,
+  groupCost,
+  median,
+  type PricedGroup,
+  pricedGroups,
+  tokensText,
+  usdText,
+} from './review-usage.js';
+import { totalTokens, UsageTableBuilder } from './usage-table.js';
+import { addDays, ZonedClock } from './zoned-time.js';
+
+/** How many tasks the review lists as most expensive (seed 6.2). */
+export const TOP_TASKS = 5;
+/** How many agents the review lists as most active. */
+export const MOST_ACTIVE_AGENTS = 5;
+/** The daily anomaly rule: a task above this multiple of the median task of the days before... */
+export const ANOMALY_MULTIPLE = 3;
+/** ... over this many days ... */
+export const ANOMALY_HISTORY_DAYS = 7;
+/** ... when they had at least this many tasks. */
+export const ANOMALY_MIN_HISTORY_TASKS = 5;
+
+export interface ReviewOptions {
+  /** The report date, `YYYY-MM-DD`: the last day of the period. */
+  date: string;
+  /** How many local days the period has, ending with `date` (inclusive). */
+  days: number;
+  /** IANA time zone of the local days; the system's when absent. */
+  timeZone?: string;
+}
+
+export interface DailyInsightsOptions {
+  /** The day, `YYYY-MM-DD`. */
+  date: string;
+  timeZone?: string;
+}
+
+export interface DailyInsights {
+  anomalies: string[];
+  optimizationCandidates: string[];
+}
+
+function checkDate(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (m === null || !new Date(`${date}T00:00:00Z`).toISOString().startsWith(date)) {
+    throw new UserError(`the date "${date}" is not a date YYYY-MM-DD, e.g. 2026-11-20.`, ExitCode.usage);
+  }
+  return date;
+}
+
+function clockOf(timeZone: string | undefined): ZonedClock {
+  return timeZone === undefined ? ZonedClock.system() : new ZonedClock(timeZone);
+}
+
+/** Tokens and cost of one name (a model, an agent, a task). */
+interface Tally {
+  tokens: number;
+  cost: CostSum;
+}
+
+function tally(groups: readonly PricedGroup[], key: (g: PricedGroup) => string | null): Map<string, Tally> {
+  const out = new Map<string, Tally>();
+  for (const g of groups) {
+    const k = key(g);
+    if (k === null) continue;
+    let t = out.get(k);
+    if (t === undefined) {
+      t = { tokens: 0, cost: new CostSum() };
+      out.set(k, t);
+    }
+    t.tokens += g.tokens;
+    t.cost.add(g.cost);
+  }
+  return out;
+}
+
+function byCostDesc(a: number | null, b: number | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return b - a;
+}
+
+function costLines(groups: readonly PricedGroup[], key: (g: PricedGroup) => string): CostLine[] {
+  return [...tally(groups, key)]
+    .map(([name, t]) => ({ name, totalTokens: t.tokens, estimatedCost: t.cost.value }))
+    .sort(
+      (a, b) =>
+        byCostDesc(a.estimatedCost, b.estimatedCost) ||
+        b.totalTokens - a.totalTokens ||
+        compareText(a.name, b.name),
+    );
+}
+
+/** Cache reads ÷ (input + cache writes + cache reads) over usage that reports caching; null when there is none. */
+function cacheHitRate(groups: readonly PricedGroup[]): number | null {
+  let read = 0;
+  let prompt = 0;
+  for (const { row } of groups) {
+    if (row.cacheRead + row.cacheWrite === 0) continue;
+    read += row.cacheRead;
+    prompt += row.input + row.cacheWrite + row.cacheRead;
+  }
+  return prompt > 0 ? read / prompt : null;
+}
+
+function agentModelMix(groups: readonly PricedGroup[]): AgentModelMix[] {
+  const byAgent = new Map<string, PricedGroup[]>();
+  for (const g of groups) {
+    const list = byAgent.get(g.agent);
+    if (list === undefined) byAgent.set(g.agent, [g]);
+    else list.push(g);
+  }
+  return [...byAgent]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([agent, gs]) => {
+      const total = gs.reduce((n, g) => n + g.tokens, 0);
+      const models = [...tally(gs, (g) => g.model)]
+        .map(([model, t]) => ({ model, totalTokens: t.tokens, share: total > 0 ? t.tokens / total : 0 }))
+        .sort((a, b) => b.totalTokens - a.totalTokens || compareText(a.model, b.model));
+      return { agent, models };
+    });
+}
+
+/**
+ * Overruns of the tasks with an estimate that are in `active` or an ancestor of one: their whole
+ * subtree's usage so far against the estimate. One read of the tasks and one of the per-task rollup.
+ */
+async function estimateOverruns(ctx: ReportContext, active: ReadonlySet<string>): Promise<EstimateOverrun[]> {
+  if (active.size === 0) return [];
+  const tasks = await ctx.store.tasks();
+  const parent = new Map(tasks.map((t) => [t.id, t.parentId]));
+  const children = new Map<string, string[]>();
+  for (const t of tasks) {
+    if (t.parentId === null) continue;
+    const list = children.get(t.parentId);
+    if (list === undefined) children.set(t.parentId, [t.id]);
+    else list.push(t.id);
+  }
+  const touched = new Set<string>();
+  for (const id of active) {
+    for (let t: string | null | undefined = id; t && !touched.has(t); t = parent.get(t)) touched.add(t);
+  }
+  const estimated = tasks
+    .filter((t) => touched.has(t.id) && ((t.estimateTokens ?? 0) > 0 || (t.estimateUsd ?? 0) > 0))
+    .sort((a, b) => compareText(a.id, b.id));
+  if (estimated.length === 0) return [];
+  const trees = new Map<string, string[]>();
+  for (const t of estimated) {
+    const tree: string[] = [];
+    const seen = new Set<string>();
+    const stack = [t.id];
+    for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      tree.push(id);
+      stack.push(...(children.get(id) ?? []));
+    }
+    trees.set(t.id, tree);
+  }
+  const rows = await ctx.store.taskDayGroups([...new Set([...trees.values()].flat())].sort(compareText));
+  const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
+  const own = new Map<string, GroupRow[]>();
+  for (const r of rows) {
+    const id = r.values.task ?? '';
+    const list = own.get(id);
+    if (list === undefined) own.set(id, [r]);
+    else list.push(r);
+  }
+  const out: EstimateOverrun[] = [];
+  for (const t of estimated) {
+    const mine = (trees.get(t.id) ?? []).flatMap((id) => own.get(id) ?? []);
+    const tokens = mine.reduce((n, r) => n + totalTokens(r), 0);
+    const cost = new CostSum();
+    for (const r of mine) cost.add(groupCost(builder, r, r.bucket * BUCKET_MS));
+    if (t.estimateTokens !== null && t.estimateTokens > 0 && tokens > t.estimateTokens) {
+      out.push({ taskId: t.id, metric: 'tokens', estimate: t.estimateTokens, actual: tokens });
+    }
+    const usd = cost.value;
+    if (t.estimateUsd !== null && t.estimateUsd > 0 && usd !== null && usd > t.estimateUsd) {
+      out.push({ taskId: t.id, metric: 'usd', estimate: t.estimateUsd, actual: usd });
+    }
+  }
+  return out.sort(
+    (a, b) =>
+      b.actual / b.estimate - a.actual / a.estimate ||
+      compareText(a.taskId, b.taskId) ||
+      compareText(a.metric, b.metric),
+  );
+}
+
+function activeTasks(groups: readonly PricedGroup[]): Set<string> {
+  return new Set(groups.filter((g) => g.task !== '' && g.tokens > 0).map((g) => g.task));
+}
+
+/**
+ * The periodic review of the `days` local days ending with `date`: totals, cost by model and agent,
+ * most active agents, the most expensive tasks, each agent's model mix, the cache hit rate, estimate
+ * overruns and recommendations (see `review-recommendations.ts`). Deterministic for a given ledger.
+ */
+export async function buildReviewModel(ctx: ReportContext, options: ReviewOptions): Promise<ReviewModel> {
+  const end = checkDate(options.date);
+  if (!Number.isSafeInteger(options.days) || options.days < 1) {
+    throw new UserError(`the review period must be a whole number of days ≥ 1, got ${String(options.days)}.`);
+  }
+  const start = addDays(end, 1 - options.days);
+  const clock = clockOf(options.timeZone);
+  const groups = await pricedGroups(ctx, {
+    fromMs: clock.startOf(start),
+    toMs: clock.startOf(addDays(end, 1)),
+  });
+
+  const total = new CostSum();
+  let tokens = 0;
+  for (const g of groups) {
+    tokens += g.tokens;
+    total.add(g.cost);
+  }
+  const mostActiveAgents: AgentShare[] = [...tally(groups, (g) => g.agent)]
+    .map(([agent, t]) => ({ agent, totalTokens: t.tokens, share: tokens > 0 ? t.tokens / tokens : 0 }))
+    .sort((a, b) => b.totalTokens - a.totalTokens || compareText(a.agent, b.agent))
+    .slice(0, MOST_ACTIVE_AGENTS);
+  const topExpensiveTasks: ExpensiveTask[] = costLines(
+    groups.filter((g) => g.task !== ''),
+    (g) => g.task,
+  )
+    .slice(0, TOP_TASKS)
+    .map((l) => ({ taskId: l.name, totalTokens: l.totalTokens, estimatedCost: l.estimatedCost }));
+
+  return {
+    date: end,
+    period: { start, end },
+    totals: { totalTokens: tokens, estimatedCost: total.value },
+    costByModel: costLines(groups, (g) => g.model),
+    costByAgent: costLines(groups, (g) => g.agent),
+    mostActiveAgents,
+    topExpensiveTasks,
+    agentModelMix: agentModelMix(groups),
+    cacheHitRate: cacheHitRate(groups),
+    estimateOverruns: await estimateOverruns(ctx, activeTasks(groups)),
+    recommendations: findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}` }).map(
+      (f) => f.recommendation,
+    ),
+  };
+}
+
+function overrunText(o: EstimateOverrun): string {
+  const amount = (n: number) => (o.metric === 'usd' ? usdText(n) : `${tokensText(n)} tokens`);
+  return (
+    `${o.taskId} passed its estimate: ${amount(o.actual)} used against ${amount(o.estimate)} estimated ` +
+    `(${(o.actual / o.estimate).toFixed(1)}×).`
+  );
+}
+
+/**
+ * One-line anomalies and optimization candidates for the daily summary of `date`. Cheap: the day's
+ * usage grouped once, the week before grouped by task once, and the estimates of the day's tasks.
+ */
+export async function dailyInsights(
+  ctx: ReportContext,
+  options: DailyInsightsOptions,
+): Promise<DailyInsights> {
+  const date = checkDate(options.date);
+  const clock = clockOf(options.timeZone);
+  const dayStart = clock.startOf(date);
+  const [groups, history] = await Promise.all([
+    pricedGroups(ctx, { fromMs: dayStart, toMs: clock.startOf(addDays(date, 1)) }),
+    ctx.store.groups({
+      dimensions: ['task'],
+      filter: { fromMs: clock.startOf(addDays(date, -ANOMALY_HISTORY_DAYS)), toMs: dayStart },
+      grain: 'day',
+    }),
+  ]);
+
+  const past = new Map<string, number>();
+  for (const r of history) {
+    const id = r.values.task ?? '';
+    if (id !== '') past.set(id, (past.get(id) ?? 0) + totalTokens(r));
+  }
+  const pastTokens = [...past.values()].filter((n) => n > 0);
+  const typical = pastTokens.length >= ANOMALY_MIN_HISTORY_TASKS ? median(pastTokens) : null;
+  const anomalies: string[] = [];
+  if (typical !== null && typical > 0) {
+    const today = [...tally(groups, (g) => (g.task === '' ? null : g.task))]
+      .map(([task, t]) => ({ task, tokens: t.tokens, ratio: t.tokens / typical }))
+      .filter((t) => t.ratio > ANOMALY_MULTIPLE)
+      .sort((a, b) => b.ratio - a.ratio || compareText(a.task, b.task));
+    for (const t of today) {
+      anomalies.push(
+        `${t.task} used ${tokensText(t.tokens)} tokens on ${date}, ${t.ratio.toFixed(1)}× the median task of the ` +
+          `previous ${ANOMALY_HISTORY_DAYS} days (${tokensText(typical)} tokens over ${pastTokens.length} tasks).`,
+      );
+    }
+  }
+  for (const o of await estimateOverruns(ctx, activeTasks(groups))) anomalies.push(overrunText(o));
+
+  const optimizationCandidates = findRecommendations(ctx.pricer, groups, { span: `on ${date}` }).map(
+    (f) => f.candidate,
+  );
+  return { anomalies, optimizationCandidates };
+}

@@ -1,0 +1,101 @@
+/**
+ * `tokenledger files sync`: writes the seed 000 `.token-usage/` tree from the ledger (task files,
+ * daily summaries, error logs, and the reviews asked for before). Idempotent: unchanged files are
+ * left alone, and the same ledger gives the same bytes.
+ * @module
+ */
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { reconcileTelemetry } from '../../analysis/telemetry-reconcile.js';
+import { buildReviewModel, dailyInsights } from '../../analysis/usage-review.js';
+import { drainSpool, savedReviews } from '../../api/record-ledger.js';
+import { type RecordContext, tokenUsageRoot } from '../../api/record-usage.js';
+import { projectRoot } from '../../capture/context/project-root.js';
+import { originOf } from '../../config/origin.js';
+import { ledgerPath } from '../../config/paths.js';
+import { ExitCode } from '../../errors.js';
+import { reviewPath } from '../../outputs/token-usage/paths.js';
+import { renderReview } from '../../outputs/token-usage/review.js';
+import { writeTokenUsageFile } from '../../outputs/token-usage/write.js';
+import { syncTree } from '../../outputs/token-usage-tree/sync-tree.js';
+import { type CommonOptions, openSession, pricerOf, stageMapOf } from '../context.js';
+import { writeErr, writeJson, writeOut } from '../io.js';
+
+export interface FilesSyncOptions extends CommonOptions {
+  root?: string;
+  allProjects?: boolean;
+}
+
+function writeIfChanged(
+  root: string,
+  rel: string,
+  text: string,
+  written: string[],
+  unchanged: string[],
+): void {
+  const target = path.resolve(root, rel);
+  let current: string | null = null;
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    current = null;
+  }
+  if (current === text) unchanged.push(target);
+  else written.push(writeTokenUsageFile(root, rel, text));
+}
+
+export async function runFilesSync(opts: FilesSyncOptions): Promise<number> {
+  const session = await openSession(opts);
+  try {
+    const cwd = process.cwd();
+    const root = tokenUsageRoot(opts.root, session.loaded, cwd);
+    const project = projectRoot(cwd);
+    const pricer = pricerOf(session);
+    const now = new Date();
+    const ctx: RecordContext = {
+      loaded: session.loaded,
+      origin: originOf(session.loaded),
+      ledgerFile: ledgerPath(opts.db),
+      root,
+      project,
+      now,
+      busyTimeoutMs: 30_000,
+    };
+    const warnings: string[] = [];
+    await drainSpool(session.store, ctx, warnings);
+    await reconcileTelemetry(session.store, pricer, now);
+    const report = { store: session.store, pricer, mode: 'auto' as const, stageMap: stageMapOf(session) };
+    const result = await syncTree(session.store, pricer, {
+      root,
+      project: opts.allProjects === true ? null : project,
+      insights: (date) => dailyInsights(report, { date, timeZone: 'UTC' }),
+    });
+    const reviews = [...(await savedReviews(session.store))];
+    for (const [date, days] of reviews) {
+      const model = await buildReviewModel(report, { date, days, timeZone: 'UTC' });
+      writeIfChanged(root, reviewPath(date), renderReview(model), result.written, result.unchanged);
+    }
+    for (const w of warnings) writeErr(`tokenledger: ${w}\n`);
+    if (opts.json === true) {
+      await writeJson({
+        root,
+        tasks: result.tasks,
+        days: result.days,
+        reviews: reviews.length,
+        written: result.written,
+        unchanged: result.unchanged.length,
+        removed: result.removed,
+      });
+    } else {
+      await writeOut(
+        result.tasks === 0 && result.days === 0
+          ? `No declared telemetry for ${opts.allProjects === true ? 'any project' : project} yet: record some with \`tokenledger record\` (seed 000 requests) first.\n`
+          : `${root}: ${result.tasks} task file(s), ${result.days} day(s), ${reviews.length} review(s); ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} replaced.\n`,
+      );
+    }
+    return ExitCode.ok;
+  } finally {
+    await session.store.close();
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The line format of a JSONL ledger export (docs/JSONL.md): one JSON object per line, `type` first,
+ * then the record's fields in a fixed order (snake_case, instants as ISO 8601 UTC with milliseconds,
+ * labels and other objects with sorted keys), then `rev` for the types whose versions replace each
+ * other. One table per type drives both {@link formatLine} and {@link parseLine}, so the written
+ * order and the schema `jsonl-parse.ts` accepts cannot drift apart; its type checks that every
+ * field of the record has an entry.
+ * @module
+ */
+import type { LedgerRecord, LedgerRecordType } from '../ledger-records.js';
+import { canonicalJson } from '../record-identity.js';
+
+export type FieldKind =
+  | 'text'
+  | 'text?'
+  | 'count'
+  | 'count?'
+  | 'int?'
+  | 'number?'
+  | 'bool'
+  | 'time'
+  | 'time?'
+  | 'labels'
+  | 'labels?'
+  | 'object?'
+  | 'texts'
+  | 'entries'
+  | 'scope'
+  | 'status'
+  | 'errorKind';
+
+type Fields<T extends LedgerRecordType> = {
+  readonly [K in Exclude<keyof Extract<LedgerRecord, { type: T }>, 'type'>]-?: readonly [json: string, kind: FieldKind];
+};
+
+const USAGE: Fields<'usage'> = {
+  dedupKey: ['dedup_key', 'text'],
+  ts: ['ts', 'time'],
+  source: ['source', 'text'],
+  sessionId: ['session_id', 'text'],
+  agentId: ['agent_id', 'text?'],
+  sidechain: ['sidechain', 'bool'],
+  model: ['model', 'text'],
+  input: ['input_tokens', 'count'],
+  output: ['output_tokens', 'count'],
+  cacheWrite: ['cache_write_tokens', 'count'],
+  cacheWrite1h: ['cache_write_1h_tokens', 'count'],
+  cacheRead: ['cache_read_tokens', 'count'],
+  webSearch: ['web_search_requests', 'count'],
+  outputFinal: ['output_final', 'bool'],
+  speed: ['speed', 'text?'],
+  geo: ['geo', 'text?'],
+  reportedCost: ['reported_cost', 'number?'],
+  project: ['project', 'text?'],
+  gitBranch: ['git_branch', 'text?'],
+  agentVersion: ['agent_version', 'text?'],
+  machine: ['machine', 'text'],
+  user: ['user', 'text'],
+  taskId: ['task_id', 'text?'],
+  stage: ['stage', 'text?'],
+  labels: ['labels', 'labels?'],
+};
+
+const AGENT: Fields<'agent'> = {
+  sessionId: ['session_id', 'text'],
+  agentId: ['agent_id', 'text'],
+  agentType: ['agent_type', 'text'],
+  priority: ['priority', 'count'],
+};
+
+const SPAWN: Fields<'spawn'> = {
+  sessionId: ['session_id', 'text'],
+  toolUseId: ['tool_use_id', 'text'],
+  agentId: ['agent_id', 'text?'],
+  agentType: ['agent_type', 'text?'],
+  taskId: ['task_id', 'text?'],
+};
+
+const TASK: Fields<'task'> = {
+  id: ['id', 'text'],
+  title: ['title', 'text?'],
+  parentId: ['parent_id', 'text?'],
+  status: ['status', 'status'],
+  estimateTokens: ['estimate_tokens', 'count?'],
+  estimateUsd: ['estimate_usd', 'number?'],
+  labels: ['labels', 'labels'],
+  stage: ['stage', 'text?'],
+  project: ['project', 'text?'],
+  createdAt: ['created_at', 'time'],
+  startedAt: ['started_at', 'time?'],
+  endedAt: ['ended_at', 'time?'],
+};
+
+const SPAN: Fields<'span'> = {
+  scope: ['scope', 'scope'],
+  sessionId: ['session_id', 'text?'],
+  agentId: ['agent_id', 'text?'],
+  project: ['project', 'text?'],
+  fromTs: ['from_ts', 'time'],
+  toTs: ['to_ts', 'time?'],
+  taskId: ['task_id', 'text?'],
+  stage: ['stage', 'text?'],
+  labels: ['labels', 'labels?'],
+  source: ['source', 'text'],
+  createdAt: ['created_at', 'time'],
+};
+
+const RUN: Fields<'run'> = {
+  sessionId: ['session_id', 'text?'],
+  taskId: ['task_id', 'text?'],
+  stage: ['stage', 'text?'],
+  labels: ['labels', 'labels?'],
+  startedAt: ['started_at', 'time'],
+  endedAt: ['ended_at', 'time'],
+  exitCode: ['exit_code', 'int?'],
+  signal: ['signal', 'text?'],
+  totalCostUsd: ['total_cost_usd', 'number?'],
+  costUsd: ['cost_usd', 'number?'],
+  modelUsage: ['model_usage', 'object?'],
+  numTurns: ['num_turns', 'count?'],
+  durationMs: ['duration_ms', 'count?'],
+  durationApiMs: ['duration_api_ms', 'count?'],
+  isError: ['is_error', 'bool'],
+  subtype: ['subtype', 'text?'],
+  source: ['source', 'text'],
+};
+
+const DECLARED_TASK: Fields<'declared_task'> = {
+  taskId: ['task_id', 'text'],
+  ts: ['ts', 'time'],
+  declaredAt: ['declared_at', 'text?'],
+  summary: ['summary', 'text'],
+  mode: ['mode', 'text'],
+  project: ['project', 'text?'],
+  receivedAt: ['received_at', 'time'],
+  missing: ['missing', 'texts'],
+  entries: ['entries', 'entries'],
+  machine: ['machine', 'text'],
+  user: ['user', 'text'],
+};
+
+const TELEMETRY_ERROR: Fields<'telemetry_error'> = {
+  key: ['key', 'text'],
+  at: ['at', 'time'],
+  taskId: ['task_id', 'text?'],
+  field: ['field', 'text?'],
+  kind: ['kind', 'errorKind'],
+  problem: ['problem', 'text'],
+  resolution: ['resolution', 'text?'],
+  resolvedAt: ['resolved_at', 'time?'],
+};
+
+export type FieldTable = Readonly<Record<string, readonly [string, FieldKind]>>;
+
+export const FIELD_TABLES: Readonly<Record<LedgerRecordType, FieldTable>> = {
+  usage: USAGE,
+  agent: AGENT,
+  spawn: SPAWN,
+  task: TASK,
+  span: SPAN,
+  run: RUN,
+  declared_task: DECLARED_TASK,
+  telemetry_error: TELEMETRY_ERROR,
+};
+
+/** Types whose lines carry `rev`: a later version replaces an earlier one (see `record-versions.ts`). */
+export const VERSIONED_TYPES: ReadonlySet<LedgerRecordType> = new Set(['usage', 'task', 'declared_task', 'telemetry_error']);
+
+export const ENTRY_FIELDS = [
+  ['agent', 'agent'],
+  ['model', 'model'],
+  ['inputTokens', 'input_tokens'],
+  ['outputTokens', 'output_tokens'],
+  ['totalTokens', 'total_tokens'],
+  ['estimatedCost', 'estimated_cost'],
+] as const;
+
+function formatValue(kind: FieldKind, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (kind) {
+    case 'time':
+    case 'time?':
+      return new Date(value as number).toISOString();
+    case 'labels':
+    case 'labels?':
+    case 'object?':
+      return JSON.parse(canonicalJson(value)) as unknown;
+    case 'entries':
+      return (value as Record<string, unknown>[]).map((e) =>
+        Object.fromEntries(ENTRY_FIELDS.map(([from, to]) => [to, e[from] ?? null])),
+      );
+    default:
+      return value;
+  }
+}
+
+/** A record as its line (without the newline): the same text for equal records, whatever their source. */
+export function formatLine(record: LedgerRecord, rev: number): string {
+  const out: Record<string, unknown> = { type: record.type };
+  const fields = record as unknown as Record<string, unknown>;
+  for (const [name, [json, kind]] of Object.entries(FIELD_TABLES[record.type])) {
+    out[json] = formatValue(kind, fields[name]);
+  }
+  if (VERSIONED_TYPES.has(record.type)) out.rev = rev;
+  return JSON.stringify(out);
+}
+

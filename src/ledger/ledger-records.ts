@@ -1,0 +1,134 @@
+/**
+ * Plain, backend-neutral records of what a ledger holds, one type per kind of fact, so a ledger can be
+ * rebuilt elsewhere (`tokenledger export --jsonl` / `import-jsonl`, see docs/JSONL.md). They carry
+ * no row ids (those differ between ledgers) and nothing derived: usage rows derived from declared
+ * telemetry (source `telemetry`) are left out, because declaring the task again re-derives them.
+ * @module
+ */
+import type { UsageRecord } from '../capture/types.js';
+import type { DeclaredEntry, RunRecord, SpanScope, TaskRow, TelemetryErrorInput } from './store.js';
+
+/** Labels: key → value. */
+export type Labels = Record<string, string>;
+
+/** One API call: its usage, who imported it, and what the attribute step gave it. */
+export interface UsageLedgerRecord extends UsageRecord {
+  type: 'usage';
+  /** The origin that imported it. */
+  machine: string;
+  user: string;
+  taskId: string | null;
+  stage: string | null;
+  /** Null when it has none. */
+  labels: Labels | null;
+}
+
+/** A subagent's type and where it came from (lower priority wins, as in {@link AgentFact}). */
+export interface AgentLedgerRecord {
+  type: 'agent';
+  sessionId: string;
+  agentId: string;
+  agentType: string;
+  priority: number;
+}
+
+/** An Agent/Task tool_use that spawned a subagent. */
+export interface SpawnLedgerRecord {
+  type: 'spawn';
+  sessionId: string;
+  toolUseId: string;
+  agentId: string | null;
+  agentType: string | null;
+  taskId: string | null;
+}
+
+export interface TaskLedgerRecord extends TaskRow {
+  type: 'task';
+}
+
+/** An attribution span, known by its content (its id differs between ledgers). */
+export interface SpanLedgerRecord {
+  type: 'span';
+  scope: SpanScope;
+  sessionId: string | null;
+  agentId: string | null;
+  project: string | null;
+  fromTs: number;
+  toTs: number | null;
+  taskId: string | null;
+  stage: string | null;
+  /** Null when it has none. */
+  labels: Labels | null;
+  source: string;
+  createdAt: number;
+}
+
+export interface RunLedgerRecord extends RunRecord {
+  type: 'run';
+}
+
+/** A declared task (seed 000) with its entries, as merged in the ledger. */
+export interface DeclaredTaskLedgerRecord {
+  type: 'declared_task';
+  taskId: string;
+  ts: number;
+  declaredAt: string | null;
+  summary: string;
+  mode: string;
+  project: string | null;
+  receivedAt: number;
+  missing: string[];
+  /** Ordered by agent, then model. */
+  entries: DeclaredEntry[];
+  /** The origin of its latest declaration. */
+  machine: string;
+  user: string;
+}
+
+export interface TelemetryErrorLedgerRecord extends TelemetryErrorInput {
+  type: 'telemetry_error';
+  resolvedAt: number | null;
+}
+
+export type LedgerRecord =
+  | UsageLedgerRecord
+  | AgentLedgerRecord
+  | SpawnLedgerRecord
+  | TaskLedgerRecord
+  | SpanLedgerRecord
+  | RunLedgerRecord
+  | DeclaredTaskLedgerRecord
+  | TelemetryErrorLedgerRecord;
+
+export type LedgerRecordType = LedgerRecord['type'];
+
+/** Record types in the order an import applies them (what attribution depends on before usage). */
+export const RECORD_TYPES = [
+  'agent',
+  'spawn',
+  'task',
+  'span',
+  'run',
+  'telemetry_error',
+  'usage',
+  'declared_task',
+] as const satisfies readonly LedgerRecordType[];
+
+/** Records `importRecords` writes; declared tasks go through `declareTask`, which re-derives their usage. */
+export type ImportableRecord = Exclude<LedgerRecord, DeclaredTaskLedgerRecord>;
+
+/**
+ * A record with the instant it belongs to (epoch ms): a usage row's time, a task's creation, a span's
+ * start, a run's start, a declaration's timestamp, an error's first sighting; for agents and spawns
+ * the first usage of their session, or null when the session has none.
+ */
+export interface TimedRecord {
+  at: number | null;
+  record: LedgerRecord;
+}
+
+/** Which records to export: those whose instant is in [fromMs, toMs) (records without one only when unfiltered). */
+export interface RecordFilter {
+  fromMs?: number;
+  toMs?: number;
+}

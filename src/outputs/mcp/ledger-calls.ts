@@ -1,0 +1,61 @@
+/**
+ * How the MCP tools reach the ledger: each call opens it, imports new transcripts first when it
+ * reads usage (as the reports do), works, and closes it again, so a long-lived server never holds
+ * the ledger or a stale config between calls. Calls run one at a time, in the order they came: two
+ * imports at once would only read the same files twice (the ledger itself is safe for many
+ * processes, so other `tokenledger` processes may write meanwhile).
+ * @module
+ */
+import { type CliSession, importNow, openSession } from '../../cli/context.js';
+
+/** Options of `tokenledger mcp`. */
+export interface McpServerOptions {
+  /** The ledger file (default: `$TOKENLEDGER_DB`, else `<data dir>/ledger.db`). */
+  db?: string;
+  /** The config file (default: `$TOKENLEDGER_CONFIG`, else the usual place). */
+  config?: string;
+  /** Root of the seed 000 `.token-usage/` tree written by `record_usage` (default: the config's, else `<project>/.token-usage`). */
+  root?: string;
+  /** false: read the ledger as it is, without importing new transcripts first. */
+  import?: boolean;
+  /** The version the server reports to clients. */
+  version?: string;
+}
+
+export class LedgerCalls {
+  readonly options: McpServerOptions;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(options: McpServerOptions) {
+    this.options = options;
+  }
+
+  /** Runs `fn` after every call queued before it has settled. */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(fn, fn);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves when every queued call has settled. */
+  async idle(): Promise<void> {
+    for (let tail = this.#tail; ; tail = this.#tail) {
+      await tail;
+      if (tail === this.#tail) return;
+    }
+  }
+
+  /** Opens the ledger (importing new transcripts first unless `importFirst` is false), runs `fn`, closes it. */
+  withSession<T>(fn: (session: CliSession) => Promise<T>, importFirst = true): Promise<T> {
+    return this.serial(async () => {
+      const session = await openSession({ db: this.options.db, config: this.options.config });
+      try {
+        // json: no progress bar; the import's notes go to stderr, never to stdout (the protocol's).
+        if (importFirst && this.options.import !== false) await importNow(session, { json: true });
+        return await fn(session);
+      } finally {
+        await session.store.close();
+      }
+    });
+  }
+}

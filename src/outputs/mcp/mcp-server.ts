@@ -1,0 +1,118 @@
+/**
+ * The tokenledger MCP server: four tools over the ledger, built on the official SDK.
+ *
+ * - `record_usage`: seed 000's telemetry contract (declared usage in, §5 JSON out);
+ * - `log_task_tokens`: seed 001's post-task tool (a task's actual tokens against its estimate);
+ * - `query_usage`: usage grouped by task, stage, agent, model, day, … (`report --by`);
+ * - `usage_report`: a period's totals, cost by model and top tasks.
+ *
+ * Each call opens the ledger, does its work and closes it (see {@link LedgerCalls}); an error in a
+ * call is that call's answer (`isError`), never the end of the session.
+ * @module
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { LedgerCalls, type McpServerOptions } from './ledger-calls.js';
+import { LOG_TASK_TOKENS_DESCRIPTION, logTaskTokens, logTaskTokensInput } from './log-task-tokens.js';
+import { QUERY_USAGE_DESCRIPTION, queryUsage, queryUsageInput } from './query-usage.js';
+import { RECORD_USAGE_DESCRIPTION, recordUsageInput, recordUsageTool } from './record-usage-tool.js';
+import { jsonResult, toolCall } from './tool-result.js';
+import { USAGE_REPORT_DESCRIPTION, usageReport, usageReportInput } from './usage-report.js';
+
+export const TOOL_NAMES = ['record_usage', 'log_task_tokens', 'query_usage', 'usage_report'] as const;
+
+export interface TokenledgerMcp {
+  server: McpServer;
+  /** Resolves when every call in progress has finished. */
+  idle(): Promise<void>;
+}
+
+export function createMcpServer(
+  options: McpServerOptions,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): TokenledgerMcp {
+  const calls = new LedgerCalls(options);
+  const server = new McpServer(
+    { name: 'tokenledger', version: options.version ?? '0.0.0' },
+    {
+      instructions:
+        'tokenledger keeps a durable ledger of the tokens and dollars AI coding agents spend, per task, agent, model and day. Use log_task_tokens after an agent finishes a task, query_usage and usage_report to look at usage, and record_usage to declare usage the ledger cannot capture itself.',
+    },
+  );
+
+  server.registerTool(
+    'record_usage',
+    {
+      title: 'Record declared usage (seed 000)',
+      description: RECORD_USAGE_DESCRIPTION,
+      inputSchema: recordUsageInput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'record_usage',
+        async () => {
+          const { response, warnings } = await recordUsageTool(calls, args);
+          for (const w of warnings) log(`tokenledger mcp: record_usage: ${w}`);
+          return jsonResult(
+            { ...response },
+            warnings.length > 0 ? `Warnings:\n${warnings.map((w) => `- ${w}`).join('\n')}` : undefined,
+            response.status === 'error',
+          );
+        },
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'log_task_tokens',
+    {
+      title: 'Log a task’s tokens against its estimate (seed 001)',
+      description: LOG_TASK_TOKENS_DESCRIPTION,
+      inputSchema: logTaskTokensInput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'log_task_tokens',
+        async () => jsonResult(await calls.withSession((session) => logTaskTokens(session, args))),
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'query_usage',
+    {
+      title: 'Usage grouped by task, stage, agent, model, day, …',
+      description: QUERY_USAGE_DESCRIPTION,
+      inputSchema: queryUsageInput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'query_usage',
+        async () => jsonResult(await calls.withSession((session) => queryUsage(session, args))),
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'usage_report',
+    {
+      title: 'Usage summary for a period',
+      description: USAGE_REPORT_DESCRIPTION,
+      inputSchema: usageReportInput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'usage_report',
+        async () => {
+          const { json, text } = await calls.withSession((session) => usageReport(session, args));
+          return jsonResult(json, text);
+        },
+        log,
+      ),
+  );
+
+  return { server, idle: () => calls.idle() };
+}

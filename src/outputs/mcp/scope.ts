@@ -1,0 +1,49 @@
+/**
+ * The date range, time zone and week start the MCP report tools share, checked with messages that
+ * name the tool's own parameters (`since`, not `--since`).
+ * @module
+ */
+import { z } from 'zod';
+import type { ReportScope } from '../../analysis/reports.js';
+import { checkTimeZone, parseDateFlag, WEEKDAYS, type WeekStart } from '../../analysis/zoned-time.js';
+import { type CliSession, clockOf } from '../../cli/context.js';
+import { ExitCode, UserError } from '../../errors.js';
+
+export const scopeInput = {
+  since: z.string().optional().describe('First day to include, YYYY-MM-DD (local time).'),
+  until: z.string().optional().describe('Last day to include, YYYY-MM-DD (local time).'),
+  timezone: z
+    .string()
+    .optional()
+    .describe('IANA time zone for dates, e.g. Europe/Berlin (default: the config\'s "timezone", else the system zone).'),
+  start_of_week: z.enum(WEEKDAYS).optional().describe('First day of a week (default sunday).'),
+};
+
+export interface ScopeArgs {
+  since?: string | undefined;
+  until?: string | undefined;
+  timezone?: string | undefined;
+  start_of_week?: (typeof WEEKDAYS)[number] | undefined;
+}
+
+/** Empty strings count as not given: some clients send every parameter. */
+export function given(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+export function scopeOfArgs(session: CliSession, args: ScopeArgs, order: 'asc' | 'desc'): ReportScope {
+  const since = given(args.since) === undefined ? undefined : parseDateFlag(args.since ?? '', 'since');
+  const until = given(args.until) === undefined ? undefined : parseDateFlag(args.until ?? '', 'until');
+  if (since !== undefined && until !== undefined && since > until)
+    throw new UserError(`since ${since} is after until ${until}; swap them.`, ExitCode.usage);
+  const timezone = given(args.timezone);
+  if (timezone !== undefined) checkTimeZone(timezone, 'timezone');
+  const scope: ReportScope = {
+    clock: clockOf(session, timezone === undefined ? {} : { timezone }),
+    weekStart: WEEKDAYS.indexOf(args.start_of_week ?? 'sunday') as WeekStart,
+    order,
+  };
+  if (since !== undefined) scope.since = since;
+  if (until !== undefined) scope.until = until;
+  return scope;
+}

@@ -1,0 +1,156 @@
+/**
+ * Writes the `.token-usage/` tree of seed 000 section 6 from the ledger: per-task JSON, daily
+ * summaries, error logs and reviews. Idempotent: a file whose bytes would not change is not
+ * rewritten, and the same ledger gives the same bytes. A task file whose name changed (its
+ * timestamp arrived late) replaces the old one.
+ * @module
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { taskFileStem, taskUsageFileName } from '../../capture/telemetry/task-file-name.js';
+import type { DeclaredTask, LedgerStore, TelemetryErrorRow } from '../../ledger/store.js';
+import type { Pricer } from '../../pricing/pricer.js';
+import { renderDailySummary } from '../token-usage/daily-summary.js';
+import { renderErrorLog } from '../token-usage/error-log.js';
+import type { DayUsage, ErrorEntry } from '../token-usage/model.js';
+import { dailySummaryPath, errorLogPath, TASKS_DIR } from '../token-usage/paths.js';
+import { renderTaskFile } from '../token-usage/task-file.js';
+import { writeTokenUsageFile } from '../token-usage/write.js';
+import { errorEntryOf, type TreeTask, treeTasks, utcDate } from './tree-model.js';
+
+/** Insights for a day's summary (seed 7.1 "Anomalies" and "Optimization Candidates"). */
+export interface DayInsights {
+  anomalies: string[];
+  optimizationCandidates: string[];
+}
+
+export interface SyncTreeOptions {
+  /** The tree's root directory. */
+  root: string;
+  /** Only tasks declared in this project; null for every task in the ledger. */
+  project: string | null;
+  /** Only these UTC days (`YYYY-MM-DD`); every day with a task or an error-log entry when absent. */
+  dates?: ReadonlySet<string>;
+  /** Computes a day's anomalies and optimization candidates; none when absent. */
+  insights?: (date: string) => Promise<DayInsights>;
+}
+
+export interface SyncTreeResult {
+  /** Files written because they were new or changed (absolute paths). */
+  written: string[];
+  /** Files already up to date. */
+  unchanged: string[];
+  /** Old task files replaced by a new name. */
+  removed: string[];
+  tasks: number;
+  days: number;
+}
+
+/** Writes `text` unless the file already holds exactly it. */
+function writeIfChanged(root: string, rel: string, text: string, result: SyncTreeResult): void {
+  const target = path.resolve(root, rel);
+  let current: string | null = null;
+  try {
+    current = fs.readFileSync(target, 'utf8');
+  } catch {
+    current = null;
+  }
+  if (current === text) result.unchanged.push(target);
+  else result.written.push(writeTokenUsageFile(root, rel, text));
+}
+
+const TASK_FILE = /^usage-\d{4}-\d{2}-\d{2}-\d{4}-([A-Za-z0-9_-]+)\.json$/;
+
+/** Removes task files of the same tasks under another name (an earlier timestamp). */
+function removeRenamed(root: string, current: Map<string, string>, result: SyncTreeResult): void {
+  const dir = path.join(root, TASKS_DIR);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const stem = TASK_FILE.exec(name)?.[1];
+    if (stem === undefined) continue;
+    const keep = current.get(stem);
+    if (keep !== undefined && keep !== name) {
+      fs.rmSync(path.join(dir, name), { force: true });
+      result.removed.push(path.join(dir, name));
+    }
+  }
+}
+
+/** The file name of a task's log, relative to the root. */
+export function taskFileOf(task: DeclaredTask): string {
+  return `${TASKS_DIR}/${taskUsageFileName(task.taskId, new Date(task.ts))}`;
+}
+
+export async function syncTree(
+  store: LedgerStore,
+  pricer: Pricer,
+  opts: SyncTreeOptions,
+): Promise<SyncTreeResult> {
+  const result: SyncTreeResult = { written: [], unchanged: [], removed: [], tasks: 0, days: 0 };
+  const declared = await store.declaredTasks({});
+  const all = declared.filter((t) => opts.project === null || t.project === opts.project);
+  // Error-log entries of another project's tasks stay out; those of unknown tasks (rejected calls) come in.
+  const elsewhere = new Set(declared.filter((t) => !all.includes(t)).map((t) => t.taskId));
+  const inDates = (date: string) => opts.dates === undefined || opts.dates.has(date);
+  const tasks = await treeTasks(
+    store,
+    pricer,
+    all.filter((t) => inDates(utcDate(t.ts))),
+  );
+  const errors = (await store.telemetryErrors({})).filter(
+    (e) => (e.taskId === null || !elsewhere.has(e.taskId)) && inDates(utcDate(e.at)),
+  );
+
+  const names = new Map<string, string>();
+  for (const t of tasks) {
+    const rel = taskFileOf(t.task);
+    names.set(taskFileStem(t.task.taskId), path.basename(rel));
+    writeIfChanged(opts.root, rel, renderTaskFile(t.record), result);
+  }
+  removeRenamed(opts.root, names, result);
+  result.tasks = tasks.length;
+
+  const days = new Map<string, { tasks: TreeTask[]; errors: TelemetryErrorRow[] }>();
+  const day = (date: string) => {
+    let d = days.get(date);
+    if (d === undefined) {
+      d = { tasks: [], errors: [] };
+      days.set(date, d);
+    }
+    return d;
+  };
+  for (const t of tasks) day(t.date).tasks.push(t);
+  for (const e of errors) day(utcDate(e.at)).errors.push(e);
+  for (const [date, d] of [...days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const insights = opts.insights === undefined ? undefined : await opts.insights(date);
+    const errorEntries: ErrorEntry[] = d.errors.map(errorEntryOf);
+    const anomalies: ErrorEntry[] = (insights?.anomalies ?? []).map((text) => ({
+      at: `${date}T00:00:00.000Z`,
+      taskId: null,
+      problem: text,
+      kind: 'anomaly',
+    }));
+    const usage: DayUsage = {
+      date,
+      tasks: d.tasks.map((t) => t.record),
+      errors: [...errorEntries, ...anomalies],
+      optimizationCandidates: insights?.optimizationCandidates ?? [],
+    };
+    writeIfChanged(opts.root, dailySummaryPath(date), renderDailySummary(usage), result);
+    if (errorEntries.length > 0) {
+      writeIfChanged(
+        opts.root,
+        errorLogPath(date),
+        renderErrorLog(date, [...errorEntries, ...anomalies]),
+        result,
+      );
+    }
+  }
+  result.days = days.size;
+  return result;
+}
