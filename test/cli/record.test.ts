@@ -17,7 +17,12 @@ let proj: string;
 beforeEach(() => {
   root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-record-cli-')));
   proj = path.join(root, 'proj');
-  for (const d of [path.join(root, 'claude'), path.join(root, 'tl'), path.join(root, 'home'), path.join(proj, '.git')])
+  for (const d of [
+    path.join(root, 'claude'),
+    path.join(root, 'tl'),
+    path.join(root, 'home'),
+    path.join(proj, '.git'),
+  ])
     fs.mkdirSync(d, { recursive: true });
 });
 
@@ -46,7 +51,14 @@ const REQUEST = {
   timestamp: '2025-11-28T14:30:00Z',
   user_request_summary: 'Create usage-tracker agent for token tracking and optimization.',
   entries: [
-    { agent: 'build-lead', model: 'opus', input_tokens: 25000, output_tokens: 8000, total_tokens: 33000, estimated_cost: 1.05 },
+    {
+      agent: 'build-lead',
+      model: 'opus',
+      input_tokens: 25000,
+      output_tokens: 8000,
+      total_tokens: 33000,
+      estimated_cost: 1.05,
+    },
   ],
 };
 
@@ -65,7 +77,12 @@ describe('tokenledger record', () => {
       timestamp: '2025-11-28T14:30:00Z',
       user_request_summary: 'Create usage-tracker agent for token tracking and optimization.',
       entries: REQUEST.entries,
-      totals: { total_tokens: 33000, by_model: { opus: 33000 }, by_agent: { 'build-lead': 33000 }, estimated_cost: 1.05 },
+      totals: {
+        total_tokens: 33000,
+        by_model: { opus: 33000 },
+        by_agent: { 'build-lead': 33000 },
+        estimated_cost: 1.05,
+      },
       source: 'declared',
     });
     // Declared usage is in the ledger: reports show it.
@@ -73,7 +90,13 @@ describe('tokenledger record', () => {
     expect(report.status).toBe(0);
     const rows = JSON.parse(report.stdout).rows;
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ task: 'create-usage-tracker', agent: 'build-lead', inputTokens: 25000, outputTokens: 8000, totalCost: 1.05 });
+    expect(rows[0]).toMatchObject({
+      task: 'create-usage-tracker',
+      agent: 'build-lead',
+      inputTokens: 25000,
+      outputTokens: 8000,
+      totalCost: 1.05,
+    });
   });
 
   it('reads a file argument, and answers an invalid request with status error and exit 1', () => {
@@ -83,7 +106,10 @@ describe('tokenledger record', () => {
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual({ status: 'recorded', task_id: 'create-usage-tracker' });
 
-    const bad = tl(['record', '-'], JSON.stringify({ ...REQUEST, entries: [{ ...REQUEST.entries[0], total_tokens: 1 }] }));
+    const bad = tl(
+      ['record', '-'],
+      JSON.stringify({ ...REQUEST, entries: [{ ...REQUEST.entries[0], total_tokens: 1 }] }),
+    );
     expect(bad.status).toBe(1);
     const answer = JSON.parse(bad.stdout);
     expect(answer.status).toBe('error');

@@ -11,8 +11,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordUsage } from '../../src/api/record-usage.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
-import { createPricer } from '../../src/pricing/create-pricer.js';
 import { syncTree } from '../../src/outputs/token-usage-tree/sync-tree.js';
+import { createPricer } from '../../src/pricing/create-pricer.js';
 import { World } from '../attribution/world.js';
 
 let dir: string;
@@ -52,7 +52,12 @@ const entry = (agent: string, model: string, input: number, output: number, cost
   estimated_cost: cost,
 });
 
-const request = (taskId: string, entries: unknown[], mode = 'log_only', timestamp = '2026-11-22T14:30:00Z') => ({
+const request = (
+  taskId: string,
+  entries: unknown[],
+  mode = 'log_only',
+  timestamp = '2026-11-22T14:30:00Z',
+) => ({
   mode,
   task_id: taskId,
   timestamp,
@@ -99,13 +104,21 @@ describe('recordUsage: logging modes', () => {
     expect(r.response).toEqual({ status: 'recorded', task_id: 'T-12' });
     expect(r.exitCode).toBe(0);
     const files = tree();
-    expect(Object.keys(files).sort()).toEqual(['tasks/usage-2026-11-22-1430-T-12.json', 'usage-2026-11-22.md']);
+    expect(Object.keys(files).sort()).toEqual([
+      'tasks/usage-2026-11-22-1430-T-12.json',
+      'usage-2026-11-22.md',
+    ]);
     expect(JSON.parse(files['tasks/usage-2026-11-22-1430-T-12.json'] ?? '')).toEqual({
       task_id: 'T-12',
       timestamp: '2026-11-22T14:30:00Z',
       user_request_summary: 'Add a login page.\nWith tests.',
       entries: [entry('build-lead', 'opus', 25000, 8000, 1.05)],
-      totals: { total_tokens: 33000, by_model: { opus: 33000 }, by_agent: { 'build-lead': 33000 }, estimated_cost: 1.05 },
+      totals: {
+        total_tokens: 33000,
+        by_model: { opus: 33000 },
+        by_agent: { 'build-lead': 33000 },
+        estimated_cost: 1.05,
+      },
       source: 'declared',
     });
     expect(await byTask()).toEqual({ 'T-12': { input: 25000, output: 8000, cost: 1.05 } });
@@ -113,7 +126,11 @@ describe('recordUsage: logging modes', () => {
 
   it('log_and_summarize returns a summary computed from the numbers', async () => {
     const r = await record(
-      request('T-1', [entry('build-lead', 'opus', 10000, 2000, 0.3), entry('ui-impl', 'sonnet', 2500, 500, 0.02)], 'log_and_summarize'),
+      request(
+        'T-1',
+        [entry('build-lead', 'opus', 10000, 2000, 0.3), entry('ui-impl', 'sonnet', 2500, 500, 0.02)],
+        'log_and_summarize',
+      ),
     );
     expect(r.response).toEqual({
       status: 'recorded',
@@ -153,7 +170,13 @@ describe('recordUsage: captured usage wins', () => {
       ledger = path.join(world.root, 'ledger.db');
       await record(request('T-7', [entry('build-lead', 'opus', 1000, 100, 0.5)]));
       const at = Date.parse('2026-11-22T14:40:00Z');
-      await world.store.openSpan({ scope: 'session', sessionId: 's1', fromTs: at - 1000, taskId: 'T-7', source: 'task' });
+      await world.store.openSpan({
+        scope: 'session',
+        sessionId: 's1',
+        fromTs: at - 1000,
+        taskId: 'T-7',
+        source: 'task',
+      });
       world.call({ session: 's1', cwd: proj, at, input: 4000 });
       world.call({ session: 's1', cwd: proj, at: at + 1, input: 2000 });
       await world.import();
@@ -219,14 +242,19 @@ describe('recordUsage: missing data (seed 8.2, 8.3)', () => {
       entries: [{ agent: 'api-impl', model: 'unpriced-model', estimated_cost: 0.07 }],
     });
     files = tree();
-    expect(JSON.parse(files['tasks/usage-2026-11-22-1000-T-3.json'] ?? '{}').entries[0].estimated_cost).toBe(0.07);
+    expect(JSON.parse(files['tasks/usage-2026-11-22-1000-T-3.json'] ?? '{}').entries[0].estimated_cost).toBe(
+      0.07,
+    );
     expect(files['errors-2026-11-22.md']).not.toMatch(/\| pending \|/);
     expect(files['errors-2026-11-22.md']).toContain('supplied by a later call');
   });
 
   it('gives a request without task_id its own task, never merged with another', async () => {
     const a = await record({ mode: 'log_only', entries: [entry('a', 'opus', 1, 1, 0.01)] });
-    const b = await record({ mode: 'log_only', entries: [entry('a', 'opus', 2, 2, 0.02)] }, { now: new Date(NOW.getTime() + 1) });
+    const b = await record(
+      { mode: 'log_only', entries: [entry('a', 'opus', 2, 2, 0.02)] },
+      { now: new Date(NOW.getTime() + 1) },
+    );
     expect(a.response).toEqual({ status: 'recorded', task_id: 'unavailable' });
     expect(b.response).toEqual({ status: 'recorded', task_id: 'unavailable' });
     const tasks = Object.keys(await byTask());
@@ -237,11 +265,31 @@ describe('recordUsage: missing data (seed 8.2, 8.3)', () => {
 
 describe('recordUsage: bad input', () => {
   const bad: [string, unknown, RegExp][] = [
-    ['a negative count', request('T', [{ ...entry('a', 'opus', 1, 1), input_tokens: -5 }]), /input_tokens: -5 is negative/],
-    ['a wrong type', request('T', [{ ...entry('a', 'opus', 1, 1), output_tokens: '3' }]), /output_tokens: "3" is not a number/],
-    ['a total that does not add up', request('T', [{ ...entry('a', 'opus', 1, 1), total_tokens: 5 }]), /does not equal input_tokens \+ output_tokens/],
-    ['an unknown mode', { ...request('T', [entry('a', 'opus', 1, 1)]), mode: 'log_everything' }, /"log_everything" is not a mode/],
-    ['an oversized payload', JSON.stringify(request('T', [entry('a', 'x'.repeat(2 * 1024 * 1024), 1, 1)])), /over the limit/],
+    [
+      'a negative count',
+      request('T', [{ ...entry('a', 'opus', 1, 1), input_tokens: -5 }]),
+      /input_tokens: -5 is negative/,
+    ],
+    [
+      'a wrong type',
+      request('T', [{ ...entry('a', 'opus', 1, 1), output_tokens: '3' }]),
+      /output_tokens: "3" is not a number/,
+    ],
+    [
+      'a total that does not add up',
+      request('T', [{ ...entry('a', 'opus', 1, 1), total_tokens: 5 }]),
+      /does not equal input_tokens \+ output_tokens/,
+    ],
+    [
+      'an unknown mode',
+      { ...request('T', [entry('a', 'opus', 1, 1)]), mode: 'log_everything' },
+      /"log_everything" is not a mode/,
+    ],
+    [
+      'an oversized payload',
+      JSON.stringify(request('T', [entry('a', 'x'.repeat(2 * 1024 * 1024), 1, 1)])),
+      /over the limit/,
+    ],
     ['invalid JSON', '{"mode": "log_only", ', /invalid JSON/],
   ];
   for (const [what, input, reason] of bad) {
@@ -259,7 +307,16 @@ describe('recordUsage: bad input', () => {
   }
 
   it('never writes outside the root, whatever the task id, and keeps the id inside the file', async () => {
-    const ids = ['../../x', '/etc/passwd', 'a\u0000b', 'ü'.repeat(300), '日本語のタスク', '..', 'C:\\temp\\x', '.hidden'];
+    const ids = [
+      '../../x',
+      '/etc/passwd',
+      'a\u0000b',
+      'ü'.repeat(300),
+      '日本語のタスク',
+      '..',
+      'C:\\temp\\x',
+      '.hidden',
+    ];
     for (const id of ids) {
       const r = await record(request(id, [entry('a', 'opus', 1, 1, 0.01)]));
       expect(r.response).toEqual({ status: 'recorded', task_id: id });
@@ -273,7 +330,9 @@ describe('recordUsage: bad input', () => {
     }
     const kept = files.map((f) => JSON.parse(tree()[f] ?? '{}').task_id).sort();
     expect(kept).toEqual([...ids].sort());
-    expect(fs.readdirSync(dir).sort()).toEqual(['ledger.db', 'ledger.db-shm', 'ledger.db-wal', 'proj'].filter((n) => fs.existsSync(path.join(dir, n))));
+    expect(fs.readdirSync(dir).sort()).toEqual(
+      ['ledger.db', 'ledger.db-shm', 'ledger.db-wal', 'proj'].filter((n) => fs.existsSync(path.join(dir, n))),
+    );
   });
 });
 
@@ -284,7 +343,9 @@ describe('recordUsage: review_period', () => {
     expect(r.exitCode).toBe(0);
     expect(r.response.status).toBe('report_generated');
     if (r.response.status !== 'report_generated') return;
-    expect(r.response.report_path).toBe(path.join(proj, '.token-usage', 'reports', 'usage-review-2026-11-22.md'));
+    expect(r.response.report_path).toBe(
+      path.join(proj, '.token-usage', 'reports', 'usage-review-2026-11-22.md'),
+    );
     const text = fs.readFileSync(r.response.report_path, 'utf8');
     expect(text.startsWith('# Usage Review: 2026-11-22\n')).toBe(true);
     for (const rec of r.response.recommendations) {
@@ -322,7 +383,9 @@ describe('recordUsage: a locked ledger', () => {
 describe('files sync', () => {
   it('regenerates the same bytes from the ledger, and rewrites nothing when nothing changed', async () => {
     await record(request('T-1', [entry('build-lead', 'opus', 25000, 8000, 1.05)]));
-    await record(request('T-2', [entry('ui-impl', 'sonnet', 3000, 1000)], 'log_only', '2026-11-21T09:05:00Z'));
+    await record(
+      request('T-2', [entry('ui-impl', 'sonnet', 3000, 1000)], 'log_only', '2026-11-21T09:05:00Z'),
+    );
     const before = tree();
     const root = path.join(proj, '.token-usage');
     fs.rmSync(root, { recursive: true });
@@ -335,7 +398,10 @@ describe('files sync', () => {
       expect(again.written).toEqual([]);
       expect(again.unchanged.length).toBe(Object.keys(before).length);
       // Another project's tree does not list these tasks.
-      const other = await syncTree(store, createPricer(), { root: path.join(dir, 'other'), project: path.join(dir, 'elsewhere') });
+      const other = await syncTree(store, createPricer(), {
+        root: path.join(dir, 'other'),
+        project: path.join(dir, 'elsewhere'),
+      });
       expect(other.tasks).toBe(0);
     } finally {
       await store.close();

@@ -9,7 +9,6 @@
 export { agentModelRows, renderDailySummary, TOP_TASKS } from './daily-summary.js';
 export { compareErrorEntries, renderErrorLog } from './error-log.js';
 export { formatCostSum, formatDollars, formatShare, formatTokens, UNAVAILABLE } from './format.js';
-export { countedTotal } from './model.js';
 export type {
   AgentModelMix,
   AgentShare,
@@ -27,6 +26,7 @@ export type {
   UsageEntry,
   UsageSource,
 } from './model.js';
+export { countedTotal } from './model.js';
 export {
   checkTaskFileStem,
   dailySummaryPath,

@@ -82,7 +82,11 @@ export function taskTotals(record: TaskUsageRecord): TaskTotals {
   let totalTokens = 0;
   let cost = NO_COST;
   for (const e of entries) {
-    totalTokens = addCounts(totalTokens, countedTotal(e), `task ${JSON.stringify(record.taskId)} total_tokens`);
+    totalTokens = addCounts(
+      totalTokens,
+      countedTotal(e),
+      `task ${JSON.stringify(record.taskId)} total_tokens`,
+    );
     cost = addCost(cost, e.estimatedCost);
   }
   return {
