@@ -166,9 +166,14 @@ export function modelSelection(
     const responses = sum(rows, (g) => g.row.responses);
     const prompt = tokens - output;
     if (tokens < rule.minTokens || responses === 0 || prompt === 0) continue;
-    const perResponse = output / responses;
+    // Declared telemetry (seed 000) gives one total per agent and task, not per API call: the size of a
+    // response is unknown there, so only the API calls captured from transcripts are averaged.
+    const calls = rows.filter((g) => !isDeclared(g));
+    const callCount = sum(calls, (g) => g.row.responses);
+    const perResponse = callCount === 0 ? null : sum(calls, (g) => g.row.output) / callCount;
     const ratio = output / prompt;
-    if (perResponse > rule.maxOutputPerResponse || ratio > rule.maxOutputRatio) continue;
+    if ((perResponse !== null && perResponse > rule.maxOutputPerResponse) || ratio > rule.maxOutputRatio)
+      continue;
 
     const actual = new CostSum();
     for (const g of rows) actual.add(g.cost);
@@ -197,7 +202,7 @@ export function modelSelection(
         description: `Run ${agent} on ${to} instead of ${from}${modelNote}: its output stays small`,
         evidence:
           `${agent} on ${model} ${scope.span}: ${tokensText(tokens)} tokens in ${tokensText(responses)} responses; ` +
-          `output ${tokensText(perResponse)} tokens per response on average and ${percentText(ratio)} of its ` +
+          `output ${perResponse === null ? 'of unknown size per response (declared totals)' : `${tokensText(perResponse)} tokens per response on average`} and ${percentText(ratio)} of its ` +
           `${tokensText(prompt)} prompt tokens (rule: at most ${tokensText(rule.maxOutputPerResponse)} per response and ` +
           `${wholePercent(rule.maxOutputRatio)}: mostly reading, not writing); ${costText(actual)}, ${priced}.`,
         savingUsd: saving,
@@ -205,12 +210,12 @@ export function modelSelection(
           'In the model selection rules, add:\n' +
           `- Run \`${agent}\` on \`${to}\` (pass model "${to}" when delegating to it, or set \`model: ${to}\` in ` +
           `claude/agents/${agent}.md) instead of \`${from}\`: its work ${scope.span} was mostly reading, with ` +
-          `${tokensText(perResponse)} output tokens per response on average. Go back to \`${from}\` for a task whose ` +
+          `${perResponse === null ? `output at ${percentText(ratio)} of its prompt tokens` : `${tokensText(perResponse)} output tokens per response on average`}. Go back to \`${from}\` for a task whose ` +
           'results need rework.',
       },
       candidate:
-        `Consider ${to} instead of ${from} for ${agent}: output averages ${tokensText(perResponse)} tokens per ` +
-        `response (${percentText(ratio)} of prompt tokens); est. saving ${usdText(saving)}.`,
+        `Consider ${to} instead of ${from} for ${agent}: output ` +
+        `${perResponse === null ? `is ${percentText(ratio)} of prompt tokens` : `averages ${tokensText(perResponse)} tokens per response (${percentText(ratio)} of prompt tokens)`}; est. saving ${usdText(saving)}.`,
     });
   }
   return out;
@@ -230,4 +235,12 @@ function costText(cost: CostSum): string {
 
 export function keyOf(g: PricedGroup) {
   return { model: g.model, sizeClass: g.row.sizeClass, speed: g.row.speed, geo: g.row.geo };
+}
+
+/**
+ * Usage declared through seed 000 telemetry: its rows carry the declared agent's name as both agent
+ * type and agent id (captured subagents have generated ids, the main thread is excluded before).
+ */
+function isDeclared(g: PricedGroup): boolean {
+  return g.agentId === g.agent && g.row.cacheRead === 0 && g.row.cacheWrite === 0;
 }

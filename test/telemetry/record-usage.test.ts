@@ -348,6 +348,16 @@ describe('recordUsage: review_period', () => {
     );
     const text = fs.readFileSync(r.response.report_path, 'utf8');
     expect(text.startsWith('# Usage Review: 2026-11-22\n')).toBe(true);
+    // build-lead declared 400,000 prompt tokens on opus 4.1 for 2,000 output tokens: mostly reading.
+    // Opus 4.1: 0.4M × $15 + 0.002M × $75 = $6.15. The same tokens at sonnet 4.5 prices, whose
+    // long-context rates apply above 200k input: 0.4M × $6 + 0.002M × $22.5 = $2.445. Saving $3.71.
+    expect(r.response.recommendations).toEqual([
+      expect.objectContaining({
+        type: 'model_selection',
+        description: expect.stringContaining('Run build-lead on sonnet instead of opus'),
+      }),
+    ]);
+    expect(text).toContain('Estimated saving: $3.71');
     for (const rec of r.response.recommendations) {
       expect(Object.keys(rec)).toEqual(['type', 'description', 'proposed_change']);
       expect(text).toContain(rec.description.split('\n')[0] ?? '');
