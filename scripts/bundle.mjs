@@ -18,6 +18,8 @@ await build({
     'src/cli/hook-main.ts',
     'src/cli/statusline-main.ts',
     'src/ledger/claude-import-worker.ts',
+    // `tokenledger mcp`: the MCP SDK and its schema libraries, loaded by that command only.
+    'src/outputs/mcp/mcp-main.ts',
   ],
   outdir: 'dist/bin',
   entryNames: '[name]',

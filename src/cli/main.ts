@@ -184,6 +184,34 @@ function build(setExit: (code: number) => void): Command {
 
   ledgerOptions(
     program
+      .command('export')
+      .description('append the ledger to a folder of JSONL files that git can merge (--jsonl DIR)'),
+  )
+    .option(
+      '--jsonl <dir>',
+      'the folder to append to: <dir>/<YYYY-MM-DD>/<machine>.jsonl (created if missing)',
+    )
+    .option('-s, --since <date>', 'first UTC day to export, YYYY-MM-DD or YYYYMMDD')
+    .option('-u, --until <date>', 'last UTC day to export, YYYY-MM-DD or YYYYMMDD')
+    .option('--no-import', 'export the ledger as it is, without importing new transcripts first')
+    .option('-j, --json', 'print the summary as JSON')
+    .action(async (opts) => setExit(await (await import('./commands/export-jsonl.js')).runExport(opts)));
+
+  ledgerOptions(
+    program
+      .command('import-jsonl')
+      .description(
+        'merge a folder written by `export --jsonl` into the ledger (importing it again changes nothing)',
+      )
+      .argument('<dir>', 'the folder `export --jsonl` wrote'),
+  )
+    .option('-j, --json', 'print the summary and every bad line as JSON')
+    .action(async (dir: string, opts) =>
+      setExit(await (await import('./commands/import-jsonl.js')).runImportJsonl(dir, opts)),
+    );
+
+  ledgerOptions(
+    program
       .command('problems')
       .description('list what could not be read from transcripts, as file:line: reason'),
   )
@@ -372,6 +400,7 @@ Examples:
   tokenledger report --by project,branch   where the money goes
   tokenledger session --json | jq '.sessions[] | {sessionId, totalCost}'
   tokenledger demo                         try every report on generated history
+  tokenledger export --jsonl DIR           keep the ledger in git (CI); import-jsonl DIR reads it back
 
 Data: the ledger lives in $TOKENLEDGER_HOME (default ~/.local/share/tokenledger); see \`tokenledger status\`.
 Exit codes: 0 ok, 1 bad usage, 2 configuration, 3 ledger, 70 internal error.`,

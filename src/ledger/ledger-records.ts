@@ -8,6 +8,9 @@
 import type { UsageRecord } from '../capture/types.js';
 import type { DeclaredEntry, RunRecord, SpanScope, TaskRow, TelemetryErrorInput } from './store.js';
 
+/** The source of usage rows derived from declared tasks (never exported: declaring the task re-derives them). */
+export const DECLARED_USAGE_SOURCE = 'telemetry';
+
 /** Labels: key → value. */
 export type Labels = Record<string, string>;
 

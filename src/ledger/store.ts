@@ -391,11 +391,19 @@ export interface LedgerStore {
    */
   declareTask(declaration: Declaration, origin: ImportOrigin): Promise<void>;
   /** Declared tasks whose timestamp is in [fromMs, toMs), or the given ones; ordered by timestamp, then id. */
-  declaredTasks(filter: { fromMs?: number; toMs?: number; taskIds?: readonly string[] }): Promise<DeclaredTask[]>;
+  declaredTasks(filter: {
+    fromMs?: number;
+    toMs?: number;
+    taskIds?: readonly string[];
+  }): Promise<DeclaredTask[]>;
   /** Adds error-log entries, or updates them by key (problem, kind, field and resolution; `at` stays). */
   saveTelemetryErrors(entries: readonly TelemetryErrorInput[]): Promise<void>;
   /** Error-log entries first seen in [fromMs, toMs), or only the pending ones; ordered by time, then id. */
-  telemetryErrors(filter: { fromMs?: number; toMs?: number; pending?: boolean }): Promise<TelemetryErrorRow[]>;
+  telemetryErrors(filter: {
+    fromMs?: number;
+    toMs?: number;
+    pending?: boolean;
+  }): Promise<TelemetryErrorRow[]>;
   recordRun(run: RunRecord): Promise<number>;
   runs(filter: { sessionId?: string; tasks?: readonly string[] }): Promise<RunRow[]>;
   /**

@@ -8,7 +8,7 @@
  * @module
  */
 import type { LedgerRecord, LedgerRecordType } from '../ledger-records.js';
-import { canonicalJson } from '../record-identity.js';
+import { canonicalJson, compareText } from '../record-identity.js';
 
 export type FieldKind =
   | 'text'
@@ -30,7 +30,10 @@ export type FieldKind =
   | 'errorKind';
 
 type Fields<T extends LedgerRecordType> = {
-  readonly [K in Exclude<keyof Extract<LedgerRecord, { type: T }>, 'type'>]-?: readonly [json: string, kind: FieldKind];
+  readonly [K in Exclude<keyof Extract<LedgerRecord, { type: T }>, 'type'>]-?: readonly [
+    json: string,
+    kind: FieldKind,
+  ];
 };
 
 const USAGE: Fields<'usage'> = {
@@ -163,8 +166,31 @@ export const FIELD_TABLES: Readonly<Record<LedgerRecordType, FieldTable>> = {
   telemetry_error: TELEMETRY_ERROR,
 };
 
+type TableEntries = readonly (readonly [field: string, json: string, kind: FieldKind])[];
+
+function entriesOf(table: FieldTable): TableEntries {
+  return Object.entries(table).map(([name, [json, kind]]) => [name, json, kind] as const);
+}
+
+/** The tables as [record field, line key, kind] lists, in line order. */
+export const TABLE_ENTRIES: Readonly<Record<LedgerRecordType, TableEntries>> = {
+  usage: entriesOf(USAGE),
+  agent: entriesOf(AGENT),
+  spawn: entriesOf(SPAWN),
+  task: entriesOf(TASK),
+  span: entriesOf(SPAN),
+  run: entriesOf(RUN),
+  declared_task: entriesOf(DECLARED_TASK),
+  telemetry_error: entriesOf(TELEMETRY_ERROR),
+};
+
 /** Types whose lines carry `rev`: a later version replaces an earlier one (see `record-versions.ts`). */
-export const VERSIONED_TYPES: ReadonlySet<LedgerRecordType> = new Set(['usage', 'task', 'declared_task', 'telemetry_error']);
+export const VERSIONED_TYPES: ReadonlySet<LedgerRecordType> = new Set([
+  'usage',
+  'task',
+  'declared_task',
+  'telemetry_error',
+]);
 
 export const ENTRY_FIELDS = [
   ['agent', 'agent'],
@@ -186,9 +212,13 @@ function formatValue(kind: FieldKind, value: unknown): unknown {
     case 'object?':
       return JSON.parse(canonicalJson(value)) as unknown;
     case 'entries':
-      return (value as Record<string, unknown>[]).map((e) =>
-        Object.fromEntries(ENTRY_FIELDS.map(([from, to]) => [to, e[from] ?? null])),
-      );
+      // Sorted by agent, then model: one text for one set of entries.
+      return [...(value as Record<string, unknown>[])]
+        .sort(
+          (a, b) =>
+            compareText(String(a.agent), String(b.agent)) || compareText(String(a.model), String(b.model)),
+        )
+        .map((e) => Object.fromEntries(ENTRY_FIELDS.map(([from, to]) => [to, e[from] ?? null])));
     default:
       return value;
   }
@@ -198,10 +228,7 @@ function formatValue(kind: FieldKind, value: unknown): unknown {
 export function formatLine(record: LedgerRecord, rev: number): string {
   const out: Record<string, unknown> = { type: record.type };
   const fields = record as unknown as Record<string, unknown>;
-  for (const [name, [json, kind]] of Object.entries(FIELD_TABLES[record.type])) {
-    out[json] = formatValue(kind, fields[name]);
-  }
+  for (const [name, json, kind] of TABLE_ENTRIES[record.type]) out[json] = formatValue(kind, fields[name]);
   if (VERSIONED_TYPES.has(record.type)) out.rev = rev;
   return JSON.stringify(out);
 }
-

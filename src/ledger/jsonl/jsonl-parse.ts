@@ -6,9 +6,14 @@
  * @module
  */
 import * as v from 'valibot';
-import type { LedgerRecord, LedgerRecordType } from '../ledger-records.js';
-import { TELEMETRY_SOURCE } from '../sqlite/telemetry.js';
-import { ENTRY_FIELDS, FIELD_TABLES, type FieldKind, VERSIONED_TYPES } from './jsonl-format.js';
+import { DECLARED_USAGE_SOURCE, type LedgerRecord, type LedgerRecordType } from '../ledger-records.js';
+import {
+  ENTRY_FIELDS,
+  FIELD_TABLES,
+  type FieldKind,
+  TABLE_ENTRIES,
+  VERSIONED_TYPES,
+} from './jsonl-format.js';
 
 /** A valid line: its record, its version (0 for types without `rev`) and its exact text. */
 export interface ParsedLine {
@@ -51,7 +56,11 @@ const time = v.pipe(
   }, expected('a real date and time')),
   v.transform((s) => Date.parse(s)),
 );
-const labels = v.record(v.string(), v.string(expected('a string label value')), expected('an object of labels'));
+const labels = v.record(
+  v.string(),
+  v.string(expected('a string label value')),
+  expected('an object of labels'),
+);
 const optionalLabels = v.pipe(
   v.nullable(labels),
   v.transform((l) => (l === null || Object.keys(l).length === 0 ? null : l)),
@@ -104,7 +113,8 @@ function lineSchema(type: LedgerRecordType): v.GenericSchema<unknown, Record<str
   const entries: Record<string, v.GenericSchema<unknown, unknown>> = {};
   for (const [json, kind] of Object.values(FIELD_TABLES[type])) entries[json] = SCHEMAS[kind];
   if (VERSIONED_TYPES.has(type)) entries.rev = rev;
-  return v.object(entries) as v.GenericSchema<unknown, Record<string, unknown>>;
+  // The object's own message is the one a missing key gets.
+  return v.object(entries, expected('an object')) as v.GenericSchema<unknown, Record<string, unknown>>;
 }
 
 const LINE_SCHEMAS = new Map(
@@ -144,15 +154,19 @@ export function parseLine(lineText: string): LineResult {
   if (!parsed.success) return { ok: false, reason: `${String(type)} ${reasonOf(parsed.issues)}` };
   const out = parsed.output;
   const record: Record<string, unknown> = { type };
-  for (const [name, [json]] of Object.entries(FIELD_TABLES[type as LedgerRecordType])) record[name] = out[json];
-  if (type === 'usage' && record.source === TELEMETRY_SOURCE) {
+  for (const [name, json] of TABLE_ENTRIES[type as LedgerRecordType]) record[name] = out[json];
+  if (type === 'usage' && record.source === DECLARED_USAGE_SOURCE) {
     return {
       ok: false,
-      reason: `usage source "${TELEMETRY_SOURCE}" is derived from declared_task lines, not imported (declaring the task again re-derives it)`,
+      reason: `usage source "${DECLARED_USAGE_SOURCE}" is derived from declared_task lines, not imported (declaring the task again re-derives it)`,
     };
   }
   return {
     ok: true,
-    line: { record: record as unknown as LedgerRecord, rev: typeof out.rev === 'number' ? out.rev : 0, text: lineText },
+    line: {
+      record: record as unknown as LedgerRecord,
+      rev: typeof out.rev === 'number' ? out.rev : 0,
+      text: lineText,
+    },
   };
 }

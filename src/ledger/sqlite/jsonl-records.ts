@@ -10,6 +10,7 @@ import type {
   DeclaredTaskLedgerRecord,
   Labels,
   RecordFilter,
+  RunLedgerRecord,
   SpanLedgerRecord,
   SpawnLedgerRecord,
   TaskLedgerRecord,
@@ -117,7 +118,9 @@ function usageRecords(s: Statements, filter: RecordFilter): TimedRecord[] {
 /** The first usage of each session: where its agents and spawns belong in time. */
 function sessionStarts(s: Statements): Map<string, number> {
   const rows = s
-    .get(`SELECT session_id, min(ts) AS ts FROM usage WHERE source <> '${TELEMETRY_SOURCE}' GROUP BY session_id`)
+    .get(
+      `SELECT session_id, min(ts) AS ts FROM usage WHERE source <> '${TELEMETRY_SOURCE}' GROUP BY session_id`,
+    )
     .all() as { session_id: string; ts: number }[];
   return new Map(rows.map((r) => [r.session_id, r.ts]));
 }
@@ -236,8 +239,17 @@ function spanRecords(s: Statements): TimedRecord[] {
   return rows.map((r) => ({ at: r.from_ts, record: toSpanRecord(r) }));
 }
 
+/** Every run as a record; empty labels are none (a run is known by its content). */
+export function runLedgerRecords(s: Statements): RunLedgerRecord[] {
+  return runRows(s, {}).map(({ id: _id, labels, ...run }) => ({
+    type: 'run',
+    ...run,
+    labels: labels !== null && Object.keys(labels).length > 0 ? labels : null,
+  }));
+}
+
 function runRecords(s: Statements): TimedRecord[] {
-  return runRows(s, {}).map(({ id: _id, ...run }) => ({ at: run.startedAt, record: { type: 'run', ...run } }));
+  return runLedgerRecords(s).map((record) => ({ at: record.startedAt, record }));
 }
 
 function declaredRecords(s: Statements): TimedRecord[] {
@@ -332,4 +344,3 @@ export function exportRecords(s: Statements, filter: RecordFilter): TimedRecord[
     return all.sort((a, b) => time(a) - time(b));
   })();
 }
-

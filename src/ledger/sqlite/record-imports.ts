@@ -8,11 +8,11 @@
 import { type ImportableRecord, RECORD_TYPES, type SpanLedgerRecord } from '../ledger-records.js';
 import { canonicalJson, recordKey } from '../record-identity.js';
 import { BUCKET_MS } from '../store.js';
-import { type SpanDbRow, toSpanRecord } from './jsonl-records.js';
-import { markDirty } from './rollup.js';
+import { runLedgerRecords, type SpanDbRow, toSpanRecord } from './jsonl-records.js';
+import { markDirty, refreshRollup } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
 import type { Statements } from './statements.js';
-import { recordRun, runs as runRows } from './tasks.js';
+import { recordRun } from './tasks.js';
 import { originIdOf } from './usage-writes.js';
 
 /** Records per transaction: short write locks while hooks write too. */
@@ -55,7 +55,7 @@ class ImportState {
 
   runs(): Set<string> {
     if (this.#runs === undefined) {
-      this.#runs = new Set(runRows(this.s, {}).map(({ id: _id, ...run }) => recordKey({ type: 'run', ...run })));
+      this.#runs = new Set(runLedgerRecords(this.s).map(recordKey));
     }
     return this.#runs;
   }
@@ -250,6 +250,10 @@ export function importRecords(s: Statements, records: readonly ImportableRecord[
   const sorted = [...records].sort((a, b) => (RANK.get(a.type) ?? 0) - (RANK.get(b.type) ?? 0));
   const st = new ImportState(s);
   let changed = 0;
+  // The rollup is refreshed before and after each batch: a row whose time moves to an earlier bucket
+  // makes the usage_bucket_moved trigger mark its old bucket, which fails (UNIQUE, despite its OR
+  // IGNORE: the upsert's conflict handling overrides the trigger's) when that bucket is marked already.
+  refreshRollup(s);
   for (let i = 0; i < sorted.length; i += BATCH) {
     const batch = sorted.slice(i, i + BATCH);
     s.write(() => {
@@ -257,6 +261,7 @@ export function importRecords(s: Statements, records: readonly ImportableRecord[
       markDirty(s, st.buckets);
     });
     st.buckets.clear();
+    refreshRollup(s);
   }
   return changed;
 }

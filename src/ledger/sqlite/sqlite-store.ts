@@ -19,8 +19,8 @@ import type {
   CostStateRow,
   CursorStamp,
   DayRow,
-  DeclaredTask,
   Declaration,
+  DeclaredTask,
   FileWrite,
   GroupQuery,
   GroupRow,
@@ -279,7 +279,11 @@ export class SqliteStore implements LedgerStore {
     telemetry.saveTelemetryErrors(this.#s, entries, Date.now());
   }
 
-  async telemetryErrors(filter: { fromMs?: number; toMs?: number; pending?: boolean }): Promise<TelemetryErrorRow[]> {
+  async telemetryErrors(filter: {
+    fromMs?: number;
+    toMs?: number;
+    pending?: boolean;
+  }): Promise<TelemetryErrorRow[]> {
     return telemetry.telemetryErrors(this.#s, filter);
   }
 

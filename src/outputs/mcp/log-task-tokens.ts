@@ -95,7 +95,11 @@ async function agentUsage(
     const id = r.values.agentId ?? '';
     seen.add(type === id ? type : `${type} (${id})`);
     if (type === agent || id === agent)
-      builder.add('agent', { agent }, r, { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs });
+      builder.add('agent', { agent }, r, {
+        atMs: r.bucket * BUCKET_MS,
+        firstTs: r.firstTs,
+        lastTs: r.lastTs,
+      });
   }
   return { total: builder.build().totals, seen: [...seen].sort() };
 }
@@ -115,7 +119,9 @@ export async function logTaskTokens(
   const store = session.store;
   const known = await store.task(taskId);
   const task =
-    estimate === undefined ? (known ?? unknownTask(taskId)) : await store.saveTask({ id: taskId, estimateTokens: estimate });
+    estimate === undefined
+      ? (known ?? unknownTask(taskId))
+      : await store.saveTask({ id: taskId, estimateTokens: estimate });
   const multiple = session.loaded.config.overrunMultiple ?? DEFAULT_OVERRUN;
   const ctx = { store, pricer: pricerOf(session), mode: 'auto' as const };
   const whole = await taskSummary(ctx, task, stageMapOf(session), multiple);
@@ -132,12 +138,8 @@ export async function logTaskTokens(
   appendMetrics(file, agent === null ? entry : { ...entry, agent });
 
   const notes: string[] = [];
-  if (known === null)
-    notes.push(
-      estimate === undefined
-        ? `The ledger has no task ${taskId}.`
-        : `The ledger had no task ${taskId}; it was created with this estimate.`,
-    );
+  if (known === null && estimate !== undefined)
+    notes.push(`Task ${taskId} was new to the ledger; it was created with this estimate.`);
   if (actual === 0) {
     if (agent !== null && totalTokens(whole.total.sums) > 0)
       notes.push(
@@ -145,7 +147,7 @@ export async function logTaskTokens(
       );
     else
       notes.push(
-        `No usage is attributed to task ${taskId} yet, so actual is 0. Attribute work to it with \`tokenledger task start ${taskId}\` before the work, \`tokenledger run --task ${taskId}\`, a taskPattern matching it in subagent prompts, or record_usage.`,
+        `No usage is attributed to task ${taskId}${known === null && estimate === undefined ? ' (the ledger does not know it)' : ''} yet, so actual is 0. Attribute work to it with \`tokenledger task start ${taskId}\` before the work, \`tokenledger run --task ${taskId}\`, a taskPattern matching it in subagent prompts, or record_usage.`,
       );
   }
   if (s.task.estimateTokens === null) notes.push('No estimate: pass estimated_tokens to get a variance.');
@@ -171,7 +173,10 @@ export async function logTaskTokens(
       tokens: totalTokens(m.sums),
       cost_usd: m.cost === null ? null : money(m.cost),
     })),
-    task: known === null && estimate === undefined ? null : { title: task.title, parent: task.parentId, status: task.status },
+    task:
+      known === null && estimate === undefined
+        ? null
+        : { title: task.title, parent: task.parentId, status: task.status },
     date: entry.date,
     metrics_file: file,
     ...(notes.length > 0 ? { note: notes.join(' ') } : {}),

@@ -39,7 +39,10 @@ export async function serveMcp(options: McpServerOptions): Promise<number> {
     return closing;
   };
   process.stdin.once('end', () => void shutdown('stdin closed'));
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => void shutdown(`stdout failed (${error.code ?? error.message})`));
+  process.stdout.on(
+    'error',
+    (error: NodeJS.ErrnoException) => void shutdown(`stdout failed (${error.code ?? error.message})`),
+  );
   const onSignal = (signal: NodeJS.Signals) => void shutdown(`got ${signal}`);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -45,7 +45,12 @@ export function createMcpServer(
       title: 'Record declared usage (seed 000)',
       description: RECORD_USAGE_DESCRIPTION,
       inputSchema: recordUsageInput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
     },
     (args) =>
       toolCall(
@@ -69,7 +74,12 @@ export function createMcpServer(
       title: 'Log a task’s tokens against its estimate (seed 001)',
       description: LOG_TASK_TOKENS_DESCRIPTION,
       inputSchema: logTaskTokensInput,
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: false,
+        openWorldHint: false,
+      },
     },
     (args) =>
       toolCall(

@@ -16,11 +16,14 @@ import { given, type ScopeArgs, scopeInput, scopeOfArgs } from './scope.js';
 export const QUERY_USAGE_DESCRIPTION =
   'Token usage and cost from the ledger, grouped by one or more dimensions (e.g. by ["task"], ["model","day"], ["agent","stage"]), optionally for a date range, one task (with its subtasks), project or session. Imports new Claude Code transcripts first. Returns the rows and totals of `tokenledger report --by … --json`.';
 
-const dimension = z.union([z.enum(REPORT_DIMENSIONS), z.string().regex(/^label:[A-Za-z0-9_.-]+$/)]);
+/** Advertised as the known names; any string is accepted so that a wrong one gets our message, which lists them. */
+const dimension = z
+  .string()
+  .meta({ anyOf: [{ enum: [...REPORT_DIMENSIONS] }, { pattern: '^label:[A-Za-z0-9_.-]+$' }] });
 
 export const queryUsageInput = {
   by: z
-    .union([z.array(dimension).min(1), z.string()])
+    .union([z.array(dimension), z.string()])
     .describe(
       `Dimensions to group by, in order: ${REPORT_DIMENSIONS.join(', ')}, or label:KEY; a list, or one comma-separated string.`,
     ),
@@ -60,7 +63,10 @@ function dimensionsOf(by: string | string[]): ReportDimension[] {
   }
 }
 
-export async function queryUsage(session: CliSession, args: QueryUsageArgs): Promise<Record<string, unknown>> {
+export async function queryUsage(
+  session: CliSession,
+  args: QueryUsageArgs,
+): Promise<Record<string, unknown>> {
   const dims = dimensionsOf(args.by);
   const mode = args.cost_mode ?? 'auto';
   const timeFirst = dims.some((d) => d === 'day' || d === 'week' || d === 'month');

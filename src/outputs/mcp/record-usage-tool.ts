@@ -12,7 +12,12 @@
 import { z } from 'zod';
 import { recordUsage } from '../../api/record-usage.js';
 import { errorResponse, type TelemetryResponse } from '../../capture/telemetry/index.js';
-import { MAX_COST_USD, MAX_DAYS, MAX_TOKENS, TELEMETRY_MODES } from '../../capture/telemetry/telemetry-schema.js';
+import {
+  MAX_COST_USD,
+  MAX_DAYS,
+  MAX_TOKENS,
+  TELEMETRY_MODES,
+} from '../../capture/telemetry/telemetry-schema.js';
 import type { LedgerCalls } from './ledger-calls.js';
 
 export const RECORD_USAGE_DESCRIPTION =
@@ -79,7 +84,10 @@ export interface RecordUsageToolResult {
 }
 
 /** Records `args` through {@link recordUsage}, one call at a time with the other tools. */
-export async function recordUsageTool(calls: LedgerCalls, args: Record<string, unknown>): Promise<RecordUsageToolResult> {
+export async function recordUsageTool(
+  calls: LedgerCalls,
+  args: Record<string, unknown>,
+): Promise<RecordUsageToolResult> {
   const { db, config, root } = calls.options;
   try {
     const result = await calls.serial(() =>

@@ -15,7 +15,9 @@ export const scopeInput = {
   timezone: z
     .string()
     .optional()
-    .describe('IANA time zone for dates, e.g. Europe/Berlin (default: the config\'s "timezone", else the system zone).'),
+    .describe(
+      'IANA time zone for dates, e.g. Europe/Berlin (default: the config\'s "timezone", else the system zone).',
+    ),
   start_of_week: z.enum(WEEKDAYS).optional().describe('First day of a week (default sunday).'),
 };
 

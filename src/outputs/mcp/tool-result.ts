@@ -11,7 +11,9 @@ import { UserError } from '../../errors.js';
 export function jsonResult(value: Record<string, unknown>, text?: string, isError = false): CallToolResult {
   const content: CallToolResult['content'] = [{ type: 'text', text: JSON.stringify(value, null, 2) }];
   if (text !== undefined) content.push({ type: 'text', text });
-  return isError ? { content, structuredContent: value, isError: true } : { content, structuredContent: value };
+  return isError
+    ? { content, structuredContent: value, isError: true }
+    : { content, structuredContent: value };
 }
 
 /** `{error: message}` with `isError: true`. */
@@ -33,7 +35,9 @@ export async function toolCall(
     return await body();
   } catch (error) {
     if (error instanceof UserError) return errorResult(error.message);
-    log(`tokenledger mcp: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    log(
+      `tokenledger mcp: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return errorResult(
       `${name} failed unexpectedly (${error instanceof Error ? error.message : String(error)}); the server's stderr has the details.`,
     );

@@ -12,7 +12,6 @@ import { addDays, WEEKDAYS, type WeekStart } from '../../analysis/zoned-time.js'
 import { type CliSession, pricerOf, stageMapOf } from '../../cli/context.js';
 import { formatInt, formatUsd } from '../../cli/render/format.js';
 import { usageFields } from '../../cli/usage-json.js';
-import { ExitCode, UserError } from '../../errors.js';
 import { given, type ScopeArgs, scopeInput, scopeOfArgs } from './scope.js';
 
 export const USAGE_REPORT_DESCRIPTION =
@@ -36,7 +35,13 @@ export const usageReportInput = {
     .optional()
     .describe('The last N days, today included; ignored when since or until is given.'),
   ...scopeInput,
-  top: z.number().int().min(1).max(100).optional().describe('How many of the most expensive tasks to list (default 5).'),
+  top: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('How many of the most expensive tasks to list (default 5).'),
 };
 
 export interface UsageReportArgs extends ScopeArgs {
@@ -46,6 +51,14 @@ export interface UsageReportArgs extends ScopeArgs {
 }
 
 const DEFAULT_TOP = 5;
+
+const HEADINGS: Record<PeriodName, string> = {
+  today: 'Usage today',
+  yesterday: 'Usage yesterday',
+  week: 'Usage this week',
+  month: 'Usage this month',
+  all: 'Usage, all time',
+};
 
 function line(row: UsageRow): string {
   return `${formatInt(totalTokens(row.sums))} tokens, ${formatUsd(row.cost)}${row.unpriced.length > 0 ? '+' : ''}`;
@@ -59,15 +72,19 @@ export async function usageReport(
   const scope = scopeOfArgs(session, args, 'asc');
   const today = scope.clock.dateOf(now);
   let name: string;
+  let heading: string;
   if (given(args.since) !== undefined || given(args.until) !== undefined) {
     name = 'range';
+    heading = 'Usage';
   } else if (args.days !== undefined) {
-    name = `last ${args.days} day${args.days === 1 ? '' : 's'}`;
+    name = 'days';
+    heading = `Usage in the last ${args.days === 1 ? 'day' : `${args.days} days`}`;
     scope.since = addDays(today, 1 - args.days);
     scope.until = today;
   } else {
     const period = args.period ?? 'today';
     name = period;
+    heading = HEADINGS[period];
     if (period === 'today') scope.since = scope.until = today;
     else if (period === 'yesterday') scope.since = scope.until = addDays(today, -1);
     else if (period === 'week') {
@@ -76,8 +93,6 @@ export async function usageReport(
     } else if (period === 'month') {
       scope.since = `${today.slice(0, 7)}-01`;
       scope.until = today;
-    } else if (period !== 'all') {
-      throw new UserError(`period "${String(period)}": use one of ${PERIODS.join(', ')}.`, ExitCode.usage);
     }
   }
   const pricer = pricerOf(session);
@@ -94,13 +109,17 @@ export async function usageReport(
 
   const range =
     scope.since === undefined && scope.until === undefined
-      ? 'all time'
+      ? ''
       : scope.since === scope.until
-        ? scope.since
-        : `${scope.since ?? 'the start'} to ${scope.until ?? 'now'}`;
-  const text: string[] = [`Usage ${name === 'range' ? '' : `(${name}) `}${range}, ${scope.clock.tz}: ${line(totals)}, ${formatInt(totals.sums.responses)} API calls.`];
+        ? `${scope.since}, `
+        : `${scope.since ?? 'the start'} to ${scope.until ?? 'today'}, `;
+  const text: string[] = [
+    `${heading} (${range}${scope.clock.tz}): ${line(totals)}, ${formatInt(totals.sums.responses)} API calls.`,
+  ];
   if (totals.sums.responses > 0) {
-    text.push(`By model: ${byModel.rows.map((r) => `${r.label.model || '(unknown)'} ${line(r)}`).join('; ')}.`);
+    text.push(
+      `By model: ${byModel.rows.map((r) => `${r.label.model || '(unknown)'} ${line(r)}`).join('; ')}.`,
+    );
     if (top.length > 0)
       text.push(
         `Top tasks: ${top.map((r) => `${r.label.task} ${line(r)}${titles.get(r.label.task ?? '')?.title ? ` (${titles.get(r.label.task ?? '')?.title})` : ''}`).join('; ')}.`,

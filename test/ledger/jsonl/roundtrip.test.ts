@@ -1,0 +1,294 @@
+/**
+ * `export --jsonl` then `import-jsonl` into a fresh ledger gives the same ledger: every record
+ * (usage, agents, spawns, tasks, spans, runs, declared tasks, telemetry errors) and every report;
+ * exports are append-only and idempotent; a changed record gets one new line that wins on import.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exportJsonl } from '../../../src/ledger/jsonl/export-jsonl.js';
+import { importJsonl } from '../../../src/ledger/jsonl/import-jsonl.js';
+import type { SqliteStore } from '../../../src/ledger/sqlite/sqlite-store.js';
+import type { LedgerStore } from '../../../src/ledger/store.js';
+import { startTask, stopTask } from '../../../src/ledger/task-actions.js';
+import { World } from '../../attribution/world.js';
+import { cleanupTemp, openTempLedger, tempDir } from '../../helpers/ledger.js';
+import { expectTaskRollupConsistent } from '../../helpers/task-rollup-check.js';
+import { MIN, recordLines, reportView, snapshotDir, T0, usage, writeUsage } from './jsonl-helpers.js';
+
+const P = '/home/dev/app';
+const DAY = 86_400_000;
+const HAIKU = 'claude-haiku-4-5-20251001';
+
+const worlds: World[] = [];
+afterEach(async () => {
+  for (const w of worlds.splice(0)) await w.close();
+  await cleanupTemp();
+});
+
+/** A ledger with one of everything: subagents and spawns (one naming a task), a task with a span, a run, a declared task and an error. */
+async function richWorld(): Promise<World> {
+  const w = new World();
+  worlds.push(w);
+  w.spawn({
+    session: 's1',
+    cwd: P,
+    at: T0,
+    agentId: 'a1',
+    agentType: 'implementer',
+    prompt: 'Implement TASK-7',
+  });
+  w.call({ session: 's1', cwd: P, at: T0 + MIN, input: 10, agentId: 'a1' });
+  w.call({ session: 's2', cwd: '/home/dev/other', at: T0 + DAY, input: 1000, model: HAIKU });
+  await w.import({}, 'TASK-\\d+');
+  await startTask(
+    w.store,
+    { id: 'T-1', project: P, at: T0 + 2 * MIN, title: 'the parser', labels: { category: 'tooling' } },
+    {},
+  );
+  w.call({ session: 's1', cwd: P, at: T0 + 3 * MIN, input: 100 });
+  await w.import({}, 'TASK-\\d+');
+  await stopTask(w.store, undefined, P, T0 + 10 * MIN, {});
+  await w.store.recordRun({
+    sessionId: 's1',
+    taskId: 'T-1',
+    stage: 'implementation',
+    labels: { category: 'tooling' },
+    startedAt: T0 + 2 * MIN,
+    endedAt: T0 + 9 * MIN,
+    exitCode: 0,
+    signal: null,
+    totalCostUsd: 0.25,
+    costUsd: 0.25,
+    modelUsage: { 'claude-sonnet-4-5-20250929': { inputTokens: 100, outputTokens: 1 } },
+    numTurns: 3,
+    durationMs: 420_000,
+    durationApiMs: 30_000,
+    isError: false,
+    subtype: 'success',
+    source: 'result',
+  });
+  // A run with empty labels and nothing reported (a crash): known by its content all the same.
+  await w.store.recordRun({
+    sessionId: null,
+    taskId: null,
+    stage: null,
+    labels: {},
+    startedAt: T0 + 20 * MIN,
+    endedAt: T0 + 21 * MIN,
+    exitCode: null,
+    signal: 'SIGKILL',
+    totalCostUsd: null,
+    costUsd: null,
+    modelUsage: null,
+    numTurns: null,
+    durationMs: null,
+    durationApiMs: null,
+    isError: true,
+    subtype: null,
+    source: 'transcript',
+  });
+  await w.store.declareTask(
+    {
+      taskId: 'D-1',
+      ts: T0 + 2 * DAY,
+      declaredAt: new Date(T0 + 2 * DAY).toISOString(),
+      summary: 'Add a flag',
+      mode: 'log_only',
+      project: P,
+      receivedAt: T0 + 2 * DAY,
+      missing: ['entries[1].input_tokens'],
+      entries: [
+        {
+          agent: 'planner',
+          model: HAIKU,
+          inputTokens: 500,
+          outputTokens: 50,
+          totalTokens: 550,
+          estimatedCost: 0.01,
+        },
+        {
+          agent: 'coder',
+          model: HAIKU,
+          inputTokens: null,
+          outputTokens: 70,
+          totalTokens: 900,
+          estimatedCost: null,
+        },
+      ],
+    },
+    { machine: 'laptop', user: 'dev' },
+  );
+  await w.store.saveTelemetryErrors([
+    {
+      key: 'missing:D-1:entries[1].input_tokens',
+      at: T0 + 2 * DAY,
+      taskId: 'D-1',
+      field: 'entries[1].input_tokens',
+      kind: 'tracking_failure',
+      problem: 'input_tokens missing',
+      resolution: null,
+    },
+  ]);
+  return w;
+}
+
+async function exportTo(store: LedgerStore, dir: string, machine = 'ci-runner') {
+  return exportJsonl(store, dir, { filter: {}, machine, now: T0 });
+}
+
+async function expectSameLedger(a: LedgerStore, b: LedgerStore): Promise<void> {
+  expect(await recordLines(b)).toEqual(await recordLines(a));
+  expect(await reportView(b)).toEqual(await reportView(a));
+  expect(await b.tasks()).toEqual(await a.tasks());
+  expect(await b.declaredTasks({})).toEqual(await a.declaredTasks({}));
+  const strip = <T extends { id: number }>(rows: T[]) => rows.map(({ id: _id, ...rest }) => rest);
+  // Empty labels are no labels.
+  const runs = async (s: LedgerStore) =>
+    strip(await s.runs({})).map((r) => ({
+      ...r,
+      labels: Object.keys(r.labels ?? {}).length > 0 ? r.labels : null,
+    }));
+  expect(await runs(b)).toEqual(await runs(a));
+  expect(strip(await b.telemetryErrors({}))).toEqual(strip(await a.telemetryErrors({})));
+}
+
+describe('export → import into a fresh ledger', () => {
+  it('rebuilds every record and every report', async () => {
+    const w = await richWorld();
+    const dir = tempDir();
+    const out = await exportTo(w.store, dir);
+    expect(out.linesAppended).toBeGreaterThan(10);
+    expect(fs.readFileSync(path.join(dir, '.gitattributes'), 'utf8')).toBe('*.jsonl merge=union\n');
+    // Usage in its origin's file, on its UTC day; the rest in the exporting machine's file.
+    expect(Object.keys(snapshotDir(dir)).sort()).toEqual([
+      '.gitattributes',
+      '2026-11-20/ci-runner.jsonl',
+      '2026-11-20/m.jsonl',
+      '2026-11-21/m.jsonl',
+      '2026-11-22/ci-runner.jsonl',
+      '2026-11-22/laptop.jsonl',
+    ]);
+    const fresh = openTempLedger();
+    const summary = await importJsonl(fresh, dir);
+    expect(summary.problems).toEqual([]);
+    expect(summary.merged).toBe(summary.records);
+    await expectSameLedger(w.store, fresh);
+    await expectTaskRollupConsistent(fresh);
+    // Declared usage was re-derived, not imported: it is counted once.
+    expect((await fresh.declaredTasks({}))[0]?.captured).toBe(false);
+  });
+
+  it('appends nothing when exported again, from the same ledger or from the rebuilt one', async () => {
+    const w = await richWorld();
+    const dir = tempDir();
+    await exportTo(w.store, dir);
+    const before = snapshotDir(dir);
+    expect((await exportTo(w.store, dir)).linesAppended).toBe(0);
+    const fresh = openTempLedger();
+    await importJsonl(fresh, dir);
+    expect((await exportTo(fresh, dir, 'elsewhere')).linesAppended).toBe(0);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('importing the same folder again changes nothing', async () => {
+    const w = await richWorld();
+    const dir = tempDir();
+    await exportTo(w.store, dir);
+    const fresh = openTempLedger();
+    await importJsonl(fresh, dir);
+    const lines = await recordLines(fresh);
+    const again = await importJsonl(fresh, dir);
+    expect(again.merged).toBe(0);
+    expect(again.unchanged).toBe(again.records);
+    expect(await recordLines(fresh)).toEqual(lines);
+  });
+
+  it('does not double count usage the ledger already holds from its transcripts', async () => {
+    const w = await richWorld();
+    const dir = tempDir();
+    await exportTo(w.store, dir);
+    const view = await reportView(w.store);
+    const summary = await importJsonl(w.store, dir);
+    expect(summary.merged).toBe(0);
+    expect(await reportView(w.store)).toEqual(view);
+  });
+});
+
+describe('changed records', () => {
+  const ORIGIN = { machine: 'm', user: 'u' };
+
+  async function ledgerWithTask(): Promise<SqliteStore> {
+    const store = openTempLedger();
+    await writeUsage(store, [usage({ dedupKey: 'msg_1:req_1', output: 5, outputFinal: false })], ORIGIN);
+    await store.saveTask({ id: 'T-9', title: 'first', status: 'active', startedAt: T0 });
+    return store;
+  }
+
+  it('a grown usage row and a finished task get one new line each, and the import takes them', async () => {
+    const store = await ledgerWithTask();
+    const dir = tempDir();
+    await exportTo(store, dir);
+    const replica = openTempLedger();
+    await importJsonl(replica, dir);
+
+    await writeUsage(store, [usage({ dedupKey: 'msg_1:req_1', output: 50, outputFinal: true })], ORIGIN);
+    await store.saveTask({ id: 'T-9', status: 'done', endedAt: T0 + MIN });
+    const before = snapshotDir(dir);
+    expect((await exportTo(store, dir)).linesAppended).toBe(2);
+    // Old lines stay as they were: the files only grew.
+    for (const [file, text] of Object.entries(before))
+      expect(snapshotDir(dir)[file]?.startsWith(text)).toBe(true);
+    const taskLines = Object.values(snapshotDir(dir))
+      .flatMap((t) => t.split('\n'))
+      .filter((l) => l.startsWith('{"type":"task"'));
+    expect(taskLines.map((l) => (JSON.parse(l) as { rev: number }).rev)).toEqual([0, 1]);
+
+    const summary = await importJsonl(replica, dir);
+    expect(summary.merged).toBe(2);
+    await expectSameLedger(store, replica);
+    expect((await importJsonl(replica, dir)).merged).toBe(0);
+  });
+
+  it('an import keeps a change the folder has not seen, and the next export writes it', async () => {
+    const store = await ledgerWithTask();
+    const dir = tempDir();
+    await exportTo(store, dir);
+    await store.saveTask({ id: 'T-9', title: 'renamed here' });
+    expect((await importJsonl(store, dir)).merged).toBe(0);
+    expect((await store.task('T-9'))?.title).toBe('renamed here');
+    expect((await exportTo(store, dir)).linesAppended).toBe(1);
+    const replica = openTempLedger();
+    await importJsonl(replica, dir);
+    expect((await replica.task('T-9'))?.title).toBe('renamed here');
+  });
+
+  it('a ledger behind the folder takes the newer version', async () => {
+    const store = await ledgerWithTask();
+    const dir = tempDir();
+    await exportTo(store, dir);
+    const behind = openTempLedger();
+    await importJsonl(behind, dir);
+    await store.saveTask({ id: 'T-9', status: 'paused' });
+    await exportTo(store, dir);
+    expect((await importJsonl(behind, dir)).merged).toBe(1);
+    expect((await behind.task('T-9'))?.status).toBe('paused');
+  });
+
+  it('--since/--until export only the records of those days', async () => {
+    const store = openTempLedger();
+    await writeUsage(
+      store,
+      [
+        usage({ dedupKey: 'a', ts: T0 }),
+        usage({ dedupKey: 'b', ts: T0 + DAY }),
+        usage({ dedupKey: 'c', ts: T0 + 2 * DAY }),
+      ],
+      ORIGIN,
+    );
+    const dir = tempDir();
+    const from = Date.UTC(2026, 10, 21);
+    await exportJsonl(store, dir, { filter: { fromMs: from, toMs: from + DAY }, machine: 'x', now: T0 });
+    expect(Object.keys(snapshotDir(dir)).sort()).toEqual(['.gitattributes', '2026-11-21/m.jsonl']);
+  });
+});
