@@ -250,9 +250,7 @@ export function importRecords(s: Statements, records: readonly ImportableRecord[
   const sorted = [...records].sort((a, b) => (RANK.get(a.type) ?? 0) - (RANK.get(b.type) ?? 0));
   const st = new ImportState(s);
   let changed = 0;
-  // The rollup is refreshed before and after each batch: a row whose time moves to an earlier bucket
-  // makes the usage_bucket_moved trigger mark its old bucket, which fails (UNIQUE, despite its OR
-  // IGNORE: the upsert's conflict handling overrides the trigger's) when that bucket is marked already.
+  // The rollup is refreshed after each batch, so a long import keeps the dirty lists short.
   refreshRollup(s);
   for (let i = 0; i < sorted.length; i += BATCH) {
     const batch = sorted.slice(i, i + BATCH);

