@@ -216,3 +216,21 @@ describe('the per-task rollup', () => {
     expect(rows.reduce((n, r) => n + r.input, 0)).toBe(35);
   });
 });
+
+describe('a task named in a subagent prompt, before any span exists', () => {
+  it('attributes the subagent rows written in the same import after the spawn', async () => {
+    world = new World();
+    const at = Date.parse('2026-11-20T10:00:00Z');
+    world.spawn({
+      session: 's1',
+      cwd: '/p',
+      at,
+      agentId: 'a1',
+      agentType: 'implementer',
+      prompt: 'Do TASK-7 now',
+    });
+    world.call({ session: 's1', cwd: '/p', at: at + 10, input: 10, agentId: 'a1' });
+    await world.import({}, 'TASK-\\d+');
+    expect(await world.inputBy(['task'])).toEqual({ '-': 1, 'TASK-7': 10 });
+  });
+});

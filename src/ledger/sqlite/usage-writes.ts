@@ -21,7 +21,9 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
   const sessions = new Set<string>();
   s.write(() => {
     const originId = originIdOf(s, origin);
-    const attributed = attributionActive(s) ? 0 : 1;
+    // Rows wait for the attribute step once attribution is on; a spawn naming a task turns it on
+    // mid-batch (agentFact), and the files after it must then wait too.
+    let attributed = attributionActive(s) ? 0 : 1;
     for (const f of files) {
       if (f.cursor !== null) {
         if (f.fromStart) s.get('DELETE FROM problems WHERE file = ?').run(f.path);
@@ -60,6 +62,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
       for (const fact of f.agentFacts) {
         agentFact(s, fact);
         sessions.add(fact.sessionId);
+        if (attributed === 1 && fact.taskId !== undefined && fact.taskId !== null) attributed = 0;
       }
       problems(s, f.problems, now);
       if (f.cursor !== null) cursor(s, f.cursor, f.fromStart ? f.readAt : null, now);
