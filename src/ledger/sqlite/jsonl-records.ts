@@ -18,9 +18,9 @@ import type {
   TimedRecord,
   UsageLedgerRecord,
 } from '../ledger-records.js';
-import type { DeclaredEntry, SpanScope, TaskStatus, TelemetryErrorKind } from '../store.js';
+import type { DeclaredEntry, SpanScope, TelemetryErrorKind } from '../store.js';
 import type { Statements } from './statements.js';
-import { runs as runRows } from './tasks.js';
+import { runs as runRows, type TaskDbRow } from './tasks.js';
 import { TELEMETRY_SOURCE, telemetrySession } from './telemetry.js';
 
 /** Session ids of declared tasks' derived rows start with this. */
@@ -168,20 +168,7 @@ function spawnRecords(s: Statements, starts: Map<string, number>): TimedRecord[]
 }
 
 function taskRecords(s: Statements): TimedRecord[] {
-  const rows = s.get('SELECT * FROM tasks ORDER BY created_at, id').all() as {
-    id: string;
-    title: string | null;
-    parent_id: string | null;
-    status: TaskStatus;
-    estimate_tokens: number | null;
-    estimate_usd: number | null;
-    labels: string | null;
-    stage: string | null;
-    project: string | null;
-    created_at: number;
-    started_at: number | null;
-    ended_at: number | null;
-  }[];
+  const rows = s.get('SELECT * FROM tasks ORDER BY created_at, id').all() as TaskDbRow[];
   return rows.map((r) => {
     const record: TaskLedgerRecord = {
       type: 'task',

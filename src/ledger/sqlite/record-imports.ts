@@ -13,7 +13,7 @@ import { markDirty, refreshRollup } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
 import type { Statements } from './statements.js';
 import { recordRun } from './tasks.js';
-import { originIdOf } from './usage-writes.js';
+import { originIdOf, upsertParams } from './usage-writes.js';
 
 /** Records per transaction: short write locks while hooks write too. */
 const BATCH = 2000;
@@ -122,32 +122,9 @@ function writeSpan(st: ImportState, r: SpanLedgerRecord): boolean {
 
 function writeUsage(st: ImportState, r: Extract<ImportableRecord, { type: 'usage' }>): boolean {
   const s = st.s;
-  const merged = s
-    .get(UPSERT_USAGE)
-    .get(
-      r.dedupKey,
-      r.source,
-      r.ts,
-      r.sessionId,
-      r.agentId,
-      r.sidechain ? 1 : 0,
-      r.model,
-      r.input,
-      r.output,
-      r.cacheWrite,
-      r.cacheWrite1h,
-      r.cacheRead,
-      r.webSearch,
-      r.outputFinal ? 1 : 0,
-      r.speed,
-      r.geo,
-      r.reportedCost,
-      r.project,
-      r.gitBranch,
-      r.agentVersion,
-      st.originId(r.machine, r.user),
-      1,
-    ) as { ts: number } | undefined;
+  const merged = s.get(UPSERT_USAGE).get(...upsertParams(r, st.originId(r.machine, r.user), 1)) as
+    | { ts: number }
+    | undefined;
   if (merged !== undefined) st.buckets.add(Math.floor(merged.ts / BUCKET_MS));
   const labels = labelsText(r.labels);
   const attributed = s

@@ -5,7 +5,8 @@
 import type { RunRecord, RunRow, SpanInput, SpanRow, TaskRow, TaskStatus, TaskUpdate } from '../store.js';
 import type { Statements } from './statements.js';
 
-interface TaskDbRow {
+/** A `tasks` row as SQLite returns it. */
+export interface TaskDbRow {
   id: string;
   title: string | null;
   parent_id: string | null;

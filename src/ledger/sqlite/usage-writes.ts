@@ -3,7 +3,13 @@
  * problems and cursors, each file's writes in the caller's transaction.
  * @module
  */
-import type { AgentFact, CostStateRecord, FileCursor, IngestProblem } from '../../capture/types.js';
+import type {
+  AgentFact,
+  CostStateRecord,
+  FileCursor,
+  IngestProblem,
+  UsageRecord,
+} from '../../capture/types.js';
 import { BUCKET_MS, type FileWrite, type ImportOrigin, type ImportRunStats } from '../store.js';
 import { markDirty } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
@@ -32,30 +38,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
       for (const r of f.records) {
         // The merged row's timestamp (the earliest line's): its bucket is the one to refresh. No row
         // comes back when the merge changed nothing.
-        const merged = upsert.get(
-          r.dedupKey,
-          r.source,
-          r.ts,
-          r.sessionId,
-          r.agentId,
-          r.sidechain ? 1 : 0,
-          r.model,
-          r.input,
-          r.output,
-          r.cacheWrite,
-          r.cacheWrite1h,
-          r.cacheRead,
-          r.webSearch,
-          r.outputFinal ? 1 : 0,
-          r.speed,
-          r.geo,
-          r.reportedCost,
-          r.project,
-          r.gitBranch,
-          r.agentVersion,
-          originId,
-          attributed,
-        ) as { ts: number } | undefined;
+        const merged = upsert.get(...upsertParams(r, originId, attributed)) as { ts: number } | undefined;
         if (merged !== undefined) buckets.add(Math.floor(merged.ts / BUCKET_MS));
       }
       for (const c of f.costStates) costState(s, c, now);
@@ -203,4 +186,36 @@ function cursor(s: Statements, c: FileCursor, fromStartAt: number | null, now: n
     fromStartAt === null ? 0 : 1,
     fromStartAt ?? 0,
   );
+}
+
+/** The parameters of {@link UPSERT_USAGE} for one record. */
+export function upsertParams(
+  r: UsageRecord,
+  originId: number,
+  attributed: number,
+): (string | number | null)[] {
+  return [
+    r.dedupKey,
+    r.source,
+    r.ts,
+    r.sessionId,
+    r.agentId,
+    r.sidechain ? 1 : 0,
+    r.model,
+    r.input,
+    r.output,
+    r.cacheWrite,
+    r.cacheWrite1h,
+    r.cacheRead,
+    r.webSearch,
+    r.outputFinal ? 1 : 0,
+    r.speed,
+    r.geo,
+    r.reportedCost,
+    r.project,
+    r.gitBranch,
+    r.agentVersion,
+    originId,
+    attributed,
+  ];
 }
