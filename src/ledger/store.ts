@@ -272,6 +272,7 @@ export interface Declaration {
 /** A task's declarations merged, and whether captured usage now counts in their place. */
 export interface DeclaredTask extends Omit<Declaration, 'entries' | 'missing'> {
   machine: string;
+  user: string;
   missing: string[];
   entries: DeclaredEntry[];
   /** True when usage captured from transcripts, hooks or runs is attributed to the task: it counts, the entries do not. */

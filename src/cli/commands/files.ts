@@ -5,8 +5,6 @@
  * @module
  */
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { reconcileTelemetry } from '../../analysis/telemetry-reconcile.js';
 import { buildReviewModel, dailyInsights } from '../../analysis/usage-review.js';
 import { drainSpool, savedReviews } from '../../api/record-ledger.js';
@@ -17,32 +15,13 @@ import { ledgerPath } from '../../config/paths.js';
 import { ExitCode } from '../../errors.js';
 import { reviewPath } from '../../outputs/token-usage/paths.js';
 import { renderReview } from '../../outputs/token-usage/review.js';
-import { writeTokenUsageFile } from '../../outputs/token-usage/write.js';
-import { syncTree } from '../../outputs/token-usage-tree/sync-tree.js';
+import { syncTree, writeIfChanged } from '../../outputs/token-usage-tree/sync-tree.js';
 import { type CommonOptions, openSession, pricerOf, stageMapOf } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 
 export interface FilesSyncOptions extends CommonOptions {
   root?: string;
   allProjects?: boolean;
-}
-
-function writeIfChanged(
-  root: string,
-  rel: string,
-  text: string,
-  written: string[],
-  unchanged: string[],
-): void {
-  const target = path.resolve(root, rel);
-  let current: string | null = null;
-  try {
-    current = readFileSync(target, 'utf8');
-  } catch {
-    current = null;
-  }
-  if (current === text) unchanged.push(target);
-  else written.push(writeTokenUsageFile(root, rel, text));
 }
 
 export async function runFilesSync(opts: FilesSyncOptions): Promise<number> {
@@ -74,7 +53,7 @@ export async function runFilesSync(opts: FilesSyncOptions): Promise<number> {
     const reviews = [...(await savedReviews(session.store))];
     for (const [date, days] of reviews) {
       const model = await buildReviewModel(report, { date, days, timeZone: 'UTC' });
-      writeIfChanged(root, reviewPath(date), renderReview(model), result.written, result.unchanged);
+      writeIfChanged(root, reviewPath(date), renderReview(model), result);
     }
     for (const w of warnings) writeErr(`tokenledger: ${w}\n`);
     if (opts.json === true) {

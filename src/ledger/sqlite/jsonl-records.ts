@@ -18,10 +18,10 @@ import type {
   TimedRecord,
   UsageLedgerRecord,
 } from '../ledger-records.js';
-import type { DeclaredEntry, SpanScope, TelemetryErrorKind } from '../store.js';
 import type { Statements } from './statements.js';
-import { runs as runRows, type TaskDbRow } from './tasks.js';
-import { TELEMETRY_SOURCE, telemetrySession } from './telemetry.js';
+import { runs as runRows, type SpanDbRow, type TaskDbRow } from './tasks.js';
+
+import { declaredTasks, TELEMETRY_SOURCE, telemetryErrors, telemetrySession } from './telemetry.js';
 
 /** Session ids of declared tasks' derived rows start with this. */
 const TELEMETRY_SESSION_PREFIX = telemetrySession('');
@@ -189,21 +189,6 @@ function taskRecords(s: Statements): TimedRecord[] {
   });
 }
 
-export interface SpanDbRow {
-  id: number;
-  scope: SpanScope;
-  session_id: string | null;
-  agent_id: string | null;
-  project: string | null;
-  from_ts: number;
-  to_ts: number | null;
-  task_id: string | null;
-  stage: string | null;
-  labels: string | null;
-  source: string;
-  created_at: number;
-}
-
 export function toSpanRecord(r: SpanDbRow): SpanLedgerRecord {
   return {
     type: 'span',
@@ -240,70 +225,29 @@ function runRecords(s: Statements): TimedRecord[] {
 }
 
 function declaredRecords(s: Statements): TimedRecord[] {
-  const rows = s
-    .get(
-      `SELECT t.*, o.machine, o.user_name FROM telemetry_tasks t JOIN origins o ON o.id = t.origin_id
-       ORDER BY t.ts, t.task_id`,
-    )
-    .all() as {
-    task_id: string;
-    ts: number;
-    declared_at: string | null;
-    summary: string;
-    mode: string;
-    project: string | null;
-    received_at: number;
-    missing: string;
-    machine: string;
-    user_name: string;
-  }[];
-  const entries = s.get(
-    `SELECT agent, model, input_tokens AS inputTokens, output_tokens AS outputTokens, total_tokens AS totalTokens,
-       estimated_cost AS estimatedCost FROM telemetry_entries WHERE task_id = ? ORDER BY agent, model`,
-  );
-  return rows.map((r) => {
+  return declaredTasks(s, {}).map((t) => {
     const record: DeclaredTaskLedgerRecord = {
       type: 'declared_task',
-      taskId: r.task_id,
-      ts: r.ts,
-      declaredAt: r.declared_at,
-      summary: r.summary,
-      mode: r.mode,
-      project: r.project,
-      receivedAt: r.received_at,
-      missing: JSON.parse(r.missing) as string[],
-      entries: entries.all(r.task_id) as DeclaredEntry[],
-      machine: r.machine,
-      user: r.user_name,
+      taskId: t.taskId,
+      ts: t.ts,
+      declaredAt: t.declaredAt,
+      summary: t.summary,
+      mode: t.mode,
+      project: t.project,
+      receivedAt: t.receivedAt,
+      missing: t.missing,
+      entries: t.entries,
+      machine: t.machine,
+      user: t.user,
     };
-    return { at: r.ts, record };
+    return { at: t.ts, record };
   });
 }
 
 function errorRecords(s: Statements): TimedRecord[] {
-  const rows = s.get('SELECT * FROM telemetry_errors ORDER BY at, key').all() as {
-    key: string;
-    at: number;
-    task_id: string | null;
-    field: string | null;
-    kind: TelemetryErrorKind;
-    problem: string;
-    resolution: string | null;
-    resolved_at: number | null;
-  }[];
-  return rows.map((r) => {
-    const record: TelemetryErrorLedgerRecord = {
-      type: 'telemetry_error',
-      key: r.key,
-      at: r.at,
-      taskId: r.task_id,
-      field: r.field,
-      kind: r.kind,
-      problem: r.problem,
-      resolution: r.resolution,
-      resolvedAt: r.resolved_at,
-    };
-    return { at: r.at, record };
+  return telemetryErrors(s, {}).map(({ id: _id, ...e }) => {
+    const record: TelemetryErrorLedgerRecord = { type: 'telemetry_error', ...e };
+    return { at: e.at, record };
   });
 }
 

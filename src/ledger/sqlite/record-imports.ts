@@ -8,11 +8,11 @@
 import { type ImportableRecord, RECORD_TYPES, type SpanLedgerRecord } from '../ledger-records.js';
 import { canonicalJson, recordKey } from '../record-identity.js';
 import { BUCKET_MS } from '../store.js';
-import { runLedgerRecords, type SpanDbRow, toSpanRecord } from './jsonl-records.js';
+import { runLedgerRecords, toSpanRecord } from './jsonl-records.js';
 import { markDirty, refreshRollup } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
 import type { Statements } from './statements.js';
-import { recordRun } from './tasks.js';
+import { recordRun, type SpanDbRow } from './tasks.js';
 import { originIdOf, upsertParams } from './usage-writes.js';
 
 /** Records per transaction: short write locks while hooks write too. */

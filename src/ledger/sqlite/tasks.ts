@@ -183,7 +183,8 @@ export function openSpan(s: Statements, span: SpanInput): number {
   });
 }
 
-interface SpanDbRow {
+/** A `spans` row as SQLite returns it. */
+export interface SpanDbRow {
   id: number;
   scope: SpanRow['scope'];
   session_id: string | null;

@@ -11,6 +11,8 @@
  * attribute step.
  * @module
  */
+
+import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import type {
   Declaration,
   DeclaredEntry,
@@ -26,7 +28,7 @@ import type { Statements } from './statements.js';
 import { originIdOf } from './usage-writes.js';
 
 /** The source of usage rows derived from declarations. */
-export const TELEMETRY_SOURCE = 'telemetry';
+export const TELEMETRY_SOURCE = DECLARED_USAGE_SOURCE;
 
 /** The session id of a declared task's rows: one pseudo-session per task. */
 export function telemetrySession(taskId: string): string {
@@ -199,6 +201,7 @@ interface TaskDbRow {
   mode: string;
   project: string | null;
   machine: string;
+  user_name: string;
   received_at: number;
   missing: string;
   captured: number;
@@ -225,7 +228,7 @@ export function declaredTasks(
   }
   const rows = s
     .get(
-      `SELECT t.*, o.machine,
+      `SELECT t.*, o.machine, o.user_name,
          EXISTS (SELECT 1 FROM usage u WHERE u.task_id = t.task_id AND u.source <> '${TELEMETRY_SOURCE}') AS captured
        FROM telemetry_tasks t JOIN origins o ON o.id = t.origin_id
        ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
@@ -241,6 +244,7 @@ export function declaredTasks(
     mode: r.mode,
     project: r.project,
     machine: r.machine,
+    user: r.user_name,
     receivedAt: r.received_at,
     missing: JSON.parse(r.missing) as string[],
     entries: (entries.all(r.task_id) as EntryDbRow[]).map(toEntry),

@@ -46,8 +46,13 @@ export interface SyncTreeResult {
   days: number;
 }
 
-/** Writes `text` unless the file already holds exactly it. */
-function writeIfChanged(root: string, rel: string, text: string, result: SyncTreeResult): void {
+/** Writes `text` under `root` unless the file already holds exactly it; notes which it was in `result`. */
+export function writeIfChanged(
+  root: string,
+  rel: string,
+  text: string,
+  result: Pick<SyncTreeResult, 'written' | 'unchanged'>,
+): void {
   const target = path.resolve(root, rel);
   let current: string | null = null;
   try {
