@@ -100,7 +100,9 @@ export async function syncTree(
   const declared = await store.declaredTasks({});
   const all = declared.filter((t) => opts.project === null || t.project === opts.project);
   // Error-log entries of another project's tasks stay out; those of unknown tasks (rejected calls) come in.
-  const elsewhere = new Set(declared.filter((t) => !all.includes(t)).map((t) => t.taskId));
+  const elsewhere = new Set(
+    declared.filter((t) => opts.project !== null && t.project !== opts.project).map((t) => t.taskId),
+  );
   const inDates = (date: string) => opts.dates === undefined || opts.dates.has(date);
   const tasks = await treeTasks(
     store,
