@@ -10,8 +10,12 @@
 //               while transcripts grow: all exit 0 with empty stdout, no failure in the error log,
 //               every response exactly once and the totals equal to the ground truth
 //
-// Side by side in the same run: a bare `node -e 0` (the machine's floor: figures are also given as
-// ratios over it), and `ccusage statusline` (ccusage 20.0.24, offline) against tokenledger's statusline
+// Every hook and statusline call runs the command line `tokenledger hooks install` writes (and the
+// statusLine command `hooks status` prints), through /bin/sh as Claude Code runs it, in this process's
+// environment. Side by side in the same run: two floors, a bare `node -e 0` through sh as the
+// environment is, and the same with NODE_EXTRA_CA_CERTS cleared as our commands do (when that variable
+// is set, Node 20 parses certificate bundles at every start, nodejs/node#40524; figures are given as
+// ratios over the second), and `ccusage statusline` (ccusage 20.0.24, offline) against tokenledger's statusline
 // on the same history: bench/run.mjs's 1.2 GiB corpus plus the live session (ours from a ledger that
 // imported the corpus, cached in .bench/corpus-ledger.db).
 //
@@ -212,6 +216,30 @@ function run(cmd, args, { input = '', env = {} } = {}) {
   };
 }
 
+/**
+ * The command lines a user's settings would hold for this ledger: the hook command `hooks install`
+ * writes and the statusLine command `hooks status` prints (both with --db/--config as needed).
+ */
+function installedCommands(db, env) {
+  const r = run(process.execPath, [BIN, 'hooks', 'status', '--json', '--db', db], { env });
+  if (r.status !== 0) throw new Error(`hooks status failed (${r.status}): ${r.stderr}`);
+  const { command, statuslineCommand } = JSON.parse(r.stdout);
+  if (typeof command !== 'string' || typeof statuslineCommand !== 'string')
+    throw new Error(`hooks status --json gave no commands: ${r.stdout.slice(0, 300)}`);
+  return { hook: command, statusline: statuslineCommand };
+}
+
+/** Runs a command line through /bin/sh, as Claude Code runs hook and statusLine commands. */
+function runSh(line, options) {
+  return run('/bin/sh', ['-c', line], options);
+}
+
+const NODE_Q = `'${process.execPath.replaceAll("'", "'\\''")}'`;
+/** The floors: a bare Node through sh as the environment is, and with NODE_EXTRA_CA_CERTS cleared. */
+const floorAsIs = () => runSh(`${NODE_Q} -e 0`);
+const floorClean = () => runSh(`NODE_EXTRA_CA_CERTS= ${NODE_Q} -e 0`);
+const CA_VAR_SET = (process.env.NODE_EXTRA_CA_CERTS ?? '') !== '';
+
 function summary(xs) {
   return {
     runs: xs.length,
@@ -346,6 +374,7 @@ export async function runHooksBench(options = {}) {
       toMs: info.toMs,
     },
     runs: RUNS,
+    caVarSet: CA_VAR_SET,
     distBuilt: fs.statSync(path.join(ROOT, 'dist', 'bin', 'hook-main.cjs')).mtime.toISOString(),
   };
   try {
@@ -401,9 +430,11 @@ export async function runHooksBench(options = {}) {
       TOKENLEDGER_DB: '',
       TOKENLEDGER_CONFIG: path.join(home, 'config.json'),
     };
-    const hook = (event, extra = {}, extraEnv = {}) =>
-      run(process.execPath, [BIN, 'hook', '--db', db], {
-        input: hookInput(event, live, extra),
+    const commands = installedCommands(db, env);
+    result.commands = commands;
+    const hook = (event, extra = {}, extraEnv = {}, s = live) =>
+      runSh(commands.hook, {
+        input: hookInput(event, s, extra),
         env: { ...env, ...extraEnv },
       });
     const first = hook('Stop');
@@ -443,11 +474,20 @@ export async function runHooksBench(options = {}) {
     // For comparison, a session like it that no task claims (no span, a project without an active task).
     const plain = makeSession(lines, rng, truth, claude, '/home/dev/src/bench/no-task', 0);
     for (let i = 0; i < 200; i++) plain.main.append(1, t0 + i * 30_000);
-    run(process.execPath, [BIN, 'hook', '--db', db], { input: hookInput('Stop', plain), env });
+    hook('Stop', {}, {}, plain);
 
     let claudeCost = 3.5;
     const measures = {
-      floor: { label: 'bare `node -e 0` (floor)', xs: [], step: () => run(process.execPath, ['-e', '0']) },
+      floorAsIs: {
+        label: `bare \`node -e 0\` through sh${CA_VAR_SET ? ', NODE_EXTRA_CA_CERTS set (as the environment is)' : ''}`,
+        xs: [],
+        step: floorAsIs,
+      },
+      floor: {
+        label: 'bare `NODE_EXTRA_CA_CERTS= node -e 0` through sh (the floor)',
+        xs: [],
+        step: floorClean,
+      },
       stop: {
         label: '`hook` Stop (+1 response)',
         xs: [],
@@ -496,10 +536,7 @@ export async function runHooksBench(options = {}) {
         step: () => {
           live.main.append(1);
           claudeCost += 0.05;
-          return run(process.execPath, [BIN, 'statusline', '--db', db], {
-            input: statusInput(live, claudeCost),
-            env,
-          });
+          return runSh(commands.statusline, { input: statusInput(live, claudeCost), env });
         },
       },
       stopNoTask: {
@@ -507,7 +544,7 @@ export async function runHooksBench(options = {}) {
         xs: [],
         step: () => {
           plain.main.append(1);
-          return run(process.execPath, [BIN, 'hook', '--db', db], { input: hookInput('Stop', plain), env });
+          return hook('Stop', {}, {}, plain);
         },
       },
       statuslineNoTask: {
@@ -515,10 +552,7 @@ export async function runHooksBench(options = {}) {
         xs: [],
         step: () => {
           plain.main.append(1);
-          return run(process.execPath, [BIN, 'statusline', '--db', db], {
-            input: statusInput(plain, claudeCost),
-            env,
-          });
+          return runSh(commands.statusline, { input: statusInput(plain, claudeCost), env });
         },
       },
     };
@@ -532,7 +566,7 @@ export async function runHooksBench(options = {}) {
         if (r.status !== 0 || r.error)
           outputs.failures.push(`${name}: exit ${r.status} ${r.error ?? ''} ${r.stderr.slice(0, 300)}`);
         if (name === 'statusline') outputs.statusLines.push(r.stdout.trim());
-        else if (name !== 'floor' && r.stdout !== '')
+        else if (!name.startsWith('floor') && r.stdout !== '')
           outputs.hookStdout.push(`${name}: ${r.stdout.trim().slice(0, 200)}`);
         if (round >= WARMUP) m.xs.push(r.ms);
       }
@@ -799,6 +833,7 @@ async function concurrency(lines, tmp) {
     TOKENLEDGER_DB: '',
     TOKENLEDGER_CONFIG: path.join(home, 'config.json'),
   };
+  const commands = installedCommands(db, env);
   const before = truth.size;
   // Meanwhile: responses appended every few ms to random transcripts, some lines in two writes.
   let appending = true;
@@ -826,7 +861,7 @@ async function concurrency(lines, tmp) {
       (c) =>
         new Promise((resolve) => {
           const t0 = performance.now();
-          const child = spawn(process.execPath, [BIN, 'hook', '--db', db], {
+          const child = spawn('/bin/sh', ['-c', commands.hook], {
             env,
             stdio: ['pipe', 'pipe', 'pipe'],
           });
@@ -888,7 +923,7 @@ async function concurrency(lines, tmp) {
   //    equals the whole ground truth, response by response and in `report --by session`.
   const settle = [];
   for (const s of sessions) {
-    const r = run(process.execPath, [BIN, 'hook', '--db', db], { input: hookInput('Stop', s), env });
+    const r = runSh(commands.hook, { input: hookInput('Stop', s), env });
     settle.push(r.ms);
     if (r.status !== 0 || r.stdout !== '') problems.push(`settling Stop: exit ${r.status} ${r.stdout}`);
   }
@@ -999,14 +1034,22 @@ function peerStatusline(lines, tmp, runs, peerRuns) {
     TMPDIR: peerTmp,
   };
   let cost = 1;
-  const ours = () =>
-    run(process.execPath, [BIN, 'statusline', '--db', db], { input: statusInput(s, cost), env });
+  const commands = installedCommands(db, env);
+  const ours = () => runSh(commands.statusline, { input: statusInput(s, cost), env });
   const peer = (...flags) =>
     run(PEER_BIN, ['statusline', '--offline', ...flags], { input: statusInput(s, cost), env });
   log(
     `statusline against ccusage on the corpus (${(corpusLedger.corpus.truth.bytes / 2 ** 30).toFixed(2)} GiB) + a live session …`,
   );
-  const xs = { floor: [], ours: [], oursSame: [], peerGrown: [], peerSame: [], peerNoCache: [] };
+  const xs = {
+    floorAsIs: [],
+    floor: [],
+    ours: [],
+    oursSame: [],
+    peerGrown: [],
+    peerSame: [],
+    peerNoCache: [],
+  };
   const outputs = { ours: '', peer: '' };
   const failures = [];
   const check = (name, r) => {
@@ -1021,7 +1064,8 @@ function peerStatusline(lines, tmp, runs, peerRuns) {
   for (let i = 0; i < runs; i++) {
     s.main.append(1);
     cost += 0.05;
-    xs.floor.push(run(process.execPath, ['-e', '0']).ms);
+    xs.floorAsIs.push(floorAsIs().ms);
+    xs.floor.push(floorClean().ms);
     const o = check('ours', ours());
     xs.ours.push(o.ms);
     outputs.ours = o.stdout.trim();
@@ -1051,6 +1095,7 @@ function peerStatusline(lines, tmp, runs, peerRuns) {
       ledgerBytes: corpusLedger.bytes,
     },
     peer: `ccusage ${PEER_VERSION}`,
+    floorAsIs: sum(xs.floorAsIs),
     floor,
     ours: sum(xs.ours),
     oursSame: sum(xs.oursSame),
@@ -1074,8 +1119,8 @@ function toMarkdown(r) {
   const day = (x) => new Date(x).toISOString().slice(0, 10);
   const L = r.latency;
   const row = (k) =>
-    `| ${L[k].label} | ${ms(L[k].p50)} | ${ms(L[k].p90)} | ${k === 'floor' ? '1.00×' : `${L[k].overFloor.toFixed(2)}× (+${L[k].netP50.toFixed(0)} ms)`} | ${
-      k === 'floor'
+    `| ${L[k].label} | ${ms(L[k].p50)} | ${ms(L[k].p90)} | ${k === 'floor' ? '1.00×' : `${L[k].overFloor.toFixed(2)}× (${L[k].netP50 >= 0 ? '+' : '−'}${Math.abs(L[k].netP50).toFixed(0)} ms)`} | ${
+      k.startsWith('floor')
         ? '—'
         : k.endsWith('NoTask')
           ? 'for comparison'
@@ -1088,11 +1133,12 @@ function toMarkdown(r) {
   const lines = [
     `### Hooks and statusline — ${r.date.slice(0, 10)} — ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`,
     '',
-    `Ledger: ${gib(r.ledger.bytes)} (\`ledger.db\` after a checkpoint), ${r.ledger.usageRows.toLocaleString('en-US')} usage rows, ${r.ledger.sessions.toLocaleString('en-US')} sessions, ${r.ledger.projects} projects, ${r.ledger.subagents.toLocaleString('en-US')} subagents, ${r.ledger.tasks} tasks, ${r.ledger.spans} spans, ${r.ledger.files.toLocaleString('en-US')} file cursors, ${day(r.ledger.fromMs)} – ${day(r.ledger.toMs)} (bench/big-ledger.mjs). Load average ${r.load.start.join(', ')} at the start, ${r.load.end.join(', ')} at the end. ${r.runs} runs each after 3 warm-up rounds, interleaved round-robin; wall time of the whole process as Claude Code sees it.`,
+    `Ledger: ${gib(r.ledger.bytes)} (\`ledger.db\` after a checkpoint), ${r.ledger.usageRows.toLocaleString('en-US')} usage rows, ${r.ledger.sessions.toLocaleString('en-US')} sessions, ${r.ledger.projects} projects, ${r.ledger.subagents.toLocaleString('en-US')} subagents, ${r.ledger.tasks} tasks, ${r.ledger.spans} spans, ${r.ledger.files.toLocaleString('en-US')} file cursors, ${day(r.ledger.fromMs)} – ${day(r.ledger.toMs)} (bench/big-ledger.mjs). Load average ${r.load.start.join(', ')} at the start, ${r.load.end.join(', ')} at the end. ${r.runs} runs each after 3 warm-up rounds, interleaved round-robin; wall time of the whole process as Claude Code sees it: the command line \`hooks install\` writes (\`statusline\` for the status line), run by /bin/sh in this environment${r.caVarSet ? ', where NODE_EXTRA_CA_CERTS is set (the machine sets it for its proxy), which our commands clear' : ''}.`,
     '',
     '| measure (1 GiB ledger) | p50 | p90 | p50 over the floor | criterion |',
     '| --- | ---: | ---: | ---: | --- |',
     ...[
+      'floorAsIs',
       'floor',
       'stop',
       'subagentStop',
@@ -1121,7 +1167,8 @@ function toMarkdown(r) {
       '',
       '| statusline | runs | p50 | p90 | p50 over the floor |',
       '| --- | ---: | ---: | ---: | ---: |',
-      `| bare \`node -e 0\` (floor) | ${p.floor.runs} | ${ms(p.floor.p50)} | ${ms(p.floor.p90)} | 1.00× |`,
+      `| bare \`node -e 0\` through sh, as the environment is | ${p.floorAsIs.runs} | ${ms(p.floorAsIs.p50)} | ${ms(p.floorAsIs.p90)} | ${p.floorAsIs.overFloor.toFixed(2)}× |`,
+      `| bare \`NODE_EXTRA_CA_CERTS= node -e 0\` through sh (floor) | ${p.floor.runs} | ${ms(p.floor.p50)} | ${ms(p.floor.p90)} | 1.00× |`,
       `| tokenledger \`statusline\`, after +1 response | ${p.ours.runs} | ${ms(p.ours.p50)} | ${ms(p.ours.p90)} | ${p.ours.overFloor.toFixed(2)}× |`,
       `| tokenledger \`statusline\`, nothing new | ${p.oursSame.runs} | ${ms(p.oursSame.p50)} | ${ms(p.oursSame.p90)} | ${p.oursSame.overFloor.toFixed(2)}× |`,
       `| \`ccusage statusline --offline\`, after +1 response | ${p.peerGrown.runs} | ${ms(p.peerGrown.p50)} | ${ms(p.peerGrown.p90)} | ${p.peerGrown.overFloor.toFixed(2)}× |`,

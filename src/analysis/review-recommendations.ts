@@ -5,6 +5,7 @@
  * `delegation_reduction` are here.
  * @module
  */
+import { addSums, emptySums } from '../ledger/store.js';
 import type { Recommendation } from '../outputs/token-usage/model.js';
 import type { Pricer } from '../pricing/pricer.js';
 import {
@@ -21,6 +22,7 @@ import {
   wholePercent,
 } from './review-rules.js';
 import { compareText, type PricedGroup, percentText, roundUsd, tokensText, usdText } from './review-usage.js';
+import { cacheHitRate } from './usage-table.js';
 
 export { type Finding, type FindingScope, REVIEW_RULES } from './review-rules.js';
 
@@ -49,12 +51,14 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
   const rule = REVIEW_RULES.contextReuse;
   const out: Finding[] = [];
   for (const [agent, rows] of groupBy(groups, (g) => (reportsCaching(g) ? g.agent : null))) {
-    const input = sum(rows, (g) => g.row.input);
-    const cacheRead = sum(rows, (g) => g.row.cacheRead);
-    const prompt = input + cacheRead + sum(rows, (g) => g.row.cacheWrite);
-    const hitRate = cacheRead / prompt;
-    if (hitRate >= rule.maxHitRate || input < rule.minUncachedInput) continue;
-    const moved = Math.min(input, rule.targetHitRate * prompt - cacheRead);
+    const sums = emptySums();
+    for (const g of rows) addSums(sums, g.row);
+    const { input, cacheRead } = sums;
+    // The hit rate of every report: cache reads ÷ (cache reads + uncached input).
+    const hitRate = cacheHitRate(sums);
+    if (hitRate === null || hitRate >= rule.maxHitRate || input < rule.minUncachedInput) continue;
+    const cacheable = cacheRead + input;
+    const moved = Math.min(input, rule.targetHitRate * cacheable - cacheRead);
     const fraction = moved / input;
     let saving = 0;
     let priced = false;
@@ -91,8 +95,8 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
         type: 'context_reuse',
         description: `Make ${who} reuse cached context: its cache hit rate is ${percentText(hitRate)}`,
         evidence:
-          `${who} ${scope.span}: cache hit rate ${percentText(hitRate)} (cache reads ÷ (input + cache writes + ` +
-          `cache reads) = ${tokensText(cacheRead)} ÷ ${tokensText(prompt)}) with ${tokensText(input)} tokens of uncached ` +
+          `${who} ${scope.span}: cache hit rate ${percentText(hitRate)} (cache reads ÷ (cache reads + uncached ` +
+          `input) = ${tokensText(cacheRead)} ÷ ${tokensText(cacheable)}) with ${tokensText(input)} tokens of uncached ` +
           `input (rule: below ${wholePercent(rule.maxHitRate)} with at least ${tokensText(rule.minUncachedInput)} ` +
           `uncached). Assumption: at a hit rate of ${wholePercent(rule.targetHitRate)}, ${tokensText(moved)} of those ` +
           'tokens would be cache reads, each saving its model\u2019s input rate minus its cache-read rate; the cost of ' +

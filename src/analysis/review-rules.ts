@@ -12,11 +12,13 @@
  *   average and at most 2% of its prompt tokens (input + cache writes + cache reads), i.e. it mostly
  *   read. Recommended: the next cheaper family. Saving: the actual cost minus the cost of the same
  *   token counts (same size class, speed, geo and day) at the cheaper model's prices.
- * - `context_reuse`: an agent's cache hit rate (cache reads ÷ prompt tokens) is below 50% with at
- *   least 100,000 tokens of uncached input. Saving, stated as an assumption: at an 80% hit rate the
- *   missing cache reads would have been uncached input billed at the cache-read rate instead; the
- *   cost of writing the cache is not counted, so it is an upper bound. Usage with no cache reads or
- *   writes at all is left out: its source (declared telemetry) does not say what was cached.
+ * - `context_reuse`: an agent's cache hit rate is below 50% with at least 100,000 tokens of uncached
+ *   input. The rate is the one every report uses, cache reads ÷ (cache reads + uncached input)
+ *   (`cacheHitRate` in `usage-table.ts`; seed 003). Saving, stated as an assumption: at an 80% hit
+ *   rate the missing cache reads would have been uncached input billed at the cache-read rate
+ *   instead; the cost of writing the cache is not counted, so it is an upper bound. Usage with no
+ *   cache reads or writes at all is left out: its source (declared telemetry) does not say what was
+ *   cached.
  * - `delegation_reduction`: a task had at least 3 subagents (and at least half of its subagents)
  *   that each returned at most 1,000 output tokens. Only captured subagents count (they report
  *   caching), and only those whose model is not cheaper than the main thread's in the task (doing

@@ -12,6 +12,7 @@
 
 import { BUCKET_MS, type GroupRow, type UsageFilter } from '../ledger/store.js';
 import { formatUsd, groupDigits } from '../orchestrator/numbers.js';
+import type { UnpricedUsage } from '../outputs/token-usage/model.js';
 import type { ReportContext } from './reports.js';
 import { totalTokens, UsageTableBuilder } from './usage-table.js';
 
@@ -85,15 +86,23 @@ export async function pricedGroups(ctx: ReportContext, filter: UsageFilter): Pro
   return keyed.map((k) => k.g);
 }
 
-/** A sum of costs some of which may be unavailable. */
+/** A sum of costs some of which may be unavailable, and the usage those leave out. */
 export class CostSum {
   #usd = 0;
   #known = false;
   #unknown = false;
+  #unpricedTokens = 0;
+  #unpricedModels = new Set<string>();
 
-  add(cost: number | null): this {
-    if (cost === null) this.#unknown = true;
-    else {
+  /** Adds a cost; `usage` (a group, or its tokens and model) says what an unavailable cost was for. */
+  add(cost: number | null, usage?: { tokens: number; model: string }): this {
+    if (cost === null) {
+      this.#unknown = true;
+      if (usage !== undefined) {
+        this.#unpricedTokens += usage.tokens;
+        this.#unpricedModels.add(usage.model);
+      }
+    } else {
       this.#usd = roundUsd(this.#usd + cost);
       this.#known = true;
     }
@@ -108,6 +117,15 @@ export class CostSum {
   /** True when every cost added was known. */
   get complete(): boolean {
     return !this.#unknown;
+  }
+
+  /**
+   * The usage of the unavailable costs added with their usage (models sorted), or null when there
+   * is none.
+   */
+  get unpriced(): UnpricedUsage | null {
+    if (this.#unpricedModels.size === 0) return null;
+    return { totalTokens: this.#unpricedTokens, models: [...this.#unpricedModels].sort(compareText) };
   }
 }
 

@@ -6,10 +6,14 @@
  *
  * - Tokens are input + output + cache writes + cache reads.
  * - Costs are computed with the pricer as the other reports do (see `review-usage.ts`). A sum whose
- *   parts are only partly known is the known part; it is null ("unavailable") only when none of it
- *   is known, so an unpriced model shows as unavailable in the cost breakdown, never as $0.
- * - The cache hit rate is cache reads ÷ (input + cache writes + cache reads), over the usage that
- *   reports caching at all (declared telemetry carries only input and output, so it is left out).
+ *   parts are only partly known is the known part, marked with the usage it leaves out (`unpriced`:
+ *   its tokens and models, which the renderer shows as `$2.69 (partial: 121,000 tokens unpriced for
+ *   model X)`); it is null ("unavailable") only when none of it is known, so an unpriced model
+ *   shows as unavailable in the cost breakdown, never as $0.
+ * - The cache hit rate is the one every report uses, cache reads ÷ (cache reads + uncached input)
+ *   (`cacheHitRate` in `usage-table.ts`; seed 003), over the usage that reports caching at all:
+ *   declared telemetry carries only input and output, so it says nothing about what was cached and
+ *   is left out (a period with only declared usage has no rate rather than 0%).
  * - Estimate overruns: tasks with a token or dollar estimate whose subtree had usage in the range
  *   and whose whole usage so far (all time, children included) passed the estimate. A dollar total
  *   with unavailable parts counts only when its known part already passes the estimate.
@@ -19,7 +23,7 @@
  * @module
  */
 import { ExitCode, UserError } from '../errors.js';
-import { BUCKET_MS, type GroupRow } from '../ledger/store.js';
+import { addSums, BUCKET_MS, emptySums, type GroupRow } from '../ledger/store.js';
 import type {
   AgentModelMix,
   AgentShare,
@@ -27,9 +31,11 @@ import type {
   EstimateOverrun,
   ExpensiveTask,
   ReviewModel,
+  UnpricedUsage,
 } from '../outputs/token-usage/model.js';
 import type { ReportContext } from './reports.js';
 import { findRecommendations } from './review-recommendations.js';
+import { reportsCaching } from './review-rules.js';
 import {
   CostSum,
   compareText,
@@ -40,7 +46,7 @@ import {
   tokensText,
   usdText,
 } from './review-usage.js';
-import { totalTokens, UsageTableBuilder } from './usage-table.js';
+import { cacheHitRate, totalTokens, UsageTableBuilder } from './usage-table.js';
 import { addDays, ZonedClock } from './zoned-time.js';
 
 /** How many tasks the review lists as most expensive (seed 6.2). */
@@ -103,7 +109,7 @@ function tally(groups: readonly PricedGroup[], key: (g: PricedGroup) => string |
       out.set(k, t);
     }
     t.tokens += g.tokens;
-    t.cost.add(g.cost);
+    t.cost.add(g.cost, g);
   }
   return out;
 }
@@ -113,9 +119,15 @@ function byCostDesc(a: number | null, b: number | null): number {
   return b - a;
 }
 
+/** `{ unpriced }` when `cost` leaves usage out, else `{}` (so a fully priced cost has no such key). */
+function unpricedOf(cost: CostSum): { unpriced?: UnpricedUsage } {
+  const unpriced = cost.unpriced;
+  return unpriced === null ? {} : { unpriced };
+}
+
 function costLines(groups: readonly PricedGroup[], key: (g: PricedGroup) => string): CostLine[] {
   return [...tally(groups, key)]
-    .map(([name, t]) => ({ name, totalTokens: t.tokens, estimatedCost: t.cost.value }))
+    .map(([name, t]) => ({ name, totalTokens: t.tokens, estimatedCost: t.cost.value, ...unpricedOf(t.cost) }))
     .sort(
       (a, b) =>
         byCostDesc(a.estimatedCost, b.estimatedCost) ||
@@ -124,16 +136,14 @@ function costLines(groups: readonly PricedGroup[], key: (g: PricedGroup) => stri
     );
 }
 
-/** Cache reads ÷ (input + cache writes + cache reads) over usage that reports caching; null when there is none. */
-function cacheHitRate(groups: readonly PricedGroup[]): number | null {
-  let read = 0;
-  let prompt = 0;
-  for (const { row } of groups) {
-    if (row.cacheRead + row.cacheWrite === 0) continue;
-    read += row.cacheRead;
-    prompt += row.input + row.cacheWrite + row.cacheRead;
-  }
-  return prompt > 0 ? read / prompt : null;
+/**
+ * The shared cache hit rate (cache reads ÷ (cache reads + uncached input)) of the usage that reports
+ * caching (see the module doc); null when there is none.
+ */
+function reviewCacheHitRate(groups: readonly PricedGroup[]): number | null {
+  const sums = emptySums();
+  for (const g of groups) if (reportsCaching(g)) addSums(sums, g.row);
+  return cacheHitRate(sums);
 }
 
 function agentModelMix(groups: readonly PricedGroup[]): AgentModelMix[] {
@@ -246,7 +256,7 @@ export async function buildReviewModel(ctx: ReportContext, options: ReviewOption
   let tokens = 0;
   for (const g of groups) {
     tokens += g.tokens;
-    total.add(g.cost);
+    total.add(g.cost, g);
   }
   const mostActiveAgents: AgentShare[] = [...tally(groups, (g) => g.agent)]
     .map(([agent, t]) => ({ agent, totalTokens: t.tokens, share: tokens > 0 ? t.tokens / tokens : 0 }))
@@ -257,18 +267,18 @@ export async function buildReviewModel(ctx: ReportContext, options: ReviewOption
     (g) => g.task,
   )
     .slice(0, TOP_TASKS)
-    .map((l) => ({ taskId: l.name, totalTokens: l.totalTokens, estimatedCost: l.estimatedCost }));
+    .map(({ name, ...l }) => ({ taskId: name, ...l }));
 
   return {
     date: end,
     period: { start, end },
-    totals: { totalTokens: tokens, estimatedCost: total.value },
+    totals: { totalTokens: tokens, estimatedCost: total.value, ...unpricedOf(total) },
     costByModel: costLines(groups, (g) => g.model),
     costByAgent: costLines(groups, (g) => g.agent),
     mostActiveAgents,
     topExpensiveTasks,
     agentModelMix: agentModelMix(groups),
-    cacheHitRate: cacheHitRate(groups),
+    cacheHitRate: reviewCacheHitRate(groups),
     estimateOverruns: await estimateOverruns(ctx, activeTasks(groups)),
     recommendations: findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}` }).map(
       (f) => f.recommendation,

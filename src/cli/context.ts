@@ -13,6 +13,7 @@ import { openLedger } from '../ledger/open-ledger.js';
 import type { ImportOrigin, LedgerStore, StageMap } from '../ledger/store.js';
 import { createPricer } from '../pricing/create-pricer.js';
 import type { Pricer } from '../pricing/pricer.js';
+import { timing } from '../util/timing.js';
 import { writeErr } from './io.js';
 import { createProgress } from './render/progress.js';
 import { detectTerminal } from './render/terminal.js';
@@ -38,6 +39,7 @@ export interface CliSession {
 export async function openSession(opts: CommonOptions): Promise<CliSession> {
   const loaded = await loadConfig(opts.config);
   const store = openLedger(ledgerPath(opts.db));
+  timing('config and ledger open');
   return { loaded, store, origin: originOf(loaded) };
 }
 

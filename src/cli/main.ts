@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
+import { timing } from '../util/timing.js';
 import { writeErr } from './io.js';
 
 const VERSION = '0.1.0';
@@ -410,6 +411,7 @@ Exit codes: 0 ok, 1 bad usage, 2 configuration, 3 ledger, 70 internal error.`,
 
 /** Runs the CLI and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  timing('start');
   let code: number = ExitCode.ok;
   const program = build((c) => {
     code = c;

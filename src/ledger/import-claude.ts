@@ -17,6 +17,7 @@ import {
 import { type ClaudeFileJob, importClaudeFile } from '../capture/claude/file-importer.js';
 import { type ClaudeRoots, resolveClaudeRoots } from '../capture/claude/paths.js';
 import type { AgentFact, FileCursor, IngestProblem } from '../capture/types.js';
+import { timing } from '../util/timing.js';
 import { BatchWriter, type FileProgress } from './batch-writer.js';
 import type { ImportWorkerExtra } from './claude-import-worker.js';
 import type { CursorStamp, ImportOrigin, ImportRunStats, LedgerStore, StageMap } from './store.js';
@@ -108,8 +109,14 @@ export async function importClaudeHistory(
 ): Promise<ImportSummary> {
   const started = Date.now();
   const roots = resolveClaudeRoots(options.claudeDirs, options.env);
-  const discovery = discoverClaudeFiles(roots.roots, await store.dirListings());
-  const stats = await importDiscovered(store, discovery, await store.cursorStamps(), options, started);
+  const listings = await store.dirListings();
+  timing(`directory listings (${listings.size})`);
+  const discovery = discoverClaudeFiles(roots.roots, listings);
+  timing(`discovery (${discovery.files.length} files)`);
+  const stamps = await store.cursorStamps();
+  timing(`cursor stamps (${stamps.size})`);
+  const stats = await importDiscovered(store, discovery, stamps, options, started);
+  timing(`import (${stats.filesRead} files read)`);
   return { ...stats, roots, durationMs: Date.now() - started };
 }
 

@@ -176,8 +176,9 @@ describe('buildReviewModel', () => {
     // The 999,999 tokens of 2026-11-13 are outside the period.
     expect(review.totals.totalTokens).toBe(1_049_200);
     expect(review.totals.totalTokens).toBe(TOTAL_TOKENS);
-    // The known part: mapper's usage has no cost, and is not counted as $0 but left out.
+    // The known part: mapper's usage has no cost, and is not counted as $0 but left out, and said so.
     expect(review.totals.estimatedCost).toBeCloseTo(0.2275 + 0.355 + 1.149 + 0.0171 + 0.2442 + 0.7, 10);
+    expect(review.totals.unpriced).toEqual({ totalTokens: 121_000, models: ['claude-opus-x'] });
 
     expect(review.costByModel.map((l) => [l.name, l.totalTokens])).toEqual([
       [SONNET, 404_200],
@@ -189,6 +190,11 @@ describe('buildReviewModel', () => {
     expect(review.costByModel[1]?.estimatedCost).toBeCloseTo(0.7, 10);
     expect(review.costByModel[2]?.estimatedCost).toBeCloseTo(0.2275 + 0.355, 10);
     expect(review.costByModel[3]?.estimatedCost).toBeNull();
+    expect(review.costByModel[3]?.unpriced).toEqual({ totalTokens: 121_000, models: ['claude-opus-x'] });
+    // scout's alias `opus` is unpriced too, but its reported cost stands in: nothing left out.
+    expect(review.costByModel.filter((l) => l.unpriced !== undefined).map((l) => l.name)).toEqual([
+      'claude-opus-x',
+    ]);
 
     expect(review.costByAgent.map((l) => [l.name, l.totalTokens])).toEqual([
       ['writer', 330_000],
@@ -239,9 +245,14 @@ describe('buildReviewModel', () => {
       { agent: 'writer', models: [{ model: SONNET, totalTokens: 330_000, share: 1 }] },
     ]);
 
-    // Cache reads ÷ (input + cache writes + cache reads), over usage with any cache activity (scout
-    // and mapper have none): (180k + 160k + 80k + 10k + 0) ÷ (200k + 200k + 300k + 12.2k + 60.4k).
-    expect(review.cacheHitRate).toBeCloseTo(430_000 / 772_600, 12);
+    // The rate of every report, cache reads ÷ (cache reads + uncached input), over usage with any
+    // cache activity (scout and mapper have none):
+    //   reads: T-1 main 10×18k = 180k, explorer 20×8k = 160k, writer 10×8k = 80k, T-3 main 2×5k = 10k,
+    //          helpers 0                                                            = 430,000
+    //   input: T-1 main 10×1k = 10k, explorer 20×1k = 20k, writer 10×20k = 200k, T-3 main 2×100 = 200,
+    //          helpers 4×100 = 400                                                  = 230,600
+    //   430,000 ÷ (430,000 + 230,600) = 430,000 ÷ 660,600 = 0.65092… (65.1%). Cache writes are not counted.
+    expect(review.cacheHitRate).toBeCloseTo(430_000 / 660_600, 12);
     expect(review.estimateOverruns).toEqual([]);
   });
 
@@ -258,11 +269,14 @@ describe('buildReviewModel', () => {
     ]);
     const [writer, scout, helpers, explorer, mapper] = recs;
 
-    // writer: hit rate 80k ÷ 300k = 26.7%; at 80%, 0.8 × 300k − 80k = 160k tokens would be cache reads:
-    // 160k × ($3 − $0.30) per million = $0.432.
-    expect(writer?.savingUsd).toBeCloseTo(0.432, 10);
-    expect(writer?.evidence).toContain('cache hit rate 26.7%');
-    expect(writer?.evidence).toContain('160,000 of those tokens would be cache reads');
+    // writer: 10 calls of 20k input, 2k cache writes, 8k cache reads: reads 80k, uncached input 200k.
+    // Hit rate 80k ÷ (80k + 200k) = 80k ÷ 280k = 0.285714… = 28.6%; at 80%, 0.8 × 280k − 80k = 224k − 80k
+    // = 144k tokens would be cache reads: 144k × ($3 − $0.30) per million = 144k × $2.70 / 1M = $0.3888.
+    expect(writer?.savingUsd).toBeCloseTo(0.3888, 10);
+    expect(writer?.evidence).toContain(
+      'cache hit rate 28.6% (cache reads ÷ (cache reads + uncached input) = 80,000 ÷ 280,000)',
+    );
+    expect(writer?.evidence).toContain('144,000 of those tokens would be cache reads');
     expect(writer?.evidence).toContain('200,000 tokens of uncached input');
 
     // scout: reported $0.70; the same 120k input + 1k output at claude-sonnet-4-5 (the sonnet the week
@@ -317,11 +331,17 @@ describe('buildReviewModel', () => {
     expect(text).toContain('# Usage Review: 2026-11-20');
     expect(text).toContain('Period: Last 7 days (2026-11-14 to 2026-11-20)');
     expect(text).toContain('- Total tokens: 1,049,200');
-    expect(text).toContain('- Total cost: $2.69');
+    // $0.2275 + $0.355 + $1.149 + $0.0171 + $0.2442 + $0.70 = $2.6928 known; mapper's 10 × (12,000 + 100)
+    // = 121,000 tokens on claude-opus-x have no cost and are named, not counted as $0.
+    expect(text).toContain(
+      '- Total cost: $2.69 (partial: 121,000 tokens unpriced for model claude-opus-x)\n',
+    );
     expect(text).toContain('claude-opus-x unavailable (121,000 tokens)');
-    expect(text).toContain('3. **Cache hit rate**: 55.7%.');
+    // 430,000 ÷ 660,600 (see the first test).
+    expect(text).toContain('3. **Cache hit rate**: 65.1%.');
     expect(text).toContain('Recommendation 1 (context_reuse): Make writer reuse cached context');
-    expect(text).toContain('   - Estimated saving: $0.43');
+    // writer's $0.3888 (see the second test).
+    expect(text).toContain('   - Estimated saving: $0.39');
     expect(text).toContain('### For build-lead.md');
     expect(renderReview(b)).toBe(text);
   });
@@ -468,7 +488,8 @@ describe('estimate overruns and daily insights', () => {
     const daily = await dailyInsights(context(store), { date: '2026-11-18', timeZone: 'UTC' });
     expect(daily.anomalies).toEqual([]);
     expect(daily.optimizationCandidates).toEqual([
-      'Improve prompt-cache reuse for writer: hit rate 26.7% with 200,000 uncached input tokens; est. saving up to $0.43.',
+      // 80,000 ÷ 280,000 = 28.6%; $0.3888 (see 'recommends each rule ...').
+      'Improve prompt-cache reuse for writer: hit rate 28.6% with 200,000 uncached input tokens; est. saving up to $0.39.',
       'Consider sonnet instead of opus for scout: output averages 100 tokens per response (0.8% of prompt tokens); est. saving $0.33.',
       'Do small lookups inline: 4 subagents in T-3 returned at most 1,000 output tokens each; est. saving up to $0.23.',
       'Consider sonnet instead of opus for explorer: output averages 100 tokens per response (1.0% of prompt tokens); est. saving $0.14.',
@@ -529,5 +550,93 @@ describe('declared telemetry', () => {
     expect(review.recommendations[0]?.type).toBe('model_selection');
     expect(review.recommendations[0]?.description).toContain('Run explorer on sonnet instead of opus');
     expect(review.recommendations[0]?.savingUsd).toBeCloseTo(2.044, 10);
+  });
+});
+
+describe('unpriced usage in the review', () => {
+  /**
+   * One task M-1 on 2026-11-18, mixing a priced and two unknown models:
+   * - main on claude-haiku-4-5: 2 × (100,000 input + 10,000 output) = 220,000 tokens,
+   *   2 × (100k × $1 + 10k × $5) per million = 2 × ($0.10 + $0.05) = $0.30.
+   * - main on claude-mystery-9 (not in the table, no reported cost): 30,000 + 2,000 = 32,000 tokens.
+   * - a `scout` subagent on claude-enigma-1 (same): 8,000 input tokens.
+   * Totals: 220,000 + 32,000 + 8,000 = 260,000 tokens; $0.30 known; 32,000 + 8,000 = 40,000 unpriced.
+   */
+  function mixedPricing(): Session[] {
+    return [
+      new Session('m-1', 'M-1', AT)
+        .calls('main', HAIKU, 2, { input: 100_000, output: 10_000 })
+        .calls('main', 'claude-mystery-9', 1, { input: 30_000, output: 2_000 })
+        .calls('scout:sc1', 'claude-enigma-1', 1, { input: 8_000 }),
+    ];
+  }
+
+  it('marks every cost that leaves unpriced usage out, in the model and the rendered review', async () => {
+    const store = await ledger(mixedPricing());
+    const review = await buildReviewModel(context(store), { date: '2026-11-20', days: 7, timeZone: 'UTC' });
+
+    expect(review.totals.totalTokens).toBe(260_000);
+    expect(review.totals.estimatedCost).toBeCloseTo(0.3, 10);
+    expect(review.totals.unpriced).toEqual({
+      totalTokens: 40_000,
+      models: ['claude-enigma-1', 'claude-mystery-9'],
+    });
+    // main: $0.30 on haiku is known; its 32,000 tokens on claude-mystery-9 are not.
+    expect(review.costByAgent.map((l) => [l.name, l.totalTokens, l.unpriced])).toEqual([
+      ['main', 252_000, { totalTokens: 32_000, models: ['claude-mystery-9'] }],
+      ['scout', 8_000, { totalTokens: 8_000, models: ['claude-enigma-1'] }],
+    ]);
+    expect(review.costByAgent[1]?.estimatedCost).toBeNull();
+    // A fully priced line has no `unpriced` key at all.
+    expect(review.costByModel[0]).toEqual({ name: HAIKU, totalTokens: 220_000, estimatedCost: 0.3 });
+    expect(review.topExpensiveTasks).toEqual([
+      {
+        taskId: 'M-1',
+        totalTokens: 260_000,
+        estimatedCost: 0.3,
+        unpriced: { totalTokens: 40_000, models: ['claude-enigma-1', 'claude-mystery-9'] },
+      },
+    ]);
+
+    // Shares: main 252,000 ÷ 260,000 = 96.9% → 97%, scout 8,000 ÷ 260,000 = 3.1% → 3%; main's mix:
+    // haiku 220,000 ÷ 252,000 = 87.3% → 87%, claude-mystery-9 32,000 ÷ 252,000 = 12.7% → 13%. No cache
+    // reads or writes: no hit rate. No rule fires (the unknown models have no family; main is never told
+    // to downshift; nothing is cached).
+    expect(renderReview(review)).toBe(`# Usage Review: 2026-11-20
+
+Period: Last 7 days (2026-11-14 to 2026-11-20)
+
+## Overview
+
+- Total tokens: 260,000
+- Total cost: $0.30 (partial: 40,000 tokens unpriced for models claude-enigma-1, claude-mystery-9)
+- Cost by model: ${HAIKU} $0.30 (220,000 tokens), claude-mystery-9 unavailable (32,000 tokens), claude-enigma-1 unavailable (8,000 tokens)
+- Cost by agent: main $0.30 (252,000 tokens; partial: 32,000 tokens unpriced for model claude-mystery-9), scout unavailable (8,000 tokens)
+- Most active agents: main (97%), scout (3%)
+
+## Findings
+
+1. **Top expensive tasks**: M-1 $0.30 (260,000 tokens; partial: 40,000 tokens unpriced for models claude-enigma-1, claude-mystery-9).
+2. **Model mix by agent**: main: ${HAIKU} 87%, claude-mystery-9 13%; scout: claude-enigma-1 100%.
+3. **Cache hit rate**: unavailable.
+4. **Estimate overruns**: none.
+
+## Recommendations
+
+- None.
+
+## Proposed Changes
+
+- None.
+`);
+  });
+
+  it('a fully priced period has no marker', async () => {
+    const store = await ledger([
+      new Session('p-1', 'P-1', AT).calls('main', HAIKU, 2, { input: 100_000, output: 10_000 }),
+    ]);
+    const review = await buildReviewModel(context(store), { date: '2026-11-20', days: 7, timeZone: 'UTC' });
+    expect(review.totals).toEqual({ totalTokens: 220_000, estimatedCost: 0.3 });
+    expect(renderReview(review)).toContain('- Total cost: $0.30\n');
   });
 });

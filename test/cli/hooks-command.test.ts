@@ -134,7 +134,7 @@ describe.each([
 
   /** The command install writes for this scene (TOKENLEDGER_HOME is not the default: both flags). */
   const hookCommand = () =>
-    `${q(process.execPath)} ${q(SCRIPT)} hook --db ${q(`${s.tl}/ledger.db`)} --config ${q(`${s.tl}/config.json`)}`;
+    `NODE_EXTRA_CA_CERTS= ${q(process.execPath)} ${q(SCRIPT)} hook --db ${q(`${s.tl}/ledger.db`)} --config ${q(`${s.tl}/config.json`)}`;
 
   const fresh = (command: string) => {
     const hooks: Record<string, unknown> = {};
@@ -288,14 +288,16 @@ describe.each([
         s,
       );
       expect(r.code).toBe(0);
-      const command = `${q(process.execPath)} ${q(SCRIPT)} hook --db ${q(`${s.repo}/data/l.db`)} --config '/etc/tl.json'`;
+      const command = `NODE_EXTRA_CA_CERTS= ${q(process.execPath)} ${q(SCRIPT)} hook --db ${q(`${s.repo}/data/l.db`)} --config '/etc/tl.json'`;
       expect(JSON.parse(read(file))).toEqual(fresh(command));
     });
 
     it('without TOKENLEDGER_* variables the command is node, the script and hook', async () => {
       const { TOKENLEDGER_HOME: _, ...env } = s.env;
       expect((await run(['install'], s, s.repo, env)).code).toBe(0);
-      expect(JSON.parse(read(userFile()))).toEqual(fresh(`${q(process.execPath)} ${q(SCRIPT)} hook`));
+      expect(JSON.parse(read(userFile()))).toEqual(
+        fresh(`NODE_EXTRA_CA_CERTS= ${q(process.execPath)} ${q(SCRIPT)} hook`),
+      );
     });
 
     it('one target only', async () => {
@@ -473,6 +475,9 @@ describe.each([
       const r = await run(['status'], s);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(hookCommand());
+      expect(r.stdout).toContain(
+        `  "statusLine": ${JSON.stringify({ type: 'command', command: hookCommand().replace(' hook ', ' statusline ') })}`,
+      );
       expect(r.stdout).toContain(
         'installed on all 7 events, command current; no other hooks on these events',
       );

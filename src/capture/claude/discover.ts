@@ -32,36 +32,54 @@ const LISTING_MARGIN_MS = 2_000;
 const JSONL = '.jsonl';
 const META = '.meta.json';
 
-/** `parts` are the directories below `projects/`, `name` the file name. */
-function classify(
-  parts: readonly string[],
-  name: string,
-): Pick<DiscoveredFile, 'kind' | 'sessionHint' | 'agentHint'> | null {
-  const depth = parts.length + 1;
+type FileKindFacts = Pick<DiscoveredFile, 'kind' | 'sessionHint' | 'agentHint'>;
+
+/** What a directory's place below `projects/` says about the files in it; computed once per directory. */
+interface DirFacts {
+  /** Directories between `projects/` and the file, plus one. */
+  depth: number;
+  /** The session dir a file below `projects/<slug>/<session>/` belongs to. */
+  session: string | null;
+  /** A meta file's session: only from two or more levels below a project dir. */
+  metaSession: string | null;
+  inSubagents: boolean;
+}
+
+function dirFacts(parts: readonly string[]): DirFacts {
+  return {
+    depth: parts.length + 1,
+    session: parts[1] ?? null,
+    metaSession: parts.length >= 3 ? (parts[1] ?? null) : null,
+    inSubagents: parts.includes('subagents'),
+  };
+}
+
+/** A file's kind from its directory's facts and its name; null for files that are not ours. */
+function classifyIn(d: DirFacts, name: string): FileKindFacts | null {
   const isAgent = name.startsWith('agent-');
   if (name.endsWith(META)) {
     if (!isAgent) return null;
-    return {
-      kind: 'meta',
-      sessionHint: parts.length >= 3 ? (parts[1] ?? null) : null,
-      agentHint: name.slice(6, -META.length),
-    };
+    return { kind: 'meta', sessionHint: d.metaSession, agentHint: name.slice(6, -META.length) };
   }
   if (!name.endsWith(JSONL)) return null;
-  if (depth === 2) {
+  if (d.depth === 2) {
     // projects/<slug>/<session>.jsonl, or the 2.0.28–2.1.1 layout projects/<slug>/agent-<id>.jsonl
     return isAgent
       ? { kind: 'subagent', sessionHint: null, agentHint: name.slice(6, -JSONL.length) }
       : { kind: 'main', sessionHint: name.slice(0, -JSONL.length), agentHint: null };
   }
-  if (depth >= 3) {
+  if (d.depth >= 3) {
     // projects/<slug>/<session>/subagents/**/agent-<id>.jsonl (2.1.2+), or other files under a session dir
-    const sessionHint = parts[1] ?? null;
-    if (isAgent && parts.includes('subagents'))
-      return { kind: 'subagent', sessionHint, agentHint: name.slice(6, -JSONL.length) };
-    return { kind: 'other', sessionHint, agentHint: null };
+    if (isAgent && d.inSubagents)
+      return { kind: 'subagent', sessionHint: d.session, agentHint: name.slice(6, -JSONL.length) };
+    return { kind: 'other', sessionHint: d.session, agentHint: null };
   }
   return null;
+}
+
+/** `parts` are the directories below `projects/`, `name` the file name. */
+function classify(parts: readonly string[], name: string): FileKindFacts | null {
+  return classifyIn(dirFacts(parts), name);
 }
 
 function readListing(dir: string, mtimeMs: number, now: number): DirListing {
@@ -92,9 +110,13 @@ export function discoverClaudeFiles(
   const problem = (file: string, reason: string) =>
     problems.push({ file, line: null, offset: null, severity: 'error', reason });
 
-  /** `real` is `dir` with symlinks resolved; `ancestors` are the real paths above, for loop checks. */
-  const walk = (dir: string, real: string, parts: string[], ancestors: Set<string>) => {
-    let entries: string[];
+  /**
+   * `real` is `dir` with symlinks resolved; `ancestors` are the real paths above it (a loop check;
+   * a stack, pushed and popped around each subdirectory). Runs once per directory on every report,
+   * so the per-file work is kept to the stat and one record.
+   */
+  const walk = (dir: string, real: string, parts: string[], ancestors: string[]) => {
+    let entries: readonly string[];
     try {
       const mtimeMs = fs.statSync(dir).mtimeMs;
       const cached = known?.get(dir);
@@ -114,11 +136,13 @@ export function discoverClaudeFiles(
       if (code !== 'ENOENT') problem(dir, `cannot read the directory (${code ?? 'error'}); skipped`);
       return;
     }
+    let facts: DirFacts | null = null;
+    const prefix = dir + path.sep;
     for (const entry of entries) {
       const type = entry.charCodeAt(0);
       const name = entry.slice(1);
       const isLink = type === 0x6c; // 'l'
-      const full = dir + path.sep + name;
+      const full = prefix + name;
       let isDir = type === 0x64; // 'd'
       let isFile = type === 0x66; // 'f'
       if (isLink) {
@@ -147,16 +171,17 @@ export function discoverClaudeFiles(
             );
             continue;
           }
-          if (ancestors.has(childReal)) {
+          if (childReal === real || ancestors.includes(childReal)) {
             problem(full, `symlink loop (points back to ${childReal}); skipped`);
             continue;
           }
         }
-        const next = new Set(ancestors);
-        next.add(childReal);
-        walk(full, childReal, [...parts, name], next);
+        ancestors.push(real);
+        walk(full, childReal, [...parts, name], ancestors);
+        ancestors.pop();
       } else if (isFile) {
-        const kind = classify(parts, name);
+        facts ??= dirFacts(parts);
+        const kind = classifyIn(facts, name);
         if (kind === null) continue;
         let st: fs.Stats;
         try {
@@ -171,7 +196,15 @@ export function discoverClaudeFiles(
         const identity = `${st.dev}:${st.ino}`;
         if (seenFiles.has(identity)) continue;
         seenFiles.add(identity);
-        files.push({ path: full, ...kind, identity, size: st.size, mtimeMs: st.mtimeMs });
+        files.push({
+          path: full,
+          kind: kind.kind,
+          sessionHint: kind.sessionHint,
+          agentHint: kind.agentHint,
+          identity,
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+        });
       }
     }
   };
@@ -184,7 +217,7 @@ export function discoverClaudeFiles(
     } catch {
       continue;
     }
-    walk(projects, real, [], new Set([real]));
+    walk(projects, real, [], []);
   }
   return { files, problems, listings };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,11 +62,37 @@ describe('selfCommand', () => {
 
   it('node, the bin script and hook, each path quoted, when everything is the default', () => {
     const self = selfCommand({}, base, '/w', root);
-    expect(self.command).toBe(`${shQuote(node)} '/opt/tl/bin/tokenledger.js' hook`);
+    expect(self.command).toBe(`NODE_EXTRA_CA_CERTS= ${shQuote(node)} '/opt/tl/bin/tokenledger.js' hook`);
+    expect(self.statuslineCommand).toBe(
+      `NODE_EXTRA_CA_CERTS= ${shQuote(node)} '/opt/tl/bin/tokenledger.js' statusline`,
+    );
     expect(self.words).toEqual([node, '/opt/tl/bin/tokenledger.js', 'hook']);
     expect(self).toMatchObject({ node, script: '/opt/tl/bin/tokenledger.js', db: null, config: null });
     expect(isTokenledgerHookCommand(self.command)).toBe(true);
     expect(path.isAbsolute(node)).toBe(true);
+  });
+
+  it('runs without NODE_EXTRA_CA_CERTS under sh, and Node starts without it', () => {
+    // The command clears the variable for its own process: Node 20 would parse every bundled root
+    // certificate and the named file before any of our code runs (nodejs/node#40524).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-cacerts-'));
+    try {
+      const script = path.join(dir, 'bin', 'tokenledger.js');
+      fs.mkdirSync(path.dirname(script));
+      fs.writeFileSync(
+        script,
+        'process.stdout.write(JSON.stringify([process.env.NODE_EXTRA_CA_CERTS ?? null, process.argv.slice(2)]));',
+      );
+      const self = selfCommand({}, base, '/w', dir);
+      const out = execFileSync('/bin/sh', ['-c', self.command], {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'missing.pem') },
+        encoding: 'utf8',
+      });
+      // Empty, so Node skipped it (a missing file would also print a warning on stderr).
+      expect(JSON.parse(out)).toEqual(['', ['hook']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('uses this package by default', () => {
@@ -76,9 +103,9 @@ describe('selfCommand', () => {
     const self = selfCommand({ db: 'l.db', config: "/c/it's.json" }, base, '/w', root);
     expect(self.words.slice(2)).toEqual(['hook', '--db', '/w/l.db', '--config', "/c/it's.json"]);
     expect(self.command).toBe(
-      `${shQuote(node)} '/opt/tl/bin/tokenledger.js' hook --db '/w/l.db' --config '/c/it'\\''s.json'`,
+      `NODE_EXTRA_CA_CERTS= ${shQuote(node)} '/opt/tl/bin/tokenledger.js' hook --db '/w/l.db' --config '/c/it'\\''s.json'`,
     );
-    expect(parseShellWords(self.command)?.words).toEqual(self.words);
+    expect(parseShellWords(self.command)?.words).toEqual(['NODE_EXTRA_CA_CERTS=', ...self.words]);
     expect(isTokenledgerHookCommand(self.command)).toBe(true);
   });
 

@@ -3,7 +3,8 @@
  * `bin/tokenledger.js`, by absolute path, then `hook`, then `--db`/`--config` when the ledger or
  * config file is not the default (Claude Code's environment may not carry TOKENLEDGER_* variables).
  * Every path is quoted for POSIX sh (the literal words `hook`, `--db`, `--config` need no quotes);
- * nothing depends on PATH or npx.
+ * nothing depends on PATH or npx. The line starts with `NODE_EXTRA_CA_CERTS=` (see
+ * {@link COMMAND_ENV_PREFIX}).
  * @module
  */
 import fs from 'node:fs';
@@ -18,6 +19,16 @@ import {
 } from '../../config/paths.js';
 
 export const PACKAGE_NAME = 'tokenledger';
+
+/**
+ * The assignment our command lines start with. With NODE_EXTRA_CA_CERTS set (common behind corporate
+ * TLS proxies, and what Claude Code's own docs suggest there), Node 20 parses its ~140 bundled root
+ * certificates and the named bundle at every start, before any JavaScript runs (nodejs/node#40524):
+ * about 45 ms on a 2-core VM, more than the rest of a hook call. `hook` and `statusline` open no
+ * network connection, so the command clears the variable for that one process; Claude Code and
+ * everything else keep it.
+ */
+export const COMMAND_ENV_PREFIX = 'NODE_EXTRA_CA_CERTS=';
 
 /** Quotes one word for POSIX sh: `'…'`, with each `'` written as `'\''`. */
 export function shQuote(word: string): string {
@@ -60,9 +71,14 @@ export interface SelfCommandOptions {
 }
 
 export interface SelfCommand {
-  /** The command line for sh: `'<node>' '<script>' hook [--db '<path>'] [--config '<path>']`. */
+  /**
+   * The hook's command line for sh:
+   * `NODE_EXTRA_CA_CERTS= '<node>' '<script>' hook [--db '<path>'] [--config '<path>']`.
+   */
   command: string;
-  /** Its words, unquoted. */
+  /** The same for Claude Code's `statusLine` setting: `statusline` in place of `hook`. */
+  statuslineCommand: string;
+  /** The hook command's program words, unquoted (without the leading assignment). */
   words: string[];
   node: string;
   script: string;
@@ -116,12 +132,22 @@ export function selfCommand(
     ...(db === null ? [] : ['--db', db]),
     ...(config === null ? [] : ['--config', config]),
   ];
-  const quoted = [
-    shQuote(node),
-    shQuote(script),
-    'hook',
-    ...(db === null ? [] : ['--db', shQuote(db)]),
-    ...(config === null ? [] : ['--config', shQuote(config)]),
-  ];
-  return { command: quoted.join(' '), words, node, script, db, config };
+  const line = (subcommand: string) =>
+    [
+      COMMAND_ENV_PREFIX,
+      shQuote(node),
+      shQuote(script),
+      subcommand,
+      ...(db === null ? [] : ['--db', shQuote(db)]),
+      ...(config === null ? [] : ['--config', shQuote(config)]),
+    ].join(' ');
+  return {
+    command: line('hook'),
+    statuslineCommand: line('statusline'),
+    words,
+    node,
+    script,
+    db,
+    config,
+  };
 }

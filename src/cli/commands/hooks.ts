@@ -343,6 +343,8 @@ export interface HooksStatusFile {
 export interface HooksStatus {
   /** The command install would write now. */
   command: string;
+  /** The command for Claude Code's `statusLine` setting (install does not write it). */
+  statuslineCommand: string;
   /** HOOK_EVENTS, in order. */
   events: string[];
   files: HooksStatusFile[];
@@ -444,6 +446,7 @@ async function status(opts: HooksOptions, env: NodeJS.ProcessEnv, cwd: string): 
   const files = targets.map((t) => fileStatus(t, self));
   const report: HooksStatus = {
     command: self.command,
+    statuslineCommand: self.statuslineCommand,
     events: HOOK_EVENTS.map((s) => s.event),
     files,
   };
@@ -466,6 +469,11 @@ async function status(opts: HooksOptions, env: NodeJS.ProcessEnv, cwd: string): 
   } else if (files.every((f) => f.installed === 'none' || f.current)) {
     lines.push(`The hook is installed and current (${scopeLabel(installedIn[0]!)}).`);
   }
+  lines.push(
+    '',
+    'For the status line, put this in the same settings file ("statusLine" is not written by install):',
+    `  "statusLine": ${JSON.stringify({ type: 'command', command: self.statuslineCommand })}`,
+  );
   await writeOut(`${lines.join('\n')}\n`);
   return ExitCode.ok;
 }

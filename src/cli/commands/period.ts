@@ -3,6 +3,7 @@
  * @module
  */
 import { type Period, periodReport } from '../../analysis/reports.js';
+import { timing } from '../../util/timing.js';
 import { importNow, openSession, pricerOf } from '../context.js';
 import { rowJson, totalsJson } from '../usage-json.js';
 import { printUsage } from './print-usage.js';
@@ -22,6 +23,7 @@ export async function runPeriod(period: Period, opts: ReportOptions): Promise<nu
     const pricer = pricerOf(session);
     const scope = scopeOf(session, opts);
     const table = await periodReport({ store: session.store, pricer, mode: opts.mode }, period, scope);
+    timing(`report (${table.rows.length} rows)`);
     const n = NAMES[period];
     await printUsage({
       format,
@@ -38,8 +40,10 @@ export async function runPeriod(period: Period, opts: ReportOptions): Promise<nu
         meta: { timezone: scope.clock.tz, costMode: opts.mode, priceTable: pricer.version },
       }),
     });
+    timing('printed');
     return 0;
   } finally {
     await session.store.close();
+    timing('ledger closed');
   }
 }

@@ -74,7 +74,7 @@ const expected = `# Token Usage: 2025-11-28
 
 1. **docs-typo**: Largest share: build-lead on opus (100% of tokens). 40,000 tokens, $1.20.
 2. **add-slots-api**: Largest share: build-lead on opus (56% of tokens). 45,000 tokens, $1.05.
-3. **fix|pipe**: Largest share: ui-impl on sonnet (80% of tokens). 25,000 tokens, $0.30 (partial).
+3. **fix|pipe**: Largest share: ui-impl on sonnet (80% of tokens). 25,000 tokens, $0.30 (partial: 5,000 tokens unpriced for model haiku).
 
 ## Anomalies
 
@@ -197,6 +197,57 @@ No tasks recorded.
     expect(text).toContain(
       '1. **a\\*\\*b**: Largest share: scout on haiku (100% of tokens). 1,000 tokens, $0.0042.',
     );
+  });
+
+  it('marks a cost that leaves unpriced usage out, in the totals table and the top tasks', () => {
+    // T-A: sonnet 10,000 + 2,000 = 12,000 tokens at $0.06; mystery-model 3,000 + 1,000 = 4,000 tokens,
+    //      no cost: 16,000 tokens, $0.06 known, 4,000 unpriced; sonnet has 12,000 ÷ 16,000 = 75%.
+    // T-B: mystery-model 2,000 + 500 = 2,500 tokens with a reported $0.01.
+    // Totals row build-lead × mystery-model: 3,000 + 2,000 = 5,000 in, 1,000 + 500 = 1,500 out,
+    //      6,500 tokens, $0.01 known, T-A's 4,000 tokens unpriced.
+    const text = renderDailySummary({
+      date: '2025-11-28',
+      tasks: [
+        {
+          taskId: 'T-A',
+          timestamp: '2025-11-28T09:00:00Z',
+          userRequestSummary: 'x',
+          entries: [
+            entry('build-lead', 'claude-sonnet-4-5', 10_000, 2_000, 0.06),
+            entry('build-lead', 'mystery-model', 3_000, 1_000, null),
+          ],
+        },
+        {
+          taskId: 'T-B',
+          timestamp: '2025-11-28T10:00:00Z',
+          userRequestSummary: 'y',
+          entries: [entry('build-lead', 'mystery-model', 2_000, 500, 0.01)],
+        },
+      ],
+      errors: [],
+    });
+    expect(text).toBe(`# Token Usage: 2025-11-28
+
+## Totals
+
+| Agent | Model | Input | Output | Total | Cost |
+|-------|-------|-------|--------|-------|------|
+| build-lead | claude-sonnet-4-5 | 10,000 | 2,000 | 12,000 | $0.06 |
+| build-lead | mystery-model | 5,000 | 1,500 | 6,500 | $0.01 (partial: 4,000 tokens unpriced for model mystery-model) |
+
+## Top Expensive Tasks
+
+1. **T-A**: Largest share: build-lead on claude-sonnet-4-5 (75% of tokens). 16,000 tokens, $0.06 (partial: 4,000 tokens unpriced for model mystery-model).
+2. **T-B**: Largest share: build-lead on mystery-model (100% of tokens). 2,500 tokens, $0.01.
+
+## Anomalies
+
+- None detected.
+
+## Optimization Candidates
+
+- None.
+`);
   });
 
   it('rejects a bad date', () => {

@@ -16,7 +16,9 @@
  * - Anomalies: the day's error entries of kind `anomaly`, then one line counting the tracking
  *   failures, which are detailed in `errors-YYYY-MM-DD.md`.
  * - Optimization Candidates: the given lines, sorted; `- None.` when there are none.
- * - Costs: `unavailable` when unknown, `$0.60 (partial)` when only some entries had a cost.
+ * - Costs: `unavailable` when unknown; when only some entries had a cost, the known part and what it
+ *   leaves out: `$0.60 (partial: 5,000 tokens unpriced for model haiku)`, in the Totals table and in
+ *   Top Expensive Tasks alike (see `format.ts`). A partial cost is never shown as the whole.
  * @module
  */
 import { compareErrorEntries, entriesOfKind, isResolved } from './error-log.js';
@@ -72,7 +74,7 @@ export function agentModelRows(tasks: readonly TaskUsageRecord[]): AgentModelRow
         inputTokens: addCounts(row.inputTokens, e.inputTokens ?? 0, what),
         outputTokens: addCounts(row.outputTokens, e.outputTokens ?? 0, what),
         totalTokens: addCounts(row.totalTokens, countedTotal(e), what),
-        cost: addCost(row.cost, e.estimatedCost),
+        cost: addCost(row.cost, e.estimatedCost, { tokens: countedTotal(e), model: e.model }),
       });
     }
   }

@@ -5,7 +5,9 @@
  * - Tokens: digits grouped by 3 with `,` (`12,345`).
  * - Dollars: 2 decimals (`$1.35`), 4 below one cent (`$0.0042`), `-$0.50` when negative.
  * - A missing cost (null) reads `unavailable` (seed 8.2: "Mark missing fields as `null` or
- *   `"unavailable"`"); a sum where only some costs are known reads `$0.60 (partial)`.
+ *   `"unavailable"`"); a sum where only some costs are known is never shown as the total: it reads
+ *   `$0.60 (partial: 5,000 tokens unpriced for model haiku)` (`for models a, b`, at most three
+ *   named, then `and N more`), or `$0.60 (partial)` when the sum does not know what it left out.
  * - Shares: whole percents (`60%`), `<1%` for a non-zero share that rounds to 0.
  * - Text is put on one line (line breaks become spaces); table cells also escape `\` and `|`.
  * @module
@@ -19,6 +21,7 @@ import {
   formatUsd,
   groupDigits,
 } from '../../orchestrator/numbers.js';
+import type { UnpricedUsage } from './model.js';
 
 /** The word a missing cost or rate is shown as (seed 8.2). */
 export const UNAVAILABLE = 'unavailable';
@@ -58,16 +61,36 @@ export interface CostSum {
   count: number;
   /** How many of them were null. */
   missing: number;
+  /** Tokens of the null costs (those added with their usage). */
+  unpricedTokens: number;
+  /** Models of the null costs (those added with their usage), each once, sorted. */
+  unpricedModels: readonly string[];
 }
 
 /** The empty cost sum. */
-export const NO_COST: CostSum = { known: 0, count: 0, missing: 0 };
+export const NO_COST: CostSum = { known: 0, count: 0, missing: 0, unpricedTokens: 0, unpricedModels: [] };
 
-/** `sum` plus one cost (null when unavailable). */
-export function addCost(sum: CostSum, cost: number | null): CostSum {
-  return cost === null
-    ? { known: sum.known, count: sum.count + 1, missing: sum.missing + 1 }
-    : { known: addUsd(sum.known, cost), count: sum.count + 1, missing: sum.missing };
+/**
+ * `sum` plus one cost (null when unavailable). `usage` (the tokens and model the cost is for) lets a
+ * partial sum say what it leaves out.
+ */
+export function addCost(
+  sum: CostSum,
+  cost: number | null,
+  usage?: { tokens: number; model: string },
+): CostSum {
+  if (cost !== null) return { ...sum, known: addUsd(sum.known, cost), count: sum.count + 1 };
+  const models =
+    usage === undefined || sum.unpricedModels.includes(usage.model)
+      ? sum.unpricedModels
+      : [...sum.unpricedModels, usage.model].sort(compareText);
+  return {
+    ...sum,
+    count: sum.count + 1,
+    missing: sum.missing + 1,
+    unpricedTokens: addCounts(sum.unpricedTokens, usage?.tokens ?? 0, 'unpriced tokens'),
+    unpricedModels: models,
+  };
 }
 
 /** The total when every cost is known, else null. */
@@ -75,11 +98,37 @@ export function completeCost(sum: CostSum): number | null {
   return sum.missing === 0 ? sum.known : null;
 }
 
-/** `$1.35`; `unavailable` when every cost is missing; `$0.60 (partial)` when only some are. */
+/**
+ * What a partial cost leaves out: `partial: 40,000 tokens unpriced for models a, b` (at most three
+ * models named, sorted, then `and N more`); `partial` when nothing is known about it.
+ */
+export function partialNote(unpriced: UnpricedUsage | undefined): string {
+  if (unpriced === undefined) return 'partial';
+  const models = [...new Set(unpriced.models.map(oneLine))].sort(compareText);
+  const named =
+    models.length > 3 ? `${models.slice(0, 3).join(', ')} and ${models.length - 3} more` : models.join(', ');
+  const which = models.length === 0 ? '' : ` for ${models.length === 1 ? 'model' : 'models'} ${named}`;
+  return `partial: ${formatTokens(unpriced.totalTokens)} tokens unpriced${which}`;
+}
+
+/**
+ * A cost that may leave usage out: `$1.35`; `unavailable` for null; `$0.60 (partial: 5,000 tokens
+ * unpriced for model haiku)` when `unpriced` is given.
+ */
+export function formatCost(usd: number | null, unpriced?: UnpricedUsage): string {
+  if (usd === null) return UNAVAILABLE;
+  return unpriced === undefined ? formatDollars(usd) : `${formatDollars(usd)} (${partialNote(unpriced)})`;
+}
+
+/**
+ * `$1.35`; `unavailable` when every cost is missing; `$0.60 (partial: 5,000 tokens unpriced for model
+ * haiku)` when only some are (`$0.60 (partial)` when the missing ones were added without their usage).
+ */
 export function formatCostSum(sum: CostSum): string {
   if (sum.missing === 0) return formatDollars(sum.known);
   if (sum.missing === sum.count) return UNAVAILABLE;
-  return `${formatDollars(sum.known)} (partial)`;
+  if (sum.unpricedModels.length === 0) return `${formatDollars(sum.known)} (${partialNote(undefined)})`;
+  return formatCost(sum.known, { totalTokens: sum.unpricedTokens, models: sum.unpricedModels });
 }
 
 /** `text` on one line: each run of line breaks (and the spaces around it) becomes one space; trimmed. */

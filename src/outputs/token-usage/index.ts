@@ -8,7 +8,15 @@
  */
 export { agentModelRows, renderDailySummary, TOP_TASKS } from './daily-summary.js';
 export { compareErrorEntries, renderErrorLog } from './error-log.js';
-export { formatCostSum, formatDollars, formatShare, formatTokens, UNAVAILABLE } from './format.js';
+export {
+  formatCost,
+  formatCostSum,
+  formatDollars,
+  formatShare,
+  formatTokens,
+  partialNote,
+  UNAVAILABLE,
+} from './format.js';
 export type {
   AgentModelMix,
   AgentShare,
@@ -23,6 +31,7 @@ export type {
   RecommendationType,
   ReviewModel,
   TaskUsageRecord,
+  UnpricedUsage,
   UsageEntry,
   UsageSource,
 } from './model.js';

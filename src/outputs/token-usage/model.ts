@@ -82,13 +82,27 @@ export interface DayUsage {
   optimizationCandidates?: readonly string[];
 }
 
+/**
+ * Usage a cost leaves out because it has none: its model is not in the price table and its source
+ * reported no cost. A cost with unpriced usage is never shown as complete: it reads `unavailable`
+ * when nothing of it is known, else `$0.30 (partial: 40,000 tokens unpriced for model X)`.
+ */
+export interface UnpricedUsage {
+  /** Its tokens (input + output + cache writes + cache reads). */
+  totalTokens: number;
+  /** Its models, each once (the renderers sort them). */
+  models: readonly string[];
+}
+
 /** Tokens and cost of one model or one agent over the review period. */
 export interface CostLine {
   /** The model or agent name. */
   name: string;
   totalTokens: number;
-  /** USD, or null when unavailable. */
+  /** USD (the known part when `unpriced` is set), or null when none of it is known. */
   estimatedCost: number | null;
+  /** The usage `estimatedCost` leaves out; absent when all of it is priced. */
+  unpriced?: UnpricedUsage;
 }
 
 /** An agent and its share of the period's tokens. */
@@ -103,8 +117,10 @@ export interface AgentShare {
 export interface ExpensiveTask {
   taskId: string;
   totalTokens: number;
-  /** USD, or null when unavailable. */
+  /** USD (the known part when `unpriced` is set), or null when none of it is known. */
   estimatedCost: number | null;
+  /** The usage `estimatedCost` leaves out; absent when all of it is priced. */
+  unpriced?: UnpricedUsage;
 }
 
 /** One model's share of an agent's tokens. */
@@ -156,13 +172,20 @@ export interface ReviewModel {
   date: string;
   /** First and last day covered, `YYYY-MM-DD`, inclusive. */
   period: { start: string; end: string };
-  totals: { totalTokens: number; estimatedCost: number | null };
+  /**
+   * `estimatedCost` is USD (the known part when `unpriced` is set), or null when none of it is
+   * known; `unpriced` is the usage it leaves out, absent when all of it is priced.
+   */
+  totals: { totalTokens: number; estimatedCost: number | null; unpriced?: UnpricedUsage };
   costByModel: readonly CostLine[];
   costByAgent: readonly CostLine[];
   mostActiveAgents: readonly AgentShare[];
   topExpensiveTasks: readonly ExpensiveTask[];
   agentModelMix: readonly AgentModelMix[];
-  /** Fraction in [0, 1], or null when unknown. */
+  /**
+   * Cache reads ÷ (cache reads + uncached input), the formula of every report (`cacheHitRate` in
+   * `analysis/usage-table.ts`): a fraction in [0, 1], or null when unknown.
+   */
   cacheHitRate: number | null;
   estimateOverruns: readonly EstimateOverrun[];
   recommendations: readonly Recommendation[];

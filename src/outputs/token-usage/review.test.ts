@@ -5,9 +5,15 @@ import { renderReview } from './review.js';
 const review: ReviewModel = {
   date: '2025-11-28',
   period: { start: '2025-11-22', end: '2025-11-28' },
-  totals: { totalTokens: 500000, estimatedCost: 15 },
+  // $12.00 + $2.70 + $0.30 = $15.00 known; local-llm's 2,000 tokens have no cost and are left out.
+  totals: { totalTokens: 500000, estimatedCost: 15, unpriced: { totalTokens: 2000, models: ['local-llm'] } },
   costByModel: [
-    { name: 'local-llm', totalTokens: 2000, estimatedCost: null },
+    {
+      name: 'local-llm',
+      totalTokens: 2000,
+      estimatedCost: null,
+      unpriced: { totalTokens: 2000, models: ['local-llm'] },
+    },
     { name: 'sonnet', totalTokens: 150000, estimatedCost: 2.7 },
     { name: 'opus', totalTokens: 300000, estimatedCost: 12 },
     { name: 'haiku', totalTokens: 48000, estimatedCost: 0.3 },
@@ -15,7 +21,12 @@ const review: ReviewModel = {
   costByAgent: [
     { name: 'ui-impl', totalTokens: 125000, estimatedCost: 3.75 },
     { name: 'api-impl', totalTokens: 75000, estimatedCost: 2.25 },
-    { name: 'build-lead', totalTokens: 300000, estimatedCost: 9 },
+    {
+      name: 'build-lead',
+      totalTokens: 300000,
+      estimatedCost: 9,
+      unpriced: { totalTokens: 2000, models: ['local-llm'] },
+    },
   ],
   mostActiveAgents: [
     { agent: 'api-impl', totalTokens: 75000, share: 0.15 },
@@ -23,7 +34,12 @@ const review: ReviewModel = {
     { agent: 'ui-impl', totalTokens: 125000, share: 0.25 },
   ],
   topExpensiveTasks: [
-    { taskId: 'import-csv', totalTokens: 30000, estimatedCost: null },
+    {
+      taskId: 'import-csv',
+      totalTokens: 30000,
+      estimatedCost: null,
+      unpriced: { totalTokens: 30000, models: ['local-llm'] },
+    },
     { taskId: 'fix-login', totalTokens: 40000, estimatedCost: 1.2 },
     { taskId: 'add-slots-api', totalTokens: 80000, estimatedCost: 3.1 },
   ],
@@ -87,9 +103,9 @@ Period: Last 7 days (2025-11-22 to 2025-11-28)
 ## Overview
 
 - Total tokens: 500,000
-- Total cost: $15.00
+- Total cost: $15.00 (partial: 2,000 tokens unpriced for model local-llm)
 - Cost by model: opus $12.00 (300,000 tokens), sonnet $2.70 (150,000 tokens), haiku $0.30 (48,000 tokens), local-llm unavailable (2,000 tokens)
-- Cost by agent: build-lead $9.00 (300,000 tokens), ui-impl $3.75 (125,000 tokens), api-impl $2.25 (75,000 tokens)
+- Cost by agent: build-lead $9.00 (300,000 tokens; partial: 2,000 tokens unpriced for model local-llm), ui-impl $3.75 (125,000 tokens), api-impl $2.25 (75,000 tokens)
 - Most active agents: build-lead (60%), ui-impl (25%), api-impl (15%)
 
 ## Findings
@@ -235,6 +251,31 @@ Period: Last 1 day (2025-11-28 to 2025-11-28)
     expect(text).toContain('\n````diff\n@@ -1 +1 @@\n-old ```x```\n+new\n````\n');
   });
 
+  it('names the unpriced models sorted, at most three, on one line', () => {
+    const text = renderReview({
+      ...emptyReview,
+      totals: {
+        totalTokens: 1_000_000,
+        estimatedCost: 12.34,
+        unpriced: { totalTokens: 54_321, models: ['zeta', 'alpha', 'my\nmodel', 'delta', 'beta'] },
+      },
+      topExpensiveTasks: [
+        {
+          taskId: 'T-1',
+          totalTokens: 60_000,
+          estimatedCost: 0.5,
+          unpriced: { totalTokens: 10_000, models: ['zeta', 'alpha'] },
+        },
+      ],
+    });
+    expect(text).toContain(
+      '- Total cost: $12.34 (partial: 54,321 tokens unpriced for models alpha, beta, delta and 2 more)\n',
+    );
+    expect(text).toContain(
+      '1. **Top expensive tasks**: T-1 $0.50 (60,000 tokens; partial: 10,000 tokens unpriced for models alpha, zeta).\n',
+    );
+  });
+
   it('rejects out-of-range numbers and periods', () => {
     expect(() => renderReview({ ...emptyReview, cacheHitRate: 1.5 })).toThrow(/cacheHitRate/);
     expect(() =>
@@ -249,5 +290,11 @@ Period: Last 1 day (2025-11-28 to 2025-11-28)
     expect(() => renderReview({ ...emptyReview, totals: { totalTokens: -1, estimatedCost: 0 } })).toThrow(
       /totalTokens/,
     );
+    expect(() =>
+      renderReview({
+        ...emptyReview,
+        totals: { totalTokens: 5, estimatedCost: 0, unpriced: { totalTokens: 1.5, models: ['m'] } },
+      }),
+    ).toThrow(/totals\.unpriced\.totalTokens/);
   });
 });

@@ -10,6 +10,10 @@
  * - Period: `Period: Last N days (start to end)`, N counted inclusively.
  * - Overview: 6.3 asks for a "cost breakdown", so `- Cost by model:` and `- Cost by agent:` lines
  *   (`opus $12.00 (300,000 tokens), ...`) come after `- Total cost:`.
+ * - Costs that leave unpriced usage out (no price in the table, no reported cost) are marked, as in
+ *   the daily summary: `- Total cost: $12.34 (partial: 40,000 tokens unpriced for model opus-x)`,
+ *   and in a list `main $0.30 (252,000 tokens; partial: 32,000 tokens unpriced for model opus-x)`.
+ *   A cost none of which is known reads `unavailable`, never `$0`.
  * - Findings: always four, in this order: top expensive tasks, model mix by agent, cache hit rate
  *   (`unavailable` when unknown), estimate overruns (`used X against Y estimated (4.0×)`); `none`
  *   when a list is empty.
@@ -32,11 +36,13 @@ import {
   checkFinite,
   checkFraction,
   compareText,
+  formatCost,
   formatDollars,
   formatRate,
   formatShare,
   formatTokens,
   oneLine,
+  partialNote,
 } from './format.js';
 import type {
   AgentModelMix,
@@ -46,6 +52,7 @@ import type {
   ExpensiveTask,
   Recommendation,
   ReviewModel,
+  UnpricedUsage,
 } from './model.js';
 import { reviewPath } from './paths.js';
 
@@ -106,6 +113,14 @@ export function compareRecommendations(a: Recommendation, b: Recommendation): nu
   );
 }
 
+function checkUnpriced(unpriced: UnpricedUsage | undefined, what: string): void {
+  if (unpriced === undefined) return;
+  checkCount(unpriced.totalTokens, `${what}.totalTokens`);
+  unpriced.models.forEach((m, i) => {
+    if (typeof m !== 'string') throw new Error(`${what}.models[${i}] must be a string, got ${String(m)}`);
+  });
+}
+
 /** Throws an Error naming the field when a number of `review` is out of range. */
 function checkReview(review: ReviewModel): void {
   checkDate(review.date, 'review date');
@@ -116,6 +131,7 @@ function checkReview(review: ReviewModel): void {
   }
   checkCount(review.totals.totalTokens, 'totals.totalTokens');
   checkAmountOrNull(review.totals.estimatedCost, 'totals.estimatedCost');
+  checkUnpriced(review.totals.unpriced, 'totals.unpriced');
   for (const [what, lines] of [
     ['costByModel', review.costByModel],
     ['costByAgent', review.costByAgent],
@@ -123,6 +139,7 @@ function checkReview(review: ReviewModel): void {
     lines.forEach((l, i) => {
       checkCount(l.totalTokens, `${what}[${i}].totalTokens`);
       checkAmountOrNull(l.estimatedCost, `${what}[${i}].estimatedCost`);
+      checkUnpriced(l.unpriced, `${what}[${i}].unpriced`);
     });
   }
   review.mostActiveAgents.forEach((a, i) => {
@@ -132,6 +149,7 @@ function checkReview(review: ReviewModel): void {
   review.topExpensiveTasks.forEach((t, i) => {
     checkCount(t.totalTokens, `topExpensiveTasks[${i}].totalTokens`);
     checkAmountOrNull(t.estimatedCost, `topExpensiveTasks[${i}].estimatedCost`);
+    checkUnpriced(t.unpriced, `topExpensiveTasks[${i}].unpriced`);
   });
   review.agentModelMix.forEach((mix, i) => {
     mix.models.forEach((m, j) => {
@@ -165,13 +183,17 @@ function listOrNone(items: readonly string[], separator = ', '): string {
   return items.length === 0 ? 'none' : items.join(separator);
 }
 
+/** `main $0.30 (252,000 tokens)`, `main $0.30 (252,000 tokens; partial: ...)`, `mapper unavailable (...)`. */
+function costItem(name: string, cost: number | null, tokens: number, unpriced?: UnpricedUsage): string {
+  const partial = cost !== null && unpriced !== undefined ? `; ${partialNote(unpriced)}` : '';
+  return `${oneLine(name)} ${formatDollars(cost)} (${formatTokens(tokens)} tokens${partial})`;
+}
+
 function costLines(lines: readonly CostLine[]): string {
   return listOrNone(
     [...lines]
       .sort(compareCostLines)
-      .map(
-        (l) => `${oneLine(l.name)} ${formatDollars(l.estimatedCost)} (${formatTokens(l.totalTokens)} tokens)`,
-      ),
+      .map((l) => costItem(l.name, l.estimatedCost, l.totalTokens, l.unpriced)),
   );
 }
 
@@ -219,9 +241,7 @@ export function renderReview(review: ReviewModel): string {
     .map((a) => `${oneLine(a.agent)} (${formatShare(a.share)})`);
   const tasks = [...review.topExpensiveTasks]
     .sort(compareTasks)
-    .map(
-      (t) => `${oneLine(t.taskId)} ${formatDollars(t.estimatedCost)} (${formatTokens(t.totalTokens)} tokens)`,
-    );
+    .map((t) => costItem(t.taskId, t.estimatedCost, t.totalTokens, t.unpriced));
   const mixes = [...review.agentModelMix].sort((a, b) => compareText(a.agent, b.agent)).map(modelMix);
   const overruns = [...review.estimateOverruns].sort(compareOverruns).map(overrun);
   const recs = [...review.recommendations].sort(compareRecommendations);
@@ -267,7 +287,7 @@ export function renderReview(review: ReviewModel): string {
     '## Overview',
     '',
     `- Total tokens: ${formatTokens(review.totals.totalTokens)}`,
-    `- Total cost: ${formatDollars(review.totals.estimatedCost)}`,
+    `- Total cost: ${formatCost(review.totals.estimatedCost, review.totals.unpriced)}`,
     `- Cost by model: ${costLines(review.costByModel)}`,
     `- Cost by agent: ${costLines(review.costByAgent)}`,
     `- Most active agents: ${listOrNone(active)}`,

@@ -33,7 +33,7 @@ export interface TaskTotals {
   byAgent: readonly (readonly [string, number])[];
   /** Sum of the entries' costs; null when any of them is null (a partial sum would read as the total). */
   estimatedCost: number | null;
-  /** The cost sum with its known part and how many costs were missing. */
+  /** The cost sum with its known part, how many costs were missing and the usage they were for. */
   cost: CostSum;
 }
 
@@ -87,7 +87,7 @@ export function taskTotals(record: TaskUsageRecord): TaskTotals {
       countedTotal(e),
       `task ${JSON.stringify(record.taskId)} total_tokens`,
     );
-    cost = addCost(cost, e.estimatedCost);
+    cost = addCost(cost, e.estimatedCost, { tokens: countedTotal(e), model: e.model });
   }
   return {
     totalTokens,

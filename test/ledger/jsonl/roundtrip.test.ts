@@ -160,15 +160,27 @@ describe('export → import into a fresh ledger', () => {
     const out = await exportTo(w.store, dir);
     expect(out.linesAppended).toBeGreaterThan(10);
     expect(fs.readFileSync(path.join(dir, '.gitattributes'), 'utf8')).toBe('*.jsonl merge=union\n');
-    // Usage in its origin's file, on its UTC day; the rest in the exporting machine's file.
-    expect(Object.keys(snapshotDir(dir)).sort()).toEqual([
-      '.gitattributes',
-      '2026-11-20/ci-runner.jsonl',
-      '2026-11-20/m.jsonl',
-      '2026-11-21/m.jsonl',
-      '2026-11-22/ci-runner.jsonl',
-      '2026-11-22/laptop.jsonl',
-    ]);
+    // Usage in its origin's file, on its UTC day; the rest in the exporting machine's file. A task's
+    // line goes on the day it was created: the real clock's today, so the list is built from it.
+    const created = (await w.store.task('T-1'))?.createdAt;
+    expect(created).toBeTypeOf('number');
+    const taskDay = new Date(created ?? 0).toISOString().slice(0, 10);
+    expect(Object.keys(snapshotDir(dir)).sort()).toEqual(
+      [
+        ...new Set([
+          '.gitattributes',
+          '2026-11-20/ci-runner.jsonl',
+          '2026-11-20/m.jsonl',
+          '2026-11-21/m.jsonl',
+          '2026-11-22/ci-runner.jsonl',
+          '2026-11-22/laptop.jsonl',
+          `${taskDay}/ci-runner.jsonl`,
+        ]),
+      ].sort(),
+    );
+    expect(fs.readFileSync(path.join(dir, `${taskDay}/ci-runner.jsonl`), 'utf8')).toContain(
+      '{"type":"task","id":"T-1",',
+    );
     const fresh = openTempLedger();
     const summary = await importJsonl(fresh, dir);
     expect(summary.problems).toEqual([]);
