@@ -34,7 +34,11 @@ function loadBundle(name) {
     } catch {
       cachedData = undefined;
     }
-    const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+    // latin1: the bundles are ASCII (scripts/bundle.mjs sees to it), and this skips decoding UTF-8.
+    const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'latin1')), {
+      filename: file,
+      cachedData,
+    });
     const mod = { exports: {}, filename: file, id: file, loaded: false };
     script
       .runInThisContext()

@@ -8,7 +8,25 @@
 // resolve and load); its compiled addon is loaded by path (SqliteStore's nativeBinding), so
 // `bindings` is never used. The import worker is a file of its own (worker threads load it by path).
 import fs from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
+
+// commander requires node:child_process at load time, for executable subcommands we never use; that
+// pulls in net, dgram and the stream modules (several ms of every start). Its copy is loaded on first use.
+const lazyChildProcess = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    const commander = `${path.sep}node_modules${path.sep}commander${path.sep}`;
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes(commander) ? { path: 'child_process', namespace: 'tl-lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'tl-lazy' }, () => ({
+      contents:
+        "let m;\nmodule.exports = new Proxy({}, { get: (_, key) => (m ??= require('node:child_process'))[key] });\n",
+      loader: 'js',
+    }));
+  },
+};
 
 fs.rmSync('dist/bin', { recursive: true, force: true });
 
@@ -32,6 +50,7 @@ await build({
   define: { 'import.meta.url': '__tlImportMetaUrl' },
   banner: { js: "const __tlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
+  plugins: [lazyChildProcess],
 });
 
 // esbuild wraps each `import fs from 'node:fs'` of every bundled module in its own __toESM copy of
@@ -49,9 +68,31 @@ var __toESMCopy = (mod, isNodeMode, target) => (`;
 for (const file of fs.readdirSync('dist/bin')) {
   if (!file.endsWith('.cjs')) continue;
   const p = `dist/bin/${file}`;
-  const text = fs.readFileSync(p, 'utf8');
-  if (!text.includes('__toESM(')) continue;
-  if (!text.includes(HELPER))
-    throw new Error(`scripts/bundle.mjs: esbuild's __toESM helper changed shape in ${p}; update the memo.`);
-  fs.writeFileSync(p, text.replace(HELPER, MEMO));
+  let text = fs.readFileSync(p, 'utf8');
+  if (text.includes('__toESM(')) {
+    if (!text.includes(HELPER))
+      throw new Error(`scripts/bundle.mjs: esbuild's __toESM helper changed shape in ${p}; update the memo.`);
+    text = text.replace(HELPER, MEMO);
+  }
+  fs.writeFileSync(p, asciiComments(text, p));
+}
+
+/**
+ * bin/tokenledger.js reads the bundles as latin1, which is faster than decoding UTF-8 and right only
+ * for ASCII. esbuild escapes non-ASCII in code (charset ascii); what is left is in comments, where an
+ * escape changes nothing. A non-ASCII character on a line that is not a comment stops the build.
+ */
+function asciiComments(text, file) {
+  return text
+    .split('\n')
+    .map((line, i) => {
+      if (!/[^\x00-\x7f]/.test(line)) return line;
+      const code = line.trimStart();
+      if (!(code.startsWith('//') || code.startsWith('/*') || code.startsWith('*')))
+        throw new Error(
+          `scripts/bundle.mjs: non-ASCII outside a comment in ${file}:${i + 1}: ${line.trim()}`,
+        );
+      return line.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    })
+    .join('\n');
 }

@@ -14,7 +14,7 @@ import type { ImportOrigin, LedgerStore, StageMap } from '../ledger/store.js';
 import { createPricer } from '../pricing/create-pricer.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { timing } from '../util/timing.js';
-import { writeErr } from './io.js';
+import { isTerminalFd, writeErr } from './io.js';
 import { createProgress } from './render/progress.js';
 import { detectTerminal } from './render/terminal.js';
 
@@ -56,12 +56,16 @@ export async function importNow(
   session: CliSession,
   opts: CommonOptions & { threads?: number },
 ): Promise<ImportSummary> {
-  const term = detectTerminal(process.env, process.stderr);
-  const progress = createProgress({
-    stream: process.stderr,
-    enabled: term.isTTY && !quietOutput(opts),
-    label: 'Importing',
-  });
+  // process.stderr is touched only on a terminal: creating it for a pipe loads net and the stream
+  // modules, a few ms of every report.
+  const progress =
+    !quietOutput(opts) && isTerminalFd(2)
+      ? createProgress({
+          stream: process.stderr,
+          enabled: detectTerminal(process.env, process.stderr).isTTY,
+          label: 'Importing',
+        })
+      : createProgress({ stream: { write: () => true }, enabled: false, label: 'Importing' });
   const config = session.loaded.config;
   const summary = await importClaudeHistory(session.store, {
     claudeDirs: config.claudeDirs,

@@ -72,7 +72,13 @@ const inProcess: Runner = async (args, scene, cwd = scene.repo, env = scene.env)
       if (done !== undefined) (done as () => void)();
       return true;
     }) as typeof process.stdout.write;
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture((s) => (stdout += s)));
+  // Results go to fd 1 through fs.writeSync (src/cli/io.ts); messages to process.stderr.
+  const out = vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: unknown, offset?: number) => {
+    if (fd !== 1 || !Buffer.isBuffer(data)) throw new Error(`unexpected writeSync(${fd})`);
+    const rest = data.subarray(offset ?? 0);
+    stdout += rest.toString('utf8');
+    return rest.length;
+  }) as typeof fs.writeSync);
   const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture((s) => (stderr += s)));
   try {
     const { action, opts } = parseArgs(args);

@@ -6,6 +6,7 @@
  * no SQLite-only column types), so the PostgreSQL backend can mirror it table for table.
  * @module
  */
+import { MIGRATION_7 } from './migration-7.js';
 
 export interface Migration {
   version: number;
@@ -401,4 +402,5 @@ CREATE TRIGGER usage_task_deleted AFTER DELETE ON usage WHEN old.task_id IS NOT 
 END;
 `,
   },
+  MIGRATION_7,
 ];

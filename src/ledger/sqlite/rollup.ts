@@ -4,6 +4,7 @@
  * @module
  */
 import { BUCKET_MS, type BucketRow, type DayRow, type OffsetSpan, type SizeClass } from '../store.js';
+import { bumpRollupGeneration, cachedDays } from './rollup-cache.js';
 import { REFRESH_HOURS, REFRESH_ROLLUP, type RollupDbRow, toSums } from './sql.js';
 import type { Statements } from './statements.js';
 
@@ -44,6 +45,7 @@ function refreshDirty(s: Statements): void {
     delHours.run(fromHour, toHour);
     insHours.run(fromHour, toHour);
   };
+  bumpRollupGeneration(s);
   for (let i = 1; i < sorted.length; i++) {
     const b = sorted[i] ?? 0;
     // Merge nearby buckets into one range: fewer statements, same result.
@@ -90,24 +92,27 @@ export function days(s: Statements, spans: readonly OffsetSpan[]): DayRow[] {
       sum(web_search_requests) AS web_search_requests, sum(reported_cost) AS reported_cost, sum(reported_rows) AS reported_rows,
       sum(responses) AS responses, sum(lower_bound) AS lower_bound
     FROM ${table} WHERE ${unit} >= ? AND ${unit} < ? GROUP BY 1, 2, 3, 4, 5, 6`);
-  const out: DayRow[] = [];
-  for (const span of spans) {
-    const rows = stmt.all(
-      span.offsetMs,
-      Math.floor(span.fromMs / unitMs),
-      Math.ceil(span.toMs / unitMs),
-    ) as (RollupDbRow & { day: number })[];
-    for (const r of rows)
-      out.push({
-        day: r.day,
-        model: r.model,
-        sizeClass: r.size_class as SizeClass,
-        speed: r.speed,
-        geo: r.geo,
-        ...toSums(r),
-      });
-  }
-  return out;
+  const key = `days:${unit}:${spans.map((x) => `${x.fromMs}/${x.toMs}/${x.offsetMs}`).join(',')}`;
+  return cachedDays(s, key, () => {
+    const out: DayRow[] = [];
+    for (const span of spans) {
+      const rows = stmt.all(
+        span.offsetMs,
+        Math.floor(span.fromMs / unitMs),
+        Math.ceil(span.toMs / unitMs),
+      ) as (RollupDbRow & { day: number })[];
+      for (const r of rows)
+        out.push({
+          day: r.day,
+          model: r.model,
+          sizeClass: r.size_class as SizeClass,
+          speed: r.speed,
+          geo: r.geo,
+          ...toSums(r),
+        });
+    }
+    return out;
+  });
 }
 
 export function rollupRange(s: Statements): { fromMs: number; toMs: number } | null {
