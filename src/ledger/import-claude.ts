@@ -16,6 +16,14 @@ import {
 } from '../capture/claude/discover.js';
 import { type ClaudeFileJob, importClaudeFile } from '../capture/claude/file-importer.js';
 import { type ClaudeRoots, resolveClaudeRoots } from '../capture/claude/paths.js';
+import {
+  checkSnapshot,
+  decodeSnapshot,
+  encodeSnapshot,
+  type ScanSnapshot,
+  snapshotOf,
+  withStamps,
+} from '../capture/claude/scan-snapshot.js';
 import type { AgentFact, FileCursor, IngestProblem } from '../capture/types.js';
 import { timing } from '../util/timing.js';
 import { BatchWriter, type FileProgress } from './batch-writer.js';
@@ -46,6 +54,12 @@ export interface ImportOptions {
 export interface ImportSummary extends ImportRunStats {
   roots: ClaudeRoots;
   durationMs: number;
+  /**
+   * How the Claude dirs were looked at: `snapshot` (every directory and file stat'd as the last scan
+   * recorded: nothing new), `changed-files` (only files changed; they were imported) or `walk` (a
+   * directory changed, or there was no usable scan snapshot).
+   */
+  scan: 'snapshot' | 'changed-files' | 'walk';
 }
 
 /** Below this many bytes to read, starting workers costs more than it saves. */
@@ -109,6 +123,14 @@ export async function importClaudeHistory(
 ): Promise<ImportSummary> {
   const started = Date.now();
   const roots = resolveClaudeRoots(options.claudeDirs, options.env);
+  const key = JSON.stringify(roots.roots);
+  const saved = await store.scanSnapshot(key);
+  const snapshot = saved === null ? null : decodeSnapshot(saved);
+  timing(`scan snapshot (${snapshot === null ? 'none' : `${snapshot.files.length} files`})`);
+  if (snapshot !== null) {
+    const stats = await importFromSnapshot(store, key, snapshot, options, started);
+    if (stats !== null) return { ...stats, roots, durationMs: Date.now() - started };
+  }
   const listings = await store.dirListings();
   timing(`directory listings (${listings.size})`);
   const discovery = discoverClaudeFiles(roots.roots, listings);
@@ -117,7 +139,61 @@ export async function importClaudeHistory(
   timing(`cursor stamps (${stamps.size})`);
   const stats = await importDiscovered(store, discovery, stamps, options, started);
   timing(`import (${stats.filesRead} files read)`);
-  return { ...stats, roots, durationMs: Date.now() - started };
+  // The files read now have new cursors; the others' are the stamps they matched.
+  const read = new Set(discovery.files.filter((f) => !unchanged(f, stamps.get(f.path))).map((f) => f.path));
+  const after = read.size === 0 ? new Map<string, CursorStamp>() : await store.cursorStampsOf([...read]);
+  const next = snapshotOf(discovery, (p) => (read.has(p) ? after.get(p) : stamps.get(p)));
+  if (next !== null) await store.saveScanSnapshot(key, encodeSnapshot(next));
+  timing(
+    `scan snapshot saved (${next === null ? 'no: a listing is too new or the walk met a problem' : `${next.files.length} files`})`,
+  );
+  return { ...stats, roots, durationMs: Date.now() - started, scan: 'walk' };
+}
+
+/**
+ * An import guided by the last scan snapshot: nothing to do when every directory and file stats as
+ * recorded; only the files that changed are imported when no directory did. Null when a directory
+ * changed: the caller walks.
+ */
+async function importFromSnapshot(
+  store: LedgerStore,
+  key: string,
+  snapshot: ScanSnapshot,
+  options: ImportOptions,
+  started: number,
+): Promise<(ImportRunStats & { bytesLeft: number; scan: 'snapshot' | 'changed-files' }) | null> {
+  const check = checkSnapshot(snapshot);
+  timing(
+    `scan snapshot checked (${check.kind === 'files' ? `${check.changed.length} files changed` : check.kind})`,
+  );
+  if (check.kind === 'dirs') return null;
+  if (check.kind === 'same') {
+    // What an import that finds nothing new still does: rollups current, pending usage attributed.
+    await store.refreshRollup();
+    await store.attributePending(options.stageMap ?? {});
+    return {
+      filesSeen: check.files,
+      filesRead: 0,
+      bytesRead: 0,
+      records: 0,
+      problems: 0,
+      bytesLeft: 0,
+      scan: 'snapshot',
+    };
+  }
+  const paths = check.changed.map((f) => f.path);
+  const discovery: Discovery = {
+    files: check.changed,
+    problems: [],
+    listings: new Map(),
+    dirs: [],
+    absent: [],
+  };
+  const stats = await importDiscovered(store, discovery, await store.cursorStampsOf(paths), options, started);
+  const after = await store.cursorStampsOf(paths);
+  await store.saveScanSnapshot(key, encodeSnapshot(withStamps(snapshot, paths, (p) => after.get(p))));
+  timing(`import of changed files (${stats.filesRead} read)`);
+  return { ...stats, filesSeen: check.files, scan: 'changed-files' };
 }
 
 export interface TargetedImportOptions extends Omit<ImportOptions, 'claudeDirs' | 'threads' | 'env'> {

@@ -318,6 +318,13 @@ export interface LedgerStore {
   dirListings(): Promise<Map<string, DirListing>>;
   /** Remembers new or changed directory listings. */
   writeDirListings(listings: ReadonlyMap<string, DirListing>): Promise<void>;
+  /** The scan snapshot saved for a set of Claude dirs (`key`), as saved; null when there is none. */
+  scanSnapshot(key: string): Promise<string | null>;
+  /**
+   * Saves a scan snapshot for `key`. Best effort: it never waits for another writer's lock, and a
+   * snapshot that could not be saved only makes the next import walk again.
+   */
+  saveScanSnapshot(key: string, data: string): Promise<void>;
   /** Sessions with an Agent/Task spawn whose agent id is not known yet (a later import may find it). */
   sessionsWithUnlinkedSpawns(among?: readonly string[]): Promise<Set<string>>;
   /** Full cursors of the given files (those that changed). */

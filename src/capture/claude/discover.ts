@@ -24,10 +24,23 @@ export interface Discovery {
   problems: IngestProblem[];
   /** Listings read in this walk (new or changed dirs), to remember for the next one. */
   listings: Map<string, DirListing>;
+  /** Every directory walked, in walk order (empty for a targeted stat of files). */
+  dirs: WalkedDir[];
+  /** `projects` dirs of roots that did not exist. */
+  absent: string[];
+}
+
+/** A directory the walk went through, with the listing it used. */
+export interface WalkedDir {
+  path: string;
+  mtimeMs: number;
+  /** When the listing used was taken: now, or when a reused listing was. */
+  listedAt: number;
+  facts: DirFacts;
 }
 
 /** A listing is reused only if taken this long after the dir's last change (filesystems with 1–2 s mtimes). */
-const LISTING_MARGIN_MS = 2_000;
+export const LISTING_MARGIN_MS = 2_000;
 
 const JSONL = '.jsonl';
 const META = '.meta.json';
@@ -35,7 +48,7 @@ const META = '.meta.json';
 type FileKindFacts = Pick<DiscoveredFile, 'kind' | 'sessionHint' | 'agentHint'>;
 
 /** What a directory's place below `projects/` says about the files in it; computed once per directory. */
-interface DirFacts {
+export interface DirFacts {
   /** Directories between `projects/` and the file, plus one. */
   depth: number;
   /** The session dir a file below `projects/<slug>/<session>/` belongs to. */
@@ -45,7 +58,7 @@ interface DirFacts {
   inSubagents: boolean;
 }
 
-function dirFacts(parts: readonly string[]): DirFacts {
+export function dirFacts(parts: readonly string[]): DirFacts {
   return {
     depth: parts.length + 1,
     session: parts[1] ?? null,
@@ -55,7 +68,7 @@ function dirFacts(parts: readonly string[]): DirFacts {
 }
 
 /** A file's kind from its directory's facts and its name; null for files that are not ours. */
-function classifyIn(d: DirFacts, name: string): FileKindFacts | null {
+export function classifyIn(d: DirFacts, name: string): FileKindFacts | null {
   const isAgent = name.startsWith('agent-');
   if (name.endsWith(META)) {
     if (!isAgent) return null;
@@ -104,6 +117,8 @@ export function discoverClaudeFiles(
   const files: DiscoveredFile[] = [];
   const problems: IngestProblem[] = [];
   const listings = new Map<string, DirListing>();
+  const walked: WalkedDir[] = [];
+  const absent: string[] = [];
   const seenFiles = new Set<string>();
   const now = Date.now();
 
@@ -117,26 +132,29 @@ export function discoverClaudeFiles(
    */
   const walk = (dir: string, real: string, parts: string[], ancestors: string[]) => {
     let entries: readonly string[];
+    const facts = dirFacts(parts);
     try {
       const mtimeMs = fs.statSync(dir).mtimeMs;
       const cached = known?.get(dir);
+      let listedAt = now;
       if (
         cached !== undefined &&
         cached.mtimeMs === mtimeMs &&
         cached.listedAt - mtimeMs > LISTING_MARGIN_MS
       ) {
         entries = cached.entries;
+        listedAt = cached.listedAt;
       } else {
         const listing = readListing(dir, mtimeMs, now);
         listings.set(dir, listing);
         entries = listing.entries;
       }
+      walked.push({ path: dir, mtimeMs, listedAt, facts });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') problem(dir, `cannot read the directory (${code ?? 'error'}); skipped`);
       return;
     }
-    let facts: DirFacts | null = null;
     const prefix = dir + path.sep;
     for (const entry of entries) {
       const type = entry.charCodeAt(0);
@@ -180,7 +198,6 @@ export function discoverClaudeFiles(
         walk(full, childReal, [...parts, name], ancestors);
         ancestors.pop();
       } else if (isFile) {
-        facts ??= dirFacts(parts);
         const kind = classifyIn(facts, name);
         if (kind === null) continue;
         let st: fs.Stats;
@@ -215,11 +232,12 @@ export function discoverClaudeFiles(
     try {
       real = fs.realpathSync.native(projects);
     } catch {
+      absent.push(projects);
       continue;
     }
     walk(projects, real, [], []);
   }
-  return { files, problems, listings };
+  return { files, problems, listings, dirs: walked, absent };
 }
 
 /**
@@ -282,7 +300,7 @@ export function statClaudeFiles(paths: readonly string[], quietMissing = false):
     seen.add(identity);
     files.push({ path: canonicalPath(file), ...kind, identity, size: st.size, mtimeMs: st.mtimeMs });
   }
-  return { files, problems, listings: new Map() };
+  return { files, problems, listings: new Map(), dirs: [], absent: [] };
 }
 
 /**

@@ -28,6 +28,7 @@ export async function runImport(opts: CommonOptions & { threads?: string }): Pro
         records: s.records,
         problems: s.problems,
         durationMs: s.durationMs,
+        scan: s.scan,
         ledger: session.store.location,
       });
     } else if (s.roots.roots.length === 0) {

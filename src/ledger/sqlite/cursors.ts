@@ -5,7 +5,7 @@
  */
 import type { DirListing, FileCursor } from '../../capture/types.js';
 import type { CursorStamp } from '../store.js';
-import type { Statements } from './statements.js';
+import { type Statements, tryWriteNow } from './statements.js';
 
 export function cursorStamps(s: Statements): Map<string, CursorStamp> {
   const rows = s.get('SELECT path, identity, size, mtime_ms FROM files').raw().all() as [
@@ -90,6 +90,24 @@ export function writeDirListings(s: Statements, listings: ReadonlyMap<string, Di
   s.write(() => {
     for (const [p, l] of listings) stmt.run(p, l.mtimeMs, l.listedAt, l.entries.join('\n'));
   });
+}
+
+export function scanSnapshot(s: Statements, key: string): string | null {
+  const data = s.get('SELECT data FROM scan_snapshots WHERE roots = ?').pluck().get(key) as
+    | string
+    | undefined;
+  return data ?? null;
+}
+
+export function saveScanSnapshot(s: Statements, key: string, data: string): void {
+  tryWriteNow(s, () =>
+    s
+      .get(
+        `INSERT INTO scan_snapshots (roots, taken_at, data) VALUES (?, ?, ?)
+         ON CONFLICT (roots) DO UPDATE SET taken_at = excluded.taken_at, data = excluded.data`,
+      )
+      .run(key, Date.now(), data),
+  );
 }
 
 export function sessionsWithUnlinkedSpawns(s: Statements, among?: readonly string[]): Set<string> {

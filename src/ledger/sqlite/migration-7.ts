@@ -6,7 +6,7 @@ import type { Migration } from './migrations.js';
 
 export const MIGRATION_7: Migration = {
   version: 7,
-  name: 'rollup cache: day rows per rollup generation',
+  name: 'rollup cache and scan snapshots',
   sql: `
 -- Day rows of the rollup as a report read them, per span set (key) and rollup generation: a report
 -- with nothing new reads one row instead of grouping the hourly rollup. meta 'rollup_generation'
@@ -17,5 +17,19 @@ CREATE TABLE rollup_cache (
   data TEXT NOT NULL
 );
 INSERT INTO meta (key, value) VALUES ('rollup_generation', '0') ON CONFLICT (key) DO NOTHING;
+
+-- What the last complete import saw under a set of Claude dirs (roots: their JSON list): every
+-- directory walked with its mtime and every transcript with its cursor's stamp (see
+-- capture/claude/scan-snapshot.ts). A report whose stats all match knows there is nothing to import
+-- without walking or reading a cursor. A snapshot is true only while cursors move with their files:
+-- anything that deletes cursors drops the snapshots too.
+CREATE TABLE scan_snapshots (
+  roots TEXT PRIMARY KEY,
+  taken_at INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE TRIGGER files_deleted_drop_snapshots AFTER DELETE ON files BEGIN
+  DELETE FROM scan_snapshots;
+END;
 `,
 };

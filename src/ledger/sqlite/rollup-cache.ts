@@ -5,9 +5,8 @@
  * a remembered read is used only while the rollup is exactly as it was when it was read.
  * @module
  */
-import Database from 'better-sqlite3';
 import type { DayRow, SizeClass } from '../store.js';
-import type { Statements } from './statements.js';
+import { type Statements, tryWriteNow } from './statements.js';
 
 /** The cached fields of a {@link DayRow}, in order. */
 type DayTuple = [
@@ -106,21 +105,12 @@ export function cachedDays(s: Statements, key: string, compute: () => DayRow[]):
 }
 
 function remember(s: Statements, key: string, generation: number, rows: readonly DayRow[]): void {
-  const db = s.db;
-  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-  try {
-    db.pragma('busy_timeout = 0');
-    s.write(() => {
-      s.get('DELETE FROM rollup_cache WHERE generation <> ?').run(generation);
-      s.get(
-        `INSERT INTO rollup_cache (key, generation, data) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET generation = excluded.generation, data = excluded.data`,
-      ).run(key, generation, encode(rows));
-    });
-  } catch (error) {
-    // Busy (another process writes now) or read-only: the next report remembers instead.
-    if (!(error instanceof Database.SqliteError)) throw error;
-  } finally {
-    db.pragma(`busy_timeout = ${timeout}`);
-  }
+  // Busy (another process writes now) or read-only: the next report remembers instead.
+  tryWriteNow(s, () => {
+    s.get('DELETE FROM rollup_cache WHERE generation <> ?').run(generation);
+    s.get(
+      `INSERT INTO rollup_cache (key, generation, data) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET generation = excluded.generation, data = excluded.data`,
+    ).run(key, generation, encode(rows));
+  });
 }

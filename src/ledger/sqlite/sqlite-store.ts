@@ -164,6 +164,14 @@ export class SqliteStore implements LedgerStore {
     cursors.writeDirListings(this.#s, listings);
   }
 
+  async scanSnapshot(key: string): Promise<string | null> {
+    return cursors.scanSnapshot(this.#s, key);
+  }
+
+  async saveScanSnapshot(key: string, data: string): Promise<void> {
+    cursors.saveScanSnapshot(this.#s, key, data);
+  }
+
   async sessionsWithUnlinkedSpawns(among?: readonly string[]): Promise<Set<string>> {
     return cursors.sessionsWithUnlinkedSpawns(this.#s, among);
   }

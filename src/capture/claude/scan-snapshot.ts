@@ -1,0 +1,240 @@
+/**
+ * What the last complete import saw under the Claude dirs, so the next one can tell "nothing new"
+ * (or "only these files grew") with one stat per directory and file and no walk.
+ *
+ * A snapshot lists every directory the walk went through with its mtime, and every transcript with
+ * the stamp (identity, size, mtime) its ledger cursor had. It is taken only from a walk without
+ * problems whose every listing was stable (taken well after the directory's last change), and a file
+ * gets its cursor's stamp or, without a cursor, one that never matches. Cursors move only with their
+ * files, so when every directory and file still stats as recorded, a full walk would reuse every
+ * listing, find the same files, and find each one unchanged against its cursor: there is nothing to
+ * import. A directory that changed means new or removed entries, and a full walk; files that changed
+ * alone are imported as they are, and their entries take their cursors' new stamps.
+ * @module
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  classifyIn,
+  type DirFacts,
+  type DiscoveredFile,
+  type Discovery,
+  LISTING_MARGIN_MS,
+} from './discover.js';
+
+/** A cursor's stamp, as the ledger keeps it. */
+export interface FileStamp {
+  /** `<dev>:<ino>` */
+  identity: string;
+  size: number;
+  mtimeMs: number;
+}
+
+interface SnapshotDir {
+  path: string;
+  mtimeMs: number;
+  facts: DirFacts;
+}
+
+interface SnapshotFile {
+  /** Index into `dirs`. */
+  dir: number;
+  name: string;
+  dev: number;
+  ino: number;
+  /** -1: never matches (no cursor yet). */
+  size: number;
+  mtimeMs: number;
+}
+
+export interface ScanSnapshot {
+  /** `projects` dirs that did not exist. */
+  absent: string[];
+  dirs: SnapshotDir[];
+  files: SnapshotFile[];
+}
+
+export type ScanCheck =
+  /** Every directory and file stats as recorded: nothing to import. */
+  | { kind: 'same'; files: number }
+  /** Only these files differ (new stats, classified as the walk would). */
+  | { kind: 'files'; changed: DiscoveredFile[]; files: number }
+  /** A directory changed, a file is gone, or a missing root appeared: walk again. */
+  | { kind: 'dirs' };
+
+const NEVER = -1;
+
+function parseIdentity(identity: string): [number, number] | null {
+  const colon = identity.indexOf(':');
+  if (colon <= 0) return null;
+  const dev = Number(identity.slice(0, colon));
+  const ino = Number(identity.slice(colon + 1));
+  return Number.isFinite(dev) && Number.isFinite(ino) ? [dev, ino] : null;
+}
+
+function entryOf(dir: number, name: string, stamp: FileStamp | undefined): SnapshotFile {
+  const id = stamp === undefined ? null : parseIdentity(stamp.identity);
+  return id === null || stamp === undefined
+    ? { dir, name, dev: 0, ino: 0, size: NEVER, mtimeMs: 0 }
+    : { dir, name, dev: id[0], ino: id[1], size: stamp.size, mtimeMs: stamp.mtimeMs };
+}
+
+/**
+ * The snapshot of a walk, each file with `stampOf(path)`: its cursor's stamp after the import. Null
+ * when the walk cannot be trusted to be repeated from it: it met a problem, or a listing was not
+ * stable yet (the next import takes another walk and a snapshot then).
+ */
+export function snapshotOf(
+  discovery: Discovery,
+  stampOf: (path: string) => FileStamp | undefined,
+): ScanSnapshot | null {
+  if (discovery.problems.length > 0) return null;
+  const index = new Map<string, number>();
+  const dirs: SnapshotDir[] = [];
+  for (const d of discovery.dirs) {
+    if (d.listedAt - d.mtimeMs <= LISTING_MARGIN_MS) return null;
+    index.set(d.path, dirs.length);
+    dirs.push({ path: d.path, mtimeMs: d.mtimeMs, facts: d.facts });
+  }
+  const files: SnapshotFile[] = [];
+  for (const f of discovery.files) {
+    const at = f.path.lastIndexOf(path.sep);
+    const dir = index.get(f.path.slice(0, at));
+    if (dir === undefined) return null;
+    files.push(entryOf(dir, f.path.slice(at + 1), stampOf(f.path)));
+  }
+  return { absent: [...discovery.absent], dirs, files };
+}
+
+/** The full path of a snapshot file. */
+function pathOf(s: ScanSnapshot, f: SnapshotFile): string {
+  return `${s.dirs[f.dir]?.path ?? ''}${path.sep}${f.name}`;
+}
+
+/** Stats every directory and file of the snapshot and says what changed. */
+export function checkSnapshot(s: ScanSnapshot): ScanCheck {
+  for (const p of s.absent) if (fs.existsSync(p)) return { kind: 'dirs' };
+  for (const d of s.dirs) {
+    const st = fs.statSync(d.path, { throwIfNoEntry: false });
+    if (st === undefined || st.mtimeMs !== d.mtimeMs) return { kind: 'dirs' };
+  }
+  const changed: DiscoveredFile[] = [];
+  for (const f of s.files) {
+    const full = pathOf(s, f);
+    const st = fs.statSync(full, { throwIfNoEntry: false });
+    if (st === undefined) return { kind: 'dirs' };
+    if (st.size === f.size && st.mtimeMs === f.mtimeMs && st.ino === f.ino && st.dev === f.dev) continue;
+    const dir = s.dirs[f.dir];
+    const kind = dir === undefined ? null : classifyIn(dir.facts, f.name);
+    if (kind === null || !st.isFile()) return { kind: 'dirs' };
+    changed.push({
+      path: full,
+      kind: kind.kind,
+      sessionHint: kind.sessionHint,
+      agentHint: kind.agentHint,
+      identity: `${st.dev}:${st.ino}`,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+    });
+  }
+  return changed.length === 0
+    ? { kind: 'same', files: s.files.length }
+    : { kind: 'files', changed, files: s.files.length };
+}
+
+/** The snapshot with the entries of `paths` set to `stampOf(path)` (their cursors after an import). */
+export function withStamps(
+  s: ScanSnapshot,
+  paths: readonly string[],
+  stampOf: (path: string) => FileStamp | undefined,
+): ScanSnapshot {
+  const wanted = new Set(paths);
+  return {
+    ...s,
+    files: s.files.map((f) => {
+      const full = pathOf(s, f);
+      return wanted.has(full) ? entryOf(f.dir, f.name, stampOf(full)) : f;
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stored form: flat JSON arrays (a directory's path relative to its parent's), read back with a
+// shape check; a bad or older one is ignored. Read on every report, so decoding is kept lean.
+
+const FORMAT = 2;
+const DIR_FIELDS = 7;
+const FILE_FIELDS = 6;
+
+export function encodeSnapshot(s: ScanSnapshot): string {
+  const index = new Map<string, number>();
+  const dirs: (string | number | null)[] = [];
+  s.dirs.forEach((d, i) => {
+    const at = d.path.lastIndexOf(path.sep);
+    const parent = index.get(d.path.slice(0, at));
+    index.set(d.path, i);
+    dirs.push(
+      parent ?? -1,
+      parent === undefined ? d.path : d.path.slice(at + 1),
+      d.mtimeMs,
+      d.facts.depth,
+      d.facts.session,
+      d.facts.metaSession,
+      d.facts.inSubagents ? 1 : 0,
+    );
+  });
+  const files: (string | number)[] = [];
+  for (const f of s.files) files.push(f.dir, f.name, f.dev, f.ino, f.size, f.mtimeMs);
+  return JSON.stringify({ format: FORMAT, absent: s.absent, dirs, files });
+}
+
+const isNum = (x: unknown): x is number => typeof x === 'number';
+const isStrOrNull = (x: unknown): x is string | null => x === null || typeof x === 'string';
+
+/** The snapshot in `text`, or null when it is not one this version wrote. */
+export function decodeSnapshot(text: string): ScanSnapshot | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof raw !== 'object' || raw === null) return null;
+  const o = raw as { format?: unknown; absent?: unknown; dirs?: unknown; files?: unknown };
+  const { absent, dirs: d, files: f } = o;
+  if (o.format !== FORMAT || !Array.isArray(absent) || !Array.isArray(d) || !Array.isArray(f)) return null;
+  if (d.length % DIR_FIELDS !== 0 || f.length % FILE_FIELDS !== 0) return null;
+  if (!absent.every((a) => typeof a === 'string')) return null;
+  const dirs: SnapshotDir[] = [];
+  for (let i = 0; i < d.length; i += DIR_FIELDS) {
+    const parent: unknown = d[i];
+    const name: unknown = d[i + 1];
+    const mtimeMs: unknown = d[i + 2];
+    const depth: unknown = d[i + 3];
+    const session: unknown = d[i + 4];
+    const metaSession: unknown = d[i + 5];
+    const sub: unknown = d[i + 6];
+    if (!isNum(parent) || parent >= dirs.length || typeof name !== 'string' || !isNum(mtimeMs)) return null;
+    if (!isNum(depth) || !isStrOrNull(session) || !isStrOrNull(metaSession) || (sub !== 0 && sub !== 1))
+      return null;
+    const base = parent < 0 ? null : dirs[parent];
+    dirs.push({
+      path: base === null || base === undefined ? name : `${base.path}${path.sep}${name}`,
+      mtimeMs,
+      facts: { depth, session, metaSession, inSubagents: sub === 1 },
+    });
+  }
+  const files: SnapshotFile[] = [];
+  for (let i = 0; i < f.length; i += FILE_FIELDS) {
+    const dir: unknown = f[i];
+    const name: unknown = f[i + 1];
+    const dev: unknown = f[i + 2];
+    const ino: unknown = f[i + 3];
+    const size: unknown = f[i + 4];
+    const mtimeMs: unknown = f[i + 5];
+    if (!isNum(dir) || dir < 0 || dir >= dirs.length || typeof name !== 'string') return null;
+    if (!isNum(dev) || !isNum(ino) || !isNum(size) || !isNum(mtimeMs)) return null;
+    files.push({ dir, name, dev, ino, size, mtimeMs });
+  }
+  return { absent: absent as string[], dirs, files };
+}

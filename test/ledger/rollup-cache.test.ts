@@ -1,0 +1,241 @@
+/**
+ * The rollup cache (ledger/sqlite/rollup-cache.ts): day rows remembered per rollup generation must
+ * always equal what the rollup gives now, after any write; remembering never waits for a lock and is
+ * skipped on a read-only ledger.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { UsageRecord } from '../../src/capture/types.js';
+import { cachedDays } from '../../src/ledger/sqlite/rollup-cache.js';
+import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
+import { Statements } from '../../src/ledger/sqlite/statements.js';
+import type { DayRow, OffsetSpan, SizeClass } from '../../src/ledger/store.js';
+import { HOUR, MIN, T0, usage } from './jsonl/jsonl-helpers.js';
+
+const ORIGIN = { machine: 'm', user: 'u' };
+const DAY = 86_400_000;
+let dir: string;
+let file: string;
+let store: SqliteStore;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-rollup-cache-'));
+  file = path.join(dir, 'ledger.db');
+  store = SqliteStore.open(file);
+});
+
+afterEach(async () => {
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function write(target: SqliteStore, records: UsageRecord[]): Promise<void> {
+  await target.writeFiles(
+    [
+      {
+        path: '/mem/t.jsonl',
+        cursor: null,
+        fromStart: false,
+        readAt: Date.now(),
+        bytesRead: 0,
+        bytesLeft: 0,
+        records,
+        costStates: [],
+        agentFacts: [],
+        problems: [],
+      },
+    ],
+    ORIGIN,
+  );
+}
+
+/** Two spans with different offsets, as a zone with a DST change gives. */
+const SPANS: OffsetSpan[] = [
+  { fromMs: T0 - 2 * DAY, toMs: T0 + DAY, offsetMs: 0 },
+  { fromMs: T0 + DAY, toMs: T0 + 5 * DAY, offsetMs: 3_600_000 },
+];
+
+interface FreshRow {
+  day: number;
+  model: string;
+  size_class: SizeClass;
+  speed: string;
+  geo: string;
+  input: number;
+  output: number;
+  cw: number;
+  cw1h: number;
+  cr: number;
+  ws: number;
+  rc: number;
+  rr: number;
+  n: number;
+  lb: number;
+}
+
+/** Day rows straight from the hourly rollup, with no cache involved. */
+function fresh(db: string, spans: readonly OffsetSpan[]): DayRow[] {
+  const ro = new Database(db, { readonly: true });
+  try {
+    const out: DayRow[] = [];
+    for (const s of spans) {
+      const rows = ro
+        .prepare(
+          `SELECT (hour * 3600000 + CAST(? AS INTEGER)) / 86400000 AS day, model, size_class, speed, geo, sum(input_tokens) AS input,
+             sum(output_tokens) AS output, sum(cache_write_tokens) AS cw, sum(cache_write_1h_tokens) AS cw1h,
+             sum(cache_read_tokens) AS cr, sum(web_search_requests) AS ws, sum(reported_cost) AS rc,
+             sum(reported_rows) AS rr, sum(responses) AS n, sum(lower_bound) AS lb
+           FROM usage_rollup_hour WHERE hour >= ? AND hour < ? GROUP BY 1, 2, 3, 4, 5, has_reported`,
+        )
+        .all(s.offsetMs, Math.floor(s.fromMs / HOUR), Math.ceil(s.toMs / HOUR)) as FreshRow[];
+      for (const r of rows)
+        out.push({
+          day: r.day,
+          model: r.model,
+          sizeClass: r.size_class,
+          speed: r.speed,
+          geo: r.geo,
+          input: r.input,
+          output: r.output,
+          cacheWrite: r.cw,
+          cacheWrite1h: r.cw1h,
+          cacheRead: r.cr,
+          webSearch: r.ws,
+          reportedCost: r.rc,
+          reportedRows: r.rr,
+          responses: r.n,
+          lowerBound: r.lb,
+        });
+    }
+    return out;
+  } finally {
+    ro.close();
+  }
+}
+
+const sorted = (rows: DayRow[]) =>
+  [...rows].sort((a, b) => a.day - b.day || a.model.localeCompare(b.model) || a.sizeClass - b.sizeClass);
+
+function cacheRows(db: string): { key: string; generation: number }[] {
+  const ro = new Database(db, { readonly: true });
+  try {
+    return ro.prepare('SELECT key, generation FROM rollup_cache').all() as {
+      key: string;
+      generation: number;
+    }[];
+  } finally {
+    ro.close();
+  }
+}
+
+describe('rollup cache', () => {
+  it('remembers a read, answers the same from it, and forgets it when the rollup changes', async () => {
+    await write(store, [usage({ dedupKey: 'a', ts: T0, input: 10, reportedCost: 0.5 })]);
+    const first = await store.days(SPANS);
+    expect(sorted(first)).toEqual(sorted(fresh(file, SPANS)));
+    expect(cacheRows(file)).toHaveLength(1);
+    expect(await store.days(SPANS)).toEqual(first);
+
+    await write(store, [
+      usage({ dedupKey: 'b', ts: T0 + 2 * DAY + 5 * MIN, input: 7, model: 'claude-haiku-4-5' }),
+    ]);
+    const second = await store.days(SPANS);
+    expect(second).not.toEqual(first);
+    expect(sorted(second)).toEqual(sorted(fresh(file, SPANS)));
+    // The stale row went when the new one was remembered.
+    const rows = cacheRows(file);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.generation).toBeGreaterThan(0);
+  });
+
+  it('sees another process’s writes at once', async () => {
+    await write(store, [usage({ dedupKey: 'a', ts: T0, input: 10 })]);
+    await store.days(SPANS);
+    const other = SqliteStore.open(file);
+    try {
+      await write(other, [usage({ dedupKey: 'a', ts: T0, input: 25 })]);
+      await other.refreshRollup();
+    } finally {
+      await other.close();
+    }
+    const rows = await store.days(SPANS);
+    expect(rows.reduce((n, r) => n + r.input, 0)).toBe(25);
+  });
+
+  it('does not wait for another writer, and does not remember then', async () => {
+    await write(store, [usage({ dedupKey: 'a', ts: T0, input: 10 })]);
+    await store.refreshRollup();
+    const locker = new Database(file);
+    locker.exec('BEGIN IMMEDIATE');
+    try {
+      const rows = await store.days(SPANS);
+      expect(sorted(rows)).toEqual(sorted(fresh(file, SPANS)));
+      expect(cacheRows(file)).toHaveLength(0);
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
+    await store.days(SPANS);
+    expect(cacheRows(file)).toHaveLength(1);
+  });
+
+  it('answers from a read-only connection without remembering', async () => {
+    await write(store, [usage({ dedupKey: 'a', ts: T0, input: 10 })]);
+    await store.refreshRollup();
+    const ro = new Database(file, { readonly: true });
+    try {
+      const rows = cachedDays(new Statements(ro), 'days:test', () => fresh(file, SPANS));
+      expect(sorted(rows)).toEqual(sorted(fresh(file, SPANS)));
+      expect(cacheRows(file)).toHaveLength(0);
+    } finally {
+      ro.close();
+    }
+  });
+
+  it('always equals the rollup, over any sequence of writes and reads (property)', async () => {
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('write' as const),
+        key: fc.integer({ min: 0, max: 5 }),
+        at: fc.integer({ min: -2 * 24 * 4, max: 5 * 24 * 4 }),
+        input: fc.integer({ min: 0, max: 1000 }),
+        haiku: fc.boolean(),
+      }),
+      fc.record({ kind: fc.constant('read' as const), spans: fc.integer({ min: 0, max: 1 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        const d = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-rollup-prop-'));
+        const f = path.join(d, 'ledger.db');
+        const s = SqliteStore.open(f);
+        try {
+          for (const o of ops) {
+            if (o.kind === 'write') {
+              await write(s, [
+                usage({
+                  dedupKey: `k${o.key}`,
+                  ts: T0 + o.at * 15 * MIN,
+                  input: o.input,
+                  ...(o.haiku ? { model: 'claude-haiku-4-5' } : {}),
+                }),
+              ]);
+            } else {
+              const spans =
+                o.spans === 0 ? SPANS : [{ fromMs: T0 - 3 * DAY, toMs: T0 + 6 * DAY, offsetMs: 0 }];
+              expect(sorted(await s.days(spans))).toEqual(sorted(fresh(f, spans)));
+            }
+          }
+          expect(sorted(await s.days(SPANS))).toEqual(sorted(fresh(f, SPANS)));
+        } finally {
+          await s.close();
+          fs.rmSync(d, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
