@@ -86,13 +86,13 @@ function asciiComments(text, file) {
   return text
     .split('\n')
     .map((line, i) => {
-      if (!/[^\x00-\x7f]/.test(line)) return line;
+      if (!/[^\t\n\r\x20-\x7e]/.test(line)) return line;
       const code = line.trimStart();
       if (!(code.startsWith('//') || code.startsWith('/*') || code.startsWith('*')))
         throw new Error(
           `scripts/bundle.mjs: non-ASCII outside a comment in ${file}:${i + 1}: ${line.trim()}`,
         );
-      return line.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      return line.replace(/[^\t\n\r\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     })
     .join('\n');
 }
