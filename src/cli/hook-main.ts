@@ -82,7 +82,9 @@ export async function hookMain(argv: readonly string[]): Promise<number> {
   const home = dataHome();
   let timeoutMs = DEFAULT_HOOK_TIMEOUT_MS;
   try {
-    timeoutMs = (await loadConfig(flags.config)).config.hook?.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
+    timeoutMs =
+      (await loadConfig(flags.config, process.env, { missingIsDefault: true })).config.hook?.timeoutMs ??
+      DEFAULT_HOOK_TIMEOUT_MS;
   } catch {
     // reported by the call itself
   }

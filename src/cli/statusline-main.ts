@@ -56,7 +56,7 @@ export async function statuslineMain(argv: readonly string[]): Promise<number> {
     }
     if (stdin.kind === 'too-large') throw new Error('statusline input is over 1 MiB');
     const input = parseStatusInput(stdin.text);
-    const { config } = await loadConfig(flagValue(argv, '--config'));
+    const { config } = await loadConfig(flagValue(argv, '--config'), process.env, { missingIsDefault: true });
     const store = openLedger(ledgerPath(flagValue(argv, '--db')), { busyTimeoutMs: 200 });
     try {
       const figures = await statusFigures(store, input, {

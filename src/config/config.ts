@@ -65,10 +65,22 @@ export interface LoadedConfig {
   file: string | null;
 }
 
-/** Loads the config file, if there is one. The schema library is only loaded when a file exists. */
+export interface LoadConfigOptions {
+  /**
+   * A missing `explicit` file means the defaults, as a missing default file does. For `hook` and
+   * `statusline`, whose `--config` was written by `hooks install` before the file may exist.
+   */
+  missingIsDefault?: boolean;
+}
+
+/**
+ * Loads the config file, if there is one. The schema library is only loaded when a file exists. A
+ * file named with `explicit` (--config) must exist, unless `missingIsDefault`.
+ */
 export async function loadConfig(
   explicit?: string,
   env: NodeJS.ProcessEnv = process.env,
+  options: LoadConfigOptions = {},
 ): Promise<LoadedConfig> {
   const file = explicit ?? configFile(env);
   let text: string;
@@ -76,7 +88,8 @@ export async function loadConfig(
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && explicit === undefined) return { config: {}, file: null };
+    if (code === 'ENOENT' && (explicit === undefined || options.missingIsDefault === true))
+      return { config: {}, file: null };
     throw new UserError(
       `cannot read the config file ${file} (${code ?? 'error'}). Fix the path, or unset TOKENLEDGER_CONFIG.`,
       ExitCode.config,

@@ -171,6 +171,22 @@ describe('tokenledger hook', () => {
     expect(errorLog()).toBe('');
   });
 
+  it('a --config that hooks install wrote before the file exists means the defaults, not a failure', () => {
+    const t = Date.now() - 60_000;
+    respond({ at: t, input: 100 });
+    const missing = path.join(root, 'not-yet', 'config.json');
+    quiet(hook(event('Stop'), {}, ['--config', missing]));
+    expect(byDims('session')).toEqual({ [SESSION]: { input: 100, responses: 1 } });
+    expect(errorLog()).toBe('');
+    // Once it exists, it is read (and a broken one is reported, the call going on with the defaults).
+    fs.mkdirSync(path.dirname(missing));
+    fs.writeFileSync(missing, '{not json');
+    respond({ at: t + 1, input: 50 });
+    quiet(hook(event('Stop'), {}, ['--config', missing]));
+    expect(byDims('session')).toEqual({ [SESSION]: { input: 150, responses: 2 } });
+    expect(errorLog()).toContain('is not valid JSON');
+  });
+
   it('SessionStart opens a span for TOKENLEDGER_TASK/STAGE/LABELS; usage before it and after SessionEnd stays off the task', () => {
     const now = Date.now();
     respond({ at: now - 3_600_000, input: 1 }); // an earlier run of this session (a resume)

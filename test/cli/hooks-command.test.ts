@@ -157,6 +157,8 @@ describe.each([
 
   describe.skipIf(skip)('install', () => {
     it('creates the user settings file with one group per event, and says what it added', async () => {
+      fs.mkdirSync(s.tl, { recursive: true });
+      fs.writeFileSync(path.join(s.tl, 'config.json'), '{}');
       const r = await run(['install'], s);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -167,6 +169,14 @@ describe.each([
       for (const [event] of EVENTS) expect(r.stdout).toContain(`+ hooks.${event}[0]`);
       expect(r.stdout).toContain('tokenledger hooks status');
       expect(fs.existsSync(`${userFile()}.tokenledger.bak`)).toBe(false);
+    });
+
+    it('notes a config file the command names that does not exist yet', async () => {
+      const r = await run(['install'], s);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(
+        `tokenledger: note: the hook reads the config file ${s.tl}/config.json, which does not exist yet; it uses the defaults until it does.\n`,
+      );
     });
 
     it('is idempotent: a second run changes nothing and says so', async () => {

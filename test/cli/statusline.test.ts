@@ -147,6 +147,13 @@ describe('tokenledger statusline', () => {
     expect(session.sessions.find((s) => s.sessionId === SESSION)?.totalCost).toBeCloseTo(1.95, 9);
   });
 
+  it('a --config that does not exist yet (hooks status prints it before the file is made) means the defaults', () => {
+    respond({ at: today(30_000), input: 100_000, output: 20_000 });
+    const r = statusline(payload(), ['--config', path.join(root, 'not-yet.json')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('Sonnet 4.5 · session $0.60 (120.0K tok) · today $0.60\n');
+  });
+
   it('falls back on model.id when there is no display name, and shows no model when there is none', () => {
     respond({ at: today(1_000), input: 100_000, output: 20_000 });
     expect(line(payload({ model: { id: SONNET } }))).toBe(

@@ -225,6 +225,11 @@ async function install(opts: HooksOptions, env: NodeJS.ProcessEnv, cwd: string):
     );
   }
   if (edit.changed && !dryRun) warnIfInstalledElsewhere(target, self, env, cwd);
+  if (self.config !== null && !fs.existsSync(self.config)) {
+    writeErr(
+      `tokenledger: note: the hook reads the config file ${self.config}, which does not exist yet; it uses the defaults until it does.\n`,
+    );
+  }
 
   if (opts.json === true) {
     await writeJson({ action: 'install', dryRun, command: self.command, files: [result] });

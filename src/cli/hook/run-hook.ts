@@ -70,7 +70,7 @@ export async function runHookCall(call: HookCall): Promise<string> {
 
   let config: Config = {};
   try {
-    config = (await loadConfig(call.flags.config)).config;
+    config = (await loadConfig(call.flags.config, call.env, { missingIsDefault: true })).config;
   } catch (error) {
     log({ kind: 'failure', what: 'hook', message: `${message(error)} Using the defaults for this call.` });
   }
