@@ -17,6 +17,13 @@ CREATE TABLE rollup_cache (
   data TEXT NOT NULL
 );
 INSERT INTO meta (key, value) VALUES ('rollup_generation', '0') ON CONFLICT (key) DO NOTHING;
+-- The hours each refresh rebuilt, so remembered rows can be brought up to date day by day.
+CREATE TABLE rollup_changes (
+  generation INTEGER NOT NULL,
+  from_hour INTEGER NOT NULL,
+  to_hour INTEGER NOT NULL
+);
+CREATE INDEX rollup_changes_generation ON rollup_changes (generation);
 
 -- What the last complete import saw under a set of Claude dirs (roots: their JSON list): every
 -- directory walked with its mtime and every transcript with its cursor's stamp (see

@@ -4,11 +4,12 @@
  * @module
  */
 import { BUCKET_MS, type BucketRow, type DayRow, type OffsetSpan, type SizeClass } from '../store.js';
-import { bumpRollupGeneration, cachedDays } from './rollup-cache.js';
+import { cachedDays, nextRollupGeneration, recordRollupChange } from './rollup-cache.js';
 import { REFRESH_HOURS, REFRESH_ROLLUP, type RollupDbRow, toSums } from './sql.js';
 import type { Statements } from './statements.js';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export function markDirty(s: Statements, buckets: Set<number>): void {
   const stmt = s.get('INSERT OR IGNORE INTO rollup_dirty (bucket) VALUES (?)');
@@ -31,6 +32,7 @@ function refreshDirty(s: Statements): void {
   );
   if (sorted.length === 0) return;
   s.get('DELETE FROM rollup_dirty').run();
+  const generation = nextRollupGeneration(s);
   const del = s.get('DELETE FROM usage_rollup WHERE bucket >= ? AND bucket < ?');
   const ins = s.get(REFRESH_ROLLUP);
   const delHours = s.get('DELETE FROM usage_rollup_hour WHERE hour >= ? AND hour < ?');
@@ -44,8 +46,8 @@ function refreshDirty(s: Statements): void {
     const toHour = Math.ceil(end / 4);
     delHours.run(fromHour, toHour);
     insHours.run(fromHour, toHour);
+    recordRollupChange(s, generation, fromHour, toHour);
   };
-  bumpRollupGeneration(s);
   for (let i = 1; i < sorted.length; i++) {
     const b = sorted[i] ?? 0;
     // Merge nearby buckets into one range: fewer statements, same result.
@@ -93,25 +95,20 @@ export function days(s: Statements, spans: readonly OffsetSpan[]): DayRow[] {
       sum(responses) AS responses, sum(lower_bound) AS lower_bound
     FROM ${table} WHERE ${unit} >= ? AND ${unit} < ? GROUP BY 1, 2, 3, 4, 5, 6`);
   const key = `days:${unit}:${spans.map((x) => `${x.fromMs}/${x.toMs}/${x.offsetMs}`).join(',')}`;
-  return cachedDays(s, key, () => {
-    const out: DayRow[] = [];
-    for (const span of spans) {
-      const rows = stmt.all(
-        span.offsetMs,
-        Math.floor(span.fromMs / unitMs),
-        Math.ceil(span.toMs / unitMs),
-      ) as (RollupDbRow & { day: number })[];
-      for (const r of rows)
-        out.push({
-          day: r.day,
-          model: r.model,
-          sizeClass: r.size_class as SizeClass,
-          speed: r.speed,
-          geo: r.geo,
-          ...toSums(r),
-        });
-    }
-    return out;
+  return cachedDays(s, key, {
+    spans,
+    unitMs,
+    query: (i, fromUnit, toUnit) => {
+      const rows = stmt.all(spans[i]?.offsetMs ?? 0, fromUnit, toUnit) as (RollupDbRow & { day: number })[];
+      return rows.map((r) => ({
+        day: r.day,
+        model: r.model,
+        sizeClass: r.size_class as SizeClass,
+        speed: r.speed,
+        geo: r.geo,
+        ...toSums(r),
+      }));
+    },
   });
 }
 
@@ -121,9 +118,10 @@ export function rollupRange(s: Statements): { fromMs: number; toMs: number } | n
   const a = (s.get('SELECT min(bucket) AS v FROM usage_rollup').get() as { v: number | null }).v;
   const b = (s.get('SELECT max(bucket) AS v FROM usage_rollup').get() as { v: number | null }).v;
   if (a === null || b === null) return null;
-  // Widened to whole hours (no data lies outside), so whole-hour zones can read the hourly rollup.
+  // Widened to whole UTC days (no data lies outside): whole-hour zones can read the hourly rollup,
+  // and a report's spans (the key of its remembered rows, rollup-cache.ts) change at most daily.
   return {
-    fromMs: Math.floor((a * BUCKET_MS) / HOUR_MS) * HOUR_MS,
-    toMs: Math.ceil(((b + 1) * BUCKET_MS) / HOUR_MS) * HOUR_MS,
+    fromMs: Math.floor((a * BUCKET_MS) / DAY_MS) * DAY_MS,
+    toMs: Math.ceil(((b + 1) * BUCKET_MS) / DAY_MS) * DAY_MS,
   };
 }
