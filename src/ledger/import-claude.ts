@@ -17,12 +17,15 @@ import {
 import { type ClaudeFileJob, importClaudeFile } from '../capture/claude/file-importer.js';
 import { type ClaudeRoots, resolveClaudeRoots } from '../capture/claude/paths.js';
 import {
+  applyDelta,
   checkSnapshot,
+  decodeDelta,
   decodeSnapshot,
+  encodeDelta,
   encodeSnapshot,
+  type FileStamp,
   type ScanSnapshot,
   snapshotOf,
-  withStamps,
 } from '../capture/claude/scan-snapshot.js';
 import type { AgentFact, FileCursor, IngestProblem } from '../capture/types.js';
 import { timing } from '../util/timing.js';
@@ -62,6 +65,8 @@ export interface ImportSummary extends ImportRunStats {
   scan: 'snapshot' | 'changed-files' | 'walk';
 }
 
+/** Stamps kept in a scan snapshot's delta before it is folded into the snapshot. */
+const MAX_DELTA = 512;
 /** Below this many bytes to read, starting workers costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 32 << 20;
 /** The worker beside this module: the CommonJS bundle's (dist/bin), else tsc's (dist/ledger). */
@@ -125,10 +130,14 @@ export async function importClaudeHistory(
   const roots = resolveClaudeRoots(options.claudeDirs, options.env);
   const key = JSON.stringify(roots.roots);
   const saved = await store.scanSnapshot(key);
-  const snapshot = saved === null ? null : decodeSnapshot(saved);
-  timing(`scan snapshot (${snapshot === null ? 'none' : `${snapshot.files.length} files`})`);
+  const base = saved === null ? null : decodeSnapshot(saved.snapshot);
+  const delta = saved === null ? new Map<string, FileStamp | undefined>() : decodeDelta(saved.delta);
+  const snapshot = base === null ? null : applyDelta(base, delta);
+  timing(
+    `scan snapshot (${snapshot === null ? 'none' : `${snapshot.files.length} files, ${delta.size} in its delta`})`,
+  );
   if (snapshot !== null) {
-    const stats = await importFromSnapshot(store, key, snapshot, options, started);
+    const stats = await importFromSnapshot(store, key, snapshot, delta, options, started);
     if (stats !== null) return { ...stats, roots, durationMs: Date.now() - started };
   }
   const listings = await store.dirListings();
@@ -143,7 +152,7 @@ export async function importClaudeHistory(
   const read = new Set(discovery.files.filter((f) => !unchanged(f, stamps.get(f.path))).map((f) => f.path));
   const after = read.size === 0 ? new Map<string, CursorStamp>() : await store.cursorStampsOf([...read]);
   const next = snapshotOf(discovery, (p) => (read.has(p) ? after.get(p) : stamps.get(p)));
-  if (next !== null) await store.saveScanSnapshot(key, encodeSnapshot(next));
+  if (next !== null) await store.saveScanSnapshot(key, { snapshot: encodeSnapshot(next) });
   timing(
     `scan snapshot saved (${next === null ? 'no: a listing is too new or the walk met a problem' : `${next.files.length} files`})`,
   );
@@ -159,6 +168,7 @@ async function importFromSnapshot(
   store: LedgerStore,
   key: string,
   snapshot: ScanSnapshot,
+  delta: ReadonlyMap<string, FileStamp | undefined>,
   options: ImportOptions,
   started: number,
 ): Promise<(ImportRunStats & { bytesLeft: number; scan: 'snapshot' | 'changed-files' }) | null> {
@@ -190,8 +200,16 @@ async function importFromSnapshot(
     absent: [],
   };
   const stats = await importDiscovered(store, discovery, await store.cursorStampsOf(paths), options, started);
+  // The new stamps go into the delta; a long one is folded into the snapshot at once.
   const after = await store.cursorStampsOf(paths);
-  await store.saveScanSnapshot(key, encodeSnapshot(withStamps(snapshot, paths, (p) => after.get(p))));
+  const next = new Map(delta);
+  for (const p of paths) next.set(p, after.get(p));
+  await store.saveScanSnapshot(
+    key,
+    next.size > MAX_DELTA
+      ? { snapshot: encodeSnapshot(applyDelta(snapshot, next)) }
+      : { delta: encodeDelta(next) },
+  );
   timing(`import of changed files (${stats.filesRead} read)`);
   return { ...stats, filesSeen: check.files, scan: 'changed-files' };
 }

@@ -318,13 +318,17 @@ export interface LedgerStore {
   dirListings(): Promise<Map<string, DirListing>>;
   /** Remembers new or changed directory listings. */
   writeDirListings(listings: ReadonlyMap<string, DirListing>): Promise<void>;
-  /** The scan snapshot saved for a set of Claude dirs (`key`), as saved; null when there is none. */
-  scanSnapshot(key: string): Promise<string | null>;
   /**
-   * Saves a scan snapshot for `key`. Best effort: it never waits for another writer's lock, and a
-   * snapshot that could not be saved only makes the next import walk again.
+   * The scan snapshot saved for a set of Claude dirs (`key`), as saved: the snapshot and the delta
+   * saved since (see capture/claude/scan-snapshot.ts); null when there is none.
    */
-  saveScanSnapshot(key: string, data: string): Promise<void>;
+  scanSnapshot(key: string): Promise<{ snapshot: string; delta: string } | null>;
+  /**
+   * Saves a scan snapshot for `key` (with an empty delta), or only a new delta for the one saved.
+   * Best effort: it never waits for another writer's lock; a snapshot or delta that could not be
+   * saved only makes the next import do more.
+   */
+  saveScanSnapshot(key: string, saved: { snapshot: string } | { delta: string }): Promise<void>;
   /** Sessions with an Agent/Task spawn whose agent id is not known yet (a later import may find it). */
   sessionsWithUnlinkedSpawns(among?: readonly string[]): Promise<Set<string>>;
   /** Full cursors of the given files (those that changed). */

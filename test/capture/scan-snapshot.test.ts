@@ -13,8 +13,11 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DiscoveredFile, discoverClaudeFiles } from '../../src/capture/claude/discover.js';
 import {
+  applyDelta,
   checkSnapshot,
+  decodeDelta,
   decodeSnapshot,
+  encodeDelta,
   encodeSnapshot,
   type FileStamp,
   snapshotOf,
@@ -223,6 +226,34 @@ describe('scan snapshot (unit)', () => {
   });
 });
 
+describe('scan snapshot delta', () => {
+  it('carries new stamps beside the snapshot, by path, and applies only to files it names', () => {
+    const dir = copyAged('layout-nested-subagents');
+    const walk = discoverClaudeFiles([dir]);
+    const snap = snapshotOf(walk, statStamp);
+    if (snap === null) throw new Error('no snapshot');
+    const [a, b] = walk.files;
+    if (a === undefined || b === undefined) throw new Error('fixture too small');
+    fs.appendFileSync(a.path, '\n');
+    fs.appendFileSync(b.path, '\n');
+    const delta = new Map([
+      [a.path, statStamp(a.path)],
+      [b.path, undefined],
+      [path.join(dir, 'elsewhere.jsonl'), statStamp(a.path)],
+    ]);
+    const text = encodeDelta(delta);
+    expect(decodeDelta(text)).toEqual(delta);
+    const check = checkSnapshot(applyDelta(snap, decodeDelta(text)));
+    // a matches its new stamp; b has no cursor and never matches; the unknown path changes nothing.
+    expect(check.kind === 'files' ? check.changed.map((f) => f.path) : check.kind).toEqual([b.path]);
+    expect(applyDelta(snap, new Map())).toBe(snap);
+  });
+
+  it.each(['', 'nope', '[]', '{"a": [1, 2]}', '{"a": ["1:2", "3", 4]}'])('reads %j as no delta', (text) => {
+    expect(decodeDelta(text).size).toBe(0);
+  });
+});
+
 describe('imports guided by the scan snapshot', () => {
   it.each(
     fixtureCases(),
@@ -302,6 +333,28 @@ describe('imports guided by the scan snapshot', () => {
     const again = await importDirs(store, dir);
     expect(again).toMatchObject({ scan: 'walk', filesRead: 1, filesSeen: first.filesSeen });
     expect((await snapshot(store, dir)).total).toEqual(before.total);
+  });
+
+  it('an import of changed files saves their stamps as a delta, leaving the snapshot as it was', async () => {
+    const dir = copyAged('layout-nested-subagents');
+    const store = openTempLedger();
+    await importDirs(store, dir);
+    const before = await store.scanSnapshot(JSON.stringify([dir]));
+    expect(before?.delta).toBe('');
+    const main = discoverClaudeFiles([dir]).files.find((f) => f.kind === 'main');
+    if (main === undefined) throw new Error('no main transcript');
+    fs.appendFileSync(main.path, '\n');
+    expect((await importDirs(store, dir)).scan).toBe('changed-files');
+    const after = await store.scanSnapshot(JSON.stringify([dir]));
+    expect(after?.snapshot).toBe(before?.snapshot);
+    expect([...decodeDelta(after?.delta ?? '').keys()]).toEqual([main.path]);
+    expect((await importDirs(store, dir)).scan).toBe('snapshot');
+    // The next walk folds the delta in.
+    fs.writeFileSync(path.join(path.dirname(main.path), 'new-session.jsonl'), '');
+    age(dir);
+    expect((await importDirs(store, dir)).scan).toBe('walk');
+    expect((await store.scanSnapshot(JSON.stringify([dir])))?.delta).toBe('');
+    expect((await importDirs(store, dir)).scan).toBe('snapshot');
   });
 
   it('a hook’s import in between: the next full import reads nothing again', async () => {

@@ -10,6 +10,9 @@
  * listing, find the same files, and find each one unchanged against its cursor: there is nothing to
  * import. A directory that changed means new or removed entries, and a full walk; files that changed
  * alone are imported as they are, and their entries take their cursors' new stamps.
+ *
+ * Those new stamps are kept as a small delta beside the snapshot (path → stamp), so an import of a few
+ * changed files does not rewrite the whole snapshot; the next walk folds the delta in.
  * @module
  */
 import fs from 'node:fs';
@@ -148,14 +151,58 @@ export function withStamps(
   paths: readonly string[],
   stampOf: (path: string) => FileStamp | undefined,
 ): ScanSnapshot {
-  const wanted = new Set(paths);
+  const wanted = new Map(paths.map((p) => [p, stampOf(p)]));
+  return applyDelta(s, wanted);
+}
+
+/** New stamps for some of a snapshot's files, by path (undefined: no cursor, never matches). */
+export type ScanDelta = ReadonlyMap<string, FileStamp | undefined>;
+
+/** The snapshot with the delta's stamps in place of its own. Paths it does not hold are ignored. */
+export function applyDelta(s: ScanSnapshot, delta: ScanDelta): ScanSnapshot {
+  if (delta.size === 0) return s;
+  // Only files in directories the delta names get their path built.
+  const dirs = new Set<number>();
+  const index = new Map(s.dirs.map((d, i) => [d.path, i]));
+  for (const p of delta.keys()) {
+    const i = index.get(p.slice(0, p.lastIndexOf(path.sep)));
+    if (i !== undefined) dirs.add(i);
+  }
   return {
     ...s,
     files: s.files.map((f) => {
+      if (!dirs.has(f.dir)) return f;
       const full = pathOf(s, f);
-      return wanted.has(full) ? entryOf(f.dir, f.name, stampOf(full)) : f;
+      return delta.has(full) ? entryOf(f.dir, f.name, delta.get(full)) : f;
     }),
   };
+}
+
+/** A delta as stored: `{"<path>": [identity, size, mtimeMs] | null}`. */
+export function encodeDelta(delta: ScanDelta): string {
+  const o: Record<string, [string, number, number] | null> = {};
+  for (const [p, st] of delta) o[p] = st === undefined ? null : [st.identity, st.size, st.mtimeMs];
+  return JSON.stringify(o);
+}
+
+/** The delta in `text`; an empty one for '' or anything that is not a delta. */
+export function decodeDelta(text: string): Map<string, FileStamp | undefined> {
+  const out = new Map<string, FileStamp | undefined>();
+  if (text === '') return out;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return out;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return out;
+  for (const [p, v] of Object.entries(raw)) {
+    if (v === null) out.set(p, undefined);
+    else if (Array.isArray(v) && typeof v[0] === 'string' && isNum(v[1]) && isNum(v[2]))
+      out.set(p, { identity: v[0], size: v[1], mtimeMs: v[2] });
+    else return new Map();
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -92,22 +92,26 @@ export function writeDirListings(s: Statements, listings: ReadonlyMap<string, Di
   });
 }
 
-export function scanSnapshot(s: Statements, key: string): string | null {
-  const data = s.get('SELECT data FROM scan_snapshots WHERE roots = ?').pluck().get(key) as
-    | string
+export function scanSnapshot(s: Statements, key: string): { snapshot: string; delta: string } | null {
+  const row = s.get('SELECT data, delta FROM scan_snapshots WHERE roots = ?').raw().get(key) as
+    | [string, string]
     | undefined;
-  return data ?? null;
+  return row === undefined ? null : { snapshot: row[0], delta: row[1] };
 }
 
-export function saveScanSnapshot(s: Statements, key: string, data: string): void {
-  tryWriteNow(s, () =>
-    s
-      .get(
-        `INSERT INTO scan_snapshots (roots, taken_at, data) VALUES (?, ?, ?)
-         ON CONFLICT (roots) DO UPDATE SET taken_at = excluded.taken_at, data = excluded.data`,
-      )
-      .run(key, Date.now(), data),
-  );
+export function saveScanSnapshot(
+  s: Statements,
+  key: string,
+  saved: { snapshot: string } | { delta: string },
+): void {
+  tryWriteNow(s, () => {
+    if ('snapshot' in saved)
+      s.get(
+        `INSERT INTO scan_snapshots (roots, taken_at, data, delta) VALUES (?, ?, ?, '')
+         ON CONFLICT (roots) DO UPDATE SET taken_at = excluded.taken_at, data = excluded.data, delta = ''`,
+      ).run(key, Date.now(), saved.snapshot);
+    else s.get('UPDATE scan_snapshots SET delta = ? WHERE roots = ?').run(saved.delta, key);
+  });
 }
 
 export function sessionsWithUnlinkedSpawns(s: Statements, among?: readonly string[]): Set<string> {

@@ -30,10 +30,12 @@ CREATE INDEX rollup_changes_generation ON rollup_changes (generation);
 -- capture/claude/scan-snapshot.ts). A report whose stats all match knows there is nothing to import
 -- without walking or reading a cursor. A snapshot is true only while cursors move with their files:
 -- anything that deletes cursors drops the snapshots too.
+-- delta: the cursor stamps of files imported since, by path (JSON), folded in by the next walk.
 CREATE TABLE scan_snapshots (
   roots TEXT PRIMARY KEY,
   taken_at INTEGER NOT NULL,
-  data TEXT NOT NULL
+  data TEXT NOT NULL,
+  delta TEXT NOT NULL
 );
 CREATE TRIGGER files_deleted_drop_snapshots AFTER DELETE ON files BEGIN
   DELETE FROM scan_snapshots;

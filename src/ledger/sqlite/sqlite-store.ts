@@ -164,12 +164,12 @@ export class SqliteStore implements LedgerStore {
     cursors.writeDirListings(this.#s, listings);
   }
 
-  async scanSnapshot(key: string): Promise<string | null> {
+  async scanSnapshot(key: string): Promise<{ snapshot: string; delta: string } | null> {
     return cursors.scanSnapshot(this.#s, key);
   }
 
-  async saveScanSnapshot(key: string, data: string): Promise<void> {
-    cursors.saveScanSnapshot(this.#s, key, data);
+  async saveScanSnapshot(key: string, saved: { snapshot: string } | { delta: string }): Promise<void> {
+    cursors.saveScanSnapshot(this.#s, key, saved);
   }
 
   async sessionsWithUnlinkedSpawns(among?: readonly string[]): Promise<Set<string>> {
