@@ -173,8 +173,15 @@ async function main() {
     // machine is while the absolute figure is taken.
     const warm = [];
     const floor = [];
+    // The same without NODE_EXTRA_CA_CERTS, which this machine sets for its proxy and which makes
+    // Node 20 parse certificate bundles at every start (nodejs/node#40524): for comparison only.
+    const clean = { ...env, NODE_EXTRA_CA_CERTS: '' };
+    const floorClean = [];
+    const warmClean = [];
     for (let i = 0; i < WARM_RUNS; i++) {
       floor.push(timed(process.execPath, ['-e', '0'], env).wall);
+      floorClean.push(timed(process.execPath, ['-e', '0'], clean).wall);
+      warmClean.push(timed(process.execPath, [BIN, ...ours], clean).wall);
       warm.push(timed(process.execPath, [BIN, ...ours], env).wall);
     }
     const coldOurs = median(cold.ours.map((r) => r.wall));
@@ -273,6 +280,8 @@ async function main() {
         p50: warmP50,
         min: Math.min(...warm),
         floorP50: median(floor),
+        caVarSet: (process.env.NODE_EXTRA_CA_CERTS ?? '') !== '',
+        withoutCaVar: { p50: median(warmClean), floorP50: median(floorClean) },
         peerMedian: coldPeer,
         speedup: coldPeer ? coldPeer / warmP50 : null,
       },
@@ -329,6 +338,7 @@ function printMarkdown(r) {
     `| peak RSS, cold | ${r.cold.oursPeakRssMb?.toFixed(0) ?? 'n/a'} MB | ${r.cold.peerPeakRssMb?.toFixed(0) ?? 'n/a'} MB | ≤ 200 MB |`,
     `| warm \`daily --json\`, nothing new (p50) | ${(r.warm.p50 * 1000).toFixed(0)} ms | ${s(r.warm.peerMedian)} | ${r.warm.speedup?.toFixed(1) ?? 'n/a'}× faster (≥ 15×, ≤ 150 ms) |`,
     `| bare \`node -e 0\` (the floor, interleaved with the warm runs, p50) | ${(r.warm.floorP50 * 1000).toFixed(0)} ms | — | warm = ${(r.warm.p50 / r.warm.floorP50).toFixed(2)}× the floor |`,
+    `| the same two with NODE_EXTRA_CA_CERTS cleared${r.warm.caVarSet ? ' (this machine sets it)' : ''}: warm, floor | ${(r.warm.withoutCaVar.p50 * 1000).toFixed(0)} ms, ${(r.warm.withoutCaVar.floorP50 * 1000).toFixed(0)} ms | — | for comparison |`,
     `| after appending 1% new lines | ${s(r.incremental.wall)} | — | ${(r.incremental.shareOfCold * 100).toFixed(1)}% of cold (≤ 5%) |`,
     '',
     ...r.criteria.map((c) => `- ${c.ok ? '✅' : '❌'} ${c.name}: ${c.value}`),

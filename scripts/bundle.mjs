@@ -92,7 +92,10 @@ function asciiComments(text, file) {
         throw new Error(
           `scripts/bundle.mjs: non-ASCII outside a comment in ${file}:${i + 1}: ${line.trim()}`,
         );
-      return line.replace(/[^\t\n\r\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      return line.replace(
+        /[^\t\n\r\x20-\x7e]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
     })
     .join('\n');
 }
