@@ -171,6 +171,27 @@ describe('scan snapshot (unit)', () => {
     expect(checkSnapshot(snap).kind).toBe('dirs');
   });
 
+  it('says "dirs", not an error, when a path cannot be stat\'d any more (a symlink that became a loop)', () => {
+    // projects/-home-dev-flat is a symlink to a directory outside; that one is then replaced by a
+    // symlink back: stat gives ELOOP, and nothing under projects/ changed its mtime.
+    const dir = tempDir();
+    const outside = tempDir();
+    const target = path.join(outside, 'target');
+    fs.cpSync(path.join(FIXTURES, 'layout-flat-agent-files', 'projects', '-home-dev-flat'), target, {
+      recursive: true,
+    });
+    fs.mkdirSync(path.join(dir, 'projects'));
+    fs.symlinkSync(target, path.join(dir, 'projects', '-home-dev-flat'));
+    age(dir, true);
+    age(outside, true);
+    const snap = snapshotOf(discoverClaudeFiles([dir]), statStamp);
+    if (snap === null) throw new Error('no snapshot');
+    expect(checkSnapshot(snap).kind).toBe('same');
+    fs.renameSync(target, `${target}.old`);
+    fs.symlinkSync(path.join(dir, 'projects', '-home-dev-flat'), target);
+    expect(checkSnapshot(snap).kind).toBe('dirs');
+  });
+
   it('says "dirs" when a configured Claude dir without projects gets one', () => {
     const dir = copyAged('layout-flat-agent-files');
     const empty = tempDir();

@@ -114,17 +114,32 @@ function pathOf(s: ScanSnapshot, f: SnapshotFile): string {
   return `${s.dirs[f.dir]?.path ?? ''}${path.sep}${f.name}`;
 }
 
-/** Stats every directory and file of the snapshot and says what changed. */
+const STAT_OPTIONS = { throwIfNoEntry: false } as const;
+
+/** A path's stats, or undefined when it is gone or cannot be stat'd (the walk then says why). */
+function statOf(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p, STAT_OPTIONS);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stats every directory and file of the snapshot and says what changed. Anything that cannot be
+ * stat'd (gone, a directory that lost its permissions, a symlink loop) asks for a walk, which reports
+ * it as a problem.
+ */
 export function checkSnapshot(s: ScanSnapshot): ScanCheck {
   for (const p of s.absent) if (fs.existsSync(p)) return { kind: 'dirs' };
   for (const d of s.dirs) {
-    const st = fs.statSync(d.path, { throwIfNoEntry: false });
+    const st = statOf(d.path);
     if (st === undefined || st.mtimeMs !== d.mtimeMs) return { kind: 'dirs' };
   }
   const changed: DiscoveredFile[] = [];
   for (const f of s.files) {
     const full = pathOf(s, f);
-    const st = fs.statSync(full, { throwIfNoEntry: false });
+    const st = statOf(full);
     if (st === undefined) return { kind: 'dirs' };
     if (st.size === f.size && st.mtimeMs === f.mtimeMs && st.ino === f.ino && st.dev === f.dev) continue;
     const dir = s.dirs[f.dir];
