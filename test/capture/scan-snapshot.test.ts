@@ -24,6 +24,7 @@ import {
   withStamps,
 } from '../../src/capture/claude/scan-snapshot.js';
 import { importClaudeFiles } from '../../src/ledger/import-claude.js';
+import type { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import {
   cleanupTemp,
   FIXTURES,
@@ -105,6 +106,18 @@ interface Expected {
   bySession: TotalsBy;
   byAgent: TotalsBy;
   byModel: TotalsBy;
+}
+
+/** The ledger's totals (overall, by session, agent and model) equal the fixture's hand-computed ones. */
+async function expectFixtureTotals(store: SqliteStore, dir: string, name: string): Promise<void> {
+  const want = readExpected<Expected>(name);
+  const got = await snapshot(store, dir);
+  expect({ total: got.total, bySession: got.bySession, byAgent: got.byAgent, byModel: got.byModel }).toEqual({
+    total: want.total,
+    bySession: want.bySession,
+    byAgent: want.byAgent,
+    byModel: want.byModel,
+  });
 }
 
 describe('scan snapshot (unit)', () => {
@@ -285,19 +298,7 @@ describe('imports guided by the scan snapshot', () => {
     expect(first.scan).toBe('walk');
     const second = await importDirs(store, dir);
     expect(second).toMatchObject({ scan: 'snapshot', filesRead: 0, filesSeen: first.filesSeen });
-    const want = readExpected<Expected>(name);
-    const got = await snapshot(store, dir);
-    expect({
-      total: got.total,
-      bySession: got.bySession,
-      byAgent: got.byAgent,
-      byModel: got.byModel,
-    }).toEqual({
-      total: want.total,
-      bySession: want.bySession,
-      byAgent: want.byAgent,
-      byModel: want.byModel,
-    });
+    await expectFixtureTotals(store, dir, name);
   });
 
   it.each(
@@ -323,19 +324,7 @@ describe('imports guided by the scan snapshot', () => {
       expect((await importDirs(store, dir)).scan).toBe('snapshot');
     }
     expect(scans.has('changed-files')).toBe(true);
-    const want = readExpected<Expected>(name);
-    const got = await snapshot(store, dir);
-    expect({
-      total: got.total,
-      bySession: got.bySession,
-      byAgent: got.byAgent,
-      byModel: got.byModel,
-    }).toEqual({
-      total: want.total,
-      bySession: want.bySession,
-      byAgent: want.byAgent,
-      byModel: want.byModel,
-    });
+    await expectFixtureTotals(store, dir, name);
   });
 
   it('deleting a cursor drops the snapshots: the next import walks and reads that file again', async () => {

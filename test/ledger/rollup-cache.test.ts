@@ -14,7 +14,7 @@ import { cachedDays } from '../../src/ledger/sqlite/rollup-cache.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import { Statements } from '../../src/ledger/sqlite/statements.js';
 import type { DayRow, OffsetSpan, SizeClass } from '../../src/ledger/store.js';
-import { HOUR, MIN, T0, usage } from './jsonl/jsonl-helpers.js';
+import { HOUR, MIN, T0, usage, writeUsage } from './jsonl/jsonl-helpers.js';
 
 const ORIGIN = { machine: 'm', user: 'u' };
 const DAY = 86_400_000;
@@ -33,24 +33,9 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function write(target: SqliteStore, records: UsageRecord[]): Promise<void> {
-  await target.writeFiles(
-    [
-      {
-        path: '/mem/t.jsonl',
-        cursor: null,
-        fromStart: false,
-        readAt: Date.now(),
-        bytesRead: 0,
-        bytesLeft: 0,
-        records,
-        costStates: [],
-        agentFacts: [],
-        problems: [],
-      },
-    ],
-    ORIGIN,
-  );
+/** Usage written as one import (the rollup refreshed at once, as a reader would). */
+function write(target: SqliteStore, records: UsageRecord[]): Promise<void> {
+  return writeUsage(target, records, ORIGIN);
 }
 
 /** Two spans with different offsets, as a zone with a DST change gives. */
