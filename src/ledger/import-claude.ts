@@ -24,6 +24,7 @@ import {
   encodeDelta,
   encodeSnapshot,
   type FileStamp,
+  fileCount,
   type ScanSnapshot,
   snapshotOf,
 } from '../capture/claude/scan-snapshot.js';
@@ -134,7 +135,7 @@ export async function importClaudeHistory(
   const delta = saved === null ? new Map<string, FileStamp | undefined>() : decodeDelta(saved.delta);
   const snapshot = base === null ? null : applyDelta(base, delta);
   timing(
-    `scan snapshot (${snapshot === null ? 'none' : `${snapshot.files.length} files, ${delta.size} in its delta`})`,
+    `scan snapshot (${snapshot === null ? 'none' : `${fileCount(snapshot)} files, ${delta.size} in its delta`})`,
   );
   if (snapshot !== null) {
     const stats = await importFromSnapshot(store, key, snapshot, delta, options, started);
@@ -154,7 +155,7 @@ export async function importClaudeHistory(
   const next = snapshotOf(discovery, (p) => (read.has(p) ? after.get(p) : stamps.get(p)));
   if (next !== null) await store.saveScanSnapshot(key, { snapshot: encodeSnapshot(next) });
   timing(
-    `scan snapshot saved (${next === null ? 'no: a listing is too new or the walk met a problem' : `${next.files.length} files`})`,
+    `scan snapshot saved (${next === null ? 'no: a listing is too new or the walk met a problem' : `${fileCount(next)} files`})`,
   );
   return { ...stats, roots, durationMs: Date.now() - started, scan: 'walk' };
 }
