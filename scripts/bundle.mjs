@@ -53,6 +53,16 @@ await build({
   plugins: [lazyChildProcess],
 });
 
+// The price table, validated once here (an invalid one stops the build, naming the entry and field):
+// the CLI skips the schema check for a data/prices.json equal to this copy (src/pricing/price-table.ts).
+fs.rmSync('dist/prices.checked.json', { force: true });
+{
+  const { parsePriceTable } = await import('../dist/pricing/price-table.js');
+  const text = fs.readFileSync('data/prices.json', 'utf8');
+  parsePriceTable(JSON.parse(text), 'data/prices.json');
+  fs.writeFileSync('dist/prices.checked.json', text);
+}
+
 // esbuild wraps each `import fs from 'node:fs'` of every bundled module in its own __toESM copy of
 // the module (a getter per property: node:fs has about a hundred). The same module gets the same
 // wrapper instead: a hook process starts about 20 fewer copies.

@@ -15,8 +15,7 @@ import { createPricer } from '../pricing/create-pricer.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { timing } from '../util/timing.js';
 import { isTerminalFd, writeErr } from './io.js';
-import { createProgress } from './render/progress.js';
-import { detectTerminal } from './render/terminal.js';
+import type { Progress } from './render/progress.js';
 
 export interface CommonOptions {
   db?: string;
@@ -56,16 +55,20 @@ export async function importNow(
   session: CliSession,
   opts: CommonOptions & { threads?: number },
 ): Promise<ImportSummary> {
-  // process.stderr is touched only on a terminal: creating it for a pipe loads net and the stream
-  // modules, a few ms of every report.
-  const progress =
-    !quietOutput(opts) && isTerminalFd(2)
-      ? createProgress({
-          stream: process.stderr,
-          enabled: detectTerminal(process.env, process.stderr).isTTY,
-          label: 'Importing',
-        })
-      : createProgress({ stream: { write: () => true }, enabled: false, label: 'Importing' });
+  // process.stderr, and the progress bar's code, only on a terminal: creating stderr for a pipe
+  // loads net and the stream modules, a few ms of every report.
+  let progress: Progress | null = null;
+  if (!quietOutput(opts) && isTerminalFd(2)) {
+    const [{ createProgress }, { detectTerminal }] = await Promise.all([
+      import('./render/progress.js'),
+      import('./render/terminal.js'),
+    ]);
+    progress = createProgress({
+      stream: process.stderr,
+      enabled: detectTerminal(process.env, process.stderr).isTTY,
+      label: 'Importing',
+    });
+  }
   const config = session.loaded.config;
   const summary = await importClaudeHistory(session.store, {
     claudeDirs: config.claudeDirs,
@@ -75,10 +78,10 @@ export async function importNow(
     threads: opts.threads,
     onProgress: (p) => {
       if (p.bytesTotal > 16 << 20)
-        progress.update(p.bytesDone, p.bytesTotal, `${p.filesDone}/${p.filesTotal} files`);
+        progress?.update(p.bytesDone, p.bytesTotal, `${p.filesDone}/${p.filesTotal} files`);
     },
   });
-  progress.finish();
+  progress?.finish();
   if (summary.problems > 0) {
     writeErr(
       `tokenledger: ${summary.problems} new problem(s) while reading transcripts; see \`tokenledger problems\`.\n`,

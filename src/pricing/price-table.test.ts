@@ -2,9 +2,19 @@
  * Tests for the shipped price table and its validation.
  * @module
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { normalizeModelId } from './model-id.js';
-import { loadPriceTable, PriceTableError, parsePriceTable } from './price-table.js';
+import {
+  loadPriceTable,
+  PRICE_TABLE_URL,
+  PriceTableError,
+  parsePriceTable,
+  readPriceTable,
+} from './price-table.js';
 
 const table = loadPriceTable();
 
@@ -297,5 +307,41 @@ describe('parsePriceTable rejects an invalid table, naming the entry and field',
         .byId.get('claude-a')
         ?.map((e) => e.validFrom),
     ).toEqual(['2025-01-01', '2026-06-01']);
+  });
+});
+
+describe('readPriceTable: the schema check is skipped only for the copy the build validated', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-prices-'));
+  const shipped = fs.readFileSync(PRICE_TABLE_URL, 'utf8');
+  const at = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return pathToFileURL(file);
+  };
+  // An unknown top-level key: valid JSON the schema rejects (strict objects).
+  const odd = JSON.stringify({ ...JSON.parse(shipped), extra: true });
+
+  it('the build wrote its copy of the shipped table beside dist/pricing', () => {
+    const built = new URL('../../dist/prices.checked.json', import.meta.url);
+    expect(fs.readFileSync(built, 'utf8')).toBe(shipped);
+  });
+
+  it('gives the same table with or without the check', () => {
+    const table = at('prices.json', shipped);
+    expect(readPriceTable(table, at('checked.json', shipped))).toEqual(readPriceTable(table, null));
+  });
+
+  it('checks a table that differs from the copy by a byte, and one without a copy', () => {
+    const table = at('odd.json', odd);
+    expect(() => readPriceTable(table, at('checked-other.json', shipped))).toThrow(PriceTableError);
+    expect(() => readPriceTable(table, pathToFileURL(path.join(dir, 'missing.json')))).toThrow(
+      /invalid: \(top level\)|invalid/,
+    );
+    // The same text as the copy is trusted: this is what the build validated.
+    expect(readPriceTable(table, at('checked-odd.json', odd)).version).toBe(JSON.parse(shipped).version);
+  });
+
+  it('names the file when it is not JSON', () => {
+    expect(() => readPriceTable(at('bad.json', '{nope'), null)).toThrow(/bad\.json is not valid JSON/);
   });
 });

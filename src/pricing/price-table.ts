@@ -75,65 +75,71 @@ export class PriceTableError extends Error {
   }
 }
 
-const rate = v.pipe(
-  v.number('expected a number'),
-  v.finite('expected a finite number'),
-  v.minValue(0, 'expected a number ≥ 0'),
-);
+/** The table's schema, built on first use (a table checked at build time never needs it). */
+function tableSchema() {
+  const rate = v.pipe(
+    v.number('expected a number'),
+    v.finite('expected a finite number'),
+    v.minValue(0, 'expected a number ≥ 0'),
+  );
 
-const RatesSchema = v.strictObject(
-  { input: rate, cacheWrite5m: rate, cacheWrite1h: rate, cacheRead: rate, output: rate },
-  'expected all five rates: input, cacheWrite5m, cacheWrite1h, cacheRead, output',
-);
+  const RatesSchema = v.strictObject(
+    { input: rate, cacheWrite5m: rate, cacheWrite1h: rate, cacheRead: rate, output: rate },
+    'expected all five rates: input, cacheWrite5m, cacheWrite1h, cacheRead, output',
+  );
 
-const text = v.pipe(v.string('expected a string'), v.minLength(1, 'expected a non-empty string'));
-const isoDate = v.pipe(v.string('expected an ISO date'), v.isoDate('expected an ISO date YYYY-MM-DD'));
+  const text = v.pipe(v.string('expected a string'), v.minLength(1, 'expected a non-empty string'));
+  const isoDate = v.pipe(v.string('expected an ISO date'), v.isoDate('expected an ISO date YYYY-MM-DD'));
 
-const PromptTierSchema = v.strictObject(
-  {
-    above: v.picklist([100000, 200000], 'expected 100000 or 200000 (the thresholds of the size classes)'),
-    rates: RatesSchema,
-    note: v.optional(v.string('expected a string')),
-  },
-  'expected {"above", "rates", "note"?}',
-);
+  const PromptTierSchema = v.strictObject(
+    {
+      above: v.picklist([100000, 200000], 'expected 100000 or 200000 (the thresholds of the size classes)'),
+      rates: RatesSchema,
+      note: v.optional(v.string('expected a string')),
+    },
+    'expected {"above", "rates", "note"?}',
+  );
 
-const EntrySchema = v.strictObject(
-  {
-    id: text,
-    name: text,
-    aliases: v.optional(v.array(text, 'expected a list of model ids')),
-    source: text,
-    validFrom: v.optional(isoDate),
-    rates: RatesSchema,
-    promptTiers: v.optional(v.array(PromptTierSchema, 'expected a list of tiers')),
-    fast: v.optional(RatesSchema),
-    geoMultipliers: v.optional(
-      v.record(
-        v.string(),
-        v.pipe(v.number('expected a number'), v.finite('expected a finite number'), v.minValue(0)),
-        'expected an object of inference_geo → multiplier',
+  const EntrySchema = v.strictObject(
+    {
+      id: text,
+      name: text,
+      aliases: v.optional(v.array(text, 'expected a list of model ids')),
+      source: text,
+      validFrom: v.optional(isoDate),
+      rates: RatesSchema,
+      promptTiers: v.optional(v.array(PromptTierSchema, 'expected a list of tiers')),
+      fast: v.optional(RatesSchema),
+      geoMultipliers: v.optional(
+        v.record(
+          v.string(),
+          v.pipe(v.number('expected a number'), v.finite('expected a finite number'), v.minValue(0)),
+          'expected an object of inference_geo → multiplier',
+        ),
       ),
-    ),
-  },
-  'expected an entry {"id", "name", "aliases"?, "source", "validFrom"?, "rates", "promptTiers"?, "fast"?, "geoMultipliers"?}',
-);
+    },
+    'expected an entry {"id", "name", "aliases"?, "source", "validFrom"?, "rates", "promptTiers"?, "fast"?, "geoMultipliers"?}',
+  );
 
-const TableSchema = v.strictObject(
-  {
-    version: text,
-    source: text,
-    date: isoDate,
-    currency: v.literal('USD', 'expected "USD"'),
-    unit: v.literal('per million tokens', 'expected "per million tokens"'),
-    webSearchPerRequest: rate,
-    notes: v.optional(v.array(v.string('expected a string'), 'expected a list of strings')),
-    models: v.pipe(v.array(EntrySchema, 'expected a list of models'), v.minLength(1, 'expected models')),
-  },
-  'expected {"version", "source", "date", "currency", "unit", "webSearchPerRequest", "notes"?, "models"}',
-);
+  const TableSchema = v.strictObject(
+    {
+      version: text,
+      source: text,
+      date: isoDate,
+      currency: v.literal('USD', 'expected "USD"'),
+      unit: v.literal('per million tokens', 'expected "per million tokens"'),
+      webSearchPerRequest: rate,
+      notes: v.optional(v.array(v.string('expected a string'), 'expected a list of strings')),
+      models: v.pipe(v.array(EntrySchema, 'expected a list of models'), v.minLength(1, 'expected models')),
+    },
+    'expected {"version", "source", "date", "currency", "unit", "webSearchPerRequest", "notes"?, "models"}',
+  );
+  return TableSchema;
+}
 
-type RawTable = v.InferOutput<typeof TableSchema>;
+let schema: ReturnType<typeof tableSchema> | undefined;
+
+type RawTable = v.InferOutput<ReturnType<typeof tableSchema>>;
 
 /** `models[3] (claude-sonnet-4-5)`: an entry named by index and, when it has one, id. */
 function entryLabel(raw: unknown, index: number): string {
@@ -254,7 +260,8 @@ function buildTable(t: RawTable, origin: string): PriceTable {
  * {@link PriceTableError} naming `origin`, the entry and the field when it is invalid.
  */
 export function parsePriceTable(raw: unknown, origin = 'data/prices.json'): PriceTable {
-  const result = v.safeParse(TableSchema, raw);
+  schema ??= tableSchema();
+  const result = v.safeParse(schema, raw);
   if (!result.success) {
     fail(
       origin,
@@ -267,20 +274,51 @@ export function parsePriceTable(raw: unknown, origin = 'data/prices.json'): Pric
   return buildTable(result.output, origin);
 }
 
-let cached: PriceTable | undefined;
+/**
+ * The build's copy of the table it validated (scripts/bundle.mjs): `dist/prices.checked.json`, beside
+ * `dist/pricing/` and `dist/bin/` alike. A table byte for byte equal to it needs no schema check.
+ */
+export const CHECKED_TABLE_URL: URL = new URL('../prices.checked.json', import.meta.url);
 
-/** The shipped table, read and validated on first use and cached for the rest of the process. */
-export function loadPriceTable(): PriceTable {
-  if (cached !== undefined) return cached;
-  const origin = fileURLToPath(PRICE_TABLE_URL);
-  let raw: unknown;
+/**
+ * Reads and validates a price table file. When `checked` names a file with exactly the same text (the
+ * copy the build validated), the schema check is skipped: it costs a few milliseconds of every
+ * report, hook and status line. The checks on ids and aliases run either way.
+ */
+export function readPriceTable(table: URL, checked: URL | null): PriceTable {
+  const origin = fileURLToPath(table);
+  let text: string;
   try {
-    raw = JSON.parse(fs.readFileSync(PRICE_TABLE_URL, 'utf8'));
+    text = fs.readFileSync(table, 'utf8');
   } catch (error) {
     throw new PriceTableError(`cannot read the price table ${origin}: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  cached = parsePriceTable(raw, origin);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new PriceTableError(`the price table ${origin} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (checked !== null && sameText(checked, text)) return buildTable(raw as RawTable, origin);
+  return parsePriceTable(raw, origin);
+}
+
+function sameText(file: URL, text: string): boolean {
+  try {
+    return fs.readFileSync(file, 'utf8') === text;
+  } catch {
+    return false;
+  }
+}
+
+let cached: PriceTable | undefined;
+
+/** The shipped table, read and validated on first use and cached for the rest of the process. */
+export function loadPriceTable(): PriceTable {
+  cached ??= readPriceTable(PRICE_TABLE_URL, CHECKED_TABLE_URL);
   return cached;
 }
