@@ -2,7 +2,7 @@
 // `npm run bench`: tokenledger against ccusage 20.0.24 on a synthetic heavy-user history, side by side
 // in one run (these machines are noisy: compare ratios, not absolute times).
 //
-//   npm run bench [-- --runs 3] [--warm-runs 15] [--incr-runs 3] [--quick] [--skip-hooks | --hooks-only]
+//   npm run bench [-- --runs 5] [--warm-runs 15] [--incr-runs 5] [--quick] [--skip-hooks | --hooks-only]
 //
 // Measures, for issue 2's criteria:
 //   cold   import + `daily --json` on an empty ledger, vs `ccusage claude daily --offline --json`
@@ -29,9 +29,9 @@ const flag = (name, fallback) => {
 const quick = args.includes('--quick');
 const hooksOnly = args.includes('--hooks-only');
 const skipHooks = args.includes('--skip-hooks');
-const RUNS = flag('--runs', quick ? 1 : 3);
+const RUNS = flag('--runs', quick ? 1 : 5);
 const WARM_RUNS = flag('--warm-runs', quick ? 5 : 15);
-const INCR_RUNS = flag('--incr-runs', quick ? 1 : 3);
+const INCR_RUNS = flag('--incr-runs', quick ? 1 : 5);
 const CORPUS_PARAMS = {
   version: 3,
   seed: 42,
