@@ -59,15 +59,8 @@ export async function importNow(
   // loads net and the stream modules, a few ms of every report.
   let progress: Progress | null = null;
   if (!quietOutput(opts) && isTerminalFd(2)) {
-    const [{ createProgress }, { detectTerminal }] = await Promise.all([
-      import('./render/progress.js'),
-      import('./render/terminal.js'),
-    ]);
-    progress = createProgress({
-      stream: process.stderr,
-      enabled: detectTerminal(process.env, process.stderr).isTTY,
-      label: 'Importing',
-    });
+    const { createProgress } = await import('./render/progress.js');
+    progress = createProgress({ stream: process.stderr, enabled: true, label: 'Importing' });
   }
   const config = session.loaded.config;
   const summary = await importClaudeHistory(session.store, {

@@ -10,36 +10,52 @@ import fs from 'node:fs';
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Whether fd 0, 1 or 2 is an interactive terminal: a character device other than /dev/null. The same
- * answer as `tty.isatty`, without loading `node:tty` (which loads net and the streams).
+ * Whether an open file is an interactive terminal: a character device other than /dev/null (which
+ * is one too). When /dev/null cannot be stat'd, a character device counts as a terminal.
+ */
+export function isTerminalStats(st: fs.Stats): boolean {
+  if (!st.isCharacterDevice()) return false;
+  try {
+    return st.rdev !== fs.statSync('/dev/null').rdev;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Whether fd 0, 1 or 2 is an interactive terminal: the same answer as `tty.isatty`, without loading
+ * `node:tty` (which loads net and the streams).
  */
 export function isTerminalFd(fd: 0 | 1 | 2): boolean {
   try {
-    const st = fs.fstatSync(fd);
-    return st.isCharacterDevice() && st.rdev !== fs.statSync('/dev/null').rdev;
+    return isTerminalStats(fs.fstatSync(fd));
   } catch {
     return false;
   }
 }
 
 /**
- * Writes all of `text` to stdout. A reader that went away (`| head`) ends the output quietly; a
- * non-blocking pipe that is full is waited on.
+ * Writes all of `text` to fd 1 or 2, synchronously, waiting while a non-blocking pipe is full.
+ * Throws the first other error (EPIPE: the reader went away).
  */
-export function writeOut(text: string): Promise<void> {
+export function writeAllSync(fd: 1 | 2, text: string): void {
   const buf = Buffer.from(text, 'utf8');
   for (let off = 0; off < buf.length; ) {
     try {
-      off += fs.writeSync(1, buf, off);
+      off += fs.writeSync(fd, buf, off);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        Atomics.wait(PAUSE, 0, 0, 2);
-        continue;
-      }
-      if (code === 'EPIPE') return Promise.resolve();
-      return Promise.reject(error);
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(PAUSE, 0, 0, 2);
     }
+  }
+}
+
+/** Writes all of `text` to stdout. A reader that went away (`| head`) ends the output quietly. */
+export function writeOut(text: string): Promise<void> {
+  try {
+    writeAllSync(1, text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') return Promise.reject(error);
   }
   return Promise.resolve();
 }

@@ -5,21 +5,12 @@
  * @module
  */
 import fs from 'node:fs';
+import { isTerminalStats, writeAllSync } from './io.js';
 
 export type StdinRead =
   | { kind: 'terminal' }
   | { kind: 'data'; text: string }
   | { kind: 'too-large'; limit: number };
-
-function isTerminal(st: fs.Stats): boolean {
-  if (!st.isCharacterDevice()) return false;
-  try {
-    // /dev/null is a character device too, and reads as empty.
-    return st.rdev !== fs.statSync('/dev/null').rdev;
-  } catch {
-    return true;
-  }
-}
 
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
@@ -31,7 +22,7 @@ export function readStdin(limit: number): StdinRead {
   } catch {
     return { kind: 'data', text: '' };
   }
-  if (isTerminal(st)) return { kind: 'terminal' };
+  if (isTerminalStats(st)) return { kind: 'terminal' };
   const chunks: Buffer[] = [];
   let size = 0;
   const buf = Buffer.allocUnsafe(64 * 1024);
@@ -57,19 +48,11 @@ export function readStdin(limit: number): StdinRead {
   return { kind: 'data', text: Buffer.concat(chunks).toString('utf8') };
 }
 
-/** Writes all of `text` to fd 1 or 2. A reader that went away is not an error here. */
+/** Writes all of `text` to fd 1 or 2. A reader that went away, or any other error, is not one here. */
 export function writeFd(fd: 1 | 2, text: string): void {
-  if (text === '') return;
-  const buf = Buffer.from(text, 'utf8');
-  for (let off = 0; off < buf.length; ) {
-    try {
-      off += fs.writeSync(fd, buf, off);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
-        Atomics.wait(PAUSE, 0, 0, 2);
-        continue;
-      }
-      return;
-    }
+  try {
+    writeAllSync(fd, text);
+  } catch {
+    // nothing to tell: a hook never fails the agent
   }
 }
