@@ -7,10 +7,9 @@
  * and are retried on the next call.
  * @module
  */
-import { loadConfig } from '../config/config.js';
 import { dataHome } from '../config/paths.js';
 import { appendErrorLog } from './hook/error-log.js';
-import { DEFAULT_HOOK_TIMEOUT_MS, type HookFlags, runHookCall } from './hook/run-hook.js';
+import { DEFAULT_HOOK_TIMEOUT_MS, type HookFlags, loadHookConfig, runHookCall } from './hook/run-hook.js';
 import { readStdin, writeFd } from './read-stdin.js';
 
 const MAX_STDIN_BYTES = 16 << 20;
@@ -80,14 +79,10 @@ export async function hookMain(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const home = dataHome();
-  let timeoutMs = DEFAULT_HOOK_TIMEOUT_MS;
-  try {
-    timeoutMs =
-      (await loadConfig(flags.config, process.env, { missingIsDefault: true })).config.hook?.timeoutMs ??
-      DEFAULT_HOOK_TIMEOUT_MS;
-  } catch {
-    // reported by the call itself
-  }
+  // An unusable config is reported by the call itself.
+  const config = await loadHookConfig(flags, process.env);
+  const timeoutMs =
+    ('config' in config ? config.config.hook?.timeoutMs : undefined) ?? DEFAULT_HOOK_TIMEOUT_MS;
   const deadline = started + timeoutMs;
   // The hard cap: whatever is still running then is abandoned (a transaction in flight rolls back,
   // and cursors make the next call pick up where this one stopped).
@@ -118,7 +113,14 @@ export async function hookMain(argv: readonly string[]): Promise<number> {
       });
       return 0;
     }
-    const out = await runHookCall({ flags, stdin: stdin.text, env: process.env, now: started, deadline });
+    const out = await runHookCall({
+      flags,
+      config,
+      stdin: stdin.text,
+      env: process.env,
+      now: started,
+      deadline,
+    });
     writeFd(1, out);
   } catch (error) {
     appendErrorLog(home, {

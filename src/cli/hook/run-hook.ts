@@ -32,8 +32,25 @@ export interface HookFlags {
   config?: string;
 }
 
+/** The config file as the call read it once: its config, or why it could not be used. */
+export type HookConfig = { config: Config } | { error: unknown };
+
+/**
+ * Reads the config for a hook call. A `--config` written by `hooks install` before the file existed
+ * means the defaults.
+ */
+export async function loadHookConfig(flags: HookFlags, env: NodeJS.ProcessEnv): Promise<HookConfig> {
+  try {
+    return { config: (await loadConfig(flags.config, env, { missingIsDefault: true })).config };
+  } catch (error) {
+    return { error };
+  }
+}
+
 export interface HookCall {
   flags: HookFlags;
+  /** Read once per process, by {@link loadHookConfig}. */
+  config: HookConfig;
   stdin: string;
   env: NodeJS.ProcessEnv;
   now: number;
@@ -69,11 +86,13 @@ export async function runHookCall(call: HookCall): Promise<string> {
     appendErrorLog(home, { at: call.now, ...e });
 
   let config: Config = {};
-  try {
-    config = (await loadConfig(call.flags.config, call.env, { missingIsDefault: true })).config;
-  } catch (error) {
-    log({ kind: 'failure', what: 'hook', message: `${message(error)} Using the defaults for this call.` });
-  }
+  if ('error' in call.config)
+    log({
+      kind: 'failure',
+      what: 'hook',
+      message: `${message(call.config.error)} Using the defaults for this call.`,
+    });
+  else config = call.config.config;
   let pattern: RegExp | null = null;
   try {
     pattern = compileTaskPattern(config.taskPattern, '"taskPattern" in the config file');
