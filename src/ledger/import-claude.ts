@@ -147,11 +147,11 @@ export async function importClaudeHistory(
   timing(`discovery (${discovery.files.length} files)`);
   const stamps = await store.cursorStamps();
   timing(`cursor stamps (${stamps.size})`);
-  const stats = await importDiscovered(store, discovery, stamps, options, started);
+  const { changed, ...stats } = await importDiscovered(store, discovery, stamps, options, started);
   timing(`import (${stats.filesRead} files read)`);
-  // The files read now have new cursors; the others' are the stamps they matched.
-  const read = new Set(discovery.files.filter((f) => !unchanged(f, stamps.get(f.path))).map((f) => f.path));
-  const after = read.size === 0 ? new Map<string, CursorStamp>() : await store.cursorStampsOf([...read]);
+  // The files that changed have new cursors now; the others' are the stamps they matched.
+  const read = new Set(changed);
+  const after = read.size === 0 ? new Map<string, CursorStamp>() : await store.cursorStampsOf(changed);
   const next = snapshotOf(discovery, (p) => (read.has(p) ? after.get(p) : stamps.get(p)));
   if (next !== null) await store.saveScanSnapshot(key, { snapshot: encodeSnapshot(next) });
   timing(
@@ -200,7 +200,13 @@ async function importFromSnapshot(
     dirs: [],
     absent: [],
   };
-  const stats = await importDiscovered(store, discovery, await store.cursorStampsOf(paths), options, started);
+  const { changed: _, ...stats } = await importDiscovered(
+    store,
+    discovery,
+    await store.cursorStampsOf(paths),
+    options,
+    started,
+  );
   // The new stamps go into the delta; a long one is folded into the snapshot at once.
   const after = await store.cursorStampsOf(paths);
   const next = new Map(delta);
@@ -241,7 +247,13 @@ export async function importClaudeFiles(
   const started = Date.now();
   const discovery = statClaudeFiles(paths, options.quietMissing === true);
   const stamps = await store.cursorStampsOf(discovery.files.map((f) => f.path));
-  const stats = await importDiscovered(store, discovery, stamps, { ...options, threads: 0 }, started);
+  const { changed: _, ...stats } = await importDiscovered(
+    store,
+    discovery,
+    stamps,
+    { ...options, threads: 0 },
+    started,
+  );
   return { ...stats, durationMs: Date.now() - started };
 }
 
@@ -251,7 +263,7 @@ async function importDiscovered(
   stamps: ReadonlyMap<string, CursorStamp>,
   options: Omit<ImportOptions, 'claudeDirs' | 'env'> & { maxBytesPerFile?: number },
   started: number,
-): Promise<ImportRunStats & { bytesLeft: number }> {
+): Promise<ImportRunStats & { bytesLeft: number; changed: string[] }> {
   const changed = discovery.files.filter((f) => !unchanged(f, stamps.get(f.path)));
   const cursors =
     changed.length === 0
@@ -352,7 +364,7 @@ async function importDiscovered(
   stats.problems += otherProblems.length;
   if (jobs.length > 0 || metaCursors.length > 0 || otherProblems.length > 0)
     await store.recordImportRun(started, Date.now(), stats);
-  return { ...stats, bytesLeft };
+  return { ...stats, bytesLeft, changed: changed.map((f) => f.path) };
 }
 
 /** Parses and writes the jobs on worker threads, each with its own connection, writes serialized. */

@@ -21,7 +21,6 @@ import {
   encodeSnapshot,
   type FileStamp,
   snapshotOf,
-  withStamps,
 } from '../../src/capture/claude/scan-snapshot.js';
 import { importClaudeFiles } from '../../src/ledger/import-claude.js';
 import type { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
@@ -151,11 +150,7 @@ describe('scan snapshot (unit)', () => {
     expect(new Set(grown.map((f) => f.kind))).toEqual(new Set(['main', 'subagent', 'meta']));
 
     // Their new stamps make the snapshot current again.
-    const next = withStamps(
-      snap,
-      check.changed.map((f) => f.path),
-      statStamp,
-    );
+    const next = applyDelta(snap, new Map(check.changed.map((f) => [f.path, statStamp(f.path)])));
     expect(checkSnapshot(next).kind).toBe('same');
   });
 

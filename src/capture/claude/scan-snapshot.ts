@@ -166,16 +166,6 @@ export function checkSnapshot(s: ScanSnapshot): ScanCheck {
   return changed.length === 0 ? { kind: 'same', files } : { kind: 'files', changed, files };
 }
 
-/** The snapshot with the entries of `paths` set to `stampOf(path)` (their cursors after an import). */
-export function withStamps(
-  s: ScanSnapshot,
-  paths: readonly string[],
-  stampOf: (path: string) => FileStamp | undefined,
-): ScanSnapshot {
-  const wanted = new Map(paths.map((p) => [p, stampOf(p)]));
-  return applyDelta(s, wanted);
-}
-
 /** New stamps for some of a snapshot's files, by path (undefined: no cursor, never matches). */
 export type ScanDelta = ReadonlyMap<string, FileStamp | undefined>;
 
