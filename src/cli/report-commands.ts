@@ -1,0 +1,186 @@
+/**
+ * The commands that report on, and keep, the ledger: their options and help. Each command's code is
+ * loaded only when it runs.
+ * @module
+ */
+import { type Command, Option } from 'commander';
+import { ledgerOptions, type RegisterCommand, reportOptions } from './command-options.js';
+
+/** daily, weekly and monthly: one command per period. */
+function periodCommand(name: string, period: 'day' | 'week' | 'month', about: string): RegisterCommand {
+  return (program, setExit) => {
+    const cmd = reportOptions(program.command(name).description(`${about} (imports new transcripts first)`));
+    if (period === 'week') {
+      cmd.addOption(
+        new Option('-w, --start-of-week <day>', 'first day of the week')
+          .choices(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'])
+          .default('sunday'),
+      );
+    }
+    cmd.action(async (opts) => setExit(await (await import('./commands/period.js')).runPeriod(period, opts)));
+  };
+}
+
+/** In the order of the help. */
+export const REPORT_COMMANDS = {
+  daily: periodCommand('daily', 'day', 'usage by day'),
+  weekly: periodCommand('weekly', 'week', 'usage by week'),
+  monthly: periodCommand('monthly', 'month', 'usage by month'),
+  session: (program, setExit) => {
+    reportOptions(program.command('session').description('usage by session (imports new transcripts first)'))
+      .option('-i, --id <session>', 'only this session')
+      .action(async (opts) => setExit(await (await import('./commands/session.js')).runSession(opts)));
+  },
+  report: (program, setExit) => {
+    reportOptions(
+      program
+        .command('report')
+        .description(
+          'usage grouped by any dimensions, e.g. --by project,branch (imports new transcripts first)',
+        )
+        .requiredOption(
+          '--by <dims>',
+          'comma-separated: day, week, month, session, project, branch, agent, agent-id, model, machine, user',
+        ),
+    )
+      .addOption(
+        new Option('-w, --start-of-week <day>', 'first day of the week, for --by week')
+          .choices(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'])
+          .default('sunday'),
+      )
+      .option('--session <id>', 'only this session')
+      .action(async (opts) => setExit(await (await import('./commands/report.js')).runReport(opts)));
+  },
+  task: (program, setExit) => {
+    const task = program
+      .command('task')
+      .description('tasks: plans, sections and work items, their estimates and what they cost');
+    const taskOpts = (cmd: Command) => ledgerOptions(cmd).option('-j, --json', 'print JSON');
+    taskOpts(
+      task
+        .command('start')
+        .description("start a task: this project's usage is attributed to it until it stops")
+        .argument('<id>', 'task id, e.g. TASK-42'),
+    )
+      .option('--title <title>', 'a short title')
+      .option('--stage <stage>', 'workflow stage of the work done now (analysis, implementation, review, …)')
+      .option('--estimate <value...>', 'tokens (40k, 1.2M) and/or dollars ($2.50)')
+      .option('--parent <id>', 'the plan or section this task belongs to (created if new)')
+      .option('--label <k=v...>', 'labels, e.g. category=tooling')
+      .option('--project <dir>', 'the project dir (default: the git work tree of the current dir)')
+      .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskStart(id, opts)));
+    taskOpts(
+      task.command('stop').description("stop a task (default: the project's active task)").argument('[id]'),
+    )
+      .option('--no-import', 'do not import new transcripts first')
+      .option('--project <dir>', 'the project dir (default: the git work tree of the current dir)')
+      .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskStop(id, opts)));
+    taskOpts(
+      task
+        .command('show')
+        .description('what a task (and its subtree) cost, by stage, agent and model, against its estimate')
+        .argument('<id>'),
+    )
+      .option('--no-import', 'do not import new transcripts first')
+      .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskShow(id, opts)));
+    taskOpts(task.command('list').description('tasks with their actual usage and estimates'))
+      .option('--active', 'only active tasks')
+      .option('--no-import', 'do not import new transcripts first')
+      .action(async (opts) => setExit(await (await import('./commands/task.js')).runTaskList(opts)));
+    taskOpts(
+      task
+        .command('estimate')
+        .description('set a task estimate: tokens (40k) and/or dollars ($2.50)')
+        .argument('<id>')
+        .argument('<values...>'),
+    ).action(async (id, values, opts) =>
+      setExit(await (await import('./commands/task.js')).runTaskEstimate(id, values, opts)),
+    );
+    taskOpts(
+      task
+        .command('annotate')
+        .description("write or update the actuals section in a task's Markdown file")
+        .argument('<id>')
+        .argument('<file>'),
+    )
+      .option('--no-import', 'do not import new transcripts first')
+      .action(async (id, file, opts) =>
+        setExit(await (await import('./commands/task.js')).runTaskAnnotate(id, file, opts)),
+      );
+  },
+  variance: (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('variance')
+        .description('estimates against actuals, per task and per group (e.g. --by label:category)'),
+    )
+      .option('--by <group>', 'label:KEY or parent')
+      .option('-j, --json', 'print JSON')
+      .option('--no-import', 'do not import new transcripts first')
+      .action(async (opts) => setExit(await (await import('./commands/variance.js')).runVariance(opts)));
+  },
+  attribute: (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('attribute')
+        .description('re-apply every attribution span to all usage (e.g. after changing "stages")'),
+    )
+      .option('-j, --json', 'print JSON')
+      .action(async (opts) => setExit(await (await import('./commands/attribute.js')).runAttribute(opts)));
+  },
+  import: (program, setExit) => {
+    ledgerOptions(program.command('import').description('import new Claude Code history into the ledger now'))
+      .option('-j, --json', 'print the import summary as JSON')
+      .option('--threads <n>', 'worker threads (default: by the amount to read and the CPU count; 0 = none)')
+      .action(async (opts) => setExit(await (await import('./commands/import.js')).runImport(opts)));
+  },
+  export: (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('export')
+        .description('append the ledger to a folder of JSONL files that git can merge (--jsonl DIR)'),
+    )
+      .option(
+        '--jsonl <dir>',
+        'the folder to append to: <dir>/<YYYY-MM-DD>/<machine>.jsonl (created if missing)',
+      )
+      .option('-s, --since <date>', 'first UTC day to export, YYYY-MM-DD or YYYYMMDD')
+      .option('-u, --until <date>', 'last UTC day to export, YYYY-MM-DD or YYYYMMDD')
+      .option('--no-import', 'export the ledger as it is, without importing new transcripts first')
+      .option('-j, --json', 'print the summary as JSON')
+      .action(async (opts) => setExit(await (await import('./commands/export-jsonl.js')).runExport(opts)));
+  },
+  'import-jsonl': (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('import-jsonl')
+        .description(
+          'merge a folder written by `export --jsonl` into the ledger (importing it again changes nothing)',
+        )
+        .argument('<dir>', 'the folder `export --jsonl` wrote'),
+    )
+      .option('-j, --json', 'print the summary and every bad line as JSON')
+      .action(async (dir: string, opts) =>
+        setExit(await (await import('./commands/import-jsonl.js')).runImportJsonl(dir, opts)),
+      );
+  },
+  problems: (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('problems')
+        .description('list what could not be read from transcripts, as file:line: reason'),
+    )
+      .option('-j, --json', 'print JSON')
+      .option('-n, --limit <n>', 'show at most n problems', '50')
+      .action(async (opts) => setExit(await (await import('./commands/problems.js')).runProblems(opts)));
+  },
+  status: (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('status')
+        .description('where tokenledger reads and keeps data, and what the ledger holds'),
+    )
+      .option('-j, --json', 'print JSON')
+      .action(async (opts) => setExit(await (await import('./commands/status.js')).runStatus(opts)));
+  },
+} satisfies Record<string, RegisterCommand>;
