@@ -17,6 +17,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FileCursor } from '../types.js';
 import {
   classifyIn,
   type DirFacts,
@@ -25,13 +26,8 @@ import {
   LISTING_MARGIN_MS,
 } from './discover.js';
 
-/** A cursor's stamp, as the ledger keeps it. */
-export interface FileStamp {
-  /** `<dev>:<ino>` */
-  identity: string;
-  size: number;
-  mtimeMs: number;
-}
+/** A cursor's stamp (the ledger's CursorStamp): identity `<dev>:<ino>`, size, mtime. */
+export type FileStamp = Pick<FileCursor, 'identity' | 'size' | 'mtimeMs'>;
 
 interface SnapshotDir {
   path: string;
