@@ -199,17 +199,17 @@ export async function buildTreeModel(
   const declared = new Map(
     allDeclared.filter((t) => project === null || inProjectDir(t.project, project)).map((t) => [t.taskId, t]),
   );
-  const captured = (rows: PricedRow[]) => rows.filter((r) => r.task === '' || !counted.has(r.task));
+  const withoutDeclared = (rows: PricedRow[]) => rows.filter((r) => r.task === '' || !counted.has(r.task));
 
   let dayRows: PricedRow[];
   if (dates === undefined) {
-    dayRows = captured(await pricedRows(store, pricer, inScope));
+    dayRows = withoutDeclared(await pricedRows(store, pricer, inScope));
   } else {
     dayRows = [];
     for (const date of [...dates].sort()) {
       const fromMs = Date.parse(`${date}T00:00:00Z`);
       dayRows.push(
-        ...captured(await pricedRows(store, pricer, { ...inScope, fromMs, toMs: fromMs + DAY_MS })),
+        ...withoutDeclared(await pricedRows(store, pricer, { ...inScope, fromMs, toMs: fromMs + DAY_MS })),
       );
     }
   }
@@ -220,7 +220,7 @@ export async function buildTreeModel(
   const taskRows =
     dates === undefined
       ? dayRows
-      : captured(await pricedRows(store, pricer, { ...inScope, tasks: capturedIds }));
+      : withoutDeclared(await pricedRows(store, pricer, { ...inScope, tasks: capturedIds }));
   const usage = new Map<string, EntrySums>();
   for (const r of taskRows) if (r.task !== '') sumsOf(usage, r.task).add(r.agent, r.row, r.cost);
   const undeclared = capturedIds.some((id) => !declared.has(id));
