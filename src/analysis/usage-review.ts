@@ -15,8 +15,11 @@
  *   declared telemetry carries only input and output, so it says nothing about what was cached and
  *   is left out (a period with only declared usage has no rate rather than 0%).
  * - Estimate overruns: tasks with a token or dollar estimate whose subtree had usage in the range
- *   and whose whole usage so far (all time, children included) passed the estimate. A dollar total
- *   with unavailable parts counts only when its known part already passes the estimate.
+ *   and whose whole usage so far (all time, children included) passed the overrun multiple
+ *   (`overrunMultiple` in the config, default 4) times the estimate, the rule every other overrun
+ *   warning uses. A dollar total with unavailable parts counts only when its known part passes.
+ * - Scope: the usage (captured and declared alike, as the ledger counts it) of one project when a
+ *   `projectDir` is given, else all of it.
  * - Daily anomalies (seed 9.4: a few grouped queries, no deep analysis): a task whose tokens on the
  *   day are more than 3× the median task of the 7 days before (with at least 5 tasks in them), and
  *   estimate overruns of the tasks active that day. Candidates: the review's rules on that day alone.
@@ -33,6 +36,7 @@ import type {
   ReviewModel,
   UnpricedUsage,
 } from '../outputs/token-usage/model.js';
+import { DEFAULT_OVERRUN_MULTIPLE } from './overrun.js';
 import type { ReportContext } from './reports.js';
 import { findRecommendations } from './review-recommendations.js';
 import { reportsCaching } from './review-rules.js';
@@ -60,7 +64,18 @@ export const ANOMALY_HISTORY_DAYS = 7;
 /** ... when they had at least this many tasks. */
 export const ANOMALY_MIN_HISTORY_TASKS = 5;
 
-export interface ReviewOptions {
+/** What both the review and the daily insights can be narrowed to, and their overrun threshold. */
+export interface UsageScopeOptions {
+  /** Only usage whose project is this directory or inside it; all usage when absent. */
+  projectDir?: string;
+  /**
+   * A task overruns when its usage passes this multiple of its estimate (`overrunMultiple` in the
+   * config); {@link DEFAULT_OVERRUN_MULTIPLE} when absent.
+   */
+  overrunMultiple?: number;
+}
+
+export interface ReviewOptions extends UsageScopeOptions {
   /** The report date, `YYYY-MM-DD`: the last day of the period. */
   date: string;
   /** How many local days the period has, ending with `date` (inclusive). */
@@ -69,7 +84,7 @@ export interface ReviewOptions {
   timeZone?: string;
 }
 
-export interface DailyInsightsOptions {
+export interface DailyInsightsOptions extends UsageScopeOptions {
   /** The day, `YYYY-MM-DD`. */
   date: string;
   timeZone?: string;
@@ -86,6 +101,14 @@ function checkDate(date: string): string {
     throw new UserError(`the date "${date}" is not a date YYYY-MM-DD, e.g. 2026-11-20.`, ExitCode.usage);
   }
   return date;
+}
+
+function projectFilter(options: UsageScopeOptions): { projectDir?: string } {
+  return options.projectDir === undefined ? {} : { projectDir: options.projectDir };
+}
+
+function multipleOf(options: UsageScopeOptions): number {
+  return options.overrunMultiple ?? DEFAULT_OVERRUN_MULTIPLE;
 }
 
 function clockOf(timeZone: string | undefined): ZonedClock {
@@ -166,9 +189,14 @@ function agentModelMix(groups: readonly PricedGroup[]): AgentModelMix[] {
 
 /**
  * Overruns of the tasks with an estimate that are in `active` or an ancestor of one: their whole
- * subtree's usage so far against the estimate. One read of the tasks and one of the per-task rollup.
+ * subtree's usage so far passed `multiple` times the estimate (the rule of every other overrun
+ * warning). One read of the tasks and one of the per-task rollup.
  */
-async function estimateOverruns(ctx: ReportContext, active: ReadonlySet<string>): Promise<EstimateOverrun[]> {
+async function estimateOverruns(
+  ctx: ReportContext,
+  active: ReadonlySet<string>,
+  multiple: number,
+): Promise<EstimateOverrun[]> {
   if (active.size === 0) return [];
   const tasks = await ctx.store.tasks();
   const parent = new Map(tasks.map((t) => [t.id, t.parentId]));
@@ -215,11 +243,11 @@ async function estimateOverruns(ctx: ReportContext, active: ReadonlySet<string>)
     const tokens = mine.reduce((n, r) => n + totalTokens(r), 0);
     const cost = new CostSum();
     for (const r of mine) cost.add(groupCost(builder, r, r.bucket * BUCKET_MS));
-    if (t.estimateTokens !== null && t.estimateTokens > 0 && tokens > t.estimateTokens) {
+    if (t.estimateTokens !== null && t.estimateTokens > 0 && tokens / t.estimateTokens > multiple) {
       out.push({ taskId: t.id, metric: 'tokens', estimate: t.estimateTokens, actual: tokens });
     }
     const usd = cost.value;
-    if (t.estimateUsd !== null && t.estimateUsd > 0 && usd !== null && usd > t.estimateUsd) {
+    if (t.estimateUsd !== null && t.estimateUsd > 0 && usd !== null && usd / t.estimateUsd > multiple) {
       out.push({ taskId: t.id, metric: 'usd', estimate: t.estimateUsd, actual: usd });
     }
   }
@@ -250,6 +278,7 @@ export async function buildReviewModel(ctx: ReportContext, options: ReviewOption
   const groups = await pricedGroups(ctx, {
     fromMs: clock.startOf(start),
     toMs: clock.startOf(addDays(end, 1)),
+    ...projectFilter(options),
   });
 
   const total = new CostSum();
@@ -279,7 +308,7 @@ export async function buildReviewModel(ctx: ReportContext, options: ReviewOption
     topExpensiveTasks,
     agentModelMix: agentModelMix(groups),
     cacheHitRate: reviewCacheHitRate(groups),
-    estimateOverruns: await estimateOverruns(ctx, activeTasks(groups)),
+    estimateOverruns: await estimateOverruns(ctx, activeTasks(groups), multipleOf(options)),
     recommendations: findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}` }).map(
       (f) => f.recommendation,
     ),
@@ -306,10 +335,14 @@ export async function dailyInsights(
   const clock = clockOf(options.timeZone);
   const dayStart = clock.startOf(date);
   const [groups, history] = await Promise.all([
-    pricedGroups(ctx, { fromMs: dayStart, toMs: clock.startOf(addDays(date, 1)) }),
+    pricedGroups(ctx, { fromMs: dayStart, toMs: clock.startOf(addDays(date, 1)), ...projectFilter(options) }),
     ctx.store.groups({
       dimensions: ['task'],
-      filter: { fromMs: clock.startOf(addDays(date, -ANOMALY_HISTORY_DAYS)), toMs: dayStart },
+      filter: {
+        fromMs: clock.startOf(addDays(date, -ANOMALY_HISTORY_DAYS)),
+        toMs: dayStart,
+        ...projectFilter(options),
+      },
       grain: 'day',
     }),
   ]);
@@ -334,7 +367,9 @@ export async function dailyInsights(
       );
     }
   }
-  for (const o of await estimateOverruns(ctx, activeTasks(groups))) anomalies.push(overrunText(o));
+  for (const o of await estimateOverruns(ctx, activeTasks(groups), multipleOf(options))) {
+    anomalies.push(overrunText(o));
+  }
 
   const optimizationCandidates = findRecommendations(ctx.pricer, groups, { span: `on ${date}` }).map(
     (f) => f.candidate,

@@ -4,9 +4,10 @@
  * @module
  */
 import path from 'node:path';
+import { DEFAULT_OVERRUN_MULTIPLE } from '../analysis/overrun.js';
 import type { ReportContext } from '../analysis/reports.js';
 import { reconcileTelemetry } from '../analysis/telemetry-reconcile.js';
-import { buildReviewModel, dailyInsights } from '../analysis/usage-review.js';
+import { buildReviewModel, dailyInsights, type UsageScopeOptions } from '../analysis/usage-review.js';
 import { taskUsageFileName } from '../capture/telemetry/task-file-name.js';
 import type { TelemetryRequest } from '../capture/telemetry/telemetry-request.js';
 import {
@@ -52,6 +53,15 @@ export async function savedReviews(store: LedgerStore): Promise<Map<string, numb
     // A damaged value only loses the list of reviews to regenerate.
   }
   return out;
+}
+
+/** How the daily insights and reviews of `ctx`'s tree are computed: UTC days, its project, its overrun multiple. */
+function analysisOptions(ctx: RecordContext): UsageScopeOptions & { timeZone: string } {
+  return {
+    timeZone: 'UTC',
+    overrunMultiple: ctx.loaded.config.overrunMultiple ?? DEFAULT_OVERRUN_MULTIPLE,
+    projectDir: ctx.project,
+  };
 }
 
 function reportContext(ctx: RecordContext, store: LedgerStore): ReportContext {
@@ -117,7 +127,7 @@ async function syncDates(
       root: ctx.root,
       project: ctx.project,
       dates,
-      insights: (date) => dailyInsights(report, { date, timeZone: 'UTC' }),
+      insights: (date) => dailyInsights(report, { ...analysisOptions(ctx), date }),
     });
     return result.written;
   } catch (error) {
@@ -152,7 +162,7 @@ export async function withLedger(
     if (request.mode === 'review_period') {
       const date = utcDate(request.timestampMs ?? ctx.now.getTime());
       const days = request.days ?? 7;
-      const model = await buildReviewModel(report, { date, days, timeZone: 'UTC' });
+      const model = await buildReviewModel(report, { ...analysisOptions(ctx), date, days });
       const file = writeTokenUsageFile(ctx.root, reviewPath(date), renderReview(model));
       const reviews = await savedReviews(store);
       reviews.set(date, days);

@@ -141,14 +141,14 @@ Example:
       files
         .command('sync')
         .description(
-          'write the .token-usage/ tree (task files, daily summaries, error logs, reviews) from the ledger',
+          'write the .token-usage/ tree (task files, daily summaries, error logs, reviews) from the usage in the ledger, captured and declared',
         ),
     )
       .option(
         '--root <dir>',
         'root of the tree (default: config "tokenUsageRoot", else <project>/.token-usage)',
       )
-      .option('--all-projects', 'include tasks declared in every project, not only this one')
+      .option('--all-projects', "every project's usage and tasks, not only this project's")
       .option('-j, --json', 'print a JSON summary')
       .action(async (opts) => setExit(await (await import('./commands/files.js')).runFilesSync(opts)));
   },

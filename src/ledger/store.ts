@@ -95,6 +95,11 @@ export interface UsageFilter {
   toMs?: number;
   session?: string;
   project?: string;
+  /**
+   * Only rows whose project (the working directory the usage was captured in, or the project a
+   * declaration was made in) is this directory or inside it.
+   */
+  projectDir?: string;
   /** Only rows attributed to one of these tasks. */
   tasks?: readonly string[];
 }

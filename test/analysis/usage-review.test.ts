@@ -446,10 +446,31 @@ describe('estimate overruns and daily insights', () => {
     return store;
   }
 
-  it('the review lists tasks whose whole usage passed their estimate, children included', async () => {
+  it('the review lists tasks whose whole usage passed the overrun multiple of their estimate, children included', async () => {
     const store = await estimates();
-    const review = await buildReviewModel(context(store), { date: '2026-11-20', days: 1, timeZone: 'UTC' });
-    // EST: 5,000 (own, before the period) + 25,000 (SMALL) = 30,000 tokens = $0.03 at $1 per million.
+    // EST: 5,000 (own, before the period) + 25,000 (SMALL) = 30,000 tokens = $0.03 at $1 per million:
+    // 1.5× its tokens and 3.0× its dollars. Neither passes the default multiple (4×) ...
+    const byDefault = await buildReviewModel(context(store), {
+      date: '2026-11-20',
+      days: 1,
+      timeZone: 'UTC',
+    });
+    expect(byDefault.estimateOverruns).toEqual([]);
+    expect(renderReview(byDefault)).toContain('4. **Estimate overruns**: none.');
+    // ... a multiple of 2 flags the dollars only, a multiple of 1 both.
+    const two = await buildReviewModel(context(store), {
+      date: '2026-11-20',
+      days: 1,
+      timeZone: 'UTC',
+      overrunMultiple: 2,
+    });
+    expect(two.estimateOverruns.map((o) => [o.taskId, o.metric])).toEqual([['EST', 'usd']]);
+    const review = await buildReviewModel(context(store), {
+      date: '2026-11-20',
+      days: 1,
+      timeZone: 'UTC',
+      overrunMultiple: 1,
+    });
     expect(review.estimateOverruns).toHaveLength(2);
     expect(review.estimateOverruns[0]).toMatchObject({ taskId: 'EST', metric: 'usd', estimate: 0.01 });
     expect(review.estimateOverruns[0]?.actual).toBeCloseTo(0.03, 10);
@@ -464,13 +485,31 @@ describe('estimate overruns and daily insights', () => {
 
   it('daily anomalies: a task far above the median task of the week before, and overruns', async () => {
     const store = await estimates();
-    const daily = await dailyInsights(context(store), { date: '2026-11-20', timeZone: 'UTC' });
-    expect(daily.anomalies).toEqual([
-      'BIG used 35,000 tokens on 2026-11-20, 3.5× the median task of the previous 7 days (10,000 tokens over 5 tasks).',
+    const median =
+      'BIG used 35,000 tokens on 2026-11-20, 3.5× the median task of the previous 7 days (10,000 tokens over 5 tasks).';
+    // EST is at 3.0× its dollars and 1.5× its tokens: below the default overrun multiple (4×).
+    const byDefault = await dailyInsights(context(store), { date: '2026-11-20', timeZone: 'UTC' });
+    expect(byDefault.anomalies).toEqual([median]);
+    expect(byDefault.optimizationCandidates).toEqual([]);
+    const two = await dailyInsights(context(store), {
+      date: '2026-11-20',
+      timeZone: 'UTC',
+      overrunMultiple: 2,
+    });
+    expect(two.anomalies).toEqual([
+      median,
+      'EST passed its estimate: $0.03 used against $0.01 estimated (3.0×).',
+    ]);
+    const one = await dailyInsights(context(store), {
+      date: '2026-11-20',
+      timeZone: 'UTC',
+      overrunMultiple: 1,
+    });
+    expect(one.anomalies).toEqual([
+      median,
       'EST passed its estimate: $0.03 used against $0.01 estimated (3.0×).',
       'EST passed its estimate: 30,000 tokens used against 20,000 tokens estimated (1.5×).',
     ]);
-    expect(daily.optimizationCandidates).toEqual([]);
   });
 
   it('no median anomaly with fewer than 5 tasks in the week before', async () => {

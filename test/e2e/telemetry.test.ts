@@ -3,7 +3,7 @@
  * API: a task declared with `tokenledger record` whose usage the hooks also captured counts once,
  * with the captured numbers (exactly what the server served); a task only declared counts as
  * declared; the `.token-usage/` tree shows both and logs the mismatch; `files sync` gives the same
- * bytes again.
+ * bytes again; a later session of no task is in the day's summary as unattributed usage.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -136,6 +136,42 @@ describe('seed 000 telemetry with the real Claude Code CLI', () => {
       );
       // The same bytes again.
       expect(JSON.parse(tl(['files', 'sync', '--json']).stdout).written).toEqual([]);
+
+      // A session of no task, captured by the hooks: the daily summary counts it too, apart from the tasks.
+      const other = singleTurnScenario();
+      const server2 = await startFakeAnthropic(other.scenario);
+      let untasked = 0;
+      try {
+        const run2 = await runClaude({
+          baseUrl: server2.url,
+          workDir: dir,
+          prompt: other.prompts[0] ?? '',
+          model: other.model,
+          args: other.args,
+          env: { ...other.env, ...env },
+        });
+        expect(run2.code, run2.stderr).toBe(0);
+        for (const { usage: u } of server2.usageServed) {
+          untasked +=
+            u.input_tokens + u.output_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
+        }
+      } finally {
+        await server2.close();
+      }
+      expect(untasked).toBeGreaterThan(0);
+      const again = tl(['files', 'sync']);
+      expect(again.status, again.stderr).toBe(0);
+      const days = fs.readdirSync(root).filter((f) => /^usage-\d{4}-\d\d-\d\d\.md$/.test(f));
+      expect(days).toHaveLength(1);
+      const summary = fs.readFileSync(path.join(root, days[0] ?? ''), 'utf8');
+      const n = (x: number) => x.toLocaleString('en-US');
+      const captured = input + output + cacheWrite + cacheRead;
+      expect(summary).toContain(`\nUnattributed (no task): ${n(untasked)} tokens, $`);
+      expect(summary).toMatch(new RegExp(`\\*\\*T-TEL\\*\\*: .* ${n(captured)} tokens, `));
+      expect(summary).toMatch(/\*\*T-DECL\*\*: .* 770 tokens, \$0\.50\./);
+      const table = [...summary.matchAll(/^\| [^|]+ \| [^|]+ \| [\d,]+ \| [\d,]+ \| ([\d,]+) \|/gm)];
+      const tableTotal = table.reduce((a, m) => a + Number((m[1] ?? '').replaceAll(',', '')), 0);
+      expect(tableTotal).toBe(captured + 770 + untasked);
     } finally {
       await server.close();
     }

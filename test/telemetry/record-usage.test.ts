@@ -203,6 +203,67 @@ describe('recordUsage: captured usage wins', () => {
   });
 });
 
+describe('recordUsage: the tree holds the captured usage of the project', () => {
+  it("writes the day's captured usage, of tasks and of none, and the captured tasks' files", async () => {
+    const world = new World();
+    try {
+      ledger = path.join(world.root, 'ledger.db');
+      const at = Date.parse('2026-11-22T10:00:00Z');
+      await world.store.saveTask({ id: 'T-7', title: 'Add the login page.' });
+      await world.store.openSpan({
+        scope: 'session',
+        sessionId: 's1',
+        fromTs: at - 1000,
+        taskId: 'T-7',
+        source: 'task',
+      });
+      world.call({ session: 's1', cwd: proj, at, input: 4000 }); // T-7, in the project
+      world.call({ session: 's2', cwd: path.join(proj, 'sub'), at: at + 1, input: 2000 }); // no task, in the project
+      world.call({ session: 's3', cwd: path.join(dir, 'elsewhere'), at: at + 2, input: 1000 }); // another project
+      world.call({ session: 's4', cwd: `${proj}-other`, at: at + 3, input: 500 }); // a sibling, not inside
+      await world.import();
+
+      await record(request('T-8', [entry('build-lead', 'opus', 1000, 100, 0.05)]));
+      const files = tree();
+      expect(Object.keys(files).sort()).toEqual([
+        'tasks/usage-2026-11-22-1000-T-7.json',
+        'tasks/usage-2026-11-22-1430-T-8.json',
+        'usage-2026-11-22.md',
+      ]);
+      // Sonnet 4.5: $3 per million input tokens, $15 per million output tokens; each call has 1 output token.
+      expect(JSON.parse(files['tasks/usage-2026-11-22-1000-T-7.json'] ?? '')).toEqual({
+        task_id: 'T-7',
+        timestamp: '2026-11-22T10:00:00Z',
+        user_request_summary: 'Add the login page.',
+        entries: [entry('main', 'claude-sonnet-4-5-20250929', 4000, 1, 0.012015)],
+        totals: {
+          total_tokens: 4001,
+          by_model: { 'claude-sonnet-4-5-20250929': 4001 },
+          by_agent: { main: 4001 },
+          estimated_cost: 0.012015,
+        },
+        source: 'captured',
+      });
+      expect(files['usage-2026-11-22.md']).toContain(`## Totals
+
+| Agent | Model | Input | Output | Total | Cost |
+|-------|-------|-------|--------|-------|------|
+| build-lead | opus | 1,000 | 100 | 1,100 | $0.05 |
+| main | claude-sonnet-4-5-20250929 | 6,000 | 2 | 6,002 | $0.02 |
+
+Unattributed (no task): 2,001 tokens, $0.0060.
+
+## Top Expensive Tasks
+
+1. **T-8**: Largest share: build-lead on opus (100% of tokens). 1,100 tokens, $0.05.
+2. **T-7**: Largest share: main on claude-sonnet-4-5-20250929 (100% of tokens). 4,001 tokens, $0.01.
+`);
+    } finally {
+      await world.close();
+    }
+  });
+});
+
 describe('recordUsage: missing data (seed 8.2, 8.3)', () => {
   it('marks missing fields, logs them, and resolves them when a later call supplies them', async () => {
     const first = await record({

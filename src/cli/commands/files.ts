@@ -1,10 +1,12 @@
 /**
  * `tokenledger files sync`: writes the seed 000 `.token-usage/` tree from the ledger (task files,
- * daily summaries, error logs, and the reviews asked for before). Idempotent: unchanged files are
- * left alone, and the same ledger gives the same bytes.
+ * daily summaries, error logs, and the reviews asked for before), from captured usage and declared
+ * telemetry alike. Idempotent: unchanged files are left alone, and the same ledger gives the same
+ * bytes.
  * @module
  */
 
+import { DEFAULT_OVERRUN_MULTIPLE } from '../../analysis/overrun.js';
 import { reconcileTelemetry } from '../../analysis/telemetry-reconcile.js';
 import { buildReviewModel, dailyInsights } from '../../analysis/usage-review.js';
 import { drainSpool, savedReviews } from '../../api/record-ledger.js';
@@ -45,14 +47,20 @@ export async function runFilesSync(opts: FilesSyncOptions): Promise<number> {
     await drainSpool(session.store, ctx, warnings);
     await reconcileTelemetry(session.store, pricer, now);
     const report = { store: session.store, pricer, mode: 'auto' as const, stageMap: stageMapOf(session) };
+    const scope = opts.allProjects === true ? null : project;
+    const analysis = {
+      timeZone: 'UTC',
+      overrunMultiple: session.loaded.config.overrunMultiple ?? DEFAULT_OVERRUN_MULTIPLE,
+      ...(scope === null ? {} : { projectDir: scope }),
+    };
     const result = await syncTree(session.store, pricer, {
       root,
-      project: opts.allProjects === true ? null : project,
-      insights: (date) => dailyInsights(report, { date, timeZone: 'UTC' }),
+      project: scope,
+      insights: (date) => dailyInsights(report, { ...analysis, date }),
     });
     const reviews = [...(await savedReviews(session.store))];
     for (const [date, days] of reviews) {
-      const model = await buildReviewModel(report, { date, days, timeZone: 'UTC' });
+      const model = await buildReviewModel(report, { ...analysis, date, days });
       writeIfChanged(root, reviewPath(date), renderReview(model), result);
     }
     for (const w of warnings) writeErr(`tokenledger: ${w}\n`);
@@ -69,7 +77,7 @@ export async function runFilesSync(opts: FilesSyncOptions): Promise<number> {
     } else {
       await writeOut(
         result.tasks === 0 && result.days === 0
-          ? `No declared telemetry for ${opts.allProjects === true ? 'any project' : project} yet: record some with \`tokenledger record\` (seed 000 requests) first.\n`
+          ? `No usage in the ledger for ${scope ?? 'any project'} yet: import Claude Code history (\`tokenledger import\`) or record usage-tracker telemetry (\`tokenledger record\`) first${scope === null ? '' : ', or add --all-projects for every project'}.\n`
           : `${root}: ${result.tasks} task file(s), ${result.days} day(s), ${reviews.length} review(s); ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} replaced.\n`,
       );
     }

@@ -57,6 +57,12 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
     where.push('u.project = ?');
     params.push(f.project);
   }
+  if (f.projectDir !== undefined) {
+    // The directory itself, or a path under it with either separator (no LIKE: `_` and `%` are literal).
+    const dir = f.projectDir.replace(/[\\/]+$/, '');
+    where.push('(u.project = ? OR instr(u.project, ?) = 1 OR instr(u.project, ?) = 1)');
+    params.push(dir === '' ? f.projectDir : dir, `${dir}/`, `${dir}\\`);
+  }
   if (f.tasks !== undefined) {
     where.push(f.tasks.length === 0 ? '0' : `u.task_id IN (${f.tasks.map(() => '?').join(', ')})`);
     params.push(...f.tasks);

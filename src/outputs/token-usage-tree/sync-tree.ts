@@ -1,14 +1,15 @@
 /**
  * Writes the `.token-usage/` tree of seed 000 section 6 from the ledger: per-task JSON, daily
- * summaries, error logs and reviews. Idempotent: a file whose bytes would not change is not
- * rewritten, and the same ledger gives the same bytes. A task file whose name changed (its
- * timestamp arrived late) replaces the old one.
+ * summaries, error logs and reviews, from captured usage and declared telemetry as the ledger counts
+ * them (see `tree-model.ts`). Idempotent: a file whose bytes would not change is not rewritten, and
+ * the same ledger gives the same bytes. A task file whose name changed (its timestamp arrived late,
+ * or earlier usage was imported) replaces the old one.
  * @module
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { taskFileStem, taskUsageFileName } from '../../capture/telemetry/task-file-name.js';
-import type { DeclaredTask, LedgerStore, TelemetryErrorRow } from '../../ledger/store.js';
+import type { LedgerStore, TelemetryErrorRow } from '../../ledger/store.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { renderDailySummary } from '../token-usage/daily-summary.js';
 import { renderErrorLog } from '../token-usage/error-log.js';
@@ -16,7 +17,7 @@ import type { DayUsage, ErrorEntry } from '../token-usage/model.js';
 import { dailySummaryPath, errorLogPath, TASKS_DIR } from '../token-usage/paths.js';
 import { renderTaskFile } from '../token-usage/task-file.js';
 import { writeTokenUsageFile } from '../token-usage/write.js';
-import { errorEntryOf, type TreeTask, treeTasks, utcDate } from './tree-model.js';
+import { buildTreeModel, errorEntryOf, inProjectDir, type TreeDay, utcDate } from './tree-model.js';
 
 /** Insights for a day's summary (seed 7.1 "Anomalies" and "Optimization Candidates"). */
 export interface DayInsights {
@@ -27,9 +28,12 @@ export interface DayInsights {
 export interface SyncTreeOptions {
   /** The tree's root directory. */
   root: string;
-  /** Only tasks declared in this project; null for every task in the ledger. */
+  /** Only this project's usage and tasks (see `tree-model.ts`); null for the whole ledger. */
   project: string | null;
-  /** Only these UTC days (`YYYY-MM-DD`); every day with a task or an error-log entry when absent. */
+  /**
+   * Only these UTC days (`YYYY-MM-DD`) and the tasks with usage on them; when absent, every day with
+   * usage, a declared task or an error-log entry, and every task.
+   */
   dates?: ReadonlySet<string>;
   /** Computes a day's anomalies and optimization candidates; none when absent. */
   insights?: (date: string) => Promise<DayInsights>;
@@ -87,8 +91,8 @@ function removeRenamed(root: string, current: Map<string, string>, result: SyncT
 }
 
 /** The file name of a task's log, relative to the root. */
-export function taskFileOf(task: DeclaredTask): string {
-  return `${TASKS_DIR}/${taskUsageFileName(task.taskId, new Date(task.ts))}`;
+export function taskFileOf(taskId: string, ts: number): string {
+  return `${TASKS_DIR}/${taskUsageFileName(taskId, new Date(ts))}`;
 }
 
 export async function syncTree(
@@ -97,42 +101,41 @@ export async function syncTree(
   opts: SyncTreeOptions,
 ): Promise<SyncTreeResult> {
   const result: SyncTreeResult = { written: [], unchanged: [], removed: [], tasks: 0, days: 0 };
-  const declared = await store.declaredTasks({});
-  const all = declared.filter((t) => opts.project === null || t.project === opts.project);
+  const model = await buildTreeModel(store, pricer, {
+    project: opts.project,
+    ...(opts.dates === undefined ? {} : { dates: opts.dates }),
+  });
   // Error-log entries of another project's tasks stay out; those of unknown tasks (rejected calls) come in.
-  const elsewhere = new Set(
-    declared.filter((t) => opts.project !== null && t.project !== opts.project).map((t) => t.taskId),
-  );
+  const elsewhere =
+    opts.project === null
+      ? new Set<string>()
+      : new Set(
+          (await store.declaredTasks({}))
+            .filter((t) => !inProjectDir(t.project, opts.project ?? ''))
+            .map((t) => t.taskId),
+        );
   const inDates = (date: string) => opts.dates === undefined || opts.dates.has(date);
-  const tasks = await treeTasks(
-    store,
-    pricer,
-    all.filter((t) => inDates(utcDate(t.ts))),
-  );
   const errors = (await store.telemetryErrors({})).filter(
     (e) => (e.taskId === null || !elsewhere.has(e.taskId)) && inDates(utcDate(e.at)),
   );
 
   const names = new Map<string, string>();
-  for (const t of tasks) {
-    const rel = taskFileOf(t.task);
-    names.set(taskFileStem(t.task.taskId), path.basename(rel));
+  for (const t of model.tasks) {
+    const rel = taskFileOf(t.record.taskId, t.ts);
+    names.set(taskFileStem(t.record.taskId), path.basename(rel));
     writeIfChanged(opts.root, rel, renderTaskFile(t.record), result);
   }
   removeRenamed(opts.root, names, result);
-  result.tasks = tasks.length;
+  result.tasks = model.tasks.length;
 
-  const days = new Map<string, { tasks: TreeTask[]; errors: TelemetryErrorRow[] }>();
-  const day = (date: string) => {
-    let d = days.get(date);
-    if (d === undefined) {
-      d = { tasks: [], errors: [] };
-      days.set(date, d);
-    }
-    return d;
-  };
-  for (const t of tasks) day(t.date).tasks.push(t);
-  for (const e of errors) day(utcDate(e.at)).errors.push(e);
+  const days = new Map<string, { usage: TreeDay | null; errors: TelemetryErrorRow[] }>();
+  for (const d of model.days) days.set(d.date, { usage: d, errors: [] });
+  for (const e of errors) {
+    const date = utcDate(e.at);
+    const d = days.get(date) ?? { usage: null, errors: [] };
+    d.errors.push(e);
+    days.set(date, d);
+  }
   for (const [date, d] of [...days].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const insights = opts.insights === undefined ? undefined : await opts.insights(date);
     const errorEntries: ErrorEntry[] = d.errors.map(errorEntryOf);
@@ -144,7 +147,8 @@ export async function syncTree(
     }));
     const usage: DayUsage = {
       date,
-      tasks: d.tasks.map((t) => t.record),
+      tasks: d.usage?.tasks ?? [],
+      unattributed: d.usage?.unattributed ?? [],
       errors: [...errorEntries, ...anomalies],
       optimizationCandidates: insights?.optimizationCandidates ?? [],
     };

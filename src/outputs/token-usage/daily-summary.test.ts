@@ -140,6 +140,58 @@ No tasks recorded.
 `);
   });
 
+  it('counts the usage of no task in the Totals and says how much of it there is, apart from the tasks', () => {
+    const text = renderDailySummary({
+      date: '2025-11-28',
+      tasks: [tasks[2] as TaskUsageRecord],
+      unattributed: [entry('build-lead', 'opus', 2000, 500, 0.1), entry('main', 'haiku', 1000, 0, 0.002)],
+      errors: [],
+    });
+    expect(text).toContain(`## Totals
+
+| Agent | Model | Input | Output | Total | Cost |
+|-------|-------|-------|--------|-------|------|
+| build-lead | opus | 32,000 | 10,500 | 42,500 | $1.30 |
+| main | haiku | 1,000 | 0 | 1,000 | $0.0020 |
+
+Unattributed (no task): 3,500 tokens, $0.10.
+
+## Top Expensive Tasks
+
+1. **docs-typo**: Largest share: build-lead on opus (100% of tokens). 40,000 tokens, $1.20.
+`);
+    // Only unattributed usage, partly unpriced: the table and the line, no task.
+    const alone = renderDailySummary({
+      date: '2025-11-28',
+      tasks: [],
+      unattributed: [entry('main', 'x-model', 700, 0, null), entry('main', 'haiku', 300, 0, 0.0003)],
+      errors: [],
+    });
+    expect(alone).toContain(
+      'Unattributed (no task): 1,000 tokens, $0.0003 (partial: 700 tokens unpriced for model x-model).\n\n## Top Expensive Tasks\n\nNo tasks recorded.\n',
+    );
+    const unpriced = renderDailySummary({
+      date: '2025-11-28',
+      tasks: [],
+      unattributed: [entry('main', 'x-model', 700, 0, null)],
+      errors: [],
+    });
+    expect(unpriced).toContain('Unattributed (no task): 700 tokens, cost unavailable.');
+    // An empty list adds no line.
+    expect(renderDailySummary({ ...day, unattributed: [] })).toBe(renderDailySummary(day));
+  });
+
+  it('rejects a bad count in the unattributed usage, naming it', () => {
+    expect(() =>
+      renderDailySummary({
+        date: '2025-11-28',
+        tasks: [],
+        unattributed: [{ ...entry('main', 'haiku', 1, 1, null), inputTokens: -1 }],
+        errors: [],
+      }),
+    ).toThrow(/unattributed usage entries\[0\]\.inputTokens/);
+  });
+
   it('escapes table cells, keeps unicode names, shows unavailable costs and lists at most 5 tasks', () => {
     const many: TaskUsageRecord[] = Array.from({ length: 7 }, (_, i) => ({
       taskId: `t${i}`,

@@ -6,9 +6,12 @@
  * `## Optimization Candidates`.
  *
  * Where the template is silent:
- * - Totals: one row per agent and model, summed over the day's tasks, sorted by agent then model
- *   ("per-agent totals grouped by model", 6.2). Tokens are grouped by 3 (`65,000`, as seed 7.2
- *   writes `500,000`). No rows: `No usage recorded.` instead of the table.
+ * - Totals: one row per agent and model, summed over all the day's usage (its tasks' and the usage
+ *   of no task), sorted by agent then model ("per-agent totals grouped by model", 6.2). Tokens are
+ *   grouped by 3 (`65,000`, as seed 7.2 writes `500,000`). No rows: `No usage recorded.` instead of
+ *   the table. When part of the day's usage belongs to no task, one line under the table says how
+ *   much: `Unattributed (no task): 29,222 tokens, $0.0823.` Every token of the table is either a
+ *   task's or in that line, never both.
  * - Top Expensive Tasks: at most 5 (6.2: "Top 5 most expensive tasks with brief reason"), ranked by
  *   known cost, then tokens, then task id. The "brief reason" is derived from the numbers, never
  *   from the request text: the agent × model with most of the task's tokens and its share. No
@@ -37,12 +40,15 @@ import {
   table,
   UNAVAILABLE,
 } from './format.js';
-import { countedTotal, type DayUsage, type TaskUsageRecord } from './model.js';
+import { countedTotal, type DayUsage, type TaskUsageRecord, type UsageEntry } from './model.js';
 import { dailySummaryPath, errorLogPath } from './paths.js';
-import { sortedEntries, taskTotals } from './task-file.js';
+import { checkedEntries, sortedEntries, taskTotals } from './task-file.js';
 
 /** How many tasks the Top Expensive Tasks section lists (seed 6.2). */
 export const TOP_TASKS = 5;
+
+/** How the line under the Totals table names the usage of no task. */
+export const UNATTRIBUTED = 'Unattributed (no task)';
 
 /** Usage of one agent × model over a day. */
 export interface AgentModelRow {
@@ -54,11 +60,18 @@ export interface AgentModelRow {
   cost: CostSum;
 }
 
-/** The day's usage per agent × model, sorted by agent then model. Throws on a bad token count or cost. */
-export function agentModelRows(tasks: readonly TaskUsageRecord[]): AgentModelRow[] {
+/**
+ * The day's usage per agent × model, the tasks' and the unattributed alike, sorted by agent then
+ * model. Throws on a bad token count or cost.
+ */
+export function agentModelRows(
+  tasks: readonly TaskUsageRecord[],
+  unattributed: readonly UsageEntry[] = [],
+): AgentModelRow[] {
   const rows = new Map<string, AgentModelRow>();
-  for (const task of tasks) {
-    for (const e of sortedEntries(task)) {
+  const lists = [...tasks.map(sortedEntries), checkedEntries(unattributed, 'unattributed usage')];
+  for (const list of lists) {
+    for (const e of list) {
       const key = JSON.stringify([e.agent, e.model]);
       const row = rows.get(key) ?? {
         agent: e.agent,
@@ -79,6 +92,18 @@ export function agentModelRows(tasks: readonly TaskUsageRecord[]): AgentModelRow
     }
   }
   return [...rows.values()].sort((a, b) => compareText(a.agent, b.agent) || compareText(a.model, b.model));
+}
+
+/** `Unattributed (no task): 12,000 tokens, $0.36.`: the part of the Totals that no task has. */
+function unattributedLine(entries: readonly UsageEntry[]): string {
+  let tokens = 0;
+  let cost = NO_COST;
+  for (const e of checkedEntries(entries, 'unattributed usage')) {
+    tokens = addCounts(tokens, countedTotal(e), 'unattributed tokens');
+    cost = addCost(cost, e.estimatedCost, { tokens: countedTotal(e), model: e.model });
+  }
+  const text = formatCostSum(cost);
+  return `${UNATTRIBUTED}: ${formatTokens(tokens)} tokens, ${text === UNAVAILABLE ? `cost ${UNAVAILABLE}` : text}.`;
 }
 
 /** A task with its totals, for ranking. */
@@ -120,7 +145,8 @@ function taskLine(ranked: RankedTask, index: number): string {
  */
 export function renderDailySummary(day: DayUsage): string {
   dailySummaryPath(day.date); // checks the date
-  const rows = agentModelRows(day.tasks);
+  const unattributed = day.unattributed ?? [];
+  const rows = agentModelRows(day.tasks, unattributed);
   const totals =
     rows.length === 0
       ? ['No usage recorded.']
@@ -135,6 +161,7 @@ export function renderDailySummary(day: DayUsage): string {
             formatCostSum(r.cost),
           ]),
         );
+  if (unattributed.length > 0) totals.push('', unattributedLine(unattributed));
 
   const ranked = day.tasks
     .map((task): RankedTask => {

@@ -74,8 +74,10 @@ export interface ErrorEntry {
 export interface DayUsage {
   /** `YYYY-MM-DD`. */
   date: string;
-  /** The tasks of the day, in any order. */
+  /** Each task's usage on the day, in any order. */
   tasks: readonly TaskUsageRecord[];
+  /** The day's usage attributed to no task, by agent and model; none when absent. */
+  unattributed?: readonly UsageEntry[];
   /** The day's error-log entries: anomalies are listed, tracking failures are counted. */
   errors: readonly ErrorEntry[];
   /** Short optimization candidates (one line each), computed elsewhere. */

@@ -56,14 +56,19 @@ export function compareEntries(a: UsageEntry, b: UsageEntry): number {
  * or null.
  */
 export function sortedEntries(record: TaskUsageRecord): UsageEntry[] {
-  record.entries.forEach((e, i) => {
-    const at = `task ${JSON.stringify(record.taskId)} entries[${i}]`;
+  return checkedEntries(record.entries, `task ${JSON.stringify(record.taskId)}`);
+}
+
+/** `entries` checked and sorted like {@link sortedEntries}; `what` names them in an error. */
+export function checkedEntries(entries: readonly UsageEntry[], what: string): UsageEntry[] {
+  entries.forEach((e, i) => {
+    const at = `${what} entries[${i}]`;
     checkCountOrNull(e.inputTokens, `${at}.inputTokens`);
     checkCountOrNull(e.outputTokens, `${at}.outputTokens`);
     checkCountOrNull(e.totalTokens, `${at}.totalTokens`);
     checkAmountOrNull(e.estimatedCost, `${at}.estimatedCost`);
   });
-  return [...record.entries].sort(compareEntries);
+  return [...entries].sort(compareEntries);
 }
 
 /** Sums `[key, tokens]` per key, sorted by key. */
