@@ -227,9 +227,13 @@ function mergeRows(rows: UsageRow[]): UsageRow {
     sums: { ...first.sums },
     models: first.models.map((m) => ({ ...m, sums: { ...m.sums } })),
     unpriced: [...first.unpriced],
+    unpricedParts: first.unpricedParts.map((u) => ({ ...u, sums: { ...u.sums } })),
+  };
+  const add = (to: UsageRow['sums'], from: UsageRow['sums']) => {
+    for (const k of Object.keys(to) as (keyof UsageRow['sums'])[]) to[k] += from[k];
   };
   for (const r of rows.slice(1)) {
-    for (const k of Object.keys(merged.sums) as (keyof UsageRow['sums'])[]) merged.sums[k] += r.sums[k];
+    add(merged.sums, r.sums);
     merged.cost += r.cost;
     merged.firstTs = Math.min(merged.firstTs, r.firstTs);
     merged.lastTs = Math.max(merged.lastTs, r.lastTs);
@@ -237,11 +241,18 @@ function mergeRows(rows: UsageRow[]): UsageRow {
       const have = merged.models.find((x) => x.model === m.model);
       if (have === undefined) merged.models.push({ ...m, sums: { ...m.sums } });
       else {
-        for (const k of Object.keys(have.sums) as (keyof UsageRow['sums'])[]) have.sums[k] += m.sums[k];
-        have.cost = have.cost === null || m.cost === null ? null : have.cost + m.cost;
+        add(have.sums, m.sums);
+        // null only when no part of it is priced in either row.
+        have.cost = have.cost === null && m.cost === null ? null : (have.cost ?? 0) + (m.cost ?? 0);
+        have.unpricedTokens += m.unpricedTokens;
       }
     }
     for (const u of r.unpriced) if (!merged.unpriced.includes(u)) merged.unpriced.push(u);
+    for (const u of r.unpricedParts) {
+      const have = merged.unpricedParts.find((x) => x.model === u.model && x.fast === u.fast);
+      if (have === undefined) merged.unpricedParts.push({ ...u, sums: { ...u.sums } });
+      else add(have.sums, u.sums);
+    }
   }
   merged.models.sort((x, y) => (y.cost ?? -1) - (x.cost ?? -1));
   return merged;

@@ -18,7 +18,7 @@ import {
 
 const table = loadPriceTable();
 
-/** FORMATS §5.1: input / 5m write / 1h write / cache read / output, USD per MTok. */
+/** FORMATS §5.1, the current prices: input / 5m write / 1h write / cache read / output, USD per MTok. */
 const LIST_PRICES: [string, number, number, number, number, number][] = [
   ['claude-3-haiku', 0.25, 0.3, 0.5, 0.03, 1.25],
   ['claude-3-opus', 15, 18.75, 30, 1.5, 75],
@@ -47,6 +47,17 @@ const LIST_PRICES: [string, number, number, number, number, number][] = [
   ['claude-mythos-5-1', 10, 12.5, 20, 0.25, 50],
   ['claude-mythos-5-2', 8, 10, 16, 0.2, 40],
 ];
+
+/** The five rates of a model whose input costs `input`, with the usual multipliers. */
+function rates(input: number) {
+  return {
+    input,
+    cacheWrite5m: input * 1.25,
+    cacheWrite1h: input * 2,
+    cacheRead: input / 10,
+    output: input * 5,
+  };
+}
 
 /** A minimal valid table to mutate in the validation tests. */
 function minimal(): { models: Record<string, unknown>[] } & Record<string, unknown> {
@@ -77,13 +88,13 @@ function minimal(): { models: Record<string, unknown>[] } & Record<string, unkno
 describe('the shipped table', () => {
   it('names its version, source, date, currency and unit', () => {
     expect(table).toMatchObject({
-      version: 'anthropic-2026-11-20',
+      version: 'anthropic-2026-11-20.2',
       date: '2026-11-20',
       currency: 'USD',
       unit: 'per million tokens',
       webSearchPerRequest: 0.01,
     });
-    expect(table.source).toMatch(/pricing page.*2026-08-21.*Claude Code 2\.1\.330/);
+    expect(table.source).toMatch(/pricing page.*2026-08-21.*Claude Code 2\.1\.330.*@pydantic\/genai-prices/);
   });
 
   it('is read once per process', () => {
@@ -97,7 +108,7 @@ describe('the shipped table', () => {
   it.each(
     LIST_PRICES,
   )('%s: %d / %d / %d / %d / %d', (id, input, cacheWrite5m, cacheWrite1h, cacheRead, output) => {
-    expect(table.byId.get(id)?.[0]?.rates).toEqual({
+    expect(table.byId.get(id)?.at(-1)?.rates).toEqual({
       input,
       cacheWrite5m,
       cacheWrite1h,
@@ -126,8 +137,8 @@ describe('the shipped table', () => {
     ],
     ['claude-sonnet-4-6', []],
     ['claude-opus-4-6', []],
-  ])('%s prompt tiers', (id, tiers) => {
-    const got = (table.byId.get(id)?.[0]?.promptTiers ?? []).map((t) => ({
+  ])('%s prompt tiers (current entry)', (id, tiers) => {
+    const got = (table.byId.get(id)?.at(-1)?.promptTiers ?? []).map((t) => ({
       above: t.above,
       minSizeClass: t.minSizeClass,
       input: t.rates.input,
@@ -149,11 +160,53 @@ describe('the shipped table', () => {
     });
   });
 
-  it('has fast-mode rates for Opus 4.8 and Opus 5 only', () => {
-    expect(table.models.filter((m) => m.fast !== null).map((m) => m.id)).toEqual([
+  it('has fast-mode rates now for Opus 4.6, 4.8, 5 and 5.5, Fable 5.2 and Mythos 5.2 only', () => {
+    const now = [...table.byId.values()].map((list) => list.at(-1)!);
+    expect(now.filter((m) => m.fast !== null).map((m) => m.id)).toEqual([
+      'claude-opus-4-6',
       'claude-opus-4-8',
       'claude-opus-5',
+      'claude-opus-5-5',
+      'claude-fable-5-2',
+      'claude-mythos-5-2',
     ]);
+  });
+
+  it('had fast-mode rates for Opus 4.7 before they ended', () => {
+    expect(table.byId.get('claude-opus-4-7')?.map((e) => [e.validFrom, e.fast !== null])).toEqual([
+      [null, true],
+      ['2026-07-24', false],
+    ]);
+  });
+
+  it.each<[string, (string | null)[]]>([
+    ['claude-opus-4-6', [null, '2026-03-13']],
+    ['claude-sonnet-4-6', [null, '2026-03-13']],
+    ['claude-opus-4-7', [null, '2026-07-24']],
+    ['claude-sonnet-5-5', [null, '2026-10-06']],
+  ])('%s has dated entries %j, each naming its source', (id, dates) => {
+    const entries = table.byId.get(id) ?? [];
+    expect(entries.map((e) => e.validFrom)).toEqual(dates);
+    for (const e of entries) expect(e.source).toMatch(/pricing page|Claude Code|genai-prices/);
+  });
+
+  it('Opus 4.6 before 2026-03-13: the long-context tier, with its own fast rates (6×)', () => {
+    const [before] = table.byId.get('claude-opus-4-6') ?? [];
+    expect(before?.fast).toEqual({
+      input: 30,
+      cacheWrite5m: 37.5,
+      cacheWrite1h: 60,
+      cacheRead: 3,
+      output: 150,
+    });
+    expect(before?.promptTiers.map((t) => [t.above, t.rates, t.fast])).toEqual([
+      [
+        200000,
+        { input: 10, cacheWrite5m: 12.5, cacheWrite1h: 20, cacheRead: 1, output: 37.5 },
+        { input: 60, cacheWrite5m: 75, cacheWrite1h: 120, cacheRead: 6, output: 225 },
+      ],
+    ]);
+    expect(before?.source).toContain('@pydantic/genai-prices');
   });
 
   /** Models before 4.6 have no US-only inference premium. */
@@ -173,8 +226,8 @@ describe('the shipped table', () => {
 
   it.each(
     LIST_PRICES.map(([id]) => [id, BEFORE_4_6.has(id) ? undefined : 1.1] as const),
-  )('%s: US-only multiplier %s', (id, multiplier) => {
-    expect(table.byId.get(id)?.[0]?.geoMultipliers.get('us')).toBe(multiplier);
+  )('%s: US-only multiplier %s on every dated entry', (id, multiplier) => {
+    for (const entry of table.byId.get(id) ?? []) expect(entry.geoMultipliers.get('us')).toBe(multiplier);
   });
 });
 
@@ -273,6 +326,42 @@ describe('parsePriceTable rejects an invalid table, naming the entry and field',
       /models\[0\] \(claude-a\)\.geoMultipliers: key "US"/,
     ],
     [
+      'fast rates with a missing rate',
+      (t) => {
+        t.models[0] = { ...t.models[0], fast: { input: 2, cacheWrite5m: 2.5, cacheWrite1h: 4, output: 10 } };
+      },
+      /models\[0\] \(claude-a\)\.fast\.cacheRead: expected all five rates/,
+    ],
+    [
+      'a tier without fast rates on an entry with fast rates',
+      (t) => {
+        t.models[0] = {
+          ...t.models[0],
+          fast: rates(6),
+          promptTiers: [{ above: 200000, rates: rates(2) }],
+        };
+      },
+      /models\[0\] \(claude-a\)\.promptTiers: the tier above 200000 needs "fast" rates/,
+    ],
+    [
+      'a tier with fast rates on an entry without fast rates',
+      (t) => {
+        t.models[1] = { ...t.models[1], promptTiers: [{ above: 100000, rates: rates(2), fast: rates(12) }] };
+      },
+      /models\[1\] \(claude-b\)\.promptTiers: the tier above 100000 has "fast" rates, but the entry has none/,
+    ],
+    [
+      'tier fast rates with a missing rate',
+      (t) => {
+        t.models[0] = {
+          ...t.models[0],
+          fast: rates(6),
+          promptTiers: [{ above: 200000, rates: rates(2), fast: { input: 12, output: 60 } }],
+        };
+      },
+      /models\[0\] \(claude-a\)\.promptTiers\[0\]\.fast\.cacheWrite5m: expected all five rates/,
+    ],
+    [
       'a wrong currency',
       (t) => {
         t.currency = 'EUR';
@@ -296,6 +385,21 @@ describe('parsePriceTable rejects an invalid table, naming the entry and field',
 
   it('accepts the minimal table', () => {
     expect(parsePriceTable(minimal()).ids).toEqual(new Set(['claude-a', 'claude-b']));
+  });
+
+  it('accepts fast rates, and per-tier fast rates on an entry that has both', () => {
+    const raw = minimal();
+    raw.models[0] = {
+      ...raw.models[0],
+      fast: rates(6),
+      promptTiers: [{ above: 200000, rates: rates(2), fast: rates(12), note: 'long context' }],
+    };
+    const entry = parsePriceTable(raw).byId.get('claude-a')?.[0];
+    expect(entry?.fast).toEqual(rates(6));
+    expect(entry?.promptTiers).toEqual([
+      { above: 200000, minSizeClass: 2, rates: rates(2), fast: rates(12), note: 'long context' },
+    ]);
+    expect(parsePriceTable(minimal()).byId.get('claude-b')?.[0]?.fast).toBeNull();
   });
 
   it('sorts dated entries of one id by validFrom', () => {

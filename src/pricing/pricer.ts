@@ -32,9 +32,18 @@ export interface Pricer {
   resolve(model: string): PriceResolution | null;
   /**
    * The cost in USD of `tokens` that share `key`, used at time `atMs` (for dated prices), or null
-   * when the model is unpriced. Never 0 for an unknown model.
+   * when they have no price: the model is unpriced, or the key is fast mode and the model has no
+   * fast rate at that time (never the standard rates instead). Never 0 for an unknown model.
    */
   cost(key: PricingKey, tokens: TokenFields, atMs: number): number | null;
-  /** A one-line hint telling the user how to price an unpriced model. */
-  unpricedHint(model: string): string;
+  /**
+   * A one-line hint telling the user how to price an unpriced model, or (`fast`) its fast-mode
+   * requests.
+   */
+  unpricedHint(model: string, fast?: boolean): string;
+}
+
+/** Whether a key is a fast-mode request (`usage.speed` "fast", any case): priced only at fast rates. */
+export function isFast(key: Pick<PricingKey, 'speed'>): boolean {
+  return key.speed.trim().toLowerCase() === 'fast';
 }
