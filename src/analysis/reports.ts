@@ -110,8 +110,24 @@ function dayLabel(period: Period, day: number, weekStart: WeekStart): string {
 }
 
 /**
+ * Local days that a price change (at UTC midnight) cuts in two in the report's time zone. A day
+ * summed from the rollup is priced at one instant, which is right only for a day that lies wholly on
+ * one side of every change.
+ */
+export function daysCutByPriceChanges(pricer: Pricer, clock: ZonedClock): Set<number> {
+  const cut = new Set<number>();
+  for (const at of pricer.priceChanges) {
+    const day = clock.localDay(at);
+    if (clock.startOf(ZonedClock.dayString(day)) !== at) cut.add(day);
+  }
+  return cut;
+}
+
+/**
  * Usage by local day, week or month. Without a project, session or task filter it is computed from the
- * rollup, grouped by local day in the database (span by span of constant UTC offset).
+ * rollup, grouped by local day in the database (span by span of constant UTC offset); a day that a
+ * price change cuts in two (outside UTC) is summed from its 15-minute buckets instead, each priced at
+ * its own time.
  */
 export async function periodReport(
   ctx: ReportContext,
@@ -126,11 +142,23 @@ export async function periodReport(
     if (range !== null) {
       const from = Math.max(range.fromMs, filter.fromMs ?? range.fromMs);
       const to = Math.min(range.toMs, filter.toMs ?? range.toMs);
+      const cut = daysCutByPriceChanges(ctx.pricer, scope.clock);
       for (const r of await ctx.store.days(scope.clock.segments(from, to))) {
+        if (cut.has(r.day)) continue;
         const key = dayLabel(period, r.day, scope.weekStart);
-        // Local midnight of that day, in UTC, approximately: used for dated prices and activity times.
+        // The UTC midnight of that date: on the same side of every price change (all at UTC
+        // midnights) as the whole local day, since the day holds none. Also the activity times.
         const at = r.day * DAY_MS;
         builder.add(key, { [field]: key }, r, { atMs: at, firstTs: at, lastTs: at + DAY_MS - 1 });
+      }
+      for (const day of cut) {
+        const fromMs = Math.max(from, scope.clock.startOf(ZonedClock.dayString(day)));
+        const toMs = Math.min(to, scope.clock.startOf(ZonedClock.dayString(day + 1)));
+        if (toMs <= fromMs) continue;
+        const key = dayLabel(period, day, scope.weekStart);
+        for (const r of await ctx.store.groups({ dimensions: [], filter: { fromMs, toMs } })) {
+          builder.add(key, { [field]: key }, r, timesOf(r));
+        }
       }
     }
   } else {

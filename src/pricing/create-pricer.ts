@@ -173,6 +173,9 @@ export function createPricerFromTable(
   return {
     version,
     source: `${table.source}; table ${table.version} dated ${table.date}`,
+    priceChanges: [...new Set(table.models.map((m) => m.validFromMs).filter(Number.isFinite))].sort(
+      (a, b) => a - b,
+    ),
 
     resolve(model: string): PriceResolution | null {
       const resolved = lookup(model);

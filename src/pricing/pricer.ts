@@ -28,6 +28,11 @@ export interface Pricer {
   readonly version: string;
   /** Where the table's prices come from, and as of which date. */
   readonly source: string;
+  /**
+   * The instants (epoch ms, UTC midnights, ascending) at which a dated price changes: a cost of
+   * usage grouped over a span that holds none of them is the same at any time inside the span.
+   */
+  readonly priceChanges: readonly number[];
   /** The entry a model id resolves to, or null when it is unpriced. */
   resolve(model: string): PriceResolution | null;
   /**

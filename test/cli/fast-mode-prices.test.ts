@@ -11,6 +11,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
 
@@ -105,6 +107,7 @@ interface UsageJson {
 interface DailyJson {
   daily: (UsageJson & {
     date: string;
+    day?: string;
     modelBreakdowns: { modelName: string; cost: number | null; unpricedTokens: number }[];
   })[];
   totals: UsageJson;
@@ -127,25 +130,24 @@ afterEach(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-function tl(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    input,
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: path.join(root, 'home'),
-      CLAUDE_CONFIG_DIR: claude,
-      TOKENLEDGER_HOME: tlHome,
-      TZ: 'UTC',
-      COLUMNS: '160',
-    },
-  });
+function env(tz = 'UTC'): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: path.join(root, 'home'),
+    CLAUDE_CONFIG_DIR: claude,
+    TOKENLEDGER_HOME: tlHome,
+    TZ: tz,
+    COLUMNS: '160',
+  };
+}
+
+function tl(args: string[], input?: string, tz = 'UTC') {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, cwd: root, env: env(tz) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function daily(args: string[] = []): DailyJson {
-  const r = tl(['daily', '--json', ...args]);
+function daily(args: string[] = [], tz = 'UTC'): DailyJson {
+  const r = tl(['daily', '--json', ...args], undefined, tz);
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as DailyJson;
 }
@@ -232,6 +234,70 @@ describe('fast-mode and dated prices in daily --json', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(file);
     expect(r.stderr).toMatch(/pricing\.overrides\.claude-opus-4-7\.fast\.input/);
+  });
+});
+
+describe('the MCP tools', () => {
+  it('query_usage by day gives the same costs and unpriced usage, with hints', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'mcp'],
+      env: env(),
+      cwd: root,
+    });
+    const client = new Client({ name: 'tokenledger-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const result = await client.callTool({ name: 'query_usage', arguments: { by: ['day'] } });
+      const content = result.content as { type: string; text: string }[];
+      const out = JSON.parse(content[0]?.text ?? '') as { rows: DailyJson['daily']; totals: UsageJson };
+      const row = out.rows.find((r) => r.day === '2026-07-24')!;
+      expect(row.totalCost).toBeCloseTo(DAYS['2026-07-24']!.cost, 9);
+      expect(row.unpricedUsage.map((u) => [u.model, u.speed, u.totalTokens])).toEqual([
+        ['claude-opus-4-7', 'fast', total(OPUS47)],
+      ]);
+      expect(row.unpricedUsage[0]?.hint).toContain('only before 2026-07-24');
+      expect(out.totals.totalCost).toBeCloseTo(daily(['--no-import']).totals.totalCost, 9);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('a local day that the end of fast mode on Opus 4.7 cuts in two', () => {
+  /** Appends a fast Opus 4.7 request at `at` to the fixture's session. */
+  function fastOpus47(at: string, n: number): void {
+    const dir = path.join(claude, 'projects', '-home-dev-fast');
+    const file = path.join(dir, fs.readdirSync(dir)[0]!);
+    const line = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[9]!) as Record<string, unknown> & {
+      message: { id: string; usage: { speed: string } };
+    };
+    expect(line.message.usage.speed).toBe('fast');
+    line.message.id = `msg_cut_${n}`;
+    line.requestId = `req_cut_${n}`;
+    line.uuid = `fa57cut0-0000-4000-8000-00000000000${n}`;
+    line.timestamp = at;
+    fs.appendFileSync(file, `${JSON.stringify(line)}\n`);
+  }
+
+  it.each([
+    // 22:00 on 2026-07-23 in New York is after the end (02:00 UTC on the 24th): unpriced.
+    ['America/New_York', '2026-07-24T02:00:00.000Z', '2026-07-23', 0],
+    // 01:00 on 2026-07-24 in Berlin is before it (23:00 UTC on the 23rd): priced at 6×.
+    ['Europe/Berlin', '2026-07-23T23:00:00.000Z', '2026-07-24', 1],
+  ])('in %s each request is priced at its own time', (tz, at, date, priced) => {
+    fastOpus47(at, 1);
+    const day = daily([], tz).daily.find((d) => d.date === date)!;
+    const base = date === '2026-07-23' ? cost(OPUS47, OPUS_FAST_6X) : cost(OPUS47, OPUS47_STANDARD);
+    expect(day.totalCost).toBeCloseTo(base + priced * cost(OPUS47, OPUS_FAST_6X), 9);
+    // 2026-07-24 also holds the fixture's own fast request after the end.
+    const unpriced = (date === '2026-07-24' ? 1 : 0) + (1 - priced);
+    expect(day.unpricedUsage.map((u) => [u.model, u.responses])).toEqual([['claude-opus-4-7', unpriced]]);
+    // The session report, from 15-minute buckets, agrees.
+    const session = JSON.parse(tl(['session', '--json', '--no-import'], undefined, tz).stdout) as {
+      totals: UsageJson;
+    };
+    expect(session.totals.totalCost).toBeCloseTo(daily(['--no-import'], tz).totals.totalCost, 9);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { DEFAULT_OVERRUN_MULTIPLE, taskStanding, worstRatio } from '../../analysis/overrun.js';
+import { daysCutByPriceChanges } from '../../analysis/reports.js';
 import { totalTokens, UsageTableBuilder } from '../../analysis/usage-table.js';
 import { ZonedClock } from '../../analysis/zoned-time.js';
 import { projectRoot } from '../../capture/context/project-root.js';
@@ -100,8 +101,17 @@ export async function statusFigures(
   const from = clock.startOf(date);
   const spans = clock.segments(from, clock.startOf(ZonedClock.dayString(today + 1)));
   const day = new UsageTableBuilder(options.pricer, 'auto');
-  for (const r of await store.days(spans))
-    if (r.day === today) day.add('d', {}, r, { atMs: now, firstTs: now, lastTs: now });
+  if (daysCutByPriceChanges(options.pricer, clock).has(today)) {
+    // A price changed during this local day: each 15-minute bucket at its own price.
+    for (const r of await store.groups({
+      dimensions: [],
+      filter: { fromMs: from, toMs: clock.startOf(ZonedClock.dayString(today + 1)) },
+    }))
+      day.add('d', {}, r, { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs });
+  } else {
+    for (const r of await store.days(spans))
+      if (r.day === today) day.add('d', {}, r, { atMs: now, firstTs: now, lastTs: now });
+  }
   const d = day.build().totals;
   return {
     sessionCost: s.cost,
