@@ -48,17 +48,6 @@ const LIST_PRICES: [string, number, number, number, number, number][] = [
   ['claude-mythos-5-2', 8, 10, 16, 0.2, 40],
 ];
 
-/** The five rates of a model whose input costs `input`, with the usual multipliers. */
-function rates(input: number) {
-  return {
-    input,
-    cacheWrite5m: input * 1.25,
-    cacheWrite1h: input * 2,
-    cacheRead: input / 10,
-    output: input * 5,
-  };
-}
-
 /** A minimal valid table to mutate in the validation tests. */
 function minimal(): { models: Record<string, unknown>[] } & Record<string, unknown> {
   return {
@@ -170,43 +159,6 @@ describe('the shipped table', () => {
       'claude-fable-5-2',
       'claude-mythos-5-2',
     ]);
-  });
-
-  it('had fast-mode rates for Opus 4.7 before they ended', () => {
-    expect(table.byId.get('claude-opus-4-7')?.map((e) => [e.validFrom, e.fast !== null])).toEqual([
-      [null, true],
-      ['2026-07-24', false],
-    ]);
-  });
-
-  it.each<[string, (string | null)[]]>([
-    ['claude-opus-4-6', [null, '2026-03-13']],
-    ['claude-sonnet-4-6', [null, '2026-03-13']],
-    ['claude-opus-4-7', [null, '2026-07-24']],
-    ['claude-sonnet-5-5', [null, '2026-10-06']],
-  ])('%s has dated entries %j, each naming its source', (id, dates) => {
-    const entries = table.byId.get(id) ?? [];
-    expect(entries.map((e) => e.validFrom)).toEqual(dates);
-    for (const e of entries) expect(e.source).toMatch(/pricing page|Claude Code|genai-prices/);
-  });
-
-  it('Opus 4.6 before 2026-03-13: the long-context tier, with its own fast rates (6×)', () => {
-    const [before] = table.byId.get('claude-opus-4-6') ?? [];
-    expect(before?.fast).toEqual({
-      input: 30,
-      cacheWrite5m: 37.5,
-      cacheWrite1h: 60,
-      cacheRead: 3,
-      output: 150,
-    });
-    expect(before?.promptTiers.map((t) => [t.above, t.rates, t.fast])).toEqual([
-      [
-        200000,
-        { input: 10, cacheWrite5m: 12.5, cacheWrite1h: 20, cacheRead: 1, output: 37.5 },
-        { input: 60, cacheWrite5m: 75, cacheWrite1h: 120, cacheRead: 6, output: 225 },
-      ],
-    ]);
-    expect(before?.source).toContain('@pydantic/genai-prices');
   });
 
   /** Models before 4.6 have no US-only inference premium. */
@@ -326,42 +278,6 @@ describe('parsePriceTable rejects an invalid table, naming the entry and field',
       /models\[0\] \(claude-a\)\.geoMultipliers: key "US"/,
     ],
     [
-      'fast rates with a missing rate',
-      (t) => {
-        t.models[0] = { ...t.models[0], fast: { input: 2, cacheWrite5m: 2.5, cacheWrite1h: 4, output: 10 } };
-      },
-      /models\[0\] \(claude-a\)\.fast\.cacheRead: expected all five rates/,
-    ],
-    [
-      'a tier without fast rates on an entry with fast rates',
-      (t) => {
-        t.models[0] = {
-          ...t.models[0],
-          fast: rates(6),
-          promptTiers: [{ above: 200000, rates: rates(2) }],
-        };
-      },
-      /models\[0\] \(claude-a\)\.promptTiers: the tier above 200000 needs "fast" rates/,
-    ],
-    [
-      'a tier with fast rates on an entry without fast rates',
-      (t) => {
-        t.models[1] = { ...t.models[1], promptTiers: [{ above: 100000, rates: rates(2), fast: rates(12) }] };
-      },
-      /models\[1\] \(claude-b\)\.promptTiers: the tier above 100000 has "fast" rates, but the entry has none/,
-    ],
-    [
-      'tier fast rates with a missing rate',
-      (t) => {
-        t.models[0] = {
-          ...t.models[0],
-          fast: rates(6),
-          promptTiers: [{ above: 200000, rates: rates(2), fast: { input: 12, output: 60 } }],
-        };
-      },
-      /models\[0\] \(claude-a\)\.promptTiers\[0\]\.fast\.cacheWrite5m: expected all five rates/,
-    ],
-    [
       'a wrong currency',
       (t) => {
         t.currency = 'EUR';
@@ -385,21 +301,6 @@ describe('parsePriceTable rejects an invalid table, naming the entry and field',
 
   it('accepts the minimal table', () => {
     expect(parsePriceTable(minimal()).ids).toEqual(new Set(['claude-a', 'claude-b']));
-  });
-
-  it('accepts fast rates, and per-tier fast rates on an entry that has both', () => {
-    const raw = minimal();
-    raw.models[0] = {
-      ...raw.models[0],
-      fast: rates(6),
-      promptTiers: [{ above: 200000, rates: rates(2), fast: rates(12), note: 'long context' }],
-    };
-    const entry = parsePriceTable(raw).byId.get('claude-a')?.[0];
-    expect(entry?.fast).toEqual(rates(6));
-    expect(entry?.promptTiers).toEqual([
-      { above: 200000, minSizeClass: 2, rates: rates(2), fast: rates(12), note: 'long context' },
-    ]);
-    expect(parsePriceTable(minimal()).byId.get('claude-b')?.[0]?.fast).toBeNull();
   });
 
   it('sorts dated entries of one id by validFrom', () => {
