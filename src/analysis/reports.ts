@@ -110,8 +110,24 @@ function dayLabel(period: Period, day: number, weekStart: WeekStart): string {
 }
 
 /**
+ * Local days that a price change (at UTC midnight) cuts in two in the report's time zone. A day
+ * summed from the rollup is priced at one instant, which is right only for a day that lies wholly on
+ * one side of every change.
+ */
+export function daysCutByPriceChanges(pricer: Pricer, clock: ZonedClock): Set<number> {
+  const cut = new Set<number>();
+  for (const at of pricer.priceChanges) {
+    const day = clock.localDay(at);
+    if (clock.startOf(ZonedClock.dayString(day)) !== at) cut.add(day);
+  }
+  return cut;
+}
+
+/**
  * Usage by local day, week or month. Without a project, session or task filter it is computed from the
- * rollup, grouped by local day in the database (span by span of constant UTC offset).
+ * rollup, grouped by local day in the database (span by span of constant UTC offset); a day that a
+ * price change cuts in two (outside UTC) is summed from its 15-minute buckets instead, each priced at
+ * its own time.
  */
 export async function periodReport(
   ctx: ReportContext,
@@ -126,11 +142,23 @@ export async function periodReport(
     if (range !== null) {
       const from = Math.max(range.fromMs, filter.fromMs ?? range.fromMs);
       const to = Math.min(range.toMs, filter.toMs ?? range.toMs);
+      const cut = daysCutByPriceChanges(ctx.pricer, scope.clock);
       for (const r of await ctx.store.days(scope.clock.segments(from, to))) {
+        if (cut.has(r.day)) continue;
         const key = dayLabel(period, r.day, scope.weekStart);
-        // Local midnight of that day, in UTC, approximately: used for dated prices and activity times.
+        // The UTC midnight of that date: on the same side of every price change (all at UTC
+        // midnights) as the whole local day, since the day holds none. Also the activity times.
         const at = r.day * DAY_MS;
         builder.add(key, { [field]: key }, r, { atMs: at, firstTs: at, lastTs: at + DAY_MS - 1 });
+      }
+      for (const day of cut) {
+        const fromMs = Math.max(from, scope.clock.startOf(ZonedClock.dayString(day)));
+        const toMs = Math.min(to, scope.clock.startOf(ZonedClock.dayString(day + 1)));
+        if (toMs <= fromMs) continue;
+        const key = dayLabel(period, day, scope.weekStart);
+        for (const r of await ctx.store.groups({ dimensions: [], filter: { fromMs, toMs } })) {
+          builder.add(key, { [field]: key }, r, timesOf(r));
+        }
       }
     }
   } else {
@@ -227,9 +255,13 @@ function mergeRows(rows: UsageRow[]): UsageRow {
     sums: { ...first.sums },
     models: first.models.map((m) => ({ ...m, sums: { ...m.sums } })),
     unpriced: [...first.unpriced],
+    unpricedParts: first.unpricedParts.map((u) => ({ ...u, sums: { ...u.sums } })),
+  };
+  const add = (to: UsageRow['sums'], from: UsageRow['sums']) => {
+    for (const k of Object.keys(to) as (keyof UsageRow['sums'])[]) to[k] += from[k];
   };
   for (const r of rows.slice(1)) {
-    for (const k of Object.keys(merged.sums) as (keyof UsageRow['sums'])[]) merged.sums[k] += r.sums[k];
+    add(merged.sums, r.sums);
     merged.cost += r.cost;
     merged.firstTs = Math.min(merged.firstTs, r.firstTs);
     merged.lastTs = Math.max(merged.lastTs, r.lastTs);
@@ -237,11 +269,18 @@ function mergeRows(rows: UsageRow[]): UsageRow {
       const have = merged.models.find((x) => x.model === m.model);
       if (have === undefined) merged.models.push({ ...m, sums: { ...m.sums } });
       else {
-        for (const k of Object.keys(have.sums) as (keyof UsageRow['sums'])[]) have.sums[k] += m.sums[k];
-        have.cost = have.cost === null || m.cost === null ? null : have.cost + m.cost;
+        add(have.sums, m.sums);
+        // null only when no part of it is priced in either row.
+        have.cost = have.cost === null && m.cost === null ? null : (have.cost ?? 0) + (m.cost ?? 0);
+        have.unpricedTokens += m.unpricedTokens;
       }
     }
     for (const u of r.unpriced) if (!merged.unpriced.includes(u)) merged.unpriced.push(u);
+    for (const u of r.unpricedParts) {
+      const have = merged.unpricedParts.find((x) => x.model === u.model && x.fast === u.fast);
+      if (have === undefined) merged.unpricedParts.push({ ...u, sums: { ...u.sums } });
+      else add(have.sums, u.sums);
+    }
   }
   merged.models.sort((x, y) => (y.cost ?? -1) - (x.cost ?? -1));
   return merged;

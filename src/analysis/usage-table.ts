@@ -1,11 +1,13 @@
 /**
  * Turns grouped token sums from the ledger into priced report rows: per row the token totals, the
- * cost under the chosen cost mode, a per-model breakdown, and the models that have no price (which
- * are listed, never counted as $0). Every output format (table, JSON, CSV, Markdown) renders these.
+ * cost under the chosen cost mode, a per-model breakdown, and the usage that has no price (which is
+ * listed with a hint on how to price it, never counted as $0): a model the price table lacks, or
+ * fast-mode requests on a model without a fast rate. Every output format (table, JSON, CSV,
+ * Markdown), the status line and the MCP tools render these.
  * @module
  */
 import { addSums, emptySums, type PricingKey, type UsageSums } from '../ledger/store.js';
-import type { Pricer } from '../pricing/pricer.js';
+import { isFast, type Pricer } from '../pricing/pricer.js';
 
 /** `auto`: a cost the source reported where there is one, else calculated. `calculate`: always from tokens. `display`: reported costs only. */
 export const COST_MODES = ['auto', 'calculate', 'display'] as const;
@@ -14,8 +16,23 @@ export type CostMode = (typeof COST_MODES)[number];
 export interface ModelBreakdown {
   model: string;
   sums: UsageSums;
-  /** Null when the model is unpriced. */
+  /** Cost of the model's priced part; null when none of it is priced. */
   cost: number | null;
+  /** Tokens (input + output + cache) of the model's usage that has no price: 0 when all is priced. */
+  unpricedTokens: number;
+}
+
+/**
+ * Usage with no price: a model the price table and the overrides lack (`fast` false, or true for
+ * its fast-mode requests), or fast-mode requests on a model without a fast rate at their date.
+ */
+export interface UnpricedPart {
+  model: string;
+  /** Fast-mode requests (`usage.speed` "fast"). */
+  fast: boolean;
+  sums: UsageSums;
+  /** How to price it, from the pricer. */
+  hint: string;
 }
 
 export interface UsageRow {
@@ -24,8 +41,10 @@ export interface UsageRow {
   sums: UsageSums;
   /** Cost of the priced part. */
   cost: number;
-  /** Models in this row without a price (their tokens are counted, their cost is not). */
+  /** Models in this row with usage that has no price (its tokens are counted, its cost is not). */
   unpriced: string[];
+  /** That usage, per model and speed, with hints; empty when everything is priced. */
+  unpricedParts: UnpricedPart[];
   /** Per model, most expensive first. */
   models: ModelBreakdown[];
   firstTs: number;
@@ -47,14 +66,25 @@ export interface InputTimes {
   lastTs: number;
 }
 
+interface ModelAcc {
+  sums: UsageSums;
+  cost: number;
+  /** Whether any of its usage was priced. */
+  priced: boolean;
+  /** Usage without a price: [standard, fast]. */
+  unpriced: [UsageSums | null, UsageSums | null];
+}
+
 interface Acc {
   label: Record<string, string>;
   sums: UsageSums;
   cost: number;
-  models: Map<string, { sums: UsageSums; cost: number; unpriced: boolean }>;
+  models: Map<string, ModelAcc>;
   firstTs: number;
   lastTs: number;
 }
+
+type HintOf = (model: string, fast: boolean) => string;
 
 function newAcc(label: Record<string, string>): Acc {
   return {
@@ -99,7 +129,20 @@ export class UsageTableBuilder {
   }
 
   build(): UsageTable {
-    return { rows: [...this.#rows.values()].map(finish), totals: finish(this.#totals) };
+    const hints = new Map<string, string>();
+    const hint: HintOf = (model, fast) => {
+      const key = `${fast ? 'f' : 's'}${model}`;
+      let text = hints.get(key);
+      if (text === undefined) {
+        text = this.#pricer.unpricedHint(model, fast);
+        hints.set(key, text);
+      }
+      return text;
+    };
+    return {
+      rows: [...this.#rows.values()].map((a) => finish(a, hint)),
+      totals: finish(this.#totals, hint),
+    };
   }
 }
 
@@ -110,23 +153,43 @@ function accumulate(a: Acc, input: PricedInput, cost: number | null, times: Inpu
   if (times.lastTs > a.lastTs) a.lastTs = times.lastTs;
   let m = a.models.get(input.model);
   if (m === undefined) {
-    m = { sums: emptySums(), cost: 0, unpriced: false };
+    m = { sums: emptySums(), cost: 0, priced: false, unpriced: [null, null] };
     a.models.set(input.model, m);
   }
   addSums(m.sums, input);
-  if (cost === null) m.unpriced = true;
-  else m.cost += cost;
+  if (cost !== null) {
+    m.cost += cost;
+    m.priced = true;
+  } else {
+    const i = isFast(input) ? 1 : 0;
+    const sums = m.unpriced[i] ?? emptySums();
+    addSums(sums, input);
+    m.unpriced[i] = sums;
+  }
 }
 
-function finish(a: Acc): UsageRow {
+function finish(a: Acc, hint: HintOf): UsageRow {
   const models: ModelBreakdown[] = [...a.models.entries()]
-    .map(([model, m]) => ({ model, sums: m.sums, cost: m.unpriced ? null : m.cost }))
+    .map(([model, m]) => ({
+      model,
+      sums: m.sums,
+      cost: m.priced ? m.cost : null,
+      unpricedTokens: m.unpriced.reduce((n, u) => n + (u === null ? 0 : totalTokens(u)), 0),
+    }))
     .sort((x, y) => (y.cost ?? -1) - (x.cost ?? -1) || (x.model < y.model ? -1 : x.model > y.model ? 1 : 0));
+  const unpricedParts: UnpricedPart[] = [];
+  for (const { model } of models) {
+    const [standard, fast] = a.models.get(model)?.unpriced ?? [null, null];
+    if (standard !== null)
+      unpricedParts.push({ model, fast: false, sums: standard, hint: hint(model, false) });
+    if (fast !== null) unpricedParts.push({ model, fast: true, sums: fast, hint: hint(model, true) });
+  }
   return {
     label: a.label,
     sums: a.sums,
     cost: a.cost,
-    unpriced: models.filter((m) => m.cost === null).map((m) => m.model),
+    unpriced: [...new Set(unpricedParts.map((u) => u.model))],
+    unpricedParts,
     models,
     firstTs: Number.isFinite(a.firstTs) ? a.firstTs : 0,
     lastTs: Number.isFinite(a.lastTs) ? a.lastTs : 0,
@@ -135,7 +198,7 @@ function finish(a: Acc): UsageRow {
 
 /** A row with no usage, e.g. for a task nothing has been attributed to yet. */
 export function emptyUsageRow(label: Record<string, string> = {}): UsageRow {
-  return finish(newAcc(label));
+  return finish(newAcc(label), () => '');
 }
 
 /** Total tokens as ccusage counts them: input + output + cache writes + cache reads. */

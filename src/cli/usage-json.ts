@@ -30,8 +30,19 @@ export interface UsageFieldsJson {
   cacheHitRate: number | null;
   /** Responses whose output count is only a lower bound (the transcript never got the final count). */
   outputLowerBoundResponses: number;
-  /** Models whose tokens are counted but that have no price; `totalCost` leaves them out. */
+  /** Models with tokens that are counted but have no price (all or part of them); `totalCost` leaves those out. */
   unpricedModels: string[];
+  /** That usage per model and speed, with a hint on how to price it; empty when all is priced. */
+  unpricedUsage: UnpricedUsageJson[];
+}
+
+export interface UnpricedUsageJson {
+  model: string;
+  /** `fast`: fast-mode requests on a model without a fast rate (at their date); else `standard`. */
+  speed: 'fast' | 'standard';
+  totalTokens: number;
+  responses: number;
+  hint: string;
 }
 
 export function usageFields(row: UsageRow): UsageFieldsJson {
@@ -49,6 +60,13 @@ export function usageFields(row: UsageRow): UsageFieldsJson {
     cacheHitRate: rate(cacheHitRate(s)),
     outputLowerBoundResponses: s.lowerBound,
     unpricedModels: row.unpriced,
+    unpricedUsage: row.unpricedParts.map((u) => ({
+      model: u.model,
+      speed: u.fast ? 'fast' : 'standard',
+      totalTokens: totalTokens(u.sums),
+      responses: u.sums.responses,
+      hint: u.hint,
+    })),
   };
 }
 
@@ -59,8 +77,10 @@ function breakdown(m: ModelBreakdown) {
     outputTokens: m.sums.output,
     cacheCreationTokens: m.sums.cacheWrite,
     cacheReadTokens: m.sums.cacheRead,
-    /** null when the model is unpriced */
+    /** the priced part; null when none of the model's usage is priced */
     cost: m.cost === null ? null : money(m.cost),
+    /** tokens left out of `cost` (e.g. fast-mode requests without a fast rate) */
+    unpricedTokens: m.unpricedTokens,
     cacheCreation1hTokens: m.sums.cacheWrite1h,
     responses: m.sums.responses,
     outputLowerBoundResponses: m.sums.lowerBound,

@@ -3,7 +3,6 @@
  * @module
  */
 import { cacheHitRate, totalTokens, type UsageRow, type UsageTable } from '../analysis/usage-table.js';
-import type { Pricer } from '../pricing/pricer.js';
 import { type CsvValue, toCsv } from './render/csv.js';
 import { formatCost, formatInt, formatPercent, formatUsd } from './render/format.js';
 import { type MarkdownAlign, toMarkdownTable } from './render/markdown.js';
@@ -31,10 +30,18 @@ const NUMBER_COLUMNS: readonly (TableColumn & { value: (r: UsageRow) => number }
   { header: 'Total Tokens', align: 'right', priority: 5, value: (r) => totalTokens(r.sums) },
 ];
 
-/** `$1.23`, `$1.23+` when some models are unpriced (their cost is not included), `unpriced` when none is priced. */
+/**
+ * `$1.23`, `$1.23+` when some usage is unpriced (a model, or its fast-mode requests: their cost is
+ * not included), `unpriced` when nothing is priced.
+ */
 function costCell(cost: number, unpriced: readonly string[], models: number): string {
-  if (unpriced.length > 0 && unpriced.length === models) return formatCost(null);
+  if (unpriced.length > 0 && unpriced.length === models && cost === 0) return formatCost(null);
   return unpriced.length > 0 ? `${formatUsd(cost)}+` : formatUsd(cost);
+}
+
+/** A model's cost in a breakdown: `+` when part of it (e.g. its fast-mode requests) is unpriced. */
+function modelCostCell(m: UsageRow['models'][number]): string {
+  return m.cost !== null && m.unpricedTokens > 0 ? `${formatUsd(m.cost)}+` : formatCost(m.cost);
 }
 
 /** `claude-sonnet-4-5-20250929` → `sonnet-4-5`: enough to tell models apart in a table cell. */
@@ -78,7 +85,7 @@ export function renderUsageTable(view: UsageView, opts: { width: number; color: 
             ...view.labels.slice(1).map(() => ''),
             ...NUMBER_COLUMNS.map((c) => tokenCell(c.value({ ...r, sums: m.sums }))),
             formatPercent(cacheHitRate(m.sums)),
-            formatCost(m.cost),
+            modelCostCell(m),
           ],
         });
       }
@@ -96,13 +103,14 @@ export function renderUsageTable(view: UsageView, opts: { width: number; color: 
   return renderTable({ columns, rows, footer }, opts);
 }
 
-/** Lines to print under a table: unpriced models and lower-bound output counts. */
-export function usageNotes(table: UsageTable, pricer: Pricer): string[] {
+/** Lines to print under a table: unpriced usage (with how to price it) and lower-bound output counts. */
+export function usageNotes(table: UsageTable): string[] {
   const notes: string[] = [];
   const t = table.totals;
-  for (const m of t.models.filter((x) => x.cost === null)) {
+  for (const u of t.unpricedParts) {
+    const what = u.fast ? 'tokens of fast-mode requests are' : 'tokens are';
     notes.push(
-      `${m.model}: ${formatInt(totalTokens(m.sums))} tokens are unpriced and not in the cost. ${pricer.unpricedHint(m.model)}`,
+      `${u.model}: ${formatInt(totalTokens(u.sums))} ${what} unpriced and not in the cost. ${u.hint}`,
     );
   }
   if (t.sums.lowerBound > 0) {
@@ -153,7 +161,12 @@ export function usageCsv(view: UsageView): string {
     const labels = view.labels.map((l) => r.label[l.key] ?? '');
     if (view.breakdown) {
       for (const m of r.models)
-        rows.push([...labels, m.model, ...csvNumbers(m.sums, m.cost), m.cost === null ? m.model : '']);
+        rows.push([
+          ...labels,
+          m.model,
+          ...csvNumbers(m.sums, m.cost),
+          m.cost === null || m.unpricedTokens > 0 ? m.model : '',
+        ]);
     } else {
       rows.push([
         ...labels,

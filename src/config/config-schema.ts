@@ -13,15 +13,25 @@ const rate = v.pipe(
   v.minValue(0, 'expected a number ≥ 0'),
 );
 
+const overrideRates = {
+  input: rate,
+  output: rate,
+  cacheWrite5m: v.optional(rate),
+  cacheWrite1h: v.optional(rate),
+  cacheRead: v.optional(rate),
+};
+
 const RateOverrideSchema = v.strictObject(
   {
-    input: rate,
-    output: rate,
-    cacheWrite5m: v.optional(rate),
-    cacheWrite1h: v.optional(rate),
-    cacheRead: v.optional(rate),
+    ...overrideRates,
+    fast: v.optional(
+      v.strictObject(
+        overrideRates,
+        'expected fast-mode rates {"input", "output", and optionally "cacheWrite5m", "cacheWrite1h", "cacheRead"} in USD per million tokens',
+      ),
+    ),
   },
-  'expected {"input", "output", and optionally "cacheWrite5m", "cacheWrite1h", "cacheRead"} in USD per million tokens',
+  'expected {"input", "output", and optionally "cacheWrite5m", "cacheWrite1h", "cacheRead", "fast"} in USD per million tokens',
 );
 
 const ConfigSchema = v.strictObject(

@@ -21,13 +21,18 @@ import fs from 'node:fs';
 import { ExitCode, UserError } from '../errors.js';
 import { configFile } from './paths.js';
 
-export interface RateOverride {
-  /** USD per million tokens. */
+/** USD per million tokens; the cache rates default to 1.25×, 2× and 0.1× the input rate. */
+export interface OverrideRates {
   input: number;
   output: number;
   cacheWrite5m?: number;
   cacheWrite1h?: number;
   cacheRead?: number;
+}
+
+export interface RateOverride extends OverrideRates {
+  /** The rates of fast-mode requests (`usage.speed` "fast"); without them such requests are unpriced. */
+  fast?: OverrideRates;
 }
 
 export interface Config {

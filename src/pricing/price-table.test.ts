@@ -18,7 +18,7 @@ import {
 
 const table = loadPriceTable();
 
-/** FORMATS §5.1: input / 5m write / 1h write / cache read / output, USD per MTok. */
+/** FORMATS §5.1, the current prices: input / 5m write / 1h write / cache read / output, USD per MTok. */
 const LIST_PRICES: [string, number, number, number, number, number][] = [
   ['claude-3-haiku', 0.25, 0.3, 0.5, 0.03, 1.25],
   ['claude-3-opus', 15, 18.75, 30, 1.5, 75],
@@ -77,13 +77,13 @@ function minimal(): { models: Record<string, unknown>[] } & Record<string, unkno
 describe('the shipped table', () => {
   it('names its version, source, date, currency and unit', () => {
     expect(table).toMatchObject({
-      version: 'anthropic-2026-11-20',
+      version: 'anthropic-2026-11-20.2',
       date: '2026-11-20',
       currency: 'USD',
       unit: 'per million tokens',
       webSearchPerRequest: 0.01,
     });
-    expect(table.source).toMatch(/pricing page.*2026-08-21.*Claude Code 2\.1\.330/);
+    expect(table.source).toMatch(/pricing page.*2026-08-21.*Claude Code 2\.1\.330.*@pydantic\/genai-prices/);
   });
 
   it('is read once per process', () => {
@@ -97,7 +97,7 @@ describe('the shipped table', () => {
   it.each(
     LIST_PRICES,
   )('%s: %d / %d / %d / %d / %d', (id, input, cacheWrite5m, cacheWrite1h, cacheRead, output) => {
-    expect(table.byId.get(id)?.[0]?.rates).toEqual({
+    expect(table.byId.get(id)?.at(-1)?.rates).toEqual({
       input,
       cacheWrite5m,
       cacheWrite1h,
@@ -126,8 +126,8 @@ describe('the shipped table', () => {
     ],
     ['claude-sonnet-4-6', []],
     ['claude-opus-4-6', []],
-  ])('%s prompt tiers', (id, tiers) => {
-    const got = (table.byId.get(id)?.[0]?.promptTiers ?? []).map((t) => ({
+  ])('%s prompt tiers (current entry)', (id, tiers) => {
+    const got = (table.byId.get(id)?.at(-1)?.promptTiers ?? []).map((t) => ({
       above: t.above,
       minSizeClass: t.minSizeClass,
       input: t.rates.input,
@@ -149,10 +149,15 @@ describe('the shipped table', () => {
     });
   });
 
-  it('has fast-mode rates for Opus 4.8 and Opus 5 only', () => {
-    expect(table.models.filter((m) => m.fast !== null).map((m) => m.id)).toEqual([
+  it('has fast-mode rates now for Opus 4.6, 4.8, 5 and 5.5, Fable 5.2 and Mythos 5.2 only', () => {
+    const now = [...table.byId.values()].map((list) => list.at(-1)!);
+    expect(now.filter((m) => m.fast !== null).map((m) => m.id)).toEqual([
+      'claude-opus-4-6',
       'claude-opus-4-8',
       'claude-opus-5',
+      'claude-opus-5-5',
+      'claude-fable-5-2',
+      'claude-mythos-5-2',
     ]);
   });
 
@@ -173,8 +178,8 @@ describe('the shipped table', () => {
 
   it.each(
     LIST_PRICES.map(([id]) => [id, BEFORE_4_6.has(id) ? undefined : 1.1] as const),
-  )('%s: US-only multiplier %s', (id, multiplier) => {
-    expect(table.byId.get(id)?.[0]?.geoMultipliers.get('us')).toBe(multiplier);
+  )('%s: US-only multiplier %s on every dated entry', (id, multiplier) => {
+    for (const entry of table.byId.get(id) ?? []) expect(entry.geoMultipliers.get('us')).toBe(multiplier);
   });
 });
 

@@ -4,8 +4,9 @@
  *
  * Every rate is stored, never derived (several models have non-standard cache rates). An entry can
  * carry prompt-size tiers (the Sonnet 4/4.5 long-context premium, Haiku 5.5's long-prompt tier),
- * fast-mode rates, multipliers by inference geography, and a `validFrom` date so that one canonical
- * id can have several prices over time.
+ * fast-mode rates (per tier too, when it has tiers), multipliers by inference geography, and a
+ * `validFrom` date so that one canonical id can have several prices over time (a price that ended,
+ * such as fast mode on Opus 4.7, is a later entry without it).
  * @module
  */
 import fs from 'node:fs';
@@ -27,6 +28,8 @@ export interface PromptTier {
   /** The smallest `PricingKey.sizeClass` the tier applies to. */
   minSizeClass: 1 | 2;
   rates: Rates;
+  /** Rates of a fast request above the threshold; set exactly when the entry has fast rates. */
+  fast: Rates | null;
   note: string | null;
 }
 
@@ -45,7 +48,10 @@ export interface PriceEntry {
   rates: Rates;
   /** Sorted by `above`, ascending. */
   promptTiers: readonly PromptTier[];
-  /** Rates when `usage.speed` is `fast`, or null when the model has no fast mode. */
+  /**
+   * Rates when `usage.speed` is `fast` (below every prompt tier), or null when the entry has no fast
+   * mode: a fast request on it is unpriced.
+   */
   fast: Rates | null;
   /** Multipliers keyed by lower-case `inference_geo`. */
   geoMultipliers: ReadonlyMap<string, number>;
@@ -95,9 +101,10 @@ function tableSchema() {
     {
       above: v.picklist([100000, 200000], 'expected 100000 or 200000 (the thresholds of the size classes)'),
       rates: RatesSchema,
+      fast: v.optional(RatesSchema),
       note: v.optional(v.string('expected a string')),
     },
-    'expected {"above", "rates", "note"?}',
+    'expected {"above", "rates", "fast"?, "note"?}',
   );
 
   const EntrySchema = v.strictObject(
@@ -201,6 +208,16 @@ function buildTable(t: RawTable, origin: string): PriceTable {
     for (const tier of m.promptTiers ?? []) {
       if (seenTiers.has(tier.above)) problems.push(`${label}.promptTiers: two tiers above ${tier.above}`);
       seenTiers.add(tier.above);
+      // Fast mode and a tier combine only through the tier's own fast rates: no rate is guessed.
+      if (m.fast !== undefined && tier.fast === undefined) {
+        problems.push(
+          `${label}.promptTiers: the tier above ${tier.above} needs "fast" rates, since the entry has fast rates`,
+        );
+      } else if (m.fast === undefined && tier.fast !== undefined) {
+        problems.push(
+          `${label}.promptTiers: the tier above ${tier.above} has "fast" rates, but the entry has none`,
+        );
+      }
     }
     const geo = new Map<string, number>();
     for (const [key, multiplier] of Object.entries(m.geoMultipliers ?? {})) {
@@ -222,6 +239,7 @@ function buildTable(t: RawTable, origin: string): PriceTable {
           above: tier.above,
           minSizeClass: TIER_SIZE_CLASS[tier.above],
           rates: tier.rates,
+          fast: tier.fast ?? null,
           note: tier.note ?? null,
         }))
         .sort((a, b) => a.above - b.above),

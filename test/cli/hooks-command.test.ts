@@ -487,9 +487,10 @@ describe.each([
     it('human output for a current install, and a file it cannot read', async () => {
       await run(['install'], s);
       fs.mkdirSync(path.join(s.repo, '.claude'));
-      fs.writeFileSync(path.join(s.repo, '.claude', 'settings.json'), '{"a":1,}');
+      const project = path.join(s.repo, '.claude', 'settings.json');
+      fs.writeFileSync(project, '{"a":1,}');
       const r = await run(['status'], s);
-      expect(r.code).toBe(0);
+      expect(r.code).toBe(2);
       expect(r.stdout).toContain(hookCommand());
       expect(r.stdout).toContain(
         `  "statusLine": ${JSON.stringify({ type: 'command', command: hookCommand().replace(' hook ', ' statusline ') })}`,
@@ -502,12 +503,59 @@ describe.each([
       );
       expect(r.stdout).toContain('project settings:');
       expect(r.stdout).toContain('local settings:');
+      expect(r.stdout).toContain(
+        `${project} is not valid JSON (line 1, column 8: trailing comma before '}'). Nothing will be written to it until it is fixed`,
+      );
       expect(r.stdout).toContain('The hook is installed and current (user settings).');
-      const json = await status();
+      const j = await run(['status', '--json'], s);
+      expect(j.code).toBe(2);
+      const json = JSON.parse(j.stdout) as StatusJson;
       expect(json.files[1]).toMatchObject({
         exists: true,
         error: expect.stringContaining('line 1, column 8'),
+        installed: 'unknown',
       });
+    });
+
+    it('a user settings file that is not valid JSON: says where, that nothing is written until it is fixed, exits 2', async () => {
+      fs.mkdirSync(s.claude, { recursive: true });
+      const broken = '{\n  "model": "opus",\n  "hooks": {,\n}\n';
+      fs.writeFileSync(userFile(), broken);
+      const where = `${userFile()} is not valid JSON (line 3, column 13: unexpected ",", expected a property name in double quotes)`;
+
+      const r = await run(['status'], s);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toContain(`user settings: ${userFile()}`);
+      expect(r.stdout).toContain(where);
+      expect(r.stdout).toContain('Nothing will be written to it until it is fixed');
+      // The old advice, which the install then refused, must not be given.
+      expect(r.stdout).not.toContain('The hook is not installed');
+      expect(r.stdout).not.toContain('Install it with');
+
+      const j = await run(['status', '--json'], s);
+      expect(j.code).toBe(2);
+      const out = JSON.parse(j.stdout) as StatusJson;
+      expect(out.files[0]).toMatchObject({
+        scopes: ['user'],
+        path: userFile(),
+        exists: true,
+        error: expect.stringContaining('is not valid JSON (line 3, column 13'),
+        installed: 'unknown',
+        current: false,
+      });
+      expect(j.stderr).toContain(where);
+
+      // Nothing was written, and the install still refuses with the same location.
+      const install = await run(['install'], s);
+      expect(install.code).toBe(2);
+      expect(install.stderr).toContain('is not valid JSON (line 3, column 13');
+      expect(read(userFile())).toBe(broken);
+
+      // Once it is fixed, status is back to exit 0 and "not installed".
+      fs.writeFileSync(userFile(), '{"model": "opus"}\n');
+      const fixed = await run(['status'], s);
+      expect(fixed.code).toBe(0);
+      expect(fixed.stdout).toContain('The hook is not installed. Install it with: tokenledger hooks install');
     });
 
     it('lists one file once when two scopes name it (project settings in the home dir)', async () => {

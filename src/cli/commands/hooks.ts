@@ -333,8 +333,8 @@ export interface HooksStatusFile {
   exists: boolean;
   /** Why the file cannot be read as settings (then the fields below are empty), else null. */
   error: string | null;
-  /** Whether our hook is on all, some or none of HOOK_EVENTS. */
-  installed: 'all' | 'some' | 'none';
+  /** Whether our hook is on all, some or none of HOOK_EVENTS; `unknown` when the file cannot be read. */
+  installed: 'all' | 'some' | 'none' | 'unknown';
   /** True when installed on all events, each with exactly the command install would write now. */
   current: boolean;
   events: HooksInspection['events'];
@@ -364,7 +364,7 @@ function fileStatus(target: Target, self: SelfCommand): HooksStatusFile {
       ...base,
       exists: true,
       error: read.kind === 'invalid' ? `it ${read.problem}` : (shapeProblem ?? ''),
-      installed: 'none',
+      installed: 'unknown',
       current: false,
       events: [],
       missingEvents: [],
@@ -408,6 +408,21 @@ function byCommand(file: HooksStatusFile, state: 'stale' | 'broken', current: st
     state === 'broken'
       ? `broken on ${events.join(', ')}: ${key} does not exist`
       : `stale on ${events.join(', ')}: ${key}`,
+  );
+}
+
+/**
+ * `<file> is not valid JSON (line 3, column 13: …). Nothing will be written to it until it is
+ * fixed …`: what is wrong with a file status cannot read, and what that means for install.
+ */
+function unreadableSentence(file: HooksStatusFile): string {
+  const problem = (file.error ?? '').replace(/^it /, '');
+  const what =
+    problem.startsWith('is ') || problem.startsWith('cannot ') ? problem : `cannot be edited: ${problem}`;
+  return (
+    `${file.path} ${what}. Nothing will be written to it until it is fixed (hooks install and uninstall ` +
+    'refuse to edit it), and whether the hook is in it is unknown. Fix it (or move it away) and run ' +
+    'tokenledger hooks status again.'
   );
 }
 
@@ -455,23 +470,31 @@ async function status(opts: HooksOptions, env: NodeJS.ProcessEnv, cwd: string): 
     events: HOOK_EVENTS.map((s) => s.event),
     files,
   };
+  const unreadable = files.filter((f) => f.error !== null).map(unreadableSentence);
+  // A file that cannot be read is a configuration error: its hooks are unknown, and install and
+  // uninstall refuse to edit it, so advice to install would only lead to that refusal.
+  const code = unreadable.length > 0 ? ExitCode.config : ExitCode.ok;
   if (opts.json === true) {
     await writeJson(report);
-    return ExitCode.ok;
+    for (const sentence of unreadable) writeErr(`tokenledger: ${sentence}\n`);
+    return code;
   }
   const lines = [`Hook command that install writes now:`, `  ${self.command}`, ''];
   files.forEach((file, i) => {
     lines.push(...statusLines(file, targets[i]!, self.command));
   });
-  const installedIn = targets.filter((_, i) => files[i]!.installed !== 'none');
+  const installedIn = targets.filter((_, i) => files[i]!.installed !== 'none' && files[i]!.error === null);
   lines.push('');
+  lines.push(...unreadable);
   if (installedIn.length === 0) {
-    lines.push('The hook is not installed. Install it with: tokenledger hooks install');
+    if (unreadable.length === 0)
+      lines.push('The hook is not installed. Install it with: tokenledger hooks install');
+    else lines.push('The hook is in none of the settings files that can be read.');
   } else if (installedIn.length > 1) {
     lines.push(
       `The hook is in ${installedIn.length} settings files; Claude Code merges them, so it may run more than once per event (harmless, but slower).`,
     );
-  } else if (files.every((f) => f.installed === 'none' || f.current)) {
+  } else if (files.every((f) => f.installed === 'none' || f.installed === 'unknown' || f.current)) {
     lines.push(`The hook is installed and current (${scopeLabel(installedIn[0]!)}).`);
   }
   lines.push(
@@ -480,7 +503,7 @@ async function status(opts: HooksOptions, env: NodeJS.ProcessEnv, cwd: string): 
     `  "statusLine": ${JSON.stringify({ type: 'command', command: self.statuslineCommand })}`,
   );
   await writeOut(`${lines.join('\n')}\n`);
-  return ExitCode.ok;
+  return code;
 }
 
 /** Runs `tokenledger hooks <action>` and returns the exit code. */

@@ -28,7 +28,6 @@ export async function runPeriod(period: Period, opts: ReportOptions): Promise<nu
     await printUsage({
       format,
       table,
-      pricer,
       color: opts.color,
       breakdown: opts.breakdown === true,
       labels: [{ key: n.field, header: n.header }],

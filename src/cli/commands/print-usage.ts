@@ -1,10 +1,9 @@
 /**
  * Prints a usage report in the chosen format: JSON alone on stdout, CSV, Markdown, or a table that
- * fits the terminal followed by notes (unpriced models, lower-bound outputs).
+ * fits the terminal followed by notes (unpriced usage with how to price it, lower-bound outputs).
  * @module
  */
 import type { UsageTable } from '../../analysis/usage-table.js';
-import type { Pricer } from '../../pricing/pricer.js';
 import { writeJson, writeOut } from '../io.js';
 import type { LabelColumn } from '../usage-output.js';
 import type { formatOf } from './scope.js';
@@ -16,7 +15,6 @@ export interface PrintUsage {
   labels: readonly LabelColumn[];
   table: UsageTable;
   breakdown: boolean;
-  pricer: Pricer;
   color?: boolean;
   /** A line above the table, e.g. the period and time zone. */
   title?: string;
@@ -48,7 +46,7 @@ export async function printUsage(p: PrintUsage): Promise<void> {
   if (p.format === 'md') return writeOut(`${usageMarkdown(view)}\n`);
   if (p.table.rows.length === 0) return writeOut(`${p.empty}\n`);
   const term = detectTerminal(process.env, process.stdout, p.color);
-  const notes = usageNotes(p.table, p.pricer);
+  const notes = usageNotes(p.table);
   const title = p.title === undefined ? '' : `${p.title}\n`;
   const tail = notes.length > 0 ? `\n${notes.map((n) => wrap(`note: ${n}`, term.width)).join('\n')}\n` : '';
   await writeOut(`${title}${renderUsageTable(view, term)}\n${tail}`);

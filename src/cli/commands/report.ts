@@ -66,7 +66,6 @@ export async function runReport(opts: ReportOptions & { by: string }): Promise<n
     await printUsage({
       format,
       table,
-      pricer,
       color: opts.color,
       breakdown: opts.breakdown === true,
       labels: dims.map((d) => ({ key: d, header: headerOf(d), truncate: d === 'project' ? 'start' : 'end' })),

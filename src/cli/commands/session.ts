@@ -28,7 +28,6 @@ export async function runSession(opts: ReportOptions & { id?: string }): Promise
     await printUsage({
       format,
       table,
-      pricer,
       color: opts.color,
       breakdown: opts.breakdown === true,
       labels: [

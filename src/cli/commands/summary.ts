@@ -113,7 +113,7 @@ export async function runSummary(opts: CommonOptions): Promise<number> {
       const width = Math.max(...r.models.map((m) => m.model.length));
       for (const m of r.models.slice(0, 5)) {
         lines.push(
-          `    ${m.model.padEnd(width)}  ${formatInt(totalTokens(m.sums)).padStart(15)} tokens  ${formatCost(m.cost).padStart(10)}`,
+          `    ${m.model.padEnd(width)}  ${formatInt(totalTokens(m.sums)).padStart(15)} tokens  ${`${formatCost(m.cost)}${m.cost !== null && m.unpricedTokens > 0 ? '+' : ''}`.padStart(10)}`,
         );
       }
       lines.push('');

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { DEFAULT_OVERRUN_MULTIPLE, taskStanding, worstRatio } from '../../analysis/overrun.js';
+import { daysCutByPriceChanges } from '../../analysis/reports.js';
 import { totalTokens, UsageTableBuilder } from '../../analysis/usage-table.js';
 import { ZonedClock } from '../../analysis/zoned-time.js';
 import { projectRoot } from '../../capture/context/project-root.js';
@@ -28,18 +29,22 @@ export interface StatusOptions {
 /** A statusline refresh reads at most this much new transcript; hooks and imports do the rest. */
 const STATUS_MAX_BYTES = 8 << 20;
 
+/** Costs leave out usage without a price (an unknown model, fast mode without a fast rate): `partial` marks them. */
 export interface StatusFigures {
   sessionCost: number;
+  sessionPartial: boolean;
   sessionTokens: number;
   task: {
     id: string;
     cost: number;
+    partial: boolean;
     tokens: number;
     estimate: string | null;
     ratio: number | null;
     overrun: boolean;
   } | null;
   todayCost: number;
+  todayPartial: boolean;
 }
 
 export async function statusFigures(
@@ -80,6 +85,7 @@ export async function statusFigures(
       task = {
         id: row.id,
         cost: st.total.cost,
+        partial: st.total.unpriced.length > 0,
         tokens: totalTokens(st.total.sums),
         estimate: est.length > 0 ? est.join(' / ') : null,
         ratio: ratio > 0 ? ratio : null,
@@ -95,27 +101,44 @@ export async function statusFigures(
   const from = clock.startOf(date);
   const spans = clock.segments(from, clock.startOf(ZonedClock.dayString(today + 1)));
   const day = new UsageTableBuilder(options.pricer, 'auto');
-  for (const r of await store.days(spans))
-    if (r.day === today) day.add('d', {}, r, { atMs: now, firstTs: now, lastTs: now });
+  if (daysCutByPriceChanges(options.pricer, clock).has(today)) {
+    // A price changed during this local day: each 15-minute bucket at its own price.
+    for (const r of await store.groups({
+      dimensions: [],
+      filter: { fromMs: from, toMs: clock.startOf(ZonedClock.dayString(today + 1)) },
+    }))
+      day.add('d', {}, r, { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs });
+  } else {
+    for (const r of await store.days(spans))
+      if (r.day === today) day.add('d', {}, r, { atMs: now, firstTs: now, lastTs: now });
+  }
+  const d = day.build().totals;
   return {
     sessionCost: s.cost,
+    sessionPartial: s.unpriced.length > 0,
     sessionTokens: totalTokens(s.sums),
     task,
-    todayCost: day.build().totals.cost,
+    todayCost: d.cost,
+    todayPartial: d.unpriced.length > 0,
   };
+}
+
+/** `$1.23`, or `$1.23+` when some usage is unpriced and left out, as in the reports. */
+function usd(cost: number, partial: boolean): string {
+  return `${formatUsd(cost)}${partial ? '+' : ''}`;
 }
 
 /** One line: `Sonnet · session $1.23 (45.6K tok) · T-12 $4.56 of 40.0K (1.2×) · today $12.34`. */
 export function formatStatus(input: StatusInput, f: StatusFigures): string {
   const parts: string[] = [];
   if (input.model !== null) parts.push(input.model);
-  parts.push(`session ${formatUsd(f.sessionCost)} (${formatCompact(f.sessionTokens)} tok)`);
+  parts.push(`session ${usd(f.sessionCost, f.sessionPartial)} (${formatCompact(f.sessionTokens)} tok)`);
   if (f.task !== null) {
     const ratio = f.task.ratio === null ? '' : ` (${f.task.ratio.toFixed(1)}×)`;
     parts.push(
-      `${f.task.overrun ? '⚠ ' : ''}${f.task.id} ${formatUsd(f.task.cost)}${f.task.estimate === null ? '' : ` of ${f.task.estimate}`}${ratio}`,
+      `${f.task.overrun ? '⚠ ' : ''}${f.task.id} ${usd(f.task.cost, f.task.partial)}${f.task.estimate === null ? '' : ` of ${f.task.estimate}`}${ratio}`,
     );
   }
-  parts.push(`today ${formatUsd(f.todayCost)}`);
+  parts.push(`today ${usd(f.todayCost, f.todayPartial)}`);
   return parts.join(' · ');
 }
