@@ -119,7 +119,7 @@ export async function runVariance(opts: CommonOptions & { by?: string }): Promis
     }
     if (entries.length === 0) {
       await writeOut(
-        'No task has an estimate yet: `tokenledger task start ID --estimate 40k` or `tokenledger task estimate ID 40k`.\n',
+        'No task has an estimate yet: `tokenledger task start ID --estimate 40k`, or `tokenledger task estimate ID 40k` (with --create for a task the ledger does not know yet).\n',
       );
       return 0;
     }

@@ -23,7 +23,7 @@ import { activeTaskIds, knownTask, taskStatus } from '../../ledger/task-actions.
 const DEFAULT_OVERRUN = 4;
 
 export const LOG_TASK_TOKENS_DESCRIPTION =
-  "Log a task's actual token usage against its estimate, after an agent finished it. Imports new Claude Code transcripts, reads what the task (and its subtasks) used from the ledger, saves the estimate on the task, appends a line to the metrics log, and returns the variance (e.g. +125%). Usage reaches a task through `tokenledger task start`, the hook's task pattern, `tokenledger run --task` or record_usage.";
+  "Log a task's actual token usage against its estimate, after an agent finished it. Imports new Claude Code transcripts, reads what the task (and its subtasks) used from the ledger, saves the estimate on the task, appends a line to the metrics log, and returns the variance (e.g. +125%). Usage reaches a task through `tokenledger task start`, the hook's task pattern, `tokenledger run --task` or record_usage. An id the ledger never heard of is refused (a mistyped id) unless create is true.";
 
 export const logTaskTokensInput = {
   task_id: z.string().describe('The task id, e.g. TASK-919.'),
