@@ -24,11 +24,15 @@ export interface Variance {
 }
 
 export interface TaskVariance {
+  /** Null without a token estimate, or while the task has no usage yet. */
   tokens: Variance | null;
+  /** Null without a dollar estimate, or while the task has no usage yet. */
   usd: Variance | null;
   /** The larger of the two ratios passed the overrun multiple. */
   overrun: boolean;
   multiple: number;
+  /** The task has an estimate but no usage yet: there is nothing to compare (not −100%). */
+  noUsageYet: boolean;
 }
 
 export interface RunStats {
@@ -60,11 +64,14 @@ function variance(estimate: number | null, actual: number): Variance | null {
   return { estimate, actual, ratio, percent: Math.round((ratio - 1) * 100) };
 }
 
+/** A task's estimates against its usage (its whole subtree's, which its estimate covers). */
 export function taskVariance(task: TaskRow, total: UsageRow, multiple: number): TaskVariance {
-  const tokens = variance(task.estimateTokens, totalTokens(total.sums));
-  const usd = variance(task.estimateUsd, total.cost);
+  const used = totalTokens(total.sums) > 0;
+  const tokens = used ? variance(task.estimateTokens, totalTokens(total.sums)) : null;
+  const usd = used ? variance(task.estimateUsd, total.cost) : null;
   const worst = Math.max(tokens?.ratio ?? 0, usd?.ratio ?? 0);
-  return { tokens, usd, overrun: worst > multiple, multiple };
+  const estimated = (task.estimateTokens ?? 0) > 0 || (task.estimateUsd ?? 0) > 0;
+  return { tokens, usd, overrun: worst > multiple, multiple, noUsageYet: estimated && !used };
 }
 
 /** Usage grouped by `dims` for the given tasks, priced. */
@@ -144,19 +151,35 @@ export async function taskSummary(
 
 /** Every task's usage including its descendants', keyed by task id. */
 export async function subtreeTotals(ctx: ReportContext, stageMap: StageMap): Promise<Map<string, UsageRow>> {
+  return (await taskTotals(ctx, stageMap)).subtree;
+}
+
+export interface TaskTotals {
+  /** Each task's own usage (what `report --by task` shows for it), keyed by task id. */
+  own: Map<string, UsageRow>;
+  /** Each task's usage including its descendants', keyed by task id. */
+  subtree: Map<string, UsageRow>;
+}
+
+/** Every task's own usage and its subtree's, from one read of the usage by task. */
+export async function taskTotals(ctx: ReportContext, stageMap: StageMap): Promise<TaskTotals> {
   const all = await ctx.store.tasks();
   const parent = new Map(all.map((t) => [t.id, t.parentId]));
   const rows = await ctx.store.groups({ dimensions: ['task'], filter: {}, stageMap, grain: 'day' });
-  const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
+  const own = new UsageTableBuilder(ctx.pricer, ctx.mode);
+  const subtree = new UsageTableBuilder(ctx.pricer, ctx.mode);
   for (const r of rows) {
     const id = r.values.task ?? '';
     if (id === '') continue;
+    const at = { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs };
+    own.add(id, { task: id }, r, at);
     // Add the row to the task and to every ancestor (guarding against cycles).
     const seen = new Set<string>();
     for (let t: string | null | undefined = id; t && !seen.has(t); t = parent.get(t)) {
       seen.add(t);
-      builder.add(t, { task: t }, r, { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs });
+      subtree.add(t, { task: t }, r, at);
     }
   }
-  return new Map(builder.build().rows.map((r) => [r.label.task ?? '', r]));
+  const byTask = (b: UsageTableBuilder) => new Map(b.build().rows.map((r) => [r.label.task ?? '', r]));
+  return { own: byTask(own), subtree: byTask(subtree) };
 }

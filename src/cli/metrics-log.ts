@@ -15,9 +15,9 @@ export function metricsFile(configured: string | undefined, env: NodeJS.ProcessE
     : path.resolve(configured);
 }
 
-/** `+125%` / `-10%`, or null without an estimate. */
+/** `+125%` / `-10%`, or null without an estimate or without usage yet (never `-100%` for "not started"). */
 export function variancePercent(estimate: number | null, actual: number): string | null {
-  if (estimate === null || estimate <= 0) return null;
+  if (estimate === null || estimate <= 0 || actual <= 0) return null;
   const p = Math.round((actual / estimate - 1) * 100);
   return `${p >= 0 ? '+' : ''}${p}%`;
 }

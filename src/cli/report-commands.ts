@@ -83,8 +83,10 @@ export const REPORT_COMMANDS = {
     )
       .option('--no-import', 'do not import new transcripts first')
       .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskShow(id, opts)));
-    taskOpts(task.command('list').description('tasks with their actual usage and estimates'))
-      .option('--active', 'only active tasks')
+    taskOpts(
+      task.command('list').description('tasks with their actual usage and estimates (● marks active ones)'),
+    )
+      .option('--active', 'only active tasks: started with `task start` and not stopped or replaced since')
       .option('--no-import', 'do not import new transcripts first')
       .action(async (opts) => setExit(await (await import('./commands/task.js')).runTaskList(opts)));
     taskOpts(
@@ -93,9 +95,11 @@ export const REPORT_COMMANDS = {
         .description('set a task estimate: tokens (40k) and/or dollars ($2.50)')
         .argument('<id>')
         .argument('<values...>'),
-    ).action(async (id, values, opts) =>
-      setExit(await (await import('./commands/task.js')).runTaskEstimate(id, values, opts)),
-    );
+    )
+      .option('--create', 'create the task if it is new (it is not started: `task start` does that)')
+      .action(async (id, values, opts) =>
+        setExit(await (await import('./commands/task.js')).runTaskEstimate(id, values, opts)),
+      );
     taskOpts(
       task
         .command('annotate')
@@ -114,9 +118,20 @@ export const REPORT_COMMANDS = {
         .command('variance')
         .description('estimates against actuals, per task and per group (e.g. --by label:category)'),
     )
-      .option('--by <group>', 'label:KEY or parent')
+      .option('--by <group>', 'label:KEY or parent (default: one group of all tasks)')
       .option('-j, --json', 'print JSON')
       .option('--no-import', 'do not import new transcripts first')
+      .addHelpText(
+        'after',
+        `
+Each task's row compares its estimate with the usage of the task and everything under it (a plan's
+estimate covers its parts). In the group totals no token counts twice: each token counts once, for
+the nearest task with a token estimate above it (the task it was used in, else its parent, …). A
+plan whose parts have estimates of their own thus counts only the usage that is not theirs, against
+its estimate less theirs (never below 0); its row still shows its whole subtree. A task with an
+estimate but no usage yet shows "no usage yet" (null in --json) and is left out of the totals and
+the median.`,
+      )
       .action(async (opts) => setExit(await (await import('./commands/variance.js')).runVariance(opts)));
   },
   attribute: (program, setExit) => {

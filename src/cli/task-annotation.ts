@@ -12,8 +12,10 @@ import { shortModel } from './usage-output.js';
 export const BEGIN = '<!-- tokenledger:actuals -->';
 export const END = '<!-- /tokenledger:actuals -->';
 
-function pct(v: { percent: number } | null): string {
-  return v === null ? '—' : `${v.percent >= 0 ? '+' : ''}${v.percent}%`;
+/** The variance cell: the percentage, `no usage yet` for an estimate with nothing to compare, else —. */
+function pct(v: { percent: number } | null, estimate: number | null, noUsageYet: boolean): string {
+  if (v !== null) return `${v.percent >= 0 ? '+' : ''}${v.percent}%`;
+  return estimate !== null && noUsageYet ? 'no usage yet' : '—';
 }
 
 /** The section's Markdown, markers included, derived only from the data (no clock). */
@@ -28,7 +30,7 @@ export function actualsSection(s: TaskSummary): string {
     '| --- | ---: | ---: |',
     `| Estimate | ${t.estimateTokens === null ? '—' : formatInt(t.estimateTokens)} | ${t.estimateUsd === null ? '—' : formatUsd(t.estimateUsd)} |`,
     `| Actual | ${formatInt(totalTokens(total.sums))} | ${formatUsd(total.cost)}${total.unpriced.length > 0 ? '+' : ''} |`,
-    `| Variance | ${pct(s.variance.tokens)} | ${pct(s.variance.usd)} |`,
+    `| Variance | ${pct(s.variance.tokens, t.estimateTokens, s.variance.noUsageYet)} | ${pct(s.variance.usd, t.estimateUsd, s.variance.noUsageYet)} |`,
     '',
     `API calls: ${formatInt(total.sums.responses)} · cache hit ${formatPercent(cacheHitRate(total.sums))}${s.runs.runs > 0 ? ` · ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
   ];

@@ -12,6 +12,7 @@ import type { AttributionContext } from '../capture/context/attribution-context.
 import { projectRoot } from '../capture/context/project-root.js';
 import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
 import type { ImportOrigin, LedgerStore, StageMap } from './store.js';
+import { isActiveSpan } from './task-actions.js';
 
 export interface HookActionOptions {
   /** The context the environment declares (`TOKENLEDGER_TASK`, …), checked. */
@@ -69,6 +70,7 @@ function transcriptsOf(input: HookInput): string[] {
   }
 }
 
+/** A task first named by a hook is known (open), not active: only `task start` makes a task active. */
 async function ensureTask(store: LedgerStore, id: string, project: string | null): Promise<void> {
   if ((await store.task(id)) === null) await store.saveTask({ id, ...(project ? { project } : {}) });
 }
@@ -161,7 +163,10 @@ export async function applyHook(
   return { import: imported, taskId, spans };
 }
 
-/** The task the session's usage goes to now: its latest session span with a task, else the project's. */
+/**
+ * The task the session's usage goes to now: its latest session span with a task (declared for the
+ * session by the environment or a prompt), else the project's active task.
+ */
 export async function currentTask(
   store: LedgerStore,
   sessionId: string,
@@ -170,6 +175,6 @@ export async function currentTask(
   const session = (await store.openSessionSpans(sessionId)).find((s) => s.taskId !== null);
   if (session?.taskId) return session.taskId;
   if (project === null) return null;
-  const active = (await store.openProjectSpans(project)).find((s) => s.taskId !== null);
+  const active = (await store.openProjectSpans(project)).find(isActiveSpan);
   return active?.taskId ?? null;
 }

@@ -155,8 +155,13 @@ export interface LedgerStats {
 
 export type CursorStamp = Pick<FileCursor, 'identity' | 'size' | 'mtimeMs'>;
 
-/** `paused`: another task was started in its project (`task start` resumes it). */
-export type TaskStatus = 'active' | 'paused' | 'done';
+/**
+ * `open`: known to the ledger (named by `run --task`, a hook, a `--parent`, `task estimate --create`)
+ * but never started; `active`: started with `task start` and not stopped (its project span is open,
+ * see `isActiveSpan` in task-actions); `paused`: another task was started in its project (`task
+ * start` resumes it); `done`: stopped.
+ */
+export type TaskStatus = 'open' | 'active' | 'paused' | 'done';
 
 /** A task: a work item, or a plan or section whose children roll up into it. */
 export interface TaskRow {
@@ -394,8 +399,11 @@ export interface LedgerStore {
   /** A small persistent value (e.g. which overrun warnings were shown), or null. */
   metaValue(key: string): Promise<string | null>;
   setMetaValue(key: string, value: string): Promise<void>;
-  /** Open spans, most specific first, that cover `project` (the dir or one above it) now. */
-  openProjectSpans(project: string): Promise<SpanRow[]>;
+  /**
+   * Open project spans, most specific first, that cover `project` (the dir or one above it) now;
+   * without `project`, every open project span.
+   */
+  openProjectSpans(project?: string): Promise<SpanRow[]>;
   /** Gives pending rows their task, stage and labels. Returns how many rows were attributed. */
   attributePending(stageMap: StageMap): Promise<number>;
   /** Re-applies every span to every row (e.g. after the stage map changed). */

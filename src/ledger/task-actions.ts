@@ -1,12 +1,88 @@
 /**
- * Starting and stopping tasks. Starting one makes it the project's active task: an attribution span
- * from now on covers the project's usage (usage imported before or after lands on it, by time);
- * stopping ends the span and marks the task done.
+ * Starting and stopping tasks, and the one definition of an active task. Starting one makes it the
+ * project's active task: an attribution span from now on covers the project's usage (usage imported
+ * before or after lands on it, by time); stopping ends the span and marks the task done. Every other
+ * way a task gets known (`run --task`, a hook, a `--parent`, `task estimate --create`) leaves it open:
+ * known, but not active.
  * @module
  */
 import type { Estimate } from '../capture/context/estimate.js';
 import { ExitCode, UserError } from '../errors.js';
-import type { LedgerStore, StageMap, TaskRow } from './store.js';
+import type { LedgerStore, SpanRow, StageMap, TaskRow, TaskStatus } from './store.js';
+
+/** The spans `task start` opens. */
+const TASK_SOURCE = 'task';
+
+/**
+ * The definition of "active": a task is active while a span `task start` opened for it is open (no
+ * `task stop`, and no other task started in that project since). `task list`, `task stop`, the
+ * status line and `run` all go through this.
+ */
+export function isActiveSpan(span: SpanRow): boolean {
+  return (
+    span.scope === 'project' && span.source === TASK_SOURCE && span.toTs === null && span.taskId !== null
+  );
+}
+
+/** The ids of every active task (of every project). */
+export async function activeTaskIds(store: LedgerStore): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const span of await store.openProjectSpans())
+    if (isActiveSpan(span) && span.taskId) ids.add(span.taskId);
+  return ids;
+}
+
+/**
+ * The task's status as users see it: `active` exactly when it is active by the definition above;
+ * otherwise the stored one (a row stored as active without its span, as older versions left tasks
+ * named by `run` or `task estimate`, is open, or paused once it was started).
+ */
+export function taskStatus(task: TaskRow, active: ReadonlySet<string>): TaskStatus {
+  if (active.has(task.id)) return 'active';
+  if (task.status !== 'active') return task.status;
+  return task.startedAt === null ? 'open' : 'paused';
+}
+
+/**
+ * A task by id: its row, or for an id that only usage names (a task id found in a subagent's
+ * prompt, declared telemetry), an open task with nothing else known. Null when the ledger has never
+ * heard of it.
+ */
+export async function knownTask(store: LedgerStore, id: string): Promise<TaskRow | null> {
+  const row = await store.task(id);
+  if (row !== null) return row;
+  const used = await store.groups({ dimensions: [], filter: { tasks: [id] } });
+  if (used.length === 0) return null;
+  return {
+    id,
+    title: null,
+    parentId: null,
+    status: 'open',
+    estimateTokens: null,
+    estimateUsd: null,
+    labels: {},
+    stage: null,
+    project: null,
+    createdAt: 0,
+    startedAt: null,
+    endedAt: null,
+  };
+}
+
+/** The error for an id the ledger has never heard of, saying how to create the task. */
+export function noSuchTask(id: string): UserError {
+  return new UserError(
+    `there is no task ${id} (see \`tokenledger task list\`). To create it: \`tokenledger task start ${id}\` starts it, \`tokenledger task estimate ${id} 40k --create\` creates it without starting it.`,
+    ExitCode.usage,
+  );
+}
+
+/** {@link knownTask}, or the error saying how to create it. */
+export async function requireTask(store: LedgerStore, id: string): Promise<TaskRow> {
+  const task = await knownTask(store, id);
+  if (task === null) throw noSuchTask(id);
+  return task;
+}
 
 export interface StartTask {
   id: string;
@@ -67,9 +143,9 @@ export async function startTask(store: LedgerStore, t: StartTask, stageMap: Stag
   // One active task per project: the previous one's span ends here, and it is paused (`task start`
   // resumes it, `task stop` finishes it).
   const replaced = (await store.openProjectSpans(t.project)).filter(
-    (s) => s.source === 'task' && s.project === t.project && s.taskId !== null && s.taskId !== t.id,
+    (s) => isActiveSpan(s) && s.project === t.project && s.taskId !== t.id,
   );
-  await store.closeSpans({ scope: 'project', project: t.project, source: 'task' }, t.at);
+  await store.closeSpans({ scope: 'project', project: t.project, source: TASK_SOURCE }, t.at);
   for (const s of replaced)
     if (s.taskId !== null && s.taskId !== undefined) await store.saveTask({ id: s.taskId, status: 'paused' });
   await store.openSpan({
@@ -79,7 +155,7 @@ export async function startTask(store: LedgerStore, t: StartTask, stageMap: Stag
     taskId: task.id,
     stage: task.stage,
     labels: task.labels,
-    source: 'task',
+    source: TASK_SOURCE,
   });
   await store.attributePending(stageMap);
   return task;
@@ -95,19 +171,16 @@ export async function stopTask(
 ): Promise<TaskRow> {
   let taskId = id;
   if (taskId === undefined) {
-    const active = (await store.openProjectSpans(project)).find((s) => s.source === 'task' && s.taskId);
-    if (active?.taskId == null) {
+    const active = await activeTask(store, project);
+    if (active === null) {
       throw new UserError(
         `no task is active in ${project}; name the one to stop: tokenledger task stop ID.`,
         ExitCode.usage,
       );
     }
-    taskId = active.taskId;
-  }
-  const task = await store.task(taskId);
-  if (task === null)
-    throw new UserError(`there is no task ${taskId}; see \`tokenledger task list\`.`, ExitCode.usage);
-  await store.closeSpans({ scope: 'project', taskId, source: 'task' }, at);
+    taskId = active.id;
+  } else await requireTask(store, taskId);
+  await store.closeSpans({ scope: 'project', taskId, source: TASK_SOURCE }, at);
   const done = await store.saveTask({ id: taskId, status: 'done', endedAt: at });
   await store.attributePending(stageMap);
   return done;
@@ -115,6 +188,6 @@ export async function stopTask(
 
 /** The project's active task (the latest started one covering the dir), if any. */
 export async function activeTask(store: LedgerStore, project: string): Promise<TaskRow | null> {
-  const span = (await store.openProjectSpans(project)).find((s) => s.source === 'task' && s.taskId);
+  const span = (await store.openProjectSpans(project)).find(isActiveSpan);
   return span?.taskId ? store.task(span.taskId) : null;
 }

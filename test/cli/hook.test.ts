@@ -211,6 +211,26 @@ describe('tokenledger hook', () => {
     expect(show.totals.inputTokens).toBe(20);
   });
 
+  it('a task first named by a hook (environment or prompt) is known but not active', () => {
+    config({ taskPattern: '\\b(JIRA-\\d+)\\b' });
+    quiet(hook(event('SessionStart', { source: 'startup' }), { TOKENLEDGER_TASK: 'T-H' }));
+    quiet(hook(event('UserPromptSubmit', { prompt: 'work on JIRA-5' })));
+    const list = (args: string[]) =>
+      (
+        JSON.parse(tl(['task', 'list', ...args, '--json', '--no-import']).stdout) as {
+          tasks: { id: string; status: string }[];
+        }
+      ).tasks.map((t) => [t.id, t.status]);
+    expect(list([])).toEqual([
+      ['T-H', 'open'],
+      ['JIRA-5', 'open'],
+    ]);
+    expect(list(['--active'])).toEqual([]);
+    const stop = tl(['task', 'stop', '--no-import']);
+    expect(stop.status).toBe(1);
+    expect(stop.stderr).toContain('no task is active');
+  });
+
   it('a task id in the prompt (taskPattern) attributes the session from then on; the prompt itself is never stored', () => {
     config({ taskPattern: '\\b(JIRA-\\d+)\\b' });
     const secret = 'please fix JIRA-77 — the-secret-words-in-the-prompt';

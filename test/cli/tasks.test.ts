@@ -358,6 +358,7 @@ describe('estimates and ids', () => {
         'T-V',
         ...values,
         '--json',
+        '--create',
       ]).task.estimate;
     expect(e(['40k'])).toEqual({ tokens: 40_000, usd: null });
     expect(e(['1.2M'])).toEqual({ tokens: 1_200_000, usd: null });
@@ -487,6 +488,7 @@ describe('variance and reports', () => {
     groups: {
       group: string;
       tasks: number;
+      noUsageYet: number;
       estimatedTokens: number;
       actualTokens: number;
       ratio: number | null;
@@ -515,6 +517,7 @@ describe('variance and reports', () => {
     expect(byGroup(v)).toEqual({
       bug: {
         tasks: 2,
+        noUsageYet: 0,
         estimatedTokens: 2000,
         actualTokens: 7000,
         ratio: 3.5,
@@ -523,18 +526,21 @@ describe('variance and reports', () => {
       },
       feature: {
         tasks: 1,
+        noUsageYet: 0,
         estimatedTokens: 10_000,
         actualTokens: 5000,
         ratio: 0.5,
         medianMultiplier: 0.5,
         overruns: 0,
       },
+      // T-V4 has no usage yet: counted as a task, left out of the totals and the median.
       '(none)': {
         tasks: 1,
-        estimatedTokens: 100,
+        noUsageYet: 1,
+        estimatedTokens: 0,
         actualTokens: 0,
-        ratio: 0,
-        medianMultiplier: 0,
+        ratio: null,
+        medianMultiplier: null,
         overruns: 0,
       },
     });
@@ -552,6 +558,7 @@ describe('variance and reports', () => {
     expect(byGroup(v)).toEqual({
       'PLAN-A': {
         tasks: 2,
+        noUsageYet: 0,
         estimatedTokens: 2000,
         actualTokens: 7000,
         ratio: 3.5,
@@ -560,6 +567,7 @@ describe('variance and reports', () => {
       },
       'PLAN-B': {
         tasks: 1,
+        noUsageYet: 0,
         estimatedTokens: 10_000,
         actualTokens: 5000,
         ratio: 0.5,
@@ -568,10 +576,11 @@ describe('variance and reports', () => {
       },
       '(no parent)': {
         tasks: 1,
-        estimatedTokens: 100,
+        noUsageYet: 1,
+        estimatedTokens: 0,
         actualTokens: 0,
-        ratio: 0,
-        medianMultiplier: 0,
+        ratio: null,
+        medianMultiplier: null,
         overruns: 0,
       },
     });
@@ -664,5 +673,215 @@ describe('attribute', () => {
     ]);
     ok(['attribute']);
     expect(report('task')).toEqual({ 'T-LATE': 11, '': 1 });
+  });
+});
+
+describe('variance: group totals never count a token twice', () => {
+  interface Group {
+    group: string;
+    tasks: number;
+    noUsageYet: number;
+    estimatedTokens: number;
+    actualTokens: number;
+    ratio: number | null;
+  }
+  interface Row {
+    id: string;
+    group: string;
+    actualTokens: number;
+    ownTokens: number;
+    variance: { tokens: { percent: number } | null; noUsageYet: boolean };
+    inGroupTotals: { estimatedTokens: number; actualTokens: number } | null;
+  }
+  const variance = (by: string[]) => json<{ groups: Group[]; tasks: Row[] }>(['variance', ...by, '--json']);
+  const groups = (v: { groups: Group[] }) =>
+    Object.fromEntries(v.groups.map((g) => [g.group, [g.actualTokens, g.estimatedTokens]]));
+  const sum = (v: { groups: Group[] }) => v.groups.reduce((n, g) => n + g.actualTokens, 0);
+
+  /** A plan (no label) with an estimate, and its part labelled category=tooling that used 76,022 tokens. */
+  function planAndPart(): void {
+    work('PLAN-1', 0, ['--estimate', '2M']);
+    work('T-3', 76_022, ['--parent', 'PLAN-1', '--estimate', '40k', '--label', 'category=tooling']);
+  }
+
+  it('a plan and its labelled part: the part’s tokens count once, in its group', () => {
+    planAndPart();
+    const total = report('task');
+    expect(total).toEqual({ 'T-3': 76_022 });
+
+    const byLabel = variance(['--by', 'label:category']);
+    // What used to be shown: both groups with the part's 76,022 tokens (152,044 in all).
+    expect(sum(byLabel)).toBe(76_022);
+    expect(groups(byLabel)).toEqual({ tooling: [76_022, 40_000], '(none)': [0, 1_960_000] });
+    // Each task's own row still compares its estimate with its whole subtree.
+    const rows = Object.fromEntries(byLabel.tasks.map((t) => [t.id, t]));
+    expect(rows['PLAN-1']).toMatchObject({
+      actualTokens: 76_022,
+      ownTokens: 0,
+      variance: { tokens: { percent: -96 } },
+      inGroupTotals: { estimatedTokens: 1_960_000, actualTokens: 0 },
+    });
+    expect(rows['T-3']).toMatchObject({
+      actualTokens: 76_022,
+      ownTokens: 76_022,
+      variance: { tokens: { percent: 90 } },
+      inGroupTotals: { estimatedTokens: 40_000, actualTokens: 76_022 },
+    });
+
+    // --by parent and no --by: the same tokens, once.
+    const byParent = variance(['--by', 'parent']);
+    expect(groups(byParent)).toEqual({ 'PLAN-1': [76_022, 40_000], '(no parent)': [0, 1_960_000] });
+    const whole = variance([]);
+    // Without --by the totals are the plan's own figures: its subtree against its estimate.
+    expect(groups(whole)).toEqual({ all: [76_022, 2_000_000] });
+    expect(whole.groups[0]?.tasks).toBe(2);
+
+    const text = ok(['variance', '--by', 'label:category']).stdout;
+    expect(text).toContain('tooling: 1 task(s), 76,022 of 40,000 estimated tokens (1.90×)');
+    expect(text).toContain('(none): 1 task(s), 0 of 1,960,000 estimated tokens (0.00×)');
+    expect(text).toMatch(/PLAN-1 +76,022 tokens .* -96% +\(group totals: 0 tokens against 1,960,000;/);
+  });
+
+  it('usage of unestimated parts counts for the nearest estimated task above them', () => {
+    work('PLAN-2', 10, ['--estimate', '1M'], 'plan2');
+    work('T-A', 500, ['--parent', 'PLAN-2'], 'ta');
+    work('T-B', 300, ['--parent', 'PLAN-2', '--estimate', '200', '--label', 'category=bug'], 'tb');
+    work('T-B1', 7, ['--parent', 'T-B'], 'tb1');
+    work('LOOSE', 4000);
+    const v = variance(['--by', 'label:category']);
+    expect(groups(v)).toEqual({ '(none)': [510, 999_800], bug: [307, 200] });
+    // LOOSE has no estimate anywhere above it: in no group.
+    expect(sum(v)).toBe(510 + 307);
+    expect(groups(variance([]))).toEqual({ all: [817, 1_000_000] });
+  });
+
+  it('a task with an estimate and no usage yet says so, not -100%', () => {
+    const dir = project('idle-est');
+    ok(['task', 'start', 'T-IDLE', '--project', dir, '--estimate', '40k']);
+    work('T-BUSY', 500, ['--estimate', '1k']);
+    const v = variance([]);
+    expect(v.groups).toEqual([
+      expect.objectContaining({
+        tasks: 2,
+        noUsageYet: 1,
+        estimatedTokens: 1000,
+        actualTokens: 500,
+        ratio: 0.5,
+      }),
+    ]);
+    const idle = v.tasks.find((t) => t.id === 'T-IDLE');
+    expect(idle?.variance).toMatchObject({ tokens: null, noUsageYet: true });
+    expect(ok(['variance']).stdout).toMatch(/T-IDLE +0 tokens +\$0\.00 {2}no usage yet\n/);
+    expect(ok(['variance']).stdout).toContain('all: 2 task(s), 500 of 1,000 estimated tokens (0.50×)');
+
+    const list = ok(['task', 'list']).stdout.split('\n');
+    expect(list.find((l) => l.includes('T-IDLE'))).toMatch(/no usage yet$/);
+    const shown = show('T-IDLE');
+    expect(shown.variance).toMatchObject({ tokens: null, overrun: false });
+    expect(ok(['task', 'show', 'T-IDLE']).stdout).toContain(
+      '0 tokens, $0.00, no usage yet against the 40,000-token estimate',
+    );
+    const file = path.join(root, 'idle.md');
+    ok(['task', 'annotate', 'T-IDLE', file]);
+    expect(fs.readFileSync(file, 'utf8')).toContain('| Variance | no usage yet | — |');
+    expect(ok(['task', 'stop', 'T-IDLE', '--project', dir]).stdout).toBe(
+      'Stopped T-IDLE: 0 tokens, $0.00, no usage yet against the 40,000-token estimate.\n',
+    );
+    expect(metrics().at(-1)).toMatchObject({ task: 'T-IDLE', estimated: 40_000, actual: 0, variance: null });
+  });
+});
+
+describe('task state: one definition of active, no task created by mistake', () => {
+  interface Listed {
+    id: string;
+    status: string;
+    startedAt: string | null;
+  }
+  const listed = (args: string[] = []) =>
+    json<{ tasks: Listed[] }>(['task', 'list', ...args, '--json']).tasks;
+  const marked = () =>
+    ok(['task', 'list'])
+      .stdout.split('\n')
+      .filter((l) => l.startsWith('●'))
+      .map((l) => l.split(/\s+/)[1]);
+
+  it('task estimate on an unknown id is an error that says how to create it; --create creates it open', () => {
+    const r = tl(['task', 'estimate', 'NOPE', '5k']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('there is no task NOPE. Add --create to create it');
+    expect(r.stderr).toContain('tokenledger task estimate NOPE 5k --create');
+    expect(r.stderr).toContain('tokenledger task start NOPE --estimate 5k');
+    expect(listed()).toEqual([]);
+
+    ok(['task', 'estimate', 'NOPE', '5k', '--create']);
+    expect(listed()).toEqual([expect.objectContaining({ id: 'NOPE', status: 'open', startedAt: null })]);
+    expect(listed(['--active'])).toEqual([]);
+    expect(marked()).toEqual([]);
+    // Known now: no --create needed.
+    ok(['task', 'estimate', 'NOPE', '6k']);
+    expect(show('NOPE').task).toMatchObject({ status: 'open', estimate: { tokens: 6000 } });
+  });
+
+  it('run --task on a new id makes it known, not active; task list, task stop and run agree', () => {
+    const dir = project('runs');
+    const run = spawnSync(process.execPath, [BIN, 'run', '--task', 'T-9', '--', 'echo', 'hi'], {
+      encoding: 'utf8',
+      env: env(),
+      cwd: dir,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe('hi\n');
+    expect(listed()).toEqual([expect.objectContaining({ id: 'T-9', status: 'open', startedAt: null })]);
+    expect(listed(['--active'])).toEqual([]);
+    expect(marked()).toEqual([]);
+    const stop = tl(['task', 'stop', '--project', dir]);
+    expect(stop.status).toBe(1);
+    expect(stop.stderr).toContain(`no task is active in ${dir}`);
+
+    // With a started task in the project, a run on another task leaves it the active one.
+    ok(['task', 'start', 'T-1', '--project', dir]);
+    const again = spawnSync(process.execPath, [BIN, 'run', '--task', 'T-9', '--', 'echo', 'hi'], {
+      encoding: 'utf8',
+      env: env(),
+      cwd: dir,
+    });
+    expect(again.status, again.stderr).toBe(0);
+    expect(listed(['--active']).map((t) => [t.id, t.status])).toEqual([['T-1', 'active']]);
+    expect(marked()).toEqual(['T-1']);
+    expect(ok(['task', 'stop', '--project', dir]).stdout).toMatch(/^Stopped T-1:/);
+    expect(listed().map((t) => [t.id, t.status])).toEqual([
+      ['T-9', 'open'],
+      ['T-1', 'done'],
+    ]);
+  });
+
+  it('a --parent named before it is started is open, not active', () => {
+    ok(['task', 'start', 'T-C', '--parent', 'PLAN-9', '--project', project('child')]);
+    expect(Object.fromEntries(listed().map((t) => [t.id, t.status]))).toEqual({
+      'PLAN-9': 'open',
+      'T-C': 'active',
+    });
+    expect(marked()).toEqual(['T-C']);
+  });
+
+  it('every task command refuses an unknown id, says how to create it, and creates nothing', () => {
+    const dir = project('unknown');
+    const file = path.join(root, 'unknown.md');
+    for (const args of [
+      ['task', 'show', 'NOPE'],
+      ['task', 'show', 'NOPE', '--json'],
+      ['task', 'stop', 'NOPE', '--project', dir],
+      ['task', 'annotate', 'NOPE', file],
+    ]) {
+      const r = tl(args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('there is no task NOPE');
+      expect(r.stderr).toContain('`tokenledger task start NOPE` starts it');
+      expect(r.stderr).toContain('`tokenledger task estimate NOPE 40k --create` creates it');
+    }
+    expect(listed()).toEqual([]);
+    expect(fs.existsSync(file)).toBe(false);
   });
 });

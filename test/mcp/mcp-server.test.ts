@@ -176,7 +176,12 @@ describe('tokenledger mcp', () => {
       expect(t.description?.length ?? 0).toBeGreaterThan(20);
     }
     const log = byName.get('log_task_tokens')?.inputSchema;
-    expect(Object.keys(log?.properties ?? {}).sort()).toEqual(['agent_id', 'estimated_tokens', 'task_id']);
+    expect(Object.keys(log?.properties ?? {}).sort()).toEqual([
+      'agent_id',
+      'create',
+      'estimated_tokens',
+      'task_id',
+    ]);
     expect(log?.required).toEqual(['task_id']);
     const record = byName.get('record_usage')?.inputSchema;
     expect(Object.keys(record?.properties ?? {}).sort()).toEqual([
@@ -255,14 +260,46 @@ describe('tokenledger mcp', () => {
     expect(String(nobody.json.note)).toContain('code-reviewer');
   });
 
-  it('log_task_tokens on a task without usage answers actual 0 and says so', async () => {
-    const r = await call('log_task_tokens', { task_id: 'T-EMPTY', estimated_tokens: 20000 });
+  it('log_task_tokens on an id the ledger never heard of is an error, and creates nothing', async () => {
+    const before = metricsLines().length;
+    for (const args of [{ task_id: 'T-NEVER' }, { task_id: 'T-NEVER', estimated_tokens: 20000 }]) {
+      const r = await call('log_task_tokens', args);
+      expect(r.isError).toBe(true);
+      expect(r.json.error).toContain('the ledger has never heard of task T-NEVER');
+      expect(r.json.error).toContain('pass create: true');
+    }
+    expect(metricsLines().length).toBe(before);
+    const tasks = cli<{ tasks: { id: string }[] }>(['task', 'list', '--json', '--no-import']).tasks;
+    expect(tasks.map((t) => t.id)).not.toContain('T-NEVER');
+  });
+
+  it('log_task_tokens with create: true makes an open task; without usage yet there is no variance, not -100%', async () => {
+    const r = await call('log_task_tokens', { task_id: 'T-EMPTY', estimated_tokens: 20000, create: true });
     expect(r.isError).toBe(false);
-    expect(r.json).toMatchObject({ task_id: 'T-EMPTY', estimated: 20000, actual: 0, variance: '-100%' });
-    expect(String(r.json.note)).toContain('No usage is attributed to task T-EMPTY yet, so actual is 0.');
-    const unknown = await call('log_task_tokens', { task_id: 'T-NEVER' });
-    expect(unknown.json).toMatchObject({ estimated: null, actual: 0, variance: null, task: null });
-    expect(String(unknown.json.note)).toContain('(the ledger does not know it)');
+    expect(r.json).toMatchObject({
+      task_id: 'T-EMPTY',
+      estimated: 20000,
+      actual: 0,
+      variance: null,
+      ratio: null,
+      task: { status: 'open' },
+    });
+    expect(String(r.json.note)).toContain(
+      'Task T-EMPTY was new to the ledger; it was created with this estimate.',
+    );
+    expect(String(r.json.note)).toContain(
+      'No usage is attributed to task T-EMPTY yet, so actual is 0 and there is no variance yet.',
+    );
+    expect(metricsLines().at(-1)).toMatchObject({
+      task: 'T-EMPTY',
+      estimated: 20000,
+      actual: 0,
+      variance: null,
+    });
+    // Known now: a second call needs no create.
+    const again = await call('log_task_tokens', { task_id: 'T-EMPTY' });
+    expect(again.isError).toBe(false);
+    expect(again.json).toMatchObject({ estimated: 20000, variance: null });
   });
 
   it('query_usage by model and day gives exactly what `report --by model,day --json` gives', async () => {

@@ -11,7 +11,14 @@ import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
 import type { TaskRow } from '../../ledger/store.js';
-import { startTask, stopTask } from '../../ledger/task-actions.js';
+import {
+  activeTaskIds,
+  knownTask,
+  requireTask,
+  startTask,
+  stopTask,
+  taskStatus,
+} from '../../ledger/task-actions.js';
 import { localDate } from '../../util/local-date.js';
 import {
   type CliSession,
@@ -35,6 +42,7 @@ export interface TaskOptions extends CommonOptions {
   label?: string[];
   project?: string;
   active?: boolean;
+  create?: boolean;
 }
 
 const DEFAULT_OVERRUN = 4;
@@ -63,6 +71,10 @@ export function costLine(s: TaskSummary): string {
     `${formatInt(t)} tokens`,
     `${formatUsd(s.total.cost)}${s.total.unpriced.length > 0 ? '+' : ''}`,
   ];
+  if (s.variance.noUsageYet) {
+    parts.push(`no usage yet against the ${estimateText(s.task)} estimate`);
+    return parts.join(', ');
+  }
   if (s.variance.tokens)
     parts.push(
       `${s.variance.tokens.ratio.toFixed(1)}× the ${formatInt(s.variance.tokens.estimate)}-token estimate`,
@@ -70,6 +82,16 @@ export function costLine(s: TaskSummary): string {
   if (s.variance.usd)
     parts.push(`${s.variance.usd.ratio.toFixed(1)}× the ${formatUsd(s.variance.usd.estimate)} estimate`);
   return parts.join(', ');
+}
+
+/** `40,000 tokens / $2.50`, or '' without an estimate. */
+function estimateText(t: TaskRow): string {
+  return [
+    t.estimateTokens === null ? null : `${formatInt(t.estimateTokens)}-token`,
+    t.estimateUsd === null ? null : formatUsd(t.estimateUsd),
+  ]
+    .filter(Boolean)
+    .join(' / ');
 }
 
 export function overrunWarning(s: TaskSummary): string | null {
@@ -101,7 +123,7 @@ export async function runTaskStart(id: string, opts: TaskOptions): Promise<numbe
       },
       stageMapOf(session),
     );
-    if (opts.json) await writeJson({ task: taskJson(task) });
+    if (opts.json) await writeJson({ task: taskJson(task, new Set([task.id])) });
     else {
       const est = [
         task.estimateTokens === null ? null : `${formatInt(task.estimateTokens)} tokens`,
@@ -128,7 +150,7 @@ export async function runTaskStop(id: string | undefined, opts: TaskOptions): Pr
     const task = await stopTask(session.store, taskId, projectOf(opts), Date.now(), stageMapOf(session));
     const s = await summaryOf(session, task);
     appendMetrics(metricsFile(session.loaded.config.metricsFile), metricsEntry('task_stop', s));
-    if (opts.json) await writeJson(summaryJson(s));
+    if (opts.json) await writeJson(summaryJson(s, await activeTaskIds(session.store)));
     else await writeOut(`Stopped ${task.id}: ${costLine(s)}.\n`);
     const warning = overrunWarning(s);
     if (warning !== null) writeErr(`${warning}\n`);
@@ -163,12 +185,13 @@ export function metricsEntry(event: string, s: TaskSummary): Record<string, unkn
   };
 }
 
-function taskJson(t: TaskRow) {
+/** The task as JSON; its status as {@link taskStatus} tells it, given the active tasks. */
+function taskJson(t: TaskRow, active: ReadonlySet<string>) {
   return {
     id: t.id,
     title: t.title,
     parent: t.parentId,
-    status: t.status,
+    status: taskStatus(t, active),
     estimate: { tokens: t.estimateTokens, usd: t.estimateUsd },
     labels: t.labels,
     stage: t.stage,
@@ -183,9 +206,9 @@ function breakdown(rows: UsageRow[], key: string) {
   return rows.map((r) => ({ [key]: r.label[key] || null, ...usageFields(r) }));
 }
 
-export function summaryJson(s: TaskSummary) {
+export function summaryJson(s: TaskSummary, active: ReadonlySet<string>) {
   return {
-    task: taskJson(s.task),
+    task: taskJson(s.task, active),
     totals: usageFields(s.total),
     byModel: breakdown(s.byModel, 'model'),
     byStage: breakdown(s.byStage, 'stage'),
@@ -201,16 +224,15 @@ export async function runTaskShow(id: string, opts: TaskOptions): Promise<number
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
-    const task = await session.store.task(taskId);
-    if (task === null)
-      throw new UserError(`there is no task ${taskId}; see \`tokenledger task list\`.`, ExitCode.usage);
+    const task = await requireTask(session.store, taskId);
     const s = await summaryOf(session, task);
+    const active = await activeTaskIds(session.store);
     if (opts.json) {
-      await writeJson(summaryJson(s));
+      await writeJson(summaryJson(s, active));
       return 0;
     }
     const lines = [
-      `${task.id}${task.title ? ` — ${task.title}` : ''} (${task.status}${task.parentId ? `, in ${task.parentId}` : ''}${task.stage ? `, stage ${task.stage}` : ''})`,
+      `${task.id}${task.title ? ` — ${task.title}` : ''} (${taskStatus(task, active)}${task.parentId ? `, in ${task.parentId}` : ''}${task.stage ? `, stage ${task.stage}` : ''})`,
       `  ${costLine(s)}`,
       `  ${formatInt(s.total.sums.responses)} API calls, cache hit ${formatPercent(cacheHitRate(s.total.sums))}${s.runs.runs > 0 ? `, ${s.runs.runs} run(s): ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
     ];
@@ -245,7 +267,8 @@ export async function runTaskList(opts: TaskOptions): Promise<number> {
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
-    const all = await session.store.tasks(opts.active === true ? { status: 'active' } : {});
+    const active = await activeTaskIds(session.store);
+    const all = (await session.store.tasks()).filter((t) => opts.active !== true || active.has(t.id));
     const ctx = { store: session.store, pricer: pricerOf(session), mode: 'auto' as const };
     const totals = await subtreeTotals(ctx, stageMapOf(session));
     const multiple = overrunMultiple(session);
@@ -256,7 +279,7 @@ export async function runTaskList(opts: TaskOptions): Promise<number> {
     if (opts.json) {
       await writeJson({
         tasks: rows.map((r) => ({
-          ...taskJson(r.task),
+          ...taskJson(r.task, active),
           actualTokens: totalTokens(r.total.sums),
           actualUsd: Math.round(r.total.cost * 1e6) / 1e6,
           variance: r.variance,
@@ -265,13 +288,22 @@ export async function runTaskList(opts: TaskOptions): Promise<number> {
       return 0;
     }
     if (rows.length === 0) {
-      await writeOut('No tasks yet. Start one with `tokenledger task start ID --estimate 40k`.\n');
+      await writeOut(
+        opts.active === true
+          ? 'No task is active. Start one with `tokenledger task start ID --estimate 40k`.\n'
+          : 'No tasks yet. Start one with `tokenledger task start ID --estimate 40k`.\n',
+      );
       return 0;
     }
     const out = rows.map((r) => {
       const t = r.task;
       const v = r.variance.tokens ?? r.variance.usd;
-      return `${t.status === 'active' ? '●' : ' '} ${t.id.padEnd(24)} ${formatInt(totalTokens(r.total.sums)).padStart(14)} tokens ${formatUsd(r.total.cost).padStart(11)}  ${v ? `${v.ratio.toFixed(1)}× estimate` : 'no estimate'}${r.variance.overrun ? '  ⚠ overrun' : ''}${t.parentId ? `  (in ${t.parentId})` : ''}`;
+      const against = r.variance.noUsageYet
+        ? 'no usage yet'
+        : v
+          ? `${v.ratio.toFixed(1)}× estimate`
+          : 'no estimate';
+      return `${active.has(t.id) ? '●' : ' '} ${t.id.padEnd(24)} ${formatInt(totalTokens(r.total.sums)).padStart(14)} tokens ${formatUsd(r.total.cost).padStart(11)}  ${against}${r.variance.overrun ? '  ⚠ overrun' : ''}${t.parentId ? `  (in ${t.parentId})` : ''}`;
     });
     await writeOut(`${out.join('\n')}\n`);
     return 0;
@@ -287,12 +319,20 @@ export async function runTaskEstimate(id: string, values: string[], opts: TaskOp
   const estimate = parseEstimates(values, 'estimate');
   const session = await openSession(opts);
   try {
+    // An unknown id is most likely a typo: create the task only when asked to (it is then open, not active).
+    if (opts.create !== true && (await knownTask(session.store, taskId)) === null) {
+      const given = values.map((v) => (/^[\w.,+-]+$/.test(v) ? v : `'${v}'`)).join(' ');
+      throw new UserError(
+        `there is no task ${taskId}. Add --create to create it (\`tokenledger task estimate ${taskId} ${given} --create\`), or start it with \`tokenledger task start ${taskId} --estimate ${given}\`.`,
+        ExitCode.usage,
+      );
+    }
     const task = await session.store.saveTask({
       id: taskId,
       ...(estimate.tokens !== undefined ? { estimateTokens: estimate.tokens } : {}),
       ...(estimate.usd !== undefined ? { estimateUsd: estimate.usd } : {}),
     });
-    if (opts.json) await writeJson({ task: taskJson(task) });
+    if (opts.json) await writeJson({ task: taskJson(task, await activeTaskIds(session.store)) });
     else
       await writeOut(
         `${task.id}: estimate ${[task.estimateTokens === null ? null : `${formatInt(task.estimateTokens)} tokens`, task.estimateUsd === null ? null : formatUsd(task.estimateUsd)].filter(Boolean).join(' / ')}.\n`,
@@ -308,9 +348,7 @@ export async function runTaskAnnotate(id: string, file: string, opts: TaskOption
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
-    const task = await session.store.task(taskId);
-    if (task === null)
-      throw new UserError(`there is no task ${taskId}; see \`tokenledger task list\`.`, ExitCode.usage);
+    const task = await requireTask(session.store, taskId);
     let text = '';
     try {
       text = fs.readFileSync(file, 'utf8');

@@ -99,7 +99,7 @@ const SCHEMAS: Record<FieldKind, v.GenericSchema<unknown, unknown>> = {
   texts: v.array(text, expected('an array of strings')),
   entries: v.array(entry, expected('an array of entries')),
   scope: v.picklist(['agent', 'session', 'project'], expected('agent, session or project')),
-  status: v.picklist(['active', 'paused', 'done'], expected('active, paused or done')),
+  status: v.picklist(['open', 'active', 'paused', 'done'], expected('open, active, paused or done')),
   errorKind: v.picklist(['tracking_failure', 'anomaly'], expected('tracking_failure or anomaly')),
 };
 

@@ -263,7 +263,7 @@ export class SqliteStore implements LedgerStore {
     return taskStore.closeSpans(this.#s, match, atTs);
   }
 
-  async openProjectSpans(project: string): Promise<SpanRow[]> {
+  async openProjectSpans(project?: string): Promise<SpanRow[]> {
     return taskStore.openProjectSpans(this.#s, project);
   }
 

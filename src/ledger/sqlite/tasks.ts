@@ -57,7 +57,8 @@ export function saveTask(s: Statements, u: TaskUpdate): TaskRow {
       id: u.id,
       title: u.title !== undefined ? u.title : (old?.title ?? null),
       parentId: u.parentId !== undefined ? u.parentId : (old?.parentId ?? null),
-      status: u.status ?? old?.status ?? 'active',
+      // A task is only ever active through `task start` (startTask): one named otherwise is open.
+      status: u.status ?? old?.status ?? 'open',
       estimateTokens: u.estimateTokens !== undefined ? u.estimateTokens : (old?.estimateTokens ?? null),
       estimateUsd: u.estimateUsd !== undefined ? u.estimateUsd : (old?.estimateUsd ?? null),
       labels: { ...(old?.labels ?? {}), ...(u.labels ?? {}) },
@@ -254,7 +255,13 @@ export function closeSpans(
   });
 }
 
-export function openProjectSpans(s: Statements, project: string): SpanRow[] {
+export function openProjectSpans(s: Statements, project?: string): SpanRow[] {
+  if (project === undefined) {
+    const all = s
+      .get("SELECT * FROM spans WHERE scope = 'project' AND to_ts IS NULL ORDER BY from_ts DESC, id DESC")
+      .all() as SpanDbRow[];
+    return all.map(toSpan);
+  }
   const rows = s
     .get(
       `SELECT * FROM spans WHERE scope = 'project' AND to_ts IS NULL

@@ -17,12 +17,13 @@ import { type CliSession, pricerOf, stageMapOf } from '../../cli/context.js';
 import { appendMetrics, metricsFile, variancePercent } from '../../cli/metrics-log.js';
 import { usageFields } from '../../cli/usage-json.js';
 import { ExitCode, UserError } from '../../errors.js';
-import { BUCKET_MS, type TaskRow } from '../../ledger/store.js';
+import { BUCKET_MS } from '../../ledger/store.js';
+import { activeTaskIds, knownTask, taskStatus } from '../../ledger/task-actions.js';
 
 const DEFAULT_OVERRUN = 4;
 
 export const LOG_TASK_TOKENS_DESCRIPTION =
-  "Log a task's actual token usage against its estimate, after an agent finished it. Imports new Claude Code transcripts, reads what the task (and its subtasks) used from the ledger, saves the estimate on the task, appends a line to the metrics log, and returns the variance (e.g. +125%). Usage reaches a task through `tokenledger task start`, the hook's task pattern, `tokenledger run --task` or record_usage.";
+  "Log a task's actual token usage against its estimate, after an agent finished it. Imports new Claude Code transcripts, reads what the task (and its subtasks) used from the ledger, saves the estimate on the task, appends a line to the metrics log, and returns the variance (e.g. +125%). Usage reaches a task through `tokenledger task start`, the hook's task pattern, `tokenledger run --task` or record_usage. An id the ledger never heard of is refused (a mistyped id) unless create is true.";
 
 export const logTaskTokensInput = {
   task_id: z.string().describe('The task id, e.g. TASK-919.'),
@@ -38,12 +39,19 @@ export const logTaskTokensInput = {
     .describe(
       'The estimate in tokens (20000, or "20k", "1.2M"); saved as the task\'s estimate. Default: the estimate the task already has.',
     ),
+  create: z
+    .boolean()
+    .optional()
+    .describe(
+      'Create the task if the ledger has never heard of it (no task of that id and no usage attributed to it). Default: false, and an unknown id is an error (most likely a mistyped id).',
+    ),
 };
 
 export interface LogTaskTokensArgs {
   task_id: string;
   agent_id?: string | undefined;
   estimated_tokens?: number | string | undefined;
+  create?: boolean | undefined;
 }
 
 /** The estimate as a whole number of tokens (`20000`, `"20k"`, `"1.2M"`). */
@@ -56,24 +64,6 @@ function estimateTokens(value: number | string): number {
       ExitCode.usage,
     );
   return parsed.tokens;
-}
-
-/** A task the ledger does not know: its id, nothing else (its usage, if any, is still counted). */
-function unknownTask(id: string): TaskRow {
-  return {
-    id,
-    title: null,
-    parentId: null,
-    status: 'done',
-    estimateTokens: null,
-    estimateUsd: null,
-    labels: {},
-    stage: null,
-    project: null,
-    createdAt: 0,
-    startedAt: null,
-    endedAt: null,
-  };
 }
 
 /** One agent's usage within the task's subtree (matching its type or its id), and the agents seen there. */
@@ -117,11 +107,18 @@ export async function logTaskTokens(
     args.agent_id === undefined || args.agent_id.trim() === '' ? null : checkName(args.agent_id, 'agent_id');
   const estimate = args.estimated_tokens === undefined ? undefined : estimateTokens(args.estimated_tokens);
   const store = session.store;
-  const known = await store.task(taskId);
+  // Known: a task of that id, or usage attributed to it (e.g. by a task id in a subagent's prompt).
+  const known = await knownTask(store, taskId);
+  if (known === null && args.create !== true)
+    throw new UserError(
+      `the ledger has never heard of task ${taskId}: no task of that id, and no usage attributed to it. Check the id; to create the task, pass create: true (or run \`tokenledger task start ${taskId}\` before the work).`,
+      ExitCode.usage,
+    );
   const task =
-    estimate === undefined
-      ? (known ?? unknownTask(taskId))
-      : await store.saveTask({ id: taskId, estimateTokens: estimate });
+    known !== null && estimate === undefined
+      ? known
+      : await store.saveTask({ id: taskId, ...(estimate === undefined ? {} : { estimateTokens: estimate }) });
+  const row = await store.task(taskId);
   const multiple = session.loaded.config.overrunMultiple ?? DEFAULT_OVERRUN;
   const ctx = { store, pricer: pricerOf(session), mode: 'auto' as const };
   const whole = await taskSummary(ctx, task, stageMapOf(session), multiple);
@@ -138,8 +135,10 @@ export async function logTaskTokens(
   appendMetrics(file, agent === null ? entry : { ...entry, agent });
 
   const notes: string[] = [];
-  if (known === null && estimate !== undefined)
-    notes.push(`Task ${taskId} was new to the ledger; it was created with this estimate.`);
+  if (known === null)
+    notes.push(
+      `Task ${taskId} was new to the ledger; it was created${estimate === undefined ? '' : ' with this estimate'}.`,
+    );
   if (actual === 0) {
     if (agent !== null && totalTokens(whole.total.sums) > 0)
       notes.push(
@@ -147,7 +146,7 @@ export async function logTaskTokens(
       );
     else
       notes.push(
-        `No usage is attributed to task ${taskId}${known === null && estimate === undefined ? ' (the ledger does not know it)' : ''} yet, so actual is 0. Attribute work to it with \`tokenledger task start ${taskId}\` before the work, \`tokenledger run --task ${taskId}\`, a taskPattern matching it in subagent prompts, or record_usage.`,
+        `No usage is attributed to task ${taskId} yet, so actual is 0 and there is no variance yet. Attribute work to it with \`tokenledger task start ${taskId}\` before the work, \`tokenledger run --task ${taskId}\`, a taskPattern matching it in subagent prompts, or record_usage.`,
       );
   }
   if (s.task.estimateTokens === null) notes.push('No estimate: pass estimated_tokens to get a variance.');
@@ -174,9 +173,9 @@ export async function logTaskTokens(
       cost_usd: m.cost === null ? null : money(m.cost),
     })),
     task:
-      known === null && estimate === undefined
+      row === null
         ? null
-        : { title: task.title, parent: task.parentId, status: task.status },
+        : { title: row.title, parent: row.parentId, status: taskStatus(row, await activeTaskIds(store)) },
     date: entry.date,
     metrics_file: file,
     ...(notes.length > 0 ? { note: notes.join(' ') } : {}),

@@ -206,7 +206,7 @@ it('imported totals equal the ground truth for any split, merge order, import or
 interface TaskEdit {
   task: number;
   title: string;
-  status: 'active' | 'paused' | 'done';
+  status: 'open' | 'active' | 'paused' | 'done';
   side: 'A' | 'B';
   round: number;
 }
@@ -214,7 +214,7 @@ interface TaskEdit {
 const editArb = fc.record({
   task: fc.nat(2),
   title: fc.constantFrom('plan', 'build', 'review'),
-  status: fc.constantFrom('active', 'paused', 'done'),
+  status: fc.constantFrom('open', 'active', 'paused', 'done'),
   side: fc.constantFrom('A', 'B'),
   round: fc.nat(2),
 }) satisfies fc.Arbitrary<TaskEdit>;
