@@ -69,7 +69,7 @@ export async function runFilesSync(opts: FilesSyncOptions): Promise<number> {
     } else {
       await writeOut(
         result.tasks === 0 && result.days === 0
-          ? `No declared telemetry for ${opts.allProjects === true ? 'any project' : project} yet: record some with \`tokenledger record\` (seed 000 requests) first.\n`
+          ? `No declared telemetry for ${opts.allProjects === true ? 'any project' : project} yet: record some with \`tokenledger record\` (usage-tracker telemetry, JSON) first.\n`
           : `${root}: ${result.tasks} task file(s), ${result.days} day(s), ${reviews.length} review(s); ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} replaced.\n`,
       );
     }
