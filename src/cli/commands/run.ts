@@ -99,7 +99,9 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
 
   let claudeRoots: readonly string[] = [];
   try {
-    claudeRoots = resolveClaudeRoots(claudeDirs).roots;
+    const resolved = resolveClaudeRoots(claudeDirs);
+    claudeRoots = resolved.roots;
+    for (const w of resolved.warnings) writeErr(`tokenledger: warning: ${w}\n`);
   } catch (error) {
     writeErr(`tokenledger: ${(error as Error).message} (running the command anyway)\n`);
   }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
 import { dataHome } from '../../config/paths.js';
 import { type CommonOptions, openSession, pricerOf } from '../context.js';
-import { writeJson, writeOut } from '../io.js';
+import { writeErr, writeJson, writeOut } from '../io.js';
 import { formatInt } from '../render/format.js';
 
 function size(file: string): number {
@@ -24,6 +24,7 @@ export async function runStatus(opts: CommonOptions): Promise<number> {
   try {
     const stats = await session.store.stats();
     const roots = resolveClaudeRoots(session.loaded.config.claudeDirs);
+    for (const w of roots.warnings) writeErr(`tokenledger: warning: ${w}\n`);
     const pricer = pricerOf(session);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const info = {
