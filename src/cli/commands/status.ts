@@ -41,6 +41,8 @@ export async function runStatus(opts: CommonOptions): Promise<number> {
       firstUsage: iso(stats.firstTs),
       lastUsage: iso(stats.lastTs),
       filesTracked: stats.files,
+      subagentMetaFiles: stats.metaFiles,
+      forgottenApiCalls: stats.forgottenCalls,
       problems: stats.problems,
       lastImport: iso(stats.lastImport),
     };
@@ -56,8 +58,8 @@ export async function runStatus(opts: CommonOptions): Promise<number> {
       `  searched:   ${roots.searched.join(', ')}`,
       `Recorded as:  ${info.user}@${info.machine}`,
       `Prices:       ${pricer.version} — ${pricer.source}`,
-      `Holds:        ${formatInt(stats.records)} API calls in ${formatInt(stats.sessions)} sessions${stats.firstTs === null ? '' : `, ${info.firstUsage?.slice(0, 10)} to ${info.lastUsage?.slice(0, 10)}`}`,
-      `Files:        ${formatInt(stats.files)} tracked, last import ${info.lastImport ?? 'never'}`,
+      `Holds:        ${formatInt(stats.records)} API calls in ${formatInt(stats.sessions)} sessions${stats.firstTs === null ? '' : `, ${info.firstUsage?.slice(0, 10)} to ${info.lastUsage?.slice(0, 10)}`}${stats.forgottenCalls > 0 ? ` (${formatInt(stats.forgottenCalls)} forgotten, which imports skip)` : ''}`,
+      `Files:        ${formatInt(stats.files)} tracked${stats.metaFiles > 0 ? ` (${formatInt(stats.files - stats.metaFiles)} transcripts, ${formatInt(stats.metaFiles)} subagent .meta.json)` : ''}, last import ${info.lastImport ?? 'never'}`,
       `Problems:     ${formatInt(stats.problems)}${stats.problems > 0 ? ' (see `tokenledger problems`)' : ''}`,
     ];
     await writeOut(`${lines.join('\n')}\n`);

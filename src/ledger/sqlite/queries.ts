@@ -13,6 +13,7 @@ import {
   type SizeClass,
   type StageMap,
 } from '../store.js';
+import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
 
@@ -153,8 +154,20 @@ export function stats(s: Statements): LedgerStats {
     a: number | null;
     b: number | null;
   };
-  const files = (s.get('SELECT count(*) AS n FROM files').get() as { n: number }).n;
+  const files = s
+    .get("SELECT count(*) AS n, coalesce(sum(path LIKE '%.meta.json'), 0) AS meta FROM files")
+    .get() as { n: number; meta: number };
   const problems = (s.get('SELECT count(*) AS n FROM problems').get() as { n: number }).n;
   const last = (s.get('SELECT max(finished_at) AS t FROM import_runs').get() as { t: number | null }).t;
-  return { records: u.n, sessions: u.s, firstTs: u.a, lastTs: u.b, files, problems, lastImport: last };
+  return {
+    records: u.n,
+    sessions: u.s,
+    firstTs: u.a,
+    lastTs: u.b,
+    files: files.n,
+    metaFiles: files.meta,
+    forgottenCalls: forgottenCallCount(s),
+    problems,
+    lastImport: last,
+  };
 }
