@@ -145,7 +145,11 @@ export interface ImportRunStats {
 }
 
 export interface LedgerStats {
+  /** Usage rows: API calls read from transcripts, and entries of declared telemetry that count. */
   records: number;
+  /** Of those, the entries of declared telemetry (`record`, MCP `record_usage`) that count. */
+  declaredRecords: number;
+  /** Sessions with usage read from transcripts. */
   sessions: number;
   firstTs: number | null;
   lastTs: number | null;

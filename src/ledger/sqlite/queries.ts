@@ -16,6 +16,7 @@ import {
 import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
+import { TELEMETRY_SOURCE } from './telemetry.js';
 
 /** SQL and parameters for one dimension. */
 function dimensionSql(d: GroupDimension, stageMap: StageMap): { sql: string; params: string[] } {
@@ -147,9 +148,14 @@ export function costStates(s: Statements, sessionIds: readonly string[]): Map<st
 
 export function stats(s: Statements): LedgerStats {
   const u = s
-    .get('SELECT count(*) AS n, count(DISTINCT session_id) AS s, min(ts) AS a, max(ts) AS b FROM usage')
+    .get(
+      `SELECT count(*) AS n, coalesce(sum(source = '${TELEMETRY_SOURCE}'), 0) AS d,
+         count(DISTINCT CASE WHEN source <> '${TELEMETRY_SOURCE}' THEN session_id END) AS s,
+         min(ts) AS a, max(ts) AS b FROM usage`,
+    )
     .get() as {
     n: number;
+    d: number;
     s: number;
     a: number | null;
     b: number | null;
@@ -161,6 +167,7 @@ export function stats(s: Statements): LedgerStats {
   const last = (s.get('SELECT max(finished_at) AS t FROM import_runs').get() as { t: number | null }).t;
   return {
     records: u.n,
+    declaredRecords: u.d,
     sessions: u.s,
     firstTs: u.a,
     lastTs: u.b,
