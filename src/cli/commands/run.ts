@@ -99,9 +99,8 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
 
   let claudeRoots: readonly string[] = [];
   try {
-    const resolved = resolveClaudeRoots(claudeDirs);
-    claudeRoots = resolved.roots;
-    for (const w of resolved.warnings) writeErr(`tokenledger: warning: ${w}\n`);
+    // No warning about a dir without projects/: the command about to run may create it.
+    claudeRoots = resolveClaudeRoots(claudeDirs).roots;
   } catch (error) {
     writeErr(`tokenledger: ${(error as Error).message} (running the command anyway)\n`);
   }

@@ -154,7 +154,6 @@ function forgetIn(
   const calls: string[] = [];
 
   // API calls from transcripts.
-  let removedCalls: GroupRow[] = [];
   if (source === 'claude') {
     const w = inRange(and(where(), `u.source <> '${TELEMETRY_SOURCE}'`), 'u.ts', sel);
     if (taskId !== undefined) and(w, 'u.task_id = ?', taskId);
@@ -164,21 +163,10 @@ function forgetIn(
     calls.push(...ids(s, 'SELECT dedup_key FROM usage WHERE id IN (SELECT id FROM temp.forget_rows)', []));
   }
   const removedRows = and(where(), 'u.id IN (SELECT id FROM temp.forget_rows)');
-  removedCalls = usageGroups(s, removedRows);
+  const removedCalls = usageGroups(s, removedRows);
 
   // Declared telemetry.
-  const declaredIds =
-    source === 'telemetry' || wholeTask
-      ? (() => {
-          const w = inRange(where(), 'ts', sel);
-          if (taskId !== undefined) and(w, 'task_id = ?', taskId);
-          return ids(
-            s,
-            `SELECT task_id FROM telemetry_tasks WHERE ${clause(w)} ORDER BY ts, task_id`,
-            w.params,
-          );
-        })()
-      : [];
+  const declaredIds = source === 'telemetry' || wholeTask ? declaredTaskIds(s, sel) : [];
   const sessions = JSON.stringify(declaredIds.map(telemetrySession));
   const declaredRows = and(
     where(),
@@ -315,6 +303,13 @@ function forgetIn(
     reattributed,
     remembered,
   };
+}
+
+/** The declared tasks the selection holds (by declared time and task). */
+function declaredTaskIds(s: Statements, sel: ForgetSelection): string[] {
+  const w = inRange(where(), 'ts', sel);
+  if (sel.taskId !== undefined) and(w, 'task_id = ?', sel.taskId);
+  return ids(s, `SELECT task_id FROM telemetry_tasks WHERE ${clause(w)} ORDER BY ts, task_id`, w.params);
 }
 
 /** Rows whose task changed, grouped by the move (from, to), then by day and pricing key. */
