@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// A small orchestrator built only on tokenledger's public API (seeds 002 and 003): two steps of one
+// A small orchestrator built only on tokenledger's public API: two steps of one
 // task, on two models, each run through `runClaude`, which tees the CLI's output into the step's log,
 // parses its usage and records it in the ledger on the task and stage. The orchestrator then keeps
-// per-model usage in its state files, appends seed 002's footer to each log, prints a running total
-// after each step (seed 003) and writes usage-report.json at the end.
+// per-model usage in its state files, appends the usage footer to each log, prints a running total
+// after each step and writes usage-report.json at the end.
 //
 //   node examples/two-step-orchestrator.mjs [--out DIR] [--task ID] [--claude PATH]
 //

@@ -1,16 +1,17 @@
 /**
- * `recordUsage`: seed 000's usage-tracker contract in one call, shared by `tokenledger record`, the
- * MCP tool `record_usage` and library users. It takes a §4.1 request and answers with the §5 JSON.
+ * `recordUsage`: the usage-tracker telemetry contract in one call, shared by `tokenledger record`,
+ * the MCP tool `record_usage` and library users. It takes a telemetry request and answers with the
+ * contract's JSON.
  *
  * - `log_only` / `log_and_summarize`: the declaration goes into the ledger (captured usage of the
  *   same task wins, see `ledger/sqlite/telemetry.ts`), missing fields are noted in the error log,
- *   pending error-log entries are reconciled (§8.3), and the task's file, its day's summary and
+ *   pending error-log entries are reconciled, and the task's file, its day's summary and
  *   error log are rewritten under the `.token-usage/` root.
  * - `review_period`: the last `days` days are analysed and `reports/usage-review-<date>.md` written.
  * - A request that is not valid answers `{status: "error", reason}` and records nothing; the
- *   failure is noted in the error log (§8.1).
+ *   failure is noted in the error log.
  * - When the ledger is locked or failing, the declaration goes to the spool (next to the ledger)
- *   and the answer is still `recorded`: the next call that reaches the ledger applies it (§9.1: never
+ *   and the answer is still `recorded`: the next call that reaches the ledger applies it (never
  *   block). The task file is written from the request meanwhile.
  * @module
  */
@@ -58,7 +59,7 @@ export interface RecordUsageOptions {
 
 /** What {@link recordUsage} did. */
 export interface RecordUsageResult {
-  /** The seed 000 §5 answer. */
+  /** The contract's answer. */
   response: TelemetryResponse;
   /** Non-fatal notes (ignored keys, missing fields, spooling): for stderr, never for stdout. */
   warnings: string[];
@@ -107,8 +108,8 @@ interface Context {
 }
 
 /**
- * Records a seed 000 §4.1 telemetry request (a parsed object or its JSON text) and answers with
- * the §5 JSON. Never throws for bad input or a failing ledger: those are answers too.
+ * Records a usage-tracker telemetry request (a parsed object or its JSON text) and answers with
+ * the contract's JSON. Never throws for bad input or a failing ledger: those are answers too.
  */
 export async function recordUsage(
   input: unknown,
@@ -160,7 +161,7 @@ async function rejected(
   const response = invalidRequestResponse(parsed);
   const warnings: string[] = [];
   const written: string[] = [];
-  // §8.1: log the failure. Best effort: a failing ledger must not hide the answer.
+  // Log the failure. Best effort: a failing ledger must not hide the answer.
   try {
     const { logRejection } = await import('./record-ledger.js');
     written.push(

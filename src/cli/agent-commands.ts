@@ -108,7 +108,7 @@ Example:
     ledgerOptions(
       program
         .command('record')
-        .description('record seed 000 usage telemetry (a JSON request) and print the JSON answer')
+        .description('record usage-tracker telemetry (a JSON request) and print the JSON answer')
         .argument('[file]', 'the JSON request; - or nothing for stdin'),
     )
       .option(
@@ -118,25 +118,26 @@ Example:
       .addHelpText(
         'after',
         `
-The request follows seed 000 (section 4.1): {"mode": "log_only" | "log_and_summarize" | "review_period",
+The request (usage-tracker telemetry, JSON): {"mode": "log_only" | "log_and_summarize" | "review_period",
 "task_id", "timestamp", "user_request_summary", "entries": [{"agent", "model", "input_tokens",
-"output_tokens", "total_tokens", "estimated_cost"}], "days"}. The answer (section 5) is the only output on
+"output_tokens", "total_tokens", "estimated_cost"}], "days"}. The answer is the only output on
 stdout: {"status": "recorded", "task_id", "summary"?}, {"status": "report_generated", "report_path",
 "recommendations"} or {"status": "error", "reason"}. Exit code 0 when recorded or reported, 1 for an
 invalid request. Declared usage counts in every report unless usage of the same task was captured from
 transcripts (captured usage wins). When the ledger is locked, the request waits in a spool next to it.
 
-Example:
+Example, on a scratch ledger and tree (without --db and --root it goes into your ledger and project):
   echo '{"mode":"log_and_summarize","task_id":"T-12","timestamp":"2026-11-22T14:30:00Z",
     "user_request_summary":"Add login","entries":[{"agent":"build-lead","model":"opus",
-    "input_tokens":12000,"output_tokens":3000,"total_tokens":15000,"estimated_cost":0.45}]}' | tokenledger record`,
+    "input_tokens":12000,"output_tokens":3000,"total_tokens":15000,"estimated_cost":0.45}]}' \\
+    | tokenledger record --db /tmp/try.db --root /tmp/try-token-usage`,
       )
       .action(async (file: string | undefined, opts) =>
         setExit(await (await import('./commands/record.js')).runRecord(file, opts)),
       );
   },
   files: (program, setExit) => {
-    const files = program.command('files').description('the seed 000 .token-usage/ tree');
+    const files = program.command('files').description('the .token-usage/ tree of usage-tracker telemetry');
     ledgerOptions(
       files
         .command('sync')

@@ -75,6 +75,7 @@ export async function importNow(
     },
   });
   progress?.finish();
+  for (const w of summary.roots.warnings) writeErr(`tokenledger: warning: ${w}\n`);
   if (summary.problems > 0) {
     writeErr(
       `tokenledger: ${summary.problems} new problem(s) while reading transcripts; see \`tokenledger problems\`.\n`,

@@ -189,6 +189,53 @@ the median.`,
       .option('-n, --limit <n>', 'show at most n problems', '50')
       .action(async (opts) => setExit(await (await import('./commands/problems.js')).runProblems(opts)));
   },
+  forget: (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('forget')
+        .description(
+          'remove what you added by hand (a task, declared telemetry, runs) or a time range of a source',
+        ),
+    )
+      .option('--task <id>', 'a task: it, its spans, estimate, runs and declared telemetry (its usage stays)')
+      .addOption(
+        new Option('--source <source>', 'only what this source added (with --task: for that task)').choices([
+          'claude',
+          'run',
+          'hook',
+          'telemetry',
+        ]),
+      )
+      .option('-s, --since <date>', 'with --source: first day, YYYY-MM-DD or YYYYMMDD (local time)')
+      .option('-u, --until <date>', 'with --source: last day, YYYY-MM-DD or YYYYMMDD (local time)')
+      .option(
+        '-z, --timezone <tz>',
+        'IANA time zone of the days (default: config "timezone", else the system zone)',
+      )
+      .option('--dry-run', 'show what would go, change nothing (the default)')
+      .option('-y, --yes', 'forget it')
+      .option('--no-import', 'do not import new transcripts first')
+      .option('-j, --json', 'print JSON only')
+      .addHelpText(
+        'after',
+        `
+Sources: claude = API calls imported from Claude Code transcripts (by import, reports, hooks or run);
+run = what \`tokenledger run\` recorded (Claude Code's own figures, and its sessions' task); hook = the
+task and stage hooks gave sessions; telemetry = usage declared with \`tokenledger record\` or MCP.
+
+A forgotten task's captured usage stays in the ledger, attributed to whatever else covers it (often
+no task); its declared telemetry goes. Forgotten API calls are remembered, so neither a later import
+(a rewritten transcript) nor import-jsonl brings them back; forgotten tasks, spans, runs and
+declarations are skipped by import-jsonl too, until you declare the task again by hand.
+
+Examples:
+  tokenledger forget --task T-12                       what would go (a dry run)
+  tokenledger forget --task T-12 --yes                 forget the task
+  tokenledger forget --source telemetry --yes          all declared telemetry
+  tokenledger forget --source claude --since 2026-11-01 --until 2026-11-02 --yes`,
+      )
+      .action(async (opts) => setExit(await (await import('./commands/forget.js')).runForget(opts)));
+  },
   status: (program, setExit) => {
     ledgerOptions(
       program

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { ExitCode, UserError } from '../errors.js';
 import type { Config } from './config.js';
+import { jsonValuePosition } from './json-position.js';
 
 const rate = v.pipe(
   v.number('expected a number'),
@@ -103,14 +104,23 @@ const ConfigSchema = v.strictObject(
   'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing, stages, taskPattern, overrunMultiple, metricsFile, tokenUsageRoot, hook',
 );
 
-export function parseConfig(raw: unknown, file: string): Config {
+/**
+ * Validates a parsed config file. `text` (the JSON it was parsed from) lets an invalid value be
+ * reported by line and column as well as by its setting.
+ */
+export function parseConfig(raw: unknown, file: string, text?: string): Config {
   const result = v.safeParse(ConfigSchema, raw);
   if (result.success) return result.output;
   const issue = result.issues[0];
-  const where = issue?.path?.map((p) => String(p.key)).join('.') || '(top level)';
+  const keys = (issue?.path ?? []).flatMap((p) =>
+    typeof p.key === 'string' || typeof p.key === 'number' ? [p.key] : [],
+  );
+  const where = keys.join('.') || '(top level)';
+  const pos = text === undefined ? null : jsonValuePosition(text, keys);
+  const at = pos === null ? where : `${where} (line ${pos.line}, column ${pos.column})`;
   const got = issue?.input === undefined ? 'nothing' : JSON.stringify(issue.input)?.slice(0, 60);
   throw new UserError(
-    `the config file ${file} is invalid at ${where}: ${issue?.message ?? 'invalid'} (got ${got}).`,
+    `the config file ${file} is invalid at ${at}: ${issue?.message ?? 'invalid'} (got ${got}). Fix it, or move it away.`,
     ExitCode.config,
   );
 }

@@ -18,6 +18,7 @@
  * @module
  */
 import fs from 'node:fs';
+import { locateJsonError } from '../capture/telemetry/json-error.js';
 import { ExitCode, UserError } from '../errors.js';
 import { configFile } from './paths.js';
 
@@ -49,7 +50,7 @@ export interface Config {
   overrunMultiple?: number;
   /** The append-only metrics JSONL (default <data dir>/metrics.jsonl). */
   metricsFile?: string;
-  /** Root of the seed 000 `.token-usage/` tree; relative to the project (default `.token-usage`). */
+  /** Root of the `.token-usage/` tree of usage-tracker telemetry; relative to the project (default `.token-usage`). */
   tokenUsageRoot?: string;
   /** `tokenledger hook`: its time cap, per-file read budget, and whether it may show overrun warnings. */
   hook?: HookConfig;
@@ -100,15 +101,21 @@ export async function loadConfig(
       ExitCode.config,
     );
   }
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(body);
   } catch (error) {
+    const at = locateJsonError(body);
+    const where =
+      at === null
+        ? (error as Error).message.split('\n')[0]
+        : `line ${at.line}, column ${at.column}: ${at.problem}`;
     throw new UserError(
-      `the config file ${file} is not valid JSON (${(error as Error).message.split('\n')[0]}). Fix it, or move it away.`,
+      `the config file ${file} is not valid JSON (${where}). Fix it, or move it away.`,
       ExitCode.config,
     );
   }
   const { parseConfig } = await import('./config-schema.js');
-  return { config: parseConfig(raw, file), file };
+  return { config: parseConfig(raw, file, body), file };
 }

@@ -26,7 +26,7 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
       const progress: FileProgress = await writer.add(importClaudeFile(job));
       port.postMessage(progress);
     }
-    await writer.flush();
+    port.postMessage(await writer.flush());
   } finally {
     await store.close();
   }

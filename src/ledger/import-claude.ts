@@ -187,6 +187,8 @@ async function importFromSnapshot(
       filesRead: 0,
       bytesRead: 0,
       records: 0,
+      added: 0,
+      forgotten: 0,
       problems: 0,
       bytesLeft: 0,
       scan: 'snapshot',
@@ -274,6 +276,8 @@ async function importDiscovered(
     filesRead: 0,
     bytesRead: 0,
     records: 0,
+    added: 0,
+    forgotten: 0,
     problems: 0,
   };
   let bytesLeft = 0;
@@ -330,6 +334,8 @@ async function importDiscovered(
     stats.filesRead += p.files;
     stats.bytesRead += p.bytes;
     stats.records += p.records;
+    stats.added += p.added;
+    stats.forgotten += p.forgotten;
     stats.problems += p.problems;
     progress.filesDone += p.files;
     progress.bytesDone += p.bytes;
@@ -352,7 +358,7 @@ async function importDiscovered(
       bytesLeft += result.bytesLeft;
       onFile(await writer.add(result));
     }
-    await writer.flush();
+    onFile(await writer.flush());
   }
   await store.refreshRollup();
   if (threads > 0) await store.checkpoint();

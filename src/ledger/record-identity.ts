@@ -19,17 +19,32 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
+/** The {@link recordKey} of the usage record of an API call. */
+export function usageKey(dedupKey: string): string {
+  return canonicalJson(['usage', dedupKey]);
+}
+
+/** The {@link recordKey} of a task. */
+export function taskKey(id: string): string {
+  return canonicalJson(['task', id]);
+}
+
+/** The {@link recordKey} of a task's declared telemetry. */
+export function declaredTaskKey(taskId: string): string {
+  return canonicalJson(['declared_task', taskId]);
+}
+
 /** The record's identity: equal for two versions of one record, different for two records. */
 export function recordKey(r: LedgerRecord): string {
   switch (r.type) {
     case 'usage':
-      return canonicalJson([r.type, r.dedupKey]);
+      return usageKey(r.dedupKey);
     case 'agent':
       return canonicalJson([r.type, r.sessionId, r.agentId]);
     case 'spawn':
       return canonicalJson([r.type, r.sessionId, r.toolUseId]);
     case 'task':
-      return canonicalJson([r.type, r.id]);
+      return taskKey(r.id);
     case 'span':
       return canonicalJson([
         r.type,
@@ -46,7 +61,7 @@ export function recordKey(r: LedgerRecord): string {
     case 'run':
       return canonicalJson(r);
     case 'declared_task':
-      return canonicalJson([r.type, r.taskId]);
+      return declaredTaskKey(r.taskId);
     case 'telemetry_error':
       return canonicalJson([r.type, r.key]);
   }

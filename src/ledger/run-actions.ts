@@ -5,7 +5,7 @@
  *
  * The usage in reports always comes from the transcripts; the run's figures are never added to it,
  * so nothing is counted twice. For a resumed session Claude Code's totals carry over from the
- * previous run (FORMATS.md §3.4): the run's own share is its total minus the `cost-state` written
+ * previous run: the run's own share is its total minus the `cost-state` written
  * before it.
  * @module
  */

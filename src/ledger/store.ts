@@ -14,6 +14,7 @@ import type {
   IngestProblem,
   TokenFields,
 } from '../capture/types.js';
+import type { ForgetOptions, ForgetOutcome, ForgetSelection } from './forget.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from './ledger-records.js';
 
 /** Where a batch of imported records came from, stamped on every record it writes. */
@@ -139,16 +140,30 @@ export interface ImportRunStats {
   filesSeen: number;
   filesRead: number;
   bytesRead: number;
+  /** API-call records read (each file's lines of one response merged into one). */
   records: number;
+  /** Of those, API calls new to the ledger; the rest merged into calls it holds, or were forgotten. */
+  added: number;
+  /** Of those, records skipped because the user forgot their API call. */
+  forgotten: number;
   problems: number;
 }
 
 export interface LedgerStats {
+  /** Usage rows: API calls read from transcripts, and entries of declared telemetry that count. */
   records: number;
+  /** Of those, the entries of declared telemetry (`record`, MCP `record_usage`) that count. */
+  declaredRecords: number;
+  /** Sessions with usage read from transcripts. */
   sessions: number;
   firstTs: number | null;
   lastTs: number | null;
+  /** Files with a cursor: transcripts and subagent `.meta.json` files. */
   files: number;
+  /** Of those, subagent `.meta.json` files (read for the agent type; they hold no usage). */
+  metaFiles: number;
+  /** API calls the user forgot (`tokenledger forget`), which imports skip. */
+  forgottenCalls: number;
   problems: number;
   lastImport: number | null;
 }
@@ -313,6 +328,18 @@ export interface TelemetryErrorRow extends TelemetryErrorInput {
 /** One file's import, ready to be written atomically with its cursor. */
 export type FileWrite = FileImport;
 
+/**
+ * What a write of imported usage did. Every record read is an API call new to the ledger, merged into
+ * one it holds (the same call in another file or line: forks, relayed subagent progress, a response
+ * split over lines, an earlier import), or skipped because the user forgot that call.
+ */
+export interface WriteCounts {
+  /** API calls new to the ledger. */
+  added: number;
+  /** Records skipped: their API call was forgotten (`tokenledger forget`). */
+  forgotten: number;
+}
+
 export interface LedgerStore {
   readonly kind: 'sqlite' | 'postgres';
   /** A path or a redacted URL, for messages. */
@@ -348,7 +375,7 @@ export interface LedgerStore {
    * the affected time buckets for a rollup refresh. Safe to call from many processes at once:
    * the merge is idempotent and commutative, so the result is the same in any order.
    */
-  writeFiles(files: readonly FileWrite[], origin: ImportOrigin): Promise<void>;
+  writeFiles(files: readonly FileWrite[], origin: ImportOrigin): Promise<WriteCounts>;
   /**
    * Before a large import. On a ledger with no usage yet, the store may stop maintaining some
    * secondary indexes row by row and build them once in {@link endBulkImport} (which must follow,
@@ -447,6 +474,15 @@ export interface LedgerStore {
    * cover for the attribute step. Returns how many records changed something.
    */
   importRecords(records: readonly ImportableRecord[]): Promise<number>;
+  /**
+   * Forgets a task and what was added for it, or what a source added in a time range (see
+   * `ledger/forget.ts`), in one transaction, and remembers what it removed so no import brings it
+   * back. Declaring a task again by hand (saveTask, openSpan, declareTask, recordRun) forgets that.
+   * With `apply: false` (a dry run) it changes nothing and tells exactly what applying would do.
+   */
+  forget(selection: ForgetSelection, options: ForgetOptions): Promise<ForgetOutcome>;
+  /** The given record keys (`record-identity.ts`) that were forgotten. */
+  forgottenKeys(keys: readonly string[]): Promise<Set<string>>;
   close(): Promise<void>;
 }
 

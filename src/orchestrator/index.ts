@@ -1,7 +1,7 @@
 /**
- * Library helpers for orchestrators that run `claude -p` tasks (issue 4): per-model token usage in
- * task and sequence state files (seed 002), the usage footer and header of log files (seeds 002 and
- * 003), and a plan-level usage tracker that writes `usage-report.json` (seed 003). Pure functions
+ * Library helpers for orchestrators that run `claude -p` tasks: per-model token usage in
+ * task and sequence state files, the usage footer and header of log files, and a plan-level usage
+ * tracker that writes `usage-report.json`. Pure functions
  * and atomic file writes; no prompt or answer text is ever stored.
  * @module
  */

@@ -1,6 +1,6 @@
 /**
- * Usage text for orchestrator log files: the footer a step's log ends with (seed 002 §4) and the
- * usage lines of a task log's header (seed 003 §6). Pure functions; numbers are printed plainly
+ * Usage text for orchestrator log files: the footer a step's log ends with and the
+ * usage lines of a task log's header. Pure functions; numbers are printed plainly
  * (`12345`, no digit grouping) so the lines stay easy to grep and parse.
  * @module
  */
@@ -15,10 +15,10 @@ import {
 } from './state-files.js';
 import { type TaskUsage, toTaskUsage } from './task-usage.js';
 
-/** The service tier printed when the caller does not know the run's (seed 002 hardcodes it). */
+/** The service tier printed when the caller does not know the run's (orchestrators print this one). */
 export const DEFAULT_SERVICE_TIER = 'standard';
 
-/** The dashed line that opens the footer (seed 002 §4). */
+/** The dashed line that opens the footer. */
 export const FOOTER_RULE = '-------------------------------------------------';
 
 /** Options of {@link formatTokenFooter}. */
@@ -40,7 +40,7 @@ function countLines(u: TokenUsage): string[] {
 /**
  * The `--- Token Usage ---` block of a step's log footer, without a leading or trailing newline.
  *
- * With one model (or none: all counts 0) it is exactly seed 002's block:
+ * With one model (or none: all counts 0) it is exactly the orchestrators' block:
  * ```text
  * --- Token Usage ---
  * Input Tokens: 1200
@@ -84,14 +84,14 @@ export interface LogFooterInput {
   exitCode: number | null;
   /** The signal that ended the process, printed after the exit code when given. */
   signal?: string | null;
-  /** The step's per-model token counts; null or absent: no token block (seed 002: no usage data). */
+  /** The step's per-model token counts; null or absent: no token block (no usage data). */
   usage?: ModelTokenUsage | null;
   /** See {@link TokenFooterOptions.serviceTier}. */
   serviceTier?: string | null;
 }
 
 /**
- * The footer appended to a step's log (seed 002 §4), byte for byte as the seed writes it: it starts
+ * The footer appended to a step's log, byte for byte as orchestrators write it: it starts
  * with two newlines and has no trailing newline.
  * ```text
  *
@@ -137,7 +137,7 @@ export interface LogHeaderOptions {
 }
 
 /**
- * The usage lines of a task log's header (seed 003 §6), joined with `\n`, no trailing newline:
+ * The usage lines of a task log's header, joined with `\n`, no trailing newline:
  * ```text
  * Duration: 95.20s          (only with opts.durationSec)
  * Return code: 0            (only with opts.returnCode)

@@ -44,7 +44,7 @@ export function addUsd(a: number, b: number): number {
 }
 
 /**
- * Seed 003's cache hit rate: `cacheRead / (cacheRead + input)`, a fraction in [0, 1]. Null when both
+ * The cache hit rate: `cacheRead / (cacheRead + input)`, a fraction in [0, 1]. Null when both
  * are 0 (no input at all, so there is no rate rather than a rate of 0). Cache writes are not counted.
  */
 export function cacheHitRate(cacheReadTokens: number, inputTokens: number): number | null {

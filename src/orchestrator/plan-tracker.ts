@@ -1,5 +1,5 @@
 /**
- * Seed 003's `PlanUsageTracker`: accumulates the usage of every task of one plan run, per task and
+ * `PlanUsageTracker`: accumulates the usage of every task of one plan run, per task and
  * per section, prints a running-totals line after each task, and writes `usage-report.json`.
  *
  * Costs are Claude Code's own `total_cost_usd`, never computed from tokens. A run that did not
@@ -217,7 +217,7 @@ function checkName(value: unknown, what: string): string {
 }
 
 /**
- * Accumulates the usage of one plan run (seed 003). Record each task run with {@link record}; print
+ * Accumulates the usage of one plan run. Record each task run with {@link record}; print
  * {@link runningTotalsLine} after each task and {@link summaryLines} at the end; write the report with
  * {@link writeReport}. Nothing of a prompt or an answer is kept: only numbers, task ids and sections.
  */
@@ -358,7 +358,7 @@ export class PlanUsageTracker {
   }
 
   /**
-   * Writes {@link report} to `file` (seed 003: `usage-report.json` beside the plan YAML) atomically,
+   * Writes {@link report} to `file` (`usage-report.json` beside the plan YAML) atomically,
    * as 2-space JSON with a trailing newline, and returns it. Throws an Error naming the file when it
    * cannot be written (the old file, if any, is then unchanged).
    */

@@ -1,5 +1,5 @@
 /**
- * Per-model token usage in an orchestrator's state files (seed 002): a task's `task.state.json`
+ * Per-model token usage in an orchestrator's state files: a task's `task.state.json`
  * keeps it under `tokenUsage`, a sequence's `sequence.state.json` under `stats.totalTokenUsage`,
  * both as {@link ModelTokenUsage}. The merges add counts into what the file already holds, leave
  * every other field as it was, and replace the file atomically.
@@ -15,7 +15,7 @@ import { isJsonObject, type JsonObject } from '../util/json-object.js';
 import { readJsonObjectFile, writeJsonFileAtomic } from './json-file.js';
 import { addCounts, checkCount, showValue } from './numbers.js';
 
-/** Token counts of one model (seed 002's `TokenUsage`; names follow Claude Code's `modelUsage`). */
+/** Token counts of one model (`TokenUsage`; names follow Claude Code's `modelUsage`). */
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
@@ -23,7 +23,7 @@ export interface TokenUsage {
   cacheReadInputTokens: number;
 }
 
-/** Token counts per model name (seed 002's `ModelTokenUsage`). */
+/** Token counts per model name (`ModelTokenUsage`). */
 export type ModelTokenUsage = Record<string, TokenUsage>;
 
 /** The four fields of a {@link TokenUsage}, in the order they are written. */
@@ -94,7 +94,7 @@ export function usageFromRun(result: ClaudeRunResult): ModelTokenUsage {
 /**
  * Adds `usage` into the `ModelTokenUsage` object `stored` (changed in place) and returns the counts
  * it holds afterwards, every model included. Other keys of a stored model entry are kept; a count
- * missing from an entry counts as 0 (seed 002: partial data). Every stored entry is checked before
+ * missing from an entry counts as 0 (partial data). Every stored entry is checked before
  * anything is changed: one of the wrong type throws an Error naming `file` and `where`.
  */
 function mergeInto(stored: JsonObject, usage: ModelTokenUsage, file: string, where: string): ModelTokenUsage {

@@ -1,5 +1,5 @@
 /**
- * One task's usage as seed 003's `TaskUsage` has it: token totals, the CLI's cost, turns and API
+ * One task's usage as `TaskUsage` has it: token totals, the CLI's cost, turns and API
  * time, with every model of the run summed.
  * @module
  */
@@ -7,7 +7,7 @@ import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
 import { checkAmountOrNull, checkCount, checkCountOrNull } from './numbers.js';
 
 /**
- * Usage of one task run (seed 003). Token counts are summed over the run's models. `totalCostUsd`
+ * Usage of one task run. Token counts are summed over the run's models. `totalCostUsd`
  * is Claude Code's own `total_cost_usd` (authoritative, never computed from tokens); it, `numTurns`
  * and `durationApiMs` are null when the run did not report them.
  */

@@ -112,7 +112,7 @@ describe('CLAUDE_CONFIG_DIR', () => {
     const roots = resolveClaudeRoots([path.join(tempDir(), 'configured-but-missing')], {
       CLAUDE_CONFIG_DIR: a,
     });
-    expect(roots).toEqual({ roots: [fs.realpathSync(a)], searched: [a], origin: 'env' });
+    expect(roots).toEqual({ roots: [fs.realpathSync(a)], searched: [a], origin: 'env', warnings: [] });
   });
 
   it('~ is the home dir', () => {
@@ -122,6 +122,51 @@ describe('CLAUDE_CONFIG_DIR', () => {
     expect(resolveClaudeRoots(undefined, { HOME: home, CLAUDE_CONFIG_DIR: '~/cfg' }).roots).toEqual([
       fs.realpathSync(path.join(home, 'cfg')),
     ]);
+  });
+});
+
+describe('a named dir without projects/', () => {
+  it('CLAUDE_CONFIG_DIR pointing at the projects/ folder itself: a hint to use its parent', async () => {
+    const a = copyFixture('resume');
+    const projects = path.join(a, 'projects');
+    const store = openTempLedger();
+    const summary = await importDirs(store, projects);
+    expect(summary.roots.warnings).toEqual([
+      `CLAUDE_CONFIG_DIR names ${projects}, a projects/ folder: Claude Code keeps transcripts in <Claude config dir>/projects/, so set CLAUDE_CONFIG_DIR to its parent, ${a}.`,
+    ]);
+    // Nothing is read from it (as before), and the parent reads everything.
+    expect((await overallTotals(store)).responses).toBe(0);
+    await importDirs(store, a);
+    expect(await overallTotals(store)).toEqual(resumeTotal);
+  });
+
+  it('a dir with no projects/ folder: a warning naming it and the variable; the others are still read', async () => {
+    const a = copyFixture('resume');
+    const empty = tempDir();
+    const store = openTempLedger();
+    const summary = await importDirs(store, [a, empty]);
+    expect(summary.roots.warnings).toHaveLength(1);
+    expect(summary.roots.warnings[0]).toContain(
+      `CLAUDE_CONFIG_DIR names ${empty}, which has no projects/ folder`,
+    );
+    expect(await overallTotals(store)).toEqual(resumeTotal);
+  });
+
+  it('a configured dir (claudeDirs) with no projects/ folder names the setting', () => {
+    const empty = tempDir();
+    const roots = resolveClaudeRoots([empty], { HOME: tempDir() });
+    expect(roots.origin).toBe('config');
+    expect(roots.warnings).toEqual([
+      `"claudeDirs" in the config file names ${empty}, which has no projects/ folder, so no Claude Code history is read from it. Set that entry of "claudeDirs" to the dir that holds projects/ (e.g. ~/.claude).`,
+    ]);
+  });
+
+  it('default dirs never warn', () => {
+    const home = tempDir();
+    fs.mkdirSync(path.join(home, '.claude'));
+    const roots = resolveClaudeRoots(undefined, { HOME: home, XDG_CONFIG_HOME: tempDir() });
+    expect(roots.roots).toEqual([fs.realpathSync(path.join(home, '.claude'))]);
+    expect(roots.warnings).toEqual([]);
   });
 });
 

@@ -17,6 +17,11 @@ export interface ClaudeRoots {
   searched: string[];
   /** Where the list came from. */
   origin: 'env' | 'config' | 'default';
+  /**
+   * Problems with dirs the user named that do not stop an import (a dir with no `projects/` folder,
+   * or the `projects/` folder itself), one sentence each, for stderr.
+   */
+  warnings: string[];
 }
 
 function homeOf(env: NodeJS.ProcessEnv): string {
@@ -60,6 +65,7 @@ export function resolveClaudeRoots(
     dirs = defaultClaudeDirs(env);
   }
   const roots: string[] = [];
+  const warnings: string[] = [];
   const seen = new Set<string>();
   for (const raw of dirs) {
     const dir = path.resolve(expandHome(raw, env));
@@ -90,6 +96,35 @@ export function resolveClaudeRoots(
     if (seen.has(real)) continue;
     seen.add(real);
     roots.push(real);
+    if (origin !== 'default') {
+      const warning = projectsWarning(dir, real, origin);
+      if (warning !== null) warnings.push(warning);
+    }
   }
-  return { roots, searched: dirs.map((d) => path.resolve(expandHome(d, env))), origin };
+  return { roots, searched: dirs.map((d) => path.resolve(expandHome(d, env))), origin, warnings };
+}
+
+/**
+ * A named Claude dir without a `projects/` folder holds no transcripts: null when it has one, else a
+ * warning; a hint to use the parent when the dir is a `projects/` folder itself.
+ */
+function projectsWarning(dir: string, real: string, origin: 'env' | 'config'): string | null {
+  if (isDirectory(path.join(real, 'projects'))) return null;
+  const named =
+    origin === 'env'
+      ? `${CLAUDE_CONFIG_DIR_ENV} names ${dir}`
+      : `"claudeDirs" in the config file names ${dir}`;
+  const setting = origin === 'env' ? CLAUDE_CONFIG_DIR_ENV : 'that entry of "claudeDirs"';
+  if (path.basename(real) === 'projects') {
+    return `${named}, a projects/ folder: Claude Code keeps transcripts in <Claude config dir>/projects/, so set ${setting} to its parent, ${path.dirname(dir)}.`;
+  }
+  return `${named}, which has no projects/ folder, so no Claude Code history is read from it. Set ${setting} to the dir that holds projects/ (e.g. ~/.claude).`;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

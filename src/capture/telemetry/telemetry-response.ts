@@ -1,53 +1,53 @@
 /**
- * The answers of seed 000 §5, built exactly: `recorded` for the logging modes (§5.1),
- * `report_generated` for reviews (§5.2), and `error` for failures (§8.1 "Return error status to
- * build-lead"; the seed shows no shape for it, so it is `{status: "error", reason, details?}`).
+ * The answers of the usage-tracker telemetry contract, built exactly: `recorded` for the logging
+ * modes, `report_generated` for reviews, and `error` for failures (`{status: "error", reason,
+ * details?}`: the contract shows no shape for it).
  * Summaries are computed from the numbers only: the user's request summary is never put in them.
  * @module
  */
 import type { TelemetryEntry, TelemetryParseResult, TelemetryRequest } from './telemetry-request.js';
 
-/** §5.1: the answer to a logging call. `summary` is present only for `log_and_summarize`. */
+/** The answer to a logging call. `summary` is present only for `log_and_summarize`. */
 export interface RecordedResponse {
   status: 'recorded';
   task_id: string;
   summary?: string;
 }
 
-/** The recommendation kinds of §5.2. */
+/** The recommendation kinds. */
 export type RecommendationType = 'model_selection' | 'context_reuse' | 'delegation_reduction';
 
-/** One §5.2 recommendation. */
+/** One recommendation. */
 export interface Recommendation {
   type: RecommendationType;
   /** A concrete recommendation. */
   description: string;
-  /** A diff or instruction for build-lead to apply (this tool never applies it, §9.2). */
+  /** A diff or instruction for build-lead to apply (this tool never applies it). */
   proposed_change: string;
 }
 
-/** §5.2: the answer to a `review_period` call. */
+/** The answer to a `review_period` call. */
 export interface ReviewResponse {
   status: 'report_generated';
-  /** `/token-usage/reports/usage-review-YYYY-MM-DD.md` in the seed (§6.3). */
+  /** `/token-usage/reports/usage-review-YYYY-MM-DD.md` in the contract. */
   report_path: string;
   recommendations: Recommendation[];
 }
 
-/** §8.1's error status: a one-line reason, and the individual problems when there are several. */
+/** The error status: a one-line reason, and the individual problems when there are several. */
 export interface ErrorResponse {
   status: 'error';
   reason: string;
   details?: string[];
 }
 
-/** Any §5 answer. */
+/** Any answer. */
 export type TelemetryResponse = RecordedResponse | ReviewResponse | ErrorResponse;
 
 const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /**
- * §5.1 `{status: "recorded", task_id, summary?}`; the `summary` key is left out when not given
+ * `{status: "recorded", task_id, summary?}`; the `summary` key is left out when not given
  * (as for `log_only`).
  */
 export function recordedResponse(taskId: string, summary?: string): RecordedResponse {
@@ -75,8 +75,8 @@ function plural(n: number, one: string, many: string): string {
 }
 
 /**
- * The 1–2 sentence summary a `log_and_summarize` call returns (§4.2 "compact user-facing
- * summary"), e.g. `T-12: 18,000 tokens ($0.54) across 2 agents; build-lead on opus used 83%.`
+ * The 1–2 sentence summary a `log_and_summarize` call returns, e.g.
+ * `T-12: 18,000 tokens ($0.54) across 2 agents; build-lead on opus used 83%.`
  * Deterministic: the share names the agent-and-model pair with the most tokens (the first one
  * listed on a tie). Entries without token counts or cost are counted in a second sentence.
  * The request's `user_request_summary` is not used.
@@ -115,7 +115,7 @@ export function summarizeEntries(request: TelemetryRequest): string {
   return text;
 }
 
-/** The §5.1 answer for a valid logging request: with a summary for `log_and_summarize` only. */
+/** The answer for a valid logging request: with a summary for `log_and_summarize` only. */
 export function responseForRecorded(request: TelemetryRequest): RecordedResponse {
   return recordedResponse(
     request.task_id,
@@ -123,7 +123,7 @@ export function responseForRecorded(request: TelemetryRequest): RecordedResponse
   );
 }
 
-/** §5.2 `{status: "report_generated", report_path, recommendations}` (the list is copied). */
+/** `{status: "report_generated", report_path, recommendations}` (the list is copied). */
 export function reviewResponse(
   reportPath: string,
   recommendations: readonly Recommendation[],
@@ -139,7 +139,7 @@ export function reviewResponse(
   };
 }
 
-/** §8.1 `{status: "error", reason, details?}`; `details` is left out when absent or empty. */
+/** `{status: "error", reason, details?}`; `details` is left out when absent or empty. */
 export function errorResponse(reason: string, details?: readonly string[]): ErrorResponse {
   return details === undefined || details.length === 0
     ? { status: 'error', reason }

@@ -1,27 +1,106 @@
 /**
  * `tokenledger demo`: fills a separate demo ledger (never the real one) with generated Claude Code
  * history — subagents, forks, relayed progress lines, older transcript styles — imports it through
- * the real pipeline, and shows every report on it.
+ * the real pipeline, attributes recent sessions to a plan of tasks with stages and estimates, records
+ * one task as declared telemetry, and shows every report on it, step by step: each step is the real
+ * command, run on the demo ledger and config, and prints the command line a user would type.
  * @module
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { addDays } from '../../analysis/zoned-time.js';
 import { dataHome, demoLedgerPath } from '../../config/paths.js';
 import { importClaudeHistory } from '../../ledger/import-claude.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import { generateHistory } from '../../synthetic/history-generator.js';
+import { describeImported } from '../import-counts.js';
 import { writeOut } from '../io.js';
+import { formatInt } from '../render/format.js';
+import { addDemoPlan, DEMO_PLAN, DEMO_STAGES, recordDemoTelemetry } from './demo-plan.js';
+import { runFilesSync } from './files.js';
 import { runPeriod } from './period.js';
 import { runReport } from './report.js';
 import { runSession } from './session.js';
+import { runStatus } from './status.js';
 import { runSummary } from './summary.js';
+import { runTaskList, runTaskShow } from './task.js';
+import { runVariance } from './variance.js';
+
+/** What every step runs with: the demo ledger and config, no import (the demo imported already). */
+export interface DemoContext {
+  db: string;
+  config: string;
+  /** Where the `.token-usage/` tree is written this time (a fresh temp dir). */
+  tree: string;
+  today: string;
+  common: { db: string; config: string; import: false; color: boolean | undefined; mode: 'auto' };
+}
+
+/** One step: the command line a user would type (without `tokenledger` and `--db`), and its run. */
+export interface DemoStep {
+  command: (c: DemoContext) => string;
+  run: (c: DemoContext) => Promise<number>;
+}
+
+const step = (command: string | ((c: DemoContext) => string), run: DemoStep['run']): DemoStep => ({
+  command: typeof command === 'string' ? () => command : command,
+  run,
+});
+
+/** The demo, in order. Every report the CLI has appears here. */
+export const DEMO_STEPS: readonly DemoStep[] = [
+  step('', (c) => runSummary(c.common)),
+  step(
+    (c) => `daily --since ${addDays(c.today, -6)}`,
+    (c) => runPeriod('day', { ...c.common, since: addDays(c.today, -6) }),
+  ),
+  step('weekly', (c) => runPeriod('week', c.common)),
+  step('monthly --breakdown', (c) => runPeriod('month', { ...c.common, breakdown: true })),
+  step(
+    (c) => `session --since ${addDays(c.today, -2)} --order desc`,
+    (c) => runSession({ ...c.common, order: 'desc', since: addDays(c.today, -2) }),
+  ),
+  // The 5-hour billing blocks go here, in one line.
+  step('report --by agent', (c) => runReport({ ...c.common, by: 'agent' })),
+  step('report --by project,branch', (c) => runReport({ ...c.common, by: 'project,branch' })),
+  step('task list', (c) => runTaskList(c.common)),
+  step(`task show ${DEMO_PLAN}`, (c) => runTaskShow(DEMO_PLAN, c.common)),
+  step('report --by task,stage', (c) => runReport({ ...c.common, by: 'task,stage' })),
+  step('variance --by parent', (c) => runVariance({ ...c.common, by: 'parent' })),
+  step(
+    (c) => `files sync --all-projects --root ${c.tree}`,
+    (c) => runFilesSync({ ...c.common, root: c.tree, allProjects: true }),
+  ),
+  step('status', (c) => runStatus(c.common)),
+];
+
+/** The demo's config: its Claude dir, its own machine and user, and the stages of the generated subagent types. */
+function writeDemoConfig(file: string, claudeDir: string): void {
+  const config = { claudeDirs: [claudeDir], machine: 'demo-machine', user: 'demo', stages: DEMO_STAGES };
+  fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+}
+
+/** The files of the tree, relative to it, one per line. */
+function treeListing(root: string): string {
+  if (!fs.existsSync(root)) return '  (nothing written)';
+  const files = fs
+    .readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => fs.statSync(path.join(root, f)).isFile())
+    .sort();
+  return files.map((f) => `  ${f}`).join('\n');
+}
 
 export async function runDemo(opts: { reset?: boolean; color?: boolean }): Promise<number> {
-  const claudeDir = path.join(dataHome(), 'demo', 'claude');
+  const home = path.join(dataHome(), 'demo');
+  const claudeDir = path.join(home, 'claude');
   const db = demoLedgerPath();
-  if (opts.reset === true || !fs.existsSync(path.join(claudeDir, 'projects'))) {
-    fs.rmSync(path.join(dataHome(), 'demo'), { recursive: true, force: true });
+  const config = path.join(home, 'config.json');
+  // A demo made by an older version (no config) is made again.
+  const fresh =
+    opts.reset === true || !fs.existsSync(path.join(claudeDir, 'projects')) || !fs.existsSync(config);
+  if (fresh) {
+    fs.rmSync(home, { recursive: true, force: true });
     await writeOut(`Generating demo history in ${claudeDir} …\n`);
     generateHistory({
       configDir: claudeDir,
@@ -33,35 +112,50 @@ export async function runDemo(opts: { reset?: boolean; color?: boolean }): Promi
       progressCopies: true,
       forkCopies: true,
     });
+    writeDemoConfig(config, claudeDir);
   }
+  const tree = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tokenledger-demo-')), '.token-usage');
   const store = openLedger(db);
   try {
     const s = await importClaudeHistory(store, {
       origin: { machine: 'demo-machine', user: 'demo' },
       env: { CLAUDE_CONFIG_DIR: claudeDir },
+      stageMap: DEMO_STAGES,
     });
     if (s.filesRead > 0)
-      await writeOut(`Imported ${s.records} API calls from ${s.filesRead} files into the demo ledger.\n`);
+      await writeOut(
+        `Imported ${describeImported(s)} from ${formatInt(s.filesRead)} transcript files into the demo ledger.\n`,
+      );
+    if (fresh) {
+      await addDemoPlan(store, DEMO_STAGES);
+      await writeOut(
+        `Attributed ${DEMO_PLAN}'s three tasks to recent sessions, with stages and estimates (one of them overruns).\n`,
+      );
+    }
   } finally {
     await store.close();
   }
-  const common = { db, import: false, color: opts.color, mode: 'auto' as const };
-  const today = new Date().toISOString().slice(0, 10);
-  const section = (cmd: string) => writeOut(`\n── tokenledger ${cmd} --db ${db}\n\n`);
-  await section('');
-  await runSummary(common);
-  await section(`daily --since ${addDays(today, -6)}`);
-  await runPeriod('day', { ...common, since: addDays(today, -6) });
-  await section('monthly --breakdown');
-  await runPeriod('month', { ...common, breakdown: true });
-  await section(`session --since ${addDays(today, -2)} --order desc`);
-  await runSession({ ...common, order: 'desc', since: addDays(today, -2) });
-  await section('report --by agent');
-  await runReport({ ...common, by: 'agent' });
-  await section('report --by project,branch');
-  await runReport({ ...common, by: 'project,branch' });
+  if (fresh) {
+    await recordDemoTelemetry({ ledger: db, config, root: tree }, new Date());
+    await writeOut('Recorded task DOCS-7 as an agent declares it (usage-tracker telemetry).\n');
+  }
+  const c: DemoContext = {
+    db,
+    config,
+    tree,
+    today: new Date().toISOString().slice(0, 10),
+    common: { db, config, import: false, color: opts.color, mode: 'auto' },
+  };
+  for (const s of DEMO_STEPS) {
+    const command = s.command(c);
+    await writeOut(`\n── tokenledger ${command}${command === '' ? '' : ' '}--db ${db}\n\n`);
+    await s.run(c);
+  }
   await writeOut(
-    `\nThis was generated history in a separate ledger (${db}); your real ledger is untouched.\nTry any report on it yourself, e.g. \`tokenledger report --by model,agent --db ${db} --no-import\`, or add --json.\n`,
+    `\nThe .token-usage/ tree was written to ${tree} (a temp dir; delete it when you are done):\n${treeListing(tree)}\n`,
+  );
+  await writeOut(
+    `\nThis was generated history in a separate ledger (${db}, config ${config}); your real ledger is untouched.\nTry any report on it yourself, e.g. \`tokenledger report --by model,agent --db ${db} --config ${config} --no-import\`, or add --json.\n`,
   );
   return 0;
 }

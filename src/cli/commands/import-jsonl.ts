@@ -25,6 +25,7 @@ export async function runImportJsonl(dir: string, opts: CommonOptions): Promise<
         records: s.records,
         merged: s.merged,
         unchanged: s.unchanged,
+        forgotten: s.forgotten,
         problems: s.problems,
         ledger: session.store.location,
       });
@@ -46,7 +47,7 @@ export async function runImportJsonl(dir: string, opts: CommonOptions): Promise<
         ? 'no problems'
         : `${formatInt(s.problems.length)} bad line(s) skipped (listed above; fix or delete them and import again)`;
     await writeOut(
-      `Read ${formatInt(s.lines)} line(s) from ${formatInt(s.files)} file(s) under ${s.dir}: ${formatInt(s.merged)} record(s) merged into the ledger, ${formatInt(s.unchanged)} already there, ${bad}.\nLedger: ${session.store.location}\n`,
+      `Read ${formatInt(s.lines)} line(s) from ${formatInt(s.files)} file(s) under ${s.dir}: ${formatInt(s.merged)} record(s) merged into the ledger, ${formatInt(s.unchanged)} already there, ${s.forgotten > 0 ? `${formatInt(s.forgotten)} skipped (you forgot them), ` : ''}${bad}.\nLedger: ${session.store.location}\n`,
     );
     return 0;
   } finally {

@@ -5,6 +5,7 @@
 import { ExitCode, UserError } from '../../errors.js';
 import type { CommonOptions } from '../context.js';
 import { importNow, openSession } from '../context.js';
+import { describeImported, importCountsJson } from '../import-counts.js';
 import { writeJson, writeOut } from '../io.js';
 import { formatInt } from '../render/format.js';
 
@@ -25,7 +26,7 @@ export async function runImport(opts: CommonOptions & { threads?: string }): Pro
         filesSeen: s.filesSeen,
         filesRead: s.filesRead,
         bytesRead: s.bytesRead,
-        records: s.records,
+        ...importCountsJson(s),
         problems: s.problems,
         durationMs: s.durationMs,
         scan: s.scan,
@@ -38,7 +39,7 @@ export async function runImport(opts: CommonOptions & { threads?: string }): Pro
     } else {
       const mb = (s.bytesRead / 1048576).toFixed(1);
       await writeOut(
-        `${s.filesRead === 0 ? 'Nothing new' : `Read ${formatInt(s.filesRead)} new or changed transcript file(s), ${mb} MB`} in ${(s.durationMs / 1000).toFixed(1)} s: ${formatInt(s.records)} API calls, ${formatInt(s.problems)} problem(s). ${formatInt(s.filesSeen)} files tracked under ${s.roots.roots.join(', ')}.\nLedger: ${session.store.location}\n`,
+        `${s.filesRead === 0 ? 'Nothing new' : `Read ${formatInt(s.filesRead)} new or changed transcript file(s), ${mb} MB`} in ${(s.durationMs / 1000).toFixed(1)} s: ${describeImported(s)}, ${formatInt(s.problems)} problem(s). ${formatInt(s.filesSeen)} files tracked under ${s.roots.roots.join(', ')}.\nLedger: ${session.store.location}\n`,
       );
     }
     return 0;

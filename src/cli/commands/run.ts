@@ -99,6 +99,7 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
 
   let claudeRoots: readonly string[] = [];
   try {
+    // No warning about a dir without projects/: the command about to run may create it.
     claudeRoots = resolveClaudeRoots(claudeDirs).roots;
   } catch (error) {
     writeErr(`tokenledger: ${(error as Error).message} (running the command anyway)\n`);

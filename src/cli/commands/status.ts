@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
 import { dataHome } from '../../config/paths.js';
+import type { LedgerStats } from '../../ledger/store.js';
 import { type CommonOptions, openSession, pricerOf } from '../context.js';
-import { writeJson, writeOut } from '../io.js';
+import { writeErr, writeJson, writeOut } from '../io.js';
 import { formatInt } from '../render/format.js';
 
 function size(file: string): number {
@@ -19,11 +20,29 @@ function size(file: string): number {
   return total;
 }
 
+/** What the ledger holds, in one line: e.g. `960 API calls in 50 sessions, … (959 read from transcripts, 1 declared)`. */
+function holds(stats: LedgerStats): string {
+  const calls = `${formatInt(stats.records)} API calls in ${formatInt(stats.sessions)} sessions`;
+  const range =
+    stats.firstTs === null
+      ? ''
+      : `, ${new Date(stats.firstTs).toISOString().slice(0, 10)} to ${new Date(stats.lastTs ?? stats.firstTs).toISOString().slice(0, 10)}`;
+  const notes: string[] = [];
+  if (stats.declaredRecords > 0)
+    notes.push(
+      `${formatInt(stats.records - stats.declaredRecords)} read from transcripts, ${formatInt(stats.declaredRecords)} declared with \`record\``,
+    );
+  if (stats.forgottenCalls > 0)
+    notes.push(`${formatInt(stats.forgottenCalls)} forgotten, which imports skip`);
+  return `${calls}${range}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
+}
+
 export async function runStatus(opts: CommonOptions): Promise<number> {
   const session = await openSession(opts);
   try {
     const stats = await session.store.stats();
     const roots = resolveClaudeRoots(session.loaded.config.claudeDirs);
+    for (const w of roots.warnings) writeErr(`tokenledger: warning: ${w}\n`);
     const pricer = pricerOf(session);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const info = {
@@ -36,10 +55,13 @@ export async function runStatus(opts: CommonOptions): Promise<number> {
       user: session.origin.user,
       priceTable: { version: pricer.version, source: pricer.source },
       records: stats.records,
+      declaredRecords: stats.declaredRecords,
       sessions: stats.sessions,
       firstUsage: iso(stats.firstTs),
       lastUsage: iso(stats.lastTs),
       filesTracked: stats.files,
+      subagentMetaFiles: stats.metaFiles,
+      forgottenApiCalls: stats.forgottenCalls,
       problems: stats.problems,
       lastImport: iso(stats.lastImport),
     };
@@ -55,8 +77,8 @@ export async function runStatus(opts: CommonOptions): Promise<number> {
       `  searched:   ${roots.searched.join(', ')}`,
       `Recorded as:  ${info.user}@${info.machine}`,
       `Prices:       ${pricer.version} — ${pricer.source}`,
-      `Holds:        ${formatInt(stats.records)} API calls in ${formatInt(stats.sessions)} sessions${stats.firstTs === null ? '' : `, ${info.firstUsage?.slice(0, 10)} to ${info.lastUsage?.slice(0, 10)}`}`,
-      `Files:        ${formatInt(stats.files)} tracked, last import ${info.lastImport ?? 'never'}`,
+      `Holds:        ${holds(stats)}`,
+      `Files:        ${formatInt(stats.files)} tracked${stats.metaFiles > 0 ? ` (${formatInt(stats.files - stats.metaFiles)} transcripts, ${formatInt(stats.metaFiles)} subagent .meta.json)` : ''}, last import ${info.lastImport ?? 'never'}`,
       `Problems:     ${formatInt(stats.problems)}${stats.problems > 0 ? ' (see `tokenledger problems`)' : ''}`,
     ];
     await writeOut(`${lines.join('\n')}\n`);

@@ -11,6 +11,7 @@ import type { ZonedClock } from '../../analysis/zoned-time.js';
 import { ledgerPath } from '../../config/paths.js';
 import type { ImportSummary } from '../../ledger/import-claude.js';
 import { type CommonOptions, clockOf, importNow, openSession, pricerOf } from '../context.js';
+import { describeImported, importCountsJson } from '../import-counts.js';
 import { writeJson, writeOut } from '../io.js';
 import { formatCost, formatInt, formatPercent } from '../render/format.js';
 import { detectTerminal } from '../render/terminal.js';
@@ -83,7 +84,7 @@ export async function runSummary(opts: CommonOptions): Promise<number> {
         month: { month: today.slice(0, 7), ...totalsJson(windows[1]?.row as UsageRow) },
         import: summary && {
           filesRead: summary.filesRead,
-          records: summary.records,
+          ...importCountsJson(summary),
           problems: summary.problems,
           durationMs: summary.durationMs,
         },
@@ -121,7 +122,7 @@ export async function runSummary(opts: CommonOptions): Promise<number> {
     if (summary !== null && summary.filesRead > 0) {
       lines.push(
         c.dim(
-          `Imported ${formatInt(summary.records)} API calls from ${formatInt(summary.filesRead)} changed file(s) in ${(summary.durationMs / 1000).toFixed(1)} s.`,
+          `Imported ${describeImported(summary)} from ${formatInt(summary.filesRead)} changed file(s) in ${(summary.durationMs / 1000).toFixed(1)} s.`,
         ),
       );
     }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { DeclaredTaskLedgerRecord, ImportableRecord, LedgerRecord } from '../ledger-records.js';
-import { recordKey } from '../record-identity.js';
+import { recordKey, taskKey } from '../record-identity.js';
 import type { LedgerStore } from '../store.js';
 import { type JsonlProblem, readJsonlDir } from './jsonl-files.js';
 import { importTarget } from './record-versions.js';
@@ -23,6 +23,8 @@ export interface ImportJsonlSummary {
   merged: number;
   /** Records the ledger already held as the folder says. */
   unchanged: number;
+  /** Records skipped because the user forgot them (`tokenledger forget`), or the task they belong to. */
+  forgotten: number;
   problems: JsonlProblem[];
 }
 
@@ -35,13 +37,17 @@ export async function importJsonl(store: LedgerStore, dir: string): Promise<Impo
   if (contents.histories.size > 0) {
     for (const { record } of await store.exportRecords({})) current.set(recordKey(record), record);
   }
-  const writes: ImportableRecord[] = [];
-  const declared: DeclaredTaskLedgerRecord[] = [];
+  const targets: LedgerRecord[] = [];
   for (const key of contents.histories.keys()) {
     const history = contents.histories.get(key);
     if (history === undefined) continue;
     const target = importTarget(current.get(key), history);
-    if (target === null) continue;
+    if (target !== null) targets.push(target);
+  }
+  const { kept, skipped } = await withoutForgotten(store, targets);
+  const writes: ImportableRecord[] = [];
+  const declared: DeclaredTaskLedgerRecord[] = [];
+  for (const target of kept) {
     if (target.type === 'declared_task') declared.push(target);
     else writes.push(target);
   }
@@ -70,7 +76,52 @@ export async function importJsonl(store: LedgerStore, dir: string): Promise<Impo
     lines: contents.lines,
     records: contents.histories.size,
     merged,
-    unchanged: contents.histories.size - merged,
+    unchanged: contents.histories.size - merged - skipped,
+    forgotten: skipped,
     problems: contents.problems,
   };
+}
+
+/** The task a record belongs to, if any. */
+function taskOf(r: LedgerRecord): string | null {
+  switch (r.type) {
+    case 'usage':
+    case 'spawn':
+    case 'span':
+    case 'run':
+    case 'declared_task':
+      return r.taskId;
+    case 'task':
+      return r.id;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The records minus what the user forgot: forgotten records, and the spans, runs and declarations of
+ * a forgotten task, are skipped; usage and spawns of a forgotten task come without it.
+ */
+async function withoutForgotten(
+  store: LedgerStore,
+  records: readonly LedgerRecord[],
+): Promise<{ kept: LedgerRecord[]; skipped: number }> {
+  if (records.length === 0) return { kept: [], skipped: 0 };
+  const keys = new Set<string>();
+  for (const r of records) {
+    keys.add(recordKey(r));
+    const task = taskOf(r);
+    if (task !== null) keys.add(taskKey(task));
+  }
+  const forgotten = await store.forgottenKeys([...keys]);
+  if (forgotten.size === 0) return { kept: [...records], skipped: 0 };
+  const kept: LedgerRecord[] = [];
+  for (const r of records) {
+    const task = taskOf(r);
+    const taskForgotten = task !== null && forgotten.has(taskKey(task));
+    if (forgotten.has(recordKey(r))) continue;
+    if (r.type === 'usage' || r.type === 'spawn') kept.push(taskForgotten ? { ...r, taskId: null } : r);
+    else if (!taskForgotten) kept.push(r);
+  }
+  return { kept, skipped: records.length - kept.length };
 }

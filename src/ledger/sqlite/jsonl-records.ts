@@ -211,9 +211,10 @@ function spanRecords(s: Statements): TimedRecord[] {
   return rows.map((r) => ({ at: r.from_ts, record: toSpanRecord(r) }));
 }
 
-/** Every run as a record; empty labels are none (a run is known by its content). */
-export function runLedgerRecords(s: Statements): RunLedgerRecord[] {
-  return runRows(s, {}).map(({ id: _id, labels, ...run }) => ({
+/** Every run (or those whose row id `keep` accepts) as a record; empty labels are none (a run is known by its content). */
+export function runLedgerRecords(s: Statements, keep?: (id: number) => boolean): RunLedgerRecord[] {
+  const rows = runRows(s, {});
+  return (keep === undefined ? rows : rows.filter((r) => keep(r.id))).map(({ id: _id, labels, ...run }) => ({
     type: 'run',
     ...run,
     labels: labels !== null && Object.keys(labels).length > 0 ? labels : null,

@@ -13,8 +13,10 @@ import {
   type SizeClass,
   type StageMap,
 } from '../store.js';
+import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
+import { TELEMETRY_SOURCE } from './telemetry.js';
 
 /** SQL and parameters for one dimension. */
 function dimensionSql(d: GroupDimension, stageMap: StageMap): { sql: string; params: string[] } {
@@ -152,15 +154,33 @@ export function costStates(s: Statements, sessionIds: readonly string[]): Map<st
 
 export function stats(s: Statements): LedgerStats {
   const u = s
-    .get('SELECT count(*) AS n, count(DISTINCT session_id) AS s, min(ts) AS a, max(ts) AS b FROM usage')
+    .get(
+      `SELECT count(*) AS n, coalesce(sum(source = '${TELEMETRY_SOURCE}'), 0) AS d,
+         count(DISTINCT CASE WHEN source <> '${TELEMETRY_SOURCE}' THEN session_id END) AS s,
+         min(ts) AS a, max(ts) AS b FROM usage`,
+    )
     .get() as {
     n: number;
+    d: number;
     s: number;
     a: number | null;
     b: number | null;
   };
-  const files = (s.get('SELECT count(*) AS n FROM files').get() as { n: number }).n;
+  const files = s
+    .get("SELECT count(*) AS n, coalesce(sum(path LIKE '%.meta.json'), 0) AS meta FROM files")
+    .get() as { n: number; meta: number };
   const problems = (s.get('SELECT count(*) AS n FROM problems').get() as { n: number }).n;
   const last = (s.get('SELECT max(finished_at) AS t FROM import_runs').get() as { t: number | null }).t;
-  return { records: u.n, sessions: u.s, firstTs: u.a, lastTs: u.b, files, problems, lastImport: last };
+  return {
+    records: u.n,
+    declaredRecords: u.d,
+    sessions: u.s,
+    firstTs: u.a,
+    lastTs: u.b,
+    files: files.n,
+    metaFiles: files.meta,
+    forgottenCalls: forgottenCallCount(s),
+    problems,
+    lastImport: last,
+  };
 }

@@ -37,7 +37,7 @@ WHERE excluded.input_tokens > input_tokens OR excluded.output_tokens > output_to
   OR (agent_id IS NULL AND excluded.agent_id IS NOT NULL) OR (project IS NULL AND excluded.project IS NOT NULL)
   OR (git_branch IS NULL AND excluded.git_branch IS NOT NULL) OR (agent_version IS NULL AND excluded.agent_version IS NOT NULL)
   OR (speed IS NULL AND excluded.speed IS NOT NULL) OR (geo IS NULL AND excluded.geo IS NOT NULL)
-RETURNING ts`;
+RETURNING ts, id`;
 
 /** The request's whole input (uncached + cache writes + cache reads) as a {@link SizeClass}. */
 export function sizeClassSql(p: string): string {

@@ -12,8 +12,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
+import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
 import { LedgerError } from '../ledger-error.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
+import { declaredTaskKey, taskKey } from '../record-identity.js';
 import type {
   BucketRow,
   CostStateRow,
@@ -40,10 +42,13 @@ import type {
   TaskUpdate,
   TelemetryErrorInput,
   TelemetryErrorRow,
+  WriteCounts,
 } from '../store.js';
 import * as attribution from './attribution.js';
 import * as cursors from './cursors.js';
 import { deferIndexesIfEmpty, restoreDeferredIndexes } from './deferred-indexes.js';
+import { forget } from './forget.js';
+import { clearForgotten, forgottenAmong } from './forgotten.js';
 import { exportRecords } from './jsonl-records.js';
 import { MIGRATIONS } from './migrations.js';
 import * as queries from './queries.js';
@@ -176,8 +181,8 @@ export class SqliteStore implements LedgerStore {
     return cursors.sessionsWithUnlinkedSpawns(this.#s, among);
   }
 
-  async writeFiles(files: readonly FileWrite[], origin: ImportOrigin): Promise<void> {
-    writes.writeFiles(this.#s, files, origin);
+  async writeFiles(files: readonly FileWrite[], origin: ImportOrigin): Promise<WriteCounts> {
+    return writes.writeFiles(this.#s, files, origin);
   }
 
   async writeAgentFacts(facts: readonly AgentFact[], fileCursors: readonly FileCursor[]): Promise<void> {
@@ -237,6 +242,7 @@ export class SqliteStore implements LedgerStore {
   }
 
   async saveTask(update: TaskUpdate): Promise<TaskRow> {
+    clearForgotten(this.#s, [taskKey(update.id)]);
     return taskStore.saveTask(this.#s, update);
   }
 
@@ -253,6 +259,7 @@ export class SqliteStore implements LedgerStore {
   }
 
   async openSpan(span: SpanInput): Promise<number> {
+    if (span.taskId != null) clearForgotten(this.#s, [taskKey(span.taskId)]);
     return taskStore.openSpan(this.#s, span);
   }
 
@@ -272,6 +279,7 @@ export class SqliteStore implements LedgerStore {
   }
 
   async declareTask(declaration: Declaration, origin: ImportOrigin): Promise<void> {
+    clearForgotten(this.#s, [declaredTaskKey(declaration.taskId), taskKey(declaration.taskId)]);
     telemetry.declareTask(this.#s, declaration, origin);
   }
 
@@ -319,6 +327,7 @@ export class SqliteStore implements LedgerStore {
   }
 
   async recordRun(run: RunRecord): Promise<number> {
+    if (run.taskId !== null) clearForgotten(this.#s, [taskKey(run.taskId)]);
     return taskStore.recordRun(this.#s, run);
   }
 
@@ -332,6 +341,14 @@ export class SqliteStore implements LedgerStore {
 
   async importRecords(records: readonly ImportableRecord[]): Promise<number> {
     return importRecords(this.#s, records);
+  }
+
+  async forget(selection: ForgetSelection, options: ForgetOptions): Promise<ForgetOutcome> {
+    return forget(this.#s, selection, { ...options, now: Date.now() });
+  }
+
+  async forgottenKeys(keys: readonly string[]): Promise<Set<string>> {
+    return forgottenAmong(this.#s, keys);
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,15 @@ import type {
   IngestProblem,
   UsageRecord,
 } from '../../capture/types.js';
-import { BUCKET_MS, type FileWrite, type ImportOrigin, type ImportRunStats } from '../store.js';
+import { taskKey, usageKey } from '../record-identity.js';
+import {
+  BUCKET_MS,
+  type FileWrite,
+  type ImportOrigin,
+  type ImportRunStats,
+  type WriteCounts,
+} from '../store.js';
+import { forgottenLookup } from './forgotten.js';
 import { markDirty } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
 import type { Statements } from './statements.js';
@@ -20,13 +28,18 @@ export function attributionActive(s: Statements): boolean {
   return s.get("SELECT 1 FROM meta WHERE key = 'attribution' AND value = 'on'").get() !== undefined;
 }
 
-export function writeFiles(s: Statements, files: readonly FileWrite[], origin: ImportOrigin): void {
+export function writeFiles(s: Statements, files: readonly FileWrite[], origin: ImportOrigin): WriteCounts {
   const now = Date.now();
   const upsert = s.get(UPSERT_USAGE);
   const buckets = new Set<number>();
   const sessions = new Set<string>();
+  const counts: WriteCounts = { added: 0, forgotten: 0 };
   s.write(() => {
     const originId = originIdOf(s, origin);
+    // Rows added by this write have ids above the largest before it (ids only grow while it holds the lock).
+    const lastId = maxUsageId(s);
+    const added = new Set<number>();
+    const forgotten = forgottenLookup(s);
     // Rows wait for the attribute step once attribution is on; a spawn naming a task turns it on
     // mid-batch (agentFact), and the files after it must then wait too.
     let attributed = attributionActive(s) ? 0 : 1;
@@ -36,14 +49,22 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
         else s.get('DELETE FROM problems WHERE file = ? AND byte_offset = -1').run(f.path);
       }
       for (const r of f.records) {
+        if (forgotten?.(usageKey(r.dedupKey))) {
+          counts.forgotten++;
+          continue;
+        }
         // The merged row's timestamp (the earliest line's): its bucket is the one to refresh. No row
         // comes back when the merge changed nothing.
-        const merged = upsert.get(...upsertParams(r, originId, attributed)) as { ts: number } | undefined;
-        if (merged !== undefined) buckets.add(Math.floor(merged.ts / BUCKET_MS));
+        const merged = upsert.get(...upsertParams(r, originId, attributed)) as
+          | { ts: number; id: number }
+          | undefined;
+        if (merged === undefined) continue;
+        buckets.add(Math.floor(merged.ts / BUCKET_MS));
+        if (merged.id > lastId) added.add(merged.id);
       }
       for (const c of f.costStates) costState(s, c, now);
       for (const fact of f.agentFacts) {
-        agentFact(s, fact);
+        agentFact(s, forgottenTaskDropped(fact, forgotten));
         sessions.add(fact.sessionId);
         if (attributed === 1 && fact.taskId !== undefined && fact.taskId !== null) attributed = 0;
       }
@@ -52,7 +73,20 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
     }
     resolveAgents(s, sessions);
     markDirty(s, buckets);
+    counts.added = added.size;
   });
+  return counts;
+}
+
+/** The largest usage row id, or 0. */
+export function maxUsageId(s: Statements): number {
+  return (s.get('SELECT max(id) AS id FROM usage').get() as { id: number | null }).id ?? 0;
+}
+
+/** A spawn fact without the task its prompt named, when the user forgot that task. */
+function forgottenTaskDropped(fact: AgentFact, forgotten: ((key: string) => boolean) | null): AgentFact {
+  if (forgotten === null || fact.taskId === undefined || fact.taskId === null) return fact;
+  return forgotten(taskKey(fact.taskId)) ? { ...fact, taskId: null } : fact;
 }
 
 export function writeAgentFacts(

@@ -42,7 +42,7 @@ export function createMcpServer(
   server.registerTool(
     'record_usage',
     {
-      title: 'Record declared usage (seed 000)',
+      title: 'Record declared usage (usage-tracker telemetry)',
       description: RECORD_USAGE_DESCRIPTION,
       inputSchema: recordUsageInput,
       annotations: {
@@ -71,7 +71,7 @@ export function createMcpServer(
   server.registerTool(
     'log_task_tokens',
     {
-      title: 'Log a task’s tokens against its estimate (seed 001)',
+      title: 'Log a task’s tokens against its estimate',
       description: LOG_TASK_TOKENS_DESCRIPTION,
       inputSchema: logTaskTokensInput,
       annotations: {

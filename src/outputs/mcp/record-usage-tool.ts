@@ -21,7 +21,7 @@ import {
 import type { LedgerCalls } from './ledger-calls.js';
 
 export const RECORD_USAGE_DESCRIPTION =
-  "Record a task's token usage as declared by the caller (seed 000 telemetry): mode log_only or log_and_summarize records the entries (usage captured from transcripts for the same task wins over declared entries) and updates the .token-usage/ files; review_period analyses the last `days` days and writes a review with recommendations. Returns {status: recorded, task_id, summary?}, {status: report_generated, report_path, recommendations} or {status: error, reason}. Missing values may be null (they are logged as missing).";
+  "Record a task's token usage as declared by the caller (usage-tracker telemetry, JSON): mode log_only or log_and_summarize records the entries (usage captured from transcripts for the same task wins over declared entries) and updates the .token-usage/ files; review_period analyses the last `days` days and writes a review with recommendations. Returns {status: recorded, task_id, summary?}, {status: report_generated, report_path, recommendations} or {status: error, reason}. Missing values may be null (they are logged as missing).";
 
 /** Any value, described to clients as `schema` (JSON Schema). */
 function advertised(schema: Record<string, unknown>) {

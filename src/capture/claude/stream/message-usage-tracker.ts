@@ -3,7 +3,7 @@
  * message_start/message_delta) for when there is no `result` event to read it from.
  *
  * Claude Code prints one `assistant` event per content block, each repeating the whole response's
- * `message_start` usage (issue #6805; FORMATS §1.5, FINDINGS §7a–b). So events are grouped by
+ * `message_start` usage. So events are grouped by
  * `message.id` (+ `request_id` when present), each field takes its maximum over the group, and the
  * output count is final only if some event of the group had a `stop_reason` or a message_delta.
  * @module

@@ -1,5 +1,5 @@
 /**
- * Reading one `result` event (FORMATS §3.3): its summary, its `modelUsage`, and a usage-limit reset
+ * Reading one `result` event: its summary, its `modelUsage`, and a usage-limit reset
  * time hidden in the result text of older versions.
  * @module
  */

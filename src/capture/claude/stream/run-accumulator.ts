@@ -1,6 +1,6 @@
 /**
  * Turns the events of one `claude -p` output into a {@link ClaudeRunResult}: the last result event
- * wins, assistant events are the fallback, and every skipped line is counted (FORMATS §3.4).
+ * wins, assistant events are the fallback, and every skipped line is counted.
  * @module
  */
 import { isJsonObject, type JsonObject, readString } from './json-fields.js';

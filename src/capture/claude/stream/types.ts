@@ -1,6 +1,6 @@
 /**
  * What {@link parseClaudeOutput} and {@link ClaudeStreamParser} return for one `claude -p` run
- * (`--output-format json` or `stream-json`). See shared/docs/FORMATS.md §3 for the source format.
+ * (`--output-format json` or `stream-json`).
  * @module
  */
 
@@ -27,7 +27,7 @@ export interface ClaudeTokenCounts {
   webSearchRequests: number;
 }
 
-/** One model's usage in a run. Field names follow Claude Code's `modelUsage` (and seed 002). */
+/** One model's usage in a run. Field names follow Claude Code's `modelUsage`. */
 export interface ClaudeModelUsage extends ClaudeTokenCounts {
   /** Claude Code's own cost for this model (`modelUsage[m].costUSD`); null when it did not say. */
   costUsd: number | null;
@@ -64,7 +64,7 @@ export interface ClaudeResultSummary {
   permissionDenials: number;
   /** `origin.kind`, e.g. `task-notification` for a turn started by a background subagent; or null. */
   originKind: string | null;
-  /** `usage`: main agent loop only, this turn only (FORMATS §3.4); null if absent. Not a total. */
+  /** `usage`: main agent loop only, this turn only; null if absent. Not a total. */
   mainLoopUsage: ClaudeTokenCounts | null;
 }
 
@@ -134,7 +134,7 @@ export interface ClaudeRunResult {
    * Per model name as Claude Code gives it (`modelUsage` keys are the requested model and may carry a
    * suffix such as `[1m]`; with `source: 'assistant-events'` they are the responses' `model`).
    * Cumulative within the process, and in Claude Code 2.1.3xx over a `--resume`d session too: to
-   * get one run's share of a resumed session, subtract the previous run's totals (FORMATS §3.4).
+   * get one run's share of a resumed session, subtract the previous run's totals.
    */
   models: Record<string, ClaudeModelUsage>;
   /** Sum of `models`. */

@@ -1,5 +1,5 @@
 /**
- * {@link chooseUsage}: where a run's per-model numbers come from (FORMATS §3.4): the last result's
+ * {@link chooseUsage}: where a run's per-model numbers come from: the last result's
  * `modelUsage`, else its main-loop `usage`, else the deduplicated assistant events, else nothing.
  * @module
  */

@@ -1,0 +1,241 @@
+/**
+ * `tokenledger forget`: removes what a user added by hand, or what one source added in a time range:
+ * a task (with its spans, estimate, runs and declared telemetry; the usage captured for it stays,
+ * unattributed), declared telemetry, `run` results, hook attribution, or API calls imported from
+ * transcripts. A dry run by default: it shows exactly what would go (counts, tokens, cost) and what
+ * would move; `--yes` does it. Forgotten API calls are remembered, so no import brings them back.
+ * @module
+ */
+
+import { totalTokens, type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
+import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
+import { ExitCode, UserError } from '../../errors.js';
+import {
+  FORGET_SOURCES,
+  type ForgetOutcome,
+  type ForgetSelection,
+  type ForgetSource,
+  isEmptyOutcome,
+} from '../../ledger/forget.js';
+import { BUCKET_MS, type GroupRow } from '../../ledger/store.js';
+import type { Pricer } from '../../pricing/pricer.js';
+import { type CommonOptions, clockOf, importNow, openSession, pricerOf, stageMapOf } from '../context.js';
+import { writeJson, writeOut } from '../io.js';
+import { formatCost, formatInt } from '../render/format.js';
+import { usageFields } from '../usage-json.js';
+
+export interface ForgetFlags extends CommonOptions {
+  task?: string;
+  source?: ForgetSource;
+  since?: string;
+  until?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+function checkFlags(opts: ForgetFlags): void {
+  if (opts.source === undefined && (opts.since !== undefined || opts.until !== undefined))
+    throw new UserError(
+      `--since and --until choose a time range of a source: add --source ${FORGET_SOURCES.join('|')}.`,
+      ExitCode.usage,
+    );
+  if (opts.task === undefined && opts.source === undefined)
+    throw new UserError(
+      'say what to forget: --task ID (a task and what was added for it), or --source claude|run|hook|telemetry (with --since/--until for a time range).',
+      ExitCode.usage,
+    );
+  if (opts.dryRun === true && opts.yes === true)
+    throw new UserError(
+      'choose --dry-run (show what would go) or --yes (forget it), not both.',
+      ExitCode.usage,
+    );
+}
+
+/** The usage of `rows`, priced as reports price it (cost mode auto). */
+function priced(pricer: Pricer, rows: readonly GroupRow[]): UsageRow {
+  const b = new UsageTableBuilder(pricer, 'auto');
+  for (const r of rows)
+    b.add('all', {}, r, { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs });
+  return b.build().totals;
+}
+
+function usageText(row: UsageRow): string {
+  const calls = row.sums.responses;
+  const cost = row.unpriced.length > 0 ? `${formatCost(row.cost)} + unpriced` : formatCost(row.cost);
+  return `${formatInt(calls)} API call${calls === 1 ? '' : 's'}, ${formatInt(totalTokens(row.sums))} tokens, ${cost}`;
+}
+
+function signed(n: number, text: (n: number) => string): string {
+  return n < 0 ? `−${text(-n)}` : n > 0 ? `+${text(n)}` : text(0);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatInt(n)} ${n === 1 ? one : many}`;
+}
+
+interface Priced {
+  removedCalls: UsageRow;
+  removedDeclared: UsageRow;
+  before: UsageRow;
+  after: UsageRow;
+  moves: { from: string | null; to: string | null; usage: UsageRow }[];
+}
+
+function lines(o: ForgetOutcome, p: Priced, what: string): string[] {
+  const out: string[] = [];
+  const items: string[] = [];
+  for (const t of o.tasks) {
+    const estimate = [
+      t.estimateTokens === null ? null : `${formatInt(t.estimateTokens)} tokens`,
+      t.estimateUsd === null ? null : formatCost(t.estimateUsd),
+    ].filter((x) => x !== null);
+    items.push(
+      `task ${t.id}${t.title === null ? '' : ` "${t.title}"`}${estimate.length > 0 ? ` (estimate ${estimate.join(' / ')})` : ''}`,
+    );
+  }
+  const spanCount = Object.values(o.spans).reduce((a, b) => a + b, 0);
+  if (spanCount > 0) {
+    const by = Object.entries(o.spans)
+      .map(([source, n]) => `${source} ${n}`)
+      .join(', ');
+    items.push(`${plural(spanCount, 'attribution span')} (declared by: ${by})`);
+  }
+  if (o.runs.count > 0)
+    items.push(
+      `${plural(o.runs.count, '`run` result')} (Claude Code reported ${formatCost(o.runs.claudeCostUsd)}; the usage of their sessions stays)`,
+    );
+  if (o.declared.taskIds.length > 0) {
+    const counted =
+      p.removedDeclared.sums.responses > 0
+        ? `: ${usageText(p.removedDeclared)} counted in reports now`
+        : ' (not counted now: captured usage of the task wins)';
+    items.push(
+      `declared telemetry of ${o.declared.taskIds.join(', ')}, ${plural(o.declared.entries, 'entry', 'entries')}${counted}`,
+    );
+  }
+  if (o.errorLogEntries > 0) items.push(plural(o.errorLogEntries, 'error-log entry', 'error-log entries'));
+  if (p.removedCalls.sums.responses > 0)
+    items.push(
+      `${usageText(p.removedCalls)} read from transcripts (remembered as forgotten, so no import brings them back)`,
+    );
+  out.push(`${what}`, ...items.map((i) => `  ${i}`));
+  for (const m of p.moves)
+    out.push(
+      `Stays in the ledger, ${m.from === null ? 'moves from no task' : `leaves ${m.from}`} to ${m.to ?? 'no task'}: ${usageText(m.usage)}.`,
+    );
+  if (o.children.length > 0) {
+    const to = o.children[0]?.parentId ?? null;
+    out.push(
+      `${o.children.length === 1 ? 'Child task' : 'Child tasks'} ${o.children.map((c) => c.id).join(', ')} ${o.children.length === 1 ? 'moves' : 'move'} up to ${to ?? 'the top level'}.`,
+    );
+  }
+  const dTokens = totalTokens(p.after.sums) - totalTokens(p.before.sums);
+  const dCost = p.after.cost - p.before.cost;
+  const dCalls = p.after.sums.responses - p.before.sums.responses;
+  out.push(
+    dTokens === 0 && dCalls === 0
+      ? "The ledger's totals stay the same (only what was declared by hand, or who usage is attributed to, changes)."
+      : `The ledger's totals change by ${signed(dCalls, (n) => plural(n, 'API call'))}, ${signed(dTokens, (n) => `${formatInt(n)} tokens`)}, ${signed(dCost, (n) => formatCost(n))}.`,
+  );
+  return out;
+}
+
+export async function runForget(opts: ForgetFlags): Promise<number> {
+  checkFlags(opts);
+  const since = opts.since === undefined ? undefined : parseDateFlag(opts.since, '--since');
+  const until = opts.until === undefined ? undefined : parseDateFlag(opts.until, '--until');
+  if (since !== undefined && until !== undefined && since > until)
+    throw new UserError(`--since ${since} is after --until ${until}; swap them.`, ExitCode.usage);
+  const session = await openSession(opts);
+  try {
+    // What is new is imported first, so a time range holds everything up to now.
+    if (opts.import !== false) await importNow(session, opts);
+    const clock = clockOf(session, opts);
+    const selection: ForgetSelection = {};
+    if (opts.task !== undefined) selection.taskId = opts.task;
+    if (opts.source !== undefined) selection.source = opts.source;
+    if (since !== undefined) selection.fromMs = clock.startOf(since);
+    if (until !== undefined) selection.toMs = clock.startOf(addDays(until, 1));
+    const apply = opts.yes === true;
+    const outcome = await session.store.forget(selection, { apply, stageMap: stageMapOf(session) });
+    const pricer = pricerOf(session);
+    const p: Priced = {
+      removedCalls: priced(pricer, outcome.removedCalls),
+      removedDeclared: priced(pricer, outcome.removedDeclared),
+      before: priced(pricer, outcome.before),
+      after: priced(pricer, outcome.after),
+      moves: outcome.reattributed.map((m) => ({ from: m.from, to: m.to, usage: priced(pricer, m.usage) })),
+    };
+    if (opts.json) {
+      await writeJson(outcomeJson(outcome, p, opts, { since, until }));
+      return 0;
+    }
+    if (isEmptyOutcome(outcome)) {
+      await writeOut(`Nothing to forget: ${nothingReason(opts, since, until)}\n`);
+      return 0;
+    }
+    const what = apply
+      ? 'Forgot:'
+      : 'Would forget (a dry run: nothing was changed; run it again with --yes to forget this):';
+    await writeOut(`${lines(outcome, p, what).join('\n')}\n`);
+    return 0;
+  } finally {
+    await session.store.close();
+  }
+}
+
+function nothingReason(opts: ForgetFlags, since?: string, until?: string): string {
+  const range =
+    since === undefined && until === undefined ? '' : ` from ${since ?? 'the start'} to ${until ?? 'now'}`;
+  if (opts.source === undefined)
+    return `the ledger has no task ${opts.task} (\`tokenledger task list\` shows them).`;
+  const what: Record<ForgetSource, string> = {
+    claude: 'API calls from transcripts',
+    run: '`run` results or run attribution',
+    hook: 'hook attribution',
+    telemetry: 'declared telemetry',
+  };
+  return `no ${what[opts.source]}${opts.task === undefined ? '' : ` of task ${opts.task}`}${range}.`;
+}
+
+function outcomeJson(
+  o: ForgetOutcome,
+  p: Priced,
+  opts: ForgetFlags,
+  range: { since: string | undefined; until: string | undefined },
+) {
+  const before = usageFields(p.before);
+  const after = usageFields(p.after);
+  return {
+    dryRun: !o.applied,
+    selection: {
+      task: opts.task ?? null,
+      source: opts.source ?? null,
+      since: range.since ?? null,
+      until: range.until ?? null,
+    },
+    tasks: o.tasks.map((t) => ({
+      id: t.id,
+      title: t.title,
+      parent: t.parentId,
+      estimate: { tokens: t.estimateTokens, usd: t.estimateUsd },
+    })),
+    children: o.children.map((c) => ({ id: c.id, parent: c.parentId })),
+    spans: o.spans,
+    runs: { count: o.runs.count, claudeCodeCostUsd: o.runs.claudeCostUsd },
+    declared: {
+      taskIds: o.declared.taskIds,
+      entries: o.declared.entries,
+      counted: usageFields(p.removedDeclared),
+    },
+    errorLogEntries: o.errorLogEntries,
+    apiCalls: usageFields(p.removedCalls),
+    remembered: o.remembered,
+    reattributed: p.moves.map((m) => ({ from: m.from, to: m.to, ...usageFields(m.usage) })),
+    ledgerChange: {
+      responses: after.responses - before.responses,
+      totalTokens: after.totalTokens - before.totalTokens,
+      totalCost: Math.round((after.totalCost - before.totalCost) * 1e10) / 1e10,
+    },
+  };
+}
