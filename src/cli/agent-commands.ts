@@ -169,7 +169,7 @@ Example:
         'after',
         `
 Example (Claude Code):
-  claude mcp add tokenledger -- npx tokenledger mcp`,
+  claude mcp add tokenledger -- tokenledger mcp`,
       )
       .action(async (opts) =>
         setExit(await (await import('./commands/mcp.js')).runMcp({ ...opts, version: VERSION })),
