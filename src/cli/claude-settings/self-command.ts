@@ -176,6 +176,6 @@ export function transientInstallWarning(script: string): string | null {
   return (
     `tokenledger: warning: this tokenledger runs from ${place} (${script}), which can be emptied at any time; ` +
     'the hooks would then stop working. Install tokenledger for good (from its clone: npm install -g .; ' +
-    'see "Install" in its README), then run `tokenledger hooks install` again.\n'
+    'see "Install and quick start" in its README), then run `tokenledger hooks install` again.\n'
   );
 }
