@@ -97,6 +97,9 @@ try {
   run([path.join('scripts', 'bundle.mjs'), stagedDist]);
   fs.mkdirSync(DIST, { recursive: true });
   swapIn(stagedDist, DIST);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
 } finally {
   fs.rmSync(staging, { recursive: true, force: true });
 }
