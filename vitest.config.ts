@@ -6,5 +6,7 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
     testTimeout: 30_000,
     pool: 'forks',
+    // The tests run a copy of the build, made once per run (test/helpers/built-cli.ts).
+    globalSetup: ['test/setup/test-build.ts'],
   },
 });

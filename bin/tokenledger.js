@@ -60,6 +60,12 @@ function loadBundle(name) {
     };
     return { exports: mod.exports, save };
   } catch {
+    if (!fs.existsSync(file)) {
+      const root = path.join(__dirname, '..');
+      throw new Error(
+        `${file} is missing: this copy of tokenledger is not built. Run \`npm install\` (or \`npm run build\`) in ${root}.`,
+      );
+    }
     return { exports: require(file), save: () => {} };
   }
 }
@@ -85,7 +91,13 @@ if (command === 'hook' || command === 'statusline') {
       process.exit(0);
     });
 } else {
-  const bundle = loadBundle('main.cjs');
+  let bundle;
+  try {
+    bundle = loadBundle('main.cjs');
+  } catch (error) {
+    process.stderr.write(`tokenledger: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(70);
+  }
   bundle.exports.main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     bundle.save();

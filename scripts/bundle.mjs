@@ -7,9 +7,17 @@
 // with a V8 code cache. better-sqlite3's JavaScript goes into the bundles too (a dozen fewer files to
 // resolve and load); its compiled addon is loaded by path (SqliteStore's nativeBinding), so
 // `bindings` is never used. The import worker is a file of its own (worker threads load it by path).
+//
+// Usage: node scripts/bundle.mjs DIST — DIST holds tsc's output (the price table check imports it) and
+// receives bin/ and prices.checked.json. scripts/build.mjs runs it on a staging copy of dist/.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+
+const DIST = process.argv[2];
+if (DIST === undefined) throw new Error('usage: node scripts/bundle.mjs DIST (scripts/build.mjs runs it)');
+const BIN = path.join(DIST, 'bin');
 
 // commander requires node:child_process at load time, for executable subcommands we never use; that
 // pulls in net, dgram and the stream modules (several ms of every start). Its copy is loaded on first use.
@@ -28,7 +36,7 @@ const lazyChildProcess = {
   },
 };
 
-fs.rmSync('dist/bin', { recursive: true, force: true });
+fs.rmSync(BIN, { recursive: true, force: true });
 
 await build({
   entryPoints: [
@@ -39,7 +47,7 @@ await build({
     // `tokenledger mcp`: the MCP SDK and its schema libraries, loaded by that command only.
     'src/outputs/mcp/mcp-main.ts',
   ],
-  outdir: 'dist/bin',
+  outdir: BIN,
   entryNames: '[name]',
   outExtension: { '.js': '.cjs' },
   bundle: true,
@@ -55,12 +63,14 @@ await build({
 
 // The price table, validated once here (an invalid one stops the build, naming the entry and field):
 // the CLI skips the schema check for a data/prices.json equal to this copy (src/pricing/price-table.ts).
-fs.rmSync('dist/prices.checked.json', { force: true });
+fs.rmSync(path.join(DIST, 'prices.checked.json'), { force: true });
 {
-  const { parsePriceTable } = await import('../dist/pricing/price-table.js');
+  const { parsePriceTable } = await import(
+    pathToFileURL(path.resolve(DIST, 'pricing', 'price-table.js')).href
+  );
   const text = fs.readFileSync('data/prices.json', 'utf8');
   parsePriceTable(JSON.parse(text), 'data/prices.json');
-  fs.writeFileSync('dist/prices.checked.json', text);
+  fs.writeFileSync(path.join(DIST, 'prices.checked.json'), text);
 }
 
 // esbuild wraps each `import fs from 'node:fs'` of every bundled module in its own __toESM copy of
@@ -75,9 +85,9 @@ var __toESM = (mod, isNodeMode, target) => {
   return wrapped;
 };
 var __toESMCopy = (mod, isNodeMode, target) => (`;
-for (const file of fs.readdirSync('dist/bin')) {
+for (const file of fs.readdirSync(BIN)) {
   if (!file.endsWith('.cjs')) continue;
-  const p = `dist/bin/${file}`;
+  const p = path.join(BIN, file);
   let text = fs.readFileSync(p, 'utf8');
   if (text.includes('__toESM(')) {
     if (!text.includes(HELPER))

@@ -170,7 +170,7 @@ Example, on a scratch ledger and tree (without --db and --root it goes into your
         'after',
         `
 Example (Claude Code):
-  claude mcp add tokenledger -- npx tokenledger mcp`,
+  claude mcp add tokenledger -- tokenledger mcp`,
       )
       .action(async (opts) =>
         setExit(await (await import('./commands/mcp.js')).runMcp({ ...opts, version: VERSION })),

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DIST_DIR } from '../../test/helpers/built-cli.js';
 import { normalizeModelId } from './model-id.js';
 import {
   loadPriceTable,
@@ -327,8 +328,7 @@ describe('readPriceTable: the schema check is skipped only for the copy the buil
   const odd = JSON.stringify({ ...JSON.parse(shipped), extra: true });
 
   it('the build wrote its copy of the shipped table beside dist/pricing', () => {
-    const built = new URL('../../dist/prices.checked.json', import.meta.url);
-    expect(fs.readFileSync(built, 'utf8')).toBe(shipped);
+    expect(fs.readFileSync(path.join(DIST_DIR, 'prices.checked.json'), 'utf8')).toBe(shipped);
   });
 
   it('gives the same table with or without the check', () => {

@@ -1,8 +1,8 @@
 /**
  * Importing the library (`import … from 'tokenledger'`, i.e. dist/index.js) has no side effects: it
  * prints nothing, creates no file (HOME, XDG dirs, TOKENLEDGER_HOME, CLAUDE_CONFIG_DIR and TMPDIR all
- * point into an empty temp dir), and does not load the ledger (better-sqlite3). The build comes from
- * `npm test`'s pretest (`npm run build`). Also: the runtime exports are exactly the value exports the
+ * point into an empty temp dir), and does not load the ledger (better-sqlite3). The build is the unit
+ * suite's copy of the clone's (test/helpers/built-cli.ts; `npm test` builds first). Also: the runtime exports are exactly the value exports the
  * type checker finds in src/index.ts (the ones docs/API.md documents).
  */
 import { spawnSync } from 'node:child_process';
@@ -11,9 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BUILD_ROOT, REPO } from '../helpers/built-cli.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const ENTRY = path.join(ROOT, 'src/index.ts');
+/** The package root `import 'tokenledger'` resolves in. */
+const ROOT = BUILD_ROOT;
+const ENTRY = path.join(REPO, 'src/index.ts');
 
 /** Runs in the child after the import under test: reports through fd 3, so stdout stays untouched. */
 const PROBE = `

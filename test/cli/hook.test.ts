@@ -10,8 +10,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine, type LineEnvelope } from '../../src/synthetic/transcript-lines.js';
+import { BIN } from '../helpers/built-cli.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 const SONNET = 'claude-sonnet-4-5-20250929';
 const HAIKU = 'claude-haiku-4-5-20251001';
 const SESSION = '5e55e55e-0000-4000-8000-000000000001';

@@ -12,10 +12,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type HooksAction, type HooksOptions, runHooks } from '../../src/cli/commands/hooks.js';
 import { UserError } from '../../src/errors.js';
-
-const REPO = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(REPO, 'bin', 'tokenledger.js');
-const SCRIPT = BIN;
+import { BIN, REPO } from '../helpers/built-cli.js';
 
 /** The events, with their matchers, written out here rather than taken from the code under test. */
 const EVENTS: [string, string | null][] = [
@@ -107,10 +104,11 @@ if (!cliHasHooks) {
 
 const q = (p: string) => `'${p}'`;
 
+// The script the hook command names: the package the code runs from (the CLI runs a copy of the build).
 describe.each([
-  { name: 'in-process', run: inProcess, skip: false },
-  { name: 'built CLI', run: builtCli, skip: !cliHasHooks },
-])('tokenledger hooks ($name)', ({ run, skip }) => {
+  { name: 'in-process', run: inProcess, skip: false, script: path.join(REPO, 'bin', 'tokenledger.js') },
+  { name: 'built CLI', run: builtCli, skip: !cliHasHooks, script: BIN },
+])('tokenledger hooks ($name)', ({ run, skip, script }) => {
   let s: Scene;
 
   beforeEach(() => {
@@ -140,7 +138,7 @@ describe.each([
 
   /** The command install writes for this scene (TOKENLEDGER_HOME is not the default: both flags). */
   const hookCommand = () =>
-    `NODE_EXTRA_CA_CERTS= ${q(process.execPath)} ${q(SCRIPT)} hook --db ${q(`${s.tl}/ledger.db`)} --config ${q(`${s.tl}/config.json`)}`;
+    `NODE_EXTRA_CA_CERTS= ${q(process.execPath)} ${q(script)} hook --db ${q(`${s.tl}/ledger.db`)} --config ${q(`${s.tl}/config.json`)}`;
 
   const fresh = (command: string) => {
     const hooks: Record<string, unknown> = {};
@@ -304,7 +302,7 @@ describe.each([
         s,
       );
       expect(r.code).toBe(0);
-      const command = `NODE_EXTRA_CA_CERTS= ${q(process.execPath)} ${q(SCRIPT)} hook --db ${q(`${s.repo}/data/l.db`)} --config '/etc/tl.json'`;
+      const command = `NODE_EXTRA_CA_CERTS= ${q(process.execPath)} ${q(script)} hook --db ${q(`${s.repo}/data/l.db`)} --config '/etc/tl.json'`;
       expect(JSON.parse(read(file))).toEqual(fresh(command));
     });
 
@@ -312,7 +310,7 @@ describe.each([
       const { TOKENLEDGER_HOME: _, ...env } = s.env;
       expect((await run(['install'], s, s.repo, env)).code).toBe(0);
       expect(JSON.parse(read(userFile()))).toEqual(
-        fresh(`NODE_EXTRA_CA_CERTS= ${q(process.execPath)} ${q(SCRIPT)} hook`),
+        fresh(`NODE_EXTRA_CA_CERTS= ${q(process.execPath)} ${q(script)} hook`),
       );
     });
 
@@ -452,7 +450,7 @@ describe.each([
       const settings = JSON.parse(read(userFile()));
       const gone = `'${process.execPath}' '/gone/bin/tokenledger.js' hook`;
       settings.hooks.Stop[0].hooks[0].command = gone;
-      settings.hooks.SessionStart[0].hooks[0].command = `${q(process.execPath)} ${q(SCRIPT)} hook`;
+      settings.hooks.SessionStart[0].hooks[0].command = `${q(process.execPath)} ${q(script)} hook`;
       settings.hooks.SessionEnd.unshift({ hooks: [{ type: 'command', command: 'say bye' }] });
       delete settings.hooks.PreCompact;
       settings.hooks.PostToolUse = [{ hooks: [{ type: 'command', command: 'tokenledger hook' }] }];

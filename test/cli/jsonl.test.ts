@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
+import { BIN } from '../helpers/built-cli.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 
 let root: string;

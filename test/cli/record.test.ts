@@ -8,8 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
+import { BIN } from '../helpers/built-cli.js';
 
 let root: string;
 let proj: string;

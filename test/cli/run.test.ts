@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine, costStateLine } from '../../src/synthetic/transcript-lines.js';
+import { BIN } from '../helpers/built-cli.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 const FIXTURES = path.resolve(import.meta.dirname, '../../src/capture/claude/stream/__fixtures__');
 const SONNET = 'claude-sonnet-4-5-20250929';
 const HAIKU = 'claude-haiku-4-5-20251001';

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
+import { BIN } from '../helpers/built-cli.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 /** $3 in / $15 out per million tokens: a 100k-in, 20k-out response costs $0.60. */
 const SONNET = 'claude-sonnet-4-5-20250929';
 const SESSION = '57a7e000-0000-4000-8000-000000000001';

@@ -6,9 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { LedgerStore } from '../../src/ledger/store.js';
+import { DIST_DIR } from '../helpers/built-cli.js';
 
 /** Columns that differ between two equal ledgers: row ids and wall-clock times. */
 const VOLATILE = new Set(['id', 'updated_at', 'first_seen', 'last_seen', 'applied_at']);
@@ -156,7 +157,7 @@ export async function ledgerView(store: Pick<LedgerStore, 'buckets' | 'groups'>)
 
 // ---- compiled modules --------------------------------------------------------------------------
 
-export const DIST_DIR = fileURLToPath(new URL('../../dist/', import.meta.url));
+export { DIST_DIR };
 export const IMPORT_MODULE = path.join(DIST_DIR, 'ledger', 'import-claude.js');
 export const STORE_MODULE = path.join(DIST_DIR, 'ledger', 'sqlite', 'sqlite-store.js');
 export const WORKER_MODULE = path.join(DIST_DIR, 'ledger', 'claude-import-worker.js');

@@ -12,8 +12,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentMetaJson, assistantLine } from '../../src/synthetic/transcript-lines.js';
+import { BIN } from '../helpers/built-cli.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 const SONNET = 'claude-sonnet-4-5-20250929';
 const HAIKU = 'claude-haiku-4-5-20251001';
 const SESSION = '3c9a0000-0000-4000-8000-0000000000a1';

@@ -5,7 +5,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTokenledgerHookCommand, parseShellWords } from './hook-entries.js';
-import { findPackageRoot, selfCommand, shQuote } from './self-command.js';
+import {
+  findPackageRoot,
+  selfCommand,
+  shQuote,
+  transientInstallWarning,
+  transientPlace,
+} from './self-command.js';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 
@@ -126,5 +132,37 @@ describe('selfCommand', () => {
   it('flags win over the environment', () => {
     const self = selfCommand({ db: '/f.db' }, { ...base, TOKENLEDGER_DB: '/e.db' }, '/w', root);
     expect(self.db).toBe('/f.db');
+  });
+});
+
+describe('transientPlace', () => {
+  it.each([
+    ['/home/u/.npm/_npx/1a2b3c/node_modules/tokenledger/bin/tokenledger.js', "npx's cache"],
+    [
+      'C:\\Users\\u\\AppData\\Local\\npm-cache\\_npx\\1a2b\\node_modules\\tokenledger\\bin\\tokenledger.js',
+      "npx's cache",
+    ],
+    ['/home/u/.cache/pnpm/dlx/abc/node_modules/tokenledger/bin/tokenledger.js', 'pnpm dlx or yarn dlx'],
+    ['/tmp/xfs-12ab/dlx-4242/node_modules/tokenledger/bin/tokenledger.js', 'pnpm dlx or yarn dlx'],
+    ['/tmp/bunx-1000-tokenledger@latest/node_modules/tokenledger/bin/tokenledger.js', 'bunx'],
+  ])('%s is a temporary install (%s)', (script, name) => {
+    expect(transientPlace(script)).toContain(name);
+    const warning = transientInstallWarning(script);
+    expect(warning).toContain(script);
+    // It says how to install for good, and never to fetch another package of that name from a registry.
+    expect(warning).toContain('npm install -g .');
+    expect(warning).not.toMatch(/npm install -g tokenledger/);
+  });
+
+  it.each([
+    '/usr/local/lib/node_modules/tokenledger/bin/tokenledger.js',
+    '/home/u/.npm-global/lib/node_modules/tokenledger/bin/tokenledger.js',
+    '/home/u/src/tokenledger/bin/tokenledger.js',
+    '/home/u/projects/app/node_modules/tokenledger/bin/tokenledger.js',
+    '/home/u/src/npx-tools/tokenledger/bin/tokenledger.js',
+    '/home/u/dlxs/tokenledger/bin/tokenledger.js',
+  ])('%s is a lasting install', (script) => {
+    expect(transientPlace(script)).toBeNull();
+    expect(transientInstallWarning(script)).toBeNull();
   });
 });

@@ -151,3 +151,31 @@ export function selfCommand(
     config,
   };
 }
+
+/** Package runners' temporary installs, by a directory in the path, and what to call each. */
+const TRANSIENT_PLACES: readonly (readonly [RegExp, string])[] = [
+  [/[\\/]_npx[\\/]/, "npx's cache"],
+  [/[\\/]dlx(-[^\\/]*)?[\\/]/, 'a temporary install of pnpm dlx or yarn dlx'],
+  [/[\\/]bunx-[^\\/]*[\\/]/, 'a temporary install of bunx'],
+];
+
+/**
+ * What `script` runs from when that is a package runner's temporary install (npx's cache, pnpm or
+ * yarn dlx, bunx), which is emptied or replaced without notice; null for a lasting one (a global
+ * install, a clone, a project's node_modules).
+ */
+export function transientPlace(script: string): string | null {
+  for (const [pattern, place] of TRANSIENT_PLACES) if (pattern.test(script)) return place;
+  return null;
+}
+
+/** The warning for a hook or status line command that names a temporary install, or null. */
+export function transientInstallWarning(script: string): string | null {
+  const place = transientPlace(script);
+  if (place === null) return null;
+  return (
+    `tokenledger: warning: this tokenledger runs from ${place} (${script}), which can be emptied at any time; ` +
+    'the hooks would then stop working. Install tokenledger for good (from its clone: npm install -g .; ' +
+    'see "Install and quick start" in its README), then run `tokenledger hooks install` again.\n'
+  );
+}

@@ -18,7 +18,12 @@ import {
   type JsonObject,
   uninstallHooks,
 } from '../claude-settings/hook-entries.js';
-import { type SelfCommand, selfCommand, shQuote } from '../claude-settings/self-command.js';
+import {
+  type SelfCommand,
+  selfCommand,
+  shQuote,
+  transientInstallWarning,
+} from '../claude-settings/self-command.js';
 import {
   backupSettings,
   readSettings,
@@ -214,11 +219,8 @@ async function install(opts: HooksOptions, env: NodeJS.ProcessEnv, cwd: string):
     changes: edit.changes,
   };
 
-  if (self.script.includes(`${path.sep}_npx${path.sep}`)) {
-    writeErr(
-      `tokenledger: warning: this tokenledger runs from npx's cache (${self.script}); the hook breaks when npx clears it. Install tokenledger (npm install -g tokenledger) and run hooks install from there.\n`,
-    );
-  }
+  const transient = transientInstallWarning(self.script);
+  if (transient !== null) writeErr(transient);
   if (edit.changed && target.scopes.includes('project') && !target.scopes.includes('user')) {
     writeErr(
       `tokenledger: note: ${target.file} is usually committed, and the hook command holds absolute paths on this machine; --local keeps it to you.\n`,

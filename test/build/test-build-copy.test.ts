@@ -1,0 +1,52 @@
+/**
+ * The unit suite runs its own copy of the build (test/setup/test-build.ts), so a build of the clone
+ * while it runs cannot break it: the CLI the tests spawn must be that copy, and it must know it runs
+ * from there (the hook command it writes names the copy's script).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, BUILD_ROOT, DIST_DIR, REPO } from '../helpers/built-cli.js';
+
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-test-build-')));
+});
+afterEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the unit suite runs a copy of the build', () => {
+  it('is a package of its own outside the clone, with every file the CLI loads', () => {
+    expect(BUILD_ROOT).not.toBe(REPO);
+    expect(path.relative(REPO, BUILD_ROOT).startsWith('..')).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(BUILD_ROOT, 'package.json'), 'utf8')).name).toBe(
+      'tokenledger',
+    );
+    for (const file of [
+      'main.cjs',
+      'hook-main.cjs',
+      'statusline-main.cjs',
+      'mcp-main.cjs',
+      'claude-import-worker.cjs',
+    ])
+      expect(fs.existsSync(path.join(DIST_DIR, 'bin', file)), file).toBe(true);
+    expect(fs.readFileSync(path.join(DIST_DIR, 'prices.checked.json'), 'utf8')).toBe(
+      fs.readFileSync(path.join(BUILD_ROOT, 'data', 'prices.json'), 'utf8'),
+    );
+  });
+
+  it('the CLI runs from the copy: the hook command it would install names the copy', () => {
+    const r = spawnSync(process.execPath, [BIN, 'hooks', 'install', '--dry-run', '--json'], {
+      cwd: tmp,
+      env: { PATH: process.env.PATH ?? '', HOME: tmp, CLAUDE_CONFIG_DIR: path.join(tmp, 'claude') },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const { command } = JSON.parse(r.stdout) as { command: string };
+    expect(command).toContain(`'${BIN}' hook`);
+    expect(command).not.toContain(REPO);
+  });
+});
