@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
+import { BIN } from '../helpers/built-cli.js';
 
 let root: string;
 let claude: string;

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
+import { BIN } from '../helpers/built-cli.js';
 
 let root: string;
 

@@ -16,7 +16,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
+import { BIN } from '../helpers/built-cli.js';
+
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/pricing/fast-mode');
 const SONNET_45 = 'claude-sonnet-4-5-20250929';
 

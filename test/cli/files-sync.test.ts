@@ -15,9 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
+import { BIN } from '../helpers/built-cli.js';
 import { FIXTURES } from '../helpers/ledger.js';
-
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 
 /** 2026-11-20 in the fixtures: session → task (none: unattributed). */
 const FIXTURE_SESSIONS = {

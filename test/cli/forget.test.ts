@@ -12,7 +12,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
+import { BIN } from '../helpers/built-cli.js';
+
 const SONNET = 'claude-sonnet-4-5-20250929';
 
 let root: string;

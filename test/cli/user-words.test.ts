@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin/tokenledger.js');
+
+import { BIN } from '../helpers/built-cli.js';
 
 const INTERNAL: readonly RegExp[] = [
   /\bseeds?\s*\d{3}/i,
