@@ -30,6 +30,7 @@ export async function runPeriod(period: Period, opts: ReportOptions): Promise<nu
       table,
       pricer,
       color: opts.color,
+      compact: opts.compact,
       breakdown: opts.breakdown === true,
       labels: [{ key: n.field, header: n.header }],
       title: `Usage by ${n.noun} (${scope.clock.tz}, cost: ${opts.mode})`,

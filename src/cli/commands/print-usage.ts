@@ -18,24 +18,12 @@ export interface PrintUsage {
   breakdown: boolean;
   pricer: Pricer;
   color?: boolean;
+  /** The compact table layout (`--compact`). */
+  compact?: boolean;
   /** A line above the table, e.g. the period and time zone. */
   title?: string;
   /** Printed instead of an empty table. */
   empty: string;
-}
-
-/** Word-wraps prose to the terminal width, indenting continuation lines. */
-export function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line.length > 0 && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `  ${word}`;
-    } else line = line.length > 0 ? `${line} ${word}` : word;
-  }
-  lines.push(line);
-  return lines.join('\n');
 }
 
 export async function printUsage(p: PrintUsage): Promise<void> {
@@ -43,6 +31,7 @@ export async function printUsage(p: PrintUsage): Promise<void> {
   // Rendering code loads only when it is needed: JSON output stays lean.
   const { renderUsageTable, usageCsv, usageMarkdown, usageNotes } = await import('../usage-output.js');
   const { detectTerminal } = await import('../render/terminal.js');
+  const { wrapWords } = await import('../render/wrap-words.js');
   const view = { labels: p.labels, table: p.table, breakdown: p.breakdown };
   if (p.format === 'csv') return writeOut(usageCsv(view));
   if (p.format === 'md') return writeOut(`${usageMarkdown(view)}\n`);
@@ -50,6 +39,9 @@ export async function printUsage(p: PrintUsage): Promise<void> {
   const term = detectTerminal(process.env, process.stdout, p.color);
   const notes = usageNotes(p.table, p.pricer);
   const title = p.title === undefined ? '' : `${p.title}\n`;
-  const tail = notes.length > 0 ? `\n${notes.map((n) => wrap(`note: ${n}`, term.width)).join('\n')}\n` : '';
-  await writeOut(`${title}${renderUsageTable(view, term)}\n${tail}`);
+  const tail =
+    notes.length > 0
+      ? `\n${notes.flatMap((n) => wrapWords(`note: ${n}`, term.width, '  ')).join('\n')}\n`
+      : '';
+  await writeOut(`${title}${renderUsageTable(view, { ...term, compact: p.compact === true })}\n${tail}`);
 }

@@ -21,7 +21,12 @@ export async function runSession(opts: ReportOptions & { id?: string }): Promise
     const table = {
       rows: rows.map((r) => ({
         ...r,
-        label: { session: r.sessionId, project: r.project, last: scope.clock.dateOf(r.lastTs) },
+        label: {
+          session: r.sessionId,
+          project: r.project,
+          first: scope.clock.dateOf(r.firstTs),
+          last: scope.clock.dateOf(r.lastTs),
+        },
       })),
       totals,
     };
@@ -30,11 +35,13 @@ export async function runSession(opts: ReportOptions & { id?: string }): Promise
       table,
       pricer,
       color: opts.color,
+      compact: opts.compact,
       breakdown: opts.breakdown === true,
       labels: [
-        { key: 'session', header: 'Session' },
-        { key: 'project', header: 'Project', truncate: 'start' },
-        { key: 'last', header: 'Last Activity' },
+        { key: 'session', header: 'Session', shorten: 'id' },
+        { key: 'project', header: 'Project', truncate: 'start', shorten: 'path' },
+        { key: 'first', header: 'First Activity', priority: 2 },
+        { key: 'last', header: 'Last Activity', priority: 3 },
       ],
       title: `Usage by session (${scope.clock.tz}, cost: ${opts.mode})`,
       empty: opts.id
