@@ -82,10 +82,12 @@ export const REPORT_COMMANDS = {
         .argument('<id>'),
     )
       .option('--no-import', 'do not import new transcripts first')
+      .option('--compact', 'compact table: short names, abbreviated numbers, fewer columns')
       .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskShow(id, opts)));
     taskOpts(task.command('list').description('tasks with their actual usage and estimates'))
       .option('--active', 'only active tasks')
       .option('--no-import', 'do not import new transcripts first')
+      .option('--compact', 'compact table: short names, abbreviated numbers, fewer columns')
       .action(async (opts) => setExit(await (await import('./commands/task.js')).runTaskList(opts)));
     taskOpts(
       task
@@ -117,6 +119,7 @@ export const REPORT_COMMANDS = {
       .option('--by <group>', 'label:KEY or parent')
       .option('-j, --json', 'print JSON')
       .option('--no-import', 'do not import new transcripts first')
+      .option('--compact', 'compact table: short names, abbreviated numbers, fewer columns')
       .action(async (opts) => setExit(await (await import('./commands/variance.js')).runVariance(opts)));
   },
   attribute: (program, setExit) => {

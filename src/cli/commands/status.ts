@@ -8,6 +8,8 @@ import { dataHome } from '../../config/paths.js';
 import { type CommonOptions, openSession, pricerOf } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
 import { formatInt } from '../render/format.js';
+import { detectTerminal } from '../render/terminal.js';
+import { wrapWords } from '../render/wrap-words.js';
 
 function size(file: string): number {
   let total = 0;
@@ -59,7 +61,9 @@ export async function runStatus(opts: CommonOptions): Promise<number> {
       `Files:        ${formatInt(stats.files)} tracked, last import ${info.lastImport ?? 'never'}`,
       `Problems:     ${formatInt(stats.problems)}${stats.problems > 0 ? ' (see `tokenledger problems`)' : ''}`,
     ];
-    await writeOut(`${lines.join('\n')}\n`);
+    // Values wrap between words under their column, so a number is never split across lines.
+    const { width } = detectTerminal(process.env, process.stdout, opts.color);
+    await writeOut(`${lines.flatMap((l) => wrapWords(l, width, ' '.repeat(14))).join('\n')}\n`);
     return 0;
   } finally {
     await session.store.close();

@@ -10,7 +10,9 @@ import { ExitCode, UserError } from '../../errors.js';
 import type { TaskRow } from '../../ledger/store.js';
 import { type CommonOptions, importNow, openSession, pricerOf, stageMapOf } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
-import { formatInt, formatUsd } from '../render/format.js';
+import { formatInt } from '../render/format.js';
+import { wrapWords } from '../render/wrap-words.js';
+import { tableTarget, varianceTable } from '../task-tables.js';
 
 interface Entry {
   task: TaskRow;
@@ -99,19 +101,31 @@ export async function runVariance(opts: CommonOptions & { by?: string }): Promis
       );
       return 0;
     }
+    const target = tableTarget(opts);
     const lines: string[] = [];
     for (const g of summary) {
       lines.push(
-        `${g.group}: ${g.tasks} task(s), ${formatInt(g.actualTokens)} of ${formatInt(g.estimatedTokens)} estimated tokens${g.ratio === null ? '' : ` (${g.ratio.toFixed(2)}×)`}, median ${g.medianMultiplier === null ? '—' : `${g.medianMultiplier.toFixed(2)}×`}, ${g.overruns} over ${multiple}×`,
+        ...wrapWords(
+          `${g.group}: ${g.tasks} task(s), ${formatInt(g.actualTokens)} of ${formatInt(g.estimatedTokens)} estimated tokens${g.ratio === null ? '' : ` (${g.ratio.toFixed(2)}×)`}, median ${g.medianMultiplier === null ? '—' : `${g.medianMultiplier.toFixed(2)}×`}, ${g.overruns} over ${multiple}×`,
+          target.width,
+          '  ',
+        ),
       );
     }
-    lines.push('');
-    for (const e of entries) {
+    const rows = entries.map((e) => {
       const v = e.variance.tokens ?? e.variance.usd;
-      lines.push(
-        `  ${e.task.id.padEnd(24)} ${formatInt(e.tokens).padStart(14)} tokens ${formatUsd(e.usd).padStart(11)}  ${v ? `${v.percent >= 0 ? '+' : ''}${v.percent}%` : ''}${e.variance.overrun ? '  ⚠' : ''}`,
-      );
-    }
+      return {
+        id: e.task.id,
+        group: groupOf(e.task, opts.by),
+        estimateTokens: e.task.estimateTokens,
+        estimateUsd: e.task.estimateUsd,
+        tokens: e.tokens,
+        usd: e.usd,
+        change: v ? `${v.percent >= 0 ? '+' : ''}${v.percent}%` : '',
+        overrun: e.variance.overrun,
+      };
+    });
+    lines.push(varianceTable(rows, opts.by !== undefined, target));
     await writeOut(`${lines.join('\n')}\n`);
     return 0;
   } finally {

@@ -131,7 +131,10 @@ function shortenable(spec: TableSpec, col: number): boolean {
   return columnCells(spec, col).some(isNameCell);
 }
 
-/** Visible columns with short names, the one whose short form saves the most first. */
+/**
+ * Visible columns with short names, the one whose short form saves the most first. A column whose
+ * widest cell has no short form saves nothing yet, but its short names are then not cut later.
+ */
 function shortOrder(spec: TableSpec, s: State): number[] {
   const saving = (col: number, i: number) => {
     const short = new Set([...s.short, col]);
@@ -139,7 +142,7 @@ function shortOrder(spec: TableSpec, s: State): number[] {
   };
   return s.visible
     .map((col, i) => ({ col, saving: saving(col, i) }))
-    .filter((c) => c.saving > 0 && !s.short.has(c.col) && shortenable(spec, c.col))
+    .filter((c) => !s.short.has(c.col) && shortenable(spec, c.col))
     .sort((a, b) => b.saving - a.saving || a.col - b.col)
     .map((c) => c.col);
 }
