@@ -52,14 +52,16 @@ function usageCost(r: UsageRow): TableCell {
   return costCell(r.cost, r.unpriced.length > 0 ? '+' : '');
 }
 
-/** `task list`: one row per task, `●` marking the active ones. */
+/** `task list`: one row per task, `●` marking the active ones; Title and Parent only when some task has one. */
 export function taskListTable(rows: readonly TaskListRow[], target: TableTarget): string {
+  const titles = rows.some((r) => r.title !== null && r.title !== '');
+  const parents = rows.some((r) => r.parentId !== null);
   return renderTable(
     {
       columns: [
         { header: 'Task', required: true, truncate: 'end', minWidth: 8 },
-        { header: 'Title', priority: 0, truncate: 'end', minWidth: 8 },
-        { header: 'Parent', priority: 1, truncate: 'end', minWidth: 8 },
+        ...(titles ? [{ header: 'Title', priority: 0, truncate: 'end' as const, minWidth: 8 }] : []),
+        ...(parents ? [{ header: 'Parent', priority: 1, truncate: 'end' as const, minWidth: 8 }] : []),
         { header: 'Total Tokens', align: 'right', required: true },
         { header: 'Cost (USD)', align: 'right', required: true },
         { header: 'Estimate', align: 'right', priority: 2 },
@@ -68,8 +70,8 @@ export function taskListTable(rows: readonly TaskListRow[], target: TableTarget)
       rows: rows.map((r) => ({
         cells: [
           `${r.active ? '●' : ' '} ${r.id}`,
-          r.title ?? '',
-          r.parentId ?? '',
+          ...(titles ? [r.title ?? ''] : []),
+          ...(parents ? [r.parentId ?? ''] : []),
           tokenCell(totalTokens(r.total.sums)),
           usageCost(r.total),
           estimateCell(r.estimateTokens, r.estimateUsd),

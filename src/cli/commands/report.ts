@@ -41,6 +41,16 @@ function headerOf(d: ReportDimension): string {
   return d.startsWith('label:') ? d.slice(6) : HEADERS[d as keyof typeof HEADERS];
 }
 
+/** The table's label columns for `--by` dimensions. */
+export function dimensionLabels(dims: readonly ReportDimension[]): LabelColumn[] {
+  return dims.map((d) => ({
+    key: d,
+    header: headerOf(d),
+    ...(TIME_DIMENSIONS.has(d) ? {} : { truncate: d === 'project' ? ('start' as const) : ('end' as const) }),
+    ...(SHORTEN[d] === undefined ? {} : { shorten: SHORTEN[d] }),
+  }));
+}
+
 export function parseDimensions(value: string): ReportDimension[] {
   const dims = value
     .split(',')
@@ -82,14 +92,7 @@ export async function runReport(opts: ReportOptions & { by: string }): Promise<n
       color: opts.color,
       compact: opts.compact,
       breakdown: opts.breakdown === true,
-      labels: dims.map((d) => ({
-        key: d,
-        header: headerOf(d),
-        ...(TIME_DIMENSIONS.has(d)
-          ? {}
-          : { truncate: d === 'project' ? ('start' as const) : ('end' as const) }),
-        ...(SHORTEN[d] === undefined ? {} : { shorten: SHORTEN[d] }),
-      })),
+      labels: dimensionLabels(dims),
       title: `Usage by ${dims.join(', ')} (${scope.clock.tz}, cost: ${opts.mode})`,
       empty: 'No usage matches. Run `tokenledger status` to see what the ledger holds.',
       json: () => ({

@@ -6,8 +6,17 @@
 import { sessionReport } from '../../analysis/reports.js';
 import { importNow, openSession, pricerOf } from '../context.js';
 import { rowJson, totalsJson } from '../usage-json.js';
+import type { LabelColumn } from '../usage-output.js';
 import { printUsage } from './print-usage.js';
 import { formatOf, type ReportOptions, scopeOf } from './scope.js';
+
+/** The label columns of the session table (keys of the rows' `label`). */
+export const SESSION_LABELS: readonly LabelColumn[] = [
+  { key: 'session', header: 'Session', shorten: 'id' },
+  { key: 'project', header: 'Project', truncate: 'start', shorten: 'path' },
+  { key: 'first', header: 'First Activity', priority: 2 },
+  { key: 'last', header: 'Last Activity', priority: 3 },
+];
 
 export async function runSession(opts: ReportOptions & { id?: string }): Promise<number> {
   const format = formatOf(opts);
@@ -37,12 +46,7 @@ export async function runSession(opts: ReportOptions & { id?: string }): Promise
       color: opts.color,
       compact: opts.compact,
       breakdown: opts.breakdown === true,
-      labels: [
-        { key: 'session', header: 'Session', shorten: 'id' },
-        { key: 'project', header: 'Project', truncate: 'start', shorten: 'path' },
-        { key: 'first', header: 'First Activity', priority: 2 },
-        { key: 'last', header: 'Last Activity', priority: 3 },
-      ],
+      labels: SESSION_LABELS,
       title: `Usage by session (${scope.clock.tz}, cost: ${opts.mode})`,
       empty: opts.id
         ? `No usage for session ${opts.id}.`

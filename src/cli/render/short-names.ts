@@ -18,7 +18,8 @@ function trimmed(path: string): { text: string; seps: number[] } {
 
 /** The last `k` segments of a path (the whole path when it has no more). */
 function tail(p: { text: string; seps: number[] }, k: number): string {
-  return k <= p.seps.length ? p.text.slice((p.seps[p.seps.length - k] ?? -1) + 1) : p.text;
+  const t = k <= p.seps.length ? p.text.slice((p.seps[p.seps.length - k] ?? -1) + 1) : p.text;
+  return t === '' ? p.text : t;
 }
 
 /**
