@@ -67,7 +67,7 @@ export function headerLines(header: string, wrap: boolean): string[] {
 }
 
 function textWidth(text: string): number {
-  return Math.max(0, ...text.split('\n').map(displayWidth));
+  return text.includes('\n') ? Math.max(0, ...text.split('\n').map(displayWidth)) : displayWidth(text);
 }
 
 /** Columns' total drawn width: content, one space of padding each side, and `│` borders. */
@@ -87,18 +87,52 @@ interface State {
   short: Set<number>;
 }
 
-function columnCells(spec: TableSpec, col: number): (TableCell | undefined)[] {
-  return [...spec.rows.map((r) => r.cells[col]), spec.footer?.[col]];
+const cellKinds = new WeakMap<TableSpec, Map<string, boolean>>();
+
+/** Whether some cell of the column is a figure (has a compact form) or a name (has a short form). */
+function hasCell(spec: TableSpec, col: number, kind: 'figure' | 'name'): boolean {
+  let cache = cellKinds.get(spec);
+  if (cache === undefined) {
+    cache = new Map();
+    cellKinds.set(spec, cache);
+  }
+  const key = `${col} ${kind}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const is = kind === 'figure' ? isFigureCell : isNameCell;
+  const found = is(spec.footer?.[col]) || spec.rows.some((r) => is(r.cells[col]));
+  cache.set(key, found);
+  return found;
+}
+
+/**
+ * The widest cell of each column in each form, measured once per table: the layout tries many
+ * combinations, and a report can have thousands of rows.
+ */
+const cellWidths = new WeakMap<TableSpec, Map<string, number>>();
+
+function widestCell(spec: TableSpec, col: number, first: boolean, compact: boolean, short: boolean): number {
+  let cache = cellWidths.get(spec);
+  if (cache === undefined) {
+    cache = new Map();
+    cellWidths.set(spec, cache);
+  }
+  const key = `${col} ${first} ${compact} ${short}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const width = (cell: TableCell | undefined) => textWidth(cellText(cell, compact, short));
+  const prefix = first ? displayWidth(SUB_ROW_PREFIX) : 0;
+  let widest = spec.footer === undefined ? 0 : width(spec.footer[col]);
+  for (const row of spec.rows)
+    widest = Math.max(widest, width(row.cells[col]) + (row.sub === true ? prefix : 0));
+  cache.set(key, widest);
+  return widest;
 }
 
 function naturalWidth(spec: TableSpec, col: number, first: boolean, s: State): number {
-  const short = s.short.has(col);
-  const width = (cell: TableCell | undefined) => textWidth(cellText(cell, s.compact, short));
-  const prefix = first ? displayWidth(SUB_ROW_PREFIX) : 0;
-  const body = spec.rows.map((row) => width(row.cells[col]) + (row.sub === true ? prefix : 0));
-  const footer = spec.footer === undefined ? 0 : width(spec.footer[col]);
+  const body = widestCell(spec, col, first, s.compact, s.short.has(col));
   const min = spec.columns[col]?.minWidth ?? 0;
-  return Math.max(headerWidth(spec, col, s.wrap), footer, min, ...body);
+  return Math.max(headerWidth(spec, col, s.wrap), min, body);
 }
 
 function measure(spec: TableSpec, s: State, fullWidth: number): TableLayout {
@@ -116,7 +150,7 @@ function measure(spec: TableSpec, s: State, fullWidth: number): TableLayout {
 }
 
 function isFigure(spec: TableSpec, col: number): boolean {
-  return spec.columns[col]?.figure ?? columnCells(spec, col).some(isFigureCell);
+  return spec.columns[col]?.figure ?? hasCell(spec, col, 'figure');
 }
 
 function dropOrder(spec: TableSpec, figures: boolean): number[] {
@@ -128,7 +162,7 @@ function dropOrder(spec: TableSpec, figures: boolean): number[] {
 }
 
 function shortenable(spec: TableSpec, col: number): boolean {
-  return columnCells(spec, col).some(isNameCell);
+  return hasCell(spec, col, 'name');
 }
 
 /**
