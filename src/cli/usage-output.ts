@@ -100,6 +100,8 @@ function shortForms(view: UsageView): Map<string, Map<string, string>> {
 export function renderUsageTable(view: UsageView, opts: UsageTableOptions): string {
   const forms = shortForms(view);
   const models = forms.get('');
+  // A row per model (breakdown, or grouped by model) names its models already.
+  const modelsColumn = !view.breakdown && !view.labels.some((l) => l.key === 'model');
   // Sub-rows name models in the first column: never cut them below their short names.
   const subRowFloor = view.breakdown
     ? displayWidth(SUB_ROW_PREFIX) + Math.max(0, ...[...(models?.values() ?? [])].map(displayWidth))
@@ -113,7 +115,7 @@ export function renderUsageTable(view: UsageView, opts: UsageTableOptions): stri
         ...(i === 0 && subRowFloor > 0 ? { minWidth: subRowFloor } : {}),
       }),
     ),
-    ...(view.breakdown ? [] : [{ header: 'Models', priority: 0, truncate: 'end' as const }]),
+    ...(modelsColumn ? [{ header: 'Models', priority: 0, truncate: 'end' as const }] : []),
     ...NUMBER_COLUMNS,
     { header: 'Cache Hit', align: 'right', priority: 1, hiddenInCompact: true },
     { header: 'Cost (USD)', align: 'right', required: true },
@@ -132,7 +134,7 @@ export function renderUsageTable(view: UsageView, opts: UsageTableOptions): stri
     rows.push({
       cells: [
         ...view.labels.map((l) => (r.label[l.key] ? name(l.key, r.label[l.key] ?? '') : '(none)')),
-        ...(view.breakdown ? [] : [modelNames(r)]),
+        ...(modelsColumn ? [modelNames(r)] : []),
         ...numbers(r),
         formatPercent(cacheHitRate(r.sums)),
         rowCost(r),
@@ -157,7 +159,7 @@ export function renderUsageTable(view: UsageView, opts: UsageTableOptions): stri
   const footer: TableCell[] = [
     'Total',
     ...view.labels.slice(1).map(() => ''),
-    ...(view.breakdown ? [] : ['']),
+    ...(modelsColumn ? [''] : []),
     ...numbers(t),
     formatPercent(cacheHitRate(t.sums)),
     rowCost(t),

@@ -175,7 +175,7 @@ describe.each(WIDTHS)('usage tables at %i columns', (width) => {
     }
     const all = [
       ...labels.map((l) => l.header),
-      ...(breakdown ? [] : ['Models']),
+      ...(breakdown || labels.some((l) => l.key === 'model') ? [] : ['Models']),
       ...['Input', 'Output', 'Cache Create', 'Cache Read', 'Total Tokens', 'Cache Hit', 'Cost (USD)'],
     ];
     const hidden = all.filter((h) => !shown.includes(h));
