@@ -6,6 +6,7 @@
 import type { UsageTable } from '../../analysis/usage-table.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { writeJson, writeOut } from '../io.js';
+import { wrapWords } from '../render/wrap-words.js';
 import type { LabelColumn } from '../usage-output.js';
 import type { formatOf } from './scope.js';
 
@@ -26,12 +27,16 @@ export interface PrintUsage {
   empty: string;
 }
 
+/** Word-wraps prose to the terminal width (between words only), indenting continuation lines. */
+export function wrap(text: string, width: number): string {
+  return wrapWords(text, width, '  ').join('\n');
+}
+
 export async function printUsage(p: PrintUsage): Promise<void> {
   if (p.format === 'json') return writeJson(p.json());
   // Rendering code loads only when it is needed: JSON output stays lean.
   const { renderUsageTable, usageCsv, usageMarkdown, usageNotes } = await import('../usage-output.js');
   const { detectTerminal } = await import('../render/terminal.js');
-  const { wrapWords } = await import('../render/wrap-words.js');
   const view = { labels: p.labels, table: p.table, breakdown: p.breakdown };
   if (p.format === 'csv') return writeOut(usageCsv(view));
   if (p.format === 'md') return writeOut(`${usageMarkdown(view)}\n`);
@@ -39,9 +44,6 @@ export async function printUsage(p: PrintUsage): Promise<void> {
   const term = detectTerminal(process.env, process.stdout, p.color);
   const notes = usageNotes(p.table, p.pricer);
   const title = p.title === undefined ? '' : `${p.title}\n`;
-  const tail =
-    notes.length > 0
-      ? `\n${notes.flatMap((n) => wrapWords(`note: ${n}`, term.width, '  ')).join('\n')}\n`
-      : '';
+  const tail = notes.length > 0 ? `\n${notes.map((n) => wrap(`note: ${n}`, term.width)).join('\n')}\n` : '';
   await writeOut(`${title}${renderUsageTable(view, { ...term, compact: p.compact === true })}\n${tail}`);
 }
