@@ -26,6 +26,8 @@ export interface CommonOptions {
   csv?: boolean;
   md?: boolean;
   color?: boolean;
+  /** --compact: tables in the compact layout (short names, abbreviated numbers, fewer columns). */
+  compact?: boolean;
   timezone?: string;
 }
 

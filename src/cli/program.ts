@@ -40,6 +40,7 @@ export function buildProgram(setExit: (code: number) => void, only?: CommandName
     .option('-z, --timezone <tz>', 'IANA time zone (default: config "timezone", else the system zone)')
     .option('--color', 'force colours')
     .option('--no-color', 'no colours')
+    .option('--compact', 'short model names and abbreviated numbers')
     .action(async (opts) => setExit(await (await import('./commands/summary.js')).runSummary(opts)));
 
   for (const name of only === undefined ? COMMAND_NAMES : [only]) COMMANDS[name](program, setExit);

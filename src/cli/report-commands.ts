@@ -82,12 +82,14 @@ export const REPORT_COMMANDS = {
         .argument('<id>'),
     )
       .option('--no-import', 'do not import new transcripts first')
+      .option('--compact', 'compact table: short names, abbreviated numbers, fewer columns')
       .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskShow(id, opts)));
     taskOpts(
       task.command('list').description('tasks with their actual usage and estimates (● marks active ones)'),
     )
       .option('--active', 'only active tasks: started with `task start` and not stopped or replaced since')
       .option('--no-import', 'do not import new transcripts first')
+      .option('--compact', 'compact table: short names, abbreviated numbers, fewer columns')
       .action(async (opts) => setExit(await (await import('./commands/task.js')).runTaskList(opts)));
     taskOpts(
       task
@@ -132,6 +134,7 @@ its estimate less theirs (never below 0); its row still shows its whole subtree.
 estimate but no usage yet shows "no usage yet" (null in --json) and is left out of the totals and
 the median.`,
       )
+      .option('--compact', 'compact table: short names, abbreviated numbers, fewer columns')
       .action(async (opts) => setExit(await (await import('./commands/variance.js')).runVariance(opts)));
   },
   attribute: (program, setExit) => {

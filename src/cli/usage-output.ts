@@ -4,16 +4,36 @@
  */
 import { cacheHitRate, totalTokens, type UsageRow, type UsageTable } from '../analysis/usage-table.js';
 import { type CsvValue, toCsv } from './render/csv.js';
+import { displayWidth } from './render/display-width.js';
 import { formatCost, formatInt, formatPercent, formatUsd } from './render/format.js';
 import { type MarkdownAlign, toMarkdownTable } from './render/markdown.js';
-import { renderTable, type TableCell, type TableColumn, type TableRow, tokenCell } from './render/table.js';
+import { distinguishingPrefixes, distinguishingTails, shortModels } from './render/short-names.js';
+import {
+  costCell,
+  nameCell,
+  renderTable,
+  SUB_ROW_PREFIX,
+  type TableCell,
+  type TableColumn,
+  type TableRow,
+  tokenCell,
+} from './render/table.js';
+
+export { shortModel } from './render/short-names.js';
 
 export interface LabelColumn {
   /** Key in `row.label`. */
   key: string;
   header: string;
-  /** Paths keep their end when cut. */
+  /** Whether values may be cut with `…` (paths keep their end); default: never cut. */
   truncate?: 'start' | 'end';
+  /**
+   * The shorter form used when the table is tight: a `path` by its distinguishing tail, an `id` by its
+   * distinguishing prefix, a `model` without `claude-` and its date.
+   */
+  shorten?: 'path' | 'id' | 'model';
+  /** Set to let the column be dropped when the table is tight (lowest first, before any figure); default: never dropped. */
+  priority?: number;
 }
 
 export interface UsageView {
@@ -22,58 +42,104 @@ export interface UsageView {
   breakdown: boolean;
 }
 
+export interface UsageTableOptions {
+  width: number;
+  color: boolean;
+  /** The compact layout (`--compact`). */
+  compact?: boolean;
+  isTTY?: boolean;
+}
+
 const NUMBER_COLUMNS: readonly (TableColumn & { value: (r: UsageRow) => number })[] = [
   { header: 'Input', align: 'right', priority: 4, value: (r) => r.sums.input },
   { header: 'Output', align: 'right', priority: 4, value: (r) => r.sums.output },
-  { header: 'Cache Create', align: 'right', priority: 2, value: (r) => r.sums.cacheWrite },
-  { header: 'Cache Read', align: 'right', priority: 3, value: (r) => r.sums.cacheRead },
-  { header: 'Total Tokens', align: 'right', priority: 5, value: (r) => totalTokens(r.sums) },
+  {
+    header: 'Cache Create',
+    align: 'right',
+    priority: 2,
+    hiddenInCompact: true,
+    value: (r) => r.sums.cacheWrite,
+  },
+  {
+    header: 'Cache Read',
+    align: 'right',
+    priority: 3,
+    hiddenInCompact: true,
+    value: (r) => r.sums.cacheRead,
+  },
+  { header: 'Total Tokens', align: 'right', required: true, value: (r) => totalTokens(r.sums) },
 ];
 
 /**
  * `$1.23`, `$1.23+` when some usage is unpriced (a model, or its fast-mode requests: their cost is
  * not included), `unpriced` when nothing is priced.
  */
-function costCell(cost: number, unpriced: readonly string[], models: number): string {
+function costText(cost: number, unpriced: readonly string[], models: number): string {
   if (unpriced.length > 0 && unpriced.length === models && cost === 0) return formatCost(null);
   return unpriced.length > 0 ? `${formatUsd(cost)}+` : formatUsd(cost);
 }
 
-/** A model's cost in a breakdown: `+` when part of it (e.g. its fast-mode requests) is unpriced. */
-function modelCostCell(m: UsageRow['models'][number]): string {
-  return m.cost !== null && m.unpricedTokens > 0 ? `${formatUsd(m.cost)}+` : formatCost(m.cost);
+function rowCost(r: UsageRow): TableCell {
+  if (r.unpriced.length > 0 && r.unpriced.length === r.models.length && r.cost === 0) return costCell(null);
+  return costCell(r.cost, r.unpriced.length > 0 ? '+' : '');
 }
 
-/** `claude-sonnet-4-5-20250929` → `sonnet-4-5`: enough to tell models apart in a table cell. */
-export function shortModel(model: string): string {
-  return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
+/** The short form of every label value and model name in the table, by label key (`''` for models). */
+function shortForms(view: UsageView): Map<string, Map<string, string>> {
+  const rows = view.table.rows;
+  const forms = new Map<string, Map<string, string>>();
+  const models = shortModels([...rows, view.table.totals].flatMap((r) => r.models.map((m) => m.model)));
+  forms.set('', models);
+  for (const l of view.labels) {
+    const values = rows.map((r) => r.label[l.key] ?? '').filter((v) => v !== '');
+    if (l.shorten === 'path') forms.set(l.key, distinguishingTails(values));
+    if (l.shorten === 'id') forms.set(l.key, distinguishingPrefixes(values, 8));
+    if (l.shorten === 'model') forms.set(l.key, shortModels(values));
+  }
+  return forms;
 }
 
-function modelsCell(r: UsageRow): string {
-  return r.models.map((m) => shortModel(m.model)).join(', ');
-}
-
-export function renderUsageTable(view: UsageView, opts: { width: number; color: boolean }): string {
+export function renderUsageTable(view: UsageView, opts: UsageTableOptions): string {
+  const forms = shortForms(view);
+  const models = forms.get('');
+  // A row per model (breakdown, or grouped by model) names its models already.
+  const modelsColumn = !view.breakdown && !view.labels.some((l) => l.key === 'model');
+  // Sub-rows name models in the first column: never cut them below their short names.
+  const subRowFloor = view.breakdown
+    ? displayWidth(SUB_ROW_PREFIX) + Math.max(0, ...[...(models?.values() ?? [])].map(displayWidth))
+    : 0;
   const columns: TableColumn[] = [
     ...view.labels.map(
-      (l): TableColumn => ({ header: l.header, required: true, truncate: l.truncate ?? 'end' }),
+      (l, i): TableColumn => ({
+        header: l.header,
+        truncate: l.truncate,
+        ...(l.priority === undefined ? { required: true } : { priority: l.priority }),
+        ...(i === 0 && subRowFloor > 0 ? { minWidth: subRowFloor } : {}),
+      }),
     ),
-    ...(view.breakdown ? [] : [{ header: 'Models', priority: 0, truncate: 'end' as const }]),
+    ...(modelsColumn ? [{ header: 'Models', priority: 0, truncate: 'end' as const }] : []),
     ...NUMBER_COLUMNS,
-    { header: 'Cache Hit', align: 'right', priority: 1 },
+    { header: 'Cache Hit', align: 'right', priority: 1, hiddenInCompact: true },
     { header: 'Cost (USD)', align: 'right', required: true },
   ];
+  const name = (key: string, value: string): TableCell =>
+    nameCell(value, forms.get(key)?.get(value) ?? value);
   const numbers = (r: UsageRow | { sums: UsageRow['sums'] }): TableCell[] =>
     NUMBER_COLUMNS.map((c) => tokenCell(c.value(r as UsageRow)));
+  const modelNames = (r: UsageRow): TableCell =>
+    nameCell(
+      r.models.map((m) => m.model).join(', '),
+      r.models.map((m) => models?.get(m.model) ?? m.model).join(', '),
+    );
   const rows: TableRow[] = [];
   for (const r of view.table.rows) {
     rows.push({
       cells: [
-        ...view.labels.map((l) => r.label[l.key] || '(none)'),
-        ...(view.breakdown ? [] : [modelsCell(r)]),
+        ...view.labels.map((l) => (r.label[l.key] ? name(l.key, r.label[l.key] ?? '') : '(none)')),
+        ...(modelsColumn ? [modelNames(r)] : []),
         ...numbers(r),
         formatPercent(cacheHitRate(r.sums)),
-        costCell(r.cost, r.unpriced, r.models.length),
+        rowCost(r),
       ],
     });
     if (view.breakdown) {
@@ -81,11 +147,11 @@ export function renderUsageTable(view: UsageView, opts: { width: number; color: 
         rows.push({
           sub: true,
           cells: [
-            m.model,
+            name('', m.model),
             ...view.labels.slice(1).map(() => ''),
             ...NUMBER_COLUMNS.map((c) => tokenCell(c.value({ ...r, sums: m.sums }))),
             formatPercent(cacheHitRate(m.sums)),
-            modelCostCell(m),
+            costCell(m.cost, m.cost !== null && m.unpricedTokens > 0 ? '+' : ''),
           ],
         });
       }
@@ -95,12 +161,12 @@ export function renderUsageTable(view: UsageView, opts: { width: number; color: 
   const footer: TableCell[] = [
     'Total',
     ...view.labels.slice(1).map(() => ''),
-    ...(view.breakdown ? [] : ['']),
+    ...(modelsColumn ? [''] : []),
     ...numbers(t),
     formatPercent(cacheHitRate(t.sums)),
-    costCell(t.cost, t.unpriced, t.models.length),
+    rowCost(t),
   ];
-  return renderTable({ columns, rows, footer }, opts);
+  return renderTable({ columns, rows, footer }, { ...opts, seeAll: '--json or --csv' });
 }
 
 /** Lines to print under a table: unpriced usage (with how to price it) and lower-bound output counts. */
@@ -207,7 +273,7 @@ export function usageMarkdown(view: UsageView): string {
     r.models.map((m) => m.model).join(', '),
     ...NUMBER_COLUMNS.map((c) => formatInt(c.value(r))),
     formatPercent(cacheHitRate(r.sums)),
-    costCell(r.cost, r.unpriced, r.models.length),
+    costText(r.cost, r.unpriced, r.models.length),
   ];
   const rows = view.table.rows.map((r) =>
     line(

@@ -236,7 +236,7 @@ describe('task start/stop/show/list', () => {
     expect(
       ok(['task', 'list'])
         .stdout.split('\n')
-        .filter((l) => l.startsWith('●')),
+        .filter((l) => l.startsWith('│ ●')),
     ).toHaveLength(1);
   });
 
@@ -289,7 +289,7 @@ describe('task start/stop/show/list', () => {
     expect(text).toContain('⚠ task T-OVER is at 5.0× its estimate (warning from 4×).');
     expect(ok(['task', 'show', 'T-FINE']).stdout).not.toContain('⚠');
     const list = ok(['task', 'list']).stdout.split('\n');
-    expect(list.find((l) => l.includes('T-OVER'))).toMatch(/5\.0× estimate {2}⚠ overrun/);
+    expect(list.find((l) => l.includes('T-OVER'))).toMatch(/│ 5\.0× ⚠ overrun +│$/);
     expect(list.find((l) => l.includes('T-FINE'))).not.toContain('⚠');
     // The overrun multiple is configurable.
     config({ overrunMultiple: 2 });

@@ -29,6 +29,7 @@ export async function runPeriod(period: Period, opts: ReportOptions): Promise<nu
       format,
       table,
       color: opts.color,
+      compact: opts.compact,
       breakdown: opts.breakdown === true,
       labels: [{ key: n.field, header: n.header }],
       title: `Usage by ${n.noun} (${scope.clock.tz}, cost: ${opts.mode})`,

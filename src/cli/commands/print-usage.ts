@@ -5,6 +5,7 @@
  */
 import type { UsageTable } from '../../analysis/usage-table.js';
 import { writeJson, writeOut } from '../io.js';
+import { wrapWords } from '../render/wrap-words.js';
 import type { LabelColumn } from '../usage-output.js';
 import type { formatOf } from './scope.js';
 
@@ -16,24 +17,17 @@ export interface PrintUsage {
   table: UsageTable;
   breakdown: boolean;
   color?: boolean;
+  /** The compact table layout (`--compact`). */
+  compact?: boolean;
   /** A line above the table, e.g. the period and time zone. */
   title?: string;
   /** Printed instead of an empty table. */
   empty: string;
 }
 
-/** Word-wraps prose to the terminal width, indenting continuation lines. */
+/** Word-wraps prose to the terminal width (between words only), indenting continuation lines. */
 export function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line.length > 0 && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `  ${word}`;
-    } else line = line.length > 0 ? `${line} ${word}` : word;
-  }
-  lines.push(line);
-  return lines.join('\n');
+  return wrapWords(text, width, '  ').join('\n');
 }
 
 export async function printUsage(p: PrintUsage): Promise<void> {
@@ -49,5 +43,5 @@ export async function printUsage(p: PrintUsage): Promise<void> {
   const notes = usageNotes(p.table);
   const title = p.title === undefined ? '' : `${p.title}\n`;
   const tail = notes.length > 0 ? `\n${notes.map((n) => wrap(`note: ${n}`, term.width)).join('\n')}\n` : '';
-  await writeOut(`${title}${renderUsageTable(view, term)}\n${tail}`);
+  await writeOut(`${title}${renderUsageTable(view, { ...term, compact: p.compact === true })}\n${tail}`);
 }

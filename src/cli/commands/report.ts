@@ -6,6 +6,7 @@ import { dimensionReport, REPORT_DIMENSIONS, type ReportDimension } from '../../
 import { ExitCode, UserError } from '../../errors.js';
 import { importNow, openSession, pricerOf, stageMapOf } from '../context.js';
 import { rowJson, totalsJson } from '../usage-json.js';
+import type { LabelColumn } from '../usage-output.js';
 import { printUsage } from './print-usage.js';
 import { formatOf, type ReportOptions, scopeOf } from './scope.js';
 
@@ -25,8 +26,29 @@ const HEADERS: Record<(typeof REPORT_DIMENSIONS)[number], string> = {
   stage: 'Stage',
 };
 
+/** Dimensions whose values (dates) are never cut. */
+const TIME_DIMENSIONS = new Set<string>(['day', 'week', 'month']);
+
+/** How a dimension's values shorten in a tight table. */
+const SHORTEN: Partial<Record<string, LabelColumn['shorten']>> = {
+  project: 'path',
+  session: 'id',
+  'agent-id': 'id',
+  model: 'model',
+};
+
 function headerOf(d: ReportDimension): string {
   return d.startsWith('label:') ? d.slice(6) : HEADERS[d as keyof typeof HEADERS];
+}
+
+/** The table's label columns for `--by` dimensions. */
+export function dimensionLabels(dims: readonly ReportDimension[]): LabelColumn[] {
+  return dims.map((d) => ({
+    key: d,
+    header: headerOf(d),
+    ...(TIME_DIMENSIONS.has(d) ? {} : { truncate: d === 'project' ? ('start' as const) : ('end' as const) }),
+    ...(SHORTEN[d] === undefined ? {} : { shorten: SHORTEN[d] }),
+  }));
 }
 
 export function parseDimensions(value: string): ReportDimension[] {
@@ -67,8 +89,9 @@ export async function runReport(opts: ReportOptions & { by: string }): Promise<n
       format,
       table,
       color: opts.color,
+      compact: opts.compact,
       breakdown: opts.breakdown === true,
-      labels: dims.map((d) => ({ key: d, header: headerOf(d), truncate: d === 'project' ? 'start' : 'end' })),
+      labels: dimensionLabels(dims),
       title: `Usage by ${dims.join(', ')} (${scope.clock.tz}, cost: ${opts.mode})`,
       empty: 'No usage matches. Run `tokenledger status` to see what the ledger holds.',
       json: () => ({

@@ -6,8 +6,17 @@
 import { sessionReport } from '../../analysis/reports.js';
 import { importNow, openSession, pricerOf } from '../context.js';
 import { rowJson, totalsJson } from '../usage-json.js';
+import type { LabelColumn } from '../usage-output.js';
 import { printUsage } from './print-usage.js';
 import { formatOf, type ReportOptions, scopeOf } from './scope.js';
+
+/** The label columns of the session table (keys of the rows' `label`). */
+export const SESSION_LABELS: readonly LabelColumn[] = [
+  { key: 'session', header: 'Session', shorten: 'id' },
+  { key: 'project', header: 'Project', truncate: 'start', shorten: 'path' },
+  { key: 'first', header: 'First Activity', priority: 2 },
+  { key: 'last', header: 'Last Activity', priority: 3 },
+];
 
 export async function runSession(opts: ReportOptions & { id?: string }): Promise<number> {
   const format = formatOf(opts);
@@ -21,7 +30,12 @@ export async function runSession(opts: ReportOptions & { id?: string }): Promise
     const table = {
       rows: rows.map((r) => ({
         ...r,
-        label: { session: r.sessionId, project: r.project, last: scope.clock.dateOf(r.lastTs) },
+        label: {
+          session: r.sessionId,
+          project: r.project,
+          first: scope.clock.dateOf(r.firstTs),
+          last: scope.clock.dateOf(r.lastTs),
+        },
       })),
       totals,
     };
@@ -29,12 +43,9 @@ export async function runSession(opts: ReportOptions & { id?: string }): Promise
       format,
       table,
       color: opts.color,
+      compact: opts.compact,
       breakdown: opts.breakdown === true,
-      labels: [
-        { key: 'session', header: 'Session' },
-        { key: 'project', header: 'Project', truncate: 'start' },
-        { key: 'last', header: 'Last Activity' },
-      ],
+      labels: SESSION_LABELS,
       title: `Usage by session (${scope.clock.tz}, cost: ${opts.mode})`,
       empty: opts.id
         ? `No usage for session ${opts.id}.`

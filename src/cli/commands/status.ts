@@ -9,6 +9,8 @@ import type { LedgerStats } from '../../ledger/store.js';
 import { type CommonOptions, openSession, pricerOf } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 import { formatInt } from '../render/format.js';
+import { detectTerminal } from '../render/terminal.js';
+import { wrapWords } from '../render/wrap-words.js';
 
 function size(file: string): number {
   let total = 0;
@@ -81,7 +83,9 @@ export async function runStatus(opts: CommonOptions): Promise<number> {
       `Files:        ${formatInt(stats.files)} tracked${stats.metaFiles > 0 ? ` (${formatInt(stats.files - stats.metaFiles)} transcripts, ${formatInt(stats.metaFiles)} subagent .meta.json)` : ''}, last import ${info.lastImport ?? 'never'}`,
       `Problems:     ${formatInt(stats.problems)}${stats.problems > 0 ? ' (see `tokenledger problems`)' : ''}`,
     ];
-    await writeOut(`${lines.join('\n')}\n`);
+    // Values wrap between words under their column, so a number is never split across lines.
+    const { width } = detectTerminal(process.env, process.stdout, opts.color);
+    await writeOut(`${lines.flatMap((l) => wrapWords(l, width, ' '.repeat(14))).join('\n')}\n`);
     return 0;
   } finally {
     await session.store.close();

@@ -4,24 +4,18 @@
  * @module
  */
 
-import pc from 'picocolors';
 import { dimensionReport, periodReport, type ReportContext } from '../../analysis/reports.js';
-import { cacheHitRate, totalTokens, type UsageRow } from '../../analysis/usage-table.js';
+import type { UsageRow } from '../../analysis/usage-table.js';
 import type { ZonedClock } from '../../analysis/zoned-time.js';
 import { ledgerPath } from '../../config/paths.js';
 import type { ImportSummary } from '../../ledger/import-claude.js';
 import { type CommonOptions, clockOf, importNow, openSession, pricerOf } from '../context.js';
 import { describeImported, importCountsJson } from '../import-counts.js';
 import { writeJson, writeOut } from '../io.js';
-import { formatCost, formatInt, formatPercent } from '../render/format.js';
+import { formatInt } from '../render/format.js';
 import { detectTerminal } from '../render/terminal.js';
 import { totalsJson } from '../usage-json.js';
-
-interface Window {
-  label: string;
-  row: UsageRow;
-  sessions: number;
-}
+import { footLines, type SummaryWindow, windowLines } from './summary-lines.js';
 
 async function windowOf(
   ctx: ReportContext,
@@ -29,7 +23,7 @@ async function windowOf(
   since: string,
   until: string,
   label: string,
-): Promise<Window> {
+): Promise<SummaryWindow> {
   const scope = { clock, weekStart: 0 as const, since, until, order: 'asc' as const };
   const table = await periodReport(ctx, 'day', scope);
   const sessions = since === until ? (await dimensionReport(ctx, ['session'], scope)).rows.length : 0;
@@ -94,41 +88,21 @@ export async function runSummary(opts: CommonOptions): Promise<number> {
       return 0;
     }
     const term = detectTerminal(process.env, process.stdout, opts.color);
-    const c = pc.createColors(term.color);
+    const layout = { ...term, compact: opts.compact === true, timezone: clock.tz };
     const lines: string[] = [];
-    for (const w of windows) {
-      const r = w.row;
-      lines.push(`${c.bold(w.label)} ${c.dim(`(${clock.tz})`)}`);
-      if (r.sums.responses === 0) {
-        lines.push('  no usage', '');
-        continue;
-      }
-      const parts = [
-        `${formatInt(totalTokens(r.sums))} tokens`,
-        c.yellow(r.unpriced.length > 0 ? `${formatCost(r.cost)}+` : formatCost(r.cost)),
-        `cache hit ${formatPercent(cacheHitRate(r.sums))}`,
-        `${formatInt(r.sums.responses)} API calls`,
-      ];
-      if (w.sessions > 0) parts.push(`${w.sessions} session${w.sessions === 1 ? '' : 's'}`);
-      lines.push(`  ${parts.join(' · ')}`);
-      const width = Math.max(...r.models.map((m) => m.model.length));
-      for (const m of r.models.slice(0, 5)) {
-        lines.push(
-          `    ${m.model.padEnd(width)}  ${formatInt(totalTokens(m.sums)).padStart(15)} tokens  ${`${formatCost(m.cost)}${m.cost !== null && m.unpricedTokens > 0 ? '+' : ''}`.padStart(10)}`,
-        );
-      }
-      lines.push('');
-    }
+    for (const w of windows) lines.push(...windowLines(w, layout), '');
     if (summary !== null && summary.filesRead > 0) {
       lines.push(
-        c.dim(
+        ...footLines(
           `Imported ${describeImported(summary)} from ${formatInt(summary.filesRead)} changed file(s) in ${(summary.durationMs / 1000).toFixed(1)} s.`,
+          layout,
         ),
       );
     }
     lines.push(
-      c.dim(
+      ...footLines(
         `Ledger: ${ledgerPath(opts.db)}. More: tokenledger daily | monthly | session | report --by project,branch | problems`,
+        layout,
       ),
     );
     await writeOut(`${lines.join('\n')}\n`);

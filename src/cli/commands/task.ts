@@ -31,7 +31,9 @@ import {
 import { writeErr, writeJson, writeOut } from '../io.js';
 import { appendMetrics, metricsFile, variancePercent } from '../metrics-log.js';
 import { formatInt, formatPercent, formatUsd } from '../render/format.js';
+import { wrapWords } from '../render/wrap-words.js';
 import { actualsSection, withActuals } from '../task-annotation.js';
+import { tableTarget, taskBreakdownTable, taskListTable } from '../task-tables.js';
 import { usageFields } from '../usage-json.js';
 
 export interface TaskOptions extends CommonOptions {
@@ -231,31 +233,17 @@ export async function runTaskShow(id: string, opts: TaskOptions): Promise<number
       await writeJson(summaryJson(s, active));
       return 0;
     }
-    const lines = [
+    const target = tableTarget(opts);
+    const prose = [
       `${task.id}${task.title ? ` — ${task.title}` : ''} (${taskStatus(task, active)}${task.parentId ? `, in ${task.parentId}` : ''}${task.stage ? `, stage ${task.stage}` : ''})`,
       `  ${costLine(s)}`,
       `  ${formatInt(s.total.sums.responses)} API calls, cache hit ${formatPercent(cacheHitRate(s.total.sums))}${s.runs.runs > 0 ? `, ${s.runs.runs} run(s): ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
     ];
-    const section = (title: string, rows: UsageRow[], key: string) => {
-      if (rows.length === 0) return;
-      lines.push(`  by ${title}:`);
-      for (const r of rows)
-        lines.push(
-          `    ${(r.label[key] || '(none)').padEnd(28)} ${formatInt(totalTokens(r.sums)).padStart(14)} tokens ${formatUsd(r.cost).padStart(11)}`,
-        );
-    };
-    section('stage', s.byStage, 'stage');
-    section('agent', s.byAgent, 'agent');
-    section('model', s.byModel, 'model');
-    if (s.children.length > 0) {
-      lines.push('  children:');
-      for (const c of s.children)
-        lines.push(
-          `    ${c.id.padEnd(28)} ${formatInt(totalTokens(c.total.sums)).padStart(14)} tokens ${formatUsd(c.total.cost).padStart(11)}`,
-        );
-    }
     const warning = overrunWarning(s);
-    if (warning !== null) lines.push(`  ${warning}`);
+    if (warning !== null) prose.push(`  ${warning}`);
+    const lines = prose.flatMap((l) => wrapWords(l, target.width, '    '));
+    const table = taskBreakdownTable(s, target);
+    if (table !== null) lines.push(table);
     await writeOut(`${lines.join('\n')}\n`);
     return 0;
   } finally {
@@ -295,17 +283,18 @@ export async function runTaskList(opts: TaskOptions): Promise<number> {
       );
       return 0;
     }
-    const out = rows.map((r) => {
+    const table = rows.map((r) => {
       const t = r.task;
       const v = r.variance.tokens ?? r.variance.usd;
-      const against = r.variance.noUsageYet
-        ? 'no usage yet'
-        : v
-          ? `${v.ratio.toFixed(1)}× estimate`
-          : 'no estimate';
-      return `${active.has(t.id) ? '●' : ' '} ${t.id.padEnd(24)} ${formatInt(totalTokens(r.total.sums)).padStart(14)} tokens ${formatUsd(r.total.cost).padStart(11)}  ${against}${r.variance.overrun ? '  ⚠ overrun' : ''}${t.parentId ? `  (in ${t.parentId})` : ''}`;
+      return {
+        ...t,
+        active: active.has(t.id),
+        total: r.total,
+        ratio: r.variance.noUsageYet ? 'no usage yet' : v ? `${v.ratio.toFixed(1)}×` : '',
+        overrun: r.variance.overrun,
+      };
     });
-    await writeOut(`${out.join('\n')}\n`);
+    await writeOut(`${taskListTable(table, tableTarget(opts))}\n`);
     return 0;
   } finally {
     await session.store.close();

@@ -11,7 +11,9 @@ import { ExitCode, UserError } from '../../errors.js';
 import type { TaskRow } from '../../ledger/store.js';
 import { type CommonOptions, importNow, openSession, pricerOf, stageMapOf } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
-import { formatInt, formatUsd } from '../render/format.js';
+import { formatInt } from '../render/format.js';
+import { wrapWords } from '../render/wrap-words.js';
+import { tableTarget, varianceTable } from '../task-tables.js';
 
 interface Entry {
   task: TaskRow;
@@ -42,7 +44,7 @@ function percent(e: Entry): string {
 function shareNote(e: Entry): string {
   if (e.share === null || (e.share.tokens === e.tokens && e.share.estimate === e.task.estimateTokens))
     return '';
-  return `  (group totals: ${formatInt(e.share.tokens)} tokens against ${formatInt(e.share.estimate)}; the rest counts for the estimated tasks under it)`;
+  return `its group's totals count ${formatInt(e.share.tokens)} tokens of it against ${formatInt(e.share.estimate)}; the rest counts for the estimated tasks under it.`;
 }
 
 export async function runVariance(opts: CommonOptions & { by?: string }): Promise<number> {
@@ -123,20 +125,34 @@ export async function runVariance(opts: CommonOptions & { by?: string }): Promis
       );
       return 0;
     }
+    const target = tableTarget(opts);
     const lines: string[] = [];
     for (const g of summary) {
       const waiting = g.noUsageYet > 0 ? `, ${g.noUsageYet} with no usage yet` : '';
       lines.push(
-        g.noUsageYet === g.tasks
-          ? `${g.group}: ${g.tasks} task(s), no usage yet`
-          : `${g.group}: ${g.tasks} task(s), ${formatInt(g.actualTokens)} of ${formatInt(g.estimatedTokens)} estimated tokens${g.ratio === null ? '' : ` (${g.ratio.toFixed(2)}×)`}, median ${g.medianMultiplier === null ? '—' : `${g.medianMultiplier.toFixed(2)}×`}, ${g.overruns} over ${multiple}×${waiting}`,
+        ...wrapWords(
+          g.noUsageYet === g.tasks
+            ? `${g.group}: ${g.tasks} task(s), no usage yet`
+            : `${g.group}: ${g.tasks} task(s), ${formatInt(g.actualTokens)} of ${formatInt(g.estimatedTokens)} estimated tokens${g.ratio === null ? '' : ` (${g.ratio.toFixed(2)}×)`}, median ${g.medianMultiplier === null ? '—' : `${g.medianMultiplier.toFixed(2)}×`}, ${g.overruns} over ${multiple}×${waiting}`,
+          target.width,
+          '  ',
+        ),
       );
     }
-    lines.push('');
+    const rows = entries.map((e) => ({
+      id: e.task.id,
+      group: e.group,
+      estimateTokens: e.task.estimateTokens,
+      estimateUsd: e.task.estimateUsd,
+      tokens: e.tokens,
+      usd: e.usd,
+      change: percent(e),
+      overrun: e.variance.overrun,
+    }));
+    lines.push(varianceTable(rows, opts.by !== undefined, target));
     for (const e of entries) {
-      lines.push(
-        `  ${e.task.id.padEnd(24)} ${formatInt(e.tokens).padStart(14)} tokens ${formatUsd(e.usd).padStart(11)}  ${percent(e)}${e.variance.overrun ? '  ⚠' : ''}${shareNote(e)}`,
-      );
+      const note = shareNote(e);
+      if (note !== '') lines.push(...wrapWords(`${e.task.id}: ${note}`, target.width, '  '));
     }
     await writeOut(`${lines.join('\n')}\n`);
     return 0;

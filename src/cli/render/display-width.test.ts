@@ -20,6 +20,11 @@ describe('displayWidth', () => {
     ['ANSI around CJK', '\u001b[2m仕事\u001b[22m', 4],
     ['OSC 8 hyperlink', '\u001b]8;;https://example.com\u0007link\u001b]8;;\u0007', 4],
     ['zero-width space', 'a\u200bb', 2],
+    ['ellipsis and dash', '4f1c2a9e… — ok', 14],
+    ['soft hyphen', 'a\u00adb', 2],
+    ['Latin Extended', 'Łódź', 4],
+    ['combining mark after Latin-1', 'ü\u0308', 1],
+    ['dimmed ellipsis', '\u001b[2m…/app\u001b[22m', 5],
   ])('%s: %j is %i columns', (_, text, width) => {
     expect(displayWidth(text)).toBe(width);
   });

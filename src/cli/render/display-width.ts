@@ -9,6 +9,12 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ESC is the point of this pattern.
 const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+/**
+ * Characters one column wide that never join a neighbour into one grapheme: printable ASCII, Latin-1
+ * and Latin Extended letters (no combining marks, no soft hyphen), punctuation such as `…` and `—`,
+ * and box drawing. Text made only of these is measured by its length, without segmenting it.
+ */
+const SIMPLE_NARROW = /^[\u0020-\u007e\u00a0-\u00ac\u00ae-\u02ff\u2010-\u2027\u2500-\u257f]*$/;
 const ZERO_WIDTH = /^[\p{Cc}\p{Cf}\p{Mn}\p{Me}]$/u;
 const EMOJI_PRESENTATION = /\p{Emoji_Presentation}/u;
 const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
@@ -72,8 +78,9 @@ function graphemes(text: string): string[] {
  */
 export function displayWidth(text: string): number {
   if (PRINTABLE_ASCII.test(text)) return text.length;
+  if (SIMPLE_NARROW.test(text)) return text.length;
   const plain = stripAnsi(text);
-  if (PRINTABLE_ASCII.test(plain)) return plain.length;
+  if (SIMPLE_NARROW.test(plain)) return plain.length;
   let width = 0;
   for (const g of graphemes(plain)) width += graphemeWidth(g);
   return width;
@@ -88,6 +95,10 @@ export function truncateToWidth(text: string, width: number, from: 'end' | 'star
   if (displayWidth(text) <= width) return text;
   if (width <= 0) return '';
   if (width === 1) return ELLIPSIS;
+  if (PRINTABLE_ASCII.test(text))
+    return from === 'start'
+      ? ELLIPSIS + text.slice(text.length - width + 1)
+      : text.slice(0, width - 1) + ELLIPSIS;
   const parts = graphemes(stripAnsi(text));
   if (from === 'start') parts.reverse();
   const kept: string[] = [];

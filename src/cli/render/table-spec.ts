@@ -2,14 +2,16 @@
  * The shape of a table handed to {@link renderTable} (see `table.ts`), shared with the layout code.
  * @module
  */
-import { formatCompact, formatInt } from './format.js';
+import { formatCompact, formatCost, formatInt } from './format.js';
 
 /**
  * One cell. A plain string is shown as is. A `{ text, compact }` pair is a number that may switch to
  * its `compact` form (e.g. `1.2M` for `1,234,567`) when the table is too wide; build it with {@link tokenCell}.
+ * A `{ text, short }` pair is a name that may switch to its `short` form (e.g. `opus-4-5` for
+ * `claude-opus-4-5-20251101`) before anything else is given up; build it with {@link nameCell}.
  * Text may contain `\n` for a cell of several lines.
  */
-export type TableCell = string | { text: string; compact: string };
+export type TableCell = string | { text: string; compact: string } | { text: string; short: string };
 
 export interface TableColumn {
   /** Header text; `\n` forces a line break, and spaces may wrap when the table is tight. */
@@ -28,8 +30,19 @@ export interface TableColumn {
    * Default: the header's width.
    */
   minWidth?: number;
-  /** Whether cells may be cut with `…`: at the `end` (keep the start) or the `start` (keep the end, for paths). */
+  /**
+   * Whether cells may be cut with `…`: at the `end` (keep the start) or the `start` (keep the end, for
+   * paths). A cell shown in its `short` form is always cut at the end: its start is what tells it apart.
+   */
   truncate?: 'end' | 'start';
+  /**
+   * A column of figures (token counts, costs): dropped only after every other non-required column is
+   * gone, names are shortened and cut, and numbers are abbreviated. Default: true when some cell of
+   * the column has a compact form ({@link tokenCell}, {@link costCell}).
+   */
+  figure?: boolean;
+  /** Left out of the compact layout (`--compact`) even when it would fit. */
+  hiddenInCompact?: boolean;
 }
 
 export interface TableRow {
@@ -53,9 +66,38 @@ export function tokenCell(n: number): TableCell {
   return { text: formatInt(n), compact: formatCompact(n) };
 }
 
-/** The text a cell shows, in full or compact form. */
-export function cellText(cell: TableCell | undefined, compact: boolean): string {
+/**
+ * A cost cell: {@link formatCost} normally; whole dollars from $100 up when the table must shrink
+ * (`$1,072.86` → `$1,073`). `suffix` (e.g. `+` for a cost that leaves unpriced models out) follows both.
+ */
+export function costCell(usd: number | null, suffix = ''): TableCell {
+  const text = `${formatCost(usd)}${suffix}`;
+  if (usd === null || !Number.isFinite(usd) || Math.abs(usd) < 100) return text;
+  return { text, compact: `${usd < 0 ? '-' : ''}$${formatInt(Math.abs(usd))}${suffix}` };
+}
+
+/** A name with a shorter form for tight tables (the same string when there is none). */
+export function nameCell(text: string, short: string): TableCell {
+  return short === text ? text : { text, short };
+}
+
+/** Whether the cell has a compact (numeric) form. */
+export function isFigureCell(cell: TableCell | undefined): boolean {
+  return typeof cell === 'object' && 'compact' in cell;
+}
+
+/** Whether the cell has a short (name) form. */
+export function isNameCell(cell: TableCell | undefined): boolean {
+  return typeof cell === 'object' && 'short' in cell;
+}
+
+/**
+ * The text a cell shows: numbers in full or `compact` form, names in full or `short` form (by
+ * default short exactly when compact, as in the compact layout).
+ */
+export function cellText(cell: TableCell | undefined, compact: boolean, short: boolean = compact): string {
   if (cell === undefined) return '';
   if (typeof cell === 'string') return cell;
-  return compact ? cell.compact : cell.text;
+  if ('compact' in cell) return compact ? cell.compact : cell.text;
+  return short ? cell.short : cell.text;
 }
