@@ -112,12 +112,22 @@ describe('shortModel', () => {
     expect(shortModel(model)).toBe(short);
   });
 
-  it('keeps whole the names whose short forms would be the same', () => {
+  it('keeps the date of names whose short forms would be the same, and whole what would still be alike', () => {
     const m = shortModels([
       'claude-opus-4-5-20251101',
       'claude-opus-4-5-20260101',
       'claude-haiku-4-5-20251001',
+      'claude-sonnet-4-5',
+      'claude-sonnet-4-5-20250929',
+      'sonnet-4-5-20250929',
     ]);
-    expect([...m.values()]).toEqual(['claude-opus-4-5-20251101', 'claude-opus-4-5-20260101', 'haiku-4-5']);
+    expect([...m.values()]).toEqual([
+      'opus-4-5-20251101',
+      'opus-4-5-20260101',
+      'haiku-4-5',
+      'sonnet-4-5',
+      'claude-sonnet-4-5-20250929',
+      'sonnet-4-5-20250929',
+    ]);
   });
 });

@@ -80,10 +80,25 @@ export function shortModel(model: string): string {
   return model.replace(/^claude-/, '').replace(/-\d{8}(?=(\[[^\]]*\])?$)/, '');
 }
 
-/** {@link shortModel} for each name, except names whose short form another name shares (those stay whole). */
+/**
+ * {@link shortModel} for each name. Names whose short form another name shares (e.g. an alias and its
+ * dated id, `claude-sonnet-4-5` and `claude-sonnet-4-5-20250929`) keep their date and lose only
+ * `claude-`; names that would still be alike stay whole.
+ */
 export function shortModels(models: Iterable<string>): Map<string, string> {
   const unique = [...new Set(models)];
-  const counts = new Map<string, number>();
-  for (const m of unique) counts.set(shortModel(m), (counts.get(shortModel(m)) ?? 0) + 1);
-  return new Map(unique.map((m) => [m, counts.get(shortModel(m)) === 1 ? shortModel(m) : m]));
+  const withoutPrefix = (m: string) => m.replace(/^claude-/, '');
+  const tally = (f: (m: string) => string) => {
+    const counts = new Map<string, number>();
+    for (const m of unique) counts.set(f(m), (counts.get(f(m)) ?? 0) + 1);
+    return (m: string) => counts.get(f(m)) === 1;
+  };
+  const shortIsUnique = tally(shortModel);
+  const prefixlessIsUnique = tally(withoutPrefix);
+  return new Map(
+    unique.map((m) => [
+      m,
+      shortIsUnique(m) ? shortModel(m) : prefixlessIsUnique(m) ? withoutPrefix(m) : m,
+    ]),
+  );
 }
