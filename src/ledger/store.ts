@@ -111,6 +111,11 @@ export interface GroupQuery {
   stageMap?: StageMap;
 }
 
+/** One API response of the ledger (`responses` is 1), with its time: what `blocks` is built from. */
+export interface UsageEntry extends PricingKey, UsageSums {
+  ts: number;
+}
+
 /** One group: its dimension values, pricing key, 15-minute bucket and sums. */
 export interface GroupRow extends PricingKey, UsageSums {
   bucket: number;
@@ -367,6 +372,17 @@ export interface LedgerStore {
    * `groups({dimensions: ['task'], grain: 'day', filter: {tasks}})` gives, from a per-task rollup.
    */
   taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]>;
+  /**
+   * Each API response in [fromMs, toMs) (of the project or session when given), oldest first; rows
+   * derived from declared telemetry are left out: they carry a task's total, not a response's time.
+   */
+  usageEntries(filter: UsageFilter): Promise<UsageEntry[]>;
+  /**
+   * The time of the latest response at or before `atMs` that follows a pause of more than `pauseMs`
+   * with no responses (telemetry rows aside); null when there is none. Billing blocks from it on do
+   * not depend on anything earlier.
+   */
+  resumeAfterPause(atMs: number, pauseMs: number): Promise<number | null>;
   problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }>;
   costStates(sessionIds: readonly string[]): Promise<Map<string, CostStateRow>>;
   stats(): Promise<LedgerStats>;

@@ -40,6 +40,8 @@ import type {
   TaskUpdate,
   TelemetryErrorInput,
   TelemetryErrorRow,
+  UsageEntry,
+  UsageFilter,
 } from '../store.js';
 import * as attribution from './attribution.js';
 import * as cursors from './cursors.js';
@@ -222,6 +224,14 @@ export class SqliteStore implements LedgerStore {
 
   async taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]> {
     return taskDayGroups(this.#s, tasks);
+  }
+
+  async usageEntries(filter: UsageFilter): Promise<UsageEntry[]> {
+    return queries.usageEntries(this.#s, filter);
+  }
+
+  async resumeAfterPause(atMs: number, pauseMs: number): Promise<number | null> {
+    return queries.resumeAfterPause(this.#s, atMs, pauseMs);
   }
 
   async problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }> {
