@@ -40,7 +40,8 @@ export async function blocksReport(
 ): Promise<BlocksReport> {
   const { activeOnly, ...range } = q.selection;
   const cutoffs = [range.fromMs, range.recentFromMs].filter((x): x is number => x !== undefined);
-  const from = cutoffs.length > 0 ? await ctx.store.resumeAfterPause(Math.max(...cutoffs), q.sessionMs) : null;
+  const from =
+    cutoffs.length > 0 ? await ctx.store.resumeAfterPause(Math.max(...cutoffs), q.sessionMs) : null;
   const entries = await ctx.store.usageEntries(from === null ? {} : { fromMs: from });
   const all = identifyBlocks(entries, q.sessionMs, q.nowMs);
   // Price only what is shown, and the completed blocks --token-limit max compares with.

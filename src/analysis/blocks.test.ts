@@ -65,9 +65,17 @@ describe('identifyBlocks', () => {
   it('keeps an entry exactly 5 h after the block start in the block, and starts a new one just after', () => {
     // Block starts 09:00; 14:00 is exactly 5 h after it.
     const start = Date.UTC(2026, 10, 20, 9);
-    const sameBlock = identifyBlocks([{ ts: start }, { ts: start + 2 * H }, { ts: start + 5 * H }], 5 * H, FAR_FUTURE);
+    const sameBlock = identifyBlocks(
+      [{ ts: start }, { ts: start + 2 * H }, { ts: start + 5 * H }],
+      5 * H,
+      FAR_FUTURE,
+    );
     expect(sameBlock).toHaveLength(1);
-    const next = identifyBlocks([{ ts: start }, { ts: start + 2 * H }, { ts: start + 5 * H + 1 }], 5 * H, FAR_FUTURE);
+    const next = identifyBlocks(
+      [{ ts: start }, { ts: start + 2 * H }, { ts: start + 5 * H + 1 }],
+      5 * H,
+      FAR_FUTURE,
+    );
     expect(next.map((b) => [b.id, b.isGap, b.entries.length])).toEqual([
       ['2026-11-20T09:00:00.000Z', false, 2],
       ['2026-11-20T14:00:00.000Z', false, 1],
@@ -79,7 +87,13 @@ describe('identifyBlocks', () => {
     expect(blocks.map((b) => [b.id, b.isGap, b.startMs, b.endMs, b.actualEndMs])).toEqual([
       ['2026-11-20T09:00:00.000Z', false, Date.UTC(2026, 10, 20, 9), Date.UTC(2026, 10, 20, 14), T0],
       ['gap-2026-11-20T14:17:00.000Z', true, T0 + 5 * H, T0 + 5 * H + 1, null],
-      ['2026-11-20T14:00:00.000Z', false, Date.UTC(2026, 10, 20, 14), Date.UTC(2026, 10, 20, 19), T0 + 5 * H + 1],
+      [
+        '2026-11-20T14:00:00.000Z',
+        false,
+        Date.UTC(2026, 10, 20, 14),
+        Date.UTC(2026, 10, 20, 19),
+        T0 + 5 * H + 1,
+      ],
     ]);
     // Exactly 5 h apart: no gap (ccusage's "more than").
     expect(identifyBlocks(at(0, 5 * H), 5 * H, FAR_FUTURE).filter((b) => b.isGap)).toEqual([]);
@@ -116,12 +130,12 @@ describe('burn rate, projection and token limit', () => {
     const b = blocks[0];
     expect(b?.isActive).toBe(true);
     const usage = b?.usage ?? emptyUsageRow();
-    expect(b?.burnRate?.tokensPerMinute).toBeCloseTo(3 * 1150 / 70, 10);
-    expect(b?.burnRate?.tokensPerMinuteForIndicator).toBeCloseTo(3 * 150 / 70, 10);
+    expect(b?.burnRate?.tokensPerMinute).toBeCloseTo((3 * 1150) / 70, 10);
+    expect(b?.burnRate?.tokensPerMinuteForIndicator).toBeCloseTo((3 * 150) / 70, 10);
     expect(b?.burnRate?.costPerHour).toBeCloseTo((usage.cost / 70) * 60, 12);
     // Block 09:00–14:00, now 10:57: 183 minutes left.
     expect(b?.projection).toEqual({
-      totalTokens: Math.round(3 * 1150 + (3 * 1150 / 70) * 183),
+      totalTokens: Math.round(3 * 1150 + ((3 * 1150) / 70) * 183),
       totalCost: Math.round((usage.cost + (usage.cost / 70) * 183) * 100) / 100,
       remainingMinutes: 183,
     });
@@ -185,7 +199,10 @@ describe('summarizeBlocks', () => {
     expect(b?.usage.cost).toBeCloseTo(expected, 12);
     // auto: a reported cost wins where there is one.
     const auto = summarizeBlocks(blocks, pricer, 'auto', FAR_FUTURE).blocks[0];
-    expect(auto?.usage.cost).toBeCloseTo(expected - (pricer.cost(entries[2] as UsageEntry, entries[2] as UsageEntry, T0) ?? 0) + 1.5, 12);
+    expect(auto?.usage.cost).toBeCloseTo(
+      expected - (pricer.cost(entries[2] as UsageEntry, entries[2] as UsageEntry, T0) ?? 0) + 1.5,
+      12,
+    );
   });
 });
 
@@ -262,7 +279,11 @@ describe('identifyBlocks properties', () => {
             const between = blocks.slice(blocks.indexOf(prev) + 1, blocks.indexOf(b));
             if (first.ts - prevLast.ts > session) {
               expect(between).toHaveLength(1);
-              expect(between[0]).toMatchObject({ isGap: true, startMs: prevLast.ts + session, endMs: first.ts });
+              expect(between[0]).toMatchObject({
+                isGap: true,
+                startMs: prevLast.ts + session,
+                endMs: first.ts,
+              });
             } else expect(between).toEqual([]);
           }
         }
@@ -289,16 +310,26 @@ describe('identifyBlocks properties', () => {
   it('the blocks’ totals are the entries’ totals, whatever the cost mode', () => {
     const pricer = createPricer();
     fc.assert(
-      fc.property(arbEntries, arbSession, fc.constantFrom('auto', 'calculate', 'display' as const), (entries, session, mode) => {
-        const { blocks, totals } = summarizeBlocks(identifyBlocks(entries, session, FAR_FUTURE), pricer, mode, FAR_FUTURE);
-        const sum = (f: (e: UsageEntry) => number) => entries.reduce((a, e) => a + f(e), 0);
-        expect(totals.sums.input).toBe(sum((e) => e.input));
-        expect(totalTokens(totals.sums)).toBe(sum((e) => e.input + e.output + e.cacheWrite + e.cacheRead));
-        expect(totals.sums.responses).toBe(entries.length);
-        expect(blocks.reduce((a, b) => a + totalTokens(b.usage.sums), 0)).toBe(totalTokens(totals.sums));
-        expect(blocks.reduce((a, b) => a + b.entries, 0)).toBe(entries.length);
-        expect(blocks.reduce((a, b) => a + b.usage.cost, 0)).toBeCloseTo(totals.cost, 9);
-      }),
+      fc.property(
+        arbEntries,
+        arbSession,
+        fc.constantFrom('auto', 'calculate', 'display' as const),
+        (entries, session, mode) => {
+          const { blocks, totals } = summarizeBlocks(
+            identifyBlocks(entries, session, FAR_FUTURE),
+            pricer,
+            mode,
+            FAR_FUTURE,
+          );
+          const sum = (f: (e: UsageEntry) => number) => entries.reduce((a, e) => a + f(e), 0);
+          expect(totals.sums.input).toBe(sum((e) => e.input));
+          expect(totalTokens(totals.sums)).toBe(sum((e) => e.input + e.output + e.cacheWrite + e.cacheRead));
+          expect(totals.sums.responses).toBe(entries.length);
+          expect(blocks.reduce((a, b) => a + totalTokens(b.usage.sums), 0)).toBe(totalTokens(totals.sums));
+          expect(blocks.reduce((a, b) => a + b.entries, 0)).toBe(entries.length);
+          expect(blocks.reduce((a, b) => a + b.usage.cost, 0)).toBeCloseTo(totals.cost, 9);
+        },
+      ),
     );
   });
 });

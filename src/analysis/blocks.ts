@@ -9,7 +9,13 @@
  */
 import { addSums, type UsageEntry } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
-import { type CostMode, emptyUsageRow, totalTokens, type UsageRow, UsageTableBuilder } from './usage-table.js';
+import {
+  type CostMode,
+  emptyUsageRow,
+  totalTokens,
+  type UsageRow,
+  UsageTableBuilder,
+} from './usage-table.js';
 
 export const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -184,7 +190,8 @@ export function summarizeBlocks(
       else addSums(g, e);
     }
     const label = { block: String(i) };
-    for (const g of groups.values()) builder.add(label.block, label, g, { atMs: g.ts, firstTs: g.ts, lastTs: g.ts });
+    for (const g of groups.values())
+      builder.add(label.block, label, g, { atMs: g.ts, firstTs: g.ts, lastTs: g.ts });
   });
   const table = builder.build();
   const rows = new Map(table.rows.map((r) => [r.label.block, r]));

@@ -59,4 +59,3 @@ export function blockJson(b: BlockSummary, limit: number | null): Record<string,
     })),
   };
 }
-

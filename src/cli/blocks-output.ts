@@ -3,16 +3,17 @@
  * (burn rate, projection, token limit) as lines under it.
  * @module
  */
-import type { BlocksReport } from '../analysis/blocks-report.js';
+
 import type { BlockSummary } from '../analysis/blocks.js';
+import type { BlocksReport } from '../analysis/blocks-report.js';
 import { totalTokens } from '../analysis/usage-table.js';
 import type { ZonedClock } from '../analysis/zoned-time.js';
+import type { Pricer } from '../pricing/pricer.js';
+import { limitStatusOf } from './blocks-json.js';
+import { wrap } from './commands/print-usage.js';
 import { formatCost, formatInt, formatUsd } from './render/format.js';
 import { renderTable, type TableCell, type TableColumn, type TableRow, tokenCell } from './render/table.js';
-import type { Pricer } from '../pricing/pricer.js';
-import { wrap } from './commands/print-usage.js';
 import { shortModel, usageNotes } from './usage-output.js';
-import { limitStatusOf } from './blocks-json.js';
 
 const MINUTE_MS = 60_000;
 
@@ -199,7 +200,8 @@ export function blocksText(
   const warning = active === null ? null : limitWarning(active, view.limit);
   const hours = (b: BlockSummary) => (b.endMs - b.startMs) / 3_600_000;
   if (opts.activeOnly) {
-    if (active === null) return { text: 'No active block: nothing was used in the current billing window.\n', warning };
+    if (active === null)
+      return { text: 'No active block: nothing was used in the current billing window.\n', warning };
     return { text: `${activeBlockLines(active, view).join('\n')}\n`, warning };
   }
   if (report.blocks.length === 0) {

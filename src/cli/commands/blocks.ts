@@ -3,14 +3,22 @@
  * counted in), with the active block's burn rate and projection; ccusage-compatible JSON.
  * @module
  */
-import { type BlocksQuery, blocksReport } from '../../analysis/blocks-report.js';
+
 import { DEFAULT_SESSION_HOURS, HOUR_MS } from '../../analysis/blocks.js';
+import { type BlocksQuery, blocksReport } from '../../analysis/blocks-report.js';
 import type { CostMode } from '../../analysis/usage-table.js';
 import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
 import { parseEstimate } from '../../capture/context/estimate.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { blockJson } from '../blocks-json.js';
-import { type CliSession, type CommonOptions, clockOf, importNow, openSession, pricerOf } from '../context.js';
+import {
+  type CliSession,
+  type CommonOptions,
+  clockOf,
+  importNow,
+  openSession,
+  pricerOf,
+} from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 import { totalsJson } from '../usage-json.js';
 

@@ -2,6 +2,8 @@
  * Read queries of the SQLite store: usage grouped by dimensions, problems, cost-state totals, stats.
  * @module
  */
+
+import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import {
   BUCKET_MS,
   type CostStateRow,
@@ -15,7 +17,6 @@ import {
   type UsageEntry,
   type UsageFilter,
 } from '../store.js';
-import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
 
