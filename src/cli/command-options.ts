@@ -54,6 +54,7 @@ export function reportOptions(cmd: Command): Command {
     .addOption(new Option('-o, --order <order>', 'sort order').choices(['asc', 'desc']))
     .option('-b, --breakdown', 'show a row per model under each row')
     .option('-p, --project <path>', 'only this project (its working directory)')
+    .option('--session <id>', 'only this session')
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR=1 does the same)');
   return offlineOption(c);

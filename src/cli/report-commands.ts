@@ -43,8 +43,7 @@ export const REPORT_COMMANDS = {
   monthly: periodCommand('monthly', 'month', 'usage by month'),
   session: (program, setExit) => {
     reportOptions(program.command('session').description('usage by session (imports new transcripts first)'))
-      .option('--session <id>', 'only this session')
-      // ccusage's name for it, kept working.
+      // ccusage's name for --session, kept working.
       .addOption(new Option('-i, --id <session>').hideHelp())
       .action(async (opts) => setExit(await (await import('./commands/session.js')).runSession(opts)));
   },
@@ -65,7 +64,6 @@ export const REPORT_COMMANDS = {
           .choices(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'])
           .default('sunday'),
       )
-      .option('--session <id>', 'only this session')
       .action(async (opts) => setExit(await (await import('./commands/report.js')).runReport(opts)));
   },
   blocks: (program, setExit) => {
