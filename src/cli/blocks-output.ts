@@ -61,7 +61,7 @@ export function renderBlocksTable(view: BlocksView, opts: { width: number; color
   const withLimit = limit !== null;
   const columns: TableColumn[] = [
     { header: 'Block Start', required: true },
-    { header: 'Status', priority: 6, truncate: 'end' },
+    { header: 'Status', required: true, truncate: 'end', minWidth: 7 },
     ...(view.breakdown ? [] : [{ header: 'Models', priority: 0, truncate: 'end' as const }]),
     { header: 'Input', align: 'right', priority: 4 },
     { header: 'Output', align: 'right', priority: 4 },
