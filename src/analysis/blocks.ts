@@ -164,9 +164,33 @@ export function projectionOf(
   };
 }
 
-/** A pricing group inside a block: responses that share a price (and UTC day, for dated prices). */
-function groupKey(e: UsageEntry): string {
-  return `${e.model}\u0000${e.sizeClass}\u0000${e.speed}\u0000${e.geo}\u0000${e.reportedRows}\u0000${Math.floor(e.ts / 86_400_000)}`;
+const DAY_MS = 86_400_000;
+
+/** Whether two responses share a price: the same pricing key and UTC day (for dated prices). */
+function samePrice(a: UsageEntry, b: UsageEntry): boolean {
+  return (
+    a.sizeClass === b.sizeClass &&
+    a.speed === b.speed &&
+    a.geo === b.geo &&
+    a.reportedRows === b.reportedRows &&
+    Math.floor(a.ts / DAY_MS) === Math.floor(b.ts / DAY_MS)
+  );
+}
+
+/** A block's responses summed per price group (model, pricing key, UTC day): what gets priced. */
+function priceGroups(entries: readonly UsageEntry[]): UsageEntry[] {
+  const byModel = new Map<string, UsageEntry[]>();
+  for (const e of entries) {
+    let groups = byModel.get(e.model);
+    if (groups === undefined) {
+      groups = [];
+      byModel.set(e.model, groups);
+    }
+    const g = groups.find((x) => samePrice(x, e));
+    if (g === undefined) groups.push({ ...e });
+    else addSums(g, e);
+  }
+  return [...byModel.values()].flat();
 }
 
 /**
@@ -182,16 +206,10 @@ export function summarizeBlocks(
   const builder = new UsageTableBuilder(pricer, mode);
   // Keyed by position: with a session length under an hour, two blocks can share a start (and id).
   blocks.forEach((block, i) => {
-    const groups = new Map<string, UsageEntry>();
-    for (const e of block.entries) {
-      const key = groupKey(e);
-      const g = groups.get(key);
-      if (g === undefined) groups.set(key, { ...e });
-      else addSums(g, e);
-    }
     const label = { block: String(i) };
-    for (const g of groups.values())
+    for (const g of priceGroups(block.entries)) {
       builder.add(label.block, label, g, { atMs: g.ts, firstTs: g.ts, lastTs: g.ts });
+    }
   });
   const table = builder.build();
   const rows = new Map(table.rows.map((r) => [r.label.block, r]));

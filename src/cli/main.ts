@@ -27,7 +27,8 @@ function unknownSubcommand(program: Command, words: readonly string[]): string |
     const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
     if (sub === undefined) {
       const names = cmd.commands.map((c) => c.name());
-      if (names.length === 0) return `"${path.join(' ')}" has no subcommands; run \`tokenledger help ${path.join(' ')}\`.`;
+      if (names.length === 0)
+        return `"${path.join(' ')}" has no subcommands; run \`tokenledger help ${path.join(' ')}\`.`;
       return `unknown command "${[...path, word].join(' ')}".${didYouMean(word, names)} ${path.length > 0 ? `Commands of ${path.join(' ')}` : 'Commands'}: ${names.join(', ')}.`;
     }
     path.push(word);

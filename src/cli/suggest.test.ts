@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { didYouMean, editDistance, suggestions } from './suggest.js';
 
-const COMMANDS = ['daily', 'weekly', 'monthly', 'session', 'report', 'blocks', 'import', 'import-jsonl', 'status', 'statusline'];
+const COMMANDS = [
+  'daily',
+  'weekly',
+  'monthly',
+  'session',
+  'report',
+  'blocks',
+  'import',
+  'import-jsonl',
+  'status',
+  'statusline',
+];
 
 describe('did you mean', () => {
   it('counts a swap of neighbours as one edit', () => {
