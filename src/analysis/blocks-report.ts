@@ -6,6 +6,7 @@
  */
 import type { LedgerStore } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
+import { timing } from '../util/timing.js';
 import {
   type BlockSelection,
   type BlockSummary,
@@ -43,6 +44,7 @@ export async function blocksReport(
   const from =
     cutoffs.length > 0 ? await ctx.store.resumeAfterPause(Math.max(...cutoffs), q.sessionMs) : null;
   const entries = await ctx.store.usageEntries(from === null ? {} : { fromMs: from });
+  timing(`${entries.length} responses read`);
   const all = identifyBlocks(entries, q.sessionMs, q.nowMs);
   // Price only what is shown, and the completed blocks --token-limit max compares with.
   const inRange = selectBlocks(all, range);

@@ -206,7 +206,7 @@ export function blocksText(
   }
   if (report.blocks.length === 0) {
     return {
-      text: 'No usage in that range. Run `tokenledger status` to see what the ledger holds.\n',
+      text: 'No billing blocks: no usage in the ledger yet, or none in that range. Run `tokenledger status` to see what the ledger holds.\n',
       warning,
     };
   }

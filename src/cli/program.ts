@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { AGENT_COMMANDS } from './agent-commands.js';
-import { ledgerOptions, type RegisterCommand, VERSION } from './command-options.js';
+import { ledgerOptions, offlineOption, type RegisterCommand, VERSION } from './command-options.js';
 import { writeErr, writeOut } from './io.js';
 import { REPORT_COMMANDS } from './report-commands.js';
 
@@ -36,7 +36,7 @@ export function buildProgram(setExit: (code: number) => void, only?: CommandName
     .configureOutput({ writeOut: (s) => void writeOut(s), writeErr: (s) => writeErr(s) })
     .helpCommand('help [command...]', 'help for a command, e.g. `help blocks` or `help task start`');
 
-  ledgerOptions(program)
+  offlineOption(ledgerOptions(program))
     .option('--no-import', 'do not import new transcripts first')
     .option('-j, --json', 'print JSON only')
     .option('-z, --timezone <tz>', 'IANA time zone (default: config "timezone", else the system zone)')

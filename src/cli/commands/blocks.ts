@@ -10,6 +10,7 @@ import type { CostMode } from '../../analysis/usage-table.js';
 import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
 import { parseEstimate } from '../../capture/context/estimate.js';
 import { ExitCode, UserError } from '../../errors.js';
+import { timing } from '../../util/timing.js';
 import { blockJson } from '../blocks-json.js';
 import {
   type CliSession,
@@ -104,6 +105,7 @@ export async function runBlocks(opts: BlocksOptions): Promise<number> {
     const query = blocksQueryOf(session, opts, nowMs);
     const pricer = pricerOf(session);
     const report = await blocksReport({ store: session.store, pricer, mode: opts.mode }, query);
+    timing(`report (${report.blocks.length} blocks)`);
     const limit = resolveTokenLimit(tokenLimit, report.largestCompleted);
     if (tokenLimit === 'max' && limit === null && opts.json !== true) {
       writeErr(
