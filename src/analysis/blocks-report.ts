@@ -1,10 +1,10 @@
 /**
- * The `blocks` report: billing blocks computed from the ledger's responses, priced, and selected by
- * date range, recency and activity. Only the responses the selection can depend on are read: blocks
- * after a pause longer than the session length do not depend on anything before it.
+ * The `blocks` report: billing blocks drawn from the times of the ledger's responses, priced from
+ * the ledger's sums over each block, and selected by date range, recency and activity. Only the
+ * blocks shown (and, for `--token-limit max`, the completed ones of the range) are summed.
  * @module
  */
-import type { LedgerStore } from '../ledger/store.js';
+import { BUCKET_MS, type LedgerStore } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { timing } from '../util/timing.js';
 import {
@@ -12,6 +12,7 @@ import {
   type BlockSummary,
   identifyBlocks,
   largestCompletedBlock,
+  type PricedUsage,
   selectBlocks,
   summarizeBlocks,
 } from './blocks.js';
@@ -40,22 +41,36 @@ export async function blocksReport(
   q: BlocksQuery,
 ): Promise<BlocksReport> {
   const { activeOnly, ...range } = q.selection;
-  const cutoffs = [range.fromMs, range.recentFromMs].filter((x): x is number => x !== undefined);
-  const from =
-    cutoffs.length > 0 ? await ctx.store.resumeAfterPause(Math.max(...cutoffs), q.sessionMs) : null;
-  const entries = await ctx.store.usageEntries(from === null ? {} : { fromMs: from });
-  timing(`${entries.length} responses read`);
-  const all = identifyBlocks(entries, q.sessionMs, q.nowMs);
-  // Price only what is shown, and the completed blocks --token-limit max compares with.
-  const inRange = selectBlocks(all, range);
-  const summary = summarizeBlocks(inRange, ctx.pricer, ctx.mode, q.nowMs);
-  const largestCompleted = largestCompletedBlock(summary.blocks);
-  if (activeOnly !== true) return { ...summary, largestCompleted };
-  const active = summarizeBlocks(
-    inRange.filter((b) => b.isActive),
+  const times = await ctx.store.responseTimes();
+  timing(`${times.length} response times read`);
+  const inRange = selectBlocks(identifyBlocks(times, q.sessionMs, q.nowMs), range);
+  // The blocks' sums, from their first response to their last (gaps have none).
+  const real = inRange.filter((b) => !b.isGap);
+  const sums = await ctx.store.usageInSpans(
+    real.map((b) => ({ fromMs: b.firstMs ?? b.startMs, toMs: b.actualEndMs ?? b.startMs })),
+  );
+  timing(`sums of ${real.length} blocks read`);
+  const usage = new Map(
+    real.map((b, i) => [b, (sums[i] ?? []).map((r): PricedUsage => ({ ...r, atMs: r.bucket * BUCKET_MS }))]),
+  );
+  const summary = summarizeBlocks(
+    inRange,
+    inRange.map((b) => usage.get(b) ?? []),
     ctx.pricer,
     ctx.mode,
     q.nowMs,
   );
-  return { ...active, largestCompleted };
+  const largestCompleted = largestCompletedBlock(summary.blocks);
+  if (activeOnly !== true) return { ...summary, largestCompleted };
+  const active = inRange.filter((b) => b.isActive);
+  return {
+    ...summarizeBlocks(
+      active,
+      active.map((b) => usage.get(b) ?? []),
+      ctx.pricer,
+      ctx.mode,
+      q.nowMs,
+    ),
+    largestCompleted,
+  };
 }

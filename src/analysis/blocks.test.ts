@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { UsageEntry } from '../ledger/store.js';
 import { createPricer } from '../pricing/create-pricer.js';
 import {
   type Block,
@@ -8,9 +7,11 @@ import {
   HOUR_MS,
   identifyBlocks,
   largestCompletedBlock,
+  priceGroups,
   projectionOf,
   selectBlocks,
   summarizeBlocks,
+  type TimedUsage,
   tokenLimitStatus,
 } from './blocks.js';
 import { emptyUsageRow, totalTokens } from './usage-table.js';
@@ -20,7 +21,7 @@ const M = 60_000;
 const T0 = Date.UTC(2026, 10, 20, 9, 17, 0); // 09:17 UTC
 const SONNET = 'claude-sonnet-4-5-20250929';
 
-function entry(ts: number, tokens: Partial<UsageEntry> = {}): UsageEntry {
+function entry(ts: number, tokens: Partial<TimedUsage> = {}): TimedUsage {
   return {
     ts,
     model: SONNET,
@@ -41,7 +42,34 @@ function entry(ts: number, tokens: Partial<UsageEntry> = {}): UsageEntry {
   };
 }
 
-const at = (...offsets: number[]) => offsets.map((o) => ({ ts: T0 + o }));
+/** The responses a block holds: those from its first response's time to its last's. */
+function entriesOf(b: Block, entries: readonly TimedUsage[]): TimedUsage[] {
+  return entries.filter((e) => e.ts >= (b.firstMs ?? Number.NaN) && e.ts <= (b.actualEndMs ?? Number.NaN));
+}
+
+/** Blocks of responses, priced from the responses grouped as the ledger's rollup groups them. */
+function summarize(
+  entries: readonly TimedUsage[],
+  session: number,
+  now: number,
+  pricer: Parameters<typeof summarizeBlocks>[2],
+  mode: Parameters<typeof summarizeBlocks>[3],
+) {
+  const blocks = identifyBlocks(
+    entries.map((e) => e.ts),
+    session,
+    now,
+  );
+  return summarizeBlocks(
+    blocks,
+    blocks.map((b) => priceGroups(entriesOf(b, entries))),
+    pricer,
+    mode,
+    now,
+  );
+}
+
+const at = (...offsets: number[]) => offsets.map((o) => T0 + o);
 const FAR_FUTURE = T0 + 1000 * H;
 
 describe('identifyBlocks', () => {
@@ -59,24 +87,16 @@ describe('identifyBlocks', () => {
       isGap: false,
       isActive: false,
     });
-    expect(b?.entries).toHaveLength(2);
+    expect(b).toMatchObject({ responses: 2, firstMs: T0 });
   });
 
   it('keeps an entry exactly 5 h after the block start in the block, and starts a new one just after', () => {
     // Block starts 09:00; 14:00 is exactly 5 h after it.
     const start = Date.UTC(2026, 10, 20, 9);
-    const sameBlock = identifyBlocks(
-      [{ ts: start }, { ts: start + 2 * H }, { ts: start + 5 * H }],
-      5 * H,
-      FAR_FUTURE,
-    );
+    const sameBlock = identifyBlocks([start, start + 2 * H, start + 5 * H], 5 * H, FAR_FUTURE);
     expect(sameBlock).toHaveLength(1);
-    const next = identifyBlocks(
-      [{ ts: start }, { ts: start + 2 * H }, { ts: start + 5 * H + 1 }],
-      5 * H,
-      FAR_FUTURE,
-    );
-    expect(next.map((b) => [b.id, b.isGap, b.entries.length])).toEqual([
+    const next = identifyBlocks([start, start + 2 * H, start + 5 * H + 1], 5 * H, FAR_FUTURE);
+    expect(next.map((b) => [b.id, b.isGap, b.responses])).toEqual([
       ['2026-11-20T09:00:00.000Z', false, 2],
       ['2026-11-20T14:00:00.000Z', false, 1],
     ]);
@@ -109,7 +129,7 @@ describe('identifyBlocks', () => {
 
   it('follows the session length', () => {
     const blocks = identifyBlocks(at(0, 61 * M, 125 * M), 1 * H, FAR_FUTURE);
-    expect(blocks.map((b) => [b.id, b.entries.length])).toEqual([
+    expect(blocks.map((b) => [b.id, b.responses])).toEqual([
       ['2026-11-20T09:00:00.000Z', 1],
       ['gap-2026-11-20T10:17:00.000Z', 0],
       ['2026-11-20T10:00:00.000Z', 1],
@@ -122,11 +142,15 @@ describe('identifyBlocks', () => {
 describe('burn rate, projection and token limit', () => {
   const now = T0 + 100 * M;
   const entries = [entry(T0), entry(T0 + 40 * M), entry(T0 + 70 * M)];
-  const [block] = identifyBlocks(entries, 5 * H, now) as [Block<UsageEntry>];
+  const [block] = identifyBlocks(
+    entries.map((e) => e.ts),
+    5 * H,
+    now,
+  ) as [Block];
   const pricer = createPricer();
 
   it('measures tokens per minute and dollars per hour between the first and last response', () => {
-    const { blocks } = summarizeBlocks([block], pricer, 'calculate', now);
+    const { blocks } = summarize(entries, 5 * H, now, pricer, 'calculate');
     const b = blocks[0];
     expect(b?.isActive).toBe(true);
     const usage = b?.usage ?? emptyUsageRow();
@@ -142,7 +166,7 @@ describe('burn rate, projection and token limit', () => {
   });
 
   it('has no burn rate for one response, nor a projection for a completed block', () => {
-    const [single] = identifyBlocks([entry(T0)], 5 * H, T0 + M) as [Block<UsageEntry>];
+    const [single] = identifyBlocks([T0], 5 * H, T0 + M) as [Block];
     expect(burnRateOf(single, emptyUsageRow())).toBeNull();
     const rate = { tokensPerMinute: 10, tokensPerMinuteForIndicator: 1, costPerHour: 1 };
     expect(projectionOf({ ...block, isActive: false }, emptyUsageRow(), rate, now)).toBeNull();
@@ -161,12 +185,8 @@ describe('burn rate, projection and token limit', () => {
   });
 
   it('takes the largest completed block, never a gap or the active block', () => {
-    const all = identifyBlocks(
-      [entry(T0, { input: 5000 }), entry(T0 + 6 * H), entry(T0 + 12 * H, { input: 99_999 })],
-      5 * H,
-      T0 + 12 * H + M,
-    );
-    const { blocks } = summarizeBlocks(all, pricer, 'calculate', T0 + 12 * H + M);
+    const entries = [entry(T0, { input: 5000 }), entry(T0 + 6 * H), entry(T0 + 12 * H, { input: 99_999 })];
+    const { blocks } = summarize(entries, 5 * H, T0 + 12 * H + M, pricer, 'calculate');
     expect(blocks.map((b) => [b.isGap, b.isActive])).toEqual([
       [false, false],
       [true, false],
@@ -180,27 +200,27 @@ describe('burn rate, projection and token limit', () => {
 
 describe('summarizeBlocks', () => {
   it('prices each block, lists its models in first-use order and keeps unpriced models apart', () => {
+    // 09:17, 09:33, 09:49, 09:50: models first used in three different quarter hours.
     const entries = [
       entry(T0, { model: 'claude-opus-4-6' }),
-      entry(T0 + M, { model: 'no-such-model' }),
-      entry(T0 + 2 * M),
-      entry(T0 + 3 * M, { reportedCost: 1.5, reportedRows: 1 }),
+      entry(T0 + 16 * M, { model: 'no-such-model' }),
+      entry(T0 + 32 * M),
+      entry(T0 + 33 * M, { reportedCost: 1.5, reportedRows: 1 }),
     ];
-    const blocks = identifyBlocks(entries, 5 * H, FAR_FUTURE);
     const pricer = createPricer();
-    const calc = summarizeBlocks(blocks, pricer, 'calculate', FAR_FUTURE);
+    const calc = summarize(entries, 5 * H, FAR_FUTURE, pricer, 'calculate');
     const b = calc.blocks[0];
     expect(b?.models).toEqual(['claude-opus-4-6', 'no-such-model', SONNET]);
     expect(b?.usage.unpriced).toEqual(['no-such-model']);
     expect(b?.entries).toBe(4);
     const expected =
-      (pricer.cost(entries[0] as UsageEntry, entries[0] as UsageEntry, T0) ?? 0) +
-      2 * (pricer.cost(entries[2] as UsageEntry, entries[2] as UsageEntry, T0) ?? 0);
+      (pricer.cost(entries[0] as TimedUsage, entries[0] as TimedUsage, T0) ?? 0) +
+      2 * (pricer.cost(entries[2] as TimedUsage, entries[2] as TimedUsage, T0) ?? 0);
     expect(b?.usage.cost).toBeCloseTo(expected, 12);
     // auto: a reported cost wins where there is one.
-    const auto = summarizeBlocks(blocks, pricer, 'auto', FAR_FUTURE).blocks[0];
+    const auto = summarize(entries, 5 * H, FAR_FUTURE, pricer, 'auto').blocks[0];
     expect(auto?.usage.cost).toBeCloseTo(
-      expected - (pricer.cost(entries[2] as UsageEntry, entries[2] as UsageEntry, T0) ?? 0) + 1.5,
+      expected - (pricer.cost(entries[2] as TimedUsage, entries[2] as TimedUsage, T0) ?? 0) + 1.5,
       12,
     );
   });
@@ -239,15 +259,18 @@ const arbEntries = fc
       return entry(t, { input: i + 1, output: 2 * i, cacheRead: 7 * i });
     });
   });
-const arbSession = fc.constantFrom(0.5, 1, 2.5, 5, 8).map((h) => h * H);
+const arbSession = fc.constantFrom(0.5, 1, 1.3, 2.5, 5, 8).map((h) => h * H);
+const timesOf = (entries: readonly TimedUsage[]) => entries.map((e) => e.ts);
 
 describe('identifyBlocks properties', () => {
-  it('every entry is in exactly one non-gap block, in order; gaps hold none', () => {
+  it('every response is in exactly one non-gap block, blocks in order; gaps hold none', () => {
     fc.assert(
       fc.property(arbEntries, arbSession, (entries, session) => {
-        const blocks = identifyBlocks(entries, session, FAR_FUTURE);
-        expect(blocks.filter((b) => !b.isGap).flatMap((b) => b.entries)).toEqual(entries);
-        for (const b of blocks.filter((x) => x.isGap)) expect(b.entries).toEqual([]);
+        const blocks = identifyBlocks(timesOf(entries), session, FAR_FUTURE);
+        expect(blocks.filter((b) => !b.isGap).flatMap((b) => entriesOf(b, entries))).toEqual(entries);
+        for (const b of blocks) expect(entriesOf(b, entries)).toHaveLength(b.responses);
+        for (const b of blocks.filter((x) => x.isGap))
+          expect(b).toMatchObject({ responses: 0, firstMs: null });
       }),
     );
   });
@@ -255,35 +278,32 @@ describe('identifyBlocks properties', () => {
   it('blocks obey the boundary rules', () => {
     fc.assert(
       fc.property(arbEntries, arbSession, (entries, session) => {
-        const blocks = identifyBlocks(entries, session, FAR_FUTURE);
+        const blocks = identifyBlocks(timesOf(entries), session, FAR_FUTURE);
         const real = blocks.filter((b) => !b.isGap);
         for (const [i, b] of real.entries()) {
-          const first = b.entries[0] as UsageEntry;
-          const last = b.entries[b.entries.length - 1] as UsageEntry;
+          const mine = entriesOf(b, entries);
+          const first = mine[0] as TimedUsage;
+          const last = mine[mine.length - 1] as TimedUsage;
           expect(b.startMs).toBe(Math.floor(first.ts / H) * H);
           expect(b.endMs).toBe(b.startMs + session);
-          expect(b.actualEndMs).toBe(last.ts);
-          // After the first (which only sets the start), no entry is more than a session past the
-          // start or past the entry before it.
-          for (const [j, e] of b.entries.entries()) {
+          expect([b.firstMs, b.actualEndMs]).toEqual([first.ts, last.ts]);
+          // After the first (which only sets the start), no response is more than a session past the
+          // start or past the response before it.
+          for (const [j, e] of mine.entries()) {
             if (j === 0) continue;
             expect(e.ts - b.startMs).toBeLessThanOrEqual(session);
-            expect(e.ts - (b.entries[j - 1] as UsageEntry).ts).toBeLessThanOrEqual(session);
+            expect(e.ts - (mine[j - 1] as TimedUsage).ts).toBeLessThanOrEqual(session);
           }
           const prev = real[i - 1];
           if (prev !== undefined) {
-            // The block could not have gone on: too long since the previous start or entry.
-            const prevLast = prev.entries[prev.entries.length - 1] as UsageEntry;
-            expect(first.ts - prev.startMs > session || first.ts - prevLast.ts > session).toBe(true);
+            // The block could not have gone on: too long since the previous start or response.
+            const prevLast = prev.actualEndMs ?? Number.NaN;
+            expect(first.ts - prev.startMs > session || first.ts - prevLast > session).toBe(true);
             // A gap sits between them exactly when the pause was longer than a session.
             const between = blocks.slice(blocks.indexOf(prev) + 1, blocks.indexOf(b));
-            if (first.ts - prevLast.ts > session) {
+            if (first.ts - prevLast > session) {
               expect(between).toHaveLength(1);
-              expect(between[0]).toMatchObject({
-                isGap: true,
-                startMs: prevLast.ts + session,
-                endMs: first.ts,
-              });
+              expect(between[0]).toMatchObject({ isGap: true, startMs: prevLast + session, endMs: first.ts });
             } else expect(between).toEqual([]);
           }
         }
@@ -299,7 +319,7 @@ describe('identifyBlocks properties', () => {
       fc.property(arbEntries, arbSession, fc.integer({ min: 0, max: 12 * H }), (entries, session, after) => {
         const last = entries[entries.length - 1];
         const now = (last?.ts ?? T0) + after;
-        const blocks = identifyBlocks(entries, session, now);
+        const blocks = identifyBlocks(timesOf(entries), session, now);
         const active = blocks.filter((b) => b.isActive);
         expect(active.length).toBeLessThanOrEqual(1);
         if (active.length === 1) expect(active[0]).toBe(blocks[blocks.length - 1]);
@@ -307,7 +327,7 @@ describe('identifyBlocks properties', () => {
     );
   });
 
-  it('the blocks’ totals are the entries’ totals, whatever the cost mode', () => {
+  it('the blocks’ totals are the responses’ totals, whatever the cost mode', () => {
     const pricer = createPricer();
     fc.assert(
       fc.property(
@@ -315,13 +335,8 @@ describe('identifyBlocks properties', () => {
         arbSession,
         fc.constantFrom('auto', 'calculate', 'display' as const),
         (entries, session, mode) => {
-          const { blocks, totals } = summarizeBlocks(
-            identifyBlocks(entries, session, FAR_FUTURE),
-            pricer,
-            mode,
-            FAR_FUTURE,
-          );
-          const sum = (f: (e: UsageEntry) => number) => entries.reduce((a, e) => a + f(e), 0);
+          const { blocks, totals } = summarize(entries, session, FAR_FUTURE, pricer, mode);
+          const sum = (f: (e: TimedUsage) => number) => entries.reduce((a, e) => a + f(e), 0);
           expect(totals.sums.input).toBe(sum((e) => e.input));
           expect(totalTokens(totals.sums)).toBe(sum((e) => e.input + e.output + e.cacheWrite + e.cacheRead));
           expect(totals.sums.responses).toBe(entries.length);

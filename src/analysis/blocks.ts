@@ -7,7 +7,7 @@
  * it gets a burn rate and a projection to its end.
  * @module
  */
-import { addSums, type UsageEntry } from '../ledger/store.js';
+import { addSums, BUCKET_MS, type PricingKey, type UsageSums } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
 import {
   type CostMode,
@@ -24,19 +24,21 @@ export const DEFAULT_SESSION_HOURS = 5;
 /** Projected usage above this share of the token limit is a warning; above the limit, it exceeds it. */
 export const TOKEN_LIMIT_WARNING = 0.8;
 
-/** A block of time-stamped entries, or a gap between two blocks (no entries). */
-export interface Block<E extends { ts: number }> {
+/** A block of responses, or a gap between two blocks (no responses). */
+export interface Block {
   /** The start as ISO 8601 (`gap-` and the start, for a gap), as ccusage names blocks. */
   id: string;
   startMs: number;
-  /** Start + session length for a block; the next block's first entry for a gap. */
+  /** Start + session length for a block; the next block's first response for a gap. */
   endMs: number;
-  /** The last entry's time; null for a gap. */
+  /** The first response's time; null for a gap. The block holds every response from it to actualEndMs. */
+  firstMs: number | null;
+  /** The last response's time; null for a gap. */
   actualEndMs: number | null;
+  /** How many responses the block holds. */
+  responses: number;
   isActive: boolean;
   isGap: boolean;
-  /** Oldest first. */
-  entries: E[];
 }
 
 function iso(ms: number): string {
@@ -47,60 +49,56 @@ function floorToHour(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
-function closeBlock<E extends { ts: number }>(
-  startMs: number,
-  entries: E[],
-  sessionMs: number,
-  nowMs: number,
-): Block<E> {
-  const endMs = startMs + sessionMs;
-  const last = (entries[entries.length - 1] as E).ts;
-  return {
-    id: iso(startMs),
-    startMs,
-    endMs,
-    actualEndMs: last,
-    isActive: nowMs - last < sessionMs && nowMs < endMs,
-    isGap: false,
-    entries,
-  };
-}
-
 /**
- * Splits entries, sorted oldest first, into blocks of `sessionMs` and the gaps between them, oldest
- * first. `nowMs` decides which block is active.
+ * Splits the times of responses, sorted oldest first, into blocks of `sessionMs` and the gaps
+ * between them, oldest first. `nowMs` decides which block is active. Responses at the same instant
+ * always share a block, so each block holds exactly the responses from its first to its last time.
  */
-export function identifyBlocks<E extends { ts: number }>(
-  sorted: readonly E[],
-  sessionMs: number,
-  nowMs: number,
-): Block<E>[] {
-  const blocks: Block<E>[] = [];
+export function identifyBlocks(times: readonly number[], sessionMs: number, nowMs: number): Block[] {
+  const blocks: Block[] = [];
   let startMs = 0;
-  let current: E[] = [];
-  for (const entry of sorted) {
-    const last = current[current.length - 1];
-    if (last === undefined) startMs = floorToHour(entry.ts);
-    else if (entry.ts - startMs > sessionMs || entry.ts - last.ts > sessionMs) {
-      blocks.push(closeBlock(startMs, current, sessionMs, nowMs));
-      if (entry.ts - last.ts > sessionMs) {
-        const gapStart = last.ts + sessionMs;
+  let first = 0;
+  let last = 0;
+  let count = 0;
+  const close = () => {
+    const endMs = startMs + sessionMs;
+    blocks.push({
+      id: iso(startMs),
+      startMs,
+      endMs,
+      firstMs: first,
+      actualEndMs: last,
+      responses: count,
+      isActive: nowMs - last < sessionMs && nowMs < endMs,
+      isGap: false,
+    });
+  };
+  for (const ts of times) {
+    if (count > 0 && (ts - startMs > sessionMs || ts - last > sessionMs)) {
+      close();
+      if (ts - last > sessionMs) {
+        const gapStart = last + sessionMs;
         blocks.push({
           id: `gap-${iso(gapStart)}`,
           startMs: gapStart,
-          endMs: entry.ts,
+          endMs: ts,
+          firstMs: null,
           actualEndMs: null,
+          responses: 0,
           isActive: false,
           isGap: true,
-          entries: [],
         });
       }
-      startMs = floorToHour(entry.ts);
-      current = [];
+      count = 0;
     }
-    current.push(entry);
+    if (count === 0) {
+      startMs = floorToHour(ts);
+      first = ts;
+    }
+    last = ts;
+    count++;
   }
-  if (current.length > 0) blocks.push(closeBlock(startMs, current, sessionMs, nowMs));
+  if (count > 0) close();
   return blocks;
 }
 
@@ -121,11 +119,11 @@ export interface Projection {
 }
 
 /** A block priced: its usage (tokens, cost, models), and for the active block its burn rate and projection. */
-export interface BlockSummary extends Omit<Block<UsageEntry>, 'entries'> {
-  /** Number of API responses. */
+export interface BlockSummary extends Omit<Block, 'responses'> {
+  /** Number of API responses (ccusage's name). */
   entries: number;
   usage: UsageRow;
-  /** Models in the order the block first used them. */
+  /** Models in the order the block first used them (to the 15 minutes). */
   models: string[];
   burnRate: BurnRate | null;
   projection: Projection | null;
@@ -135,11 +133,9 @@ export interface BlockSummary extends Omit<Block<UsageEntry>, 'entries'> {
  * The burn rate over the span from a block's first to its last response; null for a gap, or when
  * that span is empty (one response, or all at the same instant).
  */
-export function burnRateOf(block: Block<{ ts: number }>, usage: UsageRow): BurnRate | null {
-  const first = block.entries[0];
-  const last = block.entries[block.entries.length - 1];
-  if (block.isGap || first === undefined || last === undefined) return null;
-  const minutes = (last.ts - first.ts) / MINUTE_MS;
+export function burnRateOf(block: Block, usage: UsageRow): BurnRate | null {
+  if (block.isGap || block.firstMs === null || block.actualEndMs === null) return null;
+  const minutes = (block.actualEndMs - block.firstMs) / MINUTE_MS;
   if (minutes <= 0) return null;
   return {
     tokensPerMinute: totalTokens(usage.sums) / minutes,
@@ -150,7 +146,7 @@ export function burnRateOf(block: Block<{ ts: number }>, usage: UsageRow): BurnR
 
 /** Where an active block ends up if its burn rate holds until its end; null for other blocks. */
 export function projectionOf(
-  block: Pick<Block<{ ts: number }>, 'isActive' | 'isGap' | 'endMs'>,
+  block: Pick<Block, 'isActive' | 'isGap' | 'endMs'>,
   usage: UsageRow,
   rate: BurnRate | null,
   nowMs: number,
@@ -164,51 +160,55 @@ export function projectionOf(
   };
 }
 
-const DAY_MS = 86_400_000;
-
-/** Whether two responses share a price: the same pricing key and UTC day (for dated prices). */
-function samePrice(a: UsageEntry, b: UsageEntry): boolean {
-  return (
-    a.sizeClass === b.sizeClass &&
-    a.speed === b.speed &&
-    a.geo === b.geo &&
-    a.reportedRows === b.reportedRows &&
-    Math.floor(a.ts / DAY_MS) === Math.floor(b.ts / DAY_MS)
-  );
+/**
+ * Responses of one block that share a price, summed, with a time inside them (for dated prices): a
+ * row of the 15-minute rollup, or a part of one, as the ledger gives them.
+ */
+export interface PricedUsage extends PricingKey, UsageSums {
+  atMs: number;
 }
 
-/** A block's responses summed per price group (model, pricing key, UTC day): what gets priced. */
-function priceGroups(entries: readonly UsageEntry[]): UsageEntry[] {
-  const byModel = new Map<string, UsageEntry[]>();
-  for (const e of entries) {
-    let groups = byModel.get(e.model);
-    if (groups === undefined) {
-      groups = [];
-      byModel.set(e.model, groups);
-    }
-    const g = groups.find((x) => samePrice(x, e));
-    if (g === undefined) groups.push({ ...e });
-    else addSums(g, e);
-  }
-  return [...byModel.values()].flat();
+/** One response with its time and price facts (`responses` is 1): for tests and small inputs. */
+export interface TimedUsage extends PricingKey, UsageSums {
+  ts: number;
 }
 
 /**
- * Prices blocks under a cost mode: per block its token sums, cost, per-model breakdown and unpriced
- * models, plus burn rate and projection for the active one. `totals` sums every block.
+ * Responses summed per pricing key and 15-minute bucket, as the ledger's rollup groups them (the
+ * same sums {@link summarizeBlocks} gets from the ledger).
+ */
+export function priceGroups(entries: readonly TimedUsage[]): PricedUsage[] {
+  const groups = new Map<string, PricedUsage>();
+  for (const e of entries) {
+    const bucket = Math.floor(e.ts / BUCKET_MS);
+    const key = `${bucket}\u0000${e.model}\u0000${e.sizeClass}\u0000${e.speed}\u0000${e.geo}\u0000${e.reportedRows > 0}`;
+    const g = groups.get(key);
+    if (g === undefined) {
+      const { ts: _ts, ...rest } = e;
+      groups.set(key, { ...rest, atMs: bucket * BUCKET_MS });
+    } else addSums(g, e);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Prices blocks under a cost mode: per block its token sums (from `usage[i]`, the price groups of
+ * `blocks[i]`; none for a gap), cost, per-model breakdown and unpriced models, plus burn rate and
+ * projection for the active one. `totals` sums every block.
  */
 export function summarizeBlocks(
-  blocks: readonly Block<UsageEntry>[],
+  blocks: readonly Block[],
+  usage: readonly (readonly PricedUsage[])[],
   pricer: Pricer,
   mode: CostMode,
   nowMs: number,
 ): { blocks: BlockSummary[]; totals: UsageRow } {
   const builder = new UsageTableBuilder(pricer, mode);
   // Keyed by position: with a session length under an hour, two blocks can share a start (and id).
-  blocks.forEach((block, i) => {
+  blocks.forEach((_, i) => {
     const label = { block: String(i) };
-    for (const g of priceGroups(block.entries)) {
-      builder.add(label.block, label, g, { atMs: g.ts, firstTs: g.ts, lastTs: g.ts });
+    for (const { usage: g, lastMs } of byDay(usage[i] ?? [])) {
+      builder.add(label.block, label, g, { atMs: g.atMs, firstTs: g.atMs, lastTs: lastMs });
     }
   });
   const table = builder.build();
@@ -216,24 +216,58 @@ export function summarizeBlocks(
   const empty = emptyUsageRow();
   return {
     blocks: blocks.map((block, i) => {
-      const usage = rows.get(String(i)) ?? empty;
-      const burnRate = block.isActive ? burnRateOf(block, usage) : null;
+      const u = rows.get(String(i)) ?? empty;
+      const burnRate = block.isActive ? burnRateOf(block, u) : null;
       return {
         id: block.id,
         startMs: block.startMs,
         endMs: block.endMs,
+        firstMs: block.firstMs,
         actualEndMs: block.actualEndMs,
         isActive: block.isActive,
         isGap: block.isGap,
-        entries: block.entries.length,
-        usage,
-        models: [...new Set(block.entries.map((e) => e.model))],
+        entries: block.responses,
+        usage: u,
+        models: modelsInOrder(usage[i] ?? []),
         burnRate,
-        projection: projectionOf(block, usage, burnRate, nowMs),
+        projection: projectionOf(block, u, burnRate, nowMs),
       };
     }),
     totals: table.totals,
   };
+}
+
+/**
+ * Price groups merged per pricing key and UTC day (prices change by the day at most): fewer to
+ * price. Each keeps the first and last quarter hour it covers.
+ */
+function byDay(groups: readonly PricedUsage[]): { usage: PricedUsage; lastMs: number }[] {
+  const out = new Map<string, { usage: PricedUsage; lastMs: number }>();
+  for (const g of groups) {
+    const key = `${Math.floor(g.atMs / 86_400_000)}\u0000${g.model}\u0000${g.sizeClass}\u0000${g.speed}\u0000${g.geo}\u0000${g.reportedRows > 0}`;
+    const have = out.get(key);
+    if (have === undefined) out.set(key, { usage: { ...g }, lastMs: g.atMs });
+    else {
+      addSums(have.usage, g);
+      have.usage.atMs = Math.min(have.usage.atMs, g.atMs);
+      have.lastMs = Math.max(have.lastMs, g.atMs);
+    }
+  }
+  return [...out.values()];
+}
+
+/** Models by the first 15 minutes they were used in (ties: most tokens first). */
+function modelsInOrder(groups: readonly PricedUsage[]): string[] {
+  const first = new Map<string, { at: number; tokens: number }>();
+  for (const g of groups) {
+    const f = first.get(g.model);
+    if (f === undefined) first.set(g.model, { at: g.atMs, tokens: totalTokens(g) });
+    else {
+      f.at = Math.min(f.at, g.atMs);
+      f.tokens += totalTokens(g);
+    }
+  }
+  return [...first].sort(([, a], [, b]) => a.at - b.at || b.tokens - a.tokens).map(([m]) => m);
 }
 
 export type TokenLimitState = 'ok' | 'warning' | 'exceeds';

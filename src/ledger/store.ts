@@ -111,9 +111,10 @@ export interface GroupQuery {
   stageMap?: StageMap;
 }
 
-/** One API response of the ledger (`responses` is 1), with its time: what `blocks` is built from. */
-export interface UsageEntry extends PricingKey, UsageSums {
-  ts: number;
+/** An inclusive span of time, epoch ms. */
+export interface TimeSpan {
+  fromMs: number;
+  toMs: number;
 }
 
 /** One group: its dimension values, pricing key, 15-minute bucket and sums. */
@@ -373,16 +374,15 @@ export interface LedgerStore {
    */
   taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]>;
   /**
-   * Each API response in [fromMs, toMs) (of the project or session when given), oldest first; rows
-   * derived from declared telemetry are left out: they carry a task's total, not a response's time.
+   * The time of every API response, oldest first: what billing blocks are drawn from. Rows derived
+   * from declared telemetry are left out (they carry a task's total, not a response's time).
    */
-  usageEntries(filter: UsageFilter): Promise<UsageEntry[]>;
+  responseTimes(): Promise<number[]>;
   /**
-   * The time of the latest response at or before `atMs` that follows a pause of more than `pauseMs`
-   * with no responses (telemetry rows aside); null when there is none. Billing blocks from it on do
-   * not depend on anything earlier.
+   * The usage of the API responses in each span (bounds included; spans do not overlap), as rollup
+   * rows: per 15-minute bucket and pricing key. Declared-telemetry rows are left out.
    */
-  resumeAfterPause(atMs: number, pauseMs: number): Promise<number | null>;
+  usageInSpans(spans: readonly TimeSpan[]): Promise<BucketRow[][]>;
   problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }>;
   costStates(sessionIds: readonly string[]): Promise<Map<string, CostStateRow>>;
   stats(): Promise<LedgerStats>;

@@ -2,8 +2,6 @@
  * Read queries of the SQLite store: usage grouped by dimensions, problems, cost-state totals, stats.
  * @module
  */
-
-import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import {
   BUCKET_MS,
   type CostStateRow,
@@ -14,8 +12,6 @@ import {
   type ProblemRow,
   type SizeClass,
   type StageMap,
-  type UsageEntry,
-  type UsageFilter,
 } from '../store.js';
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
@@ -37,9 +33,14 @@ function dimensionSql(d: GroupDimension, stageMap: StageMap): { sql: string; par
   return { sql: DIMENSION_SQL[d as keyof typeof DIMENSION_SQL], params: [] };
 }
 
-/** The WHERE conditions of a filter over `usage u`; their parameters are pushed onto `params`. */
-function filterSql(f: UsageFilter, params: (string | number)[]): string[] {
+export function groups(s: Statements, query: GroupQuery): GroupRow[] {
+  const dims = [...new Set(query.dimensions)];
+  const stageMap = query.stageMap ?? {};
+  const parts = dims.map((d) => dimensionSql(d, stageMap));
+  const select = parts.map((p, i) => `${p.sql} AS d${i}`);
+  const params: (string | number)[] = parts.flatMap((p) => p.params);
   const where: string[] = [];
+  const f = query.filter;
   if (f.fromMs !== undefined) {
     where.push('u.ts >= ?');
     params.push(f.fromMs);
@@ -60,16 +61,6 @@ function filterSql(f: UsageFilter, params: (string | number)[]): string[] {
     where.push(f.tasks.length === 0 ? '0' : `u.task_id IN (${f.tasks.map(() => '?').join(', ')})`);
     params.push(...f.tasks);
   }
-  return where;
-}
-
-export function groups(s: Statements, query: GroupQuery): GroupRow[] {
-  const dims = [...new Set(query.dimensions)];
-  const stageMap = query.stageMap ?? {};
-  const parts = dims.map((d) => dimensionSql(d, stageMap));
-  const select = parts.map((p, i) => `${p.sql} AS d${i}`);
-  const params: (string | number)[] = parts.flatMap((p) => p.params);
-  const where = filterSql(query.filter, params);
   const joinAgents = dims.includes('agent') || dims.includes('stage');
   const joinOrigins = dims.includes('machine') || dims.includes('user');
   const groupCols = dims.map((_, i) => `d${i}`);
@@ -107,69 +98,6 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
       ...toSums(r),
     };
   });
-}
-
-/** The columns {@link usageEntries} reads, in the order of its raw rows. */
-type EntryDbRow = [
-  ts: number,
-  model: string,
-  sizeClass: SizeClass,
-  speed: string,
-  geo: string,
-  input: number,
-  output: number,
-  cacheWrite: number,
-  cacheWrite1h: number,
-  cacheRead: number,
-  webSearch: number,
-  reportedCost: number | null,
-  outputFinal: number,
-];
-
-export function usageEntries(s: Statements, filter: UsageFilter): UsageEntry[] {
-  const params: (string | number)[] = [DECLARED_USAGE_SOURCE];
-  const where = ['u.source <> ?', ...filterSql(filter, params)];
-  // Raw rows (arrays): a heavy user's history is a few hundred thousand of them.
-  const rows = s
-    .get(
-      `SELECT u.ts, u.model, ${sizeClassSql('u.')}, coalesce(u.speed, ''), coalesce(u.geo, ''),
-        u.input_tokens, u.output_tokens, u.cache_write_tokens, u.cache_write_1h_tokens, u.cache_read_tokens,
-        u.web_search_requests, u.reported_cost, u.output_final
-      FROM usage u WHERE ${where.join(' AND ')} ORDER BY u.ts`,
-    )
-    .raw(true)
-    .all(...params) as EntryDbRow[];
-  return rows.map((r) => ({
-    ts: r[0],
-    model: r[1],
-    sizeClass: r[2],
-    speed: r[3],
-    geo: r[4],
-    input: r[5],
-    output: r[6],
-    cacheWrite: r[7],
-    cacheWrite1h: r[8],
-    cacheRead: r[9],
-    webSearch: r[10],
-    reportedCost: r[11] ?? 0,
-    reportedRows: r[11] === null ? 0 : 1,
-    responses: 1,
-    lowerBound: 1 - r[12],
-  }));
-}
-
-export function resumeAfterPause(s: Statements, atMs: number, pauseMs: number): number | null {
-  // Newest first through the ts index, stopping at the first long pause.
-  const rows = s
-    .get('SELECT ts FROM usage WHERE ts <= ? AND source <> ? ORDER BY ts DESC')
-    .pluck(true)
-    .iterate(atMs, DECLARED_USAGE_SOURCE) as IterableIterator<number>;
-  let later: number | null = null;
-  for (const ts of rows) {
-    if (later !== null && later - ts > pauseMs) return later;
-    later = ts;
-  }
-  return null;
 }
 
 export function problems(s: Statements, limit: number): { rows: ProblemRow[]; total: number } {

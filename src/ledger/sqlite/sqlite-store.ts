@@ -40,10 +40,10 @@ import type {
   TaskUpdate,
   TelemetryErrorInput,
   TelemetryErrorRow,
-  UsageEntry,
-  UsageFilter,
+  TimeSpan,
 } from '../store.js';
 import * as attribution from './attribution.js';
+import * as blockUsage from './block-usage.js';
 import * as cursors from './cursors.js';
 import { deferIndexesIfEmpty, restoreDeferredIndexes } from './deferred-indexes.js';
 import { exportRecords } from './jsonl-records.js';
@@ -226,12 +226,12 @@ export class SqliteStore implements LedgerStore {
     return taskDayGroups(this.#s, tasks);
   }
 
-  async usageEntries(filter: UsageFilter): Promise<UsageEntry[]> {
-    return queries.usageEntries(this.#s, filter);
+  async responseTimes(): Promise<number[]> {
+    return blockUsage.responseTimes(this.#s);
   }
 
-  async resumeAfterPause(atMs: number, pauseMs: number): Promise<number | null> {
-    return queries.resumeAfterPause(this.#s, atMs, pauseMs);
+  async usageInSpans(spans: readonly TimeSpan[]): Promise<BucketRow[][]> {
+    return blockUsage.usageInSpans(this.#s, spans);
   }
 
   async problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }> {
