@@ -87,7 +87,9 @@ export async function runPeriod(period: Period, opts: PeriodOptions): Promise<nu
         const projects: Record<string, unknown[]> = {};
         for (const r of table.rows) {
           const project = r.label.project || NO_PROJECT;
-          (projects[project] ??= []).push(rowJson({ [n.field]: when(r), project }, r));
+          const rows = projects[project] ?? [];
+          rows.push(rowJson({ [n.field]: when(r), project }, r));
+          projects[project] = rows;
         }
         return { projects, totals: totalsJson(table.totals), meta };
       },
