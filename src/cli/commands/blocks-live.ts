@@ -1,7 +1,8 @@
 /**
  * `tokenledger blocks --live`: the active billing block, redrawn in place on the terminal every few
  * seconds until Ctrl-C. Each refresh is a warm report: an incremental import (only what changed in
- * the transcripts) and a query of the responses since the last long pause, never a rescan.
+ * the transcripts), the response times from the ledger's index and the sums of the current window,
+ * never a rescan.
  * @module
  */
 import pc from 'picocolors';
@@ -125,7 +126,7 @@ export async function runBlocksLive(opts: BlocksOptions): Promise<number> {
     const clock = clockOf(session, opts);
     const ctx = { store: session.store, pricer, mode: opts.mode };
     const first = blocksQueryOf(session, opts, Date.now());
-    // The largest completed block of all history, once; each refresh then reads only the current window.
+    // The largest completed block of all history, once; each refresh then sums only the current window.
     let largest =
       flag === 'max' ? (await blocksReport(ctx, { ...first, selection: {} })).largestCompleted : 0;
     await writeOut(`${HIDE_CURSOR}\u001b[2J`);
