@@ -100,6 +100,7 @@ export async function runBlocks(opts: BlocksOptions): Promise<number> {
   const tokenLimit = parseTokenLimit(opts.tokenLimit);
   const session = await openSession(opts);
   try {
+    blocksQueryOf(session, opts, Date.now()); // bad flags fail before the import
     if (opts.import !== false) await importNow(session, opts);
     const nowMs = Date.now();
     const query = blocksQueryOf(session, opts, nowMs);
