@@ -9,6 +9,8 @@
 //   warm   `daily --json` with nothing new (p50), vs ccusage (which re-reads everything every time)
 //   incr   `daily --json` after appending 1% new lines, as a share of the cold time
 //   totals ours == ccusage == the generator's ground truth, before and after the append
+//   blocks `blocks --json` (warm) vs `ccusage blocks --offline --json`: timed, and compared block by
+//          block (starts, gaps, entries, token counts; bench/blocks.mjs)
 // Then, for issue 3, `tokenledger hook` and `statusline` on a 1 GiB ledger (bench/hooks.mjs; skip it
 // with --skip-hooks, or run only it with --hooks-only), its figures merged in as `hooks`.
 // Writes bench/results/latest.json and prints a Markdown block for BENCHMARKS.md.
@@ -16,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { blocksMarkdown, runBlocksBench } from './blocks.mjs';
 import { BIN, CORPUS, log, machine, PEER_BIN, PEER_DIR, PEER_VERSION, ROOT, WORK } from './common.mjs';
 
 const STAMP = path.join(WORK, 'corpus.json');
@@ -184,6 +187,10 @@ async function main() {
       warmClean.push(timed(process.execPath, [BIN, ...ours], clean).wall);
       warm.push(timed(process.execPath, [BIN, ...ours], env).wall);
     }
+    // Blocks: on the clean corpus and the warm ledger, before the append.
+    const blocks = runBlocksBench({ timed, env, peer, runs: RUNS, median, log });
+    result.blocks = blocks.result;
+    checks.push(...blocks.checks);
     const coldOurs = median(cold.ours.map((r) => r.wall));
     const coldPeer = peer.bin ? median(cold.peer.map((r) => r.wall)) : null;
     const warmP50 = median(warm);
@@ -340,7 +347,9 @@ function printMarkdown(r) {
     `| bare \`node -e 0\` (the floor, interleaved with the warm runs, p50) | ${(r.warm.floorP50 * 1000).toFixed(0)} ms | — | warm = ${(r.warm.p50 / r.warm.floorP50).toFixed(2)}× the floor |`,
     `| the same two with NODE_EXTRA_CA_CERTS cleared${r.warm.caVarSet ? ' (this machine sets it)' : ''}: warm, floor | ${(r.warm.withoutCaVar.p50 * 1000).toFixed(0)} ms, ${(r.warm.withoutCaVar.floorP50 * 1000).toFixed(0)} ms | — | for comparison |`,
     `| after appending 1% new lines | ${s(r.incremental.wall)} | — | ${(r.incremental.shareOfCold * 100).toFixed(1)}% of cold (≤ 5%) |`,
+    ...blocksMarkdown(r.blocks).rows,
     '',
+    ...blocksMarkdown(r.blocks).notes.flatMap((n) => [n, '']),
     ...r.criteria.map((c) => `- ${c.ok ? '✅' : '❌'} ${c.name}: ${c.value}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

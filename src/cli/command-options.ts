@@ -20,9 +20,26 @@ export function ledgerOptions(cmd: Command): Command {
     );
 }
 
+/** ccusage's `-O/--offline`, accepted so its users' aliases keep working; nothing to turn off here. */
+export function offlineOption(cmd: Command): Command {
+  return cmd
+    .option(
+      '-O, --offline',
+      'accepted for ccusage compatibility and changes nothing: tokenledger never fetches prices (it uses its built-in price table and your overrides)',
+    )
+    .addOption(new Option('--no-offline').hideHelp());
+}
+
+/** `-m/--mode`: where costs come from. */
+export function modeOption(): Option {
+  return new Option('-m, --mode <mode>', 'cost: auto (reported if any, else calculated), calculate, display')
+    .choices(['auto', 'calculate', 'display'])
+    .default('auto');
+}
+
 /** Options every usage report accepts. */
 export function reportOptions(cmd: Command): Command {
-  return ledgerOptions(cmd)
+  const c = ledgerOptions(cmd)
     .option('--no-import', 'report from the ledger as it is, without importing new transcripts first')
     .option('-j, --json', 'print JSON only (ccusage-compatible field names, plus ours)')
     .option('--csv', 'print CSV')
@@ -33,15 +50,13 @@ export function reportOptions(cmd: Command): Command {
       '-z, --timezone <tz>',
       'IANA time zone for grouping dates (default: config "timezone", else the system zone)',
     )
-    .addOption(
-      new Option('-m, --mode <mode>', 'cost: auto (reported if any, else calculated), calculate, display')
-        .choices(['auto', 'calculate', 'display'])
-        .default('auto'),
-    )
+    .addOption(modeOption())
     .addOption(new Option('-o, --order <order>', 'sort order').choices(['asc', 'desc']))
     .option('-b, --breakdown', 'show a row per model under each row')
     .option('--compact', 'compact table: short names, abbreviated numbers, fewer columns')
     .option('-p, --project <path>', 'only this project (its working directory)')
+    .option('--session <id>', 'only this session')
     .option('--color', 'force colours')
     .option('--no-color', 'no colours (NO_COLOR=1 does the same)');
+  return offlineOption(c);
 }

@@ -6,8 +6,8 @@
  */
 import { Command } from 'commander';
 import { AGENT_COMMANDS } from './agent-commands.js';
-import { ledgerOptions, type RegisterCommand, VERSION } from './command-options.js';
-import { writeErr } from './io.js';
+import { ledgerOptions, offlineOption, type RegisterCommand, VERSION } from './command-options.js';
+import { writeErr, writeOut } from './io.js';
 import { REPORT_COMMANDS } from './report-commands.js';
 
 const COMMANDS = { ...REPORT_COMMANDS, ...AGENT_COMMANDS } satisfies Record<string, RegisterCommand>;
@@ -32,9 +32,11 @@ export function buildProgram(setExit: (code: number) => void, only?: CommandName
     // Options before a command belong to the bare command; after it, to that command.
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeErr: (s) => writeErr(s) });
+    // Help goes through writeOut, which ends quietly when the reader went away (`--help | head`).
+    .configureOutput({ writeOut: (s) => void writeOut(s), writeErr: (s) => writeErr(s) })
+    .helpCommand('help [command...]', 'help for a command, e.g. `help blocks` or `help task start`');
 
-  ledgerOptions(program)
+  offlineOption(ledgerOptions(program))
     .option('--no-import', 'do not import new transcripts first')
     .option('-j, --json', 'print JSON only')
     .option('-z, --timezone <tz>', 'IANA time zone (default: config "timezone", else the system zone)')

@@ -4,12 +4,27 @@
  * @module
  */
 import { type Command, Option } from 'commander';
-import { ledgerOptions, type RegisterCommand, reportOptions } from './command-options.js';
+import {
+  ledgerOptions,
+  modeOption,
+  offlineOption,
+  type RegisterCommand,
+  reportOptions,
+} from './command-options.js';
 
 /** daily, weekly and monthly: one command per period. */
 function periodCommand(name: string, period: 'day' | 'week' | 'month', about: string): RegisterCommand {
   return (program, setExit) => {
     const cmd = reportOptions(program.command(name).description(`${about} (imports new transcripts first)`));
+    cmd
+      .option(
+        '-i, --instances',
+        `a row per project and ${period} (JSON: {"projects": {project: [rows]}, "totals"}, as ccusage)`,
+      )
+      .option(
+        '--last <n>',
+        `only the last n ${period}s, this one included (1 = ${period === 'day' ? 'today' : `this ${period}`})`,
+      );
     if (period === 'week') {
       cmd.addOption(
         new Option('-w, --start-of-week <day>', 'first day of the week')
@@ -28,7 +43,8 @@ export const REPORT_COMMANDS = {
   monthly: periodCommand('monthly', 'month', 'usage by month'),
   session: (program, setExit) => {
     reportOptions(program.command('session').description('usage by session (imports new transcripts first)'))
-      .option('-i, --id <session>', 'only this session')
+      // ccusage's name for --session, kept working.
+      .addOption(new Option('-i, --id <session>').hideHelp())
       .action(async (opts) => setExit(await (await import('./commands/session.js')).runSession(opts)));
   },
   report: (program, setExit) => {
@@ -48,8 +64,51 @@ export const REPORT_COMMANDS = {
           .choices(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'])
           .default('sunday'),
       )
-      .option('--session <id>', 'only this session')
       .action(async (opts) => setExit(await (await import('./commands/report.js')).runReport(opts)));
+  },
+  blocks: (program, setExit) => {
+    const cmd = ledgerOptions(
+      program
+        .command('blocks')
+        .description(
+          "usage by billing block (the 5-hour windows of a Claude subscription's limits), with the active block's burn rate and projection (imports new transcripts first)",
+        ),
+    )
+      .option('--no-import', 'report from the ledger as it is, without importing new transcripts first')
+      .option('-j, --json', 'print JSON only (ccusage-compatible field names, plus ours)')
+      .option('-a, --active', 'only the active block: time left, burn rate, projection')
+      .option('-r, --recent', 'only blocks of the last 3 days, and the active one')
+      .option(
+        '-t, --token-limit <tokens>',
+        'tokens per block (500000, 500k, 1.2M) or "max" (the largest completed block): shows each block\'s share, warns above 80%',
+      )
+      .option('-n, --session-length <hours>', 'block length in hours', '5')
+      .option(
+        '--live',
+        'redraw the active block on the terminal until Ctrl-C (reads only what is new each time)',
+      )
+      .option('--refresh-interval <seconds>', 'with --live: seconds between refreshes', '5')
+      .option(
+        '-s, --since <date>',
+        'only blocks starting on or after this day, YYYY-MM-DD or YYYYMMDD (local time)',
+      )
+      .option(
+        '-u, --until <date>',
+        'only blocks starting on or before this day, YYYY-MM-DD or YYYYMMDD (local time)',
+      )
+      .option(
+        '-z, --timezone <tz>',
+        'IANA time zone for dates and times (default: config "timezone", else the system zone)',
+      )
+      .addOption(modeOption())
+      .addOption(new Option('-o, --order <order>', 'sort order').choices(['asc', 'desc']))
+      .option('-b, --breakdown', 'show a row per model under each block')
+      .option('--compact', 'compact table: short names, abbreviated numbers, fewer columns')
+      .option('--color', 'force colours')
+      .option('--no-color', 'no colours (NO_COLOR=1 does the same)');
+    offlineOption(cmd).action(async (opts) =>
+      setExit(await (await import('./commands/blocks.js')).runBlocks(opts)),
+    );
   },
   task: (program, setExit) => {
     const task = program

@@ -117,6 +117,12 @@ export interface GroupQuery {
   stageMap?: StageMap;
 }
 
+/** An inclusive span of time, epoch ms. */
+export interface TimeSpan {
+  fromMs: number;
+  toMs: number;
+}
+
 /** One group: its dimension values, pricing key, 15-minute bucket and sums. */
 export interface GroupRow extends PricingKey, UsageSums {
   bucket: number;
@@ -404,6 +410,16 @@ export interface LedgerStore {
    * `groups({dimensions: ['task'], grain: 'day', filter: {tasks}})` gives, from a per-task rollup.
    */
   taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]>;
+  /**
+   * The time of every API response, oldest first: what billing blocks are drawn from. Rows derived
+   * from declared telemetry are left out (they carry a task's total, not a response's time).
+   */
+  responseTimes(): Promise<number[]>;
+  /**
+   * The usage of the API responses in each span (bounds included; spans do not overlap), as rollup
+   * rows: per 15-minute bucket and pricing key. Declared-telemetry rows are left out.
+   */
+  usageInSpans(spans: readonly TimeSpan[]): Promise<BucketRow[][]>;
   problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }>;
   costStates(sessionIds: readonly string[]): Promise<Map<string, CostStateRow>>;
   stats(): Promise<LedgerStats>;

@@ -17,6 +17,7 @@ import { generateHistory } from '../../synthetic/history-generator.js';
 import { describeImported } from '../import-counts.js';
 import { writeOut } from '../io.js';
 import { formatInt } from '../render/format.js';
+import { runBlocks } from './blocks.js';
 import { addDemoPlan, DEMO_PLAN, DEMO_STAGES, recordDemoTelemetry } from './demo-plan.js';
 import { runFilesSync } from './files.js';
 import { runPeriod } from './period.js';
@@ -61,7 +62,9 @@ export const DEMO_STEPS: readonly DemoStep[] = [
     (c) => `session --since ${addDays(c.today, -2)} --order desc`,
     (c) => runSession({ ...c.common, order: 'desc', since: addDays(c.today, -2) }),
   ),
-  // The 5-hour billing blocks go here, in one line.
+  step('blocks --recent --token-limit max', (c) =>
+    runBlocks({ ...c.common, recent: true, tokenLimit: 'max', sessionLength: '5', refreshInterval: '5' }),
+  ),
   step('report --by agent', (c) => runReport({ ...c.common, by: 'agent' })),
   step('report --by project,branch', (c) => runReport({ ...c.common, by: 'project,branch' })),
   step('task list', (c) => runTaskList(c.common)),

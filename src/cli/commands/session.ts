@@ -4,6 +4,7 @@
  * @module
  */
 import { sessionReport } from '../../analysis/reports.js';
+import { ExitCode, UserError } from '../../errors.js';
 import { importNow, openSession, pricerOf } from '../context.js';
 import { rowJson, totalsJson } from '../usage-json.js';
 import type { LabelColumn } from '../usage-output.js';
@@ -18,13 +19,25 @@ export const SESSION_LABELS: readonly LabelColumn[] = [
   { key: 'last', header: 'Last Activity', priority: 3 },
 ];
 
+/** `--session ID`, or ccusage's `--id ID` (the same filter under its name there). */
+function sessionFilter(opts: ReportOptions & { id?: string }): string | undefined {
+  if (opts.id !== undefined && opts.session !== undefined && opts.id !== opts.session) {
+    throw new UserError(
+      `--id ${opts.id} and --session ${opts.session} name different sessions; give one (--session).`,
+      ExitCode.usage,
+    );
+  }
+  return opts.session ?? opts.id;
+}
+
 export async function runSession(opts: ReportOptions & { id?: string }): Promise<number> {
   const format = formatOf(opts);
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
     const pricer = pricerOf(session);
-    const scope = scopeOf(session, { ...opts, session: opts.id ?? opts.session });
+    const only = sessionFilter(opts);
+    const scope = scopeOf(session, { ...opts, session: only });
     const { rows, totals } = await sessionReport({ store: session.store, pricer, mode: opts.mode }, scope);
     const iso = (ms: number) => new Date(ms).toISOString();
     const table = {
@@ -47,8 +60,8 @@ export async function runSession(opts: ReportOptions & { id?: string }): Promise
       breakdown: opts.breakdown === true,
       labels: SESSION_LABELS,
       title: `Usage by session (${scope.clock.tz}, cost: ${opts.mode})`,
-      empty: opts.id
-        ? `No usage for session ${opts.id}.`
+      empty: only
+        ? `No usage for session ${only}.`
         : 'No sessions in the ledger yet. Run `tokenledger status` to see where tokenledger looks.',
       json: () => ({
         sessions: rows.map((r) =>

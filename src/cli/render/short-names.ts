@@ -96,9 +96,6 @@ export function shortModels(models: Iterable<string>): Map<string, string> {
   const shortIsUnique = tally(shortModel);
   const prefixlessIsUnique = tally(withoutPrefix);
   return new Map(
-    unique.map((m) => [
-      m,
-      shortIsUnique(m) ? shortModel(m) : prefixlessIsUnique(m) ? withoutPrefix(m) : m,
-    ]),
+    unique.map((m) => [m, shortIsUnique(m) ? shortModel(m) : prefixlessIsUnique(m) ? withoutPrefix(m) : m]),
   );
 }

@@ -42,9 +42,11 @@ import type {
   TaskUpdate,
   TelemetryErrorInput,
   TelemetryErrorRow,
+  TimeSpan,
   WriteCounts,
 } from '../store.js';
 import * as attribution from './attribution.js';
+import * as blockUsage from './block-usage.js';
 import * as cursors from './cursors.js';
 import { deferIndexesIfEmpty, restoreDeferredIndexes } from './deferred-indexes.js';
 import { forget } from './forget.js';
@@ -227,6 +229,14 @@ export class SqliteStore implements LedgerStore {
 
   async taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]> {
     return taskDayGroups(this.#s, tasks);
+  }
+
+  async responseTimes(): Promise<number[]> {
+    return blockUsage.responseTimes(this.#s);
+  }
+
+  async usageInSpans(spans: readonly TimeSpan[]): Promise<BucketRow[][]> {
+    return blockUsage.usageInSpans(this.#s, spans);
   }
 
   async problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }> {
