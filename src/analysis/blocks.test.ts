@@ -77,6 +77,16 @@ describe('identifyBlocks', () => {
     expect(identifyBlocks([], 5 * H, T0)).toEqual([]);
   });
 
+  it('never parts responses of the same millisecond, even with a block shorter than an hour', () => {
+    // 09:17 is already past a 10-minute block floored to 09:00: ccusage would open a new block for
+    // the second response of that millisecond, and both blocks would span the same instant.
+    const blocks = identifyBlocks([T0, T0, T0 + M], 10 * M, FAR_FUTURE);
+    expect(blocks.map((b) => [b.firstMs, b.actualEndMs, b.responses])).toEqual([
+      [T0, T0, 2],
+      [T0 + M, T0 + M, 1],
+    ]);
+  });
+
   it('starts a block at the first entry floored to the hour, lasting the session length', () => {
     const [b] = identifyBlocks(at(0, 30 * M), 5 * H, FAR_FUTURE);
     expect(b).toMatchObject({
@@ -289,8 +299,9 @@ describe('identifyBlocks properties', () => {
           expect([b.firstMs, b.actualEndMs]).toEqual([first.ts, last.ts]);
           // After the first (which only sets the start), no response is more than a session past the
           // start or past the response before it.
+          // Responses of the same millisecond stay together even past that.
           for (const [j, e] of mine.entries()) {
-            if (j === 0) continue;
+            if (j === 0 || e.ts === (mine[j - 1] as TimedUsage).ts) continue;
             expect(e.ts - b.startMs).toBeLessThanOrEqual(session);
             expect(e.ts - (mine[j - 1] as TimedUsage).ts).toBeLessThanOrEqual(session);
           }

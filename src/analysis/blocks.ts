@@ -74,7 +74,9 @@ export function identifyBlocks(times: readonly number[], sessionMs: number, nowM
     });
   };
   for (const ts of times) {
-    if (count > 0 && (ts - startMs > sessionMs || ts - last > sessionMs)) {
+    // Responses of the same millisecond never part (with a block shorter than an hour, the first one
+    // can already lie past the block's end): each block then spans times no other block has.
+    if (count > 0 && ts > last && (ts - startMs > sessionMs || ts - last > sessionMs)) {
       close();
       if (ts - last > sessionMs) {
         const gapStart = last + sessionMs;
