@@ -305,8 +305,10 @@ describe('tokenledger with the real Claude Code CLI', () => {
         model: SONNET,
       }));
       expect(report(world)).toEqual(want);
-      // Claude Code's result counted the cut attempt's input again (FINDINGS): ours does not.
-      expect(run.results[0]?.usage?.input_tokens).toBeGreaterThan(
+      // Claude Code's result usually counts the cut attempt's input again (FINDINGS): ours never does.
+      // On a loaded machine the cut can reach it before it counted that attempt (seen once in a full
+      // e2e run beside a package install), so its count is only at least ours.
+      expect(run.results[0]?.usage?.input_tokens).toBeGreaterThanOrEqual(
         Object.values(want)[0]?.inputTokens ?? Number.POSITIVE_INFINITY,
       );
       expect(hookErrors(world)).toBe('');
