@@ -17,7 +17,7 @@ import { addForgotten } from './forgotten.js';
 import { runLedgerRecords, toSpanRecord } from './jsonl-records.js';
 import { type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
-import { type SpanDbRow, type TaskDbRow, task as taskRow } from './tasks.js';
+import { markCovered, type SpanDbRow, type TaskDbRow, task as taskRow } from './tasks.js';
 import { reconcileDeclared, TELEMETRY_SOURCE, telemetrySession } from './telemetry.js';
 
 /** Thrown inside the transaction to roll a dry run back with its outcome. */
@@ -113,21 +113,6 @@ function ids(s: Statements, sql: string, params: readonly (string | number)[]): 
       .raw()
       .all(...params) as [string][]
   ).map((r) => r[0]);
-}
-
-/** Marks the usage a span covered for the attribute step (as closing or opening one does). */
-function markSpanCovered(s: Statements, span: SpanDbRow): void {
-  if (span.scope === 'project' && span.project !== null) {
-    s.get(
-      `UPDATE usage SET attributed = 0 WHERE ts >= ? AND attributed = 1
-         AND (project = ? OR substr(project, 1, length(?) + 1) = ? || '/')`,
-    ).run(span.from_ts, span.project, span.project, span.project);
-  } else if (span.session_id !== null) {
-    s.get('UPDATE usage SET attributed = 0 WHERE session_id = ? AND ts >= ? AND attributed = 1').run(
-      span.session_id,
-      span.from_ts,
-    );
-  }
 }
 
 function markDirtyWhere(s: Statements, w: Where): void {
@@ -246,7 +231,7 @@ function forgetIn(
          AND session_id IN (SELECT session_id FROM agent_spawns WHERE task_id = ?)`,
     ).run(taskId);
   }
-  for (const span of spanRows) markSpanCovered(s, span);
+  for (const span of spanRows) markCovered(s, span);
   s.db.exec(`INSERT INTO temp.forget_moves (id, task_id)
     SELECT id, task_id FROM usage WHERE attributed = 0 AND source <> '${TELEMETRY_SOURCE}'
       AND id NOT IN (SELECT id FROM temp.forget_rows)`);

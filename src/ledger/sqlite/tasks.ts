@@ -123,7 +123,7 @@ export function taskTree(s: Statements, id: string): string[] {
 }
 
 /** Rows a span covers are marked pending, so the attribute step revisits them. */
-function markCovered(
+export function markCovered(
   s: Statements,
   span: {
     scope: string;
