@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCounts, maxCounts, readApiUsage, readModelUsageEntry, zeroCounts } from './token-counts.js';
+import { readApiUsage, readModelUsageEntry } from './token-counts.js';
 
 const counts = (i: number, o: number, cw: number, cr: number, w1h: number, ws: number) => ({
   inputTokens: i,
@@ -76,13 +76,5 @@ describe('readModelUsageEntry', () => {
       'cacheCreation1hInputTokens',
       'webSearchRequests',
     ]);
-  });
-});
-
-describe('addCounts / maxCounts / zeroCounts', () => {
-  it('add and take maxima field by field', () => {
-    expect(addCounts(counts(1, 2, 3, 4, 5, 6), counts(1, 1, 1, 1, 1, 1))).toEqual(counts(2, 3, 4, 5, 6, 7));
-    expect(maxCounts(counts(1, 9, 3, 0, 5, 0), counts(2, 1, 3, 4, 0, 6))).toEqual(counts(2, 9, 3, 4, 5, 6));
-    expect(zeroCounts()).toEqual(counts(0, 0, 0, 0, 0, 0));
   });
 });
