@@ -8,7 +8,7 @@
 import { addSums, emptySums } from '../ledger/store.js';
 import type { Recommendation } from '../outputs/token-usage/model.js';
 import type { Pricer } from '../pricing/pricer.js';
-import { formatInt, formatPercent, formatUsdPlain } from '../util/format.js';
+import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
 import { cacheHitRate } from '../util/token-counts.js';
 import {
   agentLabel,
@@ -21,7 +21,6 @@ import {
   rank,
   reportsCaching,
   sum,
-  wholePercent,
 } from './review-rules.js';
 import { compareText, type PricedGroup, roundUsd } from './review-usage.js';
 
@@ -98,8 +97,8 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
         evidence:
           `${who} ${scope.span}: cache hit rate ${formatPercent(hitRate)} (cache reads ÷ (cache reads + uncached ` +
           `input) = ${formatInt(cacheRead)} ÷ ${formatInt(cacheable)}) with ${formatInt(input)} tokens of uncached ` +
-          `input (rule: below ${wholePercent(rule.maxHitRate)} with at least ${formatInt(rule.minUncachedInput)} ` +
-          `uncached). Assumption: at a hit rate of ${wholePercent(rule.targetHitRate)}, ${formatInt(moved)} of those ` +
+          `input (rule: below ${formatShare(rule.maxHitRate)} with at least ${formatInt(rule.minUncachedInput)} ` +
+          `uncached). Assumption: at a hit rate of ${formatShare(rule.targetHitRate)}, ${formatInt(moved)} of those ` +
           'tokens would be cache reads, each saving its model\u2019s input rate minus its cache-read rate; the cost of ' +
           `writing the cache is not counted, so the saving is an upper bound${unpricedNote}.`,
         savingUsd,
@@ -108,7 +107,7 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
           `- Keep the prompts of ${agent === 'main' ? 'the main thread' : `\`${agent}\``} cacheable: put fixed ` +
           'instructions and shared context (specs, a summary of foundation.md) first and the task-specific request ' +
           'last, keep that prefix identical between calls, and pass summaries of files already read instead of ' +
-          `rereading them. Target a cache hit rate above ${wholePercent(rule.targetHitRate)} (now ${formatPercent(hitRate)}).`,
+          `rereading them. Target a cache hit rate above ${formatShare(rule.targetHitRate)} (now ${formatPercent(hitRate)}).`,
       },
       candidate:
         `Improve prompt-cache reuse for ${who}: hit rate ${formatPercent(hitRate)} with ${formatInt(input)} uncached ` +

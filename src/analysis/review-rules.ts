@@ -14,7 +14,7 @@
  *   token counts (same size class, speed, geo and day) at the cheaper model's prices.
  * - `context_reuse`: an agent's cache hit rate is below 50% with at least 100,000 tokens of uncached
  *   input. The rate is the one every report uses, cache reads ÷ (cache reads + uncached input)
- *   (`cacheHitRate` in `usage-table.ts`; seed 003). Saving, stated as an assumption: at an 80% hit
+ *   (`cacheHitRate` in `util/token-counts.ts`; seed 003). Saving, stated as an assumption: at an 80% hit
  *   rate the missing cache reads would have been uncached input billed at the cache-read rate
  *   instead; the cost of writing the cache is not counted, so it is an upper bound. Usage with no
  *   cache reads or writes at all is left out: its source (declared telemetry) does not say what was
@@ -29,7 +29,7 @@
  */
 import type { Recommendation } from '../outputs/token-usage/model.js';
 import type { Pricer } from '../pricing/pricer.js';
-import { formatInt, formatPercent, formatUsdPlain } from '../util/format.js';
+import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
 import {
   CostSum,
   cheaperFamily,
@@ -204,7 +204,7 @@ export function modelSelection(
           `${agent} on ${model} ${scope.span}: ${formatInt(tokens)} tokens in ${formatInt(responses)} responses; ` +
           `output ${perResponse === null ? 'of unknown size per response (declared totals)' : `${formatInt(perResponse)} tokens per response on average`} and ${formatPercent(ratio)} of its ` +
           `${formatInt(prompt)} prompt tokens (rule: at most ${formatInt(rule.maxOutputPerResponse)} per response and ` +
-          `${wholePercent(rule.maxOutputRatio)}: mostly reading, not writing); ${costText(actual)}, ${priced}.`,
+          `${formatShare(rule.maxOutputRatio)}: mostly reading, not writing); ${costText(actual)}, ${priced}.`,
         savingUsd: saving,
         proposed_change:
           'In the model selection rules, add:\n' +
@@ -219,11 +219,6 @@ export function modelSelection(
     });
   }
   return out;
-}
-
-/** A threshold as a whole percent: `0.8` → `80%`. */
-export function wholePercent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
 }
 
 /** `cost $0.35`, `known cost $0.20 (part of it has no price and no reported cost)`, or `cost unavailable (...)`. */

@@ -8,6 +8,7 @@ import {
   formatShare,
   formatUnpriced,
   formatUsd,
+  formatUsdCents,
   formatUsdPlain,
   groupDigits,
   NOT_AVAILABLE,
@@ -126,6 +127,19 @@ describe('formatUsdPlain (the file formats: 2 decimals, 4 below a cent, no group
   it('differs from formatUsd only in grouping and in what is left below a cent', () => {
     expect([formatUsd(1234.5), formatUsdPlain(1234.5)]).toEqual(['$1,234.50', '$1234.50']);
     expect([formatUsd(0.00000123), formatUsdPlain(0.00000123)]).toEqual(['$0.0000012', '$0.0000']);
+  });
+});
+
+describe('formatUsdCents (the summary of recorded telemetry: to the cent)', () => {
+  it.each([
+    [0, '$0.00'],
+    [0.004, '<$0.01'],
+    [0.005, '$0.01'],
+    [0.54, '$0.54'],
+    [37.035, '$37.04'],
+    [1234.5, '$1234.50'],
+  ])('%s → %s', (usd, expected) => {
+    expect(formatUsdCents(usd)).toBe(expected);
   });
 });
 

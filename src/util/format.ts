@@ -9,7 +9,8 @@
  *   input (NaN, Infinity) never throws; it shows as {@link MISSING}.
  * - Files and library lines (the `.token-usage/` tree, review evidence, the orchestrator's
  *   running totals): {@link groupDigits} keeps every digit it is given and {@link formatUsdPlain}
- *   writes 2 decimals (4 below one cent) without grouping, as those formats were first written.
+ *   writes 2 decimals (4 below one cent) without grouping, as those formats were first written;
+ *   the summary answered to recorded telemetry rounds to the cent ({@link formatUsdCents}).
  *
  * What a missing value reads depends on where it is shown: {@link MISSING} in reports,
  * {@link UNAVAILABLE} in the `.token-usage/` files, {@link NOT_AVAILABLE} in the orchestrator's lines.
@@ -130,6 +131,17 @@ export function formatUsdPlain(usd: number | null): string {
   if (usd === null) return UNAVAILABLE;
   if (usd < 0) return `-${formatUsdPlain(-usd)}`;
   return usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+/**
+ * Dollars to the cent, for the one-line summary of recorded telemetry: `$0.54`, `$1234.50` (no
+ * grouping), and `<$0.01` for an amount above 0 that would read `$0.00`. Cents round half up after
+ * removing binary noise (37.035, stored as 37.03499…, gives `$37.04`).
+ */
+export function formatUsdCents(usd: number): string {
+  if (usd > 0 && usd < 0.005) return '<$0.01';
+  const cents = Math.round(Number((usd * 100).toPrecision(12)));
+  return `$${(cents / 100).toFixed(2)}`;
 }
 
 /**

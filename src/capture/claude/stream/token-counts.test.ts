@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readApiUsage, readModelUsageEntry } from './token-counts.js';
+import {
+  fromClaudeTokenCounts,
+  readApiUsage,
+  readModelUsageEntry,
+  toClaudeTokenCounts,
+} from './token-counts.js';
 
 const counts = (i: number, o: number, cw: number, cr: number, w1h: number, ws: number) => ({
   inputTokens: i,
@@ -76,5 +81,15 @@ describe('readModelUsageEntry', () => {
       'cacheCreation1hInputTokens',
       'webSearchRequests',
     ]);
+  });
+});
+
+describe('fromClaudeTokenCounts / toClaudeTokenCounts', () => {
+  it("map each of Claude Code's names to one internal count and back", () => {
+    const internal = { input: 1, output: 2, cacheWrite: 30, cacheWrite1h: 10, cacheRead: 4, webSearch: 5 };
+    expect(fromClaudeTokenCounts(counts(1, 2, 30, 4, 10, 5))).toEqual(internal);
+    expect(toClaudeTokenCounts(internal)).toEqual(counts(1, 2, 30, 4, 10, 5));
+    // The fields in the order the library has always returned them (JSON output keeps it).
+    expect(Object.keys(toClaudeTokenCounts(internal))).toEqual(Object.keys(counts(0, 0, 0, 0, 0, 0)));
   });
 });
