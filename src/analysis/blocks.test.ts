@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPricer } from '../pricing/create-pricer.js';
+import { totalTokens } from '../util/token-counts.js';
 import {
   type Block,
   burnRateOf,
@@ -14,7 +15,7 @@ import {
   type TimedUsage,
   tokenLimitStatus,
 } from './blocks.js';
-import { emptyUsageRow, totalTokens } from './usage-table.js';
+import { emptyUsageRow } from './usage-table.js';
 
 const H = HOUR_MS;
 const M = 60_000;

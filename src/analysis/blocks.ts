@@ -9,13 +9,8 @@
  */
 import { addSums, BUCKET_MS, type PricingKey, type UsageSums } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
-import {
-  type CostMode,
-  emptyUsageRow,
-  totalTokens,
-  type UsageRow,
-  UsageTableBuilder,
-} from './usage-table.js';
+import { totalTokens } from '../util/token-counts.js';
+import { type CostMode, emptyUsageRow, type UsageRow, UsageTableBuilder } from './usage-table.js';
 
 export const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;

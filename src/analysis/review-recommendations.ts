@@ -8,6 +8,8 @@
 import { addSums, emptySums } from '../ledger/store.js';
 import type { Recommendation } from '../outputs/token-usage/model.js';
 import type { Pricer } from '../pricing/pricer.js';
+import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
+import { cacheHitRate } from '../util/token-counts.js';
 import {
   agentLabel,
   type Finding,
@@ -19,10 +21,8 @@ import {
   rank,
   reportsCaching,
   sum,
-  wholePercent,
 } from './review-rules.js';
-import { compareText, type PricedGroup, percentText, roundUsd, tokensText, usdText } from './review-usage.js';
-import { cacheHitRate } from './usage-table.js';
+import { compareText, type PricedGroup, roundUsd } from './review-usage.js';
 
 export { type Finding, type FindingScope, REVIEW_RULES } from './review-rules.js';
 
@@ -55,7 +55,7 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
     for (const g of rows) addSums(sums, g.row);
     const { input, cacheRead } = sums;
     // The hit rate of every report: cache reads ÷ (cache reads + uncached input).
-    const hitRate = cacheHitRate(sums);
+    const hitRate = cacheHitRate(sums.cacheRead, sums.input);
     if (hitRate === null || hitRate >= rule.maxHitRate || input < rule.minUncachedInput) continue;
     const cacheable = cacheRead + input;
     const moved = Math.min(input, rule.targetHitRate * cacheable - cacheRead);
@@ -88,17 +88,17 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
     const who = agentLabel(agent);
     const unpricedNote =
       unpricedInput > 0
-        ? `; ${tokensText(unpricedInput)} uncached tokens on unpriced models are not counted`
+        ? `; ${formatInt(unpricedInput)} uncached tokens on unpriced models are not counted`
         : '';
     out.push({
       recommendation: {
         type: 'context_reuse',
-        description: `Make ${who} reuse cached context: its cache hit rate is ${percentText(hitRate)}`,
+        description: `Make ${who} reuse cached context: its cache hit rate is ${formatPercent(hitRate)}`,
         evidence:
-          `${who} ${scope.span}: cache hit rate ${percentText(hitRate)} (cache reads ÷ (cache reads + uncached ` +
-          `input) = ${tokensText(cacheRead)} ÷ ${tokensText(cacheable)}) with ${tokensText(input)} tokens of uncached ` +
-          `input (rule: below ${wholePercent(rule.maxHitRate)} with at least ${tokensText(rule.minUncachedInput)} ` +
-          `uncached). Assumption: at a hit rate of ${wholePercent(rule.targetHitRate)}, ${tokensText(moved)} of those ` +
+          `${who} ${scope.span}: cache hit rate ${formatPercent(hitRate)} (cache reads ÷ (cache reads + uncached ` +
+          `input) = ${formatInt(cacheRead)} ÷ ${formatInt(cacheable)}) with ${formatInt(input)} tokens of uncached ` +
+          `input (rule: below ${formatShare(rule.maxHitRate)} with at least ${formatInt(rule.minUncachedInput)} ` +
+          `uncached). Assumption: at a hit rate of ${formatShare(rule.targetHitRate)}, ${formatInt(moved)} of those ` +
           'tokens would be cache reads, each saving its model\u2019s input rate minus its cache-read rate; the cost of ' +
           `writing the cache is not counted, so the saving is an upper bound${unpricedNote}.`,
         savingUsd,
@@ -107,11 +107,11 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
           `- Keep the prompts of ${agent === 'main' ? 'the main thread' : `\`${agent}\``} cacheable: put fixed ` +
           'instructions and shared context (specs, a summary of foundation.md) first and the task-specific request ' +
           'last, keep that prefix identical between calls, and pass summaries of files already read instead of ' +
-          `rereading them. Target a cache hit rate above ${wholePercent(rule.targetHitRate)} (now ${percentText(hitRate)}).`,
+          `rereading them. Target a cache hit rate above ${formatShare(rule.targetHitRate)} (now ${formatPercent(hitRate)}).`,
       },
       candidate:
-        `Improve prompt-cache reuse for ${who}: hit rate ${percentText(hitRate)} with ${tokensText(input)} uncached ` +
-        `input tokens; est. saving up to ${usdText(savingUsd)}.`,
+        `Improve prompt-cache reuse for ${who}: hit rate ${formatPercent(hitRate)} with ${formatInt(input)} uncached ` +
+        `input tokens; est. saving up to ${formatUsdPlain(savingUsd)}.`,
     });
   }
   return out;
@@ -169,13 +169,13 @@ function delegationReduction(pricer: Pricer, groups: readonly PricedGroup[], sco
   const savingUsd = priced ? roundUsd(overhead) : null;
   if (savingUsd !== null && savingUsd < REVIEW_RULES.minSavingUsd) return [];
   const count = tasks.reduce((n, t) => n + t.small, 0);
-  const limit = tokensText(rule.maxSubagentOutput);
+  const limit = formatInt(rule.maxSubagentOutput);
   const listed = [...tasks].sort((a, b) => b.small - a.small || compareText(a.task, b.task));
   const shown = listed
     .slice(0, 3)
     .map(
       (t) =>
-        `${t.task} (${t.small} of its ${t.subagents} subagents, ${tokensText(t.output)} output tokens in all)`,
+        `${t.task} (${t.small} of its ${t.subagents} subagents, ${formatInt(t.output)} output tokens in all)`,
     );
   const more = listed.length > 3 ? ` and ${listed.length - 3} more tasks` : '';
   const names = listed.slice(0, 3).map((t) => t.task);
@@ -191,7 +191,7 @@ function delegationReduction(pricer: Pricer, groups: readonly PricedGroup[], sco
         evidence:
           `Small subagents ${scope.span}: ${shown.join(', ')}${more} (rule: at least ${rule.minSmallSubagents} subagents, and at ` +
           `least half of the task's, with at most ${limit} output tokens each). Their uncached input and cache ` +
-          `writes cost ${usdText(savingUsd)}. Assumption: that is the context each built from scratch (system prompt, ` +
+          `writes cost ${formatUsdPlain(savingUsd)}. Assumption: that is the context each built from scratch (system prompt, ` +
           'tools, brief, files read), which the main thread, whose context is cached already, would not pay for; an ' +
           `upper bound, since the lookups' own results would still be read${unpricedNote}.`,
         savingUsd,
@@ -204,7 +204,7 @@ function delegationReduction(pricer: Pricer, groups: readonly PricedGroup[], sco
       },
       candidate:
         `Do small lookups inline: ${count} subagents in ${taskNames} returned at most ${limit} output tokens ` +
-        `each; est. saving up to ${usdText(savingUsd)}.`,
+        `each; est. saving up to ${formatUsdPlain(savingUsd)}.`,
     },
   ];
 }

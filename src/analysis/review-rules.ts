@@ -14,7 +14,7 @@
  *   token counts (same size class, speed, geo and day) at the cheaper model's prices.
  * - `context_reuse`: an agent's cache hit rate is below 50% with at least 100,000 tokens of uncached
  *   input. The rate is the one every report uses, cache reads ÷ (cache reads + uncached input)
- *   (`cacheHitRate` in `usage-table.ts`; seed 003). Saving, stated as an assumption: at an 80% hit
+ *   (`cacheHitRate` in `util/token-counts.ts`; seed 003). Saving, stated as an assumption: at an 80% hit
  *   rate the missing cache reads would have been uncached input billed at the cache-read rate
  *   instead; the cost of writing the cache is not counted, so it is an upper bound. Usage with no
  *   cache reads or writes at all is left out: its source (declared telemetry) does not say what was
@@ -29,6 +29,7 @@
  */
 import type { Recommendation } from '../outputs/token-usage/model.js';
 import type { Pricer } from '../pricing/pricer.js';
+import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
 import {
   CostSum,
   cheaperFamily,
@@ -37,10 +38,7 @@ import {
   type Family,
   familyOf,
   type PricedGroup,
-  percentText,
   roundUsd,
-  tokensText,
-  usdText,
 } from './review-usage.js';
 
 /** The thresholds of the rules (see the module doc for why each is what it is). */
@@ -197,42 +195,37 @@ export function modelSelection(
     const priced =
       target === null
         ? `no ${to}-family model is in the price table, so the saving is not estimated`
-        : `the same tokens at ${targetName} prices would cost ${usdText(targetCost)}`;
+        : `the same tokens at ${targetName} prices would cost ${formatUsdPlain(targetCost)}`;
     out.push({
       recommendation: {
         type: 'model_selection',
         description: `Run ${agent} on ${to} instead of ${from}${modelNote}: its output stays small`,
         evidence:
-          `${agent} on ${model} ${scope.span}: ${tokensText(tokens)} tokens in ${tokensText(responses)} responses; ` +
-          `output ${perResponse === null ? 'of unknown size per response (declared totals)' : `${tokensText(perResponse)} tokens per response on average`} and ${percentText(ratio)} of its ` +
-          `${tokensText(prompt)} prompt tokens (rule: at most ${tokensText(rule.maxOutputPerResponse)} per response and ` +
-          `${wholePercent(rule.maxOutputRatio)}: mostly reading, not writing); ${costText(actual)}, ${priced}.`,
+          `${agent} on ${model} ${scope.span}: ${formatInt(tokens)} tokens in ${formatInt(responses)} responses; ` +
+          `output ${perResponse === null ? 'of unknown size per response (declared totals)' : `${formatInt(perResponse)} tokens per response on average`} and ${formatPercent(ratio)} of its ` +
+          `${formatInt(prompt)} prompt tokens (rule: at most ${formatInt(rule.maxOutputPerResponse)} per response and ` +
+          `${formatShare(rule.maxOutputRatio)}: mostly reading, not writing); ${costText(actual)}, ${priced}.`,
         savingUsd: saving,
         proposed_change:
           'In the model selection rules, add:\n' +
           `- Run \`${agent}\` on \`${to}\` (pass model "${to}" when delegating to it, or set \`model: ${to}\` in ` +
           `claude/agents/${agent}.md) instead of \`${from}\`: its work ${scope.span} was mostly reading, with ` +
-          `${perResponse === null ? `output at ${percentText(ratio)} of its prompt tokens` : `${tokensText(perResponse)} output tokens per response on average`}. Go back to \`${from}\` for a task whose ` +
+          `${perResponse === null ? `output at ${formatPercent(ratio)} of its prompt tokens` : `${formatInt(perResponse)} output tokens per response on average`}. Go back to \`${from}\` for a task whose ` +
           'results need rework.',
       },
       candidate:
         `Consider ${to} instead of ${from} for ${agent}: output ` +
-        `${perResponse === null ? `is ${percentText(ratio)} of prompt tokens` : `averages ${tokensText(perResponse)} tokens per response (${percentText(ratio)} of prompt tokens)`}; est. saving ${usdText(saving)}.`,
+        `${perResponse === null ? `is ${formatPercent(ratio)} of prompt tokens` : `averages ${formatInt(perResponse)} tokens per response (${formatPercent(ratio)} of prompt tokens)`}; est. saving ${formatUsdPlain(saving)}.`,
     });
   }
   return out;
 }
 
-/** A threshold as a whole percent: `0.8` → `80%`. */
-export function wholePercent(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
-}
-
 /** `cost $0.35`, `known cost $0.20 (part of it has no price and no reported cost)`, or `cost unavailable (...)`. */
 function costText(cost: CostSum): string {
-  if (cost.complete) return `cost ${usdText(cost.value)}`;
+  if (cost.complete) return `cost ${formatUsdPlain(cost.value)}`;
   if (cost.value === null) return 'cost unavailable (no price in the table and no reported cost)';
-  return `known cost ${usdText(cost.value)} (part of it has no price in the table and no reported cost)`;
+  return `known cost ${formatUsdPlain(cost.value)} (part of it has no price in the table and no reported cost)`;
 }
 
 export function keyOf(g: PricedGroup) {

@@ -1,7 +1,7 @@
 /**
  * The usage the periodic review and the daily insights work from: the ledger's groups by task, agent,
  * agent id and model over a time range, each priced once, plus the helpers both need (cost sums that
- * may be partly unavailable, model families, number formatting for evidence lines).
+ * may be partly unavailable, model families).
  *
  * A group's cost follows the report's cost mode (see {@link UsageTableBuilder.costOf}); when that
  * gives none because the model is not in the price table, a cost the source reported (a declared
@@ -11,10 +11,10 @@
  */
 
 import { BUCKET_MS, type GroupRow, type UsageFilter } from '../ledger/store.js';
-import { formatUsd, groupDigits } from '../orchestrator/numbers.js';
 import type { UnpricedUsage } from '../outputs/token-usage/model.js';
+import { totalTokens } from '../util/token-counts.js';
 import type { ReportContext } from './reports.js';
-import { totalTokens, UsageTableBuilder } from './usage-table.js';
+import { UsageTableBuilder } from './usage-table.js';
 
 /** One ledger group (task × agent × agent id × model × UTC day × pricing key), priced. */
 export interface PricedGroup {
@@ -154,21 +154,6 @@ export function cheaperFamily(family: Family): Family | null {
 /** Locale-independent string order (UTF-16 code units). */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Tokens for evidence: `1,234,567` (rounded to a whole token). */
-export function tokensText(n: number): string {
-  return groupDigits(Math.round(n));
-}
-
-/** Dollars for evidence: `$1.23`, `unavailable` for null. */
-export function usdText(usd: number | null): string {
-  return usd === null ? 'unavailable' : formatUsd(usd);
-}
-
-/** A fraction as a percent with one decimal: `0.125` → `12.5%`. */
-export function percentText(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`;
 }
 
 /** The median of `values` (the mean of the middle two for an even count); null when empty. */

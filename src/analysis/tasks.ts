@@ -5,14 +5,9 @@
  * @module
  */
 import { BUCKET_MS, type GroupDimension, type RunRow, type StageMap, type TaskRow } from '../ledger/store.js';
+import { totalTokens } from '../util/token-counts.js';
 import type { ReportContext } from './reports.js';
-import {
-  emptyUsageRow,
-  totalTokens,
-  type UsageRow,
-  type UsageTable,
-  UsageTableBuilder,
-} from './usage-table.js';
+import { emptyUsageRow, type UsageRow, type UsageTable, UsageTableBuilder } from './usage-table.js';
 
 export interface Variance {
   estimate: number;

@@ -21,7 +21,8 @@ import type {
   TelemetryErrorRow,
 } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
-import { totalTokens } from './usage-table.js';
+import { formatUsdPlain } from '../util/format.js';
+import { emptyTokenCounts, totalTokens } from '../util/token-counts.js';
 
 /** A task whose declared total differs from its captured total by more than this share is an anomaly. */
 export const MISMATCH_TOLERANCE = 0.1;
@@ -30,10 +31,6 @@ export const MISMATCH_TOLERANCE = 0.1;
 export interface ResolvedEntry extends DeclaredEntry {
   /** How each filled field was obtained, by field name (`total_tokens`, `estimated_cost`, ...). */
   derived: Record<string, string>;
-}
-
-function usd(n: number): string {
-  return `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`;
 }
 
 /** `entry` with missing token counts derived from the others and a missing cost priced when possible. */
@@ -53,19 +50,12 @@ export function resolveEntry(entry: DeclaredEntry, pricer: Pricer, atMs: number)
   if (entry.estimatedCost === null && out.inputTokens !== null && out.outputTokens !== null) {
     const cost = pricer.cost(
       { model: entry.model, sizeClass: 0, speed: '', geo: '' },
-      {
-        input: out.inputTokens,
-        output: out.outputTokens,
-        cacheWrite: 0,
-        cacheWrite1h: 0,
-        cacheRead: 0,
-        webSearch: 0,
-      },
+      { ...emptyTokenCounts(), input: out.inputTokens, output: out.outputTokens },
       atMs,
     );
     if (cost !== null) {
       out.estimatedCost = cost;
-      out.derived.estimated_cost = `priced from the tokens with price table ${pricer.version}: ${usd(cost)}`;
+      out.derived.estimated_cost = `priced from the tokens with price table ${pricer.version}: ${formatUsdPlain(cost)}`;
     }
   }
   return out;

@@ -11,7 +11,7 @@
  *   model X)`); it is null ("unavailable") only when none of it is known, so an unpriced model
  *   shows as unavailable in the cost breakdown, never as $0.
  * - The cache hit rate is the one every report uses, cache reads ÷ (cache reads + uncached input)
- *   (`cacheHitRate` in `usage-table.ts`; seed 003), over the usage that reports caching at all:
+ *   (`cacheHitRate` in `util/token-counts.ts`; seed 003), over the usage that reports caching at all:
  *   declared telemetry carries only input and output, so it says nothing about what was cached and
  *   is left out (a period with only declared usage has no rate rather than 0%).
  * - Estimate overruns: tasks with a token or dollar estimate whose subtree had usage in the range
@@ -36,21 +36,14 @@ import type {
   ReviewModel,
   UnpricedUsage,
 } from '../outputs/token-usage/model.js';
+import { formatInt, formatUsdPlain } from '../util/format.js';
+import { cacheHitRate, totalTokens } from '../util/token-counts.js';
 import { DEFAULT_OVERRUN_MULTIPLE } from './overrun.js';
 import type { ReportContext } from './reports.js';
 import { findRecommendations } from './review-recommendations.js';
 import { reportsCaching } from './review-rules.js';
-import {
-  CostSum,
-  compareText,
-  groupCost,
-  median,
-  type PricedGroup,
-  pricedGroups,
-  tokensText,
-  usdText,
-} from './review-usage.js';
-import { cacheHitRate, totalTokens, UsageTableBuilder } from './usage-table.js';
+import { CostSum, compareText, groupCost, median, type PricedGroup, pricedGroups } from './review-usage.js';
+import { UsageTableBuilder } from './usage-table.js';
 import { addDays, ZonedClock } from './zoned-time.js';
 
 /** How many tasks the review lists as most expensive (seed 6.2). */
@@ -166,7 +159,7 @@ function costLines(groups: readonly PricedGroup[], key: (g: PricedGroup) => stri
 function reviewCacheHitRate(groups: readonly PricedGroup[]): number | null {
   const sums = emptySums();
   for (const g of groups) if (reportsCaching(g)) addSums(sums, g.row);
-  return cacheHitRate(sums);
+  return cacheHitRate(sums.cacheRead, sums.input);
 }
 
 function agentModelMix(groups: readonly PricedGroup[]): AgentModelMix[] {
@@ -316,7 +309,7 @@ export async function buildReviewModel(ctx: ReportContext, options: ReviewOption
 }
 
 function overrunText(o: EstimateOverrun): string {
-  const amount = (n: number) => (o.metric === 'usd' ? usdText(n) : `${tokensText(n)} tokens`);
+  const amount = (n: number) => (o.metric === 'usd' ? formatUsdPlain(n) : `${formatInt(n)} tokens`);
   return (
     `${o.taskId} passed its estimate: ${amount(o.actual)} used against ${amount(o.estimate)} estimated ` +
     `(${(o.actual / o.estimate).toFixed(1)}×).`
@@ -362,8 +355,8 @@ export async function dailyInsights(
       .sort((a, b) => b.ratio - a.ratio || compareText(a.task, b.task));
     for (const t of today) {
       anomalies.push(
-        `${t.task} used ${tokensText(t.tokens)} tokens on ${date}, ${t.ratio.toFixed(1)}× the median task of the ` +
-          `previous ${ANOMALY_HISTORY_DAYS} days (${tokensText(typical)} tokens over ${pastTokens.length} tasks).`,
+        `${t.task} used ${formatInt(t.tokens)} tokens on ${date}, ${t.ratio.toFixed(1)}× the median task of the ` +
+          `previous ${ANOMALY_HISTORY_DAYS} days (${formatInt(typical)} tokens over ${pastTokens.length} tasks).`,
       );
     }
   }

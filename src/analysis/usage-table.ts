@@ -8,6 +8,7 @@
  */
 import { addSums, emptySums, type PricingKey, type UsageSums } from '../ledger/store.js';
 import { isFast, type Pricer } from '../pricing/pricer.js';
+import { totalTokens } from '../util/token-counts.js';
 
 /** `auto`: a cost the source reported where there is one, else calculated. `calculate`: always from tokens. `display`: reported costs only. */
 export const COST_MODES = ['auto', 'calculate', 'display'] as const;
@@ -199,15 +200,4 @@ function finish(a: Acc, hint: HintOf): UsageRow {
 /** A row with no usage, e.g. for a task nothing has been attributed to yet. */
 export function emptyUsageRow(label: Record<string, string> = {}): UsageRow {
   return finish(newAcc(label), () => '');
-}
-
-/** Total tokens as ccusage counts them: input + output + cache writes + cache reads. */
-export function totalTokens(s: UsageSums): number {
-  return s.input + s.output + s.cacheWrite + s.cacheRead;
-}
-
-/** Share of prompt tokens served from cache: cacheRead / (cacheRead + uncached input). Null when there were none. */
-export function cacheHitRate(s: UsageSums): number | null {
-  const denom = s.cacheRead + s.input;
-  return denom > 0 ? s.cacheRead / denom : null;
 }

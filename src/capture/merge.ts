@@ -7,16 +7,12 @@
  * import runs arrive never changes a total. The ledger's upsert implements exactly the same rule.
  * @module
  */
+import { maxTokenCounts } from '../util/token-counts.js';
 import type { UsageRecord } from './types.js';
 
 /** Merges `from` into `into` (same dedupKey) in place. */
 export function mergeUsageRecord(into: UsageRecord, from: UsageRecord): void {
-  into.input = Math.max(into.input, from.input);
-  into.output = Math.max(into.output, from.output);
-  into.cacheWrite = Math.max(into.cacheWrite, from.cacheWrite);
-  into.cacheWrite1h = Math.max(into.cacheWrite1h, from.cacheWrite1h);
-  into.cacheRead = Math.max(into.cacheRead, from.cacheRead);
-  into.webSearch = Math.max(into.webSearch, from.webSearch);
+  maxTokenCounts(into, from);
   into.outputFinal = into.outputFinal || from.outputFinal;
   into.ts = Math.min(into.ts, from.ts);
   if (into.reportedCost === null || (from.reportedCost !== null && from.reportedCost > into.reportedCost)) {

@@ -3,22 +3,13 @@
  * it never aggregates across sources or prints.
  * @module
  */
-
-/** Token counts of one API response. Cache writes are split by TTL: `cacheWrite` is the total, `cacheWrite1h` ⊂ it. */
-export interface TokenFields {
-  input: number;
-  output: number;
-  cacheWrite: number;
-  cacheWrite1h: number;
-  cacheRead: number;
-  webSearch: number;
-}
+import type { TokenCounts } from '../util/token-counts.js';
 
 /**
- * One model API call. Several transcript lines of one response merge into one record (see
+ * One model API call: its token counts and where it happened. Several transcript lines of one response merge into one record (see
  * {@link mergeUsageRecord}); the ledger applies the same merge across files and import runs.
  */
-export interface UsageRecord extends TokenFields {
+export interface UsageRecord extends TokenCounts {
   /**
    * Global de-duplication key: `message.id:requestId`, or `message.id` when there is no requestId.
    * (Message ids never contain `:`, so both ids can be read back from it.)
@@ -52,7 +43,7 @@ export interface CostStateRecord {
   sessionId: string;
   totalCostUsd: number;
   /** Per model: token totals and Claude Code's cost. */
-  models: Record<string, TokenFields & { costUsd: number }>;
+  models: Record<string, TokenCounts & { costUsd: number }>;
   /** Ordering within a file: later lines win. */
   file: string;
   offset: number;

@@ -5,8 +5,8 @@
  * @module
  */
 import { type BlockSummary, type TokenLimitStatus, tokenLimitStatus } from '../analysis/blocks.js';
-import { totalTokens } from '../analysis/usage-table.js';
-import { usageFields } from './usage-json.js';
+import { totalTokens } from '../util/token-counts.js';
+import { ccusageTokenFields, usageFields } from './usage-json.js';
 
 function money(n: number): number {
   return Math.round(n * 1e10) / 1e10;
@@ -51,10 +51,7 @@ export function blockJson(b: BlockSummary, limit: number | null): Record<string,
     unpricedModels: f.unpricedModels,
     modelBreakdowns: b.usage.models.map((m) => ({
       modelName: m.model,
-      inputTokens: m.sums.input,
-      outputTokens: m.sums.output,
-      cacheCreationTokens: m.sums.cacheWrite,
-      cacheReadTokens: m.sums.cacheRead,
+      ...ccusageTokenFields(m.sums),
       cost: m.cost === null ? null : money(m.cost),
     })),
   };

@@ -6,11 +6,12 @@
 
 import type { BlockSummary } from '../analysis/blocks.js';
 import type { BlocksReport } from '../analysis/blocks-report.js';
-import { totalTokens } from '../analysis/usage-table.js';
+
 import type { ZonedClock } from '../analysis/zoned-time.js';
+import { formatCost, formatInt, formatPercent, formatUsd } from '../util/format.js';
+import { totalTokens } from '../util/token-counts.js';
 import { limitStatusOf } from './blocks-json.js';
 import { wrap } from './commands/print-usage.js';
-import { formatCost, formatInt, formatUsd } from './render/format.js';
 import { renderTable, type TableCell, type TableColumn, type TableRow, tokenCell } from './render/table.js';
 import { shortModel, usageNotes } from './usage-output.js';
 
@@ -37,10 +38,6 @@ export function duration(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / MINUTE_MS));
   const h = Math.floor(minutes / 60);
   return h > 0 ? `${h}h ${minutes % 60}m` : `${minutes}m`;
-}
-
-function percent(n: number, limit: number): string {
-  return `${((n / limit) * 100).toFixed(1)}%`;
 }
 
 function costText(b: Pick<BlockSummary, 'usage'>): string {
@@ -96,7 +93,7 @@ export function renderBlocksTable(
         statusText(b, view.nowMs),
         ...models,
         ...numbers(b.usage.sums),
-        ...(withLimit ? [percent(total, limit)] : []),
+        ...(withLimit ? [formatPercent(total / limit)] : []),
         costText(b),
       ],
     });
@@ -127,7 +124,7 @@ export function renderBlocksTable(
           '',
           '',
           tokenCell(p.totalTokens),
-          ...(withLimit ? [percent(p.totalTokens, limit)] : []),
+          ...(withLimit ? [formatPercent(p.totalTokens / limit)] : []),
           formatUsd(p.totalCost),
         ],
       });
@@ -171,7 +168,7 @@ export function activeBlockLines(
   }
   const status = limitStatusOf(b, view.limit);
   if (status !== null) {
-    const used = percent(totalTokens(u.sums), status.limit);
+    const used = formatPercent(totalTokens(u.sums) / status.limit);
     lines.push(
       `  Limit:      ${formatInt(status.limit)} tokens: ${used} used, ${status.percentUsed.toFixed(1)}% ${b.projection === null ? 'so far' : 'projected'} (${status.status})`,
     );

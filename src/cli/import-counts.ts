@@ -6,7 +6,7 @@
  * @module
  */
 import type { ImportRunStats } from '../ledger/store.js';
-import { formatInt } from './render/format.js';
+import { formatInt } from '../util/format.js';
 
 type Counts = Pick<ImportRunStats, 'records' | 'added' | 'forgotten'>;
 

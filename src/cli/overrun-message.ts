@@ -3,7 +3,7 @@
  * @module
  */
 import { type TaskStanding, worstRatio } from '../analysis/overrun.js';
-import { formatCompact, formatUsd } from './render/format.js';
+import { formatCompact, formatUsd } from '../util/format.js';
 
 /** The warning for a task past its overrun multiple, or null. */
 export function overrunMessage(s: TaskStanding): string | null {

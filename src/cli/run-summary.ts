@@ -5,15 +5,17 @@
  * @module
  */
 import { DEFAULT_OVERRUN_MULTIPLE, standingChain } from '../analysis/overrun.js';
-import { cacheHitRate, totalTokens, type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
+import { type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
 import type { RecordedRun } from '../ledger/run-actions.js';
 import { BUCKET_MS } from '../ledger/store.js';
 import type { Pricer } from '../pricing/pricer.js';
+import { formatCompact, formatPercent, formatUsd } from '../util/format.js';
 import { localDate } from '../util/local-date.js';
+import { cacheHitRate, totalTokens } from '../util/token-counts.js';
 import type { CliSession } from './context.js';
 import { variancePercent } from './metrics-log.js';
 import { overrunMessage } from './overrun-message.js';
-import { formatCompact, formatPercent, formatUsd } from './render/format.js';
+import { ccusageTokenFields } from './usage-json.js';
 
 export interface RunSummary {
   line: string;
@@ -66,7 +68,7 @@ export async function runSummaryLine(
       ? ['no Claude Code session found for this run']
       : [
           `run ${cost(usage)}`,
-          `${formatCompact(s.input)} in, ${formatCompact(s.output)} out, ${formatCompact(s.cacheRead)} cache read (${formatPercent(cacheHitRate(s))} hit)`,
+          `${formatCompact(s.input)} in, ${formatCompact(s.output)} out, ${formatCompact(s.cacheRead)} cache read (${formatPercent(cacheHitRate(s.cacheRead, s.input))} hit)`,
         ];
   if (recorded.claudeCostUsd !== null) parts.push(`Claude Code says ${formatUsd(recorded.claudeCostUsd)}`);
   const warnings: string[] = [];
@@ -95,10 +97,7 @@ export async function runSummaryLine(
     actual: totalTokens(s),
     actualUsd: Math.round(usage.cost * 1e6) / 1e6,
     claudeCodeCostUsd: recorded.claudeCostUsd,
-    inputTokens: s.input,
-    outputTokens: s.output,
-    cacheCreationTokens: s.cacheWrite,
-    cacheReadTokens: s.cacheRead,
+    ...ccusageTokenFields(s),
     apiCalls: s.responses,
     estimated: task?.task.estimateTokens ?? null,
     taskActual: task === undefined ? null : totalTokens(task.total.sums),

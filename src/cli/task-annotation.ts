@@ -5,8 +5,9 @@
  */
 
 import type { TaskSummary } from '../analysis/tasks.js';
-import { cacheHitRate, totalTokens } from '../analysis/usage-table.js';
-import { formatInt, formatPercent, formatUsd } from './render/format.js';
+
+import { formatInt, formatPercent, formatUsd } from '../util/format.js';
+import { cacheHitRate, totalTokens } from '../util/token-counts.js';
 import { shortModel } from './usage-output.js';
 
 export const BEGIN = '<!-- tokenledger:actuals -->';
@@ -32,7 +33,7 @@ export function actualsSection(s: TaskSummary): string {
     `| Actual | ${formatInt(totalTokens(total.sums))} | ${formatUsd(total.cost)}${total.unpriced.length > 0 ? '+' : ''} |`,
     `| Variance | ${pct(s.variance.tokens, t.estimateTokens, s.variance.noUsageYet)} | ${pct(s.variance.usd, t.estimateUsd, s.variance.noUsageYet)} |`,
     '',
-    `API calls: ${formatInt(total.sums.responses)} · cache hit ${formatPercent(cacheHitRate(total.sums))}${s.runs.runs > 0 ? ` · ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
+    `API calls: ${formatInt(total.sums.responses)} · cache hit ${formatPercent(cacheHitRate(total.sums.cacheRead, total.sums.input))}${s.runs.runs > 0 ? ` · ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
   ];
   if (s.byStage.length > 0)
     lines.push(

@@ -3,8 +3,9 @@
  * costs stay (see `render/table-layout.ts`).
  * @module
  */
-import { totalTokens, type UsageRow } from '../analysis/usage-table.js';
-import { formatCompact, formatInt, formatUsd } from './render/format.js';
+import type { UsageRow } from '../analysis/usage-table.js';
+import { formatCompact, formatInt, formatUsd } from '../util/format.js';
+import { totalTokens } from '../util/token-counts.js';
 import { shortModels } from './render/short-names.js';
 import {
   costCell,

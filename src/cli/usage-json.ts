@@ -4,7 +4,8 @@
  * `modelBreakdowns`, `totals`) so existing jq scripts keep working; ours are added beside them.
  * @module
  */
-import { cacheHitRate, type ModelBreakdown, totalTokens, type UsageRow } from '../analysis/usage-table.js';
+import type { ModelBreakdown, UsageRow } from '../analysis/usage-table.js';
+import { cacheHitRate, type TokenCounts, totalTokens } from '../util/token-counts.js';
 
 /** Rounds away float noise (costs are sums of products) without losing meaningful digits. */
 function money(n: number): number {
@@ -13,6 +14,16 @@ function money(n: number): number {
 
 function rate(r: number | null): number | null {
   return r === null ? null : Math.round(r * 1e6) / 1e6;
+}
+
+/** ccusage's four token fields, in its order, from internal counts: how every JSON output names tokens. */
+export function ccusageTokenFields(t: TokenCounts) {
+  return {
+    inputTokens: t.input,
+    outputTokens: t.output,
+    cacheCreationTokens: t.cacheWrite,
+    cacheReadTokens: t.cacheRead,
+  };
 }
 
 export interface UsageFieldsJson {
@@ -48,16 +59,13 @@ export interface UnpricedUsageJson {
 export function usageFields(row: UsageRow): UsageFieldsJson {
   const s = row.sums;
   return {
-    inputTokens: s.input,
-    outputTokens: s.output,
-    cacheCreationTokens: s.cacheWrite,
-    cacheReadTokens: s.cacheRead,
+    ...ccusageTokenFields(s),
     totalTokens: totalTokens(s),
     totalCost: money(row.cost),
     cacheCreation1hTokens: s.cacheWrite1h,
     webSearchRequests: s.webSearch,
     responses: s.responses,
-    cacheHitRate: rate(cacheHitRate(s)),
+    cacheHitRate: rate(cacheHitRate(s.cacheRead, s.input)),
     outputLowerBoundResponses: s.lowerBound,
     unpricedModels: row.unpriced,
     unpricedUsage: row.unpricedParts.map((u) => ({
@@ -73,10 +81,7 @@ export function usageFields(row: UsageRow): UsageFieldsJson {
 function breakdown(m: ModelBreakdown) {
   return {
     modelName: m.model,
-    inputTokens: m.sums.input,
-    outputTokens: m.sums.output,
-    cacheCreationTokens: m.sums.cacheWrite,
-    cacheReadTokens: m.sums.cacheRead,
+    ...ccusageTokenFields(m.sums),
     /** the priced part; null when none of the model's usage is priced */
     cost: m.cost === null ? null : money(m.cost),
     /** tokens left out of `cost` (e.g. fast-mode requests without a fast rate) */

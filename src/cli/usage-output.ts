@@ -2,10 +2,11 @@
  * Renders a usage report as a terminal table, CSV or Markdown — all from the same rows as the JSON.
  * @module
  */
-import { cacheHitRate, totalTokens, type UsageRow, type UsageTable } from '../analysis/usage-table.js';
+import type { UsageRow, UsageTable } from '../analysis/usage-table.js';
+import { formatCost, formatInt, formatPercent, formatUsd } from '../util/format.js';
+import { cacheHitRate, totalTokens } from '../util/token-counts.js';
 import { type CsvValue, toCsv } from './render/csv.js';
 import { displayWidth } from './render/display-width.js';
-import { formatCost, formatInt, formatPercent, formatUsd } from './render/format.js';
 import { type MarkdownAlign, toMarkdownTable } from './render/markdown.js';
 import { distinguishingPrefixes, distinguishingTails, shortModels } from './render/short-names.js';
 import {
@@ -138,7 +139,7 @@ export function renderUsageTable(view: UsageView, opts: UsageTableOptions): stri
         ...view.labels.map((l) => (r.label[l.key] ? name(l.key, r.label[l.key] ?? '') : '(none)')),
         ...(modelsColumn ? [modelNames(r)] : []),
         ...numbers(r),
-        formatPercent(cacheHitRate(r.sums)),
+        formatPercent(cacheHitRate(r.sums.cacheRead, r.sums.input)),
         rowCost(r),
       ],
     });
@@ -150,7 +151,7 @@ export function renderUsageTable(view: UsageView, opts: UsageTableOptions): stri
             name('', m.model),
             ...view.labels.slice(1).map(() => ''),
             ...NUMBER_COLUMNS.map((c) => tokenCell(c.value({ ...r, sums: m.sums }))),
-            formatPercent(cacheHitRate(m.sums)),
+            formatPercent(cacheHitRate(m.sums.cacheRead, m.sums.input)),
             costCell(m.cost, m.cost !== null && m.unpricedTokens > 0 ? '+' : ''),
           ],
         });
@@ -163,7 +164,7 @@ export function renderUsageTable(view: UsageView, opts: UsageTableOptions): stri
     ...view.labels.slice(1).map(() => ''),
     ...(modelsColumn ? [''] : []),
     ...numbers(t),
-    formatPercent(cacheHitRate(t.sums)),
+    formatPercent(cacheHitRate(t.sums.cacheRead, t.sums.input)),
     rowCost(t),
   ];
   return renderTable({ columns, rows, footer }, { ...opts, seeAll: '--json or --csv' });
@@ -200,7 +201,7 @@ const CSV_NUMBERS = [
 ] as const;
 
 function csvNumbers(sums: UsageRow['sums'], cost: number | null): CsvValue[] {
-  const hit = cacheHitRate(sums);
+  const hit = cacheHitRate(sums.cacheRead, sums.input);
   return [
     sums.input,
     sums.output,
@@ -272,7 +273,7 @@ export function usageMarkdown(view: UsageView): string {
     ...labels,
     r.models.map((m) => m.model).join(', '),
     ...NUMBER_COLUMNS.map((c) => formatInt(c.value(r))),
-    formatPercent(cacheHitRate(r.sums)),
+    formatPercent(cacheHitRate(r.sums.cacheRead, r.sums.input)),
     costText(r.cost, r.unpriced, r.models.length),
   ];
   const rows = view.table.rows.map((r) =>

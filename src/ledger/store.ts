@@ -12,8 +12,8 @@ import type {
   FileCursor,
   FileImport,
   IngestProblem,
-  TokenFields,
 } from '../capture/types.js';
+import { addTokenCounts, emptyTokenCounts, type TokenCounts } from '../util/token-counts.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from './forget.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from './ledger-records.js';
 
@@ -43,7 +43,7 @@ export interface PricingKey {
  * Summed usage of a group of records. Groups never mix rows with and without a reported cost:
  * `reportedRows` is either 0 or `responses`.
  */
-export interface UsageSums extends TokenFields {
+export interface UsageSums extends TokenCounts {
   /** Sum of costs the source reported, over the rows that had one. */
   reportedCost: number;
   /** Rows with a reported cost. */
@@ -502,28 +502,14 @@ export interface LedgerStore {
   close(): Promise<void>;
 }
 
+/** All-zero sums. */
 export function emptySums(): UsageSums {
-  return {
-    input: 0,
-    output: 0,
-    cacheWrite: 0,
-    cacheWrite1h: 0,
-    cacheRead: 0,
-    webSearch: 0,
-    reportedCost: 0,
-    reportedRows: 0,
-    responses: 0,
-    lowerBound: 0,
-  };
+  return { ...emptyTokenCounts(), reportedCost: 0, reportedRows: 0, responses: 0, lowerBound: 0 };
 }
 
+/** Adds `from` into `into`: its token counts with {@link addTokenCounts}, then the response counts. */
 export function addSums(into: UsageSums, from: UsageSums): void {
-  into.input += from.input;
-  into.output += from.output;
-  into.cacheWrite += from.cacheWrite;
-  into.cacheWrite1h += from.cacheWrite1h;
-  into.cacheRead += from.cacheRead;
-  into.webSearch += from.webSearch;
+  addTokenCounts(into, from);
   into.reportedCost += from.reportedCost;
   into.reportedRows += from.reportedRows;
   into.responses += from.responses;

@@ -5,6 +5,8 @@
  * and atomic file writes; no prompt or answer text is ever stored.
  * @module
  */
+
+export { cacheHitRate } from '../util/token-counts.js';
 export {
   DEFAULT_SERVICE_TIER,
   FOOTER_RULE,
@@ -15,7 +17,6 @@ export {
   type LogHeaderOptions,
   type TokenFooterOptions,
 } from './log-footer.js';
-export { cacheHitRate } from './numbers.js';
 export {
   type PlanUsageReport,
   type PlanUsageSummary,

@@ -5,7 +5,9 @@
  * @module
  */
 import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
-import { cacheHitRate, checkAmountOrNull, formatPercent, showValue } from './numbers.js';
+import { formatPercent, NOT_AVAILABLE } from '../util/format.js';
+import { cacheHitRate } from '../util/token-counts.js';
+import { checkAmountOrNull, showValue } from './numbers.js';
 import {
   addModelUsage,
   checkModelUsage,
@@ -173,7 +175,7 @@ export function formatLogHeaderUsage(
     `Output tokens: ${u.outputTokens}`,
     `Cache read tokens: ${u.cacheReadTokens}`,
     `Cache write tokens: ${u.cacheCreationTokens}`,
-    `Cache hit rate: ${formatPercent(cacheHitRate(u.cacheReadTokens, u.inputTokens))}`,
+    `Cache hit rate: ${formatPercent(cacheHitRate(u.cacheReadTokens, u.inputTokens), NOT_AVAILABLE)}`,
     `Cost: ${u.totalCostUsd === null ? 'unknown' : `$${u.totalCostUsd.toFixed(4)}`}`,
     `Turns: ${u.numTurns ?? 'unknown'}`,
     `API duration: ${u.durationApiMs === null ? 'unknown' : `${(u.durationApiMs / 1000).toFixed(2)}s`}`,

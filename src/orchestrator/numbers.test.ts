@@ -1,35 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { addUsd, cacheHitRate, formatPercent, formatUsd, groupDigits, showValue } from './numbers.js';
+import { emptyTokenCounts } from '../util/token-counts.js';
+import { addTokenCountsChecked, addUsd, showValue } from './numbers.js';
 
 describe('numbers', () => {
-  it('cacheHitRate is read / (read + input), null without either', () => {
-    expect(cacheHitRate(90, 10)).toBe(0.9);
-    expect(cacheHitRate(0, 10)).toBe(0);
-    expect(cacheHitRate(0, 0)).toBeNull();
-  });
-
-  it.each([
-    [0, '0'],
-    [999, '999'],
-    [1000, '1,000'],
-    [12345678, '12,345,678'],
-    [1234.5, '1,234.5'],
-  ])('groupDigits(%s) = %s', (n, text) => {
-    expect(groupDigits(n)).toBe(text);
-  });
-
-  it('formats dollars and percentages', () => {
-    expect([formatUsd(0), formatUsd(1.234), formatUsd(0.0042), formatUsd(0.01)]).toEqual([
-      '$0.00',
-      '$1.23',
-      '$0.0042',
-      '$0.01',
-    ]);
-    expect([formatPercent(0.8904), formatPercent(1), formatPercent(null)]).toEqual([
-      '89.0%',
-      '100.0%',
-      'n/a',
-    ]);
+  it('addTokenCountsChecked adds, or throws naming the public field and adds nothing', () => {
+    const names = [
+      ['input', 'inputTokens'],
+      ['cacheRead', 'cacheReadTokens'],
+    ] as const;
+    const into = { ...emptyTokenCounts(), input: 1, cacheRead: 2 };
+    addTokenCountsChecked(
+      into,
+      { ...emptyTokenCounts(), input: 10, cacheRead: 20, webSearch: 1 },
+      names,
+      'plan',
+    );
+    expect(into).toEqual({ ...emptyTokenCounts(), input: 11, cacheRead: 22, webSearch: 1 });
+    const big = { ...emptyTokenCounts(), input: 1, cacheRead: Number.MAX_SAFE_INTEGER };
+    expect(() => addTokenCountsChecked(into, big, names, 'plan')).toThrow(
+      `plan.cacheReadTokens overflows: 22 + ${Number.MAX_SAFE_INTEGER}`,
+    );
+    expect(into).toEqual({ ...emptyTokenCounts(), input: 11, cacheRead: 22, webSearch: 1 });
   });
 
   it('addUsd drops float noise', () => {

@@ -1,7 +1,9 @@
 /**
- * Checking and printing the numbers the orchestrator helpers take: token counts, costs, durations.
+ * Checking the numbers the orchestrator helpers take (token counts, costs, durations) and adding
+ * them without losing precision. They are printed with `util/format.ts`.
  * @module
  */
+import { addTokenCounts, type TokenCounts } from '../util/token-counts.js';
 
 /**
  * Checks that `value` is a token count: a non-negative safe integer. Returns it; throws an Error
@@ -38,35 +40,27 @@ export function addCounts(a: number, b: number, what: string): number {
   return sum;
 }
 
+/** Internal token fields and the names a public shape gives them, in the order that shape writes them. */
+export type TokenFieldNames = readonly (readonly [keyof TokenCounts, string])[];
+
+/**
+ * Adds `from` into `into` with {@link addTokenCounts}, after checking that none of the `names`d
+ * fields leaves the safe integers; the Error names the field as the public shape does
+ * (`${what}.inputTokens overflows: a + b`). Nothing is added when it throws.
+ */
+export function addTokenCountsChecked(
+  into: TokenCounts,
+  from: TokenCounts,
+  names: TokenFieldNames,
+  what: string,
+): void {
+  for (const [field, name] of names) addCounts(into[field], from[field], `${what}.${name}`);
+  addTokenCounts(into, from);
+}
+
 /** Sum of two dollar amounts, rounded to 1e-10 USD so that float noise (0.1 + 0.2) does not pile up. */
 export function addUsd(a: number, b: number): number {
   return Math.round((a + b) * 1e10) / 1e10;
-}
-
-/**
- * The cache hit rate: `cacheRead / (cacheRead + input)`, a fraction in [0, 1]. Null when both
- * are 0 (no input at all, so there is no rate rather than a rate of 0). Cache writes are not counted.
- */
-export function cacheHitRate(cacheReadTokens: number, inputTokens: number): number | null {
-  const base = cacheReadTokens + inputTokens;
-  return base === 0 ? null : cacheReadTokens / base;
-}
-
-/** A fraction as a percentage with one decimal (`0.8904` → `89.0%`); `n/a` for null. */
-export function formatPercent(fraction: number | null): string {
-  return fraction === null ? 'n/a' : `${(fraction * 100).toFixed(1)}%`;
-}
-
-/** `12345678` → `12,345,678` (no locale: the same output everywhere). */
-export function groupDigits(n: number): string {
-  const [whole = '', fraction] = String(n).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
-/** Dollars for people: `$1.23`; amounts below one cent keep 4 decimals (`$0.0042`) so they do not read as 0. */
-export function formatUsd(usd: number): string {
-  return usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
 /** A value for an error message: JSON when possible, else its type. */

@@ -8,17 +8,17 @@
  * @module
  */
 import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
+import { formatPercent, formatUsdPlain, groupDigits, NOT_AVAILABLE } from '../util/format.js';
+import { cacheHitRate, emptyTokenCounts, type TokenCounts, totalTokens } from '../util/token-counts.js';
 import { writeJsonFileAtomic } from './json-file.js';
+import { addTokenCountsChecked, addUsd, showValue } from './numbers.js';
 import {
-  addCounts,
-  addUsd,
-  cacheHitRate,
-  formatPercent,
-  formatUsd,
-  groupDigits,
-  showValue,
-} from './numbers.js';
-import { type TaskUsage, toTaskUsage } from './task-usage.js';
+  TASK_TOKEN_NAMES,
+  type TaskUsage,
+  taskTokenFields,
+  taskUsageCounts,
+  toTaskUsage,
+} from './task-usage.js';
 
 /** Options of {@link PlanUsageTracker.record}. */
 export interface RecordOptions {
@@ -111,10 +111,7 @@ export interface WriteReportOptions {
 /** Runs summed; the internal form of {@link UsageTotals}. */
 interface Sum {
   runs: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheCreationTokens: number;
+  tokens: TokenCounts;
   costUsd: number;
   runsWithoutCost: number;
   numTurns: number | null;
@@ -123,10 +120,7 @@ interface Sum {
 
 const emptySum = (): Sum => ({
   runs: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheReadTokens: 0,
-  cacheCreationTokens: 0,
+  tokens: emptyTokenCounts(),
   costUsd: 0,
   runsWithoutCost: 0,
   numTurns: null,
@@ -140,14 +134,7 @@ const addNullable = (a: number | null, b: number | null): number | null =>
 /** Adds `b` into `a` (mutates and returns `a`). */
 function addSum(a: Sum, b: Sum, what: string): Sum {
   a.runs += b.runs;
-  a.inputTokens = addCounts(a.inputTokens, b.inputTokens, `${what}.inputTokens`);
-  a.outputTokens = addCounts(a.outputTokens, b.outputTokens, `${what}.outputTokens`);
-  a.cacheReadTokens = addCounts(a.cacheReadTokens, b.cacheReadTokens, `${what}.cacheReadTokens`);
-  a.cacheCreationTokens = addCounts(
-    a.cacheCreationTokens,
-    b.cacheCreationTokens,
-    `${what}.cacheCreationTokens`,
-  );
+  addTokenCountsChecked(a.tokens, b.tokens, TASK_TOKEN_NAMES, what);
   a.costUsd = addUsd(a.costUsd, b.costUsd);
   a.runsWithoutCost += b.runsWithoutCost;
   a.numTurns = addNullable(a.numTurns, b.numTurns);
@@ -159,10 +146,7 @@ function addSum(a: Sum, b: Sum, what: string): Sum {
 function runSum(u: TaskUsage): Sum {
   return {
     runs: 1,
-    inputTokens: u.inputTokens,
-    outputTokens: u.outputTokens,
-    cacheReadTokens: u.cacheReadTokens,
-    cacheCreationTokens: u.cacheCreationTokens,
+    tokens: taskUsageCounts(u),
     costUsd: u.totalCostUsd ?? 0,
     runsWithoutCost: u.totalCostUsd === null ? 1 : 0,
     numTurns: u.numTurns,
@@ -170,39 +154,34 @@ function runSum(u: TaskUsage): Sum {
   };
 }
 
-const totalTokens = (s: Sum): number =>
-  s.inputTokens + s.outputTokens + s.cacheReadTokens + s.cacheCreationTokens;
-
 function toTotals(s: Sum): UsageTotals {
   return {
     runs: s.runs,
-    inputTokens: s.inputTokens,
-    outputTokens: s.outputTokens,
-    cacheReadTokens: s.cacheReadTokens,
-    cacheCreationTokens: s.cacheCreationTokens,
-    totalTokens: totalTokens(s),
+    ...taskTokenFields(s.tokens),
+    totalTokens: totalTokens(s.tokens),
     totalCostUsd: s.costUsd,
     costComplete: s.runsWithoutCost === 0,
     runsWithoutCost: s.runsWithoutCost,
     numTurns: s.numTurns,
     durationApiMs: s.durationApiMs,
-    cacheHitRate: cacheHitRate(s.cacheReadTokens, s.inputTokens),
+    cacheHitRate: cacheHitRate(s.tokens.cacheRead, s.tokens.input),
   };
 }
 
 /** The cost part of a one-line summary: `$1.23`, `≥$1.23 (1 run without cost)` or `cost unknown`. */
 function costText(s: Sum): string {
-  if (s.runsWithoutCost === 0) return formatUsd(s.costUsd);
+  if (s.runsWithoutCost === 0) return formatUsdPlain(s.costUsd);
   const runs = `${s.runsWithoutCost} run${s.runsWithoutCost === 1 ? '' : 's'} without cost`;
-  return s.runsWithoutCost === s.runs ? `cost unknown (${runs})` : `≥${formatUsd(s.costUsd)} (${runs})`;
+  return s.runsWithoutCost === s.runs ? `cost unknown (${runs})` : `≥${formatUsdPlain(s.costUsd)} (${runs})`;
 }
 
 /** `in 12,345 / out 6,789 / cache read 100,000 / cache write 2,000 · cache hit 89.0%` */
 function tokenText(s: Sum): string {
+  const t = s.tokens;
   return (
-    `in ${groupDigits(s.inputTokens)} / out ${groupDigits(s.outputTokens)} / ` +
-    `cache read ${groupDigits(s.cacheReadTokens)} / cache write ${groupDigits(s.cacheCreationTokens)} · ` +
-    `cache hit ${formatPercent(cacheHitRate(s.cacheReadTokens, s.inputTokens))}`
+    `in ${groupDigits(t.input)} / out ${groupDigits(t.output)} / ` +
+    `cache read ${groupDigits(t.cacheRead)} / cache write ${groupDigits(t.cacheWrite)} · ` +
+    `cache hit ${formatPercent(cacheHitRate(t.cacheRead, t.input), NOT_AVAILABLE)}`
   );
 }
 
@@ -256,7 +235,7 @@ export class PlanUsageTracker {
         `task ${JSON.stringify(id)} was recorded in section ${JSON.stringify(task.section)}, not ${JSON.stringify(section)}`,
       );
     }
-    const sum = addSum({ ...task.sum }, run, `task ${JSON.stringify(id)}`);
+    const sum = addSum({ ...task.sum, tokens: { ...task.sum.tokens } }, run, `task ${JSON.stringify(id)}`);
     task.sum = sum;
     if (task.section === null) task.section = section;
   }
@@ -374,14 +353,11 @@ function taskEntry(taskId: string, section: string | null, s: Sum): TaskUsageEnt
     taskId,
     section,
     runs: s.runs,
-    inputTokens: s.inputTokens,
-    outputTokens: s.outputTokens,
-    cacheReadTokens: s.cacheReadTokens,
-    cacheCreationTokens: s.cacheCreationTokens,
-    totalTokens: totalTokens(s),
+    ...taskTokenFields(s.tokens),
+    totalTokens: totalTokens(s.tokens),
     costUsd: s.runsWithoutCost === 0 ? s.costUsd : null,
     numTurns: s.numTurns,
     durationApiMs: s.durationApiMs,
-    cacheHitRate: cacheHitRate(s.cacheReadTokens, s.inputTokens),
+    cacheHitRate: cacheHitRate(s.tokens.cacheRead, s.tokens.input),
   };
 }

@@ -10,10 +10,12 @@
  * at the same moment can lose one update (the orchestrator is meant to be the only writer).
  * @module
  */
+import { fromClaudeTokenCounts } from '../capture/claude/stream/token-counts.js';
 import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
 import { isJsonObject, type JsonObject } from '../util/json-object.js';
+import { emptyTokenCounts, type TokenCounts } from '../util/token-counts.js';
 import { readJsonObjectFile, writeJsonFileAtomic } from './json-file.js';
-import { addCounts, checkCount, showValue } from './numbers.js';
+import { addTokenCountsChecked, checkCount, showValue, type TokenFieldNames } from './numbers.js';
 
 /** Token counts of one model (`TokenUsage`; names follow Claude Code's `modelUsage`). */
 export interface TokenUsage {
@@ -34,9 +36,38 @@ export const TOKEN_USAGE_FIELDS = [
   'cacheReadInputTokens',
 ] as const satisfies readonly (keyof TokenUsage)[];
 
+/** The internal counts each field of a {@link TokenUsage} holds, in the order they are written. */
+const TOKEN_USAGE_NAMES = [
+  ['input', 'inputTokens'],
+  ['output', 'outputTokens'],
+  ['cacheWrite', 'cacheCreationInputTokens'],
+  ['cacheRead', 'cacheReadInputTokens'],
+] as const satisfies TokenFieldNames;
+
 /** All-zero counts. */
 export function zeroTokenUsage(): TokenUsage {
   return { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+}
+
+/** `t` as a state file writes it (the four fields; the 1-hour split and web searches are not kept). */
+function toTokenUsage(t: TokenCounts): TokenUsage {
+  const u = zeroTokenUsage();
+  for (const [field, name] of TOKEN_USAGE_NAMES) u[name] = t[field];
+  return u;
+}
+
+/** The counts of a state file's {@link TokenUsage}. */
+function fromTokenUsage(u: TokenUsage): TokenCounts {
+  const t = emptyTokenCounts();
+  for (const [field, name] of TOKEN_USAGE_NAMES) t[field] = u[name];
+  return t;
+}
+
+/** `sum` (the counts of a model so far, or none) plus `add`; throws, naming `what`, on overflow. */
+function addUsage(sum: TokenUsage | undefined, add: TokenUsage, what: string): TokenUsage {
+  const counts = sum === undefined ? emptyTokenCounts() : fromTokenUsage(sum);
+  addTokenCountsChecked(counts, fromTokenUsage(add), TOKEN_USAGE_NAMES, what);
+  return toTokenUsage(counts);
 }
 
 /**
@@ -64,11 +95,7 @@ export function checkModelUsage(usage: ModelTokenUsage, what = 'usage'): ModelTo
 export function addModelUsage(a: ModelTokenUsage, b: ModelTokenUsage): ModelTokenUsage {
   const out = checkModelUsage(a, 'a');
   for (const [model, counts] of Object.entries(checkModelUsage(b, 'b'))) {
-    const sum = out[model] ?? zeroTokenUsage();
-    for (const field of TOKEN_USAGE_FIELDS) {
-      sum[field] = addCounts(sum[field], counts[field], `${JSON.stringify(model)}.${field}`);
-    }
-    out[model] = sum;
+    out[model] = addUsage(out[model], counts, JSON.stringify(model));
   }
   return out;
 }
@@ -81,12 +108,7 @@ export function addModelUsage(a: ModelTokenUsage, b: ModelTokenUsage): ModelToke
 export function usageFromRun(result: ClaudeRunResult): ModelTokenUsage {
   const out: ModelTokenUsage = {};
   for (const [model, m] of Object.entries(result.models)) {
-    out[model] = {
-      inputTokens: m.inputTokens,
-      outputTokens: m.outputTokens,
-      cacheCreationInputTokens: m.cacheCreationInputTokens,
-      cacheReadInputTokens: m.cacheReadInputTokens,
-    };
+    out[model] = toTokenUsage(fromClaudeTokenCounts(m));
   }
   return checkModelUsage(out, 'run usage');
 }
@@ -109,10 +131,7 @@ function mergeInto(stored: JsonObject, usage: ModelTokenUsage, file: string, whe
     totals[model] = counts;
   }
   for (const [model, add] of Object.entries(usage)) {
-    const sum = totals[model] ?? zeroTokenUsage();
-    for (const field of TOKEN_USAGE_FIELDS) {
-      sum[field] = addCounts(sum[field], add[field], `${file}: ${where}[${JSON.stringify(model)}].${field}`);
-    }
+    const sum = addUsage(totals[model], add, `${file}: ${where}[${JSON.stringify(model)}]`);
     totals[model] = sum;
     const entry = stored[model];
     stored[model] = { ...(isJsonObject(entry) ? entry : {}), ...sum };

@@ -3,8 +3,10 @@
  * time, with every model of the run summed.
  * @module
  */
+import { fromClaudeTokenCounts } from '../capture/claude/stream/token-counts.js';
 import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
-import { checkAmountOrNull, checkCount, checkCountOrNull } from './numbers.js';
+import { emptyTokenCounts, type TokenCounts } from '../util/token-counts.js';
+import { checkAmountOrNull, checkCount, checkCountOrNull, type TokenFieldNames } from './numbers.js';
 
 /**
  * Usage of one task run. Token counts are summed over the run's models. `totalCostUsd`
@@ -21,6 +23,35 @@ export interface TaskUsage {
   durationApiMs: number | null;
 }
 
+/** The token fields of a {@link TaskUsage} and the internal counts they hold, in their order. */
+export const TASK_TOKEN_NAMES = [
+  ['input', 'inputTokens'],
+  ['output', 'outputTokens'],
+  ['cacheRead', 'cacheReadTokens'],
+  ['cacheWrite', 'cacheCreationTokens'],
+] as const satisfies TokenFieldNames;
+
+/** The token fields of a {@link TaskUsage} (and of `usage-report.json`'s totals), in their order. */
+export function taskTokenFields(t: TokenCounts) {
+  return {
+    inputTokens: t.input,
+    outputTokens: t.output,
+    cacheReadTokens: t.cacheRead,
+    cacheCreationTokens: t.cacheWrite,
+  };
+}
+
+/** The token counts of a {@link TaskUsage}. */
+export function taskUsageCounts(u: TaskUsage): TokenCounts {
+  return {
+    ...emptyTokenCounts(),
+    input: u.inputTokens,
+    output: u.outputTokens,
+    cacheWrite: u.cacheCreationTokens,
+    cacheRead: u.cacheReadTokens,
+  };
+}
+
 /** True when `usage` is a parser's {@link ClaudeRunResult} rather than a {@link TaskUsage}. */
 export function isClaudeRunResult(usage: ClaudeRunResult | TaskUsage): usage is ClaudeRunResult {
   return 'models' in usage && 'totals' in usage;
@@ -34,10 +65,7 @@ export function isClaudeRunResult(usage: ClaudeRunResult | TaskUsage): usage is 
  */
 export function taskUsageFromRun(result: ClaudeRunResult): TaskUsage {
   return {
-    inputTokens: result.totals.inputTokens,
-    outputTokens: result.totals.outputTokens,
-    cacheReadTokens: result.totals.cacheReadInputTokens,
-    cacheCreationTokens: result.totals.cacheCreationInputTokens,
+    ...taskTokenFields(fromClaudeTokenCounts(result.totals)),
     totalCostUsd: result.totalCostUsd,
     numTurns: result.numTurns,
     durationApiMs: result.durationApiMs,

@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TokenFields } from '../capture/types.js';
 import type { RateOverride } from '../config/config.js';
 import { configFile } from '../config/paths.js';
 import { UserError } from '../errors.js';
 import type { PricingKey } from '../ledger/store.js';
+import type { TokenCounts } from '../util/token-counts.js';
 import { createPricer, createPricerFromTable } from './create-pricer.js';
 import { loadPriceTable, parsePriceTable } from './price-table.js';
 
@@ -18,7 +18,7 @@ const pricer = createPricer();
 /** A time after every price in the table. */
 const NOW = Date.parse('2026-11-22T04:56:00Z');
 
-function tokens(partial: Partial<TokenFields>): TokenFields {
+function tokens(partial: Partial<TokenCounts>): TokenCounts {
   return { input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, webSearch: 0, ...partial };
 }
 
@@ -27,7 +27,7 @@ function key(model: string, partial: Partial<Omit<PricingKey, 'model'>> = {}): P
 }
 
 /** Token fields that are each priced at one rate. */
-const PER_KIND: (keyof TokenFields)[] = ['input', 'cacheWrite', 'cacheRead', 'output', 'webSearch'];
+const PER_KIND: (keyof TokenCounts)[] = ['input', 'cacheWrite', 'cacheRead', 'output', 'webSearch'];
 
 /** One million tokens of each kind, separately: the five rates in a row. */
 function rateRow(model: string, partial: Partial<Omit<PricingKey, 'model'>> = {}): (number | null)[] {
@@ -49,7 +49,7 @@ function expectRow(got: (number | null)[], expected: number[]): void {
 }
 
 describe("Claude Code's own figures", () => {
-  it.each<[string, string, Partial<TokenFields>, number]>([
+  it.each<[string, string, Partial<TokenCounts>, number]>([
     // FINDINGS §4, scenarios/multi-turn-cache.json prompt 0 = calls p0-call1-tool + p0-call2-final.
     [
       'sonnet-4.5 multi-turn prompt 0',
@@ -239,7 +239,7 @@ describe('US-only inference (inference_geo "us")', () => {
 });
 
 describe('web search', () => {
-  it.each<[string, Partial<TokenFields>, number]>([
+  it.each<[string, Partial<TokenCounts>, number]>([
     ['claude-sonnet-4-5', { webSearch: 1 }, 0.01],
     ['claude-sonnet-4-5', { webSearch: 1000 }, 10],
     ['claude-haiku-4-5', { input: 1000, webSearch: 3 }, 0.001 + 0.03],
@@ -402,7 +402,7 @@ describe('linearity: the cost of a sum is the sum of the costs for one key', () 
       webSearch: fc.nat(20),
     })
     .map(
-      (t): TokenFields => ({
+      (t): TokenCounts => ({
         input: t.input,
         output: t.output,
         cacheWrite: t.cacheWrite5m + t.cacheWrite1h,

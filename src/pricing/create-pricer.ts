@@ -16,12 +16,13 @@
  * them it has no price (null), as an unknown model has none, and is never priced at standard rates.
  * @module
  */
-import type { TokenFields } from '../capture/types.js';
+
 import type { OverrideRates, RateOverride } from '../config/config.js';
 import { configFile } from '../config/paths.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { PricingKey } from '../ledger/store.js';
 import { fingerprint } from '../util/fingerprint.js';
+import type { TokenCounts } from '../util/token-counts.js';
 import { canonicalModelId, normalizeModelId } from './model-id.js';
 import { loadPriceTable, type PriceEntry, type PriceTable } from './price-table.js';
 import { isFast, type PriceResolution, type Pricer, type Rates } from './pricer.js';
@@ -127,7 +128,7 @@ export function geoMultiplier(entry: PriceEntry, key: PricingKey): number {
 }
 
 /** USD for `tokens` at `rates` (per million tokens), web search excluded. */
-export function tokenCost(tokens: TokenFields, rates: Rates): number {
+export function tokenCost(tokens: TokenCounts, rates: Rates): number {
   const h1 = tokens.cacheWrite1h;
   return (
     (tokens.input * rates.input +
@@ -182,7 +183,7 @@ export function createPricerFromTable(
       return resolved === null ? null : { canonical: resolved.canonical, from: resolved.from };
     },
 
-    cost(key: PricingKey, tokens: TokenFields, atMs: number): number | null {
+    cost(key: PricingKey, tokens: TokenCounts, atMs: number): number | null {
       const resolved = lookup(key.model);
       if (resolved === null) return null;
       const webSearch = tokens.webSearch * table.webSearchPerRequest;

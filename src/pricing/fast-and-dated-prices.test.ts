@@ -6,10 +6,10 @@
  * @module
  */
 import { describe, expect, it } from 'vitest';
-import type { TokenFields } from '../capture/types.js';
 import { configFile } from '../config/paths.js';
 import { UserError } from '../errors.js';
 import type { PricingKey } from '../ledger/store.js';
+import type { TokenCounts } from '../util/token-counts.js';
 import { createPricer } from './create-pricer.js';
 import type { Pricer } from './pricer.js';
 
@@ -17,7 +17,7 @@ const pricer = createPricer();
 const NOW = Date.parse('2026-11-22T04:56:00Z');
 const DAY = 86_400_000;
 
-function tokens(partial: Partial<TokenFields>): TokenFields {
+function tokens(partial: Partial<TokenCounts>): TokenCounts {
   return { input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, webSearch: 0, ...partial };
 }
 

@@ -4,8 +4,9 @@
  * history at once and nothing stored goes stale.
  * @module
  */
-import type { TokenFields } from '../capture/types.js';
+
 import type { PricingKey } from '../ledger/store.js';
+import type { TokenCounts } from '../util/token-counts.js';
 
 /** USD per million tokens. */
 export interface Rates {
@@ -40,7 +41,7 @@ export interface Pricer {
    * when they have no price: the model is unpriced, or the key is fast mode and the model has no
    * fast rate at that time (never the standard rates instead). Never 0 for an unknown model.
    */
-  cost(key: PricingKey, tokens: TokenFields, atMs: number): number | null;
+  cost(key: PricingKey, tokens: TokenCounts, atMs: number): number | null;
   /**
    * A one-line hint telling the user how to price an unpriced model, or (`fast`) its fast-mode
    * requests.

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { TokenCounts } from '../util/token-counts.js';
 import { Prng } from './prng.js';
 import {
   agentMetaJson,
@@ -16,7 +17,6 @@ import {
   costStateLine,
   fileHistorySnapshotLine,
   type LineEnvelope,
-  type ResponseUsage,
   summaryLine,
   systemLine,
   toolResultLine,
@@ -99,7 +99,7 @@ function emptyTotals(): TruthTotals {
   };
 }
 
-function addTotals(map: Record<string, TruthTotals>, key: string, u: ResponseUsage, output: number): void {
+function addTotals(map: Record<string, TruthTotals>, key: string, u: TokenCounts, output: number): void {
   let t = map[key];
   if (t === undefined) {
     t = emptyTotals();
@@ -279,7 +279,7 @@ export class HistoryGenerator {
     return this.#filler.slice(start, start + len);
   }
 
-  #usage(model: string, turnIndex: number): ResponseUsage {
+  #usage(model: string, turnIndex: number): TokenCounts {
     const rng = this.#rng;
     const big = rng.chance(0.01);
     const cacheWrite = rng.chance(0.7) ? rng.int(0, 12_000) : 0;
@@ -298,7 +298,7 @@ export class HistoryGenerator {
     agentType: string,
     model: string,
     timestampMs: number,
-    u: ResponseUsage,
+    u: TokenCounts,
     output: number,
   ): void {
     const t = this.truth;
@@ -319,7 +319,7 @@ export class HistoryGenerator {
     style: Style,
     model: string,
     blocks: ContentBlock[],
-    u: ResponseUsage,
+    u: TokenCounts,
     timestampMs: number,
     parentUuid: string | null,
     noRequestId: boolean,
@@ -393,7 +393,7 @@ export class HistoryGenerator {
     let turn = 0;
     const pendingSubagents = [...plan.subagentBytes];
     const spawnEvery = Math.max(2, Math.floor(plan.mainBytes / 20_000 / (pendingSubagents.length + 1)));
-    const track = (model: string, u: ResponseUsage, output: number) => {
+    const track = (model: string, u: TokenCounts, output: number) => {
       const c = costState.get(model) ?? {
         inputTokens: 0,
         outputTokens: 0,
@@ -528,7 +528,7 @@ export class HistoryGenerator {
     toolUseId: string,
     bytes: number,
     startMs: number,
-    track: (model: string, u: ResponseUsage, output: number) => void,
+    track: (model: string, u: TokenCounts, output: number) => void,
   ): string[] {
     const rng = this.#rng;
     const o = this.#opts;

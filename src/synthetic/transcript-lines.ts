@@ -3,6 +3,7 @@
  * writes (see shared/docs/FORMATS.md §1). Token numbers are whatever the caller passes in.
  * @module
  */
+import type { TokenCounts } from '../util/token-counts.js';
 
 export interface LineEnvelope {
   sessionId: string;
@@ -12,15 +13,6 @@ export interface LineEnvelope {
   isSidechain: boolean;
   agentId?: string | undefined;
   attributionAgent?: string | undefined;
-}
-
-export interface ResponseUsage {
-  input: number;
-  output: number;
-  cacheWrite: number;
-  cacheWrite1h: number;
-  cacheRead: number;
-  webSearch: number;
 }
 
 export type ContentBlock =
@@ -46,7 +38,7 @@ function trailer(env: LineEnvelope): Record<string, unknown> {
   };
 }
 
-function apiUsage(u: ResponseUsage, output: number): Record<string, unknown> {
+function apiUsage(u: TokenCounts, output: number): Record<string, unknown> {
   return {
     input_tokens: u.input,
     cache_creation_input_tokens: u.cacheWrite,
@@ -73,7 +65,7 @@ export interface AssistantLineInput {
   model: string;
   block: ContentBlock;
   blockIndex: number;
-  usage: ResponseUsage;
+  usage: TokenCounts;
   /** The output count written on this line (a placeholder on snapshot lines). */
   output: number;
   stopReason: string | null;

@@ -5,15 +5,16 @@
  * projects told apart, and a note whenever columns are hidden.
  */
 import { describe, expect, it } from 'vitest';
-import { totalTokens, type UsageRow, type UsageTable } from '../../src/analysis/usage-table.js';
+import type { UsageRow, UsageTable } from '../../src/analysis/usage-table.js';
 import { dimensionLabels } from '../../src/cli/commands/report.js';
 import { SESSION_LABELS } from '../../src/cli/commands/session.js';
 import { type SummaryWindow, windowLines } from '../../src/cli/commands/summary-lines.js';
 import { displayWidth } from '../../src/cli/render/display-width.js';
-import { formatCompact, formatInt } from '../../src/cli/render/format.js';
 import { taskBreakdownTable, taskListTable, varianceTable } from '../../src/cli/task-tables.js';
 import { type LabelColumn, renderUsageTable } from '../../src/cli/usage-output.js';
 import type { UsageSums } from '../../src/ledger/store.js';
+import { formatCompact, formatInt } from '../../src/util/format.js';
+import { totalTokens } from '../../src/util/token-counts.js';
 import { WIDE_BRANCHES, WIDE_DAYS, WIDE_MODELS, WIDE_PROJECTS } from '../helpers/wide-fixtures.js';
 
 const WIDTHS = [60, 80, 120] as const;

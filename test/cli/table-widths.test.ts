@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayWidth, stripAnsi } from '../../src/cli/render/display-width.js';
-import { formatInt } from '../../src/cli/render/format.js';
+import { formatInt } from '../../src/util/format.js';
 import { WIDE_MODELS, WIDE_PROJECTS, writeWideHistory } from '../helpers/wide-fixtures.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');

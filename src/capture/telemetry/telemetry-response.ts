@@ -5,6 +5,7 @@
  * Summaries are computed from the numbers only: the user's request summary is never put in them.
  * @module
  */
+import { formatInt, formatUsdCents } from '../../util/format.js';
 import type { TelemetryEntry, TelemetryParseResult, TelemetryRequest } from './telemetry-request.js';
 
 /** The answer to a logging call. `summary` is present only for `log_and_summarize`. */
@@ -44,8 +45,6 @@ export interface ErrorResponse {
 /** Any answer. */
 export type TelemetryResponse = RecordedResponse | ReviewResponse | ErrorResponse;
 
-const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
 /**
  * `{status: "recorded", task_id, summary?}`; the `summary` key is left out when not given
  * (as for `log_only`).
@@ -63,15 +62,8 @@ function entryTokens(e: TelemetryEntry): number | null {
   return null;
 }
 
-function formatCost(usd: number): string {
-  if (usd > 0 && usd < 0.005) return '<$0.01';
-  // Cents rounded half up after removing binary noise (37.035 is stored as 37.03499…).
-  const cents = Math.round(Number((usd * 100).toPrecision(12)));
-  return `$${(cents / 100).toFixed(2)}`;
-}
-
 function plural(n: number, one: string, many: string): string {
-  return `${numberFormat.format(n)} ${n === 1 ? one : many}`;
+  return `${formatInt(n)} ${n === 1 ? one : many}`;
 }
 
 /**
@@ -101,7 +93,7 @@ export function summarizeEntries(request: TelemetryRequest): string {
     else cost += e.estimated_cost;
   }
   const agents = new Set(request.entries.map((e) => e.agent)).size;
-  let text = `${request.task_id}: ${plural(tokens, 'token', 'tokens')} (${formatCost(cost)}) across ${plural(agents, 'agent', 'agents')}`;
+  let text = `${request.task_id}: ${plural(tokens, 'token', 'tokens')} (${formatUsdCents(cost)}) across ${plural(agents, 'agent', 'agents')}`;
   let top: { agent: string; model: string; tokens: number } | undefined;
   for (const pair of pairs.values()) if (top === undefined || pair.tokens > top.tokens) top = pair;
   if (top !== undefined && tokens > 0) {

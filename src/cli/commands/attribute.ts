@@ -4,9 +4,10 @@
  * their own; this is the full re-run.
  * @module
  */
+
+import { formatInt } from '../../util/format.js';
 import { type CommonOptions, openSession, stageMapOf } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
-import { formatInt } from '../render/format.js';
 
 export async function runAttribute(opts: CommonOptions): Promise<number> {
   const session = await openSession(opts);

@@ -8,13 +8,14 @@
 import pc from 'picocolors';
 import { type BlockSummary, HOUR_MS } from '../../analysis/blocks.js';
 import { blocksReport } from '../../analysis/blocks-report.js';
-import { totalTokens } from '../../analysis/usage-table.js';
+
 import { ExitCode, UserError } from '../../errors.js';
+import { formatInt } from '../../util/format.js';
+import { totalTokens } from '../../util/token-counts.js';
 import { limitStatusOf } from '../blocks-json.js';
 import { activeBlockLines, duration, limitWarning, localTime } from '../blocks-output.js';
 import { clockOf, importNow, openSession, pricerOf } from '../context.js';
 import { isTerminalFd, writeOut } from '../io.js';
-import { formatInt } from '../render/format.js';
 import { detectTerminal } from '../render/terminal.js';
 import { type BlocksOptions, blocksQueryOf, parseTokenLimit, resolveTokenLimit } from './blocks.js';
 

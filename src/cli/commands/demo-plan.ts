@@ -8,9 +8,9 @@
  * @module
  */
 
-import { totalTokens } from '../../analysis/usage-table.js';
 import { recordUsage } from '../../api/record-usage.js';
 import type { LedgerStore, StageMap } from '../../ledger/store.js';
+import { totalTokens } from '../../util/token-counts.js';
 
 /** Agent type → stage, for the demo's config (the generator's subagent types). */
 export const DEMO_STAGES: StageMap = {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { totalTokens, type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
+import { type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
 import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
 import { ExitCode, UserError } from '../../errors.js';
 import {
@@ -19,9 +19,10 @@ import {
 } from '../../ledger/forget.js';
 import { BUCKET_MS, type GroupRow } from '../../ledger/store.js';
 import type { Pricer } from '../../pricing/pricer.js';
+import { formatCost, formatInt } from '../../util/format.js';
+import { totalTokens } from '../../util/token-counts.js';
 import { type CommonOptions, clockOf, importNow, openSession, pricerOf, stageMapOf } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
-import { formatCost, formatInt } from '../render/format.js';
 import { usageFields } from '../usage-json.js';
 
 export interface ForgetFlags extends CommonOptions {

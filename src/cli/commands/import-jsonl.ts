@@ -5,9 +5,9 @@
  * @module
  */
 import { importJsonl } from '../../ledger/jsonl/import-jsonl.js';
+import { formatInt } from '../../util/format.js';
 import { type CommonOptions, openSession, stageMapOf } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
-import { formatInt } from '../render/format.js';
 
 /** Problems listed in the human output; --json lists all. */
 const SHOWN_PROBLEMS = 20;

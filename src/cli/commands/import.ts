@@ -3,11 +3,11 @@
  * @module
  */
 import { ExitCode, UserError } from '../../errors.js';
+import { formatInt } from '../../util/format.js';
 import type { CommonOptions } from '../context.js';
 import { importNow, openSession } from '../context.js';
 import { describeImported, importCountsJson } from '../import-counts.js';
 import { writeJson, writeOut } from '../io.js';
-import { formatInt } from '../render/format.js';
 
 export async function runImport(opts: CommonOptions & { threads?: string }): Promise<number> {
   let threads: number | undefined;

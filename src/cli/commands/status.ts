@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
 import { dataHome } from '../../config/paths.js';
 import type { LedgerStats } from '../../ledger/store.js';
+import { formatInt } from '../../util/format.js';
 import { type CommonOptions, openSession, pricerOf } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
-import { formatInt } from '../render/format.js';
 import { detectTerminal } from '../render/terminal.js';
 import { wrapWords } from '../render/wrap-words.js';
 

@@ -5,9 +5,10 @@
  * @module
  */
 import pc from 'picocolors';
-import { cacheHitRate, totalTokens, type UsageRow } from '../../analysis/usage-table.js';
+import type { UsageRow } from '../../analysis/usage-table.js';
+import { formatCompact, formatCost, formatInt, formatPercent } from '../../util/format.js';
+import { cacheHitRate, totalTokens } from '../../util/token-counts.js';
 import { displayWidth, padToWidth, truncateToWidth } from '../render/display-width.js';
-import { formatCompact, formatCost, formatInt, formatPercent } from '../render/format.js';
 import { shortModels } from '../render/short-names.js';
 import { wrapWords } from '../render/wrap-words.js';
 
@@ -85,7 +86,7 @@ export function windowLines(w: SummaryWindow, layout: SummaryLayout): string[] {
   const parts = [
     `${layout.compact ? formatCompact(tokens) : formatInt(tokens)} tokens`,
     c.yellow(r.unpriced.length > 0 ? `${formatCost(r.cost)}+` : formatCost(r.cost)),
-    `cache hit ${formatPercent(cacheHitRate(r.sums))}`,
+    `cache hit ${formatPercent(cacheHitRate(r.sums.cacheRead, r.sums.input))}`,
     `${formatInt(r.sums.responses)} API calls`,
   ];
   if (w.sessions > 0) parts.push(`${w.sessions} session${w.sessions === 1 ? '' : 's'}`);

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { subtreeTotals, type TaskSummary, taskSummary, taskVariance } from '../../analysis/tasks.js';
-import { cacheHitRate, emptyUsageRow, totalTokens, type UsageRow } from '../../analysis/usage-table.js';
+import { emptyUsageRow, type UsageRow } from '../../analysis/usage-table.js';
 import { checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
@@ -19,7 +19,9 @@ import {
   stopTask,
   taskStatus,
 } from '../../ledger/task-actions.js';
+import { formatInt, formatPercent, formatUsd } from '../../util/format.js';
 import { localDate } from '../../util/local-date.js';
+import { cacheHitRate, totalTokens } from '../../util/token-counts.js';
 import {
   type CliSession,
   type CommonOptions,
@@ -30,11 +32,10 @@ import {
 } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 import { appendMetrics, metricsFile, variancePercent } from '../metrics-log.js';
-import { formatInt, formatPercent, formatUsd } from '../render/format.js';
 import { wrapWords } from '../render/wrap-words.js';
 import { actualsSection, withActuals } from '../task-annotation.js';
 import { tableTarget, taskBreakdownTable, taskListTable } from '../task-tables.js';
-import { usageFields } from '../usage-json.js';
+import { ccusageTokenFields, usageFields } from '../usage-json.js';
 
 export interface TaskOptions extends CommonOptions {
   title?: string;
@@ -176,10 +177,7 @@ export function metricsEntry(event: string, s: TaskSummary): Record<string, unkn
     actualUsd: Math.round(s.total.cost * 1e6) / 1e6,
     varianceUsd: variancePercent(s.task.estimateUsd, s.total.cost),
     overrun: s.variance.overrun,
-    inputTokens: s.total.sums.input,
-    outputTokens: s.total.sums.output,
-    cacheCreationTokens: s.total.sums.cacheWrite,
-    cacheReadTokens: s.total.sums.cacheRead,
+    ...ccusageTokenFields(s.total.sums),
     apiCalls: s.total.sums.responses,
     labels: s.task.labels,
     date: localDate(Date.now()),
@@ -237,7 +235,7 @@ export async function runTaskShow(id: string, opts: TaskOptions): Promise<number
     const prose = [
       `${task.id}${task.title ? ` — ${task.title}` : ''} (${taskStatus(task, active)}${task.parentId ? `, in ${task.parentId}` : ''}${task.stage ? `, stage ${task.stage}` : ''})`,
       `  ${costLine(s)}`,
-      `  ${formatInt(s.total.sums.responses)} API calls, cache hit ${formatPercent(cacheHitRate(s.total.sums))}${s.runs.runs > 0 ? `, ${s.runs.runs} run(s): ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
+      `  ${formatInt(s.total.sums.responses)} API calls, cache hit ${formatPercent(cacheHitRate(s.total.sums.cacheRead, s.total.sums.input))}${s.runs.runs > 0 ? `, ${s.runs.runs} run(s): ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
     ];
     const warning = overrunWarning(s);
     if (warning !== null) prose.push(`  ${warning}`);

@@ -5,13 +5,14 @@
  * @module
  */
 import { type TaskVariance, taskTotals, taskVariance } from '../../analysis/tasks.js';
-import { emptyUsageRow, totalTokens } from '../../analysis/usage-table.js';
+import { emptyUsageRow } from '../../analysis/usage-table.js';
 import { type TokenShare, tokenShares, varianceGroup } from '../../analysis/variance-groups.js';
 import { ExitCode, UserError } from '../../errors.js';
 import type { TaskRow } from '../../ledger/store.js';
+import { formatInt } from '../../util/format.js';
+import { totalTokens } from '../../util/token-counts.js';
 import { type CommonOptions, importNow, openSession, pricerOf, stageMapOf } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
-import { formatInt } from '../render/format.js';
 import { wrapWords } from '../render/wrap-words.js';
 import { tableTarget, varianceTable } from '../task-tables.js';
 

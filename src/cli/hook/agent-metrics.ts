@@ -3,10 +3,12 @@
  * its type, stage and task, beside the lines `task stop` and `run` write.
  * @module
  */
-import { totalTokens, UsageTableBuilder } from '../../analysis/usage-table.js';
+import { UsageTableBuilder } from '../../analysis/usage-table.js';
 import { BUCKET_MS, type LedgerStore, type StageMap } from '../../ledger/store.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { localDate } from '../../util/local-date.js';
+import { totalTokens } from '../../util/token-counts.js';
+import { ccusageTokenFields } from '../usage-json.js';
 
 export async function agentMetrics(
   store: LedgerStore,
@@ -38,10 +40,7 @@ export async function agentMetrics(
     task: first?.task || null,
     actual: totalTokens(s),
     actualUsd: Math.round(total.cost * 1e6) / 1e6,
-    inputTokens: s.input,
-    outputTokens: s.output,
-    cacheCreationTokens: s.cacheWrite,
-    cacheReadTokens: s.cacheRead,
+    ...ccusageTokenFields(s),
     apiCalls: s.responses,
     models: total.models.map((m) => m.model),
     date: localDate(options.now),

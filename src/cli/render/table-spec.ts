@@ -2,7 +2,7 @@
  * The shape of a table handed to {@link renderTable} (see `table.ts`), shared with the layout code.
  * @module
  */
-import { formatCompact, formatCost, formatInt } from './format.js';
+import { formatCompact, formatCost, formatInt } from '../../util/format.js';
 
 /**
  * One cell. A plain string is shown as is. A `{ text, compact }` pair is a number that may switch to

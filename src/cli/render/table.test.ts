@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
+import { formatCost, formatPercent } from '../../util/format.js';
 import { displayWidth, stripAnsi } from './display-width.js';
-import { formatCost, formatPercent } from './format.js';
 import { renderTable, type TableColumn, type TableSpec, tokenCell } from './table.js';
 
 const COLUMNS: TableColumn[] = [

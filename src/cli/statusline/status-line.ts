@@ -7,14 +7,15 @@
 import path from 'node:path';
 import { DEFAULT_OVERRUN_MULTIPLE, taskStanding, worstRatio } from '../../analysis/overrun.js';
 import { daysCutByPriceChanges } from '../../analysis/reports.js';
-import { totalTokens, UsageTableBuilder } from '../../analysis/usage-table.js';
+import { UsageTableBuilder } from '../../analysis/usage-table.js';
 import { ZonedClock } from '../../analysis/zoned-time.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { currentTask } from '../../ledger/hook-actions.js';
 import { importClaudeFiles } from '../../ledger/import-claude.js';
 import { BUCKET_MS, type ImportOrigin, type LedgerStore, type StageMap } from '../../ledger/store.js';
 import type { Pricer } from '../../pricing/pricer.js';
-import { formatCompact, formatUsd } from '../render/format.js';
+import { formatCompact, formatUsd } from '../../util/format.js';
+import { totalTokens } from '../../util/token-counts.js';
 import type { StatusInput } from './status-input.js';
 
 export interface StatusOptions {

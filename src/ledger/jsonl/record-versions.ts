@@ -18,6 +18,7 @@
  * has not seen yet, and the ledger keeps it (the next export appends it).
  * @module
  */
+import { maxTokenCounts } from '../../util/token-counts.js';
 import type { LedgerRecord, UsageLedgerRecord } from '../ledger-records.js';
 import { canonicalJson, compareText, recordKey } from '../record-identity.js';
 import { formatLine } from './jsonl-format.js';
@@ -50,14 +51,8 @@ function maxNullable(a: number | null, b: number | null): number | null {
 /** `a` with `b`'s measurements merged in (the ledger's upsert rule); `a`'s identity and attribution stay. */
 export function mergeUsage(a: UsageLedgerRecord, b: UsageLedgerRecord): UsageLedgerRecord {
   return {
-    ...a,
+    ...maxTokenCounts({ ...a }, b),
     ts: Math.min(a.ts, b.ts),
-    input: Math.max(a.input, b.input),
-    output: Math.max(a.output, b.output),
-    cacheWrite: Math.max(a.cacheWrite, b.cacheWrite),
-    cacheWrite1h: Math.max(a.cacheWrite1h, b.cacheWrite1h),
-    cacheRead: Math.max(a.cacheRead, b.cacheRead),
-    webSearch: Math.max(a.webSearch, b.webSearch),
     outputFinal: a.outputFinal || b.outputFinal,
     sidechain: a.sidechain || b.sidechain,
     reportedCost: maxNullable(a.reportedCost, b.reportedCost),

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { type TaskSummary, taskSummary, taskVariance } from '../../analysis/tasks.js';
-import { totalTokens, type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
+import { type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
 import { checkName } from '../../capture/context/attribution-context.js';
 import { parseEstimate } from '../../capture/context/estimate.js';
 import { metricsEntry } from '../../cli/commands/task.js';
@@ -19,6 +19,7 @@ import { usageFields } from '../../cli/usage-json.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { BUCKET_MS } from '../../ledger/store.js';
 import { activeTaskIds, knownTask, taskStatus } from '../../ledger/task-actions.js';
+import { totalTokens } from '../../util/token-counts.js';
 
 const DEFAULT_OVERRUN = 4;
 

@@ -7,11 +7,12 @@
  */
 import { z } from 'zod';
 import { dimensionReport, periodReport, type ReportContext } from '../../analysis/reports.js';
-import { totalTokens, type UsageRow } from '../../analysis/usage-table.js';
+import type { UsageRow } from '../../analysis/usage-table.js';
 import { addDays, WEEKDAYS, type WeekStart } from '../../analysis/zoned-time.js';
 import { type CliSession, pricerOf, stageMapOf } from '../../cli/context.js';
-import { formatInt, formatUsd } from '../../cli/render/format.js';
 import { usageFields } from '../../cli/usage-json.js';
+import { formatInt, formatUsd } from '../../util/format.js';
+import { totalTokens } from '../../util/token-counts.js';
 import { given, type ScopeArgs, scopeInput, scopeOfArgs } from './scope.js';
 
 export const USAGE_REPORT_DESCRIPTION =

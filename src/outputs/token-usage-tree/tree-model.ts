@@ -22,7 +22,7 @@
 
 import { groupCost } from '../../analysis/review-usage.js';
 import { resolveEntry } from '../../analysis/telemetry-reconcile.js';
-import { totalTokens, UsageTableBuilder } from '../../analysis/usage-table.js';
+import { UsageTableBuilder } from '../../analysis/usage-table.js';
 import {
   BUCKET_MS,
   type DeclaredTask,
@@ -32,6 +32,7 @@ import {
   type UsageFilter,
 } from '../../ledger/store.js';
 import type { Pricer } from '../../pricing/pricer.js';
+import { addTokenCounts, emptyTokenCounts, type TokenCounts, totalTokens } from '../../util/token-counts.js';
 import type { ErrorEntry, TaskUsageRecord, UsageEntry } from '../token-usage/model.js';
 
 const DAY_MS = 86_400_000;
@@ -96,9 +97,7 @@ export interface TreeScope {
 interface Sum {
   agent: string;
   model: string;
-  input: number;
-  output: number;
-  total: number;
+  tokens: TokenCounts;
   /** USD; null once a part had no cost. */
   cost: number | null;
 }
@@ -110,10 +109,8 @@ class EntrySums {
 
   add(agent: string, row: GroupRow, cost: number | null): void {
     const key = JSON.stringify([agent, row.model]);
-    const s = this.#sums.get(key) ?? { agent, model: row.model, input: 0, output: 0, total: 0, cost: 0 };
-    s.input += row.input + row.cacheWrite + row.cacheRead;
-    s.output += row.output;
-    s.total += totalTokens(row);
+    const s = this.#sums.get(key) ?? { agent, model: row.model, tokens: emptyTokenCounts(), cost: 0 };
+    addTokenCounts(s.tokens, row);
     s.cost = s.cost === null || cost === null ? null : s.cost + cost;
     this.#sums.set(key, s);
     this.#firstTs = Math.min(this.#firstTs, row.firstTs);
@@ -125,12 +122,13 @@ class EntrySums {
   }
 
   entries(): UsageEntry[] {
+    // An entry's input counts every prompt token: uncached, cache writes and cache reads.
     return [...this.#sums.values()].map((s) => ({
       agent: s.agent,
       model: s.model,
-      inputTokens: s.input,
-      outputTokens: s.output,
-      totalTokens: s.total,
+      inputTokens: s.tokens.input + s.tokens.cacheWrite + s.tokens.cacheRead,
+      outputTokens: s.tokens.output,
+      totalTokens: totalTokens(s.tokens),
       estimatedCost: s.cost === null ? null : Math.round(s.cost * 1e6) / 1e6,
     }));
   }

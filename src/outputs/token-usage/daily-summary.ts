@@ -24,6 +24,8 @@
  *   Top Expensive Tasks alike (see `format.ts`). A partial cost is never shown as the whole.
  * @module
  */
+
+import { formatShare, groupDigits, UNAVAILABLE } from '../../util/format.js';
 import { compareErrorEntries, entriesOfKind, isResolved } from './error-log.js';
 import {
   addCost,
@@ -31,14 +33,11 @@ import {
   type CostSum,
   compareText,
   formatCostSum,
-  formatShare,
-  formatTokens,
   NO_COST,
   oneLine,
   plural,
   strong,
   table,
-  UNAVAILABLE,
 } from './format.js';
 import { countedTotal, type DayUsage, type TaskUsageRecord, type UsageEntry } from './model.js';
 import { dailySummaryPath, errorLogPath } from './paths.js';
@@ -103,7 +102,7 @@ function unattributedLine(entries: readonly UsageEntry[]): string {
     cost = addCost(cost, e.estimatedCost, { tokens: countedTotal(e), model: e.model });
   }
   const text = formatCostSum(cost);
-  return `${UNATTRIBUTED}: ${formatTokens(tokens)} tokens, ${text === UNAVAILABLE ? `cost ${UNAVAILABLE}` : text}.`;
+  return `${UNATTRIBUTED}: ${groupDigits(tokens)} tokens, ${text === UNAVAILABLE ? `cost ${UNAVAILABLE}` : text}.`;
 }
 
 /** A task with its totals, for ranking. */
@@ -136,7 +135,7 @@ function reason(task: TaskUsageRecord, totalTokens: number): string {
 function taskLine(ranked: RankedTask, index: number): string {
   const cost = formatCostSum(ranked.cost);
   const costText = cost === UNAVAILABLE ? `cost ${UNAVAILABLE}` : cost;
-  return `${index + 1}. ${strong(ranked.task.taskId)}: ${reason(ranked.task, ranked.totalTokens)} ${formatTokens(ranked.totalTokens)} tokens, ${costText}.`;
+  return `${index + 1}. ${strong(ranked.task.taskId)}: ${reason(ranked.task, ranked.totalTokens)} ${groupDigits(ranked.totalTokens)} tokens, ${costText}.`;
 }
 
 /**
@@ -155,9 +154,9 @@ export function renderDailySummary(day: DayUsage): string {
           rows.map((r) => [
             r.agent,
             r.model,
-            formatTokens(r.inputTokens),
-            formatTokens(r.outputTokens),
-            formatTokens(r.totalTokens),
+            groupDigits(r.inputTokens),
+            groupDigits(r.outputTokens),
+            groupDigits(r.totalTokens),
             formatCostSum(r.cost),
           ]),
         );

@@ -1,6 +1,7 @@
 /**
- * Number, text and Markdown helpers shared by the `/token-usage/` renderers. Nothing here reads the
- * locale, the clock or the disk, so the same input always gives the same text.
+ * Cost sums, text and Markdown helpers shared by the `/token-usage/` renderers. Nothing here reads
+ * the locale, the clock or the disk, so the same input always gives the same text. Numbers are
+ * written with the file style of `util/format.ts`:
  *
  * - Tokens: digits grouped by 3 with `,` (`12,345`).
  * - Dollars: 2 decimals (`$1.35`), 4 below one cent (`$0.0042`), `-$0.50` when negative.
@@ -18,39 +19,13 @@ import {
   checkAmountOrNull,
   checkCount,
   checkCountOrNull,
-  formatUsd,
-  groupDigits,
 } from '../../orchestrator/numbers.js';
+import { formatUsdPlain, groupDigits, UNAVAILABLE } from '../../util/format.js';
 import type { UnpricedUsage } from './model.js';
-
-/** The word a missing cost or rate is shown as (seed 8.2). */
-export const UNAVAILABLE = 'unavailable';
 
 /** Locale-independent string order (UTF-16 code units), for stable sorts. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** `12345` → `12,345`. */
-export function formatTokens(n: number): string {
-  return groupDigits(n);
-}
-
-/** Dollars: `$1.35`, `$0.0042` below one cent, `-$0.50` for a negative amount, `unavailable` for null. */
-export function formatDollars(usd: number | null): string {
-  if (usd === null) return UNAVAILABLE;
-  return usd < 0 ? `-${formatUsd(-usd)}` : formatUsd(usd);
-}
-
-/** A fraction in [0, 1] as a whole percent: `0.6` → `60%`, `0.001` → `<1%`. */
-export function formatShare(fraction: number): string {
-  if (fraction > 0 && fraction < 0.005) return '<1%';
-  return `${Math.round(fraction * 100)}%`;
-}
-
-/** A rate with one decimal (`0.425` → `42.5%`), `unavailable` for null. */
-export function formatRate(fraction: number | null): string {
-  return fraction === null ? UNAVAILABLE : `${(fraction * 100).toFixed(1)}%`;
 }
 
 /** A sum of costs some of which may be missing. */
@@ -108,7 +83,7 @@ export function partialNote(unpriced: UnpricedUsage | undefined): string {
   const named =
     models.length > 3 ? `${models.slice(0, 3).join(', ')} and ${models.length - 3} more` : models.join(', ');
   const which = models.length === 0 ? '' : ` for ${models.length === 1 ? 'model' : 'models'} ${named}`;
-  return `partial: ${formatTokens(unpriced.totalTokens)} tokens unpriced${which}`;
+  return `partial: ${groupDigits(unpriced.totalTokens)} tokens unpriced${which}`;
 }
 
 /**
@@ -117,7 +92,7 @@ export function partialNote(unpriced: UnpricedUsage | undefined): string {
  */
 export function formatCost(usd: number | null, unpriced?: UnpricedUsage): string {
   if (usd === null) return UNAVAILABLE;
-  return unpriced === undefined ? formatDollars(usd) : `${formatDollars(usd)} (${partialNote(unpriced)})`;
+  return unpriced === undefined ? formatUsdPlain(usd) : `${formatUsdPlain(usd)} (${partialNote(unpriced)})`;
 }
 
 /**
@@ -125,9 +100,9 @@ export function formatCost(usd: number | null, unpriced?: UnpricedUsage): string
  * haiku)` when only some are (`$0.60 (partial)` when the missing ones were added without their usage).
  */
 export function formatCostSum(sum: CostSum): string {
-  if (sum.missing === 0) return formatDollars(sum.known);
+  if (sum.missing === 0) return formatUsdPlain(sum.known);
   if (sum.missing === sum.count) return UNAVAILABLE;
-  if (sum.unpricedModels.length === 0) return `${formatDollars(sum.known)} (${partialNote(undefined)})`;
+  if (sum.unpricedModels.length === 0) return `${formatUsdPlain(sum.known)} (${partialNote(undefined)})`;
   return formatCost(sum.known, { totalTokens: sum.unpricedTokens, models: sum.unpricedModels });
 }
 

@@ -8,15 +8,7 @@
  */
 export { agentModelRows, renderDailySummary, TOP_TASKS } from './daily-summary.js';
 export { compareErrorEntries, renderErrorLog } from './error-log.js';
-export {
-  formatCost,
-  formatCostSum,
-  formatDollars,
-  formatShare,
-  formatTokens,
-  partialNote,
-  UNAVAILABLE,
-} from './format.js';
+export { formatCost, formatCostSum, partialNote } from './format.js';
 export type {
   AgentModelMix,
   AgentShare,

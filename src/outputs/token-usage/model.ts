@@ -186,7 +186,7 @@ export interface ReviewModel {
   agentModelMix: readonly AgentModelMix[];
   /**
    * Cache reads ÷ (cache reads + uncached input), the formula of every report (`cacheHitRate` in
-   * `analysis/usage-table.ts`): a fraction in [0, 1], or null when unknown.
+   * `util/token-counts.ts`): a fraction in [0, 1], or null when unknown.
    */
   cacheHitRate: number | null;
   estimateOverruns: readonly EstimateOverrun[];

@@ -29,6 +29,8 @@
  * Every list is sorted before it is written, so the order of the input does not matter.
  * @module
  */
+
+import { formatPercent, formatShare, formatUsdPlain, groupDigits, UNAVAILABLE } from '../../util/format.js';
 import {
   checkAmountOrNull,
   checkCount,
@@ -37,10 +39,6 @@ import {
   checkFraction,
   compareText,
   formatCost,
-  formatDollars,
-  formatRate,
-  formatShare,
-  formatTokens,
   oneLine,
   partialNote,
 } from './format.js';
@@ -186,7 +184,7 @@ function listOrNone(items: readonly string[], separator = ', '): string {
 /** `main $0.30 (252,000 tokens)`, `main $0.30 (252,000 tokens; partial: ...)`, `mapper unavailable (...)`. */
 function costItem(name: string, cost: number | null, tokens: number, unpriced?: UnpricedUsage): string {
   const partial = cost !== null && unpriced !== undefined ? `; ${partialNote(unpriced)}` : '';
-  return `${oneLine(name)} ${formatDollars(cost)} (${formatTokens(tokens)} tokens${partial})`;
+  return `${oneLine(name)} ${formatUsdPlain(cost)} (${groupDigits(tokens)} tokens${partial})`;
 }
 
 function costLines(lines: readonly CostLine[]): string {
@@ -205,7 +203,7 @@ function modelMix(mix: AgentModelMix): string {
 }
 
 function overrun(o: EstimateOverrun): string {
-  const amount = (n: number) => (o.metric === 'usd' ? formatDollars(n) : `${formatTokens(n)} tokens`);
+  const amount = (n: number) => (o.metric === 'usd' ? formatUsdPlain(n) : `${groupDigits(n)} tokens`);
   return `${oneLine(o.taskId)} used ${amount(o.actual)} against ${amount(o.estimate)} estimated (${ratio(o).toFixed(1)}×)`;
 }
 
@@ -253,7 +251,7 @@ export function renderReview(review: ReviewModel): string {
           `${i + 1}. ${oneLine(r.description)}`,
           `   - Type: ${r.type}`,
           `   - Evidence: ${oneLine(r.evidence)}`,
-          `   - Estimated saving: ${formatDollars(r.savingUsd)}`,
+          `   - Estimated saving: ${formatUsdPlain(r.savingUsd)}`,
         ]);
 
   const targets: string[] = [];
@@ -286,7 +284,7 @@ export function renderReview(review: ReviewModel): string {
     '',
     '## Overview',
     '',
-    `- Total tokens: ${formatTokens(review.totals.totalTokens)}`,
+    `- Total tokens: ${groupDigits(review.totals.totalTokens)}`,
     `- Total cost: ${formatCost(review.totals.estimatedCost, review.totals.unpriced)}`,
     `- Cost by model: ${costLines(review.costByModel)}`,
     `- Cost by agent: ${costLines(review.costByAgent)}`,
@@ -296,7 +294,7 @@ export function renderReview(review: ReviewModel): string {
     '',
     `1. **Top expensive tasks**: ${listOrNone(tasks, '; ')}.`,
     `2. **Model mix by agent**: ${listOrNone(mixes, '; ')}.`,
-    `3. **Cache hit rate**: ${formatRate(review.cacheHitRate)}.`,
+    `3. **Cache hit rate**: ${formatPercent(review.cacheHitRate, UNAVAILABLE)}.`,
     `4. **Estimate overruns**: ${listOrNone(overruns, '; ')}.`,
     '',
     '## Recommendations',

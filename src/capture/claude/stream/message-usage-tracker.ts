@@ -8,14 +8,20 @@
  * output count is final only if some event of the group had a `stop_reason` or a message_delta.
  * @module
  */
+import {
+  addTokenCounts,
+  emptyTokenCounts,
+  maxTokenCounts,
+  type TokenCounts,
+} from '../../../util/token-counts.js';
 import { isJsonObject, type JsonObject, readObject, readString } from './json-fields.js';
-import { addCounts, maxCounts, readApiUsage, zeroCounts } from './token-counts.js';
-import type { ClaudeModelUsage, ClaudeTokenCounts } from './types.js';
+import { fromClaudeTokenCounts, readApiUsage, toClaudeTokenCounts } from './token-counts.js';
+import type { ClaudeModelUsage } from './types.js';
 
 interface MessageGroup {
   model: string;
   requestId: string | null;
-  counts: ClaudeTokenCounts;
+  counts: TokenCounts;
   /** The output count is final (a stop_reason or a message_delta was seen). */
   final: boolean;
 }
@@ -54,13 +60,7 @@ export class MessageUsageTracker {
     }
     const requestId = readString(event, 'request_id') ?? readString(event, 'requestId');
     const stopReason = message.stop_reason;
-    this.merge(
-      id,
-      requestId,
-      model,
-      readApiUsage(usage).value,
-      stopReason !== null && stopReason !== undefined,
-    );
+    this.merge(id, requestId, model, apiCounts(usage), stopReason !== null && stopReason !== undefined);
   }
 
   /** Reads one `stream_event` (only message_start and message_delta matter). */
@@ -76,13 +76,13 @@ export class MessageUsageTracker {
       if (message === null || usage === null || id === null) return;
       const model = readString(message, 'model') ?? 'unknown';
       if (model === SYNTHETIC_MODEL) return;
-      this.streaming.set(parent, this.merge(id, null, model, readApiUsage(usage).value, false));
+      this.streaming.set(parent, this.merge(id, null, model, apiCounts(usage), false));
     } else if (type === 'message_delta') {
       const group = this.streaming.get(parent);
       const usage = inner.usage;
       if (group === undefined || !isJsonObject(usage)) return;
       // message_delta carries the final (cumulative) output count.
-      maxCounts(group.counts, readApiUsage(usage).value);
+      maxTokenCounts(group.counts, apiCounts(usage));
       group.final = true;
     }
   }
@@ -97,25 +97,35 @@ export class MessageUsageTracker {
 
   /** Usage per model since the last reset. */
   models(): Record<string, ClaudeModelUsage> {
-    const out = new Map<string, ClaudeModelUsage>();
+    const out = new Map<string, { counts: TokenCounts; lowerBound: boolean }>();
     for (const g of this.groups) {
       let m = out.get(g.model);
       if (m === undefined) {
-        m = { ...zeroCounts(), costUsd: null, canonicalModel: null, outputTokensLowerBound: false };
+        m = { counts: emptyTokenCounts(), lowerBound: false };
         out.set(g.model, m);
       }
-      addCounts(m, g.counts);
-      if (!g.final) m.outputTokensLowerBound = true;
+      addTokenCounts(m.counts, g.counts);
+      if (!g.final) m.lowerBound = true;
     }
     // Object.fromEntries defines own properties, so a model named `__proto__` stays a plain key.
-    return Object.fromEntries(out);
+    return Object.fromEntries(
+      [...out].map(([model, m]): [string, ClaudeModelUsage] => [
+        model,
+        {
+          ...toClaudeTokenCounts(m.counts),
+          costUsd: null,
+          canonicalModel: null,
+          outputTokensLowerBound: m.lowerBound,
+        },
+      ]),
+    );
   }
 
   private merge(
     id: string,
     requestId: string | null,
     model: string,
-    counts: ClaudeTokenCounts,
+    counts: TokenCounts,
     final: boolean,
   ): MessageGroup {
     const key = requestId === null ? id : `${id}:${requestId}`;
@@ -139,8 +149,13 @@ export class MessageUsageTracker {
       this.messagesSeen++;
       return group;
     }
-    maxCounts(group.counts, counts);
+    maxTokenCounts(group.counts, counts);
     if (final) group.final = true;
     return group;
   }
+}
+
+/** The counts of an API `usage` object (fields it lacks count 0). */
+function apiCounts(usage: JsonObject): TokenCounts {
+  return fromClaudeTokenCounts(readApiUsage(usage).value);
 }

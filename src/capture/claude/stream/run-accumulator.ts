@@ -3,11 +3,12 @@
  * wins, assistant events are the fallback, and every skipped line is counted.
  * @module
  */
+import { addTokenCounts, emptyTokenCounts } from '../../../util/token-counts.js';
 import { isJsonObject, type JsonObject, readString } from './json-fields.js';
 import { MessageUsageTracker } from './message-usage-tracker.js';
 import { RateLimitTracker } from './rate-limit-tracker.js';
 import { type ResultEvent, readResultEvent } from './result-event.js';
-import { addCounts, zeroCounts } from './token-counts.js';
+import { fromClaudeTokenCounts, toClaudeTokenCounts } from './token-counts.js';
 import type { ClaudeResultSummary, ClaudeRunResult } from './types.js';
 import { chooseUsage } from './usage-choice.js';
 
@@ -260,8 +261,8 @@ export class RunAccumulator {
         `${this.messages.withoutId} assistant event(s) without message.id were skipped (cannot deduplicate)`,
       );
 
-    const totals = zeroCounts();
-    for (const m of Object.values(models)) addCounts(totals, m);
+    const totals = emptyTokenCounts();
+    for (const m of Object.values(models)) addTokenCounts(totals, fromClaudeTokenCounts(m));
     const numTurns = sumPresent(this.results.map((r) => r.numTurns));
     const durationMs = sumPresent(this.results.map((r) => r.durationMs));
     const totalCostUsd = last?.totalCostUsd ?? null;
@@ -282,7 +283,7 @@ export class RunAccumulator {
     return {
       source,
       models,
-      totals,
+      totals: toClaudeTokenCounts(totals),
       totalCostUsd,
       numTurns,
       durationMs,

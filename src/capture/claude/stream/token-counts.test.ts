@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addCounts, maxCounts, readApiUsage, readModelUsageEntry, zeroCounts } from './token-counts.js';
+import {
+  fromClaudeTokenCounts,
+  readApiUsage,
+  readModelUsageEntry,
+  toClaudeTokenCounts,
+} from './token-counts.js';
 
 const counts = (i: number, o: number, cw: number, cr: number, w1h: number, ws: number) => ({
   inputTokens: i,
@@ -79,10 +84,12 @@ describe('readModelUsageEntry', () => {
   });
 });
 
-describe('addCounts / maxCounts / zeroCounts', () => {
-  it('add and take maxima field by field', () => {
-    expect(addCounts(counts(1, 2, 3, 4, 5, 6), counts(1, 1, 1, 1, 1, 1))).toEqual(counts(2, 3, 4, 5, 6, 7));
-    expect(maxCounts(counts(1, 9, 3, 0, 5, 0), counts(2, 1, 3, 4, 0, 6))).toEqual(counts(2, 9, 3, 4, 5, 6));
-    expect(zeroCounts()).toEqual(counts(0, 0, 0, 0, 0, 0));
+describe('fromClaudeTokenCounts / toClaudeTokenCounts', () => {
+  it("map each of Claude Code's names to one internal count and back", () => {
+    const internal = { input: 1, output: 2, cacheWrite: 30, cacheWrite1h: 10, cacheRead: 4, webSearch: 5 };
+    expect(fromClaudeTokenCounts(counts(1, 2, 30, 4, 10, 5))).toEqual(internal);
+    expect(toClaudeTokenCounts(internal)).toEqual(counts(1, 2, 30, 4, 10, 5));
+    // The fields in the order the library has always returned them (JSON output keeps it).
+    expect(Object.keys(toClaudeTokenCounts(internal))).toEqual(Object.keys(counts(0, 0, 0, 0, 0, 0)));
   });
 });

@@ -1,8 +1,11 @@
 /**
  * Reading token counts from the two shapes Claude Code prints: the API's snake_case `usage`
- * (`assistant` events, `result.usage`) and Claude Code's camelCase `modelUsage` entries.
+ * (`assistant` events, `result.usage`) and Claude Code's camelCase `modelUsage` entries; and the
+ * conversion between {@link ClaudeTokenCounts}, which the library returns, and the
+ * {@link TokenCounts} the parser adds and merges in.
  * @module
  */
+import type { TokenCounts } from '../../../util/token-counts.js';
 import { type JsonObject, readCount, readObject, readString } from './json-fields.js';
 import type { ClaudeModelUsage, ClaudeTokenCounts } from './types.js';
 
@@ -12,38 +15,28 @@ export interface ReadCounts<T> {
   missing: string[];
 }
 
-/** All-zero counts. */
-export function zeroCounts(): ClaudeTokenCounts {
+/** Claude's counts in the one internal shape. */
+export function fromClaudeTokenCounts(c: ClaudeTokenCounts): TokenCounts {
   return {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationInputTokens: 0,
-    cacheReadInputTokens: 0,
-    cacheCreation1hInputTokens: 0,
-    webSearchRequests: 0,
+    input: c.inputTokens,
+    output: c.outputTokens,
+    cacheWrite: c.cacheCreationInputTokens,
+    cacheWrite1h: c.cacheCreation1hInputTokens,
+    cacheRead: c.cacheReadInputTokens,
+    webSearch: c.webSearchRequests,
   };
 }
 
-/** Adds `b` into `a` (mutates and returns `a`). */
-export function addCounts(a: ClaudeTokenCounts, b: ClaudeTokenCounts): ClaudeTokenCounts {
-  a.inputTokens += b.inputTokens;
-  a.outputTokens += b.outputTokens;
-  a.cacheCreationInputTokens += b.cacheCreationInputTokens;
-  a.cacheReadInputTokens += b.cacheReadInputTokens;
-  a.cacheCreation1hInputTokens += b.cacheCreation1hInputTokens;
-  a.webSearchRequests += b.webSearchRequests;
-  return a;
-}
-
-/** Field-wise maximum of `a` and `b` into `a` (mutates and returns `a`). */
-export function maxCounts(a: ClaudeTokenCounts, b: ClaudeTokenCounts): ClaudeTokenCounts {
-  a.inputTokens = Math.max(a.inputTokens, b.inputTokens);
-  a.outputTokens = Math.max(a.outputTokens, b.outputTokens);
-  a.cacheCreationInputTokens = Math.max(a.cacheCreationInputTokens, b.cacheCreationInputTokens);
-  a.cacheReadInputTokens = Math.max(a.cacheReadInputTokens, b.cacheReadInputTokens);
-  a.cacheCreation1hInputTokens = Math.max(a.cacheCreation1hInputTokens, b.cacheCreation1hInputTokens);
-  a.webSearchRequests = Math.max(a.webSearchRequests, b.webSearchRequests);
-  return a;
+/** Internal counts as the library returns them ({@link ClaudeTokenCounts}, Claude Code's names). */
+export function toClaudeTokenCounts(t: TokenCounts): ClaudeTokenCounts {
+  return {
+    inputTokens: t.input,
+    outputTokens: t.output,
+    cacheCreationInputTokens: t.cacheWrite,
+    cacheReadInputTokens: t.cacheRead,
+    cacheCreation1hInputTokens: t.cacheWrite1h,
+    webSearchRequests: t.webSearch,
+  };
 }
 
 /** Reads an API `usage` object (`input_tokens`, `cache_creation.ephemeral_1h_input_tokens`, …). */

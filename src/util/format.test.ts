@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCompact, formatCost, formatInt, formatPercent, formatUnpriced, formatUsd } from './format.js';
+import {
+  formatCompact,
+  formatCost,
+  formatInt,
+  formatPercent,
+  formatShare,
+  formatUnpriced,
+  formatUsd,
+  formatUsdCents,
+  formatUsdPlain,
+  groupDigits,
+  NOT_AVAILABLE,
+  UNAVAILABLE,
+} from './format.js';
 
 describe('formatInt', () => {
   it.each([
@@ -68,6 +81,91 @@ describe('formatPercent', () => {
     [null, '—'],
   ])('%s → %s', (ratio, expected) => {
     expect(formatPercent(ratio)).toBe(expected);
+  });
+});
+
+describe('groupDigits (the file formats: every digit kept, no rounding)', () => {
+  it.each([
+    [0, '0'],
+    [999, '999'],
+    [1000, '1,000'],
+    [1234567, '1,234,567'],
+    [12345678, '12,345,678'],
+    [1234.5, '1,234.5'],
+    [-4321, '-4,321'],
+  ])('%s → %s', (n, text) => {
+    expect(groupDigits(n)).toBe(text);
+  });
+
+  it('equals formatInt for every safe integer (the reports round, the files need not)', () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.boolean(), (n, negative) => {
+        const x = negative ? -n : n;
+        expect(groupDigits(x)).toBe(formatInt(x));
+      }),
+    );
+  });
+});
+
+describe('formatUsdPlain (the file formats: 2 decimals, 4 below a cent, no grouping)', () => {
+  it.each([
+    [0, '$0.00'],
+    [-0, '$0.00'],
+    [1.05, '$1.05'],
+    [1.234, '$1.23'],
+    [0.0042, '$0.0042'],
+    [0.00000123, '$0.0000'],
+    [0.01, '$0.01'],
+    [1234.5, '$1234.50'],
+    [-0.5, '-$0.50'],
+    [-0.003, '-$0.0030'],
+    [null, 'unavailable'],
+  ])('%s → %s', (usd, expected) => {
+    expect(formatUsdPlain(usd)).toBe(expected);
+  });
+
+  it('differs from formatUsd only in grouping and in what is left below a cent', () => {
+    expect([formatUsd(1234.5), formatUsdPlain(1234.5)]).toEqual(['$1,234.50', '$1234.50']);
+    expect([formatUsd(0.00000123), formatUsdPlain(0.00000123)]).toEqual(['$0.0000012', '$0.0000']);
+  });
+});
+
+describe('formatUsdCents (the summary of recorded telemetry: to the cent)', () => {
+  it.each([
+    [0, '$0.00'],
+    [0.004, '<$0.01'],
+    [0.005, '$0.01'],
+    [0.54, '$0.54'],
+    [37.035, '$37.04'],
+    [1234.5, '$1234.50'],
+  ])('%s → %s', (usd, expected) => {
+    expect(formatUsdCents(usd)).toBe(expected);
+  });
+});
+
+describe('formatPercent with the word for a missing ratio of each output', () => {
+  it.each([
+    [0.8904, NOT_AVAILABLE, '89.0%'],
+    [1, NOT_AVAILABLE, '100.0%'],
+    [null, NOT_AVAILABLE, 'n/a'],
+    [0.425, UNAVAILABLE, '42.5%'],
+    [null, UNAVAILABLE, 'unavailable'],
+    [Number.NaN, UNAVAILABLE, 'unavailable'],
+  ])('%s with %s → %s', (ratio, missing, expected) => {
+    expect(formatPercent(ratio, missing)).toBe(expected);
+  });
+});
+
+describe('formatShare (whole percents)', () => {
+  it.each([
+    [0, '0%'],
+    [0.001, '<1%'],
+    [0.004999, '<1%'],
+    [0.005, '1%'],
+    [0.6, '60%'],
+    [1, '100%'],
+  ])('%s → %s', (fraction, expected) => {
+    expect(formatShare(fraction)).toBe(expected);
   });
 });
 

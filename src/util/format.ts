@@ -1,7 +1,19 @@
 /**
- * Pure number formatters for reports. All output is en-US (`1,234.5`) whatever the machine locale,
- * so tables, snapshots and scripts see the same text everywhere. Non-finite input (NaN, Infinity)
- * never throws; it shows as {@link MISSING}.
+ * The number formatters of every front end: token counts, dollars and percentages. Nothing here
+ * reads the locale, the clock or the disk: output is en-US (`1,234.5`) whatever the machine locale,
+ * so tables, files, snapshots and scripts see the same text everywhere.
+ *
+ * Two styles, each kept on purpose:
+ * - Reports (terminal tables, status line, summaries, MCP answers): {@link formatInt} rounds,
+ *   {@link formatUsd} groups thousands and keeps 2 significant digits below a cent, and non-finite
+ *   input (NaN, Infinity) never throws; it shows as {@link MISSING}.
+ * - Files and library lines (the `.token-usage/` tree, review evidence, the orchestrator's
+ *   running totals): {@link groupDigits} keeps every digit it is given and {@link formatUsdPlain}
+ *   writes 2 decimals (4 below one cent) without grouping, as those formats were first written;
+ *   the summary answered to recorded telemetry rounds to the cent ({@link formatUsdCents}).
+ *
+ * What a missing value reads depends on where it is shown: {@link MISSING} in reports,
+ * {@link UNAVAILABLE} in the `.token-usage/` files, {@link NOT_AVAILABLE} in the orchestrator's lines.
  * @module
  */
 
@@ -10,6 +22,12 @@ export const MISSING = '—';
 
 /** Shown instead of a dollar amount when a model has no price. Never `$0.00`, which would be a lie. */
 export const UNPRICED = 'unpriced';
+
+/** A missing cost or rate in the `.token-usage/` files and review evidence. */
+export const UNAVAILABLE = 'unavailable';
+
+/** A missing rate in the orchestrator helpers' lines (running totals, log headers). */
+export const NOT_AVAILABLE = 'n/a';
 
 /** `1234567` → `1,234,567` (digits only, no sign). */
 function groupThousands(digits: string): string {
@@ -41,6 +59,16 @@ export function formatInt(n: number): string {
   const rounded = Math.round(n);
   if (Math.abs(rounded) >= 1e21) return String(rounded);
   return `${rounded < 0 ? '-' : ''}${groupThousands(String(Math.abs(rounded)))}`;
+}
+
+/**
+ * The digits of `n` grouped by 3 with `,`, every digit kept: `12345678` → `12,345,678`, `1234.5` →
+ * `1,234.5` (no rounding; for the file formats, which print counts as they are).
+ */
+export function groupDigits(n: number): string {
+  const [whole = '', fraction] = String(n).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 /**
@@ -94,12 +122,46 @@ export function formatUsd(n: number): string {
 }
 
 /**
- * A ratio as a percentage with one decimal; {@link MISSING} when there is no ratio.
- * @example formatPercent(0.8734) // '87.3%'
+ * Dollars for the file formats: 2 decimals (`$1.35`), 4 below one cent (`$0.0042`) so they do not
+ * read as 0, `-$0.50` when negative, no thousands separators (`$1234.50`); {@link UNAVAILABLE} for
+ * null. Rounds as `toFixed` does.
+ * @example formatUsdPlain(1234.5) // '$1234.50'
  */
-export function formatPercent(ratio: number | null | undefined): string {
-  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return MISSING;
+export function formatUsdPlain(usd: number | null): string {
+  if (usd === null) return UNAVAILABLE;
+  if (usd < 0) return `-${formatUsdPlain(-usd)}`;
+  return usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+/**
+ * Dollars to the cent, for the one-line summary of recorded telemetry: `$0.54`, `$1234.50` (no
+ * grouping), and `<$0.01` for an amount above 0 that would read `$0.00`. Cents round half up after
+ * removing binary noise (37.035, stored as 37.03499…, gives `$37.04`).
+ */
+export function formatUsdCents(usd: number): string {
+  if (usd > 0 && usd < 0.005) return '<$0.01';
+  const cents = Math.round(Number((usd * 100).toPrecision(12)));
+  return `$${(cents / 100).toFixed(2)}`;
+}
+
+/**
+ * A ratio as a percentage with one decimal; `missing` ({@link MISSING} unless given) when there is
+ * no ratio (null, undefined, NaN, Infinity).
+ * @example formatPercent(0.8734) // '87.3%'
+ * @example formatPercent(null, NOT_AVAILABLE) // 'n/a'
+ */
+export function formatPercent(ratio: number | null | undefined, missing: string = MISSING): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return missing;
   return `${(ratio * 100).toFixed(1)}%`;
+}
+
+/**
+ * A share in [0, 1] as a whole percent: `0.6` → `60%`; `<1%` for a share above 0 that would round
+ * to `0%`.
+ */
+export function formatShare(fraction: number): string {
+  if (fraction > 0 && fraction < 0.005) return '<1%';
+  return `${Math.round(fraction * 100)}%`;
 }
 
 /** The marker for a cost that cannot be computed because a model is unpriced. */
