@@ -3,7 +3,6 @@
  * logged), so that importing the library stays light.
  * @module
  */
-import path from 'node:path';
 import { DEFAULT_OVERRUN_MULTIPLE } from '../analysis/overrun.js';
 import type { ReportContext } from '../analysis/reports.js';
 import { reconcileTelemetry } from '../analysis/telemetry-reconcile.js';
@@ -16,9 +15,9 @@ import {
   type TelemetryResponse,
 } from '../capture/telemetry/telemetry-response.js';
 import { openLedger } from '../ledger/open-ledger.js';
-import { claimSpool, releaseSpoolItem, returnSpoolItem, spoolDirOf } from '../ledger/spool.js';
 import type { LedgerStore, TelemetryErrorInput } from '../ledger/store.js';
 import { declarationOf, declaredTaskId, missingFieldErrors } from '../ledger/telemetry-actions.js';
+import { telemetrySpool } from '../ledger/telemetry-spool.js';
 import { reviewPath, TASKS_DIR } from '../outputs/token-usage/paths.js';
 import { renderReview } from '../outputs/token-usage/review.js';
 import { renderTaskFile } from '../outputs/token-usage/task-file.js';
@@ -26,6 +25,7 @@ import { writeTokenUsageFile } from '../outputs/token-usage/write.js';
 import { syncTree } from '../outputs/token-usage-tree/sync-tree.js';
 import { utcDate } from '../outputs/token-usage-tree/tree-model.js';
 import { createPricer } from '../pricing/create-pricer.js';
+import { replaySpool } from '../util/spool.js';
 import type { RecordContext } from './record-usage.js';
 
 /** The meta key remembering the reviews asked for (date → days), so `files sync` can regenerate them. */
@@ -83,15 +83,15 @@ export async function drainSpool(
   warnings: string[],
 ): Promise<Set<string>> {
   const dates = new Set<string>();
-  const items = claimSpool(spoolDirOf(ctx.ledgerFile), (file, reason) =>
-    warnings.push(`${file}: ${reason}; moved aside, not applied`),
-  );
-  for (const [i, { file, item }] of items.entries()) {
-    try {
+  const spool = telemetrySpool(ctx.ledger);
+  if (spool === null) return dates;
+  await replaySpool(spool, {
+    onBad: (file) => warnings.push(`${file}: not a tokenledger spool item; moved aside, not applied`),
+    replay: async (item, name) => {
       const declaration = declarationOf(item.request, item.receivedAt, item.project);
       await store.declareTask(declaration, ctx.origin);
       const note: TelemetryErrorInput = {
-        key: `spooled:${path.basename(file).replace(/\.claimed-\d+$/, '')}`,
+        key: `spooled:${name}`,
         at: item.receivedAt,
         taskId: declaration.taskId,
         field: null,
@@ -103,14 +103,10 @@ export async function drainSpool(
         ...missingFieldErrors(item.request, declaration.taskId, item.receivedAt),
         note,
       ]);
-      releaseSpoolItem(file);
       dates.add(utcDate(declaration.ts));
       dates.add(utcDate(item.receivedAt));
-    } catch (error) {
-      for (const rest of items.slice(i)) returnSpoolItem(rest.file);
-      throw error;
-    }
-  }
+    },
+  });
   return dates;
 }
 
@@ -153,7 +149,7 @@ export async function withLedger(
   request: TelemetryRequest,
   warnings: string[],
 ): Promise<{ response: TelemetryResponse; written: string[] }> {
-  const store = openLedger(ctx.ledgerFile, { busyTimeoutMs: ctx.busyTimeoutMs });
+  const store = openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
   try {
     const report = reportContext(ctx, store);
     const dates = await drainSpool(store, ctx, warnings);
@@ -189,7 +185,7 @@ export async function withLedger(
 
 /** Notes a rejected request in the error log (seed 000 8.1) and rewrites that day's files. */
 export async function logRejection(ctx: RecordContext, entry: TelemetryErrorInput): Promise<string[]> {
-  const store = openLedger(ctx.ledgerFile, { busyTimeoutMs: ctx.busyTimeoutMs });
+  const store = openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
   try {
     await store.saveTelemetryErrors([entry]);
     return await syncDates(store, ctx, reportContext(ctx, store), new Set([utcDate(entry.at)]), []);

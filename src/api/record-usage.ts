@@ -29,16 +29,20 @@ import {
 } from '../capture/telemetry/index.js';
 import { isRecord } from '../capture/telemetry/telemetry-schema.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
+import type { LedgerLocation } from '../config/ledger-location.js';
 import { originOf } from '../config/origin.js';
-import { ledgerPath } from '../config/paths.js';
+import { ledgerLocation } from '../config/paths.js';
 import { ExitCode } from '../errors.js';
-import { spoolDirOf, writeSpool } from '../ledger/spool.js';
 import type { ImportOrigin } from '../ledger/store.js';
 import { rejectedRequestError } from '../ledger/telemetry-actions.js';
+import { telemetrySpool } from '../ledger/telemetry-spool.js';
 
 /** Options of {@link recordUsage}. */
 export interface RecordUsageOptions {
-  /** The ledger file (default: `$TOKENLEDGER_DB`, else `$TOKENLEDGER_HOME/ledger.db`, as the CLI). */
+  /**
+   * The ledger: a file path (default: `$TOKENLEDGER_DB`, else
+   * `$TOKENLEDGER_HOME/ledger.db`, as the CLI).
+   */
   ledger?: string;
   /** The config file (default: the CLI's). */
   config?: string;
@@ -100,7 +104,7 @@ function safeJson(text: string): unknown {
 interface Context {
   loaded: LoadedConfig;
   origin: ImportOrigin;
-  ledgerFile: string;
+  ledger: LedgerLocation;
   root: string;
   project: string;
   now: Date;
@@ -122,7 +126,7 @@ export async function recordUsage(
   const ctx: Context = {
     loaded,
     origin: originOf(loaded),
-    ledgerFile: ledgerPath(options.ledger, env),
+    ledger: ledgerLocation(options.ledger, env),
     root: tokenUsageRoot(options.root, loaded, cwd),
     project: projectRoot(cwd),
     now,
@@ -180,8 +184,17 @@ async function spooled(
   error: Error,
 ): Promise<RecordUsageResult> {
   const receivedAt = ctx.now.getTime();
+  const spool = telemetrySpool(ctx.ledger);
+  if (spool === null) {
+    return {
+      response: errorResponse(`could not record: ${error.message}`),
+      warnings,
+      exitCode: ExitCode.ledger,
+      written: [],
+    };
+  }
   try {
-    const file = writeSpool(spoolDirOf(ctx.ledgerFile), {
+    const file = spool.add({
       version: 1,
       receivedAt,
       project: ctx.project,

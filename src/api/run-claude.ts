@@ -19,8 +19,9 @@ import {
 } from '../capture/context/attribution-context.js';
 import { projectRoot } from '../capture/context/project-root.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
+import type { LedgerLocation } from '../config/ledger-location.js';
 import { originOf } from '../config/origin.js';
-import { ledgerPath } from '../config/paths.js';
+import { ledgerLocation } from '../config/paths.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { RecordedRun } from '../ledger/run-actions.js';
 
@@ -36,7 +37,10 @@ async function ledgerModules() {
 
 /** Where and how to record a run in the ledger. */
 export interface RecordRunOptions {
-  /** The ledger file (default: `$TOKENLEDGER_DB`, else `$TOKENLEDGER_HOME/ledger.db`, as the CLI). */
+  /**
+   * The ledger: a file path (default: `$TOKENLEDGER_DB`, else `$TOKENLEDGER_HOME/ledger.db`, as the
+   * CLI).
+   */
   ledger?: string;
   /**
    * The config file (default: the CLI's, `$TOKENLEDGER_CONFIG` or the XDG config dir, from the
@@ -118,12 +122,14 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   const project = projectRoot(cwd);
   let ledger: Awaited<ReturnType<typeof ledgerModules>> | null = null;
   let loaded: LoadedConfig | null = null;
+  let location: LedgerLocation | null = null;
   try {
     ledger = await ledgerModules();
     const { openLedger, activeTask } = ledger;
     loaded = await loadConfig(record.config, env);
     claudeRoots = resolveClaudeRoots(loaded.config.claudeDirs, env).roots;
-    const store = openLedger(ledgerPath(record.ledger, env));
+    location = ledgerLocation(record.ledger, env);
+    const store = openLedger(location);
     try {
       if (context.taskId === null) {
         const active = await activeTask(store, project);
@@ -142,14 +148,20 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
     ...options,
     env: envWithContext(env, context),
   });
-  if (run.spawnError !== null || recordError !== null || ledger === null || loaded === null)
+  if (
+    run.spawnError !== null ||
+    recordError !== null ||
+    ledger === null ||
+    loaded === null ||
+    location === null
+  )
     return { ...run, recorded: null, recordError, context };
 
   // The config and modules loaded before the run serve the recording too.
   const { openLedger, recordHeadlessRun } = ledger;
   const config = loaded.config;
   try {
-    const store = openLedger(ledgerPath(record.ledger, env));
+    const store = openLedger(location);
     try {
       const recorded = await recordHeadlessRun(
         store,

@@ -6,8 +6,9 @@
 import { checkTimeZone, systemTimeZone, ZonedClock } from '../analysis/zoned-time.js';
 import { compileTaskPattern } from '../capture/context/attribution-context.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
+import type { LedgerLocation } from '../config/ledger-location.js';
 import { originOf } from '../config/origin.js';
-import { ledgerPath } from '../config/paths.js';
+import { ledgerLocation } from '../config/paths.js';
 import { type ImportSummary, importClaudeHistory } from '../ledger/import-claude.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import type { ImportOrigin, LedgerStore, StageMap } from '../ledger/store.js';
@@ -33,15 +34,18 @@ export interface CommonOptions {
 
 export interface CliSession {
   loaded: LoadedConfig;
+  /** Where the ledger is (`--db`, else `$TOKENLEDGER_DB`, else the default). */
+  location: LedgerLocation;
   store: LedgerStore;
   origin: ImportOrigin;
 }
 
 export async function openSession(opts: CommonOptions): Promise<CliSession> {
   const loaded = await loadConfig(opts.config);
-  const store = openLedger(ledgerPath(opts.db));
+  const location = ledgerLocation(opts.db);
+  const store = openLedger(location);
   timing('config and ledger open');
-  return { loaded, store, origin: originOf(loaded) };
+  return { loaded, location, store, origin: originOf(loaded) };
 }
 
 /** True when output must be machine-readable: no progress, no chatter on stdout. */

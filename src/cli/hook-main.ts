@@ -51,6 +51,19 @@ function parseFlags(argv: readonly string[]): { flags: HookFlags; help: boolean;
   return { flags, help, unknown };
 }
 
+/**
+ * The data dir, or null when it cannot be had (`TOKENLEDGER_HOME` is a URL): then there is no error
+ * log to write to, and the reason goes to stderr (shown by Claude Code's debug output).
+ */
+function hookHome(): string | null {
+  try {
+    return dataHome();
+  } catch (error) {
+    writeFd(2, `tokenledger hook: ${(error as Error).message}\n`);
+    return null;
+  }
+}
+
 /** Runs the hook and returns once its output is flushed. Never throws; the exit code is always 0. */
 export async function hookMain(argv: readonly string[]): Promise<number> {
   const started = Date.now();
@@ -63,7 +76,9 @@ export async function hookMain(argv: readonly string[]): Promise<number> {
   try {
     stdin = readStdin(MAX_STDIN_BYTES);
   } catch (error) {
-    appendErrorLog(dataHome(), {
+    const home = hookHome();
+    if (home === null) return 0;
+    appendErrorLog(home, {
       kind: 'failure',
       at: started,
       what: 'hook',
@@ -78,7 +93,8 @@ export async function hookMain(argv: readonly string[]): Promise<number> {
     );
     return 0;
   }
-  const home = dataHome();
+  const home = hookHome();
+  if (home === null) return 0;
   // An unusable config is reported by the call itself.
   const config = await loadHookConfig(flags, process.env);
   const timeoutMs =
@@ -118,6 +134,7 @@ export async function hookMain(argv: readonly string[]): Promise<number> {
       config,
       stdin: stdin.text,
       env: process.env,
+      home,
       now: started,
       deadline,
     });

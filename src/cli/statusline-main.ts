@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import { loadConfig } from '../config/config.js';
-import { ledgerPath } from '../config/paths.js';
+import { ledgerLocation } from '../config/paths.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import { createPricer } from '../pricing/create-pricer.js';
 import { readStdin, writeFd } from './read-stdin.js';
@@ -57,7 +57,7 @@ export async function statuslineMain(argv: readonly string[]): Promise<number> {
     if (stdin.kind === 'too-large') throw new Error('statusline input is over 1 MiB');
     const input = parseStatusInput(stdin.text);
     const { config } = await loadConfig(flagValue(argv, '--config'), process.env, { missingIsDefault: true });
-    const store = openLedger(ledgerPath(flagValue(argv, '--db')), { busyTimeoutMs: 200 });
+    const store = openLedger(ledgerLocation(flagValue(argv, '--db')), { busyTimeoutMs: 200 });
     try {
       const figures = await statusFigures(store, input, {
         pricer: createPricer(config.pricing?.overrides),

@@ -10,9 +10,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ledgerLocationArg, parseLedgerLocation } from '../../config/ledger-location.js';
 import {
   configFile,
-  ledgerPath,
+  ledgerLocation,
   TOKENLEDGER_CONFIG_ENV,
   TOKENLEDGER_DB_ENV,
   TOKENLEDGER_HOME_ENV,
@@ -88,7 +89,7 @@ export interface SelfCommand {
   config: string | null;
 }
 
-function without(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+function withoutVars(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
   const copy = { ...env };
   for (const name of names) delete copy[name];
   return copy;
@@ -113,16 +114,20 @@ export function selfCommand(
   const script = path.join(root, 'bin', 'tokenledger.js');
   const dbFlag = given(opts.db);
   const configFlag = given(opts.config);
-  let db: string | null = dbFlag === undefined ? null : path.resolve(cwd, dbFlag);
+  // A path is made absolute; a postgres:// URL is written as it was given.
+  let db: string | null =
+    dbFlag === undefined ? null : ledgerLocationArg(parseLedgerLocation(dbFlag, { cwd, source: '--db' }));
   if (db === null) {
-    const fromEnv = ledgerPath(undefined, env);
-    if (fromEnv !== ledgerPath(undefined, without(env, [TOKENLEDGER_DB_ENV, TOKENLEDGER_HOME_ENV])))
-      db = fromEnv;
+    const fromEnv = ledgerLocationArg(ledgerLocation(undefined, env));
+    const without = ledgerLocationArg(
+      ledgerLocation(undefined, withoutVars(env, [TOKENLEDGER_DB_ENV, TOKENLEDGER_HOME_ENV])),
+    );
+    if (fromEnv !== without) db = fromEnv;
   }
   let config: string | null = configFlag === undefined ? null : path.resolve(cwd, configFlag);
   if (config === null) {
     const fromEnv = configFile(env);
-    if (fromEnv !== configFile(without(env, [TOKENLEDGER_CONFIG_ENV, TOKENLEDGER_HOME_ENV])))
+    if (fromEnv !== configFile(withoutVars(env, [TOKENLEDGER_CONFIG_ENV, TOKENLEDGER_HOME_ENV])))
       config = fromEnv;
   }
   const words = [

@@ -13,7 +13,6 @@ import { drainSpool, savedReviews } from '../../api/record-ledger.js';
 import { type RecordContext, tokenUsageRoot } from '../../api/record-usage.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { originOf } from '../../config/origin.js';
-import { ledgerPath } from '../../config/paths.js';
 import { ExitCode } from '../../errors.js';
 import { reviewPath } from '../../outputs/token-usage/paths.js';
 import { renderReview } from '../../outputs/token-usage/review.js';
@@ -37,7 +36,7 @@ export async function runFilesSync(opts: FilesSyncOptions): Promise<number> {
     const ctx: RecordContext = {
       loaded: session.loaded,
       origin: originOf(session.loaded),
-      ledgerFile: ledgerPath(opts.db),
+      ledger: session.location,
       root,
       project,
       now,

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
+import { describeLedgerLocation, type LedgerLocation } from '../../config/ledger-location.js';
 import { dataHome } from '../../config/paths.js';
 import type { LedgerStats } from '../../ledger/store.js';
 import { formatInt } from '../../util/format.js';
@@ -12,9 +13,11 @@ import { writeErr, writeJson, writeOut } from '../io.js';
 import { detectTerminal } from '../render/terminal.js';
 import { wrapWords } from '../render/wrap-words.js';
 
-function size(file: string): number {
+/** The bytes a ledger takes: a SQLite file and its WAL; null for a database server's. */
+function size(location: LedgerLocation): number | null {
+  if (location.kind !== 'file') return null;
   let total = 0;
-  for (const f of [file, `${file}-wal`]) {
+  for (const f of [location.path, `${location.path}-wal`]) {
     try {
       total += fs.statSync(f).size;
     } catch {}
@@ -49,8 +52,8 @@ export async function runStatus(opts: CommonOptions): Promise<number> {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const info = {
       dataDir: dataHome(),
-      ledger: session.store.location,
-      ledgerBytes: size(session.store.location),
+      ledger: describeLedgerLocation(session.location),
+      ledgerBytes: size(session.location),
       configFile: session.loaded.file,
       claudeDirs: { found: roots.roots, searched: roots.searched, from: roots.origin },
       machine: session.origin.machine,
@@ -72,7 +75,7 @@ export async function runStatus(opts: CommonOptions): Promise<number> {
       return 0;
     }
     const lines = [
-      `Ledger:       ${info.ledger} (${(info.ledgerBytes / 1048576).toFixed(1)} MB)`,
+      `Ledger:       ${info.ledger}${info.ledgerBytes === null ? '' : ` (${(info.ledgerBytes / 1048576).toFixed(1)} MB)`}`,
       `Data dir:     ${info.dataDir}`,
       `Config file:  ${info.configFile ?? '(none)'}`,
       `Claude dirs:  ${roots.roots.length > 0 ? roots.roots.join(', ') : '(none found)'}${roots.origin === 'default' ? '' : ` (from ${roots.origin === 'env' ? 'CLAUDE_CONFIG_DIR' : 'config'})`}`,

@@ -7,7 +7,7 @@
 import { dimensionReport, periodReport, type ReportContext } from '../../analysis/reports.js';
 import type { UsageRow } from '../../analysis/usage-table.js';
 import type { ZonedClock } from '../../analysis/zoned-time.js';
-import { ledgerPath } from '../../config/paths.js';
+import { describeLedgerLocation } from '../../config/ledger-location.js';
 import type { ImportSummary } from '../../ledger/import-claude.js';
 import { formatInt } from '../../util/format.js';
 import { type CommonOptions, clockOf, importNow, openSession, pricerOf } from '../context.js';
@@ -101,7 +101,7 @@ export async function runSummary(opts: CommonOptions): Promise<number> {
     }
     lines.push(
       ...footLines(
-        `Ledger: ${ledgerPath(opts.db)}. More: tokenledger daily | monthly | session | report --by project,branch | problems`,
+        `Ledger: ${describeLedgerLocation(session.location)}. More: tokenledger daily | monthly | session | report --by project,branch | problems`,
         layout,
       ),
     );

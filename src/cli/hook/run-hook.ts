@@ -15,17 +15,18 @@ import {
 } from '../../capture/context/attribution-context.js';
 import type { Config } from '../../config/config.js';
 import { loadConfig } from '../../config/config.js';
-import { dataHome, ledgerPath } from '../../config/paths.js';
+import { ledgerLocation } from '../../config/paths.js';
 import { applyHook } from '../../ledger/hook-actions.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import type { ImportOrigin, LedgerStore } from '../../ledger/store.js';
 import { createPricer } from '../../pricing/create-pricer.js';
 import type { Pricer } from '../../pricing/pricer.js';
+import { replaySpool } from '../../util/spool.js';
 import { appendMetrics, metricsFile } from '../metrics-log.js';
 import { agentMetrics } from './agent-metrics.js';
 import { appendErrorLog, type ErrorLogEntry } from './error-log.js';
+import { hookSpool } from './hook-spool.js';
 import { hookWarnings } from './hook-warnings.js';
-import { claimSpooled, dropClaimed, releaseClaimed, spoolHook } from './spool.js';
 
 export interface HookFlags {
   db?: string;
@@ -53,6 +54,8 @@ export interface HookCall {
   config: HookConfig;
   stdin: string;
   env: NodeJS.ProcessEnv;
+  /** The data dir (error log, retry queue), from `env`. */
+  home: string;
   now: number;
   /** When the call must be done (ms since epoch): lock waits stop here. */
   deadline: number;
@@ -81,7 +84,7 @@ function originOf(config: Config, env: NodeJS.ProcessEnv): ImportOrigin {
 
 /** Runs the call. Returns what to print on stdout: '' or one JSON object for Claude Code. */
 export async function runHookCall(call: HookCall): Promise<string> {
-  const home = dataHome(call.env);
+  const home = call.home;
   const log = (e: Omit<ErrorLogEntry, 'at'> & { at?: number }) =>
     appendErrorLog(home, { at: call.now, ...e });
 
@@ -123,7 +126,7 @@ export async function runHookCall(call: HookCall): Promise<string> {
   let store: LedgerStore | null = null;
   const what = `hook ${input?.eventName ?? '(unknown event)'}`;
   try {
-    store = openLedger(ledgerPath(call.flags.db, call.env), {
+    store = openLedger(ledgerLocation(call.flags.db, call.env), {
       busyTimeoutMs: Math.max(100, call.deadline - Date.now()),
     });
   } catch (error) {
@@ -151,7 +154,7 @@ export async function runHookCall(call: HookCall): Promise<string> {
       return '';
     }
     if (input === null) return '';
-    await replaySpool(store, home, options, call, log);
+    await replayQueued(store, home, options, call, log);
     let outcome: Awaited<ReturnType<typeof applyHook>>;
     try {
       outcome = await applyHook(store, input, { ...options, context, now: call.now });
@@ -215,6 +218,7 @@ export async function runHookCall(call: HookCall): Promise<string> {
   }
 }
 
+/** Queues the call for the next one; returns the queued file, or null when it cannot be queued. */
 function spool(
   home: string,
   call: HookCall,
@@ -222,38 +226,40 @@ function spool(
   context: AttributionContext,
   error: string,
 ): string | null {
-  return spoolHook(home, { version: 1, at: call.now, input, context, error, attempts: 1 });
+  try {
+    return hookSpool(home).add({ version: 1, at: call.now, input, context, error, attempts: 1 });
+  } catch {
+    return null;
+  }
 }
 
-/** Replays queued calls (oldest first) with their own time and context; logs each recovery. */
-async function replaySpool(
+/**
+ * Replays queued calls (oldest first) with their own time and context; logs each recovery. A call
+ * that fails again goes back with its new error, and the rest wait for the next call.
+ */
+async function replayQueued(
   store: LedgerStore,
   home: string,
   options: Omit<Parameters<typeof applyHook>[2], 'context' | 'now'>,
   call: HookCall,
   log: (e: Omit<ErrorLogEntry, 'at'>) => void,
 ): Promise<void> {
-  const claimed = claimSpooled(home, REPLAY_PER_CALL);
-  for (let i = 0; i < claimed.length; i++) {
-    const c = claimed[i];
-    if (c === undefined) continue;
-    if (Date.now() > call.deadline) {
-      for (const rest of claimed.slice(i)) releaseClaimed(rest, rest.record.error);
-      return;
-    }
-    try {
-      await applyHook(store, c.record.input, { ...options, context: c.record.context, now: c.record.at });
-      dropClaimed(c);
-      log({
-        kind: 'recovered',
-        what: `hook ${c.record.input.eventName} of ${new Date(c.record.at).toISOString()}`,
-        sessionId: c.record.input.sessionId,
-        message: `replayed after ${c.record.attempts} failed attempt(s) (last error: ${c.record.error})`,
-      });
-    } catch (error) {
-      releaseClaimed(c, message(error));
-      for (const rest of claimed.slice(i + 1)) releaseClaimed(rest, rest.record.error);
-      return;
-    }
+  try {
+    await replaySpool(hookSpool(home), {
+      limit: REPLAY_PER_CALL,
+      deadline: call.deadline,
+      replay: async (queued) => {
+        await applyHook(store, queued.input, { ...options, context: queued.context, now: queued.at });
+        log({
+          kind: 'recovered',
+          what: `hook ${queued.input.eventName} of ${new Date(queued.at).toISOString()}`,
+          sessionId: queued.input.sessionId,
+          message: `replayed after ${queued.attempts} failed attempt(s) (last error: ${queued.error})`,
+        });
+      },
+      requeue: (queued, error) => ({ ...queued, error: message(error), attempts: queued.attempts + 1 }),
+    });
+  } catch {
+    // Put back with its error; the next hook call tries again.
   }
 }

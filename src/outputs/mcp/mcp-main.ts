@@ -7,7 +7,8 @@
  * @module
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { ledgerPath } from '../../config/paths.js';
+import { describeLedgerLocation } from '../../config/ledger-location.js';
+import { ledgerLocation } from '../../config/paths.js';
 import type { McpServerOptions } from './ledger-calls.js';
 import { createMcpServer } from './mcp-server.js';
 
@@ -15,6 +16,7 @@ export type { McpServerOptions } from './ledger-calls.js';
 
 /** Serves until the session ends; resolves with the exit code. */
 export async function serveMcp(options: McpServerOptions): Promise<number> {
+  const location = ledgerLocation(options.db);
   const log = (line: string) => {
     process.stderr.write(`${line}\n`);
   };
@@ -48,7 +50,7 @@ export async function serveMcp(options: McpServerOptions): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   await server.connect(transport);
-  log(`tokenledger mcp: serving on stdio; ledger ${ledgerPath(options.db)}.`);
+  log(`tokenledger mcp: serving on stdio; ledger ${describeLedgerLocation(location)}.`);
   await closed;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
