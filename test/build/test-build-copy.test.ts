@@ -3,12 +3,12 @@
  * while it runs cannot break it: the CLI the tests spawn must be that copy, and it must know it runs
  * from there (the hook command it writes names the copy's script).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, BUILD_ROOT, DIST_DIR, REPO } from '../helpers/built-cli.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 
 let tmp: string;
 beforeEach(() => {
@@ -39,10 +39,9 @@ describe('the unit suite runs a copy of the build', () => {
   });
 
   it('the CLI runs from the copy: the hook command it would install names the copy', () => {
-    const r = spawnSync(process.execPath, [BIN, 'hooks', 'install', '--dry-run', '--json'], {
+    const r = runCli(['hooks', 'install', '--dry-run', '--json'], {
       cwd: tmp,
-      env: { PATH: process.env.PATH ?? '', HOME: tmp, CLAUDE_CONFIG_DIR: path.join(tmp, 'claude') },
-      encoding: 'utf8',
+      env: cleanEnv({ HOME: tmp, CLAUDE_CONFIG_DIR: path.join(tmp, 'claude') }),
     });
     expect(r.status, r.stderr).toBe(0);
     const { command } = JSON.parse(r.stdout) as { command: string };
