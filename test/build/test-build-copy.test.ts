@@ -4,19 +4,12 @@
  * from there (the hook command it writes names the copy's script).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, BUILD_ROOT, DIST_DIR, REPO } from '../helpers/built-cli.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { useSandbox } from '../helpers/cli.js';
 
-let tmp: string;
-beforeEach(() => {
-  tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-test-build-')));
-});
-afterEach(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const cli = useSandbox('tl-test-build-');
 
 describe('the unit suite runs a copy of the build', () => {
   it('is a package of its own outside the clone, with every file the CLI loads', () => {
@@ -39,10 +32,7 @@ describe('the unit suite runs a copy of the build', () => {
   });
 
   it('the CLI runs from the copy: the hook command it would install names the copy', () => {
-    const r = runCli(['hooks', 'install', '--dry-run', '--json'], {
-      cwd: tmp,
-      env: cleanEnv({ HOME: tmp, CLAUDE_CONFIG_DIR: path.join(tmp, 'claude') }),
-    });
+    const r = cli.run(['hooks', 'install', '--dry-run', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const { command } = JSON.parse(r.stdout) as { command: string };
     expect(command).toContain(`'${BIN}' hook`);
