@@ -3,14 +3,14 @@
  * Claude config dir and prints a recorded stream-json output), recording into a real SQLite ledger.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { runClaude } from '../../src/api/run-claude.js';
 import { parseClaudeOutput } from '../../src/capture/claude/stream/index.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
+import { useSandbox } from '../helpers/cli.js';
 
 const FIXTURE = path.resolve(
   import.meta.dirname,
@@ -28,24 +28,16 @@ fs.appendFileSync(spec.file, spec.lines.map((l) => l.split('__NOW__').join(now) 
 process.stdout.write(fs.readFileSync(spec.stdoutFile), () => { process.exitCode = spec.exit ?? 0; });
 `;
 
-let root: string;
-let claude: string;
+const cli = useSandbox('tl-api-run-', { dirs: ['claude', 'proj'] });
 let proj: string;
 let ledger: string;
 let fake: string;
 
 beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-api-run-')));
-  claude = path.join(root, 'claude');
-  proj = path.join(root, 'proj');
-  ledger = path.join(root, 'tl', 'ledger.db');
-  for (const d of [claude, proj]) fs.mkdirSync(d, { recursive: true });
-  fake = path.join(root, 'fake-claude.mjs');
+  proj = cli.path('proj');
+  ledger = cli.path('tl', 'ledger.db');
+  fake = cli.path('fake-claude.mjs');
   fs.writeFileSync(fake, FAKE);
-});
-
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 function spec(inputs: number[], exit = 0): string {
@@ -53,9 +45,9 @@ function spec(inputs: number[], exit = 0): string {
   const ids = new Set([...text.matchAll(/"session_id": ?"([0-9a-f-]{36})"/g)].map((m) => m[1] ?? ''));
   let out = text;
   for (const id of ids) out = out.split(id).join(SESSION);
-  const stdoutFile = path.join(root, 'stdout.jsonl');
+  const stdoutFile = path.join(cli.root, 'stdout.jsonl');
   fs.writeFileSync(stdoutFile, out);
-  const file = path.join(claude, 'projects', proj.replace(/[^a-zA-Z0-9]/g, '-'), `${SESSION}.jsonl`);
+  const file = path.join(cli.claude, 'projects', proj.replace(/[^a-zA-Z0-9]/g, '-'), `${SESSION}.jsonl`);
   const lines = inputs.map((input, i) =>
     assistantLine({
       env: { sessionId: SESSION, cwd: proj, gitBranch: 'main', version: '2.1.330', isSidechain: false },
@@ -72,13 +64,9 @@ function spec(inputs: number[], exit = 0): string {
       stopReason: 'end_turn',
     }),
   );
-  const specFile = path.join(root, 'spec.json');
+  const specFile = path.join(cli.root, 'spec.json');
   fs.writeFileSync(specFile, JSON.stringify({ file, lines, stdoutFile, exit }));
   return specFile;
-}
-
-function env(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: root, CLAUDE_CONFIG_DIR: claude, TZ: 'UTC' };
 }
 
 describe('runClaude', () => {
@@ -90,7 +78,7 @@ describe('runClaude', () => {
       command: process.execPath,
       args: [fake, spec([10, 20], 4)],
       cwd: proj,
-      env: env(),
+      env: cli.env(),
       stdin: 'ignore',
       stdout: out,
       forwardSignals: false,
@@ -99,7 +87,7 @@ describe('runClaude', () => {
     expect(run.recorded).toBeNull();
     expect(run.recordError).toBeNull();
     expect(Buffer.concat(chunks).toString('utf8')).toBe(
-      fs.readFileSync(path.join(root, 'stdout.jsonl'), 'utf8'),
+      fs.readFileSync(path.join(cli.root, 'stdout.jsonl'), 'utf8'),
     );
     expect(run.result).toEqual(parseClaudeOutput(Buffer.concat(chunks)));
     expect(run.result.sessionId).toBe(SESSION);
@@ -111,7 +99,7 @@ describe('runClaude', () => {
       command: process.execPath,
       args: [fake, spec([10, 20, 30])],
       cwd: proj,
-      env: env(),
+      env: cli.env(),
       stdin: 'ignore',
       forwardSignals: false,
       record: { ledger, task: 'T-API', stage: 'implement', labels: { kind: 'bug' } },
@@ -135,10 +123,10 @@ describe('runClaude', () => {
 
   it('a command that cannot start is reported, not thrown, and nothing is recorded', async () => {
     const run = await runClaude({
-      command: path.join(root, 'no-such-claude'),
+      command: path.join(cli.root, 'no-such-claude'),
       args: ['-p', 'hi'],
       cwd: proj,
-      env: env(),
+      env: cli.env(),
       stdin: 'ignore',
       record: { ledger, task: 'T-NONE' },
     });
@@ -159,13 +147,13 @@ describe('runClaude', () => {
   });
 
   it('reads the config file from the run’s environment (TOKENLEDGER_CONFIG), not this process’s', async () => {
-    const config = path.join(root, 'config.json');
+    const config = path.join(cli.root, 'config.json');
     fs.writeFileSync(config, JSON.stringify({ machine: 'build-box-7' }));
     const run = await runClaude({
       command: process.execPath,
       args: [fake, spec([5])],
       cwd: proj,
-      env: { ...env(), TOKENLEDGER_CONFIG: config },
+      env: cli.env({ TOKENLEDGER_CONFIG: config }),
       stdin: 'ignore',
       forwardSignals: false,
       record: { ledger, task: 'T-CFG' },

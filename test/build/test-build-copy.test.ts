@@ -3,20 +3,13 @@
  * while it runs cannot break it: the CLI the tests spawn must be that copy, and it must know it runs
  * from there (the hook command it writes names the copy's script).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, BUILD_ROOT, DIST_DIR, REPO } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 
-let tmp: string;
-beforeEach(() => {
-  tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-test-build-')));
-});
-afterEach(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const cli = useSandbox('tl-test-build-');
 
 describe('the unit suite runs a copy of the build', () => {
   it('is a package of its own outside the clone, with every file the CLI loads', () => {
@@ -39,11 +32,7 @@ describe('the unit suite runs a copy of the build', () => {
   });
 
   it('the CLI runs from the copy: the hook command it would install names the copy', () => {
-    const r = spawnSync(process.execPath, [BIN, 'hooks', 'install', '--dry-run', '--json'], {
-      cwd: tmp,
-      env: { PATH: process.env.PATH ?? '', HOME: tmp, CLAUDE_CONFIG_DIR: path.join(tmp, 'claude') },
-      encoding: 'utf8',
-    });
+    const r = cli.run(['hooks', 'install', '--dry-run', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const { command } = JSON.parse(r.stdout) as { command: string };
     expect(command).toContain(`'${BIN}' hook`);

@@ -4,34 +4,26 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
+import { BIN } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 const HOME = '\u001b[H';
 const SHOW_CURSOR = '\u001b[?25h';
 
-let root: string;
-let claude: string;
+const cli = useSandbox('tl-live-');
 let child: ChildProcess | undefined;
 let n = 0;
 
-beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-live-')));
-  claude = path.join(root, 'claude');
-  fs.mkdirSync(path.join(root, 'home'), { recursive: true });
-});
-
 afterEach(() => {
   if (child?.exitCode === null) child.kill('SIGKILL');
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 function write(times: readonly number[], input: number): void {
-  const file = path.join(claude, 'projects', '-work-app', 'sess-live.jsonl');
+  const file = path.join(cli.claude, 'projects', '-work-app', 'sess-live.jsonl');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const lines = times.map((ts) => {
     n++;
@@ -80,15 +72,7 @@ describe.skipIf(!HAS_SCRIPT)('blocks --live in a terminal', () => {
     // exec: the shell `script` starts (dash, often) would turn the Ctrl-C into its own exit 130.
     const command = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} blocks --live --refresh-interval 0.5 --token-limit 100k`;
     const proc = spawn('script', ['-qfec', command, '/dev/null'], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: path.join(root, 'home'),
-        CLAUDE_CONFIG_DIR: claude,
-        TOKENLEDGER_HOME: path.join(root, 'tl'),
-        TZ: 'UTC',
-        TERM: 'xterm',
-        COLUMNS: '100',
-      },
+      env: cli.env({ TERM: 'xterm', COLUMNS: '100' }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child = proc;

@@ -3,48 +3,18 @@
  * Claude config dir and a real SQLite ledger: boundaries and gaps, the active block's burn rate and
  * projection, the token limit, --active/--recent/--since, declared telemetry left out, and errors.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
+import { useSandbox } from '../helpers/cli.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 const SONNET = 'claude-sonnet-4-5-20250929';
 const H = 3_600_000;
 const M = 60_000;
 
-let root: string;
-let claude: string;
+const cli = useSandbox('tl-blocks-', { dirs: ['claude', 'tl'] });
 let n = 0;
-
-beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-blocks-')));
-  claude = path.join(root, 'claude');
-  for (const d of [claude, path.join(root, 'tl'), path.join(root, 'home')])
-    fs.mkdirSync(d, { recursive: true });
-});
-
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function tl(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    input,
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: path.join(root, 'home'),
-      CLAUDE_CONFIG_DIR: claude,
-      TOKENLEDGER_HOME: path.join(root, 'tl'),
-      TZ: 'UTC',
-    },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface BlockJson {
   id: string;
@@ -65,9 +35,7 @@ interface BlockJson {
 }
 
 function blocks(args: string[] = []): { blocks: BlockJson[]; totals: Record<string, number> } {
-  const r = tl(['blocks', '--json', ...args]);
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
+  return cli.json(['blocks', '--json', ...args]);
 }
 
 /** Writes responses at the given epoch ms: each `input` tokens of input, 100 output, 1,000 cache read. */
@@ -76,7 +44,7 @@ function write(
   opts: { input?: number; session?: string; model?: string } = {},
 ): void {
   const session = opts.session ?? 'sess-a';
-  const file = path.join(claude, 'projects', '-work-app', `${session}.jsonl`);
+  const file = path.join(cli.claude, 'projects', '-work-app', `${session}.jsonl`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const lines = times.map((ts) => {
     n++;
@@ -195,16 +163,16 @@ describe('blocks', () => {
     expect(blocks(['--active']).blocks.map((x) => x.id)).toEqual([b.id]);
     expect(blocks(['--recent']).blocks.length).toBe(out.blocks.length);
     // The table warns on stderr, and shows the share of the limit.
-    const table = tl(['blocks', '-t', '5k']);
+    const table = cli.run(['blocks', '-t', '5k']);
     expect(table.status).toBe(0);
     expect(table.stdout).toContain('126.0%'); // the active block's share of the limit
     expect(table.stdout).toContain('Burn rate:');
     expect(table.stderr).toMatch(
       /warning: the active block is projected to use [\d,]+ tokens, [\d.]+% of the 5,000-token limit: over the limit/,
     );
-    const quiet = tl(['blocks', '-t', '10M']);
+    const quiet = cli.run(['blocks', '-t', '10M']);
     expect(quiet.stderr).not.toContain('warning');
-    expect(tl(['blocks', '--active']).stdout).toMatch(/^Active block: .*\n {2}Time: +\d+h \d+m elapsed/);
+    expect(cli.run(['blocks', '--active']).stdout).toMatch(/^Active block: .*\n {2}Time: +\d+h \d+m elapsed/);
   });
 
   it('--recent leaves out blocks that started more than 3 days ago', () => {
@@ -213,14 +181,13 @@ describe('blocks', () => {
     const out = blocks(['--recent']).blocks;
     expect(out.map((b) => b.isGap)).toEqual([false]);
     expect(Date.parse(out[0]?.startTime ?? '')).toBeGreaterThan(now - 3 * 24 * H);
-    expect(tl(['blocks', '--active']).stdout).toMatch(/^No active block/);
+    expect(cli.run(['blocks', '--active']).stdout).toMatch(/^No active block/);
   });
 
   it('counts responses only, not declared telemetry (which daily counts)', () => {
     write([DAY + 10 * H]);
-    const declared = tl(
-      ['record'],
-      JSON.stringify({
+    const declared = cli.run(['record'], {
+      input: JSON.stringify({
         mode: 'log_only',
         task_id: 'T-1',
         timestamp: '2026-11-02T12:00:00Z',
@@ -229,9 +196,9 @@ describe('blocks', () => {
           { agent: 'lead', model: 'opus', input_tokens: 900, output_tokens: 100, total_tokens: 1000 },
         ],
       }),
-    );
+    });
     expect(declared.status, declared.stderr).toBe(0);
-    const daily = JSON.parse(tl(['daily', '--json']).stdout) as { totals: { totalTokens: number } };
+    const daily = JSON.parse(cli.run(['daily', '--json']).stdout) as { totals: { totalTokens: number } };
     expect(daily.totals.totalTokens).toBe(2100 + 1000);
     expect(blocks().totals.totalTokens).toBe(2100);
   });
@@ -245,7 +212,7 @@ describe('blocks', () => {
       [['--live', '--json'], /--live redraws the terminal and prints no JSON/],
       [['--since', '2026-11-05', '--until', '2026-11-01'], /--since 2026-11-05 is after --until 2026-11-01/],
     ] as const) {
-      const r = tl(['blocks', ...args]);
+      const r = cli.run(['blocks', ...args]);
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr).toMatch(msg);
       expect(r.stdout).toBe('');

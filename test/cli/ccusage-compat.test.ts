@@ -4,42 +4,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
+import { BIN } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 const DAY_MS = 86_400_000;
 
-let root: string;
-let claude: string;
+const cli = useSandbox('tl-compat-', { per: 'file' });
 let n = 0;
-
-function env(): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: path.join(root, 'tl'),
-    TZ: 'UTC',
-  };
-}
-
-function tl(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env(), cwd: root });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json<T>(args: string[]): T {
-  const r = tl(args);
-  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
 
 /** One response of `input` tokens in `project`'s session, at `ts`. */
 function write(project: string, session: string, ts: number, input: number): void {
-  const file = path.join(claude, 'projects', project.replaceAll('/', '-'), `${session}.jsonl`);
+  const file = path.join(cli.claude, 'projects', project.replaceAll('/', '-'), `${session}.jsonl`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   n++;
   const line = assistantLine({
@@ -64,17 +42,10 @@ const noon = (daysAgo: number) => Math.floor(Date.now() / DAY_MS) * DAY_MS - day
 const date = (daysAgo: number) => new Date(noon(daysAgo)).toISOString().slice(0, 10);
 
 beforeAll(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-compat-')));
-  claude = path.join(root, 'claude');
-  fs.mkdirSync(path.join(root, 'home'), { recursive: true });
   write('/src/app', 's-app', noon(0) - 3_600_000, 10); // today (11:00 UTC: not in the future)
   write('/src/app', 's-app', noon(2), 20);
   write('/src/lib', 's-lib', noon(2), 40);
   write('/src/lib', 's-lib', noon(40), 80);
-});
-
-afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 interface Row {
@@ -85,15 +56,15 @@ interface Row {
 
 describe('ccusage flags', () => {
   it('--offline (-O) is accepted and changes nothing', () => {
-    const plain = tl(['daily', '--json']).stdout;
-    expect(tl(['daily', '--json', '--offline']).stdout).toBe(plain);
-    expect(tl(['daily', '--json', '-O', '--no-import']).stdout).toBe(plain);
-    expect(tl(['blocks', '--json', '-O']).status).toBe(0);
-    expect(tl(['daily', '--help']).stdout).toMatch(/-O, --offline +accepted for ccusage compatibility/);
+    const plain = cli.run(['daily', '--json']).stdout;
+    expect(cli.run(['daily', '--json', '--offline']).stdout).toBe(plain);
+    expect(cli.run(['daily', '--json', '-O', '--no-import']).stdout).toBe(plain);
+    expect(cli.run(['blocks', '--json', '-O']).status).toBe(0);
+    expect(cli.run(['daily', '--help']).stdout).toMatch(/-O, --offline +accepted for ccusage compatibility/);
   });
 
   it('--instances gives a row per project and day, as {"projects": {name: [...]}, "totals"}', () => {
-    const out = json<{ projects: Record<string, Row[]>; totals: { inputTokens: number } }>([
+    const out = cli.json<{ projects: Record<string, Row[]>; totals: { inputTokens: number } }>([
       'daily',
       '-i',
       '--json',
@@ -108,42 +79,42 @@ describe('ccusage flags', () => {
       [date(2), 40],
     ]);
     expect(out.totals.inputTokens).toBe(150);
-    const monthly = json<{ projects: Record<string, { month: string }[]> }>([
+    const monthly = cli.json<{ projects: Record<string, { month: string }[]> }>([
       'monthly',
       '--instances',
       '--json',
     ]);
     expect(Object.keys(monthly.projects).sort()).toEqual(['/src/app', '/src/lib']);
-    const table = tl(['daily', '--instances']);
+    const table = cli.run(['daily', '--instances']);
     expect(table.stdout).toContain('Project');
     expect(table.stdout).toContain('/src/lib');
   });
 
   it('--last N keeps the last N periods, the current one included', () => {
     const days = (args: string[]) =>
-      json<{ daily: Row[] }>(['daily', '--json', ...args]).daily.map((r) => r.date);
+      cli.json<{ daily: Row[] }>(['daily', '--json', ...args]).daily.map((r) => r.date);
     expect(days(['--last', '1'])).toEqual([date(0)]);
     expect(days(['--last', '2'])).toEqual([date(0)]);
     expect(days(['--last', '3'])).toEqual([date(2), date(0)]);
-    const months = json<{ monthly: { month: string }[] }>(['monthly', '--json', '--last', '3']).monthly;
+    const months = cli.json<{ monthly: { month: string }[] }>(['monthly', '--json', '--last', '3']).monthly;
     expect(months.map((m) => m.month)).toEqual([
       ...new Set([date(40), date(2), date(0)].map((d) => d.slice(0, 7))),
     ]);
-    const both = tl(['daily', '--last', '2', '--since', '20260101']);
+    const both = cli.run(['daily', '--last', '2', '--since', '20260101']);
     expect(both.status).toBe(1);
     expect(both.stderr).toContain('--last cannot be combined with --since or --until');
-    const zero = tl(['weekly', '--last', '0']);
+    const zero = cli.run(['weekly', '--last', '0']);
     expect(zero.status).toBe(1);
     expect(zero.stderr).toContain('--last "0" is not a number of periods');
   });
 
   it('the session filter is --session everywhere; session --id (ccusage) still works', () => {
     const only = (args: string[]) =>
-      json<{ sessions: { sessionId: string }[] }>(args).sessions.map((s) => s.sessionId);
+      cli.json<{ sessions: { sessionId: string }[] }>(args).sessions.map((s) => s.sessionId);
     expect(only(['session', '--json', '--session', 's-lib'])).toEqual(['s-lib']);
     expect(only(['session', '--json', '--id', 's-lib'])).toEqual(['s-lib']);
     expect(only(['session', '--json', '-i', 's-app'])).toEqual(['s-app']);
-    const rows = json<{ rows: { project: string }[] }>([
+    const rows = cli.json<{ rows: { project: string }[] }>([
       'report',
       '--by',
       'project',
@@ -152,10 +123,10 @@ describe('ccusage flags', () => {
       '--json',
     ]).rows;
     expect(rows.map((r) => r.project)).toEqual(['/src/app']);
-    const help = tl(['session', '--help']).stdout;
+    const help = cli.run(['session', '--help']).stdout;
     expect(help).toContain('--session <id>');
     expect(help).not.toContain('--id');
-    const clash = tl(['session', '--id', 's-app', '--session', 's-lib']);
+    const clash = cli.run(['session', '--id', 's-app', '--session', 's-lib']);
     expect(clash.status).toBe(1);
     expect(clash.stderr).toContain('name different sessions');
   });
@@ -163,30 +134,32 @@ describe('ccusage flags', () => {
 
 describe('help and mistyped commands', () => {
   it('help [command [subcommand]] prints that help', () => {
-    const top = tl(['help']);
+    const top = cli.run(['help']);
     expect(top.status).toBe(0);
     expect(top.stdout).toMatch(/^Usage: tokenledger \[options\] \[command\]/);
     expect(top.stdout).toMatch(/help \[command\.\.\.\]/);
-    expect(tl(['help', 'blocks']).stdout).toMatch(/^Usage: tokenledger blocks \[options\]/);
-    expect(tl(['help', 'task', 'start']).stdout).toMatch(/^Usage: tokenledger task start \[options\] <id>/);
-    expect(tl(['help', 'blocks']).stdout).toBe(tl(['blocks', '--help']).stdout);
+    expect(cli.run(['help', 'blocks']).stdout).toMatch(/^Usage: tokenledger blocks \[options\]/);
+    expect(cli.run(['help', 'task', 'start']).stdout).toMatch(
+      /^Usage: tokenledger task start \[options\] <id>/,
+    );
+    expect(cli.run(['help', 'blocks']).stdout).toBe(cli.run(['blocks', '--help']).stdout);
   });
 
   it('a mistyped command gets "did you mean", in help too', () => {
-    const r = tl(['dialy']);
+    const r = cli.run(['dialy']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('unknown command "dialy". Did you mean "daily"?');
-    expect(tl(['help', 'blcoks']).stderr).toContain('Did you mean "blocks"?');
-    const sub = tl(['help', 'task', 'strat']);
+    expect(cli.run(['help', 'blcoks']).stderr).toContain('Did you mean "blocks"?');
+    const sub = cli.run(['help', 'task', 'strat']);
     expect(sub.status).toBe(1);
     expect(sub.stderr).toContain('unknown command "task strat". Did you mean "start"?');
-    expect(tl(['frobnicate']).stderr).not.toContain('Did you mean');
+    expect(cli.run(['frobnicate']).stderr).not.toContain('Did you mean');
   });
 
   it('help piped into a reader that stops early ends quietly', () => {
     const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --help | true`], {
       encoding: 'utf8',
-      env: env(),
+      env: cli.env(),
     });
     expect(r.stderr).toBe('');
   });

@@ -3,24 +3,17 @@
  * at a `projects/` folder gets a hint to use its parent, and a named dir (CLAUDE_CONFIG_DIR or
  * "claudeDirs") without `projects/` a warning. Both go to stderr; `--json` stdout stays JSON only.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
+import { type EnvVars, useSandbox } from '../helpers/cli.js';
 
-import { BIN } from '../helpers/built-cli.js';
-
-let root: string;
-let claude: string;
+// Each run names its Claude dirs itself, and has a data dir of its own.
+const cli = useSandbox('tl-dirs-', { per: 'file', dirs: ['claude/projects/-work-app'] });
 
 beforeAll(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-dirs-')));
-  claude = path.join(root, 'claude');
-  const dir = path.join(claude, 'projects', '-work-app');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.mkdirSync(path.join(root, 'home'));
+  const dir = path.join(cli.claude, 'projects', '-work-app');
   fs.writeFileSync(
     path.join(dir, '11111111-2222-4333-8444-555555555555.jsonl'),
     `${assistantLine({
@@ -46,48 +39,36 @@ beforeAll(() => {
   );
 });
 
-afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function tl(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: path.join(root, 'home'),
-      TOKENLEDGER_HOME: fs.mkdtempSync(path.join(root, 'tl-')),
-      TZ: 'UTC',
-      ...env,
-    },
+function tl(args: string[], env: EnvVars) {
+  return cli.run(args, {
+    env: { CLAUDE_CONFIG_DIR: undefined, TOKENLEDGER_HOME: fs.mkdtempSync(cli.path('tl-')), ...env },
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('named Claude dirs without projects/', () => {
   it('CLAUDE_CONFIG_DIR=<dir>/projects: a hint on stderr to use the parent; --json stdout is JSON only', () => {
-    const projects = path.join(claude, 'projects');
+    const projects = path.join(cli.claude, 'projects');
     for (const args of [['import', '--json'], ['status', '--json'], ['daily', '--json'], ['--json']]) {
       const r = tl(args, { CLAUDE_CONFIG_DIR: projects });
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       expect(() => JSON.parse(r.stdout)).not.toThrow();
       expect(r.stdout).not.toContain('projects/ folder');
       expect(r.stderr).toContain(
-        `tokenledger: warning: CLAUDE_CONFIG_DIR names ${projects}, a projects/ folder: Claude Code keeps transcripts in <Claude config dir>/projects/, so set CLAUDE_CONFIG_DIR to its parent, ${claude}.`,
+        `tokenledger: warning: CLAUDE_CONFIG_DIR names ${projects}, a projects/ folder: Claude Code keeps transcripts in <Claude config dir>/projects/, so set CLAUDE_CONFIG_DIR to its parent, ${cli.claude}.`,
       );
     }
   });
 
   it('with the parent, the hint is gone and the history is read', () => {
-    const r = tl(['import', '--json'], { CLAUDE_CONFIG_DIR: claude });
+    const r = tl(['import', '--json'], { CLAUDE_CONFIG_DIR: cli.claude });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toMatchObject({ records: 1 });
   });
 
   it('"claudeDirs" in the config naming a dir without projects/: a warning naming the setting', () => {
-    const empty = fs.mkdtempSync(path.join(root, 'empty-'));
-    const config = path.join(root, 'config.json');
-    fs.writeFileSync(config, JSON.stringify({ claudeDirs: [claude, empty] }));
+    const empty = fs.mkdtempSync(path.join(cli.root, 'empty-'));
+    const config = path.join(cli.root, 'config.json');
+    fs.writeFileSync(config, JSON.stringify({ claudeDirs: [cli.claude, empty] }));
     const r = tl(['daily', '--json', '--config', config], {});
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).totals.totalTokens).toBe(30);

@@ -4,38 +4,14 @@
  * agree with each other: the API calls imported are the records read minus those merged, they are
  * what `status` says the ledger holds from transcripts, and the report notes count the same total.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useSandbox } from '../helpers/cli.js';
 
-import { BIN } from '../helpers/built-cli.js';
-
-let root: string;
-
-beforeAll(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-demo-')));
-  fs.mkdirSync(path.join(root, 'home'));
-});
-
-afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function demo(): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'demo'], {
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: path.join(root, 'home'),
-      TOKENLEDGER_HOME: path.join(root, 'tl'),
-      TZ: 'UTC',
-      COLUMNS: '120',
-    },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// The demo makes its own history: no Claude dir is named.
+const cli = useSandbox('tl-demo-', { per: 'file', env: { CLAUDE_CONFIG_DIR: undefined, COLUMNS: '120' } });
 
 /** The integer after `prefix` (commas allowed). */
 function int(text: string, re: RegExp): number {
@@ -50,7 +26,7 @@ describe('tokenledger demo', () => {
   let out = '';
 
   beforeAll(() => {
-    const r = demo();
+    const r = cli.run(['demo']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     out = r.stdout;
@@ -123,7 +99,7 @@ describe('tokenledger demo', () => {
   });
 
   it('a second run reuses the demo ledger: nothing imported again, the same holdings', () => {
-    const r = demo();
+    const r = cli.run(['demo']);
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain('Imported');
     expect(r.stdout).not.toContain('Generating');

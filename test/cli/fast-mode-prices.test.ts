@@ -7,16 +7,14 @@
  * a price is listed with a hint, never priced at standard rates. Then the same through a config
  * override with fast rates, task totals and the status line.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
-
 import { BIN } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/pricing/fast-mode');
 const SONNET_45 = 'claude-sonnet-4-5-20250929';
@@ -114,47 +112,18 @@ interface DailyJson {
   totals: UsageJson;
 }
 
-let root: string;
-let claude: string;
-let tlHome: string;
+const cli = useSandbox('tl-fast-', { dirs: ['tl'], env: { COLUMNS: '160' } });
 
 beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-fast-')));
-  claude = path.join(root, 'claude');
-  tlHome = path.join(root, 'tl');
-  fs.cpSync(FIXTURE, claude, { recursive: true });
-  fs.mkdirSync(tlHome);
-  fs.mkdirSync(path.join(root, 'home'));
+  fs.cpSync(FIXTURE, cli.claude, { recursive: true });
 });
-
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function env(tz = 'UTC'): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: tlHome,
-    TZ: tz,
-    COLUMNS: '160',
-  };
-}
-
-function tl(args: string[], input?: string, tz = 'UTC') {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, cwd: root, env: env(tz) });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function daily(args: string[] = [], tz = 'UTC'): DailyJson {
-  const r = tl(['daily', '--json', ...args], undefined, tz);
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as DailyJson;
+  return cli.json<DailyJson>(['daily', '--json', ...args], { env: { TZ: tz } });
 }
 
 function config(value: unknown): string {
-  const file = path.join(tlHome, 'config.json');
+  const file = path.join(cli.tlHome, 'config.json');
   fs.writeFileSync(file, JSON.stringify(value));
   return file;
 }
@@ -188,13 +157,13 @@ describe('fast-mode and dated prices in daily --json', () => {
     );
     expect(hints[SONNET_45]).toContain('the price table has no fast-mode rates for "claude-sonnet-4-5"');
     for (const hint of Object.values(hints)) {
-      expect(hint).toContain(path.join(tlHome, 'config.json'));
+      expect(hint).toContain(path.join(cli.tlHome, 'config.json'));
       expect(hint).toContain('"fast": {"input": …, "output": …}');
     }
   });
 
   it('the table notes say which tokens are unpriced and how to price them', () => {
-    const r = tl(['daily']);
+    const r = cli.run(['daily']);
     expect(r.status, r.stderr).toBe(0);
     const text = r.stdout.replace(/\n\s+/g, ' ');
     expect(text).toContain(
@@ -231,7 +200,7 @@ describe('fast-mode and dated prices in daily --json', () => {
     const file = config({
       pricing: { overrides: { 'claude-opus-4-7': { input: 5, output: 25, fast: { input: 'x' } } } },
     });
-    const r = tl(['daily', '--json', '--no-import']);
+    const r = cli.run(['daily', '--json', '--no-import']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(file);
     expect(r.stderr).toMatch(/pricing\.overrides\.claude-opus-4-7\.fast\.input/);
@@ -243,8 +212,8 @@ describe('the MCP tools', () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [BIN, 'mcp'],
-      env: env(),
-      cwd: root,
+      env: cli.env(),
+      cwd: cli.root,
     });
     const client = new Client({ name: 'tokenledger-test', version: '1.0.0' });
     await client.connect(transport);
@@ -268,7 +237,7 @@ describe('the MCP tools', () => {
 describe('a local day that the end of fast mode on Opus 4.7 cuts in two', () => {
   /** Appends a fast Opus 4.7 request at `at` to the fixture's session. */
   function fastOpus47(at: string, n: number): void {
-    const dir = path.join(claude, 'projects', '-home-dev-fast');
+    const dir = path.join(cli.claude, 'projects', '-home-dev-fast');
     const file = path.join(dir, fs.readdirSync(dir)[0]!);
     const line = JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[9]!) as Record<string, unknown> & {
       message: { id: string; usage: { speed: string } };
@@ -295,7 +264,7 @@ describe('a local day that the end of fast mode on Opus 4.7 cuts in two', () => 
     const unpriced = (date === '2026-07-24' ? 1 : 0) + (1 - priced);
     expect(day.unpricedUsage.map((u) => [u.model, u.responses])).toEqual([['claude-opus-4-7', unpriced]]);
     // The session report, from 15-minute buckets, agrees.
-    const session = JSON.parse(tl(['session', '--json', '--no-import'], undefined, tz).stdout) as {
+    const session = JSON.parse(cli.run(['session', '--json', '--no-import'], { env: { TZ: tz } }).stdout) as {
       totals: UsageJson;
     };
     expect(session.totals.totalCost).toBeCloseTo(daily(['--no-import'], tz).totals.totalCost, 9);
@@ -304,9 +273,9 @@ describe('a local day that the end of fast mode on Opus 4.7 cuts in two', () => 
 
 describe('task totals and the status line', () => {
   const SESSION = 'fa570000-0000-4000-8000-0000000000aa';
-  const project = () => path.join(root, 'proj');
+  const project = () => path.join(cli.root, 'proj');
   const file = () =>
-    path.join(claude, 'projects', project().replace(/[^a-zA-Z0-9]/g, '-'), `${SESSION}.jsonl`);
+    path.join(cli.claude, 'projects', project().replace(/[^a-zA-Z0-9]/g, '-'), `${SESSION}.jsonl`);
   let n = 0;
 
   /** A response stamped now in the project's session. */
@@ -341,10 +310,10 @@ describe('task totals and the status line', () => {
 
   it('a task and the status line leave the unpriced fast request out, and mark their cost as partial', () => {
     fs.mkdirSync(project());
-    expect(tl(['task', 'start', 'T-FAST', '--project', project()]).status).toBe(0);
+    expect(cli.run(['task', 'start', 'T-FAST', '--project', project()]).status).toBe(0);
     respond('claude-opus-5-5', 'fast', OPUS55);
     respond(SONNET_45, 'fast', SONNET45);
-    const show = tl(['task', 'show', 'T-FAST', '--json']);
+    const show = cli.run(['task', 'show', 'T-FAST', '--json']);
     expect(show.status, show.stderr).toBe(0);
     const totals = (JSON.parse(show.stdout) as { totals: UsageJson }).totals;
     expect(totals.totalCost).toBeCloseTo(cost(OPUS55, OPUS55_FAST), 9);
@@ -353,16 +322,15 @@ describe('task totals and the status line', () => {
       [SONNET_45, 'fast', total(SONNET45)],
     ]);
 
-    const status = tl(
-      ['statusline'],
-      JSON.stringify({
+    const status = cli.run(['statusline'], {
+      input: JSON.stringify({
         hook_event_name: 'Status',
         session_id: SESSION,
         transcript_path: file(),
         cwd: project(),
         model: { id: 'claude-opus-5-5', display_name: 'Opus 5.5' },
       }),
-    );
+    });
     expect(status.status).toBe(0);
     const usd = `$${cost(OPUS55, OPUS55_FAST).toFixed(2)}+`;
     expect(status.stdout).toContain(`session ${usd}`);

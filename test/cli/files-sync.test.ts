@@ -9,13 +9,11 @@
  * tokens; Haiku 4.5 is $1 / $5 / $1.25 / $0.10. Declared short names (`opus`, `sonnet`) count at
  * their declared `estimated_cost`.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
-import { BIN } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/ledger.js';
 
 /** 2026-11-20 in the fixtures: session → task (none: unattributed). */
@@ -26,46 +24,24 @@ const FIXTURE_SESSIONS = {
   'cost-state': { session: '84848484-8484-4848-8848-848484848484', task: null },
 } as const;
 
-let root: string;
+const cli = useSandbox('tl-files-sync-', {
+  dirs: ['claude', 'tl', 'proj/.git'],
+  cwd: 'proj',
+  env: (box) => ({ TOKENLEDGER_CONFIG: box.path('config.json'), TZ: 'America/Los_Angeles' }),
+});
 let proj: string;
 let ledger: string;
-let claude: string;
 
 beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-files-sync-')));
-  proj = path.join(root, 'proj');
-  claude = path.join(root, 'claude');
-  ledger = path.join(root, 'ledger.db');
-  for (const d of [claude, path.join(root, 'tl'), path.join(root, 'home'), path.join(proj, '.git')])
-    fs.mkdirSync(d, { recursive: true });
+  proj = cli.path('proj');
+  ledger = cli.path('ledger.db');
   for (const name of Object.keys(FIXTURE_SESSIONS)) {
-    fs.cpSync(path.join(FIXTURES, name, 'projects'), path.join(claude, 'projects'), { recursive: true });
+    fs.cpSync(path.join(FIXTURES, name, 'projects'), path.join(cli.claude, 'projects'), { recursive: true });
   }
 });
 
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function tl(args: string[], input = '') {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    cwd: proj,
-    input,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: path.join(root, 'home'),
-      CLAUDE_CONFIG_DIR: claude,
-      TOKENLEDGER_HOME: path.join(root, 'tl'),
-      TOKENLEDGER_CONFIG: path.join(root, 'config.json'),
-      TZ: 'America/Los_Angeles',
-    },
-  });
-  return r;
-}
-
 function ok(args: string[], input = ''): string {
-  const r = tl(args, input);
+  const r = cli.run(args, { input });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return r.stdout;
@@ -286,18 +262,18 @@ describe('files sync reflects the whole ledger', () => {
     // CAP-1 used 15,130 tokens against 8,000 estimated: 1.9×, below the default multiple (4×).
     ok(['files', 'sync', '--db', ledger, '--all-projects']);
     expect(readTree(tree)['usage-2026-11-20.md']).toContain('## Anomalies\n\n- None detected.\n');
-    fs.writeFileSync(path.join(root, 'config.json'), JSON.stringify({ overrunMultiple: 1.5 }));
+    fs.writeFileSync(path.join(cli.root, 'config.json'), JSON.stringify({ overrunMultiple: 1.5 }));
     ok(['files', 'sync', '--db', ledger, '--all-projects']);
     expect(readTree(tree)['usage-2026-11-20.md']).toContain(
       '## Anomalies\n\n- CAP-1 passed its estimate: 15,130 tokens used against 8,000 tokens estimated (1.9×).\n',
     );
-    fs.writeFileSync(path.join(root, 'config.json'), JSON.stringify({ overrunMultiple: 2 }));
+    fs.writeFileSync(path.join(cli.root, 'config.json'), JSON.stringify({ overrunMultiple: 2 }));
     ok(['files', 'sync', '--db', ledger, '--all-projects']);
     expect(readTree(tree)['usage-2026-11-20.md']).toContain('## Anomalies\n\n- None detected.\n');
   });
 
   it('says what to do when the ledger holds nothing for the project', () => {
-    const r = tl(['files', 'sync', '--db', ledger]);
+    const r = cli.run(['files', 'sync', '--db', ledger]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
       `No usage in the ledger for ${proj} yet: import Claude Code history (\`tokenledger import\`) or record usage-tracker telemetry (\`tokenledger record\`) first, or add --all-projects for every project.\n`,

@@ -5,71 +5,19 @@
  * what `--yes` does; forgotten API calls stay forgotten through a re-import of a rewritten transcript
  * and through import-jsonl, and a task declared again by hand comes back.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
-
-import { BIN } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
 
-let root: string;
-let claude: string;
+const cli = useSandbox('tl-forget-', { dirs: ['claude', 'tl'] });
 let n = 0;
 
-beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-forget-')));
-  claude = path.join(root, 'claude');
-  for (const d of [claude, path.join(root, 'tl'), path.join(root, 'home')])
-    fs.mkdirSync(d, { recursive: true });
-});
-
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: path.join(root, 'tl'),
-    TZ: 'UTC',
-    ...extra,
-  };
-}
-
-interface Call {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tl(args: string[], o: { cwd?: string; input?: string; env?: Record<string, string> } = {}): Call {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: env(o.env),
-    cwd: o.cwd ?? root,
-    ...(o.input === undefined ? {} : { input: o.input }),
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[], o: Parameters<typeof tl>[1] = {}): Call {
-  const r = tl(args, o);
-  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r;
-}
-
-function json<T>(args: string[], o: Parameters<typeof tl>[1] = {}): T {
-  return JSON.parse(ok(args, o).stdout) as T;
-}
-
 function project(name: string): string {
-  const dir = path.join(root, 'projects', name);
+  const dir = path.join(cli.root, 'projects', name);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -80,7 +28,7 @@ function sessionOf(dir: string): string {
 }
 
 function transcript(dir: string, session = sessionOf(dir)): string {
-  return path.join(claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
+  return path.join(cli.claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
 }
 
 /** One response line in `dir`'s session. */
@@ -122,12 +70,12 @@ interface Totals {
 }
 
 function totals(): Totals {
-  const t = json<{ totals: Totals }>(['daily', '--json']).totals;
+  const t = cli.json<{ totals: Totals }>(['daily', '--json']).totals;
   return { totalTokens: t.totalTokens, responses: t.responses, totalCost: t.totalCost };
 }
 
 function byTask(): Record<string, number> {
-  const rows = json<{ rows: { task: string; totalTokens: number }[] }>([
+  const rows = cli.json<{ rows: { task: string; totalTokens: number }[] }>([
     'report',
     '--by',
     'task',
@@ -137,7 +85,7 @@ function byTask(): Record<string, number> {
 }
 
 function taskIds(): string[] {
-  return json<{ tasks: { id: string }[] }>(['task', 'list', '--json']).tasks.map((t) => t.id);
+  return cli.json<{ tasks: { id: string }[] }>(['task', 'list', '--json']).tasks.map((t) => t.id);
 }
 
 interface ForgetJson {
@@ -175,17 +123,17 @@ const TELEMETRY = (task: string, tokens: number) =>
 describe('forget a task', () => {
   it('a dry run by default changes nothing; --yes removes the task, its spans and estimate; its usage stays, unattributed', () => {
     const app = project('app');
-    ok(['task', 'start', 'PLAN-1', '--project', app]);
-    ok(['task', 'start', 'T-1', '--parent', 'PLAN-1', '--estimate', '40k', '--project', app]);
+    cli.ok(['task', 'start', 'PLAN-1', '--project', app]);
+    cli.ok(['task', 'start', 'T-1', '--parent', 'PLAN-1', '--estimate', '40k', '--project', app]);
     respond(app, { input: 1000, output: 200 });
-    ok(['task', 'stop', '--project', app]);
-    ok(['task', 'start', 'T-2', '--parent', 'T-1', '--project', app]);
-    ok(['task', 'stop', '--project', app]);
+    cli.ok(['task', 'stop', '--project', app]);
+    cli.ok(['task', 'start', 'T-2', '--parent', 'T-1', '--project', app]);
+    cli.ok(['task', 'stop', '--project', app]);
     respond(app, { input: 7, at: Date.now() + 60_000 }); // after every span: no task
     const before = totals();
     expect(byTask()).toMatchObject({ 'T-1': 1200 });
 
-    const dry = json<ForgetJson>(['forget', '--task', 'T-1', '--json']);
+    const dry = cli.json<ForgetJson>(['forget', '--task', 'T-1', '--json']);
     expect(dry).toMatchObject({
       dryRun: true,
       tasks: [{ id: 'T-1', estimate: { tokens: 40000 } }],
@@ -200,30 +148,34 @@ describe('forget a task', () => {
     expect(byTask()).toMatchObject({ 'T-1': 1200 });
     expect(taskIds()).toContain('T-1');
 
-    const text = ok(['forget', '--task', 'T-1']).stdout;
+    const text = cli.ok(['forget', '--task', 'T-1']);
     expect(text).toContain('Would forget (a dry run: nothing was changed; run it again with --yes');
     expect(text).toContain('task T-1 (estimate 40,000 tokens)');
     expect(text).toContain('Stays in the ledger, leaves T-1 to no task: 1 API call, 1,200 tokens');
     expect(text).toContain('Child task T-2 moves up to PLAN-1.');
     expect(text).toContain("The ledger's totals stay the same");
 
-    const done = json<ForgetJson>(['forget', '--task', 'T-1', '--yes', '--json']);
+    const done = cli.json<ForgetJson>(['forget', '--task', 'T-1', '--yes', '--json']);
     expect({ ...done, dryRun: true }).toEqual(dry);
     expect(totals()).toEqual(before);
     expect(byTask()['T-1']).toBeUndefined();
-    const list = json<{ tasks: { id: string; parent: string | null }[] }>(['task', 'list', '--json']).tasks;
+    const list = cli.json<{ tasks: { id: string; parent: string | null }[] }>([
+      'task',
+      'list',
+      '--json',
+    ]).tasks;
     expect(list.map((t) => t.id).sort()).toEqual(['PLAN-1', 'T-2']);
     expect(list.find((t) => t.id === 'T-2')?.parent).toBe('PLAN-1');
     // Gone means gone: forgetting it again finds nothing.
-    expect(ok(['forget', '--task', 'T-1']).stdout).toBe(
+    expect(cli.ok(['forget', '--task', 'T-1'])).toBe(
       'Nothing to forget: the ledger has no task T-1 (`tokenledger task list` shows them).\n',
     );
   });
 
   it('a task with declared telemetry: the declaration goes, and the totals say so', () => {
-    ok(['record'], { input: TELEMETRY('D-1', 5000) });
+    cli.ok(['record'], { input: TELEMETRY('D-1', 5000) });
     expect(totals().totalTokens).toBe(5000);
-    const done = json<ForgetJson>(['forget', '--task', 'D-1', '--yes', '--json']);
+    const done = cli.json<ForgetJson>(['forget', '--task', 'D-1', '--yes', '--json']);
     expect(done).toMatchObject({
       dryRun: false,
       tasks: [],
@@ -236,23 +188,23 @@ describe('forget a task', () => {
 
 describe('forget declared telemetry', () => {
   it('of one task, or all; import-jsonl of an older export does not bring it back; recording it again does', () => {
-    ok(['record'], { input: TELEMETRY('D-1', 5000) });
-    ok(['record'], { input: TELEMETRY('D-2', 300) });
-    const dir = path.join(root, 'jsonl');
-    ok(['export', '--jsonl', dir]);
+    cli.ok(['record'], { input: TELEMETRY('D-1', 5000) });
+    cli.ok(['record'], { input: TELEMETRY('D-2', 300) });
+    const dir = path.join(cli.root, 'jsonl');
+    cli.ok(['export', '--jsonl', dir]);
 
-    const one = json<ForgetJson>(['forget', '--source', 'telemetry', '--task', 'D-2', '--yes', '--json']);
+    const one = cli.json<ForgetJson>(['forget', '--source', 'telemetry', '--task', 'D-2', '--yes', '--json']);
     expect(one.declared).toMatchObject({ taskIds: ['D-2'], entries: 1 });
     expect(totals().totalTokens).toBe(5000);
-    const all = json<ForgetJson>(['forget', '--source', 'telemetry', '--yes', '--json']);
+    const all = cli.json<ForgetJson>(['forget', '--source', 'telemetry', '--yes', '--json']);
     expect(all.declared.taskIds).toEqual(['D-1']);
     expect(totals().totalTokens).toBe(0);
 
-    const back = json<{ forgotten: number; merged: number }>(['import-jsonl', dir, '--json']);
+    const back = cli.json<{ forgotten: number; merged: number }>(['import-jsonl', dir, '--json']);
     expect(back.forgotten).toBe(2);
     expect(totals().totalTokens).toBe(0);
 
-    ok(['record'], { input: TELEMETRY('D-2', 300) });
+    cli.ok(['record'], { input: TELEMETRY('D-2', 300) });
     expect(totals().totalTokens).toBe(300);
   });
 });
@@ -264,34 +216,34 @@ describe('forget a time range of API calls from transcripts', () => {
     respond(app, { input: 2000, output: 30, at: Date.parse('2026-11-20T09:00:00Z') });
     respond(app, { input: 400, at: Date.parse('2026-11-20T23:59:00Z') });
     respond(app, { input: 50000, at: Date.parse('2026-11-21T00:00:00Z') });
-    const dir = path.join(root, 'jsonl');
-    ok(['export', '--jsonl', dir]);
+    const dir = path.join(cli.root, 'jsonl');
+    cli.ok(['export', '--jsonl', dir]);
     const range = ['--source', 'claude', '--since', '2026-11-20', '--until', '2026-11-20'];
 
-    const dry = json<ForgetJson>(['forget', ...range, '--json']);
+    const dry = cli.json<ForgetJson>(['forget', ...range, '--json']);
     expect(dry.apiCalls).toMatchObject({ responses: 2, totalTokens: 2430 });
     expect(dry.ledgerChange).toMatchObject({ responses: -2, totalTokens: -2430 });
     expect(dry.remembered).toBe(2);
     expect(totals().totalTokens).toBe(52530);
 
-    expect(ok(['forget', ...range, '--yes']).stdout).toContain(
+    expect(cli.ok(['forget', ...range, '--yes'])).toContain(
       '2 API calls, 2,430 tokens, $0.0077 read from transcripts (remembered as forgotten, so no import brings them back)',
     );
     const after = { totalTokens: 50100, responses: 2 };
     expect(totals()).toMatchObject(after);
-    expect(ok(['status']).stdout).toContain('Holds:        2 API calls in 1 sessions');
-    expect(ok(['status']).stdout).toContain('(2 forgotten, which imports skip)');
+    expect(cli.ok(['status'])).toContain('Holds:        2 API calls in 1 sessions');
+    expect(cli.ok(['status'])).toContain('(2 forgotten, which imports skip)');
 
     // The transcript is rewritten (compaction): read again from the start, the forgotten calls are skipped.
     const file = transcript(app);
     const text = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, `${text.trim().split('\n').reverse().join('\n')}\n`);
-    const imported = json<{ records: number; added: number; forgotten: number }>(['import', '--json']);
+    const imported = cli.json<{ records: number; added: number; forgotten: number }>(['import', '--json']);
     expect(imported).toMatchObject({ records: 4, added: 0, forgotten: 2 });
-    expect(ok(['import']).stdout).toMatch(/Nothing new/);
+    expect(cli.ok(['import'])).toMatch(/Nothing new/);
     expect(totals()).toMatchObject(after);
 
-    const back = json<{ forgotten: number }>(['import-jsonl', dir, '--json']);
+    const back = cli.json<{ forgotten: number }>(['import-jsonl', dir, '--json']);
     expect(back.forgotten).toBe(2);
     expect(totals()).toMatchObject(after);
 
@@ -302,11 +254,11 @@ describe('forget a time range of API calls from transcripts', () => {
 
   it('with --task: only the task’s own calls', () => {
     const app = project('app');
-    ok(['task', 'start', 'T-1', '--project', app]);
+    cli.ok(['task', 'start', 'T-1', '--project', app]);
     respond(app, { input: 300 });
-    ok(['task', 'stop', '--project', app]);
+    cli.ok(['task', 'stop', '--project', app]);
     respond(app, { input: 5, at: Date.now() + 60_000 });
-    const done = json<ForgetJson>(['forget', '--source', 'claude', '--task', 'T-1', '--yes', '--json']);
+    const done = cli.json<ForgetJson>(['forget', '--source', 'claude', '--task', 'T-1', '--yes', '--json']);
     expect(done.apiCalls).toMatchObject({ responses: 1, totalTokens: 300 });
     expect(totals()).toMatchObject({ totalTokens: 5, responses: 1 });
     expect(taskIds()).toEqual(['T-1']);
@@ -318,7 +270,7 @@ describe('forget hook and run attribution', () => {
     const app = project('app');
     const session = sessionOf(app);
     const hook = (event: Record<string, unknown>) =>
-      ok(['hook'], {
+      cli.ok(['hook'], {
         input: JSON.stringify({ session_id: session, transcript_path: transcript(app), cwd: app, ...event }),
         env: { TOKENLEDGER_TASK: 'H-1' },
       });
@@ -326,7 +278,7 @@ describe('forget hook and run attribution', () => {
     respond(app, { input: 700 });
     hook({ hook_event_name: 'Stop' });
     expect(byTask()).toMatchObject({ 'H-1': 700 });
-    const done = json<ForgetJson>(['forget', '--source', 'hook', '--yes', '--json']);
+    const done = cli.json<ForgetJson>(['forget', '--source', 'hook', '--yes', '--json']);
     expect(done).toMatchObject({
       spans: { hook: 1 },
       reattributed: [{ from: 'H-1', to: null, responses: 1, totalTokens: 700 }],
@@ -337,12 +289,12 @@ describe('forget hook and run attribution', () => {
   });
 
   it('--source run: the results `run` recorded', () => {
-    ok(['run', '--task', 'R-1', '-q', '--', process.execPath, '-e', '']);
-    const dry = json<ForgetJson>(['forget', '--source', 'run', '--json']);
+    cli.ok(['run', '--task', 'R-1', '-q', '--', process.execPath, '-e', '']);
+    const dry = cli.json<ForgetJson>(['forget', '--source', 'run', '--json']);
     expect(dry.runs.count).toBe(1);
-    ok(['forget', '--source', 'run', '--yes']);
-    expect(json<ForgetJson>(['forget', '--source', 'run', '--json']).runs.count).toBe(0);
-    expect(ok(['forget', '--source', 'run']).stdout).toBe(
+    cli.ok(['forget', '--source', 'run', '--yes']);
+    expect(cli.json<ForgetJson>(['forget', '--source', 'run', '--json']).runs.count).toBe(0);
+    expect(cli.ok(['forget', '--source', 'run'])).toBe(
       'Nothing to forget: no `run` results or run attribution.\n',
     );
   });
@@ -356,7 +308,7 @@ describe('forget: bad usage', () => {
     [['--source', 'everything'], "argument 'everything' is invalid"],
     [['--source', 'claude', '--since', '2026-11-02', '--until', '2026-11-01'], 'is after --until'],
   ])('forget %j is an error (exit 1)', (args, message) => {
-    const r = tl(['forget', ...args]);
+    const r = cli.run(['forget', ...args]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);

@@ -3,54 +3,31 @@
  * files and a real SQLite ledger. Every call must exit 0 and print nothing (bar one overrun
  * `systemMessage`), whatever it is given.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine, type LineEnvelope } from '../../src/synthetic/transcript-lines.js';
-import { BIN } from '../helpers/built-cli.js';
+import { type CliResult, type EnvVars, useSandbox } from '../helpers/cli.js';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
 const HAIKU = 'claude-haiku-4-5-20251001';
 const SESSION = '5e55e55e-0000-4000-8000-000000000001';
 
-let root: string;
-let claude: string;
-let tlHome: string;
+const cli = useSandbox('tl-hook-', { dirs: ['claude', 'tl', 'proj'], cwd: 'proj' });
 let proj: string;
 let n = 0;
 
 beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-hook-'));
-  claude = path.join(root, 'claude');
-  tlHome = path.join(root, 'tl');
-  proj = path.join(root, 'proj');
-  for (const d of [claude, tlHome, proj, path.join(root, 'home')]) fs.mkdirSync(d, { recursive: true });
+  proj = cli.path('proj');
 });
-
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: tlHome,
-    TZ: 'UTC',
-    ...extra,
-  };
-}
 
 function config(c: Record<string, unknown>): void {
-  fs.writeFileSync(path.join(tlHome, 'config.json'), JSON.stringify(c));
+  fs.writeFileSync(path.join(cli.tlHome, 'config.json'), JSON.stringify(c));
 }
 
 function mainFile(session = SESSION): string {
-  return path.join(claude, 'projects', proj.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
+  return path.join(cli.claude, 'projects', proj.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
 }
 
 function agentFile(agentId: string, session = SESSION): string {
@@ -96,20 +73,10 @@ function respond(o: {
   );
 }
 
-interface Call {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function hook(payload: unknown, extraEnv: Record<string, string> = {}, args: string[] = []): Call {
+/** `tokenledger hook ARGS` as Claude Code runs it: the event (or any text) on stdin. */
+function hook(payload: unknown, env: EnvVars = {}, args: string[] = []): CliResult {
   const input = typeof payload === 'string' ? payload : JSON.stringify(payload);
-  const r = spawnSync(process.execPath, [BIN, 'hook', ...args], {
-    input,
-    encoding: 'utf8',
-    env: env(extraEnv),
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return cli.run(['hook', ...args], { input, env });
 }
 
 function event(name: string, extra: Record<string, unknown> = {}, session = SESSION) {
@@ -122,14 +89,9 @@ function event(name: string, extra: Record<string, unknown> = {}, session = SESS
   };
 }
 
-function tl(args: string[]): Call {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env(), cwd: proj });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 /** `report --by DIMS --json --no-import` rows as `dims → input tokens` (and responses). */
 function byDims(dims: string): Record<string, { input: number; responses: number }> {
-  const r = tl(['report', '--by', dims, '--json', '--no-import']);
+  const r = cli.run(['report', '--by', dims, '--json', '--no-import']);
   expect(r.status, r.stderr).toBe(0);
   const rows = (JSON.parse(r.stdout) as { rows: Record<string, unknown>[] }).rows;
   const out: Record<string, { input: number; responses: number }> = {};
@@ -144,7 +106,7 @@ function byDims(dims: string): Record<string, { input: number; responses: number
 }
 
 function errorLog(): string {
-  const dir = path.join(tlHome, 'logs');
+  const dir = path.join(cli.tlHome, 'logs');
   if (!fs.existsSync(dir)) return '';
   return fs
     .readdirSync(dir)
@@ -152,7 +114,7 @@ function errorLog(): string {
     .join('');
 }
 
-function quiet(c: Call): void {
+function quiet(c: CliResult): void {
   expect(c.status).toBe(0);
   expect(c.stdout).toBe('');
 }
@@ -174,7 +136,7 @@ describe('tokenledger hook', () => {
   it('a --config that hooks install wrote before the file exists means the defaults, not a failure', () => {
     const t = Date.now() - 60_000;
     respond({ at: t, input: 100 });
-    const missing = path.join(root, 'not-yet', 'config.json');
+    const missing = path.join(cli.root, 'not-yet', 'config.json');
     quiet(hook(event('Stop'), {}, ['--config', missing]));
     expect(byDims('session')).toEqual({ [SESSION]: { input: 100, responses: 1 } });
     expect(errorLog()).toBe('');
@@ -205,7 +167,7 @@ describe('tokenledger hook', () => {
       '||': { input: 301, responses: 2 },
       'T-1|review|tooling': { input: 20, responses: 1 },
     });
-    const show = JSON.parse(tl(['task', 'show', 'T-1', '--json', '--no-import']).stdout) as {
+    const show = JSON.parse(cli.run(['task', 'show', 'T-1', '--json', '--no-import']).stdout) as {
       totals: { inputTokens: number };
     };
     expect(show.totals.inputTokens).toBe(20);
@@ -217,7 +179,7 @@ describe('tokenledger hook', () => {
     quiet(hook(event('UserPromptSubmit', { prompt: 'work on JIRA-5' })));
     const list = (args: string[]) =>
       (
-        JSON.parse(tl(['task', 'list', ...args, '--json', '--no-import']).stdout) as {
+        JSON.parse(cli.run(['task', 'list', ...args, '--json', '--no-import']).stdout) as {
           tasks: { id: string; status: string }[];
         }
       ).tasks.map((t) => [t.id, t.status]);
@@ -226,7 +188,7 @@ describe('tokenledger hook', () => {
       ['JIRA-5', 'open'],
     ]);
     expect(list(['--active'])).toEqual([]);
-    const stop = tl(['task', 'stop', '--no-import']);
+    const stop = cli.run(['task', 'stop', '--no-import']);
     expect(stop.status).toBe(1);
     expect(stop.stderr).toContain('no task is active');
   });
@@ -243,8 +205,8 @@ describe('tokenledger hook', () => {
       'JIRA-77': { input: 70, responses: 1 },
     });
     // Neither the ledger nor its WAL holds the prompt text.
-    for (const f of fs.readdirSync(tlHome).filter((x) => x.startsWith('ledger.db'))) {
-      expect(fs.readFileSync(path.join(tlHome, f)).includes('the-secret-words')).toBe(false);
+    for (const f of fs.readdirSync(cli.tlHome).filter((x) => x.startsWith('ledger.db'))) {
+      expect(fs.readFileSync(path.join(cli.tlHome, f)).includes('the-secret-words')).toBe(false);
     }
   });
 
@@ -283,7 +245,7 @@ describe('tokenledger hook', () => {
     });
     // One metrics line for the finished subagent.
     const lines = fs
-      .readFileSync(path.join(tlHome, 'metrics.jsonl'), 'utf8')
+      .readFileSync(path.join(cli.tlHome, 'metrics.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -318,7 +280,7 @@ describe('tokenledger hook', () => {
     quiet(hook({ session_id: 42, hook_event_name: 'Stop' }));
     quiet(hook(event('Stop'), { TOKENLEDGER_TASK: 'a/b' }));
     quiet(hook(event('Stop'), {}, ['--bogus']));
-    quiet(hook(event('Stop', { transcript_path: path.join(claude, 'projects', 'x', 'missing.jsonl') })));
+    quiet(hook(event('Stop', { transcript_path: path.join(cli.claude, 'projects', 'x', 'missing.jsonl') })));
     quiet(hook(event('Stop', { transcript_path: '/etc/passwd' })));
     const log = errorLog();
     expect(log).toMatch(/^# tokenledger errors: \d{4}-\d{2}-\d{2}\n/);
@@ -328,7 +290,7 @@ describe('tokenledger hook', () => {
     expect(log).toContain('hook input field session_id: expected a string (got 42)');
     expect(log).toContain('TOKENLEDGER_TASK "a/b" contains a path separator');
     expect(log).toContain('unknown argument(s) ignored: --bogus');
-    const problems = JSON.parse(tl(['problems', '--json']).stdout) as {
+    const problems = JSON.parse(cli.run(['problems', '--json']).stdout) as {
       problems: { file: string; reason: string }[];
     };
     const reasons = problems.problems.map((p) => `${path.basename(p.file)}: ${p.reason}`);
@@ -362,7 +324,7 @@ describe('tokenledger hook', () => {
   });
 
   it('a call that cannot open the ledger is queued, and the next call replays it with its own time and context', () => {
-    const blocked = path.join(root, 'not-a-dir');
+    const blocked = path.join(cli.root, 'not-a-dir');
     fs.writeFileSync(blocked, 'a file where a directory should be');
     const start = Date.now();
     quiet(
@@ -374,23 +336,23 @@ describe('tokenledger hook', () => {
     expect(errorLog()).toMatch(
       /tracking failure\*\* hook SessionStart session `5e55e55e[^`]*`: .*Queued for retry/,
     );
-    expect(fs.readdirSync(path.join(tlHome, 'spool')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    expect(fs.readdirSync(path.join(cli.tlHome, 'spool')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
     respond({ at: start + 1_000, input: 11 });
     quiet(hook(event('Stop')));
     expect(errorLog()).toMatch(/\*\*recovered\*\* hook SessionStart of .*replayed after 1 failed attempt/);
-    expect(fs.readdirSync(path.join(tlHome, 'spool'))).toEqual([]);
+    expect(fs.readdirSync(path.join(cli.tlHome, 'spool'))).toEqual([]);
     expect(byDims('task')).toEqual({ 'T-Q': { input: 11, responses: 1 } });
   });
 
   it('a locked ledger makes the call give up at its time cap, exit 0, and queue the work', async () => {
     config({ hook: { timeoutMs: 400 } });
     quiet(hook(event('Stop'))); // creates the ledger
-    const db = new Database(path.join(tlHome, 'ledger.db'));
+    const db = new Database(path.join(cli.tlHome, 'ledger.db'));
     db.exec('BEGIN EXCLUSIVE');
     try {
       respond({ at: Date.now(), input: 3 });
       const started = Date.now();
-      const child = spawn(process.execPath, [BIN, 'hook'], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = cli.spawn(['hook']);
       child.stdin.end(JSON.stringify(event('Stop')));
       let stdout = '';
       child.stdout.on('data', (c: Buffer) => {
@@ -410,14 +372,7 @@ describe('tokenledger hook', () => {
   });
 
   it('shows one overrun warning per multiple passed, as a systemMessage', () => {
-    const run = spawnSync(
-      process.execPath,
-      [BIN, 'task', 'start', 'T-O', '--estimate', '100', '--project', proj],
-      {
-        env: env(),
-        encoding: 'utf8',
-      },
-    );
+    const run = cli.run(['task', 'start', 'T-O', '--estimate', '100', '--project', proj]);
     expect(run.status, run.stderr).toBe(0);
     respond({ at: Date.now() + 500, input: 450 }); // 460 tokens: 4.6×
     const first = hook(event('Stop'));
@@ -442,10 +397,7 @@ describe('tokenledger hook', () => {
     }
     await Promise.all(
       Array.from({ length: 16 }, (_, i) => {
-        const child = spawn(process.execPath, [BIN, 'hook'], {
-          env: env(),
-          stdio: ['pipe', 'ignore', 'ignore'],
-        });
+        const child = cli.spawn(['hook']);
         child.stdin.end(
           JSON.stringify(event(i % 3 === 0 ? 'SessionEnd' : 'Stop', {}, i % 2 === 0 ? SESSION : other)),
         );
@@ -461,7 +413,7 @@ describe('tokenledger hook', () => {
   });
 
   it('--help prints the usage and exits 0', () => {
-    const r = spawnSync(process.execPath, [BIN, 'hook', '--help'], { encoding: 'utf8', env: env() });
+    const r = cli.run(['hook', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: tokenledger hook');
   });

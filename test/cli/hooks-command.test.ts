@@ -5,14 +5,13 @@
  * (`node bin/tokenledger.js hooks …`) once that CLI has the command (it is skipped, with a note,
  * while dist/ predates the registration).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type HooksAction, type HooksOptions, runHooks } from '../../src/cli/commands/hooks.js';
 import { UserError } from '../../src/errors.js';
 import { BIN, REPO } from '../helpers/built-cli.js';
+import { cleanEnv, runCli, useSandbox } from '../helpers/cli.js';
 
 /** The events, with their matchers, written out here rather than taken from the code under test. */
 const EVENTS: [string, string | null][] = [
@@ -92,12 +91,12 @@ const inProcess: Runner = async (args, scene, cwd = scene.repo, env = scene.env)
 };
 
 const builtCli: Runner = async (args, scene, cwd = scene.repo, env = scene.env) => {
-  const r = spawnSync(process.execPath, [BIN, 'hooks', ...args], { cwd, env, encoding: 'utf8' });
+  const r = runCli(['hooks', ...args], { cwd, env });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 };
 
 /** The built CLI knows `hooks` once main.ts registers it and dist/ is rebuilt. */
-const cliHasHooks = spawnSync(process.execPath, [BIN, 'hooks', '--help'], { encoding: 'utf8' }).status === 0;
+const cliHasHooks = runCli(['hooks', '--help'], { env: cleanEnv() }).status === 0;
 if (!cliHasHooks) {
   console.warn('hooks-command.test: the built CLI has no `hooks` command yet; its runs are skipped.');
 }
@@ -109,31 +108,18 @@ describe.each([
   { name: 'in-process', run: inProcess, skip: false, script: path.join(REPO, 'bin', 'tokenledger.js') },
   { name: 'built CLI', run: builtCli, skip: !cliHasHooks, script: BIN },
 ])('tokenledger hooks ($name)', ({ run, skip, script }) => {
+  const cli = useSandbox('tl-hooks-', { dirs: ['repo/.git', 'repo/src'], env: { TZ: undefined } });
   let s: Scene;
 
   beforeEach(() => {
-    const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-hooks-')));
     s = {
-      root,
-      home: path.join(root, 'home'),
-      claude: path.join(root, 'claude'),
-      tl: path.join(root, 'tl'),
-      repo: path.join(root, 'repo'),
-      env: {},
+      root: cli.root,
+      home: cli.home,
+      claude: cli.claude,
+      tl: cli.tlHome,
+      repo: cli.path('repo'),
+      env: cli.env(),
     };
-    fs.mkdirSync(s.home);
-    fs.mkdirSync(path.join(s.repo, '.git'), { recursive: true });
-    fs.mkdirSync(path.join(s.repo, 'src'));
-    s.env = {
-      PATH: process.env.PATH ?? '',
-      HOME: s.home,
-      CLAUDE_CONFIG_DIR: s.claude,
-      TOKENLEDGER_HOME: s.tl,
-    };
-  });
-
-  afterEach(() => {
-    fs.rmSync(s.root, { recursive: true, force: true });
   });
 
   /** The command install writes for this scene (TOKENLEDGER_HOME is not the default: both flags). */

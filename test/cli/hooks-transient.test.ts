@@ -4,12 +4,12 @@
  * any time, and says how to install for good: never to fetch a package of that name from a registry.
  * From a lasting install it says nothing of the kind.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, BUILD_ROOT, REPO } from '../helpers/built-cli.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 
 let tmp: string;
 /** The build, copied where npx installs packages: `<npm cache>/_npx/<hash>/node_modules/tokenledger`. */
@@ -29,11 +29,8 @@ afterAll(() => {
 
 function install(bin: string, home: string) {
   fs.mkdirSync(home, { recursive: true });
-  const r = spawnSync(process.execPath, [bin, 'hooks', 'install'], {
-    cwd: home,
-    env: { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') },
-    encoding: 'utf8',
-  });
+  const env = cleanEnv({ HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') });
+  const r = runCli(['hooks', 'install'], { bin, cwd: home, env });
   const settings = JSON.parse(fs.readFileSync(path.join(home, '.claude', 'settings.json'), 'utf8')) as {
     hooks: Record<string, { hooks: { command: string }[] }[]>;
   };

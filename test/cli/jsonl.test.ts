@@ -3,60 +3,29 @@
  * rebuild elsewhere) gives identical reports; exporting again appends nothing; importing again
  * changes nothing; bad lines and missing arguments are explained.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
-import { BIN } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 
-let root: string;
-let claude: string;
+const cli = useSandbox('tl-jsonl-', {
+  dirs: ['claude', 'tl'],
+  env: (box) => ({ TOKENLEDGER_CONFIG: box.path('config.json'), NO_COLOR: '1' }),
+});
 let exportDir: string;
 let n = 0;
 
 beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-jsonl-')));
-  claude = path.join(root, 'claude');
-  exportDir = path.join(root, 'repo', '.tokenledger', 'ledger');
-  for (const d of [claude, path.join(root, 'tl'), path.join(root, 'home')])
-    fs.mkdirSync(d, { recursive: true });
-  fs.writeFileSync(path.join(root, 'config.json'), JSON.stringify({ machine: 'ci-runner', user: 'ci' }));
+  exportDir = cli.path('repo', '.tokenledger', 'ledger');
+  fs.writeFileSync(cli.path('config.json'), JSON.stringify({ machine: 'ci-runner', user: 'ci' }));
 });
-
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function tl(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: path.join(root, 'home'),
-      CLAUDE_CONFIG_DIR: claude,
-      TOKENLEDGER_HOME: path.join(root, 'tl'),
-      TOKENLEDGER_CONFIG: path.join(root, 'config.json'),
-      TZ: 'UTC',
-      NO_COLOR: '1',
-    },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[]) {
-  const r = tl(args);
-  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r;
-}
 
 function call(session: string, at: number, input: number): void {
   n += 1;
-  const file = path.join(claude, 'projects', '-work-app', `${session}.jsonl`);
+  const file = path.join(cli.claude, 'projects', '-work-app', `${session}.jsonl`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const line = assistantLine({
     env: { sessionId: session, cwd: '/work/app', gitBranch: 'main', version: '2.1.330', isSidechain: false },
@@ -91,10 +60,7 @@ describe('export --jsonl / import-jsonl', () => {
     call('s-1', T0, 1000);
     call('s-1', T0 + 60_000, 2000);
     call('s-2', T0 + 86_400_000, 3000);
-    const first = JSON.parse(ok(['export', '--jsonl', exportDir, '--json']).stdout) as Record<
-      string,
-      unknown
-    >;
+    const first = JSON.parse(cli.ok(['export', '--jsonl', exportDir, '--json'])) as Record<string, unknown>;
     expect(first).toMatchObject({ records: 3, linesAppended: 3, filesWritten: 2, filesCreated: 2 });
     expect(Object.keys(snapshot(exportDir)).sort()).toEqual([
       '.gitattributes',
@@ -102,46 +68,47 @@ describe('export --jsonl / import-jsonl', () => {
       '2026-11-21/ci-runner.jsonl',
     ]);
     const files = snapshot(exportDir);
-    expect(ok(['export', '--jsonl', exportDir]).stdout).toMatch(/^Nothing new to export/);
+    expect(cli.ok(['export', '--jsonl', exportDir])).toMatch(/^Nothing new to export/);
     expect(snapshot(exportDir)).toEqual(files);
 
-    const other = path.join(root, 'other.db');
-    const imported = JSON.parse(ok(['import-jsonl', exportDir, '--db', other, '--json']).stdout) as Record<
+    const other = path.join(cli.root, 'other.db');
+    const imported = JSON.parse(cli.ok(['import-jsonl', exportDir, '--db', other, '--json'])) as Record<
       string,
       unknown
     >;
     expect(imported).toMatchObject({ files: 2, lines: 3, records: 3, merged: 3, unchanged: 0, problems: [] });
     for (const report of [['daily'], ['session'], ['report', '--by', 'project,branch,machine,user']]) {
-      expect(ok([...report, '--json', '--no-import', '--db', other]).stdout).toBe(
-        ok([...report, '--json', '--no-import']).stdout,
+      expect(cli.ok([...report, '--json', '--no-import', '--db', other])).toBe(
+        cli.ok([...report, '--json', '--no-import']),
       );
     }
-    const again = ok(['import-jsonl', exportDir, '--db', other]);
-    expect(again.stdout).toMatch(
+    const again = cli.ok(['import-jsonl', exportDir, '--db', other]);
+    expect(again).toMatch(
       /^Read 3 line\(s\) from 2 file\(s\) under .*: 0 record\(s\) merged into the ledger, 3 already there, no problems\./,
     );
   });
 
   it('lists bad lines as file:line: reason and imports the rest', () => {
     call('s-1', T0, 1000);
-    ok(['export', '--jsonl', exportDir]);
+    cli.ok(['export', '--jsonl', exportDir]);
     const file = path.join(exportDir, '2026-11-20', 'ci-runner.jsonl');
     fs.appendFileSync(file, '{"type":"usage","dedup_key":1}\n');
-    const r = ok(['import-jsonl', exportDir, '--db', path.join(root, 'other.db')]);
+    const r = cli.run(['import-jsonl', exportDir, '--db', path.join(cli.root, 'other.db')]);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain(`${file}:2: usage dedup_key: expected a string, got 1`);
     expect(r.stdout).toContain('1 record(s) merged into the ledger, 0 already there, 1 bad line(s) skipped');
   });
 
   it('says what to pass when --jsonl or the folder is missing', () => {
-    const noFlag = tl(['export']);
+    const noFlag = cli.run(['export']);
     expect(noFlag.status).toBe(1);
     expect(noFlag.stderr).toContain('pass --jsonl DIR');
-    const missing = tl(['import-jsonl', path.join(root, 'nowhere')]);
+    const missing = cli.run(['import-jsonl', path.join(cli.root, 'nowhere')]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain(
       'nowhere does not exist. Pass the folder `tokenledger export --jsonl DIR` wrote',
     );
-    const badDay = tl(['export', '--jsonl', exportDir, '--since', '2026-13-01']);
+    const badDay = cli.run(['export', '--jsonl', exportDir, '--since', '2026-13-01']);
     expect(badDay.status).toBe(1);
     expect(badDay.stderr).toContain('--since "2026-13-01" is not a date');
   });

@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, DIST_DIR } from '../helpers/built-cli.js';
+import { DIST_DIR } from '../helpers/built-cli.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 
 const URL_ = 'postgres://ann:hunter2@db.example.com:5433/ledger?sslmode=require';
 const SHOWN = 'postgres://ann:***@db.example.com:5433/ledger?sslmode=require';
@@ -39,20 +40,23 @@ afterEach(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+/** This test's environment: its own HOME, which must stay empty. */
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: tlHome,
-    XDG_CACHE_HOME: path.join(root, 'cache'),
-    TZ: 'UTC',
-    ...extra,
-  };
+  return cleanEnv(
+    {
+      HOME: home,
+      CLAUDE_CONFIG_DIR: claude,
+      TOKENLEDGER_HOME: tlHome,
+      XDG_CACHE_HOME: path.join(root, 'cache'),
+      TZ: 'UTC',
+    },
+    extra,
+  );
 }
 
+/** The CLI in this test's working directory, which must stay empty too. */
 function tl(args: string[], extra: Record<string, string> = {}, input = '') {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd, env: env(extra), input, encoding: 'utf8' });
+  return runCli(args, { cwd, env: env(extra), input });
 }
 
 /** Every path under `dir`, relative to it. */

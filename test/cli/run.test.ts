@@ -3,14 +3,12 @@
  * script that prints a recorded stream-json/json output, appends a transcript under the Claude config
  * dir, writes to stderr and exits as told), real temp dirs and a real SQLite ledger.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine, costStateLine } from '../../src/synthetic/transcript-lines.js';
-import { BIN } from '../helpers/built-cli.js';
+import { type CliOptions, useSandbox } from '../helpers/cli.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../src/capture/claude/stream/__fixtures__');
 const SONNET = 'claude-sonnet-4-5-20250929';
@@ -53,41 +51,20 @@ if (spec.hang) {
 }
 `;
 
-let root: string;
-let claude: string;
-let tlHome: string;
+const cli = useSandbox('tl-run-', { dirs: ['claude', 'tl', 'proj'], cwd: 'proj' });
 let proj: string;
 let fake: string;
 let n = 0;
 let specs = 0;
 
 beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-run-')));
-  claude = path.join(root, 'claude');
-  tlHome = path.join(root, 'tl');
-  proj = path.join(root, 'proj');
-  for (const d of [claude, tlHome, proj, path.join(root, 'home')]) fs.mkdirSync(d, { recursive: true });
-  fake = path.join(root, 'fake-claude.mjs');
+  proj = cli.path('proj');
+  fake = cli.path('fake-claude.mjs');
   fs.writeFileSync(fake, FAKE);
 });
 
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: tlHome,
-    TZ: 'UTC',
-    ...extra,
-  };
-}
-
 function mainFile(session = SESSION): string {
-  return path.join(claude, 'projects', proj.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
+  return path.join(cli.claude, 'projects', proj.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
 }
 
 function agentFile(agentId: string, session = SESSION): string {
@@ -151,10 +128,10 @@ interface FakeSpec {
 /** The fake command line for a spec: `node fake-claude.mjs spec-N.json`. */
 function fakeCommand(s: FakeSpec): string[] {
   specs++;
-  const file = path.join(root, `spec-${specs}.json`);
+  const file = path.join(cli.root, `spec-${specs}.json`);
   let stdoutFile: string | undefined;
   if (s.stdout !== undefined) {
-    stdoutFile = path.join(root, `stdout-${specs}.bin`);
+    stdoutFile = path.join(cli.root, `stdout-${specs}.bin`);
     fs.writeFileSync(stdoutFile, s.stdout);
   }
   const { stdout: _, ...rest } = s;
@@ -162,26 +139,9 @@ function fakeCommand(s: FakeSpec): string[] {
   return [process.execPath, fake, file];
 }
 
-interface Result {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-function tl(args: string[], opts: { env?: Record<string, string>; input?: string | Buffer } = {}): Result {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    env: env(opts.env),
-    cwd: proj,
-    input: opts.input ?? '',
-    maxBuffer: 256 << 20,
-  });
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
-}
-
 /** `tokenledger run ARGS -- <fake command for SPEC>`. */
-function run(args: string[], spec: FakeSpec, opts: { env?: Record<string, string>; input?: string } = {}) {
-  return tl(['run', ...args, '--', ...fakeCommand(spec)], opts);
+function run(args: string[], spec: FakeSpec, opts: CliOptions = {}) {
+  return cli.runBytes(['run', ...args, '--', ...fakeCommand(spec)], opts);
 }
 
 /** A recorded Claude Code output with its session id replaced by `session`. */
@@ -215,13 +175,11 @@ interface TaskShow {
 }
 
 function show(id: string): TaskShow {
-  const r = tl(['task', 'show', id, '--json', '--no-import']);
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout.toString('utf8')) as TaskShow;
+  return cli.json<TaskShow>(['task', 'show', id, '--json', '--no-import']);
 }
 
 function metrics(): Record<string, unknown>[] {
-  const file = path.join(tlHome, 'metrics.jsonl');
+  const file = path.join(cli.tlHome, 'metrics.jsonl');
   if (!fs.existsSync(file)) return [];
   return fs
     .readFileSync(file, 'utf8')
@@ -303,11 +261,7 @@ describe('tokenledger run: passthrough', () => {
   });
 
   it('a SIGTERM sent to the wrapper alone is passed on to the command, and the wrapper dies of it', async () => {
-    const child = spawn(process.execPath, [BIN, 'run', '--quiet', '--', ...fakeCommand({ hang: true })], {
-      env: env(),
-      cwd: proj,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = cli.spawn(['run', '--quiet', '--', ...fakeCommand({ hang: true })], { stdin: 'ignore' });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the command never started')), 10_000);
@@ -328,10 +282,11 @@ describe('tokenledger run: passthrough', () => {
 
   it('a reader that goes away (| head) does not stop the command: it is drained and its exit code kept', async () => {
     const big = crypto.randomBytes(4 << 20);
-    const child = spawn(
-      process.execPath,
-      [BIN, 'run', '--task', 'T-HEAD', '--quiet', '--', ...fakeCommand({ stdout: big, exit: 5 })],
-      { env: env(), cwd: proj, stdio: ['ignore', 'pipe', 'pipe'] },
+    const child = cli.spawn(
+      ['run', '--task', 'T-HEAD', '--quiet', '--', ...fakeCommand({ stdout: big, exit: 5 })],
+      {
+        stdin: 'ignore',
+      },
     );
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => {
@@ -356,16 +311,16 @@ describe('tokenledger run: passthrough', () => {
   });
 
   it('a command that does not exist gives 127 and a clear message', () => {
-    const r = tl(['run', '--task', 'T-NF', '--', 'tokenledger-no-such-command-xyz', '-p', 'hi']);
+    const r = cli.runBytes(['run', '--task', 'T-NF', '--', 'tokenledger-no-such-command-xyz', '-p', 'hi']);
     expect(r.status).toBe(127);
     expect(r.stdout.toString()).toBe('');
     expect(r.stderr).toContain('cannot run "tokenledger-no-such-command-xyz": not found');
   });
 
   it('a command that is not executable gives 126 and a clear message', () => {
-    const script = path.join(root, 'not-executable.sh');
+    const script = path.join(cli.root, 'not-executable.sh');
     fs.writeFileSync(script, '#!/bin/sh\necho hi\n', { mode: 0o644 });
-    const r = tl(['run', '--quiet', '--', script]);
+    const r = cli.runBytes(['run', '--quiet', '--', script]);
     expect(r.status).toBe(126);
     expect(r.stdout.toString()).toBe('');
     expect(r.stderr).toMatch(/^tokenledger: cannot run ".*not-executable\.sh": .*EACCES/);
@@ -381,7 +336,7 @@ describe('tokenledger run: passthrough', () => {
     [['--parent', 'PLAN-1'], /name it with --task ID/],
     [['--label', 'nokey'], /--label "nokey" is not key=value/],
   ])('flag error %j exits 1 before running anything', (args, message) => {
-    const marker = path.join(root, 'ran.txt');
+    const marker = path.join(cli.root, 'ran.txt');
     const r = run(args, { marker, stdout: 'should not appear\n' });
     expect(r.status).toBe(1);
     expect(r.stdout.toString()).toBe('');
@@ -442,7 +397,7 @@ describe('tokenledger run: recording', () => {
       /^tokenledger: run \$[\d.]+ · 448 in, 120 out, 14\.0K cache read \([\d.]+% hit\) · Claude Code says \$0\.05 · T-REC \$[\d.]+, 28\.8K tokens$/,
     );
     // A second import does not count anything twice.
-    const again = tl(['task', 'show', 'T-REC', '--json']);
+    const again = cli.runBytes(['task', 'show', 'T-REC', '--json']);
     expect((JSON.parse(again.stdout.toString()) as TaskShow).totals.responses).toBe(3);
   });
 
@@ -519,7 +474,7 @@ describe('tokenledger run: recording', () => {
     expect(JSON.parse(fromEnv.stdout.toString()).task).toBe('T-FROM-ENV');
     expect(show('T-FROM-ENV').runs.runs).toBe(1);
 
-    const start = tl(['task', 'start', 'T-ACTIVE', '--project', proj]);
+    const start = cli.runBytes(['task', 'start', 'T-ACTIVE', '--project', proj]);
     expect(start.status, start.stderr).toBe(0);
     const r = run(['--quiet'], {
       printEnv: true,
@@ -540,7 +495,7 @@ describe('tokenledger run: recording', () => {
     expect(child.task).toMatchObject({ parent: 'PLAN-1', title: 'fix the bug' });
     // A second run that writes no transcript: no session of its own, but the standing of the task
     // and its plan.
-    expect(tl(['run', '--task', 'T-CHILD', '--', ...fakeCommand({})]).stderr).toMatch(
+    expect(cli.runBytes(['run', '--task', 'T-CHILD', '--', ...fakeCommand({})]).stderr).toMatch(
       /^tokenledger: no Claude Code session found for this run · T-CHILD \$[\d.]+, 42 tokens · plan PLAN-1 \$[\d.]+, 42 tokens\n$/,
     );
     const plan = show('PLAN-1');

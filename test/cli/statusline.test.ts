@@ -2,13 +2,11 @@
  * `tokenledger statusline` as Claude Code runs it: the built CLI, the statusline JSON on stdin, real
  * transcript files and a real SQLite ledger. It prints exactly one line and always exits 0.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
-import { BIN } from '../helpers/built-cli.js';
+import { type CliResult, useSandbox } from '../helpers/cli.js';
 
 /** $3 in / $15 out per million tokens: a 100k-in, 20k-out response costs $0.60. */
 const SONNET = 'claude-sonnet-4-5-20250929';
@@ -16,39 +14,18 @@ const SESSION = '57a7e000-0000-4000-8000-000000000001';
 const OTHER = '57a7e000-0000-4000-8000-000000000002';
 const HOUR = 3_600_000;
 
-let root: string;
-let claude: string;
-let tlHome: string;
+const cli = useSandbox('tl-status-', { dirs: ['claude', 'tl', 'proj', 'other'], cwd: 'proj' });
 let proj: string;
 let otherProj: string;
 let n = 0;
 
 beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-status-')));
-  claude = path.join(root, 'claude');
-  tlHome = path.join(root, 'tl');
-  proj = path.join(root, 'proj');
-  otherProj = path.join(root, 'other');
-  for (const d of [claude, tlHome, proj, otherProj, path.join(root, 'home')])
-    fs.mkdirSync(d, { recursive: true });
+  proj = cli.path('proj');
+  otherProj = cli.path('other');
 });
-
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function env(): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: tlHome,
-    TZ: 'UTC',
-  };
-}
 
 function transcript(session: string, dir: string): string {
-  return path.join(claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
+  return path.join(cli.claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
 }
 
 /** A moment today (UTC) at most `agoMs` before now, never before midnight. */
@@ -97,20 +74,10 @@ function payload(extra: Record<string, unknown> = {}, session = SESSION, dir = p
   };
 }
 
-interface Call {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function statusline(input: unknown, args: string[] = []): Call {
-  const r = spawnSync(process.execPath, [BIN, 'statusline', ...args], {
-    input: typeof input === 'string' ? input : JSON.stringify(input),
-    encoding: 'utf8',
-    env: env(),
-    cwd: root,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** `tokenledger statusline ARGS` as Claude Code runs it: the status JSON (or any text) on stdin. */
+function statusline(input: unknown, args: string[] = []): CliResult {
+  const text = typeof input === 'string' ? input : JSON.stringify(input);
+  return cli.run(['statusline', ...args], { input: text, cwd: cli.root });
 }
 
 /** The one line printed, checked to be exactly one line with exit 0. */
@@ -122,16 +89,11 @@ function line(input: unknown): string {
   return r.stdout.slice(0, -1);
 }
 
-function tl(args: string[]): Call {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env(), cwd: proj });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 describe('tokenledger statusline', () => {
   it('shows the model, the session’s cost from the ledger after its own import, and today’s total', () => {
     // Another session today, already in the ledger; this session's transcript is not imported yet.
     respond({ at: today(60_000), input: 100_000, output: 20_000, session: OTHER, dir: otherProj });
-    expect(tl(['import']).status).toBe(0);
+    expect(cli.run(['import']).status).toBe(0);
     respond({ at: Date.now() - 36 * HOUR, input: 50_000, output: 0 }); // yesterday: $0.15
     respond({ at: today(30_000), input: 100_000, output: 20_000 });
     respond({ at: today(20_000), input: 100_000, output: 20_000 });
@@ -141,7 +103,7 @@ describe('tokenledger statusline', () => {
     respond({ at: today(10_000), input: 100_000, output: 20_000 });
     expect(line(payload())).toBe('Sonnet 4.5 · session $1.95 (410.0K tok) · today $2.40');
     // …and the ledger kept it: a report without import agrees.
-    const session = JSON.parse(tl(['session', '--json', '--no-import']).stdout) as {
+    const session = JSON.parse(cli.run(['session', '--json', '--no-import']).stdout) as {
       sessions: { sessionId: string; totalCost: number }[];
     };
     expect(session.sessions.find((s) => s.sessionId === SESSION)?.totalCost).toBeCloseTo(1.95, 9);
@@ -149,7 +111,7 @@ describe('tokenledger statusline', () => {
 
   it('a --config that does not exist yet (hooks status prints it before the file is made) means the defaults', () => {
     respond({ at: today(30_000), input: 100_000, output: 20_000 });
-    const r = statusline(payload(), ['--config', path.join(root, 'not-yet.json')]);
+    const r = statusline(payload(), ['--config', path.join(cli.root, 'not-yet.json')]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('Sonnet 4.5 · session $0.60 (120.0K tok) · today $0.60\n');
   });
@@ -167,7 +129,7 @@ describe('tokenledger statusline', () => {
   });
 
   it('shows the active task with "of <estimate>" and its ratio, and ⚠ past 4×', () => {
-    const start = tl(['task', 'start', 'T-SL', '--estimate', '100k', '--project', proj]);
+    const start = cli.run(['task', 'start', 'T-SL', '--estimate', '100k', '--project', proj]);
     expect(start.status, start.stderr).toBe(0);
     respond({ at: Date.now() + 200, input: 100_000, output: 20_000 });
     expect(line(payload())).toBe(
@@ -178,14 +140,14 @@ describe('tokenledger statusline', () => {
       'Sonnet 4.5 · session $2.40 (480.0K tok) · ⚠ T-SL $2.40 of 100.0K (4.8×) · today $2.40',
     );
     // A dollar estimate too: both are shown, the worse ratio counts.
-    expect(tl(['task', 'estimate', 'T-SL', '100k', '$0.50']).status).toBe(0);
+    expect(cli.run(['task', 'estimate', 'T-SL', '100k', '$0.50']).status).toBe(0);
     expect(line(payload())).toBe(
       'Sonnet 4.5 · session $2.40 (480.0K tok) · ⚠ T-SL $2.40 of 100.0K / $0.50 (4.8×) · today $2.40',
     );
   });
 
   it('finds the task of the project from a subdirectory, and none in another project', () => {
-    expect(tl(['task', 'start', 'T-SUB', '--estimate', '1M', '--project', proj]).status).toBe(0);
+    expect(cli.run(['task', 'start', 'T-SUB', '--estimate', '1M', '--project', proj]).status).toBe(0);
     const sub = path.join(proj, 'src', 'lib');
     fs.mkdirSync(sub, { recursive: true });
     respond({ at: Date.now() + 200, input: 100_000, output: 20_000 });
@@ -195,10 +157,10 @@ describe('tokenledger statusline', () => {
   });
 
   it('a task stopped is no longer shown', () => {
-    expect(tl(['task', 'start', 'T-DONE', '--project', proj]).status).toBe(0);
+    expect(cli.run(['task', 'start', 'T-DONE', '--project', proj]).status).toBe(0);
     respond({ at: Date.now() + 200, input: 100_000, output: 20_000 });
     expect(line(payload())).toContain(' · T-DONE $0.60 · ');
-    expect(tl(['task', 'stop', 'T-DONE', '--project', proj]).status).toBe(0);
+    expect(cli.run(['task', 'stop', 'T-DONE', '--project', proj]).status).toBe(0);
     expect(line(payload())).toBe('Sonnet 4.5 · session $0.60 (120.0K tok) · today $0.60');
   });
 
@@ -232,11 +194,11 @@ describe('tokenledger statusline', () => {
     expect(out).toMatch(message);
     expect(out.length).toBeLessThanOrEqual(140);
     // Nothing was created for it.
-    expect(fs.existsSync(path.join(tlHome, 'ledger.db'))).toBe(false);
+    expect(fs.existsSync(path.join(cli.tlHome, 'ledger.db'))).toBe(false);
   });
 
   it('a ledger that cannot be opened gives one tokenledger: line and exit 0', () => {
-    const blocked = path.join(root, 'not-a-dir');
+    const blocked = path.join(cli.root, 'not-a-dir');
     fs.writeFileSync(blocked, 'x');
     const r = statusline(payload(), ['--db', path.join(blocked, 'ledger.db')]);
     expect(r.status).toBe(0);
@@ -245,7 +207,7 @@ describe('tokenledger statusline', () => {
   });
 
   it('--help prints the usage and exits 0', () => {
-    const r = spawnSync(process.execPath, [BIN, 'statusline', '--help'], { encoding: 'utf8', env: env() });
+    const r = cli.run(['statusline', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Usage: tokenledger statusline');
     expect(r.stdout).toContain('"statusLine"');

@@ -5,43 +5,22 @@
  * broken across lines, and the token columns are there. JSON and CSV keep the full names.
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { displayWidth, stripAnsi } from '../../src/cli/render/display-width.js';
 import { formatInt } from '../../src/util/format.js';
+import { BIN } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 import { WIDE_MODELS, WIDE_PROJECTS, writeWideHistory } from '../helpers/wide-fixtures.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 const WIDTHS = [60, 80, 120] as const;
 const PLAN = 'PLAN-2026-Q1-settlement-and-payout-platform-rework';
 const TASK = 'SETTLE-1234-rework-the-settlement-batch-scheduler';
 
-let root: string;
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: path.join(root, 'claude'),
-    TOKENLEDGER_HOME: path.join(root, 'tl'),
-    TZ: 'UTC',
-    ...extra,
-  };
-}
-
-function tl(args: string[], extra: Record<string, string> = {}): string {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env(extra) });
-  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
+const cli = useSandbox('tl-widths-', { per: 'file', dirs: ['claude', 'tl'] });
 
 beforeAll(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-widths-')));
-  for (const d of ['home', 'claude', 'tl']) fs.mkdirSync(path.join(root, d));
-  tl(['task', 'start', PLAN, '--estimate', '40k', '--project', path.join(root, 'home')]);
-  tl([
+  cli.ok(['task', 'start', PLAN, '--estimate', '40k', '--project', cli.home]);
+  cli.ok([
     'task',
     'start',
     TASK,
@@ -54,12 +33,8 @@ beforeAll(() => {
     WIDE_PROJECTS[0] ?? '',
   ]);
   // Today's usage comes after the task start, so the task gets it.
-  writeWideHistory(path.join(root, 'claude'), new Date(Date.now() + 1000));
-  tl(['import']);
-});
-
-afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
+  writeWideHistory(cli.claude, new Date(Date.now() + 1000));
+  cli.ok(['import']);
 });
 
 /** Commands that print a table with token counts. */
@@ -101,7 +76,7 @@ function headerWords(out: string): string {
 
 describe.each(WIDTHS)('at %i columns (COLUMNS, piped)', (width) => {
   it.each(TABLES.map((args) => [args.join(' '), args]))('%s', (_, args) => {
-    const out = tl([...args, '--no-import'], { COLUMNS: String(width) });
+    const out = cli.ok([...args, '--no-import'], { env: { COLUMNS: String(width) } });
     checkLines(out, width, args.join(' '));
     expect(headerWords(out)).toMatch(/Tokens/);
     // Input and Output stay on every usage report at 80 columns and more, and on the period reports always.
@@ -111,10 +86,10 @@ describe.each(WIDTHS)('at %i columns (COLUMNS, piped)', (width) => {
   });
 
   it('the bare summary', () => {
-    const json = JSON.parse(tl(['--json', '--no-import'])) as {
+    const json = JSON.parse(cli.ok(['--json', '--no-import'])) as {
       today: { totalTokens: number; totalCost: number };
     };
-    const out = tl(['--no-import'], { COLUMNS: String(width) });
+    const out = cli.ok(['--no-import'], { env: { COLUMNS: String(width) } });
     checkLines(out, width, 'summary');
     expect(out).toContain(`${formatInt(json.today.totalTokens)} tokens`);
     expect(out).toMatch(/\$[\d,]+\.\d\d/);
@@ -124,7 +99,7 @@ describe.each(WIDTHS)('at %i columns (COLUMNS, piped)', (width) => {
   });
 
   it('status', () => {
-    checkLines(tl(['status'], { COLUMNS: String(width) }), width, 'status');
+    checkLines(cli.ok(['status'], { env: { COLUMNS: String(width) } }), width, 'status');
   });
 });
 
@@ -136,7 +111,7 @@ describe('tables in a pseudo-terminal', () => {
       const cmd = [process.execPath, BIN, ...args, '--no-import'].map((a) => `'${a}'`).join(' ');
       const r = spawnSync('script', ['-qec', `stty cols ${width} rows 50; ${cmd}`, '/dev/null'], {
         encoding: 'utf8',
-        env: env(),
+        env: cli.env(),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       expect(r.status, r.stderr).toBe(0);
@@ -153,7 +128,7 @@ describe('names', () => {
   it('session and report --by project show each of the eight projects apart', () => {
     for (const args of [['session'], ['report', '--by', 'project']]) {
       for (const width of WIDTHS) {
-        const lines = tl([...args, '--no-import'], { COLUMNS: String(width) }).split('\n');
+        const lines = cli.ok([...args, '--no-import'], { env: { COLUMNS: String(width) } }).split('\n');
         const body = lines.slice(
           lines.findIndex((l) => l.startsWith('├')) + 1,
           lines.findLastIndex((l) => l.startsWith('├')),
@@ -165,27 +140,29 @@ describe('names', () => {
   });
 
   it('session shows first and last activity when there is room', () => {
-    const out = tl(['session', '--no-import'], { COLUMNS: '200' });
+    const out = cli.ok(['session', '--no-import'], { env: { COLUMNS: '200' } });
     expect(headerWords(out)).toMatch(/First Activity.*Last Activity/);
   });
 
   it('JSON and CSV keep the full project paths and model names', () => {
-    const csv = tl(['report', '--by', 'project,model', '--csv', '--no-import'], { COLUMNS: '60' });
+    const csv = cli.ok(['report', '--by', 'project,model', '--csv', '--no-import'], {
+      env: { COLUMNS: '60' },
+    });
     for (const p of WIDE_PROJECTS) expect(csv).toContain(p);
     for (const m of WIDE_MODELS) expect(csv).toContain(m);
-    const json = tl(['session', '--json', '--no-import'], { COLUMNS: '60' });
+    const json = cli.ok(['session', '--json', '--no-import'], { env: { COLUMNS: '60' } });
     for (const p of WIDE_PROJECTS) expect(json).toContain(p);
   });
 
   it('--compact abbreviates numbers and shortens names even on a wide terminal, and says what it hid', () => {
-    const out = tl(['daily', '--compact', '--no-import'], { COLUMNS: '200' });
+    const out = cli.ok(['daily', '--compact', '--no-import'], { env: { COLUMNS: '200' } });
     const header = headerWords(out);
     expect(header).toMatch(/Input.*Output.*Total Tokens/);
     expect(header).not.toMatch(/Cache/);
     expect(out).toMatch(/│ +[\d.]+[KMB] │/);
     expect(out).not.toContain('claude-');
     expect(out).toMatch(/Hidden by --compact: Cache Create, Cache Read, Cache Hit\./);
-    const plain = tl(['daily', '--no-import'], { COLUMNS: '300' });
+    const plain = cli.ok(['daily', '--no-import'], { env: { COLUMNS: '300' } });
     expect(plain).toContain('claude-opus-4-5-20251101');
     expect(plain).not.toContain('Hidden');
   });
@@ -198,6 +175,6 @@ describe('names', () => {
     ['variance'],
     [],
   ])('%s accepts --compact', (...args) => {
-    tl([...args, '--compact', '--no-import'], { COLUMNS: '80' });
+    cli.ok([...args, '--compact', '--no-import'], { env: { COLUMNS: '80' } });
   });
 });

@@ -3,67 +3,21 @@
  * `variance`, `report --by task|stage|label:KEY` and `attribute`, with real transcript files under a
  * temp Claude config dir and a real SQLite ledger.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentMetaJson, assistantLine } from '../../src/synthetic/transcript-lines.js';
-import { BIN } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
 const HAIKU = 'claude-haiku-4-5-20251001';
 
-let root: string;
-let claude: string;
-let tlHome: string;
+const cli = useSandbox('tl-tasks-', { dirs: ['claude', 'tl'] });
 let n = 0;
-
-beforeEach(() => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-tasks-')));
-  claude = path.join(root, 'claude');
-  tlHome = path.join(root, 'tl');
-  for (const d of [claude, tlHome, path.join(root, 'home')]) fs.mkdirSync(d, { recursive: true });
-});
-
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function env(): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: tlHome,
-    TZ: 'UTC',
-  };
-}
-
-interface Call {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function tl(args: string[], cwd = root): Call {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: env(), cwd });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ok(args: string[]): Call {
-  const r = tl(args);
-  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r;
-}
-
-function json<T>(args: string[]): T {
-  return JSON.parse(ok(args).stdout) as T;
-}
 
 /** A project dir of its own (one active task per project). */
 function project(name: string): string {
-  const dir = path.join(root, 'projects', name);
+  const dir = path.join(cli.root, 'projects', name);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -74,7 +28,7 @@ function sessionOf(dir: string): string {
 }
 
 function mainFile(dir: string): string {
-  return path.join(claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${sessionOf(dir)}.jsonl`);
+  return path.join(cli.claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${sessionOf(dir)}.jsonl`);
 }
 
 /** Appends one response in `dir`'s session, stamped now (after a task start, before a stop). */
@@ -119,17 +73,17 @@ function respond(
 /** Starts `id` in a project of its own and has it use `tokens` input tokens. */
 function work(id: string, tokens: number, flags: string[] = [], name = id): string {
   const dir = project(name);
-  ok(['task', 'start', id, '--project', dir, ...flags]);
+  cli.ok(['task', 'start', id, '--project', dir, ...flags]);
   if (tokens > 0) respond(dir, { input: tokens });
   return dir;
 }
 
 function config(c: Record<string, unknown>): void {
-  fs.writeFileSync(path.join(tlHome, 'config.json'), JSON.stringify(c));
+  fs.writeFileSync(path.join(cli.tlHome, 'config.json'), JSON.stringify(c));
 }
 
 function metrics(): Record<string, unknown>[] {
-  const file = path.join(tlHome, 'metrics.jsonl');
+  const file = path.join(cli.tlHome, 'metrics.jsonl');
   if (!fs.existsSync(file)) return [];
   return fs
     .readFileSync(file, 'utf8')
@@ -159,12 +113,12 @@ interface Show {
 }
 
 function show(id: string): Show {
-  return json<Show>(['task', 'show', id, '--json']);
+  return cli.json<Show>(['task', 'show', id, '--json']);
 }
 
 /** `report --by DIMS --json` as `dim values joined by | → input tokens`. */
 function report(dims: string): Record<string, number> {
-  const rows = json<{ rows: Record<string, unknown>[] }>(['report', '--by', dims, '--json']).rows;
+  const rows = cli.json<{ rows: Record<string, unknown>[] }>(['report', '--by', dims, '--json']).rows;
   const out: Record<string, number> = {};
   for (const row of rows) {
     const key = dims
@@ -180,13 +134,23 @@ describe('task start/stop/show/list', () => {
   it('a task gets its project’s usage between start and stop, and nothing before or after', () => {
     const dir = project('p1');
     respond(dir, { input: 1, at: Date.now() - 60_000 });
-    const start = ok(['task', 'start', 'T-1', '--project', dir, '--title', 'Fix it', '--estimate', '40k']);
-    expect(start.stdout).toContain('Started T-1 (Fix it)');
-    expect(start.stdout).toContain('estimate 40,000 tokens');
+    const start = cli.ok([
+      'task',
+      'start',
+      'T-1',
+      '--project',
+      dir,
+      '--title',
+      'Fix it',
+      '--estimate',
+      '40k',
+    ]);
+    expect(start).toContain('Started T-1 (Fix it)');
+    expect(start).toContain('estimate 40,000 tokens');
     respond(dir, { input: 100, output: 10 });
     respond(dir, { input: 200, output: 20, model: HAIKU });
-    const stop = ok(['task', 'stop', '--project', dir]);
-    expect(stop.stdout).toMatch(/^Stopped T-1: 330 tokens, \$[\d.]+, 0\.0× the 40,000-token estimate\.\n$/);
+    const stop = cli.ok(['task', 'stop', '--project', dir]);
+    expect(stop).toMatch(/^Stopped T-1: 330 tokens, \$[\d.]+, 0\.0× the 40,000-token estimate\.\n$/);
     respond(dir, { input: 4000, at: Date.now() + 1_000 });
     const s = show('T-1');
     expect(s.task).toMatchObject({
@@ -205,10 +169,10 @@ describe('task start/stop/show/list', () => {
 
   it('task stop without an id and no active task says so and exits 1; an unknown task too', () => {
     const dir = project('idle');
-    const r = tl(['task', 'stop', '--project', dir]);
+    const r = cli.run(['task', 'stop', '--project', dir]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`no task is active in ${dir}`);
-    const unknown = tl(['task', 'show', 'NOPE', '--json']);
+    const unknown = cli.run(['task', 'show', 'NOPE', '--json']);
     expect(unknown.status).toBe(1);
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toContain('there is no task NOPE');
@@ -216,26 +180,32 @@ describe('task start/stop/show/list', () => {
 
   it('starting a second task in a project ends the first one’s span', () => {
     const dir = project('seq');
-    ok(['task', 'start', 'T-A', '--project', dir]);
+    cli.ok(['task', 'start', 'T-A', '--project', dir]);
     respond(dir, { input: 10 });
-    ok(['task', 'start', 'T-B', '--project', dir]);
+    cli.ok(['task', 'start', 'T-B', '--project', dir]);
     respond(dir, { input: 20 });
     expect(report('task')).toEqual({ 'T-A': 10, 'T-B': 20 });
     // `task stop` without an id now stops T-B.
-    expect(ok(['task', 'stop', '--project', dir]).stdout).toMatch(/^Stopped T-B:/);
+    expect(cli.ok(['task', 'stop', '--project', dir])).toMatch(/^Stopped T-B:/);
   });
 
   it('after a second task starts in the project, task list --active no longer lists the first', () => {
     const dir = project('seq2');
-    ok(['task', 'start', 'T-A', '--project', dir]);
-    ok(['task', 'start', 'T-B', '--project', dir]);
+    cli.ok(['task', 'start', 'T-A', '--project', dir]);
+    cli.ok(['task', 'start', 'T-B', '--project', dir]);
     respond(dir, { input: 20 });
     // T-A gets no more usage (its span ended), so it is not active any more.
-    const active = json<{ tasks: { id: string; status: string }[] }>(['task', 'list', '--active', '--json']);
+    const active = cli.json<{ tasks: { id: string; status: string }[] }>([
+      'task',
+      'list',
+      '--active',
+      '--json',
+    ]);
     expect(active.tasks.map((t) => t.id)).toEqual(['T-B']);
     expect(
-      ok(['task', 'list'])
-        .stdout.split('\n')
+      cli
+        .ok(['task', 'list'])
+        .split('\n')
         .filter((l) => l.startsWith('│ ●')),
     ).toHaveLength(1);
   });
@@ -253,7 +223,7 @@ describe('task start/stop/show/list', () => {
     ]);
     expect(show('SEC-1').totals.inputTokens).toBe(110);
     expect(show('T-C').totals.inputTokens).toBe(100);
-    const list = json<{ tasks: { id: string; parent: string | null; actualTokens: number }[] }>([
+    const list = cli.json<{ tasks: { id: string; parent: string | null; actualTokens: number }[] }>([
       'task',
       'list',
       '--json',
@@ -271,11 +241,11 @@ describe('task start/stop/show/list', () => {
   });
 
   it('a parent that would make a cycle is refused', () => {
-    ok(['task', 'start', 'A', '--parent', 'B', '--project', project('a')]);
-    const r = tl(['task', 'start', 'B', '--parent', 'A', '--project', project('b')]);
+    cli.ok(['task', 'start', 'A', '--parent', 'B', '--project', project('a')]);
+    const r = cli.run(['task', 'start', 'B', '--parent', 'A', '--project', project('b')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('would make a cycle');
-    const self = tl(['task', 'start', 'C', '--parent', 'C', '--project', project('c')]);
+    const self = cli.run(['task', 'start', 'C', '--parent', 'C', '--project', project('c')]);
     expect(self.status).toBe(1);
     expect(self.stderr).toContain('cannot be its own parent');
   });
@@ -283,23 +253,23 @@ describe('task start/stop/show/list', () => {
   it('task show (text) and task list warn past 4× the estimate', () => {
     work('T-OVER', 500, ['--estimate', '100']);
     work('T-FINE', 300, ['--estimate', '100']);
-    const text = ok(['task', 'show', 'T-OVER']).stdout;
+    const text = cli.ok(['task', 'show', 'T-OVER']);
     expect(text).toContain('500 tokens');
     expect(text).toContain('5.0× the 100-token estimate');
     expect(text).toContain('⚠ task T-OVER is at 5.0× its estimate (warning from 4×).');
-    expect(ok(['task', 'show', 'T-FINE']).stdout).not.toContain('⚠');
-    const list = ok(['task', 'list']).stdout.split('\n');
+    expect(cli.ok(['task', 'show', 'T-FINE'])).not.toContain('⚠');
+    const list = cli.ok(['task', 'list']).split('\n');
     expect(list.find((l) => l.includes('T-OVER'))).toMatch(/│ 5\.0× ⚠ overrun +│$/);
     expect(list.find((l) => l.includes('T-FINE'))).not.toContain('⚠');
     // The overrun multiple is configurable.
     config({ overrunMultiple: 2 });
-    expect(ok(['task', 'show', 'T-FINE']).stdout).toContain('⚠ task T-FINE is at 3.0× its estimate');
+    expect(cli.ok(['task', 'show', 'T-FINE'])).toContain('⚠ task T-FINE is at 3.0× its estimate');
   });
 
   it('task stop appends a metrics line with seed 001’s fields', () => {
     const dir = work('T-M', 250, ['--estimate', '50', '--label', 'category=bug']);
     respond(dir, { input: 50 });
-    const stop = tl(['task', 'stop', 'T-M', '--project', dir]);
+    const stop = cli.run(['task', 'stop', 'T-M', '--project', dir]);
     expect(stop.status).toBe(0);
     expect(stop.stderr).toBe('⚠ task T-M is at 6.0× its estimate (warning from 4×).\n');
     const m = metrics();
@@ -317,7 +287,7 @@ describe('task start/stop/show/list', () => {
     });
     expect(m[0]?.date).toBe(new Date().toISOString().slice(0, 10));
     // Append-only: a second stop adds a line and keeps the first.
-    ok(['task', 'stop', 'T-M', '--project', dir]);
+    cli.ok(['task', 'stop', 'T-M', '--project', dir]);
     expect(metrics()).toHaveLength(2);
     expect(metrics()[0]).toEqual(m[0]);
   });
@@ -340,19 +310,19 @@ describe('estimates and ids', () => {
     '',
   ])('estimate %j is rejected with a clear message and exit 1', (value) => {
     const dir = project('est');
-    const start = tl(['task', 'start', 'T-E', '--project', dir, '--estimate', value]);
+    const start = cli.run(['task', 'start', 'T-E', '--project', dir, '--estimate', value]);
     expect(start.status).toBe(1);
     expect(start.stderr).toContain(`--estimate ${JSON.stringify(value)} is not an estimate`);
-    const estimate = tl(['task', 'estimate', 'T-E', value]);
+    const estimate = cli.run(['task', 'estimate', 'T-E', value]);
     expect(estimate.status).toBe(1);
     expect(estimate.stderr).toContain(`estimate ${JSON.stringify(value)} is not an estimate`);
     // Nothing was recorded.
-    expect(json<{ tasks: unknown[] }>(['task', 'list', '--json']).tasks).toEqual([]);
+    expect(cli.json<{ tasks: unknown[] }>(['task', 'list', '--json']).tasks).toEqual([]);
   });
 
   it('valid estimates: tokens with k/M, dollars, both at once; a second of a kind is refused', () => {
     const e = (values: string[]) =>
-      json<{ task: { estimate: { tokens: number | null; usd: number | null } } }>([
+      cli.json<{ task: { estimate: { tokens: number | null; usd: number | null } } }>([
         'task',
         'estimate',
         'T-V',
@@ -364,7 +334,7 @@ describe('estimates and ids', () => {
     expect(e(['1.2M'])).toEqual({ tokens: 1_200_000, usd: null });
     expect(e(['$2.50'])).toEqual({ tokens: 1_200_000, usd: 2.5 });
     expect(e(['500', '$0.10'])).toEqual({ tokens: 500, usd: 0.1 });
-    const twice = tl(['task', 'estimate', 'T-V', '40k', '50k']);
+    const twice = cli.run(['task', 'estimate', 'T-V', '40k', '50k']);
     expect(twice.status).toBe(1);
     expect(twice.stderr).toContain('at most one token estimate and one dollar estimate');
   });
@@ -381,7 +351,7 @@ describe('estimates and ids', () => {
     ['x'.repeat(201), 'is longer than 200 characters'],
   ])('task id %j is rejected by every task command', (id, reason) => {
     const dir = project('ids');
-    const file = path.join(root, 'task.md');
+    const file = path.join(cli.root, 'task.md');
     for (const args of [
       ['task', 'start', id, '--project', dir],
       ['task', 'stop', id, '--project', dir],
@@ -390,17 +360,17 @@ describe('estimates and ids', () => {
       ['task', 'annotate', id, file],
       ['task', 'start', 'OK-1', '--parent', id, '--project', dir],
     ]) {
-      const r = tl(args);
+      const r = cli.run(args);
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr).toContain(reason);
       expect(r.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
     }
-    expect(json<{ tasks: unknown[] }>(['task', 'list', '--json']).tasks).toEqual([]);
+    expect(cli.json<{ tasks: unknown[] }>(['task', 'list', '--json']).tasks).toEqual([]);
     expect(fs.existsSync(file)).toBe(false);
   });
 
   it('a task id with a C1 control character (U+009B, a terminal CSI) is rejected', () => {
-    const r = tl(['task', 'start', 'T\u009b31mX', '--project', project('c1')]);
+    const r = cli.run(['task', 'start', 'T\u009b31mX', '--project', project('c1')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('contains a control character');
   });
@@ -412,11 +382,11 @@ describe('task annotate', () => {
 
   it('writes an actuals section, leaves the file byte-identical when run again, and updates it in place', () => {
     const dir = work('T-ANN', 300, ['--estimate', '1k', '--title', 'Parser']);
-    const file = path.join(root, 'T-ANN.md');
+    const file = path.join(cli.root, 'T-ANN.md');
     const before = '# T-ANN: fix the parser\n\nSome notes, ünïcödé.\n\n## Plan\n- step 1\n';
     fs.writeFileSync(file, before);
 
-    expect(ok(['task', 'annotate', 'T-ANN', file]).stdout).toBe(`${file}: actuals updated.\n`);
+    expect(cli.ok(['task', 'annotate', 'T-ANN', file])).toBe(`${file}: actuals updated.\n`);
     const first = fs.readFileSync(file, 'utf8');
     expect(first.startsWith(`${before}\n${BEGIN}\n`)).toBe(true);
     expect(first.endsWith(`${END}\n`)).toBe(true);
@@ -427,7 +397,7 @@ describe('task annotate', () => {
 
     // Idempotent: same bytes, same mtime-independent content, and it says so.
     const stat = fs.statSync(file);
-    expect(ok(['task', 'annotate', 'T-ANN', file]).stdout).toBe(`${file}: actuals already up to date.\n`);
+    expect(cli.ok(['task', 'annotate', 'T-ANN', file])).toBe(`${file}: actuals already up to date.\n`);
     expect(fs.readFileSync(file).equals(Buffer.from(first))).toBe(true);
     expect(fs.statSync(file).mtimeMs).toBe(stat.mtimeMs);
 
@@ -435,7 +405,7 @@ describe('task annotate', () => {
     const after = '\n## Review\nLooks good.\n';
     fs.writeFileSync(file, `${first}${after}`);
     respond(dir, { input: 4_700 });
-    expect(ok(['task', 'annotate', 'T-ANN', file, '--json']).stdout).toBe(
+    expect(cli.ok(['task', 'annotate', 'T-ANN', file, '--json'])).toBe(
       `${JSON.stringify({ file, changed: true }, null, 2)}\n`,
     );
     const updated = fs.readFileSync(file, 'utf8');
@@ -449,18 +419,18 @@ describe('task annotate', () => {
     expect(newSection).toContain('| Variance | +400% | — |');
     expect(newSection).toContain('**Over 4× the estimate.**');
     // And idempotent again.
-    ok(['task', 'annotate', 'T-ANN', file]);
+    cli.ok(['task', 'annotate', 'T-ANN', file]);
     expect(fs.readFileSync(file, 'utf8')).toBe(updated);
   });
 
   it('a section whose end marker was deleted is not used to swallow the text after it', () => {
     work('T-DANGLE', 10);
-    const file = path.join(root, 'dangle.md');
+    const file = path.join(cli.root, 'dangle.md');
     // The user cut the section short (its end marker went with it) and kept writing below.
     const text = `# Task\n\n${BEGIN}\nold numbers\n\n## My notes\nkeep me\n`;
     fs.writeFileSync(file, text);
-    ok(['task', 'annotate', 'T-DANGLE', file]);
-    ok(['task', 'annotate', 'T-DANGLE', file]);
+    cli.ok(['task', 'annotate', 'T-DANGLE', file]);
+    cli.ok(['task', 'annotate', 'T-DANGLE', file]);
     const out = fs.readFileSync(file, 'utf8');
     expect(out).toContain('## My notes\nkeep me\n');
     expect(out).toContain('| Actual | 10 |');
@@ -468,13 +438,13 @@ describe('task annotate', () => {
 
   it('creates the file when it does not exist; an unknown task writes nothing', () => {
     work('T-NEW', 42);
-    const file = path.join(root, 'new.md');
-    ok(['task', 'annotate', 'T-NEW', file]);
+    const file = path.join(cli.root, 'new.md');
+    cli.ok(['task', 'annotate', 'T-NEW', file]);
     const text = fs.readFileSync(file, 'utf8');
     expect(text.startsWith(`${BEGIN}\n`)).toBe(true);
     expect(text).toContain('| Actual | 42 |');
-    const missing = path.join(root, 'missing.md');
-    const r = tl(['task', 'annotate', 'NOPE', missing]);
+    const missing = path.join(cli.root, 'missing.md');
+    const r = cli.run(['task', 'annotate', 'NOPE', missing]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('there is no task NOPE');
     expect(fs.existsSync(missing)).toBe(false);
@@ -511,7 +481,7 @@ describe('variance and reports', () => {
 
   it('variance --json groups by --by label:category', () => {
     seedVariance();
-    const v = json<VarianceJson>(['variance', '--by', 'label:category', '--json']);
+    const v = cli.json<VarianceJson>(['variance', '--by', 'label:category', '--json']);
     expect(v.by).toBe('label:category');
     expect(v.overrunMultiple).toBe(4);
     expect(byGroup(v)).toEqual({
@@ -546,7 +516,7 @@ describe('variance and reports', () => {
     });
     // Tasks without an estimate are left out.
     expect(v.tasks.map((t) => t.id).sort()).toEqual(['T-V1', 'T-V2', 'T-V3', 'T-V4']);
-    const text = ok(['variance', '--by', 'label:category']).stdout;
+    const text = cli.ok(['variance', '--by', 'label:category']);
     expect(text).toContain(
       'bug: 2 task(s), 7,000 of 2,000 estimated tokens (3.50×), median 3.50×, 1 over 4×',
     );
@@ -554,7 +524,7 @@ describe('variance and reports', () => {
 
   it('variance --json groups by parent', () => {
     seedVariance();
-    const v = json<VarianceJson>(['variance', '--by', 'parent', '--json']);
+    const v = cli.json<VarianceJson>(['variance', '--by', 'parent', '--json']);
     expect(byGroup(v)).toEqual({
       'PLAN-A': {
         tasks: 2,
@@ -587,7 +557,7 @@ describe('variance and reports', () => {
   });
 
   it('variance --by with anything else is refused', () => {
-    const r = tl(['variance', '--by', 'colour', '--json']);
+    const r = cli.run(['variance', '--by', 'colour', '--json']);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('--by "colour": use label:KEY');
@@ -615,7 +585,7 @@ describe('variance and reports', () => {
 describe('attribute', () => {
   it('re-applies spans after a config "stages" change', () => {
     const dir = project('agents');
-    ok(['task', 'start', 'T-AT', '--project', dir, '--stage', 'implement']);
+    cli.ok(['task', 'start', 'T-AT', '--project', dir, '--stage', 'implement']);
     const session = sessionOf(dir);
     respond(dir, { input: 10 });
     respond(dir, { input: 200, model: HAIKU, agentId: 'rev1' });
@@ -629,7 +599,7 @@ describe('attribute', () => {
     // Without a map, the task's stage covers its subagents too.
     expect(report('task,stage')).toEqual({ 'T-AT|implement': 3210 });
     config({ stages: { 'code-reviewer': 'review', planner: 'planning' } });
-    const r = json<{ attributed: number }>(['attribute', '--json']);
+    const r = cli.json<{ attributed: number }>(['attribute', '--json']);
     expect(r.attributed).toBe(3);
     expect(report('task,stage')).toEqual({
       'T-AT|implement': 10,
@@ -642,7 +612,7 @@ describe('attribute', () => {
       ['implement', 10],
     ]);
     // Running it again changes nothing.
-    expect(ok(['attribute']).stdout).toBe('Re-attributed 3 API calls.\n');
+    expect(cli.ok(['attribute'])).toBe('Re-attributed 3 API calls.\n');
     expect(report('task,stage')).toEqual({
       'T-AT|implement': 10,
       'T-AT|review': 200,
@@ -656,22 +626,23 @@ describe('attribute', () => {
     // A line stamped a little ahead (a clock ahead of ours), imported before the task starts.
     respond(dir, { input: 11, at: Date.now() + 3_000 });
     expect(report('task')).toEqual({ '': 12 });
-    ok(['task', 'start', 'T-LATE', '--project', dir]);
+    cli.ok(['task', 'start', 'T-LATE', '--project', dir]);
     expect(
-      json<{ rows: { task: string; inputTokens: number }[] }>([
-        'report',
-        '--by',
-        'task',
-        '--json',
-        '--no-import',
-      ])
+      cli
+        .json<{ rows: { task: string; inputTokens: number }[] }>([
+          'report',
+          '--by',
+          'task',
+          '--json',
+          '--no-import',
+        ])
         .rows.map((r) => [r.task, r.inputTokens])
         .sort(),
     ).toEqual([
       ['', 1],
       ['T-LATE', 11],
     ]);
-    ok(['attribute']);
+    cli.ok(['attribute']);
     expect(report('task')).toEqual({ 'T-LATE': 11, '': 1 });
   });
 });
@@ -693,7 +664,8 @@ describe('variance: group totals never count a token twice', () => {
     variance: { tokens: { percent: number } | null; noUsageYet: boolean };
     inGroupTotals: { estimatedTokens: number; actualTokens: number } | null;
   }
-  const variance = (by: string[]) => json<{ groups: Group[]; tasks: Row[] }>(['variance', ...by, '--json']);
+  const variance = (by: string[]) =>
+    cli.json<{ groups: Group[]; tasks: Row[] }>(['variance', ...by, '--json']);
   const groups = (v: { groups: Group[] }) =>
     Object.fromEntries(v.groups.map((g) => [g.group, [g.actualTokens, g.estimatedTokens]]));
   const sum = (v: { groups: Group[] }) => v.groups.reduce((n, g) => n + g.actualTokens, 0);
@@ -736,7 +708,7 @@ describe('variance: group totals never count a token twice', () => {
     expect(groups(whole)).toEqual({ all: [76_022, 2_000_000] });
     expect(whole.groups[0]?.tasks).toBe(2);
 
-    const text = ok(['variance', '--by', 'label:category']).stdout;
+    const text = cli.ok(['variance', '--by', 'label:category']);
     expect(text).toContain('tooling: 1 task(s), 76,022 of 40,000 estimated tokens (1.90×)');
     expect(text).toContain('(none): 1 task(s), 0 of 1,960,000 estimated tokens (0.00×)');
     expect(text).toMatch(/│ PLAN-1 +│ \(none\) +│ +2,000,000 │ +76,022 │ .* │ +-96% │/);
@@ -758,7 +730,7 @@ describe('variance: group totals never count a token twice', () => {
 
   it('a task with an estimate and no usage yet says so, not -100%', () => {
     const dir = project('idle-est');
-    ok(['task', 'start', 'T-IDLE', '--project', dir, '--estimate', '40k']);
+    cli.ok(['task', 'start', 'T-IDLE', '--project', dir, '--estimate', '40k']);
     work('T-BUSY', 500, ['--estimate', '1k']);
     const v = variance([]);
     expect(v.groups).toEqual([
@@ -772,20 +744,20 @@ describe('variance: group totals never count a token twice', () => {
     ]);
     const idle = v.tasks.find((t) => t.id === 'T-IDLE');
     expect(idle?.variance).toMatchObject({ tokens: null, noUsageYet: true });
-    expect(ok(['variance']).stdout).toMatch(/│ T-IDLE +│ +40,000 │ +0 │ +\$0\.00 │ no usage yet │\n/);
-    expect(ok(['variance']).stdout).toContain('all: 2 task(s), 500 of 1,000 estimated tokens (0.50×)');
+    expect(cli.ok(['variance'])).toMatch(/│ T-IDLE +│ +40,000 │ +0 │ +\$0\.00 │ no usage yet │\n/);
+    expect(cli.ok(['variance'])).toContain('all: 2 task(s), 500 of 1,000 estimated tokens (0.50×)');
 
-    const list = ok(['task', 'list']).stdout.split('\n');
+    const list = cli.ok(['task', 'list']).split('\n');
     expect(list.find((l) => l.includes('T-IDLE'))).toMatch(/no usage yet +│$/);
     const shown = show('T-IDLE');
     expect(shown.variance).toMatchObject({ tokens: null, overrun: false });
-    expect(ok(['task', 'show', 'T-IDLE']).stdout).toContain(
+    expect(cli.ok(['task', 'show', 'T-IDLE'])).toContain(
       '0 tokens, $0.00, no usage yet against the 40,000-token estimate',
     );
-    const file = path.join(root, 'idle.md');
-    ok(['task', 'annotate', 'T-IDLE', file]);
+    const file = path.join(cli.root, 'idle.md');
+    cli.ok(['task', 'annotate', 'T-IDLE', file]);
     expect(fs.readFileSync(file, 'utf8')).toContain('| Variance | no usage yet | — |');
-    expect(ok(['task', 'stop', 'T-IDLE', '--project', dir]).stdout).toBe(
+    expect(cli.ok(['task', 'stop', 'T-IDLE', '--project', dir])).toBe(
       'Stopped T-IDLE: 0 tokens, $0.00, no usage yet against the 40,000-token estimate.\n',
     );
     expect(metrics().at(-1)).toMatchObject({ task: 'T-IDLE', estimated: 40_000, actual: 0, variance: null });
@@ -799,15 +771,16 @@ describe('task state: one definition of active, no task created by mistake', () 
     startedAt: string | null;
   }
   const listed = (args: string[] = []) =>
-    json<{ tasks: Listed[] }>(['task', 'list', ...args, '--json']).tasks;
+    cli.json<{ tasks: Listed[] }>(['task', 'list', ...args, '--json']).tasks;
   const marked = () =>
-    ok(['task', 'list'])
-      .stdout.split('\n')
+    cli
+      .ok(['task', 'list'])
+      .split('\n')
       .filter((l) => l.startsWith('│ ●'))
       .map((l) => l.split(/\s+/)[2]);
 
   it('task estimate on an unknown id is an error that says how to create it; --create creates it open', () => {
-    const r = tl(['task', 'estimate', 'NOPE', '5k']);
+    const r = cli.run(['task', 'estimate', 'NOPE', '5k']);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('there is no task NOPE. Add --create to create it');
@@ -815,42 +788,34 @@ describe('task state: one definition of active, no task created by mistake', () 
     expect(r.stderr).toContain('tokenledger task start NOPE --estimate 5k');
     expect(listed()).toEqual([]);
 
-    ok(['task', 'estimate', 'NOPE', '5k', '--create']);
+    cli.ok(['task', 'estimate', 'NOPE', '5k', '--create']);
     expect(listed()).toEqual([expect.objectContaining({ id: 'NOPE', status: 'open', startedAt: null })]);
     expect(listed(['--active'])).toEqual([]);
     expect(marked()).toEqual([]);
     // Known now: no --create needed.
-    ok(['task', 'estimate', 'NOPE', '6k']);
+    cli.ok(['task', 'estimate', 'NOPE', '6k']);
     expect(show('NOPE').task).toMatchObject({ status: 'open', estimate: { tokens: 6000 } });
   });
 
   it('run --task on a new id makes it known, not active; task list, task stop and run agree', () => {
     const dir = project('runs');
-    const run = spawnSync(process.execPath, [BIN, 'run', '--task', 'T-9', '--', 'echo', 'hi'], {
-      encoding: 'utf8',
-      env: env(),
-      cwd: dir,
-    });
+    const run = cli.run(['run', '--task', 'T-9', '--', 'echo', 'hi'], { cwd: dir });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toBe('hi\n');
     expect(listed()).toEqual([expect.objectContaining({ id: 'T-9', status: 'open', startedAt: null })]);
     expect(listed(['--active'])).toEqual([]);
     expect(marked()).toEqual([]);
-    const stop = tl(['task', 'stop', '--project', dir]);
+    const stop = cli.run(['task', 'stop', '--project', dir]);
     expect(stop.status).toBe(1);
     expect(stop.stderr).toContain(`no task is active in ${dir}`);
 
     // With a started task in the project, a run on another task leaves it the active one.
-    ok(['task', 'start', 'T-1', '--project', dir]);
-    const again = spawnSync(process.execPath, [BIN, 'run', '--task', 'T-9', '--', 'echo', 'hi'], {
-      encoding: 'utf8',
-      env: env(),
-      cwd: dir,
-    });
+    cli.ok(['task', 'start', 'T-1', '--project', dir]);
+    const again = cli.run(['run', '--task', 'T-9', '--', 'echo', 'hi'], { cwd: dir });
     expect(again.status, again.stderr).toBe(0);
     expect(listed(['--active']).map((t) => [t.id, t.status])).toEqual([['T-1', 'active']]);
     expect(marked()).toEqual(['T-1']);
-    expect(ok(['task', 'stop', '--project', dir]).stdout).toMatch(/^Stopped T-1:/);
+    expect(cli.ok(['task', 'stop', '--project', dir])).toMatch(/^Stopped T-1:/);
     expect(listed().map((t) => [t.id, t.status])).toEqual([
       ['T-9', 'open'],
       ['T-1', 'done'],
@@ -858,7 +823,7 @@ describe('task state: one definition of active, no task created by mistake', () 
   });
 
   it('a --parent named before it is started is open, not active', () => {
-    ok(['task', 'start', 'T-C', '--parent', 'PLAN-9', '--project', project('child')]);
+    cli.ok(['task', 'start', 'T-C', '--parent', 'PLAN-9', '--project', project('child')]);
     expect(Object.fromEntries(listed().map((t) => [t.id, t.status]))).toEqual({
       'PLAN-9': 'open',
       'T-C': 'active',
@@ -868,14 +833,14 @@ describe('task state: one definition of active, no task created by mistake', () 
 
   it('every task command refuses an unknown id, says how to create it, and creates nothing', () => {
     const dir = project('unknown');
-    const file = path.join(root, 'unknown.md');
+    const file = path.join(cli.root, 'unknown.md');
     for (const args of [
       ['task', 'show', 'NOPE'],
       ['task', 'show', 'NOPE', '--json'],
       ['task', 'stop', 'NOPE', '--project', dir],
       ['task', 'annotate', 'NOPE', file],
     ]) {
-      const r = tl(args);
+      const r = cli.run(args);
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('there is no task NOPE');

@@ -4,12 +4,12 @@
  * without a stack trace. `hook` still exits 0 (it must never fail the agent); `statusline` shows the
  * same message as its line.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_ROOT } from '../helpers/built-cli.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
 
 let root: string;
 let bin: string;
@@ -24,11 +24,11 @@ afterAll(() => {
 });
 
 const run = (args: string[], input = '') =>
-  spawnSync(process.execPath, [bin, ...args], {
+  runCli(args, {
+    bin,
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: root, XDG_CACHE_HOME: path.join(root, 'cache') },
     input,
-    encoding: 'utf8',
+    env: cleanEnv({ HOME: root, XDG_CACHE_HOME: path.join(root, 'cache') }),
   });
 
 describe('a copy of tokenledger that was never built', () => {

@@ -4,17 +4,16 @@
  * docs/*.md, examples/, and every string literal in src/ (help, errors, warnings, MCP tool texts and
  * the files tokenledger writes). Formats are named instead, e.g. "usage-tracker telemetry (JSON)".
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
+import { useSandbox } from '../helpers/cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-import { BIN } from '../helpers/built-cli.js';
+const cli = useSandbox('tl-words-', { per: 'file' });
 
 const INTERNAL: readonly RegExp[] = [
   /\bseeds?\s*\d{3}/i,
@@ -60,13 +59,13 @@ describe('no internal references where users read', () => {
 
   it('the built CLI help of the program and of every command', () => {
     const bad: string[] = [];
-    const top = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+    const top = cli.run(['--help']);
     expect(top.status).toBe(0);
     bad.push(...internalNames(top.stdout).map((l) => `tokenledger --help ${l}`));
     for (const { path: words, cmd } of all) {
       // `hook` and `statusline` take Claude Code's arguments, not --help: their help is read in-process.
       const text = cmd.helpInformation().includes('--help')
-        ? spawnSync(process.execPath, [BIN, ...words, '--help'], { encoding: 'utf8' }).stdout
+        ? cli.run([...words, '--help']).stdout
         : cmd.helpInformation();
       expect(text, words.join(' ')).toContain('Usage:');
       bad.push(...internalNames(text).map((l) => `tokenledger ${words.join(' ')} --help ${l}`));

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv } from '../helpers/cli.js';
 import { npmEnv, REPO, VERSION } from './harness/npm.js';
 
 const BIN = path.join(REPO, 'bin', 'tokenledger.js');
@@ -48,15 +49,14 @@ function exec(file: string, args: string[], env: NodeJS.ProcessEnv, cwd = tmp): 
 
 /** A user's environment in temp dirs. */
 function userEnv(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+  return cleanEnv({
     HOME: path.join(tmp, 'home'),
     XDG_DATA_HOME: path.join(tmp, 'data'),
     XDG_CONFIG_HOME: path.join(tmp, 'config'),
     XDG_CACHE_HOME: path.join(tmp, 'cache'),
     CLAUDE_CONFIG_DIR: path.join(tmp, 'claude'),
     TZ: 'UTC',
-  };
+  });
 }
 
 /** The runs made while the build runs: each must succeed and say what it should. */

@@ -5,20 +5,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { compareBlocks } from '../../bench/blocks-compare.mjs';
 import { generateHistory } from '../../src/synthetic/history-generator.js';
+import { useSandbox } from '../helpers/cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const BIN = path.join(ROOT, 'bin', 'tokenledger.js');
 const PEER_VERSION = '20.0.24';
 const PEER_DIR = path.join(ROOT, '.bench', 'peer');
 const PEER_BIN = path.join(PEER_DIR, 'node_modules', '.bin', 'ccusage');
 
-let root: string;
-let env: Record<string, string>;
+const cli = useSandbox('tl-ccusage-blocks-', { per: 'file', env: { NO_COLOR: '1' } });
 
 beforeAll(() => {
   if (!fs.existsSync(PEER_BIN)) {
@@ -30,10 +28,8 @@ beforeAll(() => {
     if (r.status !== 0 || !fs.existsSync(PEER_BIN))
       throw new Error(`could not install ccusage@${PEER_VERSION} into ${PEER_DIR}:\n${r.stderr}`);
   }
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-ccusage-blocks-'));
-  const claude = path.join(root, 'claude');
   generateHistory({
-    configDir: claude,
+    configDir: cli.claude,
     seed: 11,
     targetBytes: 4 << 20,
     fileCount: 40,
@@ -42,24 +38,17 @@ beforeAll(() => {
     progressCopies: true,
     forkCopies: false,
   });
-  fs.mkdirSync(path.join(root, 'home'));
-  env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: path.join(root, 'tl'),
-    TZ: 'UTC',
-    NO_COLOR: '1',
-  };
 });
 
-afterAll(() => {
-  if (root !== undefined) fs.rmSync(root, { recursive: true, force: true });
-});
-
-function run(bin: string, args: string[]): string {
-  const r = spawnSync(bin, args, { encoding: 'utf8', env, cwd: root, maxBuffer: 64 << 20 });
-  expect(r.status, `${bin} ${args.join(' ')}: ${r.stderr}`).toBe(0);
+/** The peer, run as ours is: in the same environment and dir. */
+function peer(args: string[]): string {
+  const r = spawnSync(PEER_BIN, args, {
+    encoding: 'utf8',
+    env: cli.env(),
+    cwd: cli.cwd,
+    maxBuffer: 64 << 20,
+  });
+  expect(r.status, `${PEER_BIN} ${args.join(' ')}: ${r.stderr}`).toBe(0);
   return r.stdout;
 }
 
@@ -70,8 +59,8 @@ describe('blocks against ccusage 20.0.24', () => {
     [['-n', '8']],
     [['--since', '20261112', '--until', '20261116']],
   ])('blocks %j: the same blocks, gaps, entries and token counts', (args) => {
-    const ours = run(process.execPath, [BIN, 'blocks', '--json', ...args]);
-    const theirs = run(PEER_BIN, ['blocks', '--offline', '--json', ...args]);
+    const ours = cli.ok(['blocks', '--json', ...args]);
+    const theirs = peer(['blocks', '--offline', '--json', ...args]);
     const c = compareBlocks(ours, theirs, 5);
     expect(c.blocks.ours).toBeGreaterThan(5);
     expect(c.gaps.ours).toBeGreaterThan(0);

@@ -5,11 +5,12 @@
  * usage the fake server returned. Every report here is read with `--no-import`, so what the hooks
  * and the wrapper imported is all there is.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/built-cli.js';
+import type { Sandbox } from '../helpers/cli.js';
 import type { ApiUsage } from './harness/api-usage.js';
 import { type FakeServer, type ServedUsage, startFakeAnthropic } from './harness/fake-anthropic.js';
 import { CLAUDE_BIN, type ClaudeRun, runClaude } from './harness/run-claude.js';
@@ -22,9 +23,7 @@ import {
   SONNET,
   streamCutScenario,
 } from './harness/scenarios.js';
-import { createWorkDir, type WorkDir } from './harness/work-dir.js';
-
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
+import { createWorkDir, tokenledgerIn, type WorkDir } from './harness/work-dir.js';
 
 let parent: string;
 
@@ -39,35 +38,20 @@ afterAll(() => {
     fs.rmSync(parent, { recursive: true, force: true });
 });
 
-/** One scenario's world: the CLI's work dir, our data home and config, and the fake server. */
+/** One scenario's world: the CLI's work dir, and tokenledger run in it with our data home and config. */
 interface World {
   dir: WorkDir;
-  tlHome: string;
-  /** Environment for tokenledger (and, through `runClaude`'s env, for the hooks Claude Code runs). */
-  env: Record<string, string>;
-}
-
-function tl(world: World, args: string[], cwd = world.dir.proj) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...world.env },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  /** tokenledger in the work dir; its `vars()` also go to the hooks Claude Code runs (`runClaude`'s env). */
+  cli: Sandbox;
 }
 
 /** A work dir with a tokenledger config and the hooks installed into the project's settings. */
 function makeWorld(config: Record<string, unknown>): World {
   const dir = createWorkDir(parent);
-  const tlHome = path.join(dir.root, 'tl');
-  fs.mkdirSync(tlHome);
-  fs.writeFileSync(path.join(tlHome, 'config.json'), JSON.stringify(config));
-  const world: World = {
-    dir,
-    tlHome,
-    env: { HOME: dir.home, CLAUDE_CONFIG_DIR: dir.config, TOKENLEDGER_HOME: tlHome, TZ: 'UTC' },
-  };
-  const installed = tl(world, ['hooks', 'install', '--project']);
+  const cli = tokenledgerIn(dir);
+  fs.writeFileSync(path.join(cli.tlHome, 'config.json'), JSON.stringify(config));
+  const world: World = { dir, cli };
+  const installed = cli.run(['hooks', 'install', '--project']);
   expect(installed.status, installed.stderr).toBe(0);
   const settings = JSON.parse(fs.readFileSync(path.join(dir.proj, '.claude', 'settings.json'), 'utf8')) as {
     hooks: Record<string, { hooks: { command: string }[] }[]>;
@@ -94,7 +78,7 @@ type Key = Pick<Row, 'task' | 'stage' | 'agent' | 'model'>;
 type Sums = Omit<Row, keyof Key>;
 
 function report(world: World): Record<string, Sums> {
-  const r = tl(world, ['report', '--by', 'task,stage,agent,model', '--json', '--no-import']);
+  const r = world.cli.run(['report', '--by', 'task,stage,agent,model', '--json', '--no-import']);
   expect(r.status, r.stderr).toBe(0);
   const out = JSON.parse(r.stdout) as { rows: Row[] };
   const byKey: Record<string, Sums> = {};
@@ -153,7 +137,7 @@ async function runThroughWrapper(
       prompt,
       model: plan.model,
       args: plan.args,
-      env: { ...plan.env, ...world.env },
+      env: { ...plan.env, ...world.cli.vars() },
       prefix: [process.execPath, BIN, 'run', ...wrapperArgs(i), '--'],
       ...(session === null ? {} : { resume: session }),
     });
@@ -164,7 +148,7 @@ async function runThroughWrapper(
 }
 
 function hookErrors(world: World): string {
-  const logs = path.join(world.tlHome, 'logs');
+  const logs = path.join(world.cli.tlHome, 'logs');
   if (!fs.existsSync(logs)) return '';
   return fs
     .readdirSync(logs)
@@ -211,7 +195,7 @@ describe('tokenledger with the real Claude Code CLI', () => {
             : { task: 'T-FG', stage: 'orchestration', agent: 'main', model: SONNET },
         ),
       );
-      const shown = JSON.parse(tl(world, ['task', 'show', 'T-FG', '--json', '--no-import']).stdout) as {
+      const shown = JSON.parse(world.cli.run(['task', 'show', 'T-FG', '--json', '--no-import']).stdout) as {
         runs: { runs: number; numTurns: number; claudeCodeCostUsd: number | null };
       };
       expect(shown.runs.runs).toBe(1);
@@ -234,7 +218,12 @@ describe('tokenledger with the real Claude Code CLI', () => {
         prompt: plan.prompts[0] ?? '',
         model: plan.model,
         args: plan.args,
-        env: { ...plan.env, ...world.env, TOKENLEDGER_TASK: 'T-BG', TOKENLEDGER_LABELS: 'category=e2e' },
+        env: {
+          ...plan.env,
+          ...world.cli.vars(),
+          TOKENLEDGER_TASK: 'T-BG',
+          TOKENLEDGER_LABELS: 'category=e2e',
+        },
       });
       expectCleanRun(run, 2);
       expect(report(world)).toEqual(
@@ -245,7 +234,7 @@ describe('tokenledger with the real Claude Code CLI', () => {
         ),
       );
       const byLabel = JSON.parse(
-        tl(world, ['report', '--by', 'label:category', '--json', '--no-import']).stdout,
+        world.cli.run(['report', '--by', 'label:category', '--json', '--no-import']).stdout,
       ) as { rows: { 'label:category': string; responses: number }[] };
       expect(byLabel.rows).toEqual([expect.objectContaining({ 'label:category': 'e2e', responses: 5 })]);
       expect(hookErrors(world)).toBe('');
@@ -277,7 +266,7 @@ describe('tokenledger with the real Claude Code CLI', () => {
       expect(total2).toBeGreaterThan(total1);
       const cost = (id: string) =>
         (
-          JSON.parse(tl(world, ['task', 'show', id, '--json', '--no-import']).stdout) as {
+          JSON.parse(world.cli.run(['task', 'show', id, '--json', '--no-import']).stdout) as {
             runs: { claudeCodeCostUsd: number };
           }
         ).runs.claudeCodeCostUsd;

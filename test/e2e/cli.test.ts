@@ -2,48 +2,21 @@
  * Black-box tests of the built CLI (bin/tokenledger.js → dist/bin): output contracts, exit codes
  * and messages, run as a user would, against generated history with known ground truth.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type GroundTruth, generateHistory } from '../../src/synthetic/history-generator.js';
+import { useSandbox } from '../helpers/cli.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 /** The start of an ANSI escape sequence. */
 const ESC = '\u001b[';
 
-let root: string;
-let claudeDir: string;
+const cli = useSandbox('tl-e2e-', { per: 'file' });
 let truth: GroundTruth;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string | undefined> = {}): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH,
-      HOME: path.join(root, 'home'),
-      TOKENLEDGER_HOME: path.join(root, 'tl'),
-      CLAUDE_CONFIG_DIR: claudeDir,
-      TZ: 'UTC',
-      ...env,
-    },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-e2e-'));
-  fs.mkdirSync(path.join(root, 'home'));
-  claudeDir = path.join(root, 'claude');
   truth = generateHistory({
-    configDir: claudeDir,
+    configDir: cli.claude,
     seed: 7,
     targetBytes: 3 << 20,
     fileCount: 40,
@@ -54,13 +27,9 @@ beforeAll(() => {
   });
 });
 
-afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
 describe('reports', () => {
   it('daily --json prints only JSON with ccusage field names, totals equal to the ground truth', () => {
-    const r = run(['daily', '--json']);
+    const r = cli.run(['daily', '--json']);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as {
       daily: {
@@ -102,7 +71,7 @@ describe('reports', () => {
     ['monthly', 'monthly', 'month'],
     ['session', 'sessions', 'sessionId'],
   ])('%s --json has its ccusage key and label field', (cmd, key, field) => {
-    const r = run([cmd, '--json', '--no-import']);
+    const r = cli.run([cmd, '--json', '--no-import']);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, Record<string, unknown>[]> & {
       totals: { inputTokens: number };
@@ -113,7 +82,7 @@ describe('reports', () => {
   });
 
   it('session --json attributes usage to sessions as the ground truth does (forks count once, for the original)', () => {
-    const out = JSON.parse(run(['session', '--json', '--no-import']).stdout) as {
+    const out = JSON.parse(cli.run(['session', '--json', '--no-import']).stdout) as {
       sessions: { sessionId: string; inputTokens: number; projectPath: string }[];
     };
     const got = Object.fromEntries(out.sessions.map((s) => [s.sessionId, s.inputTokens]));
@@ -123,7 +92,7 @@ describe('reports', () => {
   });
 
   it('report --by agent --json groups by agent type, with rows as plain fields', () => {
-    const out = JSON.parse(run(['report', '--by', 'agent', '--json', '--no-import']).stdout) as {
+    const out = JSON.parse(cli.run(['report', '--by', 'agent', '--json', '--no-import']).stdout) as {
       rows: { agent: string; inputTokens: number }[];
     };
     const got = Object.fromEntries(out.rows.map((r) => [r.agent, r.inputTokens]));
@@ -132,29 +101,29 @@ describe('reports', () => {
   });
 
   it('report --by project,branch --csv and --md render the same rows', () => {
-    const csv = run(['report', '--by', 'project,branch', '--csv', '--no-import']);
+    const csv = cli.run(['report', '--by', 'project,branch', '--csv', '--no-import']);
     expect(csv.status).toBe(0);
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^project,branch,models,inputTokens,/);
-    const md = run(['report', '--by', 'project,branch', '--md', '--no-import']);
+    const md = cli.run(['report', '--by', 'project,branch', '--md', '--no-import']);
     expect(md.stdout).toMatch(/^\| Project +\| Branch +\|/);
     expect(md.stdout.trim().split('\n').length).toBe(lines.length + 2); // header rule + totals
   });
 
   it('tables fit the width and carry no colour when piped or with NO_COLOR', () => {
-    const piped = run(['daily', '--no-import'], { COLUMNS: '80' });
+    const piped = cli.run(['daily', '--no-import'], { env: { COLUMNS: '80' } });
     expect(piped.status).toBe(0);
     expect(piped.stdout.includes(ESC)).toBe(false);
     for (const line of piped.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
-    const forced = run(['daily', '--no-import', '--color']);
+    const forced = cli.run(['daily', '--no-import', '--color']);
     expect(forced.stdout.includes(ESC)).toBe(true);
-    expect(run(['daily', '--no-import'], { FORCE_COLOR: '1', NO_COLOR: '1' }).stdout.includes(ESC)).toBe(
-      false,
-    );
+    expect(
+      cli.run(['daily', '--no-import'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout.includes(ESC),
+    ).toBe(false);
   });
 
   it('the bare command imports and summarises today and this month', () => {
-    const r = run(['--json', '--no-import']);
+    const r = cli.run(['--json', '--no-import']);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { today: unknown; month: { month: string } };
     expect(out.month.month).toMatch(/^\d{4}-\d{2}$/);
@@ -170,31 +139,31 @@ describe('errors and exit codes', () => {
     [['daily', '-z', 'Mars/Olympus'], 1, /not a known time zone/],
     [['nonsense'], 1, /unknown command/],
   ])('%j exits %i with a message naming the problem', (args, code, message) => {
-    const r = run([...args, '--no-import']);
+    const r = cli.run([...args, '--no-import']);
     expect(r.status).toBe(code);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
   });
 
   it('a configured Claude dir that is missing is a one-line error naming it and what to set (exit 2)', () => {
-    const r = run(['daily'], { CLAUDE_CONFIG_DIR: '/no/such/claude' });
+    const r = cli.run(['daily'], { env: { CLAUDE_CONFIG_DIR: '/no/such/claude' } });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/\/no\/such\/claude .*does not exist.*CLAUDE_CONFIG_DIR/);
   });
 
   it('an unusable ledger path is a ledger error (exit 3)', () => {
-    const file = path.join(root, 'not-a-db');
+    const file = path.join(cli.root, 'not-a-db');
     fs.writeFileSync(file, 'this is not sqlite');
-    const r = run(['daily', '--db', file]);
+    const r = cli.run(['daily', '--db', file]);
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/not-a-db/);
   });
 
   it('an invalid config file names the file and the setting (exit 2)', () => {
-    const cfg = path.join(root, 'bad-config.json');
+    const cfg = path.join(cli.root, 'bad-config.json');
     fs.writeFileSync(cfg, JSON.stringify({ pricing: { overrides: { m: { input: 'cheap', output: 1 } } } }));
-    const r = run(['daily', '--config', cfg, '--no-import']);
+    const r = cli.run(['daily', '--config', cfg, '--no-import']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad-config\.json.*pricing\.overrides\.m\.input/);
   });
@@ -202,12 +171,14 @@ describe('errors and exit codes', () => {
 
 describe('first run and demo', () => {
   it('with no agent history it says where it looked and how to start, and exits 0', () => {
-    const fresh = fs.mkdtempSync(path.join(root, 'fresh-'));
-    const r = run([], {
-      HOME: fresh,
-      CLAUDE_CONFIG_DIR: undefined,
-      TOKENLEDGER_HOME: path.join(fresh, 'tl'),
-      XDG_CONFIG_HOME: undefined,
+    const fresh = fs.mkdtempSync(path.join(cli.root, 'fresh-'));
+    const r = cli.run([], {
+      env: {
+        HOME: fresh,
+        CLAUDE_CONFIG_DIR: undefined,
+        TOKENLEDGER_HOME: path.join(fresh, 'tl'),
+        XDG_CONFIG_HOME: undefined,
+      },
     });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('No Claude Code history found yet');
@@ -216,8 +187,8 @@ describe('first run and demo', () => {
   });
 
   it('demo fills a separate ledger and shows every report', () => {
-    const home = fs.mkdtempSync(path.join(root, 'demo-'));
-    const r = run(['demo'], { TOKENLEDGER_HOME: home });
+    const home = fs.mkdtempSync(path.join(cli.root, 'demo-'));
+    const r = cli.run(['demo'], { env: { TOKENLEDGER_HOME: home } });
     expect(r.status).toBe(0);
     for (const section of [
       'tokenledger daily',
@@ -233,7 +204,7 @@ describe('first run and demo', () => {
   });
 
   it('--help lists every command', () => {
-    const r = run(['--help']);
+    const r = cli.run(['--help']);
     expect(r.status).toBe(0);
     for (const cmd of [
       'daily',

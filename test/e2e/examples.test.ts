@@ -3,7 +3,7 @@
  * CLI (2.1.330) against the fake Messages API, and its state files, log footers, usage report and
  * the ledger must hold exactly the usage the fake server returned, per model and stage.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,11 +12,10 @@ import type { ApiUsage } from './harness/api-usage.js';
 import { startFakeAnthropic } from './harness/fake-anthropic.js';
 import { CLAUDE_BIN, claudeEnv } from './harness/run-claude.js';
 import { HAIKU, SONNET, twoStepScenario } from './harness/scenarios.js';
-import { createWorkDir } from './harness/work-dir.js';
+import { createWorkDir, tokenledgerIn } from './harness/work-dir.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'examples', 'two-step-orchestrator.mjs');
-const BIN = path.join(ROOT, 'bin', 'tokenledger.js');
 
 let parent: string;
 beforeAll(() => {
@@ -67,14 +66,13 @@ describe('examples/two-step-orchestrator.mjs with the real Claude Code CLI', () 
   it('keeps exact per-model usage in its state files, logs and usage report, and in the ledger per stage', async () => {
     const plan = twoStepScenario();
     const dir = createWorkDir(parent);
-    const tlHome = path.join(dir.root, 'tl');
+    const cli = tokenledgerIn(dir);
     const out = path.join(dir.root, 'orchestrator');
     const server = await startFakeAnthropic(plan.scenario);
     try {
       const env = claudeEnv(server.url, dir, {
         env: {
-          TOKENLEDGER_HOME: tlHome,
-          TZ: 'UTC',
+          ...cli.vars(),
           TL_EXAMPLE_PLAN_MODEL: SONNET,
           TL_EXAMPLE_BUILD_MODEL: HAIKU,
         },
@@ -127,11 +125,7 @@ describe('examples/two-step-orchestrator.mjs with the real Claude Code CLI', () 
       expect(r.stderr).toMatch(/2 tasks/);
 
       // The ledger: the transcripts' usage, once, on the task and each step's stage.
-      const ledger = spawnSync(
-        process.execPath,
-        [BIN, 'report', '--by', 'task,stage,model', '--json', '--no-import'],
-        { cwd: dir.proj, env, encoding: 'utf8' },
-      );
+      const ledger = cli.run(['report', '--by', 'task,stage,model', '--json', '--no-import']);
       expect(ledger.status, ledger.stderr).toBe(0);
       const rows = (JSON.parse(ledger.stdout) as { rows: Record<string, unknown>[] }).rows.map((row) => ({
         task: row.task,

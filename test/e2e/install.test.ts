@@ -18,6 +18,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assistantLine } from '../../src/synthetic/transcript-lines.js';
+import { cleanEnv } from '../helpers/cli.js';
 import { npm, REPO, VERSION } from './harness/npm.js';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
@@ -56,20 +57,21 @@ function userOf(prefix: string, name: string): User {
   const cwd = path.join(dir, 'work', 'my-project');
   fs.mkdirSync(home, { recursive: true });
   fs.mkdirSync(cwd, { recursive: true });
-  const env = {
+  const dataHome = path.join(dir, 'xdg-data');
+  const env = cleanEnv({
     PATH: [path.join(prefix, 'bin'), path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter),
     HOME: home,
-    XDG_DATA_HOME: path.join(dir, 'xdg-data'),
+    XDG_DATA_HOME: dataHome,
     XDG_CONFIG_HOME: path.join(dir, 'xdg-config'),
     XDG_CACHE_HOME: path.join(dir, 'xdg-cache'),
     XDG_STATE_HOME: path.join(dir, 'xdg-state'),
     TMPDIR: os.tmpdir(),
     TZ: 'UTC',
     NO_COLOR: '1',
-  };
+  });
   const run = (args: string[], input?: string) =>
     spawnSync('tokenledger', args, { cwd, env, input, encoding: 'utf8', timeout: 120_000 });
-  return { cwd, home, dataHome: env.XDG_DATA_HOME, env, run };
+  return { cwd, home, dataHome, env, run };
 }
 
 function ok(r: SpawnSyncReturns<string>): string {

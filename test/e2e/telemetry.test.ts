@@ -5,7 +5,6 @@
  * declared; the `.token-usage/` tree shows both and logs the mismatch; `files sync` gives the same
  * bytes again; a later session of no task is in the day's summary as unattributed usage.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic } from './harness/fake-anthropic.js';
 import { CLAUDE_BIN, runClaude } from './harness/run-claude.js';
 import { singleTurnScenario } from './harness/scenarios.js';
-import { createWorkDir } from './harness/work-dir.js';
+import { createWorkDir, tokenledgerIn } from './harness/work-dir.js';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tokenledger.js');
 let parent: string;
 
 beforeAll(() => {
@@ -32,23 +30,12 @@ describe('seed 000 telemetry with the real Claude Code CLI', () => {
   it('captured usage wins over a declaration of the same task; declared-only tasks count as declared', async () => {
     const plan = singleTurnScenario();
     const dir = createWorkDir(parent);
-    fs.mkdirSync(path.join(dir.proj, '.git'));
-    const tlHome = path.join(dir.root, 'tl');
-    fs.mkdirSync(tlHome);
-    const env = { HOME: dir.home, CLAUDE_CONFIG_DIR: dir.config, TOKENLEDGER_HOME: tlHome, TZ: 'UTC' };
-    const tl = (args: string[], input = '') =>
-      spawnSync(process.execPath, [BIN, ...args], {
-        cwd: dir.proj,
-        encoding: 'utf8',
-        input,
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-      });
-    expect(tl(['hooks', 'install', '--project']).status).toBe(0);
+    const cli = tokenledgerIn(dir, ['proj/.git']);
+    expect(cli.run(['hooks', 'install', '--project']).status).toBe(0);
 
     const declare = (taskId: string, input: number, output: number) =>
-      tl(
-        ['record'],
-        JSON.stringify({
+      cli.run(['record'], {
+        input: JSON.stringify({
           mode: 'log_only',
           task_id: taskId,
           timestamp: new Date().toISOString(),
@@ -64,7 +51,7 @@ describe('seed 000 telemetry with the real Claude Code CLI', () => {
             },
           ],
         }),
-      );
+      });
     // Declared before the work is captured...
     const first = declare('T-TEL', 100, 10);
     expect(first.status, first.stderr).toBe(0);
@@ -78,7 +65,7 @@ describe('seed 000 telemetry with the real Claude Code CLI', () => {
         prompt: plan.prompts[0] ?? '',
         model: plan.model,
         args: plan.args,
-        env: { ...plan.env, ...env, TOKENLEDGER_TASK: 'T-TEL' },
+        env: { ...plan.env, ...cli.vars(), TOKENLEDGER_TASK: 'T-TEL' },
       });
       expect(run.code, run.stderr).toBe(0);
       // ...and one only declared, after.
@@ -90,7 +77,7 @@ describe('seed 000 telemetry with the real Claude Code CLI', () => {
       const cacheWrite = served.reduce((a, u) => a + u.cache_creation_input_tokens, 0);
       const cacheRead = served.reduce((a, u) => a + u.cache_read_input_tokens, 0);
 
-      const report = tl(['report', '--by', 'task', '--json', '--no-import']);
+      const report = cli.run(['report', '--by', 'task', '--json', '--no-import']);
       expect(report.status, report.stderr).toBe(0);
       const rows = (
         JSON.parse(report.stdout) as {
@@ -118,7 +105,7 @@ describe('seed 000 telemetry with the real Claude Code CLI', () => {
       });
       expect(Object.keys(byTask).sort()).toEqual(['T-DECL', 'T-TEL']);
 
-      const sync = tl(['files', 'sync', '--json']);
+      const sync = cli.run(['files', 'sync', '--json']);
       expect(sync.status, sync.stderr).toBe(0);
       const root = path.join(dir.proj, '.token-usage');
       const taskFile = (id: string) => {
@@ -135,7 +122,7 @@ describe('seed 000 telemetry with the real Claude Code CLI', () => {
         `declared 110 tokens, captured ${input + output + cacheWrite + cacheRead} tokens`,
       );
       // The same bytes again.
-      expect(JSON.parse(tl(['files', 'sync', '--json']).stdout).written).toEqual([]);
+      expect(JSON.parse(cli.run(['files', 'sync', '--json']).stdout).written).toEqual([]);
 
       // A session of no task, captured by the hooks: the daily summary counts it too, apart from the tasks.
       const other = singleTurnScenario();
@@ -148,7 +135,7 @@ describe('seed 000 telemetry with the real Claude Code CLI', () => {
           prompt: other.prompts[0] ?? '',
           model: other.model,
           args: other.args,
-          env: { ...other.env, ...env },
+          env: { ...other.env, ...cli.vars() },
         });
         expect(run2.code, run2.stderr).toBe(0);
         for (const { usage: u } of server2.usageServed) {
@@ -159,7 +146,7 @@ describe('seed 000 telemetry with the real Claude Code CLI', () => {
         await server2.close();
       }
       expect(untasked).toBeGreaterThan(0);
-      const again = tl(['files', 'sync']);
+      const again = cli.run(['files', 'sync']);
       expect(again.status, again.stderr).toBe(0);
       const days = fs.readdirSync(root).filter((f) => /^usage-\d{4}-\d\d-\d\d\.md$/.test(f));
       expect(days).toHaveLength(1);

@@ -4,24 +4,21 @@
  * in temp dirs, a transcript written there, and a task attributed with `tokenledger task start`.
  * Every number is checked against the CLI's own reports on the same ledger.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentMetaJson, assistantLine } from '../../src/synthetic/transcript-lines.js';
 import { BIN } from '../helpers/built-cli.js';
+import { useSandbox } from '../helpers/cli.js';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
 const HAIKU = 'claude-haiku-4-5-20251001';
 const SESSION = '3c9a0000-0000-4000-8000-0000000000a1';
 const OTHER_SESSION = '3c9a0000-0000-4000-8000-0000000000b2';
 
-let root: string;
-let claude: string;
-let tlHome: string;
+const cli = useSandbox('tl-mcp-', { per: 'file', dirs: ['claude', 'tl', 'projects/app', 'projects/other'] });
 let db: string;
 let tokenUsage: string;
 let project: string;
@@ -31,25 +28,9 @@ let stderr = '';
 const clientErrors: Error[] = [];
 let n = 0;
 
-function env(): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: path.join(root, 'home'),
-    CLAUDE_CONFIG_DIR: claude,
-    TOKENLEDGER_HOME: tlHome,
-    TZ: 'UTC',
-  };
-}
-
 /** Runs the CLI on the same ledger and parses its JSON output. */
-function cli<T>(args: string[]): T {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--db', db], {
-    encoding: 'utf8',
-    env: env(),
-    cwd: root,
-  });
-  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return JSON.parse(r.stdout) as T;
+function onLedger<T>(args: string[]): T {
+  return cli.json<T>([...args, '--db', db]);
 }
 
 /** Appends one response stamped now to a session's main transcript, or to one of its subagents'. */
@@ -59,7 +40,7 @@ function respond(
   o: { input: number; output: number; model: string; agentId?: string },
 ): void {
   n++;
-  const main = path.join(claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
+  const main = path.join(cli.claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
   const file =
     o.agentId === undefined
       ? main
@@ -112,7 +93,7 @@ async function call(name: string, args: Record<string, unknown>): Promise<ToolAn
 }
 
 function metricsLines(): Record<string, unknown>[] {
-  const file = path.join(tlHome, 'metrics.jsonl');
+  const file = path.join(cli.tlHome, 'metrics.jsonl');
   if (!fs.existsSync(file)) return [];
   return fs
     .readFileSync(file, 'utf8')
@@ -122,21 +103,16 @@ function metricsLines(): Record<string, unknown>[] {
 }
 
 beforeAll(async () => {
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tl-mcp-')));
-  claude = path.join(root, 'claude');
-  tlHome = path.join(root, 'tl');
-  db = path.join(root, 'ledger', 'ledger.db');
-  tokenUsage = path.join(root, 'token-usage');
-  project = path.join(root, 'projects', 'app');
-  const other = path.join(root, 'projects', 'other');
-  for (const d of [claude, tlHome, path.join(root, 'home'), project, other])
-    fs.mkdirSync(d, { recursive: true });
+  db = cli.path('ledger', 'ledger.db');
+  tokenUsage = cli.path('token-usage');
+  project = cli.path('projects', 'app');
+  const other = cli.path('projects', 'other');
 
   // T-1 gets the app project's usage from now on: the main thread (sonnet) and a code-reviewer subagent (haiku).
-  cli(['task', 'start', 'T-1', '--project', project, '--title', 'Add login', '--json']);
+  onLedger(['task', 'start', 'T-1', '--project', project, '--title', 'Add login', '--json']);
   respond(project, SESSION, { input: 1000, output: 200, model: SONNET });
   respond(project, SESSION, { input: 500, output: 50, model: HAIKU, agentId: 'rev1' });
-  const sub = path.join(claude, 'projects', project.replace(/[^a-zA-Z0-9]/g, '-'), SESSION, 'subagents');
+  const sub = path.join(cli.claude, 'projects', project.replace(/[^a-zA-Z0-9]/g, '-'), SESSION, 'subagents');
   fs.writeFileSync(path.join(sub, 'agent-rev1.meta.json'), agentMetaJson('code-reviewer', 'toolu_1', HAIKU));
   // Usage no task holds.
   respond(other, OTHER_SESSION, { input: 300, output: 30, model: SONNET });
@@ -144,7 +120,7 @@ beforeAll(async () => {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [BIN, 'mcp', '--db', db, '--root', tokenUsage],
-    env: env(),
+    env: cli.env(),
     cwd: project,
     stderr: 'pipe',
   });
@@ -158,7 +134,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.close();
-  if (root !== undefined) fs.rmSync(root, { recursive: true, force: true });
 });
 
 describe('tokenledger mcp', () => {
@@ -219,7 +194,7 @@ describe('tokenledger mcp', () => {
       overrun: false,
     });
     expect(r.json.cost_usd).toBeGreaterThan(0);
-    const show = cli<{
+    const show = onLedger<{
       task: { estimate: { tokens: number } };
       totals: { totalTokens: number; totalCost: number };
     }>(['task', 'show', 'T-1', '--json']);
@@ -269,7 +244,7 @@ describe('tokenledger mcp', () => {
       expect(r.json.error).toContain('pass create: true');
     }
     expect(metricsLines().length).toBe(before);
-    const tasks = cli<{ tasks: { id: string }[] }>(['task', 'list', '--json', '--no-import']).tasks;
+    const tasks = onLedger<{ tasks: { id: string }[] }>(['task', 'list', '--json', '--no-import']).tasks;
     expect(tasks.map((t) => t.id)).not.toContain('T-NEVER');
   });
 
@@ -305,7 +280,7 @@ describe('tokenledger mcp', () => {
   it('query_usage by model and day gives exactly what `report --by model,day --json` gives', async () => {
     const r = await call('query_usage', { by: ['model', 'day'] });
     expect(r.isError).toBe(false);
-    const report = cli<{ rows: unknown[]; totals: Record<string, unknown> }>([
+    const report = onLedger<{ rows: unknown[]; totals: Record<string, unknown> }>([
       'report',
       '--by',
       'model,day',
@@ -315,7 +290,9 @@ describe('tokenledger mcp', () => {
     expect(r.json.totals).toEqual(report.totals);
     expect(r.json.totals).toMatchObject({ inputTokens: 1800, outputTokens: 280, totalTokens: 2080 });
     const byModel = await call('query_usage', { by: 'model' });
-    expect(byModel.json.rows).toEqual(cli<{ rows: unknown[] }>(['report', '--by', 'model', '--json']).rows);
+    expect(byModel.json.rows).toEqual(
+      onLedger<{ rows: unknown[] }>(['report', '--by', 'model', '--json']).rows,
+    );
   });
 
   it('query_usage filters by task (with its subtree) and groups by agent and stage', async () => {
@@ -336,7 +313,7 @@ describe('tokenledger mcp', () => {
     const today = new Date().toISOString().slice(0, 10);
     const r = await call('usage_report', { period: 'today' });
     expect(r.isError).toBe(false);
-    const daily = cli<{ totals: Record<string, unknown> }>([
+    const daily = onLedger<{ totals: Record<string, unknown> }>([
       'daily',
       '--since',
       today,
@@ -363,7 +340,7 @@ describe('tokenledger mcp', () => {
     ]);
     expect(r.texts[1]).toMatch(/^Usage today \(\d{4}-\d{2}-\d{2}, UTC\): 2,080 tokens/);
     const all = await call('usage_report', { period: 'all' });
-    expect(all.json.totals).toEqual(cli<{ totals: unknown }>(['daily', '--json']).totals);
+    expect(all.json.totals).toEqual(onLedger<{ totals: unknown }>(['daily', '--json']).totals);
   });
 
   it('record_usage records a seed 000 request and answers with the §5 JSON', async () => {

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { cleanEnv } from '../../helpers/cli.js';
 import { isResultEvent, parseClaudeOutput, type ResultEvent, type StreamEvent } from './claude-output.js';
 import { findMarkedProcesses, groupAlive, killPids, RUN_MARKER_VAR, signalGroup } from './process-cleanup.js';
 import { createWorkDir, listTranscripts, type WorkDir } from './work-dir.js';
@@ -84,7 +85,7 @@ process.on('exit', () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The environment a run gets, built from scratch (nothing of this process leaks in). */
+/** The environment a run gets, built from scratch (nothing of this process leaks in, not even PATH). */
 export function claudeEnv(
   baseUrl: string,
   dir: WorkDir,
@@ -123,7 +124,7 @@ export function claudeEnv(
       OTEL_LOGS_EXPORT_INTERVAL: '500',
     });
   }
-  return { ...env, ...opts.env };
+  return cleanEnv(env, opts.env ?? {});
 }
 
 /** The CLI arguments of one invocation. */

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Sandbox } from '../../helpers/cli.js';
 
 /** A run's directories: `home` ($HOME), `config` ($CLAUDE_CONFIG_DIR), `proj` (cwd), `tmp` ($TMPDIR). */
 export interface WorkDir {
@@ -24,6 +25,14 @@ export function createWorkDir(parent: string = os.tmpdir()): WorkDir {
   };
   for (const d of [dir.home, dir.config, dir.proj, dir.tmp]) fs.mkdirSync(d, { recursive: true });
   return dir;
+}
+
+/**
+ * tokenledger in a work dir, as the hooks Claude Code runs there see it: its HOME and Claude config dir,
+ * a data home of its own (`<root>/tl`, created with `dirs`, relative to the root), run in `proj`.
+ */
+export function tokenledgerIn(dir: WorkDir, dirs: readonly string[] = []): Sandbox {
+  return new Sandbox({ claude: dir.config, cwd: dir.proj, dirs: ['tl', ...dirs] }).open(dir.root);
 }
 
 /** Every `*.jsonl` under `<config>/projects` (main and subagent transcripts), sorted. */
