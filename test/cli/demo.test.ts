@@ -70,7 +70,7 @@ describe('tokenledger demo', () => {
     const tree = m?.[1] ?? '';
     expect(tree.startsWith(fs.realpathSync(os.tmpdir())) || tree.startsWith(os.tmpdir())).toBe(true);
     const files = fs.readdirSync(tree, { recursive: true, encoding: 'utf8' });
-    expect(files).toContain('usage-' + new Date().toISOString().slice(0, 10) + '.md');
+    expect(files).toContain(`usage-${new Date().toISOString().slice(0, 10)}.md`);
     expect(files.some((f) => /^tasks\/usage-.*-DOCS-7\.json$/.test(f))).toBe(true);
     for (const f of files.filter((f) => f.endsWith('.json') || f.endsWith('.md')))
       expect(out).toContain(`  ${f}`);
