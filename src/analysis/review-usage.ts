@@ -11,9 +11,9 @@
  */
 
 import { BUCKET_MS, type GroupRow, type UsageFilter } from '../ledger/store.js';
-import type { UnpricedUsage } from '../outputs/token-usage/model.js';
 import { totalTokens } from '../util/token-counts.js';
 import type { ReportContext } from './reports.js';
+import type { UnpricedUsage } from './review-model.js';
 import { UsageTableBuilder } from './usage-table.js';
 
 /** One ledger group (task × agent × agent id × model × UTC day × pricing key), priced. */

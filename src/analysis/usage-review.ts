@@ -27,6 +27,10 @@
  */
 import { ExitCode, UserError } from '../errors.js';
 import { addSums, BUCKET_MS, emptySums, type GroupRow } from '../ledger/store.js';
+import { formatInt, formatUsdPlain } from '../util/format.js';
+import { cacheHitRate, totalTokens } from '../util/token-counts.js';
+import { DEFAULT_OVERRUN_MULTIPLE } from './overrun.js';
+import type { ReportContext } from './reports.js';
 import type {
   AgentModelMix,
   AgentShare,
@@ -35,11 +39,7 @@ import type {
   ExpensiveTask,
   ReviewModel,
   UnpricedUsage,
-} from '../outputs/token-usage/model.js';
-import { formatInt, formatUsdPlain } from '../util/format.js';
-import { cacheHitRate, totalTokens } from '../util/token-counts.js';
-import { DEFAULT_OVERRUN_MULTIPLE } from './overrun.js';
-import type { ReportContext } from './reports.js';
+} from './review-model.js';
 import { findRecommendations } from './review-recommendations.js';
 import { reportsCaching } from './review-rules.js';
 import { CostSum, compareText, groupCost, median, type PricedGroup, pricedGroups } from './review-usage.js';

@@ -17,7 +17,7 @@ import { activeBlockLines, duration, limitWarning, localTime } from '../blocks-o
 import { clockOf, importNow, openSession, pricerOf } from '../context.js';
 import { isTerminalFd, writeOut } from '../io.js';
 import { detectTerminal } from '../render/terminal.js';
-import { type BlocksOptions, blocksQueryOf, parseTokenLimit, resolveTokenLimit } from './blocks.js';
+import { type BlocksOptions, blocksQueryOf, parseTokenLimit, resolveTokenLimit } from './blocks-options.js';
 
 const HIDE_CURSOR = '\u001b[?25l';
 const SHOW_CURSOR = '\u001b[?25h';
