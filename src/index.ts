@@ -27,5 +27,5 @@ export {
 } from './capture/claude/stream/index.js';
 export type { AttributionContext } from './capture/context/attribution-context.js';
 export type { TelemetryResponse } from './capture/telemetry/telemetry-response.js';
-export type { RecordedRun } from './ledger/run-actions.js';
+export type { RecordedRun } from './app/run-actions.js';
 export * from './orchestrator/index.js';

@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTask, stopTask } from '../../src/ledger/task-actions.js';
+import { startTask, stopTask } from '../../src/app/task-actions.js';
 import { expectTaskRollupConsistent } from '../helpers/task-rollup-check.js';
 import { World } from './world.js';
 

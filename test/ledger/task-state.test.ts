@@ -17,7 +17,7 @@ import {
   startTask,
   stopTask,
   taskStatus,
-} from '../../src/ledger/task-actions.js';
+} from '../../src/app/task-actions.js';
 
 let root: string;
 let store: SqliteStore;

@@ -5,6 +5,9 @@
  * and Claude Code's own result figures beside it. A one-line running total goes to stderr.
  * @module
  */
+
+import { recordHeadlessRun } from '../../app/run-actions.js';
+import { activeTask, ensureParent } from '../../app/task-actions.js';
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
 import { runClaudeCommand } from '../../capture/claude/run-command.js';
 import { sessionTranscriptSizes } from '../../capture/claude/session-files.js';
@@ -19,8 +22,6 @@ import {
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
-import { recordHeadlessRun } from '../../ledger/run-actions.js';
-import { activeTask, ensureParent } from '../../ledger/task-actions.js';
 import { type CliSession, type CommonOptions, openSession, pricerOf, stageMapOf } from '../context.js';
 import { writeErr } from '../io.js';
 import { appendMetrics, metricsFile } from '../metrics-log.js';

@@ -6,11 +6,6 @@
 import fs from 'node:fs';
 import { subtreeTotals, type TaskSummary, taskSummary, taskVariance } from '../../analysis/tasks.js';
 import { emptyUsageRow, type UsageRow } from '../../analysis/usage-table.js';
-import { checkName, parseLabels } from '../../capture/context/attribution-context.js';
-import { parseEstimates } from '../../capture/context/estimate.js';
-import { projectRoot } from '../../capture/context/project-root.js';
-import { ExitCode, UserError } from '../../errors.js';
-import type { TaskRow } from '../../ledger/store.js';
 import {
   activeTaskIds,
   knownTask,
@@ -18,7 +13,12 @@ import {
   startTask,
   stopTask,
   taskStatus,
-} from '../../ledger/task-actions.js';
+} from '../../app/task-actions.js';
+import { checkName, parseLabels } from '../../capture/context/attribution-context.js';
+import { parseEstimates } from '../../capture/context/estimate.js';
+import { projectRoot } from '../../capture/context/project-root.js';
+import { ExitCode, UserError } from '../../errors.js';
+import type { TaskRow } from '../../ledger/store.js';
 import { formatInt, formatPercent, formatUsd } from '../../util/format.js';
 import { localDate } from '../../util/local-date.js';
 import { cacheHitRate, totalTokens } from '../../util/token-counts.js';

@@ -6,6 +6,7 @@
  * @module
  */
 import os from 'node:os';
+import { applyHook } from '../../app/hook-actions.js';
 import { type HookInput, HookInputError, parseHookInput } from '../../capture/claude/hook-input.js';
 import {
   type AttributionContext,
@@ -16,7 +17,6 @@ import {
 import type { Config } from '../../config/config.js';
 import { loadConfig } from '../../config/config.js';
 import { ledgerLocation } from '../../config/paths.js';
-import { applyHook } from '../../ledger/hook-actions.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import type { ImportOrigin, LedgerStore } from '../../ledger/store.js';
 import { createPricer } from '../../pricing/create-pricer.js';

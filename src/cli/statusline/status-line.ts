@@ -9,8 +9,8 @@ import { DEFAULT_OVERRUN_MULTIPLE, taskStanding, worstRatio } from '../../analys
 import { daysCutByPriceChanges } from '../../analysis/reports.js';
 import { UsageTableBuilder } from '../../analysis/usage-table.js';
 import { ZonedClock } from '../../analysis/zoned-time.js';
+import { currentTask } from '../../app/hook-actions.js';
 import { projectRoot } from '../../capture/context/project-root.js';
-import { currentTask } from '../../ledger/hook-actions.js';
 import { importClaudeFiles } from '../../ledger/import-claude.js';
 import { BUCKET_MS, type ImportOrigin, type LedgerStore, type StageMap } from '../../ledger/store.js';
 import type { Pricer } from '../../pricing/pricer.js';

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { type TaskSummary, taskSummary, taskVariance } from '../../analysis/tasks.js';
 import { type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
+import { activeTaskIds, knownTask, taskStatus } from '../../app/task-actions.js';
 import { checkName } from '../../capture/context/attribution-context.js';
 import { parseEstimate } from '../../capture/context/estimate.js';
 import { metricsEntry } from '../../cli/commands/task.js';
@@ -18,7 +19,6 @@ import { appendMetrics, metricsFile, variancePercent } from '../../cli/metrics-l
 import { usageFields } from '../../cli/usage-json.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { BUCKET_MS } from '../../ledger/store.js';
-import { activeTaskIds, knownTask, taskStatus } from '../../ledger/task-actions.js';
 import { totalTokens } from '../../util/token-counts.js';
 
 const DEFAULT_OVERRUN = 4;

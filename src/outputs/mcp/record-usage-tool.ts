@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from 'zod';
-import { recordUsage } from '../../api/record-usage.js';
+import { recordUsage } from '../../app/record-usage.js';
 import { errorResponse, type TelemetryResponse } from '../../capture/telemetry/index.js';
 import {
   MAX_COST_USD,

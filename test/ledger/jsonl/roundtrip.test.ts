@@ -10,7 +10,7 @@ import { exportJsonl } from '../../../src/ledger/jsonl/export-jsonl.js';
 import { importJsonl } from '../../../src/ledger/jsonl/import-jsonl.js';
 import type { SqliteStore } from '../../../src/ledger/sqlite/sqlite-store.js';
 import type { LedgerStore } from '../../../src/ledger/store.js';
-import { startTask, stopTask } from '../../../src/ledger/task-actions.js';
+import { startTask, stopTask } from '../../../src/app/task-actions.js';
 import { World } from '../../attribution/world.js';
 import { cleanupTemp, openTempLedger, tempDir } from '../../helpers/ledger.js';
 import { expectTaskRollupConsistent } from '../../helpers/task-rollup-check.js';

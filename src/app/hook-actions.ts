@@ -10,8 +10,8 @@ import { sessionSubagentFiles } from '../capture/claude/discover.js';
 import type { HookInput } from '../capture/claude/hook-input.js';
 import type { AttributionContext } from '../capture/context/attribution-context.js';
 import { projectRoot } from '../capture/context/project-root.js';
-import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
-import type { ImportOrigin, LedgerStore, StageMap } from './store.js';
+import { importClaudeFiles, type TargetedImportSummary } from '../ledger/import-claude.js';
+import type { ImportOrigin, LedgerStore, StageMap } from '../ledger/store.js';
 import { isActiveSpan } from './task-actions.js';
 
 export interface HookActionOptions {

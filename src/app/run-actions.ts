@@ -16,8 +16,8 @@ import { findSessionTranscript, grownSessionTranscripts } from '../capture/claud
 import type { ClaudeModelUsage, ClaudeRunResult } from '../capture/claude/stream/index.js';
 import type { AttributionContext } from '../capture/context/attribution-context.js';
 import type { CostStateRecord } from '../capture/types.js';
-import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
-import type { ImportOrigin, LedgerStore, RunRecord, StageMap } from './store.js';
+import { importClaudeFiles, type TargetedImportSummary } from '../ledger/import-claude.js';
+import type { ImportOrigin, LedgerStore, RunRecord, StageMap } from '../ledger/store.js';
 
 export interface HeadlessRun {
   startedAt: number;
