@@ -5,8 +5,8 @@
  * @module
  */
 import { type BlockSummary, type TokenLimitStatus, tokenLimitStatus } from '../analysis/blocks.js';
+import { ccusageTokenFields, usageFields } from '../app/usage-json.js';
 import { totalTokens } from '../util/token-counts.js';
-import { ccusageTokenFields, usageFields } from './usage-json.js';
 
 function money(n: number): number {
   return Math.round(n * 1e10) / 1e10;

@@ -6,11 +6,11 @@
 
 import { HOUR_MS } from '../../analysis/blocks.js';
 import { blocksReport } from '../../analysis/blocks-report.js';
+import { totalsJson } from '../../app/usage-json.js';
 import { timing } from '../../util/timing.js';
 import { blockJson } from '../blocks-json.js';
 import { clockOf, importNow, openSession, pricerOf } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
-import { totalsJson } from '../usage-json.js';
 import { type BlocksOptions, blocksQueryOf, parseTokenLimit, resolveTokenLimit } from './blocks-options.js';
 
 export type { BlocksOptions } from './blocks-options.js';

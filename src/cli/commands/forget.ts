@@ -9,6 +9,7 @@
 
 import { type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
 import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
+import { usageFields } from '../../app/usage-json.js';
 import { ExitCode, UserError } from '../../errors.js';
 import {
   FORGET_SOURCES,
@@ -23,7 +24,6 @@ import { formatCost, formatInt } from '../../util/format.js';
 import { totalTokens } from '../../util/token-counts.js';
 import { type CommonOptions, clockOf, importNow, openSession, pricerOf, stageMapOf } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
-import { usageFields } from '../usage-json.js';
 
 export interface ForgetFlags extends CommonOptions {
   task?: string;

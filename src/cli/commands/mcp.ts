@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ledgerLocation } from '../../config/paths.js';
 import { checkLedgerBackend } from '../../ledger/open-ledger.js';
-import type * as McpMain from '../../outputs/mcp/mcp-main.js';
+import type * as McpMain from '../../mcp/mcp-main.js';
 import type { CommonOptions } from '../context.js';
 
 export interface McpOptions extends CommonOptions {
@@ -26,7 +26,7 @@ async function loadServer(): Promise<typeof McpMain> {
   const bundled = fileURLToPath(new URL('./mcp-main.cjs', here));
   if (fs.existsSync(bundled)) return createRequire(here)(bundled) as typeof McpMain;
   const ext = here.endsWith('.ts') ? '.ts' : '.js';
-  return (await import(new URL(`../../outputs/mcp/mcp-main${ext}`, here).href)) as typeof McpMain;
+  return (await import(new URL(`../../mcp/mcp-main${ext}`, here).href)) as typeof McpMain;
 }
 
 export async function runMcp(opts: McpOptions): Promise<number> {

@@ -6,13 +6,13 @@
  * @module
  */
 
+import { appendMetrics, metricsFile } from '../../app/metrics-log.js';
 import { runRecorded } from '../../app/run-recorded.js';
 import { type ContextLayer, checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { type CommonOptions, pricerOf } from '../context.js';
 import { writeErr } from '../io.js';
-import { appendMetrics, metricsFile } from '../metrics-log.js';
 import { runSummaryLine } from '../run-summary.js';
 
 export interface RunOptions extends CommonOptions {

@@ -4,9 +4,9 @@
  * @module
  */
 import { sessionReport } from '../../analysis/reports.js';
+import { rowJson, totalsJson } from '../../app/usage-json.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { importNow, openSession, pricerOf } from '../context.js';
-import { rowJson, totalsJson } from '../usage-json.js';
 import type { LabelColumn } from '../usage-output.js';
 import { printUsage } from './print-usage.js';
 import { formatOf, type ReportOptions, scopeOf } from './scope.js';

@@ -7,6 +7,7 @@
 import { dimensionReport, periodReport, type ReportContext } from '../../analysis/reports.js';
 import type { UsageRow } from '../../analysis/usage-table.js';
 import type { ZonedClock } from '../../analysis/zoned-time.js';
+import { totalsJson } from '../../app/usage-json.js';
 import { describeLedgerLocation } from '../../config/ledger-location.js';
 import type { ImportSummary } from '../../ledger/import-claude.js';
 import { formatInt } from '../../util/format.js';
@@ -14,7 +15,6 @@ import { type CommonOptions, clockOf, importNow, openSession, pricerOf } from '.
 import { describeImported, importCountsJson } from '../import-counts.js';
 import { writeJson, writeOut } from '../io.js';
 import { detectTerminal } from '../render/terminal.js';
-import { totalsJson } from '../usage-json.js';
 import { footLines, type SummaryWindow, windowLines } from './summary-lines.js';
 
 async function windowOf(

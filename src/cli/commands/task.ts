@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { subtreeTotals, type TaskSummary, taskSummary, taskVariance } from '../../analysis/tasks.js';
 import { emptyUsageRow, type UsageRow } from '../../analysis/usage-table.js';
+import { appendMetrics, metricsEntry, metricsFile } from '../../app/metrics-log.js';
 import {
   activeTaskIds,
   knownTask,
@@ -14,13 +15,13 @@ import {
   stopTask,
   taskStatus,
 } from '../../app/task-actions.js';
+import { usageFields } from '../../app/usage-json.js';
 import { checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
 import type { TaskRow } from '../../ledger/store.js';
 import { formatInt, formatPercent, formatUsd } from '../../util/format.js';
-import { localDate } from '../../util/local-date.js';
 import { cacheHitRate, totalTokens } from '../../util/token-counts.js';
 import {
   type CliSession,
@@ -31,11 +32,9 @@ import {
   stageMapOf,
 } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
-import { appendMetrics, metricsFile, variancePercent } from '../metrics-log.js';
 import { wrapWords } from '../render/wrap-words.js';
 import { actualsSection, withActuals } from '../task-annotation.js';
 import { tableTarget, taskBreakdownTable, taskListTable } from '../task-tables.js';
-import { ccusageTokenFields, usageFields } from '../usage-json.js';
 
 export interface TaskOptions extends CommonOptions {
   title?: string;
@@ -161,28 +160,6 @@ export async function runTaskStop(id: string | undefined, opts: TaskOptions): Pr
   } finally {
     await session.store.close();
   }
-}
-
-export function metricsEntry(event: string, s: TaskSummary): Record<string, unknown> {
-  const actual = totalTokens(s.total.sums);
-  return {
-    event,
-    task: s.task.id,
-    title: s.task.title,
-    parent: s.task.parentId,
-    estimated: s.task.estimateTokens,
-    actual,
-    variance: variancePercent(s.task.estimateTokens, actual),
-    estimatedUsd: s.task.estimateUsd,
-    actualUsd: Math.round(s.total.cost * 1e6) / 1e6,
-    varianceUsd: variancePercent(s.task.estimateUsd, s.total.cost),
-    overrun: s.variance.overrun,
-    ...ccusageTokenFields(s.total.sums),
-    apiCalls: s.total.sums.responses,
-    labels: s.task.labels,
-    date: localDate(Date.now()),
-    ts: new Date().toISOString(),
-  };
 }
 
 /** The task as JSON; its status as {@link taskStatus} tells it, given the active tasks. */

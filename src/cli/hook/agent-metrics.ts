@@ -4,11 +4,11 @@
  * @module
  */
 import { UsageTableBuilder } from '../../analysis/usage-table.js';
+import { ccusageTokenFields } from '../../app/usage-json.js';
 import { BUCKET_MS, type LedgerStore, type StageMap } from '../../ledger/store.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { localDate } from '../../util/local-date.js';
 import { totalTokens } from '../../util/token-counts.js';
-import { ccusageTokenFields } from '../usage-json.js';
 
 export async function agentMetrics(
   store: LedgerStore,

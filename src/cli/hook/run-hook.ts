@@ -7,6 +7,7 @@
  */
 import os from 'node:os';
 import { applyHook } from '../../app/hook-actions.js';
+import { appendMetrics, metricsFile } from '../../app/metrics-log.js';
 import { type HookInput, HookInputError, parseHookInput } from '../../capture/claude/hook-input.js';
 import {
   type AttributionContext,
@@ -22,7 +23,6 @@ import type { ImportOrigin, LedgerStore } from '../../ledger/store.js';
 import { createPricer } from '../../pricing/create-pricer.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { replaySpool } from '../../util/spool.js';
-import { appendMetrics, metricsFile } from '../metrics-log.js';
 import { agentMetrics } from './agent-metrics.js';
 import { appendErrorLog, type ErrorLogEntry } from './error-log.js';
 import { hookSpool } from './hook-spool.js';

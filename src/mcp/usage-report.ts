@@ -6,13 +6,13 @@
  * @module
  */
 import { z } from 'zod';
-import { dimensionReport, periodReport, type ReportContext } from '../../analysis/reports.js';
-import type { UsageRow } from '../../analysis/usage-table.js';
-import { addDays, WEEKDAYS, type WeekStart } from '../../analysis/zoned-time.js';
-import { type CliSession, pricerOf, stageMapOf } from '../../cli/context.js';
-import { usageFields } from '../../cli/usage-json.js';
-import { formatInt, formatUsd } from '../../util/format.js';
-import { totalTokens } from '../../util/token-counts.js';
+import { dimensionReport, periodReport, type ReportContext } from '../analysis/reports.js';
+import type { UsageRow } from '../analysis/usage-table.js';
+import { addDays, WEEKDAYS, type WeekStart } from '../analysis/zoned-time.js';
+import { type LedgerSession, pricerOf, stageMapOf } from '../app/ledger-session.js';
+import { usageFields } from '../app/usage-json.js';
+import { formatInt, formatUsd } from '../util/format.js';
+import { totalTokens } from '../util/token-counts.js';
 import { given, type ScopeArgs, scopeInput, scopeOfArgs } from './scope.js';
 
 export const USAGE_REPORT_DESCRIPTION =
@@ -66,7 +66,7 @@ function line(row: UsageRow): string {
 }
 
 export async function usageReport(
-  session: CliSession,
+  session: LedgerSession,
   args: UsageReportArgs,
   now: number = Date.now(),
 ): Promise<{ json: Record<string, unknown>; text: string }> {

@@ -8,18 +8,17 @@
  * @module
  */
 import { z } from 'zod';
-import { type TaskSummary, taskSummary, taskVariance } from '../../analysis/tasks.js';
-import { type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
-import { activeTaskIds, knownTask, taskStatus } from '../../app/task-actions.js';
-import { checkName } from '../../capture/context/attribution-context.js';
-import { parseEstimate } from '../../capture/context/estimate.js';
-import { metricsEntry } from '../../cli/commands/task.js';
-import { type CliSession, pricerOf, stageMapOf } from '../../cli/context.js';
-import { appendMetrics, metricsFile, variancePercent } from '../../cli/metrics-log.js';
-import { usageFields } from '../../cli/usage-json.js';
-import { ExitCode, UserError } from '../../errors.js';
-import { BUCKET_MS } from '../../ledger/store.js';
-import { totalTokens } from '../../util/token-counts.js';
+import { type TaskSummary, taskSummary, taskVariance } from '../analysis/tasks.js';
+import { type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
+import { type LedgerSession, pricerOf, stageMapOf } from '../app/ledger-session.js';
+import { appendMetrics, metricsEntry, metricsFile, variancePercent } from '../app/metrics-log.js';
+import { activeTaskIds, knownTask, taskStatus } from '../app/task-actions.js';
+import { usageFields } from '../app/usage-json.js';
+import { checkName } from '../capture/context/attribution-context.js';
+import { parseEstimate } from '../capture/context/estimate.js';
+import { ExitCode, UserError } from '../errors.js';
+import { BUCKET_MS } from '../ledger/store.js';
+import { totalTokens } from '../util/token-counts.js';
 
 const DEFAULT_OVERRUN = 4;
 
@@ -69,7 +68,7 @@ function estimateTokens(value: number | string): number {
 
 /** One agent's usage within the task's subtree (matching its type or its id), and the agents seen there. */
 async function agentUsage(
-  session: CliSession,
+  session: LedgerSession,
   tree: readonly string[],
   agent: string,
 ): Promise<{ total: UsageRow; seen: string[] }> {
@@ -100,7 +99,7 @@ function money(n: number): number {
 }
 
 export async function logTaskTokens(
-  session: CliSession,
+  session: LedgerSession,
   args: LogTaskTokensArgs,
 ): Promise<Record<string, unknown>> {
   const taskId = checkName(args.task_id, 'task_id');

@@ -7,8 +7,8 @@
  * @module
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { describeLedgerLocation } from '../../config/ledger-location.js';
-import { ledgerLocation } from '../../config/paths.js';
+import { describeLedgerLocation } from '../config/ledger-location.js';
+import { ledgerLocation } from '../config/paths.js';
 import type { McpServerOptions } from './ledger-calls.js';
 import { createMcpServer } from './mcp-server.js';
 
