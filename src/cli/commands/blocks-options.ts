@@ -7,6 +7,7 @@ import { DEFAULT_SESSION_HOURS, HOUR_MS } from '../../analysis/blocks.js';
 import type { BlocksQuery } from '../../analysis/blocks-report.js';
 import type { CostMode } from '../../analysis/usage-table.js';
 import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
+import type { TokenLimit } from '../../app/blocks-usage.js';
 import { parseEstimate } from '../../capture/context/estimate.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { type CliSession, type CommonOptions, clockOf } from '../context.js';
@@ -29,7 +30,7 @@ export interface BlocksOptions extends CommonOptions {
 const RECENT_MS = 3 * 24 * HOUR_MS;
 
 /** `max`, or a token count (500000, 500k, 1.2M). */
-export type TokenLimitFlag = 'max' | number;
+export type TokenLimitFlag = TokenLimit;
 
 export function parseTokenLimit(value: string | undefined): TokenLimitFlag | null {
   if (value === undefined) return null;
@@ -58,13 +59,6 @@ export function parseSessionLength(value: string): number {
     );
   }
   return hours;
-}
-
-/** The limit in force: the number given, or for `max` the largest completed block (null when there is none). */
-export function resolveTokenLimit(flag: TokenLimitFlag | null, largestCompleted: number): number | null {
-  if (flag === null) return null;
-  if (flag === 'max') return largestCompleted > 0 ? largestCompleted : null;
-  return flag;
 }
 
 /** The query the flags ask for, at `nowMs`. */

@@ -4,14 +4,11 @@
  * @module
  */
 
-import { HOUR_MS } from '../../analysis/blocks.js';
-import { blocksReport } from '../../analysis/blocks-report.js';
-import { totalsJson } from '../../app/usage-json.js';
+import { blocksUsage } from '../../app/blocks-usage.js';
 import { timing } from '../../util/timing.js';
-import { blockJson } from '../blocks-json.js';
-import { clockOf, importNow, openSession, pricerOf } from '../context.js';
+import { clockOf, importNow, openSession } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
-import { type BlocksOptions, blocksQueryOf, parseTokenLimit, resolveTokenLimit } from './blocks-options.js';
+import { type BlocksOptions, blocksQueryOf, parseTokenLimit } from './blocks-options.js';
 
 export type { BlocksOptions } from './blocks-options.js';
 
@@ -24,30 +21,20 @@ export async function runBlocks(opts: BlocksOptions): Promise<number> {
     if (opts.import !== false) await importNow(session, opts);
     const nowMs = Date.now();
     const query = blocksQueryOf(session, opts, nowMs);
-    const pricer = pricerOf(session);
-    const report = await blocksReport({ store: session.store, pricer, mode: opts.mode }, query);
+    const clock = clockOf(session, opts);
+    const { report, limit, json } = await blocksUsage(session, query, {
+      mode: opts.mode,
+      tokenLimit,
+      order: opts.order,
+      clock,
+    });
     timing(`report (${report.blocks.length} blocks)`);
-    const limit = resolveTokenLimit(tokenLimit, report.largestCompleted);
     if (tokenLimit === 'max' && limit === null && opts.json !== true) {
       writeErr(
         'tokenledger: --token-limit max: no completed block to take the largest from yet, so no limit applies.\n',
       );
     }
-    if (opts.order === 'desc') report.blocks.reverse();
-    const clock = clockOf(session, opts);
-    if (opts.json === true) {
-      return await writeJson({
-        blocks: report.blocks.map((b) => blockJson(b, limit)),
-        totals: totalsJson(report.totals),
-        meta: {
-          sessionLengthHours: query.sessionMs / HOUR_MS,
-          tokenLimit: limit,
-          timezone: clock.tz,
-          costMode: opts.mode,
-          priceTable: pricer.version,
-        },
-      }).then(() => 0);
-    }
+    if (opts.json === true) return await writeJson(json()).then(() => 0);
     const { blocksText } = await import('../blocks-output.js');
     const { detectTerminal } = await import('../render/terminal.js');
     const term = detectTerminal(process.env, process.stdout, opts.color);
