@@ -7,6 +7,7 @@
  */
 import { compileTaskPattern } from '../capture/context/attribution-context.js';
 import { type ImportProgress, type ImportSummary, importClaudeHistory } from '../ledger/import-claude.js';
+import type { ImportRunStats } from '../ledger/store.js';
 import type { LedgerSession } from './ledger-session.js';
 
 export interface ImportHistoryOptions {
@@ -46,4 +47,21 @@ export function importNotes(summary: ImportSummary): string[] {
 function checkedPattern(source: string, session: LedgerSession): string {
   compileTaskPattern(source, `"taskPattern" in ${session.loaded.file}`);
   return source;
+}
+
+type Counts = Pick<ImportRunStats, 'records' | 'added' | 'forgotten'>;
+
+/** Records read that merged into an API call the ledger already held (or added in the same import). */
+export function mergedRecords(c: Counts): number {
+  return c.records - c.added - c.forgotten;
+}
+
+/** The counts for `--json`: records read, added, merged, forgotten. */
+export function importCountsJson(c: Counts): {
+  records: number;
+  added: number;
+  merged: number;
+  forgotten: number;
+} {
+  return { records: c.records, added: c.added, merged: mergedRecords(c), forgotten: c.forgotten };
 }
