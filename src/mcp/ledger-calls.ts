@@ -8,20 +8,9 @@
  */
 import { importHistory, importNotes } from '../app/import-history.js';
 import { type LedgerSession, openLedgerSession } from '../app/ledger-session.js';
+import type { McpServerOptions } from '../app/mcp-server-options.js';
 
-/** Options of `tokenledger mcp`. */
-export interface McpServerOptions {
-  /** The ledger file (default: `$TOKENLEDGER_DB`, else `<data dir>/ledger.db`). */
-  db?: string;
-  /** The config file (default: `$TOKENLEDGER_CONFIG`, else the usual place). */
-  config?: string;
-  /** Root of the seed 000 `.token-usage/` tree written by `record_usage` (default: the config's, else `<project>/.token-usage`). */
-  root?: string;
-  /** false: read the ledger as it is, without importing new transcripts first. */
-  import?: boolean;
-  /** The version the server reports to clients. */
-  version?: string;
-}
+export type { McpServerOptions } from '../app/mcp-server-options.js';
 
 export class LedgerCalls {
   readonly options: McpServerOptions;
