@@ -7,12 +7,12 @@
 import { checkTimeZone, systemTimeZone, ZonedClock } from '../analysis/zoned-time.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
 import type { LedgerLocation } from '../config/ledger-location.js';
-import { originOf } from '../config/origin.js';
 import { ledgerLocation } from '../config/paths.js';
 import { type OpenLedgerOptions, openLedger } from '../ledger/open-ledger.js';
 import type { ImportOrigin, LedgerStore, StageMap } from '../ledger/store.js';
 import { createPricer } from '../pricing/create-pricer.js';
 import type { Pricer } from '../pricing/pricer.js';
+import { originOf } from './origin.js';
 
 /** What a use case works with. */
 export interface LedgerSession {

@@ -30,10 +30,10 @@ import {
 } from '../capture/telemetry/index.js';
 import { isRecord } from '../capture/telemetry/telemetry-schema.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
-import { originOf } from '../config/origin.js';
 import { ledgerLocation } from '../config/paths.js';
 import { ExitCode } from '../errors.js';
 import { telemetrySpool } from '../ledger/telemetry-spool.js';
+import { originOf } from './origin.js';
 import type { RecordContext } from './record-context.js';
 
 /** Options of {@link recordUsage}. */
