@@ -1,8 +1,8 @@
 /**
- * The folders of src/ import one way, the pipeline capture → ledger → pricing → analysis → outputs →
- * app → front ends: each folder only from the
- * folders below it, the front ends (cli, mcp, api, orchestrator) never from each other, and no two
- * folders import each other through any path. Type-only imports count too: a type is a dependency.
+ * The folders of src/ import one way, along the pipeline capture → ledger → pricing → analysis →
+ * outputs → app → front ends: each folder only from the folders below it, the front ends (cli, mcp,
+ * api, orchestrator) never from each other, and no two folders import each other through any path.
+ * Type-only imports count too: a type is a dependency.
  */
 import fs from 'node:fs';
 import path from 'node:path';
