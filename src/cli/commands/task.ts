@@ -8,8 +8,8 @@ import type { TaskSummary } from '../../analysis/tasks.js';
 import { appendMetrics, metricsEntry, metricsFile } from '../../app/metrics-log.js';
 import {
   activeTaskIds,
-  knownTask,
   requireTask,
+  setTaskEstimate,
   startTask,
   stopTask,
   taskStatus,
@@ -211,18 +211,14 @@ export async function runTaskEstimate(id: string, values: string[], opts: TaskOp
   const session = await openSession(opts);
   try {
     // An unknown id is most likely a typo: create the task only when asked to (it is then open, not active).
-    if (opts.create !== true && (await knownTask(session.store, taskId)) === null) {
+    const task = await setTaskEstimate(session.store, taskId, estimate, opts.create === true);
+    if (task === null) {
       const given = values.map((v) => (/^[\w.,+-]+$/.test(v) ? v : `'${v}'`)).join(' ');
       throw new UserError(
         `there is no task ${taskId}. Add --create to create it (\`tokenledger task estimate ${taskId} ${given} --create\`), or start it with \`tokenledger task start ${taskId} --estimate ${given}\`.`,
         ExitCode.usage,
       );
     }
-    const task = await session.store.saveTask({
-      id: taskId,
-      ...(estimate.tokens !== undefined ? { estimateTokens: estimate.tokens } : {}),
-      ...(estimate.usd !== undefined ? { estimateUsd: estimate.usd } : {}),
-    });
     if (opts.json) await writeJson({ task: taskJson(task, await activeTaskIds(session.store)) });
     else
       await writeOut(
