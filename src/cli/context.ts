@@ -9,7 +9,7 @@ import { type LoadedConfig, loadConfig } from '../config/config.js';
 import type { LedgerLocation } from '../config/ledger-location.js';
 import { originOf } from '../config/origin.js';
 import { ledgerLocation } from '../config/paths.js';
-import { type ImportSummary, importClaudeHistory } from '../ledger/import-claude.js';
+import { type ImportSummary, importClaudeHistory } from '../app/import/import-claude.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import type { ImportOrigin, LedgerStore, StageMap } from '../ledger/store.js';
 import { createPricer } from '../pricing/create-pricer.js';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { importClaudeHistory } from '../../src/ledger/import-claude.js';
+import { importClaudeHistory } from '../../src/app/import/import-claude.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import type { GroupDimension, StageMap } from '../../src/ledger/store.js';
 import { assistantLine, type LineEnvelope, toolResultLine } from '../../src/synthetic/transcript-lines.js';

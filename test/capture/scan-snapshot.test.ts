@@ -22,7 +22,7 @@ import {
   type FileStamp,
   snapshotOf,
 } from '../../src/capture/claude/scan-snapshot.js';
-import { importClaudeFiles } from '../../src/ledger/import-claude.js';
+import { importClaudeFiles } from '../../src/app/import/import-claude.js';
 import type { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import {
   cleanupTemp,

@@ -28,7 +28,7 @@ const BUNDLES = [
   'hook-main.cjs',
   'statusline-main.cjs',
   'mcp-main.cjs',
-  'claude-import-worker.cjs',
+  'import-worker.cjs',
 ];
 
 let tmp: string;

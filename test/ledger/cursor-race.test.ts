@@ -36,7 +36,7 @@ function fileImport(c: FileCursor, fromStart: boolean, readAt: number): FileImpo
     bytesRead: c.offset,
     bytesLeft: 0,
     records: [],
-    costStates: [],
+    costCheckpoints: [],
     agentFacts: [],
     problems: [],
   };

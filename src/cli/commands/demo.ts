@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { addDays } from '../../analysis/zoned-time.js';
 import { dataHome, demoLedgerPath } from '../../config/paths.js';
-import { importClaudeHistory } from '../../ledger/import-claude.js';
+import { importClaudeHistory } from '../../app/import/import-claude.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import { generateHistory } from '../../synthetic/history-generator.js';
 import { formatInt } from '../../util/format.js';

@@ -16,7 +16,7 @@ import {
 import type { Config } from '../../config/config.js';
 import { loadConfig } from '../../config/config.js';
 import { ledgerLocation } from '../../config/paths.js';
-import { applyHook } from '../../ledger/hook-actions.js';
+import { applyHook } from '../../app/import/apply-hook.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import type { ImportOrigin, LedgerStore } from '../../ledger/store.js';
 import { createPricer } from '../../pricing/create-pricer.js';

@@ -54,7 +54,7 @@ export async function writeUsage(
         bytesRead: 0,
         bytesLeft: 0,
         records,
-        costStates: [],
+        costCheckpoints: [],
         agentFacts: [],
         problems: [],
       },

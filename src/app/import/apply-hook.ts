@@ -6,13 +6,14 @@
  * @module
  */
 import path from 'node:path';
-import { sessionSubagentFiles } from '../capture/claude/discover.js';
-import type { HookInput } from '../capture/claude/hook-input.js';
-import type { AttributionContext } from '../capture/context/attribution-context.js';
-import { projectRoot } from '../capture/context/project-root.js';
+import { CLAUDE_FACT_PRIORITY } from '../../capture/claude/agent-facts.js';
+import { sessionSubagentFiles } from '../../capture/claude/discover.js';
+import type { HookInput } from '../../capture/claude/hook-input.js';
+import type { AttributionContext } from '../../capture/context/attribution-context.js';
+import { projectRoot } from '../../capture/context/project-root.js';
 import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
-import type { ImportOrigin, LedgerStore, StageMap } from './store.js';
-import { isActiveSpan } from './task-actions.js';
+import type { ImportOrigin, LedgerStore, StageMap } from '../../ledger/store.js';
+import { isActiveSpan } from '../../ledger/task-actions.js';
 
 export interface HookActionOptions {
   /** The context the environment declares (`TOKENLEDGER_TASK`, …), checked. */
@@ -132,7 +133,7 @@ export async function applyHook(
             agentId: input.agentId,
             agentType: input.agentType,
             toolUseId: null,
-            priority: 1,
+            priority: CLAUDE_FACT_PRIORITY.line,
           },
         ],
         [],

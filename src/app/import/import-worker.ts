@@ -1,15 +1,17 @@
 /**
- * Import worker thread: takes Claude transcript files from the shared job list, parses them and
- * writes them to the ledger itself (its own connection), posting only progress back.
+ * Import worker thread: takes transcript files of any source from the shared job list, parses them
+ * with their source's format and writes them to the ledger itself (its own connection), posting
+ * only progress back.
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ClaudeFileJob, importClaudeFile } from '../capture/claude/file-importer.js';
-import { SharedMutex } from '../util/shared-mutex.js';
-import { type PoolWorkerData, takeJob } from '../util/worker-pool.js';
+import { type FileJob, importFile } from '../../capture/file-import/import-file.js';
+import { openLedger } from '../../ledger/open-ledger.js';
+import type { ImportOrigin } from '../../ledger/store.js';
+import { SharedMutex } from '../../util/shared-mutex.js';
+import { type PoolWorkerData, takeJob } from '../../util/worker-pool.js';
 import { BatchWriter, type FileProgress } from './batch-writer.js';
-import { openLedger } from './open-ledger.js';
-import type { ImportOrigin } from './store.js';
+import { sourceAdapter } from './source-adapters.js';
 
 export interface ImportWorkerExtra {
   /** The ledger file (the store's location: workers import into SQLite). */
@@ -19,12 +21,12 @@ export interface ImportWorkerExtra {
 }
 
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
-  const data = workerData as PoolWorkerData<ClaudeFileJob, ImportWorkerExtra>;
+  const data = workerData as PoolWorkerData<FileJob, ImportWorkerExtra>;
   const store = openLedger({ kind: 'file', path: data.extra.ledger }, { bulk: true });
   try {
     const writer = new BatchWriter(store, data.extra.origin, new SharedMutex(data.extra.mutex));
     for (let job = takeJob(data); job !== undefined; job = takeJob(data)) {
-      const progress: FileProgress = await writer.add(importClaudeFile(job));
+      const progress: FileProgress = await writer.add(importFile(sourceAdapter(job.source).format, job));
       port.postMessage(progress);
     }
     port.postMessage(await writer.flush());
