@@ -22,7 +22,7 @@ const TABLES: readonly { table: string; pathColumn: string | null }[] = [
   { table: 'origins', pathColumn: null },
   { table: 'agents', pathColumn: null },
   { table: 'agent_spawns', pathColumn: null },
-  { table: 'cost_states', pathColumn: 'file' },
+  { table: 'cost_checkpoints', pathColumn: 'file' },
   { table: 'problems', pathColumn: 'file' },
   { table: 'files', pathColumn: 'path' },
 ];

@@ -11,9 +11,11 @@ import { sessionSubagentFiles } from '../../capture/claude/discover.js';
 import type { HookInput } from '../../capture/claude/hook-input.js';
 import type { AttributionContext } from '../../capture/context/attribution-context.js';
 import { projectRoot } from '../../capture/context/project-root.js';
-import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
-import type { ImportOrigin, LedgerStore, StageMap } from '../../ledger/store.js';
+import type { LedgerStore } from '../../ledger/store.js';
 import { isActiveSpan } from '../../ledger/task-actions.js';
+import type { StageMap } from '../../ledger/task-repository.js';
+import type { ImportOrigin } from '../../ledger/usage-repository.js';
+import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
 
 export interface HookActionOptions {
   /** The context the environment declares (`TOKENLEDGER_TASK`, …), checked. */

@@ -12,7 +12,10 @@ import type { Discovery } from '../../capture/discovery/walk.js';
 import { type FileJob, importFile } from '../../capture/file-import/import-file.js';
 import type { SourceAdapter, SourceFile } from '../../capture/source-adapter.js';
 import type { AgentFact, FileCursor, IngestProblem } from '../../capture/types.js';
-import type { CursorStamp, ImportOrigin, ImportRunStats, LedgerStore, StageMap } from '../../ledger/store.js';
+import type { CursorStamp, ImportRunStats } from '../../ledger/ingest-state-repository.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { StageMap } from '../../ledger/task-repository.js';
+import type { ImportOrigin } from '../../ledger/usage-repository.js';
 import { BatchWriter, type FileProgress } from './batch-writer.js';
 import type { ImportWorkerExtra } from './import-worker.js';
 
@@ -161,12 +164,12 @@ export async function importDiscovered(
 
   const threads = options.threads ?? defaultThreads(bytesTotal, jobs.length);
   if (threads > 0 && jobs.length > 0) {
-    // A large import into an empty ledger builds the secondary indexes once, at its end.
-    const deferred = await store.beginBulkImport();
+    // The workers write through their own connections; the store prepares for that and tidies up after.
+    const bulk = await store.startBulkImport();
     try {
-      await runWorkers(jobs, { ledger: store.location, origin: options.origin }, threads, onFile);
+      await runWorkers(jobs, { ledger: store.at, origin: options.origin }, threads, onFile);
     } finally {
-      if (deferred) await store.endBulkImport();
+      await bulk.finish();
     }
   } else {
     const writer = new BatchWriter(store, options.origin, null);
@@ -178,7 +181,6 @@ export async function importDiscovered(
     onFile(await writer.flush());
   }
   await store.refreshRollup();
-  if (threads > 0) await store.checkpoint();
 
   if (sidecarFacts.length > 0 || sidecarCursors.length > 0)
     await store.writeAgentFacts(sidecarFacts, sidecarCursors);

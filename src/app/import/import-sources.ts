@@ -4,7 +4,7 @@
  * (a hook's transcript, a run's) skips discovery. Knows no source: each comes as its adapter.
  * @module
  */
-import { discoverFiles, statFiles } from '../../capture/discovery/walk.js';
+
 import {
   applyDelta,
   checkSnapshot,
@@ -17,8 +17,10 @@ import {
   type ScanSnapshot,
   snapshotOf,
 } from '../../capture/discovery/scan-snapshot.js';
+import { discoverFiles, statFiles } from '../../capture/discovery/walk.js';
 import type { SourceAdapter, SourceRoots } from '../../capture/source-adapter.js';
-import type { CursorStamp, ImportRunStats, LedgerStore, ScanSnapshotKey } from '../../ledger/store.js';
+import type { CursorStamp, ImportRunStats, ScanSnapshotKey } from '../../ledger/ingest-state-repository.js';
+import type { LedgerStore } from '../../ledger/store.js';
 import { timing } from '../../util/timing.js';
 import { type FileImportOptions, importDiscovered } from './import-files.js';
 
@@ -114,14 +116,7 @@ export async function importSource(
   timing(`discovery (${discovery.files.length} files)`);
   const stamps = await store.cursorStamps();
   timing(`cursor stamps (${stamps.size})`);
-  const { changed, ...stats } = await importDiscovered(
-    store,
-    adapter,
-    discovery,
-    stamps,
-    options,
-    started,
-  );
+  const { changed, ...stats } = await importDiscovered(store, adapter, discovery, stamps, options, started);
   timing(`import (${stats.filesRead} files read)`);
   // The files that changed have new cursors now; the others' are the stamps they matched.
   const read = new Set(changed);

@@ -16,8 +16,11 @@ import { findSessionTranscript, grownSessionTranscripts } from '../../capture/cl
 import type { ClaudeModelUsage, ClaudeRunResult } from '../../capture/claude/stream/index.js';
 import type { AttributionContext } from '../../capture/context/attribution-context.js';
 import type { CostCheckpoint } from '../../capture/types.js';
+import type { RunRecord } from '../../ledger/run-repository.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { StageMap } from '../../ledger/task-repository.js';
+import type { ImportOrigin } from '../../ledger/usage-repository.js';
 import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
-import type { ImportOrigin, LedgerStore, RunRecord, StageMap } from '../../ledger/store.js';
 
 export interface HeadlessRun {
   startedAt: number;

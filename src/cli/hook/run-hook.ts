@@ -6,6 +6,7 @@
  * @module
  */
 import os from 'node:os';
+import { applyHook } from '../../app/import/apply-hook.js';
 import { type HookInput, HookInputError, parseHookInput } from '../../capture/claude/hook-input.js';
 import {
   type AttributionContext,
@@ -16,9 +17,9 @@ import {
 import type { Config } from '../../config/config.js';
 import { loadConfig } from '../../config/config.js';
 import { ledgerLocation } from '../../config/paths.js';
-import { applyHook } from '../../app/import/apply-hook.js';
 import { openLedger } from '../../ledger/open-ledger.js';
-import type { ImportOrigin, LedgerStore } from '../../ledger/store.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { ImportOrigin } from '../../ledger/usage-repository.js';
 import { createPricer } from '../../pricing/create-pricer.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { replaySpool } from '../../util/spool.js';

@@ -9,10 +9,13 @@ import { DEFAULT_OVERRUN_MULTIPLE, taskStanding, worstRatio } from '../../analys
 import { daysCutByPriceChanges } from '../../analysis/reports.js';
 import { UsageTableBuilder } from '../../analysis/usage-table.js';
 import { ZonedClock } from '../../analysis/zoned-time.js';
-import { projectRoot } from '../../capture/context/project-root.js';
 import { currentTask } from '../../app/import/apply-hook.js';
 import { importClaudeFiles } from '../../app/import/import-claude.js';
-import { BUCKET_MS, type ImportOrigin, type LedgerStore, type StageMap } from '../../ledger/store.js';
+import { projectRoot } from '../../capture/context/project-root.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { StageMap } from '../../ledger/task-repository.js';
+import type { ImportOrigin } from '../../ledger/usage-repository.js';
+import { BUCKET_MS } from '../../ledger/usage-sums.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { formatCompact, formatUsd } from '../../util/format.js';
 import { totalTokens } from '../../util/token-counts.js';

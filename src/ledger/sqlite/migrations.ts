@@ -7,6 +7,7 @@
  * @module
  */
 import { MIGRATION_7 } from './migration-7.js';
+import { MIGRATION_8 } from './migration-8.js';
 
 export interface Migration {
   version: number;
@@ -403,4 +404,5 @@ END;
 `,
   },
   MIGRATION_7,
+  MIGRATION_8,
 ];
