@@ -7,6 +7,7 @@
 import { claudeAdapter } from '../../capture/claude/adapter.js';
 import type { LedgerStore } from '../../ledger/store.js';
 import {
+  type ImportSourcesSummary,
   importSource,
   importSourceFiles,
   type SourceImportOptions,
@@ -31,6 +32,13 @@ export function importClaudeHistory(store: LedgerStore, options: ImportOptions):
     ...rest,
     ...(claudeDirs === undefined ? {} : { dirs: { [claudeAdapter.id]: claudeDirs } }),
   });
+}
+
+/** Claude Code's part of an import of every source. */
+export function claudeImportOf(all: ImportSourcesSummary): ImportSummary {
+  const found = all.sources.find((s) => s.source === claudeAdapter.id);
+  if (found === undefined) throw new Error('the import did not include Claude Code (not in SOURCE_ADAPTERS)');
+  return found;
 }
 
 /** Imports the given Claude Code transcripts only (see {@link importSourceFiles}). */
