@@ -5,6 +5,8 @@
  * engine and the same recording).
  * @module
  */
+
+import type { RecordedRun } from '../app/import/record-run.js';
 import { resolveClaudeRoots } from '../capture/claude/paths.js';
 import { type CommandRun, type RunCommandOptions, runClaudeCommand } from '../capture/claude/run-command.js';
 import { sessionTranscriptSizes } from '../capture/claude/session-files.js';
@@ -23,7 +25,6 @@ import type { LedgerLocation } from '../config/ledger-location.js';
 import { originOf } from '../config/origin.js';
 import { ledgerLocation } from '../config/paths.js';
 import { ExitCode, UserError } from '../errors.js';
-import type { RecordedRun } from '../app/import/record-run.js';
 
 /** The ledger side, loaded only when a run is recorded: importing the library stays light. */
 async function ledgerModules() {

@@ -12,6 +12,8 @@ export const SOURCE_ADAPTERS: readonly SourceAdapter[] = [claudeAdapter];
 export function sourceAdapter(id: string): SourceAdapter {
   const found = SOURCE_ADAPTERS.find((a) => a.id === id);
   if (found === undefined)
-    throw new Error(`no capture adapter for source "${id}"; known: ${SOURCE_ADAPTERS.map((a) => a.id).join(', ')}`);
+    throw new Error(
+      `no capture adapter for source "${id}"; known: ${SOURCE_ADAPTERS.map((a) => a.id).join(', ')}`,
+    );
   return found;
 }

@@ -214,7 +214,8 @@ export class ClaudeLineParser implements RecordParser {
     addUsageRecord(this.records, record);
 
     const attribution = str(o.attributionAgent);
-    if (attribution !== null && agentId !== null) this.#fact(sessionId, agentId, null, attribution, CLAUDE_FACT_PRIORITY.line);
+    if (attribution !== null && agentId !== null)
+      this.#fact(sessionId, agentId, null, attribution, CLAUDE_FACT_PRIORITY.line);
     const content = m.content;
     if (Array.isArray(content)) {
       for (const block of content) {

@@ -5,6 +5,8 @@
  * and Claude Code's own result figures beside it. A one-line running total goes to stderr.
  * @module
  */
+
+import { recordHeadlessRun } from '../../app/import/record-run.js';
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
 import { runClaudeCommand } from '../../capture/claude/run-command.js';
 import { sessionTranscriptSizes } from '../../capture/claude/session-files.js';
@@ -19,7 +21,6 @@ import {
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
-import { recordHeadlessRun } from '../../app/import/record-run.js';
 import { activeTask, ensureParent } from '../../ledger/task-actions.js';
 import { type CliSession, type CommonOptions, openSession, pricerOf, stageMapOf } from '../context.js';
 import { writeErr } from '../io.js';
