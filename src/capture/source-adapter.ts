@@ -26,13 +26,15 @@
  *   difference is the request's usage: both need earlier lines, so Codex declares
  *   `reread: 'whole-file'` (a changed file is parsed from its start; its dedup keys, e.g.
  *   `<session>:<line ordinal>`, make a re-read idempotent) and its parser keeps the running state
- *   (previous total, current model, subagent replay detection) while it reads one file. The
- *   sessions/archived duplicate is a discovery rule (its layout skips an archived copy).
+ *   (previous total, current model, subagent replay detection) while it reads one file. A
+ *   rollout copied to both `sessions/` and `archived_sessions/` gives the same keys twice, which the
+ *   merge counts once.
  * - Gemini chats are JSONL (current) or one JSON document (older) under `~/.gemini/tmp/<project>/
  *   chats/`; the same message id repeats as it is updated, so its dedup key is
- *   `<session>:<message id>` and the ledger's max-merge keeps the final counts. A `.json` chat is
- *   `container: 'json'`: read whole, handed to the parser as one value; `$rewindTo` and
- *   `$set.messages` are handled inside its parser, which reads the file whole too.
+ *   `<session>:<message id>` and the ledger's max-merge keeps the final counts. Its adapter's
+ *   {@link SourceAdapter.formatOf} picks by name: a `.json` chat has a `container: 'json'` format
+ *   (read whole, handed to the parser as one value), a `.jsonl` one a JSONL format read
+ *   `whole-file`, since `$rewindTo` and `$set.messages` rewrite what came before.
  * Neither needs a change to shared code: a new folder, and its adapter added to the list the
  * application imports from (`app/import/source-adapters.ts`).
  * @module
@@ -179,7 +181,8 @@ export interface SourceAdapter<Facts = unknown> {
   /** The dirs to read. A dir the user named that cannot be read throws a UserError that says what to set. */
   resolveRoots(options: SourceOptions): SourceRoots;
   readonly layout: SourceLayout<Facts>;
-  readonly format: SourceFormat;
+  /** How a transcript is read (by its name: a source may have several, e.g. older JSON and current JSONL). */
+  formatOf(file: string): SourceFormat;
   /** Reads a sidecar (`meta`) file whole. */
   readSidecar(file: SourceFile): SidecarRead;
 }

@@ -171,7 +171,7 @@ function toyAdapter(
     label: id,
     resolveRoots: () => ({ roots: [root], searched: [root], origin: 'config', warnings: [] }),
     layout,
-    format,
+    formatOf: () => format,
     readSidecar: () => ({ facts: [], problem: null }),
   };
 }

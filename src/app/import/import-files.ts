@@ -174,7 +174,7 @@ export async function importDiscovered(
   } else {
     const writer = new BatchWriter(store, options.origin, null);
     for (const job of jobs) {
-      const result = importFile(adapter.format, job);
+      const result = importFile(adapter.formatOf(job.path), job);
       bytesLeft += result.bytesLeft;
       onFile(await writer.add(result));
     }

@@ -27,7 +27,9 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   try {
     const writer = new BatchWriter(store, data.extra.origin, new SharedMutex(data.extra.mutex));
     for (let job = takeJob(data); job !== undefined; job = takeJob(data)) {
-      const progress: FileProgress = await writer.add(importFile(sourceAdapter(job.source).format, job));
+      const progress: FileProgress = await writer.add(
+        importFile(sourceAdapter(job.source).formatOf(job.path), job),
+      );
       port.postMessage(progress);
     }
     port.postMessage(await writer.flush());

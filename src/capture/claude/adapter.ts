@@ -33,7 +33,7 @@ export const claudeAdapter: SourceAdapter<DirFacts> = {
   label: 'Claude Code',
   resolveRoots: (options) => resolveClaudeRoots(options.dirs, options.env),
   layout: claudeLayout,
-  format: claudeFormat,
+  formatOf: () => claudeFormat,
   readSidecar: readClaudeMeta,
 };
 
