@@ -9,7 +9,6 @@
  */
 export { type RecordUsageOptions, type RecordUsageResult, recordUsage } from './api/record-usage.js';
 export { type ClaudeRun, type RecordRunOptions, type RunClaudeOptions, runClaude } from './api/run-claude.js';
-export type { RecordedRun } from './app/import/record-run.js';
 export { type CommandRun, type RunCommandOptions, runClaudeCommand } from './capture/claude/run-command.js';
 export {
   type ClaudeApiRetry,
@@ -28,4 +27,5 @@ export {
 } from './capture/claude/stream/index.js';
 export type { AttributionContext } from './capture/context/attribution-context.js';
 export type { TelemetryResponse } from './capture/telemetry/telemetry-response.js';
+export type { RecordedRun } from './ledger/run-actions.js';
 export * from './orchestrator/index.js';

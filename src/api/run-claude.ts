@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { RecordedRun } from '../app/import/record-run.js';
 import { resolveClaudeRoots } from '../capture/claude/paths.js';
 import { type CommandRun, type RunCommandOptions, runClaudeCommand } from '../capture/claude/run-command.js';
 import { sessionTranscriptSizes } from '../capture/claude/session-files.js';
@@ -25,12 +24,13 @@ import type { LedgerLocation } from '../config/ledger-location.js';
 import { originOf } from '../config/origin.js';
 import { ledgerLocation } from '../config/paths.js';
 import { ExitCode, UserError } from '../errors.js';
+import type { RecordedRun } from '../ledger/run-actions.js';
 
 /** The ledger side, loaded only when a run is recorded: importing the library stays light. */
 async function ledgerModules() {
   const [{ openLedger }, { recordHeadlessRun }, { activeTask }] = await Promise.all([
     import('../ledger/open-ledger.js'),
-    import('../app/import/record-run.js'),
+    import('../ledger/run-actions.js'),
     import('../ledger/task-actions.js'),
   ]);
   return { openLedger, recordHeadlessRun, activeTask };

@@ -4,10 +4,7 @@
  * @module
  */
 import { checkTimeZone, systemTimeZone, ZonedClock } from '../analysis/zoned-time.js';
-import { claudeImportOf, type ImportSummary } from '../app/import/import-claude.js';
-import { importSources } from '../app/import/import-sources.js';
-import { SOURCE_ADAPTERS } from '../app/import/source-adapters.js';
-import { claudeAdapter } from '../capture/claude/adapter.js';
+import { type ImportSummary, importClaudeHistory } from '../app/import/import-claude.js';
 import { compileTaskPattern } from '../capture/context/attribution-context.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
 import type { LedgerLocation } from '../config/ledger-location.js';
@@ -59,8 +56,8 @@ export function quietOutput(opts: CommonOptions): boolean {
 }
 
 /**
- * Imports new history from every source, with a progress bar on a terminal for long imports, and a
- * one-line note on stderr about new problems. Returns Claude Code's part, which the commands report.
+ * Imports new Claude Code history, with a progress bar on a terminal for long imports, and a one-line
+ * note on stderr about new problems.
  */
 export async function importNow(
   session: CliSession,
@@ -74,8 +71,8 @@ export async function importNow(
     progress = createProgress({ stream: process.stderr, enabled: true, label: 'Importing' });
   }
   const config = session.loaded.config;
-  const all = await importSources(session.store, SOURCE_ADAPTERS, {
-    dirs: { [claudeAdapter.id]: config.claudeDirs },
+  const summary = await importClaudeHistory(session.store, {
+    claudeDirs: config.claudeDirs,
     stageMap: config.stages ?? {},
     ...(config.taskPattern === undefined ? {} : { taskPattern: checkedPattern(config.taskPattern, session) }),
     origin: session.origin,
@@ -86,13 +83,13 @@ export async function importNow(
     },
   });
   progress?.finish();
-  for (const s of all.sources) for (const w of s.roots.warnings) writeErr(`tokenledger: warning: ${w}\n`);
-  if (all.problems > 0) {
+  for (const w of summary.roots.warnings) writeErr(`tokenledger: warning: ${w}\n`);
+  if (summary.problems > 0) {
     writeErr(
-      `tokenledger: ${all.problems} new problem(s) while reading transcripts; see \`tokenledger problems\`.\n`,
+      `tokenledger: ${summary.problems} new problem(s) while reading transcripts; see \`tokenledger problems\`.\n`,
     );
   }
-  return claudeImportOf(all);
+  return summary;
 }
 
 /** The configured task pattern, checked (an invalid one is a config error naming the file). */

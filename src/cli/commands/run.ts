@@ -6,7 +6,6 @@
  * @module
  */
 
-import { recordHeadlessRun } from '../../app/import/record-run.js';
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
 import { runClaudeCommand } from '../../capture/claude/run-command.js';
 import { sessionTranscriptSizes } from '../../capture/claude/session-files.js';
@@ -21,6 +20,7 @@ import {
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
+import { recordHeadlessRun } from '../../ledger/run-actions.js';
 import { activeTask, ensureParent } from '../../ledger/task-actions.js';
 import { type CliSession, type CommonOptions, openSession, pricerOf, stageMapOf } from '../context.js';
 import { writeErr } from '../io.js';

@@ -6,7 +6,6 @@
  * @module
  */
 import os from 'node:os';
-import { applyHook } from '../../app/import/apply-hook.js';
 import { type HookInput, HookInputError, parseHookInput } from '../../capture/claude/hook-input.js';
 import {
   type AttributionContext,
@@ -17,6 +16,7 @@ import {
 import type { Config } from '../../config/config.js';
 import { loadConfig } from '../../config/config.js';
 import { ledgerLocation } from '../../config/paths.js';
+import { applyHook } from '../../ledger/hook-actions.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import type { LedgerStore } from '../../ledger/store.js';
 import type { ImportOrigin } from '../../ledger/usage-repository.js';

@@ -10,17 +10,17 @@
  * @module
  */
 
-import { readCostStates } from '../../capture/claude/cost-states.js';
-import { sessionSubagentFiles } from '../../capture/claude/discover.js';
-import { findSessionTranscript, grownSessionTranscripts } from '../../capture/claude/session-files.js';
-import type { ClaudeModelUsage, ClaudeRunResult } from '../../capture/claude/stream/index.js';
-import type { AttributionContext } from '../../capture/context/attribution-context.js';
-import type { CostCheckpoint } from '../../capture/types.js';
-import type { RunRecord } from '../../ledger/run-repository.js';
-import type { LedgerStore } from '../../ledger/store.js';
-import type { StageMap } from '../../ledger/task-repository.js';
-import type { ImportOrigin } from '../../ledger/usage-repository.js';
-import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
+import { importClaudeFiles, type TargetedImportSummary } from '../app/import/import-claude.js';
+import { readCostStates } from '../capture/claude/cost-states.js';
+import { sessionSubagentFiles } from '../capture/claude/discover.js';
+import { findSessionTranscript, grownSessionTranscripts } from '../capture/claude/session-files.js';
+import type { ClaudeModelUsage, ClaudeRunResult } from '../capture/claude/stream/index.js';
+import type { AttributionContext } from '../capture/context/attribution-context.js';
+import type { CostCheckpoint } from '../capture/types.js';
+import type { RunRecord } from './run-repository.js';
+import type { LedgerStore } from './store.js';
+import type { StageMap } from './task-repository.js';
+import type { ImportOrigin } from './usage-repository.js';
 
 export interface HeadlessRun {
   startedAt: number;

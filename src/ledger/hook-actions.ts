@@ -6,16 +6,16 @@
  * @module
  */
 import path from 'node:path';
-import { CLAUDE_FACT_PRIORITY } from '../../capture/claude/agent-facts.js';
-import { sessionSubagentFiles } from '../../capture/claude/discover.js';
-import type { HookInput } from '../../capture/claude/hook-input.js';
-import type { AttributionContext } from '../../capture/context/attribution-context.js';
-import { projectRoot } from '../../capture/context/project-root.js';
-import type { LedgerStore } from '../../ledger/store.js';
-import { isActiveSpan } from '../../ledger/task-actions.js';
-import type { StageMap } from '../../ledger/task-repository.js';
-import type { ImportOrigin } from '../../ledger/usage-repository.js';
-import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
+import { importClaudeFiles, type TargetedImportSummary } from '../app/import/import-claude.js';
+import { CLAUDE_FACT_PRIORITY } from '../capture/claude/agent-facts.js';
+import { sessionSubagentFiles } from '../capture/claude/discover.js';
+import type { HookInput } from '../capture/claude/hook-input.js';
+import type { AttributionContext } from '../capture/context/attribution-context.js';
+import { projectRoot } from '../capture/context/project-root.js';
+import type { LedgerStore } from './store.js';
+import { isActiveSpan } from './task-actions.js';
+import type { StageMap } from './task-repository.js';
+import type { ImportOrigin } from './usage-repository.js';
 
 export interface HookActionOptions {
   /** The context the environment declares (`TOKENLEDGER_TASK`, …), checked. */
