@@ -24,9 +24,9 @@ export interface LedgerStats {
   sessions: number;
   firstTs: number | null;
   lastTs: number | null;
-  /** Files with a cursor: transcripts and sidecars (e.g. Claude Code's subagent `.meta.json`). */
+  /** Files with a cursor: transcripts and subagent `.meta.json` files. */
   files: number;
-  /** Of those, sidecar (`meta`) files: read whole for agent facts; they hold no usage. */
+  /** Of those, subagent `.meta.json` files (read for the agent type; they hold no usage). */
   metaFiles: number;
   /** API calls the user forgot (`tokenledger forget`), which imports skip. */
   forgottenCalls: number;

@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importClaudeHistory } from '../../src/app/import/import-claude.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
-import { type GroundTruth, generateHistory } from '../../src/synthetic/history-generator.js';
+import type { GroundTruth } from '../../src/synthetic/ground-truth.js';
+import { generateHistory } from '../../src/synthetic/history-generator.js';
 import { type DistModules, dumpLedger, ledgerView, loadDist } from './ledger-dump.js';
 
 const ORIGIN = { machine: 'm', user: 'u' };

@@ -168,8 +168,7 @@ export function stats(s: Statements): LedgerStats {
     b: number | null;
   };
   const files = s
-    // A sidecar's cursor only stamps the file (no hashes); a transcript's always has a tail hash.
-    .get("SELECT count(*) AS n, coalesce(sum(tail_hash = ''), 0) AS meta FROM files")
+    .get("SELECT count(*) AS n, coalesce(sum(path LIKE '%.meta.json'), 0) AS meta FROM files")
     .get() as { n: number; meta: number };
   const problems = (s.get('SELECT count(*) AS n FROM problems').get() as { n: number }).n;
   const last = (s.get('SELECT max(finished_at) AS t FROM import_runs').get() as { t: number | null }).t;
