@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { importSources } from '../../src/app/import/import-sources.js';
+import { importSourceFiles, importSources } from '../../src/app/import/import-sources.js';
 import { claudeAdapter } from '../../src/capture/claude/adapter.js';
 import type {
   ParseContext,
@@ -247,6 +247,25 @@ describe('adapters other than Claude Code, through the shared import', () => {
       input: 300,
       output: 45,
       responses: 3,
+    });
+
+    // A targeted import (a hook's) with a read budget still reads a whole-file source whole.
+    fs.appendFileSync(
+      rollout,
+      jsonl(
+        { type: 'response_item', text: 'x'.repeat(5 << 20) },
+        { type: 'token_count', total: { input: 400, output: 50 } },
+      ),
+    );
+    const hook = await importSourceFiles(store, adapters[1] as SourceAdapter, [rollout], {
+      origin: { ...ORIGIN },
+      maxBytesPerFile: 10,
+    });
+    expect([hook.added, hook.bytesLeft]).toEqual([1, 0]);
+    expect((await totalsBy(store, 'model'))['toy-model-a']).toMatchObject({
+      input: 400,
+      output: 50,
+      responses: 4,
     });
 
     const before = await totalsBy(store, 'model');

@@ -23,7 +23,8 @@ export interface ImportWorkerExtra {
 
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const data = workerData as PoolWorkerData<FileJob, ImportWorkerExtra>;
-  const store = openLedger(data.extra.ledger, { bulk: true });
+  // Awaited: opening a server-backed ledger is asynchronous.
+  const store = await openLedger(data.extra.ledger, { bulk: true });
   try {
     const writer = new BatchWriter(store, data.extra.origin, new SharedMutex(data.extra.mutex));
     for (let job = takeJob(data); job !== undefined; job = takeJob(data)) {

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Discovery, discoverFiles, statFiles } from '../discovery/walk.js';
+import { type Discovery, discoverFiles } from '../discovery/walk.js';
 import type { FileClass, SourceFile, SourceLayout } from '../source-adapter.js';
 import type { DirListing } from '../types.js';
 
@@ -16,8 +16,6 @@ export type { Discovery };
 
 const JSONL = '.jsonl';
 const META = '.meta.json';
-
-type FileKindFacts = FileClass;
 
 /** What a directory's place below `projects/` says about the files in it; computed once per directory. */
 export interface DirFacts {
@@ -40,7 +38,7 @@ export function dirFacts(parts: readonly string[]): DirFacts {
 }
 
 /** A file's kind from its directory's facts and its name; null for files that are not ours. */
-export function classifyIn(d: DirFacts, name: string): FileKindFacts | null {
+export function classifyIn(d: DirFacts, name: string): FileClass | null {
   const isAgent = name.startsWith('agent-');
   if (name.endsWith(META)) {
     if (!isAgent) return null;
@@ -63,7 +61,7 @@ export function classifyIn(d: DirFacts, name: string): FileKindFacts | null {
 }
 
 /** `parts` are the directories below `projects/`, `name` the file name. */
-function classify(parts: readonly string[], name: string): FileKindFacts | null {
+function classify(parts: readonly string[], name: string): FileClass | null {
   return classifyIn(dirFacts(parts), name);
 }
 
@@ -99,11 +97,6 @@ export function discoverClaudeFiles(
   known?: ReadonlyMap<string, DirListing>,
 ): Discovery {
   return discoverFiles(claudeLayout, roots, known);
-}
-
-/** Stats the given files for a targeted import (a hook's transcripts), classifying each by its path. */
-export function statClaudeFiles(paths: readonly string[], quietMissing = false): Discovery {
-  return statFiles(claudeLayout, paths, quietMissing);
 }
 
 /**

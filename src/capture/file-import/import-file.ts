@@ -126,7 +126,9 @@ export function importFile(format: SourceFormat, job: FileJob): FileImport {
         prefixes: [...format.prefixes],
         chunkBytes: job.chunkBytes,
         maxLineBytes: job.maxLineBytes,
-        maxBytes: job.maxBytes,
+        // A file read whole each time cannot be read in parts: a budget would never get past its start.
+        // A file read whole each time cannot be read in parts: a budget would never get past its start.
+        maxBytes: format.reread === 'append' ? job.maxBytes : undefined,
       },
       (line) => parseLine(parser, line.bytes, line.offset),
     );
