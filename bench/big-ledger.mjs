@@ -156,7 +156,7 @@ async function build() {
     'INSERT OR IGNORE INTO agent_spawns (session_id, tool_use_id, agent_id, agent_type) VALUES (?, ?, ?, ?)',
   );
   const insertCostState = db.prepare(
-    'INSERT OR REPLACE INTO cost_states (session_id, total_cost_usd, models, file, byte_offset, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    "INSERT OR REPLACE INTO cost_checkpoints (source, session_id, total_cost_usd, models, file, byte_offset, updated_at) VALUES ('claude-code', ?, ?, ?, ?, ?, ?)",
   );
   const insertListing = db.prepare(
     'INSERT OR REPLACE INTO dir_listings (path, mtime_ms, listed_at, entries) VALUES (?, ?, ?, ?)',

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { CLAUDE_SOURCE } from '../capture/claude/parse.js';
 import type { LedgerStore } from '../ledger/store.js';
 import type { StageMap } from '../ledger/task-repository.js';
 import type { GroupDimension, GroupRow, UsageFilter } from '../ledger/usage-repository.js';
@@ -227,7 +228,7 @@ export async function sessionReport(
     entry.rows.push(r);
     bySession.set(id, entry);
   }
-  const costStates = await ctx.store.costStates([...bySession.keys()]);
+  const costStates = await ctx.store.costCheckpoints(CLAUDE_SOURCE, [...bySession.keys()]);
   const out: SessionRow[] = [];
   for (const [sessionId, { rows }] of bySession) {
     // A session normally has one project; if its cwd changed, show the one with the most responses.

@@ -5,6 +5,7 @@
  * engine and the same recording).
  * @module
  */
+
 import { resolveClaudeRoots } from '../capture/claude/paths.js';
 import { type CommandRun, type RunCommandOptions, runClaudeCommand } from '../capture/claude/run-command.js';
 import { sessionTranscriptSizes } from '../capture/claude/session-files.js';

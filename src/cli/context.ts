@@ -4,12 +4,12 @@
  * @module
  */
 import { checkTimeZone, systemTimeZone, ZonedClock } from '../analysis/zoned-time.js';
+import { type ImportSummary, importClaudeHistory } from '../app/import/import-claude.js';
 import { compileTaskPattern } from '../capture/context/attribution-context.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
 import type { LedgerLocation } from '../config/ledger-location.js';
 import { originOf } from '../config/origin.js';
 import { ledgerLocation } from '../config/paths.js';
-import { type ImportSummary, importClaudeHistory } from '../ledger/import-claude.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import type { LedgerStore } from '../ledger/store.js';
 import type { StageMap } from '../ledger/task-repository.js';

@@ -6,11 +6,12 @@
  * @module
  */
 import path from 'node:path';
+import { importClaudeFiles, type TargetedImportSummary } from '../app/import/import-claude.js';
+import { CLAUDE_FACT_PRIORITY } from '../capture/claude/agent-facts.js';
 import { sessionSubagentFiles } from '../capture/claude/discover.js';
 import type { HookInput } from '../capture/claude/hook-input.js';
 import type { AttributionContext } from '../capture/context/attribution-context.js';
 import { projectRoot } from '../capture/context/project-root.js';
-import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
 import type { LedgerStore } from './store.js';
 import { isActiveSpan } from './task-actions.js';
 import type { StageMap } from './task-repository.js';
@@ -134,7 +135,7 @@ export async function applyHook(
             agentId: input.agentId,
             agentType: input.agentType,
             toolUseId: null,
-            priority: 1,
+            priority: CLAUDE_FACT_PRIORITY.line,
           },
         ],
         [],

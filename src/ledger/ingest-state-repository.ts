@@ -1,9 +1,10 @@
 /**
  * What imports remember between runs: file cursors and their stamps, directory listings, scan
- * snapshots, agent facts, problems and the log of import runs.
+ * snapshots, agent facts, problems, sources' cost checkpoints and the log of import runs. Nothing
+ * here knows a source agent: sources are named by their adapter id.
  * @module
  */
-import type { AgentFact, CostStateRecord, DirListing, FileCursor, IngestProblem } from '../capture/types.js';
+import type { AgentFact, CostCheckpoint, DirListing, FileCursor, IngestProblem } from '../capture/types.js';
 
 export type CursorStamp = Pick<FileCursor, 'identity' | 'size' | 'mtimeMs'>;
 
@@ -12,10 +13,13 @@ export interface ProblemRow extends IngestProblem {
   lastSeen: number;
 }
 
-export interface CostStateRow {
-  sessionId: string;
-  totalCostUsd: number;
-  models: CostStateRecord['models'];
+/** A source's latest cost checkpoint of a session (the one latest in its file). */
+export type CostCheckpointRow = Pick<CostCheckpoint, 'sessionId' | 'totalCostUsd' | 'models'>;
+
+/** Which scan snapshot: a source's, for one set of roots (their resolved paths, in order). */
+export interface ScanSnapshotKey {
+  source: string;
+  roots: readonly string[];
 }
 
 export interface ImportRunStats {
@@ -43,23 +47,31 @@ export interface IngestStateRepository {
   /** Remembers new or changed directory listings. */
   writeDirListings(listings: ReadonlyMap<string, DirListing>): Promise<void>;
   /**
-   * The scan snapshot saved for a set of Claude dirs (`key`), as saved: the snapshot and the delta
-   * saved since (see capture/claude/scan-snapshot.ts); null when there is none.
+   * The scan snapshot saved for a source and set of roots, as saved: the snapshot and the delta
+   * saved since (see capture/discovery/scan-snapshot.ts); null when there is none.
    */
-  scanSnapshot(key: string): Promise<{ snapshot: string; delta: string } | null>;
+  scanSnapshot(key: ScanSnapshotKey): Promise<{ snapshot: string; delta: string } | null>;
   /**
    * Saves a scan snapshot for `key` (with an empty delta), or only a new delta for the one saved.
    * Best effort: it never waits for another writer's lock; a snapshot or delta that could not be
    * saved only makes the next import do more.
    */
-  saveScanSnapshot(key: string, saved: { snapshot: string } | { delta: string }): Promise<void>;
-  /** Sessions with an Agent/Task spawn whose agent id is not known yet (a later import may find it). */
-  sessionsWithUnlinkedSpawns(among?: readonly string[]): Promise<Set<string>>;
-  /** Agent facts that do not come with a file (e.g. `.meta.json`), and their files' cursors. */
+  saveScanSnapshot(key: ScanSnapshotKey, saved: { snapshot: string } | { delta: string }): Promise<void>;
+  /**
+   * Sessions (of `among`, or all) with a spawned agent whose id is not known yet: a later import may
+   * find the link.
+   */
+  sessionsWithUnresolvedSpawns(among?: readonly string[]): Promise<Set<string>>;
+  /**
+   * Agent facts that come with no transcript (a sidecar file, a hook), and the cursors of the sidecar
+   * files they were read from (read whole: they replace the old cursors and problems). Per agent the
+   * type of the fact with the lowest priority is kept; a spawn's missing fields fill in.
+   */
   writeAgentFacts(facts: readonly AgentFact[], cursors: readonly FileCursor[]): Promise<void>;
   /** Records problems that belong to no single import (e.g. discovery errors). */
   writeProblems(problems: readonly IngestProblem[]): Promise<void>;
   problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }>;
-  costStates(sessionIds: readonly string[]): Promise<Map<string, CostStateRow>>;
+  /** The latest cost checkpoints a source wrote for these sessions, by session id. */
+  costCheckpoints(source: string, sessionIds: readonly string[]): Promise<Map<string, CostCheckpointRow>>;
   recordImportRun(startedAt: number, finishedAt: number, stats: ImportRunStats): Promise<void>;
 }

@@ -37,7 +37,7 @@ export interface AgentLedgerRecord {
   priority: number;
 }
 
-/** An Agent/Task tool_use that spawned a subagent. */
+/** The tool call that spawned a subagent (Claude Code: an Agent/Task tool_use). */
 export interface SpawnLedgerRecord {
   type: 'spawn';
   sessionId: string;

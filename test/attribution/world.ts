@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { importClaudeHistory } from '../../src/ledger/import-claude.js';
+import { importClaudeHistory } from '../../src/app/import/import-claude.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import type { LedgerStore } from '../../src/ledger/store.js';
 import type { StageMap } from '../../src/ledger/task-repository.js';

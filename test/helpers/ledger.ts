@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ImportSummary, importClaudeHistory } from '../../src/ledger/import-claude.js';
+import { type ImportSummary, importClaudeHistory } from '../../src/app/import/import-claude.js';
 import type { ProblemRow } from '../../src/ledger/ingest-state-repository.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import type { LedgerStore } from '../../src/ledger/store.js';

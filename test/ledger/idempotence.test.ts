@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importClaudeHistory } from '../../src/ledger/import-claude.js';
+import { importClaudeHistory } from '../../src/app/import/import-claude.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import type { GroundTruth } from '../../src/synthetic/ground-truth.js';
 import { generateHistory } from '../../src/synthetic/history-generator.js';

@@ -107,7 +107,7 @@ function files(s: Scenario, phases: readonly (1 | 2)[]): FileWrite[] {
     bytesRead: 0,
     bytesLeft: 0,
     records,
-    costStates: [],
+    costCheckpoints: [],
     agentFacts: [],
     problems: [],
   }));

@@ -5,6 +5,7 @@
  * and Claude Code's own result figures beside it. A one-line running total goes to stderr.
  * @module
  */
+
 import { resolveClaudeRoots } from '../../capture/claude/paths.js';
 import { runClaudeCommand } from '../../capture/claude/run-command.js';
 import { sessionTranscriptSizes } from '../../capture/claude/session-files.js';

@@ -7,8 +7,8 @@
 import { dimensionReport, periodReport, type ReportContext } from '../../analysis/reports.js';
 import type { UsageRow } from '../../analysis/usage-table.js';
 import type { ZonedClock } from '../../analysis/zoned-time.js';
+import type { ImportSummary } from '../../app/import/import-claude.js';
 import { describeLedgerLocation } from '../../config/ledger-location.js';
-import type { ImportSummary } from '../../ledger/import-claude.js';
 import { formatInt } from '../../util/format.js';
 import { type CommonOptions, clockOf, importNow, openSession, pricerOf } from '../context.js';
 import { describeImported, importCountsJson } from '../import-counts.js';

@@ -10,7 +10,13 @@
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
 import type { FileLocation } from '../../config/ledger-location.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
-import type { CostStateRow, CursorStamp, ImportRunStats, ProblemRow } from '../ingest-state-repository.js';
+import type {
+  CostCheckpointRow,
+  CursorStamp,
+  ImportRunStats,
+  ProblemRow,
+  ScanSnapshotKey,
+} from '../ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
 import { declaredTaskKey, taskKey } from '../record-identity.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
@@ -103,16 +109,19 @@ export class SqliteStore implements LedgerStore {
     cursors.writeDirListings(this.#s, listings);
   }
 
-  async scanSnapshot(key: string): Promise<{ snapshot: string; delta: string } | null> {
+  async scanSnapshot(key: ScanSnapshotKey): Promise<{ snapshot: string; delta: string } | null> {
     return cursors.scanSnapshot(this.#s, key);
   }
 
-  async saveScanSnapshot(key: string, saved: { snapshot: string } | { delta: string }): Promise<void> {
+  async saveScanSnapshot(
+    key: ScanSnapshotKey,
+    saved: { snapshot: string } | { delta: string },
+  ): Promise<void> {
     cursors.saveScanSnapshot(this.#s, key, saved);
   }
 
-  async sessionsWithUnlinkedSpawns(among?: readonly string[]): Promise<Set<string>> {
-    return cursors.sessionsWithUnlinkedSpawns(this.#s, among);
+  async sessionsWithUnresolvedSpawns(among?: readonly string[]): Promise<Set<string>> {
+    return cursors.sessionsWithUnresolvedSpawns(this.#s, among);
   }
 
   async writeFiles(files: readonly FileWrite[], origin: ImportOrigin): Promise<WriteCounts> {
@@ -167,8 +176,11 @@ export class SqliteStore implements LedgerStore {
     return queries.problems(this.#s, limit);
   }
 
-  async costStates(sessionIds: readonly string[]): Promise<Map<string, CostStateRow>> {
-    return queries.costStates(this.#s, sessionIds);
+  async costCheckpoints(
+    source: string,
+    sessionIds: readonly string[],
+  ): Promise<Map<string, CostCheckpointRow>> {
+    return queries.costCheckpoints(this.#s, source, sessionIds);
   }
 
   async stats(): Promise<LedgerStats> {

@@ -82,7 +82,7 @@ async function write(store: LedgerStore, records: UsageRecord[]): Promise<void> 
     bytesRead: 0,
     bytesLeft: 0,
   };
-  await store.writeFiles([{ ...file, records, costStates: [], agentFacts: [], problems: [] }], origin);
+  await store.writeFiles([{ ...file, records, costCheckpoints: [], agentFacts: [], problems: [] }], origin);
 }
 
 /** A task declared through usage-tracker telemetry at `ts`: it becomes usage rows of source `telemetry`. */

@@ -1,11 +1,13 @@
 /**
  * Ingest state: cursors and their stamps (a cursor never moves back on the same content; a read from
  * the start replaces it only when no other process saved one after that read began), directory
- * listings, problems, the import-run log, and the ledger's stats.
+ * listings, problems, the import-run log, and the ledger's stats; and what is kept per source: cost
+ * checkpoints by source and session, scan snapshots by source and roots, agent facts by priority.
  * @module
  */
 import { describe, expect, it } from 'vitest';
-import type { FileCursor, FileImport } from '../../../src/capture/types.js';
+import type { AgentFact, CostCheckpoint, FileCursor, FileImport } from '../../../src/capture/types.js';
+import type { AgentLedgerRecord } from '../../../src/ledger/ledger-records.js';
 import type { OpenLedger } from './describe-ledger.js';
 import { cursorOf, fileWrite, ORIGIN, T0, usage, withLedger } from './ledger-inputs.js';
 
@@ -18,6 +20,25 @@ function fileImport(c: FileCursor, fromStart: boolean, readAt: number): FileImpo
 }
 
 const origin = ORIGIN;
+
+function checkpoint(
+  source: string,
+  sessionId: string,
+  total: number,
+  file: string,
+  offset: number,
+): CostCheckpoint {
+  return { source, sessionId, totalCostUsd: total, models: {}, file, offset };
+}
+
+function fact(
+  agentId: string | null,
+  toolUseId: string | null,
+  agentType: string | null,
+  priority: number,
+): AgentFact {
+  return { sessionId: 's1', agentId, toolUseId, agentType, priority };
+}
 
 export function ingestStateContract(open: OpenLedger): void {
   describe('ingest state', () => {
@@ -180,6 +201,78 @@ export function ingestStateContract(open: OpenLedger): void {
             problems: 0,
             lastImport: T0 + 400,
           });
+        });
+      });
+    });
+
+    describe('per source', () => {
+      it('keeps the latest cost checkpoint per source and session: a later offset in its file, or another file', async () => {
+        await withLedger(open, async ({ store }) => {
+          const write = (...c: CostCheckpoint[]) =>
+            store.writeFiles([fileWrite(c[0]?.file ?? '/t/a.jsonl', [], { costCheckpoints: c })], ORIGIN);
+          await write(
+            checkpoint('src-a', 's1', 1.5, '/t/a.jsonl', 100),
+            checkpoint('src-a', 's1', 2.5, '/t/a.jsonl', 200),
+          );
+          await write(checkpoint('src-a', 's1', 0.5, '/t/a.jsonl', 50));
+          await write(checkpoint('src-b', 's1', 9, '/t/b.jsonl', 10));
+          const a = await store.costCheckpoints('src-a', ['s1', 'none']);
+          expect(Object.fromEntries(a)).toEqual({ s1: { sessionId: 's1', totalCostUsd: 2.5, models: {} } });
+          expect((await store.costCheckpoints('src-b', ['s1'])).get('s1')?.totalCostUsd).toBe(9);
+          await write(checkpoint('src-a', 's1', 3, '/t/fork.jsonl', 10));
+          expect((await store.costCheckpoints('src-a', ['s1'])).get('s1')?.totalCostUsd).toBe(3);
+        });
+      });
+
+      it('keeps a scan snapshot per source and roots; a delta changes only its own', async () => {
+        await withLedger(open, async ({ store }) => {
+          const a = { source: 'src-a', roots: ['/r1', '/r2'] };
+          const b = { source: 'src-b', roots: ['/r1', '/r2'] };
+          expect(await store.scanSnapshot(a)).toBeNull();
+          await store.saveScanSnapshot(a, { snapshot: 'A' });
+          await store.saveScanSnapshot(b, { snapshot: 'B' });
+          await store.saveScanSnapshot(a, { delta: 'dA' });
+          expect(await store.scanSnapshot(a)).toEqual({ snapshot: 'A', delta: 'dA' });
+          expect(await store.scanSnapshot(b)).toEqual({ snapshot: 'B', delta: '' });
+          expect(await store.scanSnapshot({ source: 'src-a', roots: ['/r2', '/r1'] })).toBeNull();
+          await store.saveScanSnapshot(a, { snapshot: 'A2' });
+          expect(await store.scanSnapshot(a)).toEqual({ snapshot: 'A2', delta: '' });
+        });
+      });
+
+      it("keeps the type of an agent's lowest-priority fact, and knows which sessions have unresolved spawns", async () => {
+        await withLedger(open, async ({ store }) => {
+          const agents = async () =>
+            (await store.exportRecords({}))
+              .map((r) => r.record)
+              .filter((r): r is AgentLedgerRecord => r.type === 'agent')
+              .map((r) => [r.agentId, r.agentType, r.priority]);
+          await store.writeAgentFacts(
+            [fact('a1', null, 'from-progress', 3), fact(null, 'tu1', 'from-spawn', 4)],
+            [],
+          );
+          expect(await store.sessionsWithUnresolvedSpawns()).toEqual(new Set(['s1']));
+          expect(await store.sessionsWithUnresolvedSpawns(['s2'])).toEqual(new Set());
+          await store.writeAgentFacts(
+            [fact('a1', null, 'from-sidecar', 2), fact('a1', null, 'weaker', 3)],
+            [],
+          );
+          // The spawn's result names its agent: the spawn is resolved, and gives a2 its type at spawn priority.
+          await store.writeAgentFacts([fact('a2', 'tu1', null, 4)], []);
+          expect(await store.sessionsWithUnresolvedSpawns(['s1'])).toEqual(new Set());
+          expect(await agents()).toEqual([
+            ['a1', 'from-sidecar', 2],
+            ['a2', 'from-spawn', 4],
+          ]);
+          await store.writeAgentFacts(
+            [fact('a2', null, 'from-line', 1)],
+            [cursorOf('/t/agent-a2.meta.json', 40)],
+          );
+          expect(await agents()).toEqual([
+            ['a1', 'from-sidecar', 2],
+            ['a2', 'from-line', 1],
+          ]);
+          expect((await store.cursorStampsOf(['/t/agent-a2.meta.json'])).size).toBe(1);
         });
       });
     });

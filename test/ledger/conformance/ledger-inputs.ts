@@ -40,7 +40,7 @@ export function fileWrite(
     bytesRead: 0,
     bytesLeft: 0,
     records,
-    costStates: [],
+    costCheckpoints: [],
     agentFacts: [],
     problems: [],
     ...more,

@@ -55,7 +55,7 @@ export async function writeUsage(
         bytesRead: 0,
         bytesLeft: 0,
         records,
-        costStates: [],
+        costCheckpoints: [],
         agentFacts: [],
         problems: [],
       },
