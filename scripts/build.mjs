@@ -19,7 +19,7 @@ const DIST = path.join(ROOT, 'dist');
 const STAGING_PREFIX = '.dist-staging-';
 /** What bin/tokenledger.js loads first; moved in after every other file. */
 const ENTRIES = [
-  'bin/claude-import-worker.cjs',
+  'bin/import-worker.cjs',
   'bin/mcp-main.cjs',
   'bin/hook-main.cjs',
   'bin/statusline-main.cjs',

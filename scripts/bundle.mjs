@@ -43,7 +43,7 @@ await build({
     'src/cli/main.ts',
     'src/cli/hook-main.ts',
     'src/cli/statusline-main.ts',
-    'src/ledger/claude-import-worker.ts',
+    'src/app/import/import-worker.ts',
     // `tokenledger mcp`: the MCP SDK and its schema libraries, loaded by that command only.
     'src/mcp/mcp-main.ts',
   ],

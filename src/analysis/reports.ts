@@ -3,14 +3,12 @@
  * of dimensions (`report --by project,branch`). Each returns priced rows and totals.
  * @module
  */
-import {
-  BUCKET_MS,
-  type GroupDimension,
-  type GroupRow,
-  type LedgerStore,
-  type StageMap,
-  type UsageFilter,
-} from '../ledger/store.js';
+
+import { CLAUDE_SOURCE } from '../capture/claude/parse.js';
+import type { LedgerStore } from '../ledger/store.js';
+import type { StageMap } from '../ledger/task-repository.js';
+import type { GroupDimension, GroupRow, UsageFilter } from '../ledger/usage-repository.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { type CostMode, type UsageRow, type UsageTable, UsageTableBuilder } from './usage-table.js';
 import { addDays, type WeekStart, ZonedClock } from './zoned-time.js';
@@ -230,7 +228,7 @@ export async function sessionReport(
     entry.rows.push(r);
     bySession.set(id, entry);
   }
-  const costStates = await ctx.store.costStates([...bySession.keys()]);
+  const costStates = await ctx.store.costCheckpoints(CLAUDE_SOURCE, [...bySession.keys()]);
   const out: SessionRow[] = [];
   for (const [sessionId, { rows }] of bySession) {
     // A session normally has one project; if its cwd changed, show the one with the most responses.

@@ -6,7 +6,8 @@
  */
 import { type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
 import type { ForgetOutcome, ForgetSelection, ForgetSource } from '../ledger/forget.js';
-import { BUCKET_MS, type GroupRow } from '../ledger/store.js';
+import type { GroupRow } from '../ledger/usage-repository.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { type LedgerSession, pricerOf, stageMapOf } from './ledger-session.js';
 import { usageFields } from './usage-json.js';

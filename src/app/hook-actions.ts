@@ -6,12 +6,15 @@
  * @module
  */
 import path from 'node:path';
+import { importClaudeFiles, type TargetedImportSummary } from '../app/import/import-claude.js';
+import { CLAUDE_FACT_PRIORITY } from '../capture/claude/agent-facts.js';
 import { sessionSubagentFiles } from '../capture/claude/discover.js';
 import type { HookInput } from '../capture/claude/hook-input.js';
 import type { AttributionContext } from '../capture/context/attribution-context.js';
 import { projectRoot } from '../capture/context/project-root.js';
-import { importClaudeFiles, type TargetedImportSummary } from '../ledger/import-claude.js';
-import type { ImportOrigin, LedgerStore, StageMap } from '../ledger/store.js';
+import type { LedgerStore } from '../ledger/store.js';
+import type { StageMap } from '../ledger/task-repository.js';
+import type { ImportOrigin } from '../ledger/usage-repository.js';
 import { isActiveSpan } from './task-actions.js';
 
 export interface HookActionOptions {
@@ -132,7 +135,7 @@ export async function applyHook(
             agentId: input.agentId,
             agentType: input.agentType,
             toolUseId: null,
-            priority: 1,
+            priority: CLAUDE_FACT_PRIORITY.line,
           },
         ],
         [],

@@ -5,9 +5,10 @@
  * interface in src/app/import/.)
  * @module
  */
+
+import { type ImportProgress, type ImportSummary, importClaudeHistory } from '../app/import/import-claude.js';
 import { compileTaskPattern } from '../capture/context/attribution-context.js';
-import { type ImportProgress, type ImportSummary, importClaudeHistory } from '../ledger/import-claude.js';
-import type { ImportRunStats } from '../ledger/store.js';
+import type { ImportRunStats } from '../ledger/ingest-state-repository.js';
 import type { LedgerSession } from './ledger-session.js';
 
 export interface ImportHistoryOptions {

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import type { LoadedConfig } from '../config/config.js';
-import type { ImportOrigin } from '../ledger/store.js';
+import type { ImportOrigin } from '../ledger/usage-repository.js';
 
 export function originOf(loaded: LoadedConfig): ImportOrigin {
   let user = loaded.config.user;

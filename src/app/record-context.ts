@@ -5,7 +5,7 @@
  */
 import type { LoadedConfig } from '../config/config.js';
 import type { LedgerLocation } from '../config/ledger-location.js';
-import type { ImportOrigin } from '../ledger/store.js';
+import type { ImportOrigin } from '../ledger/usage-repository.js';
 
 export interface RecordContext {
   loaded: LoadedConfig;

@@ -10,14 +10,17 @@
  * @module
  */
 
+import { importClaudeFiles, type TargetedImportSummary } from '../app/import/import-claude.js';
 import { readCostStates } from '../capture/claude/cost-states.js';
 import { sessionSubagentFiles } from '../capture/claude/discover.js';
 import { findSessionTranscript, grownSessionTranscripts } from '../capture/claude/session-files.js';
 import type { ClaudeModelUsage, ClaudeRunResult } from '../capture/claude/stream/index.js';
 import type { AttributionContext } from '../capture/context/attribution-context.js';
-import type { CostStateRecord } from '../capture/types.js';
-import { importClaudeFiles, type TargetedImportSummary } from '../ledger/import-claude.js';
-import type { ImportOrigin, LedgerStore, RunRecord, StageMap } from '../ledger/store.js';
+import type { CostCheckpoint } from '../capture/types.js';
+import type { RunRecord } from '../ledger/run-repository.js';
+import type { LedgerStore } from '../ledger/store.js';
+import type { StageMap } from '../ledger/task-repository.js';
+import type { ImportOrigin } from '../ledger/usage-repository.js';
 
 export interface HeadlessRun {
   startedAt: number;
@@ -84,9 +87,9 @@ function runSessions(run: HeadlessRun): { sessionId: string; transcript: string 
  * wrote (the one equal to its result's total), or 0 for a new session. Null when that cannot be told.
  */
 export function previousState(
-  states: readonly CostStateRecord[],
+  states: readonly CostCheckpoint[],
   total: number,
-): CostStateRecord | 'none' | null {
+): CostCheckpoint | 'none' | null {
   for (let i = states.length - 1; i >= 0; i--) {
     const s = states[i];
     if (s !== undefined && Math.abs(s.totalCostUsd - total) < 1e-9)
@@ -97,7 +100,7 @@ export function previousState(
 
 function subtractModels(
   now: Record<string, ClaudeModelUsage>,
-  before: CostStateRecord['models'],
+  before: CostCheckpoint['models'],
 ): Record<string, ClaudeModelUsage> {
   const out: Record<string, ClaudeModelUsage> = {};
   for (const [model, u] of Object.entries(now)) {

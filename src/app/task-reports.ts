@@ -12,7 +12,7 @@ import {
   taskVariance,
 } from '../analysis/tasks.js';
 import { emptyUsageRow, type UsageRow } from '../analysis/usage-table.js';
-import type { TaskRow } from '../ledger/store.js';
+import type { TaskRow } from '../ledger/task-repository.js';
 import { totalTokens } from '../util/token-counts.js';
 import { type LedgerSession, pricerOf, stageMapOf } from './ledger-session.js';
 import { activeTaskIds, taskStatus } from './task-actions.js';

@@ -6,7 +6,7 @@
  */
 import type { TelemetryEntry, TelemetryRequest } from '../capture/telemetry/telemetry-request.js';
 import { UNAVAILABLE } from '../capture/telemetry/telemetry-request.js';
-import type { Declaration, DeclaredEntry, TelemetryErrorInput } from '../ledger/store.js';
+import type { Declaration, DeclaredEntry, TelemetryErrorInput } from '../ledger/telemetry-repository.js';
 import { fingerprint } from '../util/fingerprint.js';
 
 /**

@@ -6,7 +6,7 @@
 import { dimensionReport, periodReport, type ReportContext } from '../analysis/reports.js';
 import type { UsageRow } from '../analysis/usage-table.js';
 import type { ZonedClock } from '../analysis/zoned-time.js';
-import type { ImportSummary } from '../ledger/import-claude.js';
+import type { ImportSummary } from '../app/import/import-claude.js';
 import { importCountsJson } from './import-history.js';
 import { type LedgerSession, pricerOf } from './ledger-session.js';
 import { totalsJson } from './usage-json.js';

@@ -12,7 +12,7 @@ import {
   type VarianceGroup,
   varianceGroup,
 } from '../analysis/variance-groups.js';
-import type { TaskRow } from '../ledger/store.js';
+import type { TaskRow } from '../ledger/task-repository.js';
 import { totalTokens } from '../util/token-counts.js';
 import { type LedgerSession, pricerOf, stageMapOf } from './ledger-session.js';
 

@@ -38,11 +38,16 @@ export interface UsageRecord extends TokenCounts {
   agentVersion: string | null;
 }
 
-/** Claude Code's own running totals for a session (`cost-state` line), kept as a cross-check. */
-export interface CostStateRecord {
+/**
+ * A source's own running cost totals for a session (Claude Code's `cost-state` line), kept as a
+ * cross-check and to tell a resumed run's share. The ledger keeps the latest per source and session.
+ */
+export interface CostCheckpoint {
+  /** The source that wrote it (its adapter's id). */
+  source: string;
   sessionId: string;
   totalCostUsd: number;
-  /** Per model: token totals and Claude Code's cost. */
+  /** Per model: token totals and the source's cost. */
   models: Record<string, TokenCounts & { costUsd: number }>;
   /** Ordering within a file: later lines win. */
   file: string;
@@ -50,19 +55,26 @@ export interface CostStateRecord {
 }
 
 /**
- * A fact about a subagent: its type, or the tool_use that spawned it. Facts from different lines
- * and files combine in the ledger (an Agent tool_use names the type, its tool_result names the id).
+ * A fact about a subagent: its type, or the tool call that spawned it. Facts from different lines
+ * and files combine in the ledger (a spawning call names the type, its result names the id).
  */
 export interface AgentFact {
   sessionId: string;
   agentId: string | null;
   toolUseId: string | null;
   agentType: string | null;
-  /** Where the type came from; lower wins: 1 line attribution, 2 .meta.json, 3 progress line, 4 parent tool_use. */
-  priority: 1 | 2 | 3 | 4;
+  /**
+   * How much the source trusts where the type came from: the ledger keeps the type of the fact with
+   * the lowest priority. The adapter sets it (`agent-facts.ts`), from 1 up to
+   * {@link SPAWN_FACT_PRIORITY}, the priority of a type known only from the spawning call.
+   */
+  priority: number;
   /** A task id found in the spawning prompt by the configured pattern (only the id is kept, never the prompt). */
   taskId?: string | null;
 }
+
+/** The priority of an agent type known only from the call that spawned the agent: the weakest. */
+export const SPAWN_FACT_PRIORITY = 4;
 
 export type ProblemSeverity = 'error' | 'warning';
 
@@ -85,7 +97,7 @@ export interface DirListing {
   mtimeMs: number;
   /** When it was listed; it is trusted only if listed well after its last change (coarse mtimes). */
   listedAt: number;
-  /** `d<name>` a directory, `l<name>` a symlink, `f<name>` a .jsonl or .meta.json file. */
+  /** `d<name>` a directory, `l<name>` a symlink, `f<name>` a file the source lists (its transcripts and sidecars). */
   entries: string[];
 }
 
@@ -117,7 +129,7 @@ export interface FileImport {
   /** Bytes left unread because the job's `maxBytes` budget ran out (the next import reads them). */
   bytesLeft: number;
   records: UsageRecord[];
-  costStates: CostStateRecord[];
+  costCheckpoints: CostCheckpoint[];
   agentFacts: AgentFact[];
   problems: IngestProblem[];
 }

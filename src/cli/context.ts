@@ -4,9 +4,9 @@
  * @module
  */
 import type { ZonedClock } from '../analysis/zoned-time.js';
+import type { ImportSummary } from '../app/import/import-claude.js';
 import { importHistory, importNotes } from '../app/import-history.js';
 import { type LedgerSession, openLedgerSession, sessionClock } from '../app/ledger-session.js';
-import type { ImportSummary } from '../ledger/import-claude.js';
 import { timing } from '../util/timing.js';
 import { isTerminalFd, writeErr } from './io.js';
 import type { Progress } from './render/progress.js';

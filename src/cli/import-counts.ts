@@ -6,7 +6,7 @@
  * @module
  */
 import { mergedRecords } from '../app/import-history.js';
-import type { ImportRunStats } from '../ledger/store.js';
+import type { ImportRunStats } from '../ledger/ingest-state-repository.js';
 import { formatInt } from '../util/format.js';
 
 export { importCountsJson } from '../app/import-history.js';

@@ -9,7 +9,7 @@ import { type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
 import { variancePercent } from '../app/metrics-log.js';
 import type { RecordedRun } from '../app/run-actions.js';
 import { ccusageTokenFields } from '../app/usage-json.js';
-import { BUCKET_MS } from '../ledger/store.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { formatCompact, formatPercent, formatUsd } from '../util/format.js';
 import { localDate } from '../util/local-date.js';

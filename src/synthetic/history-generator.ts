@@ -8,7 +8,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TokenCounts } from '../util/token-counts.js';
+import { FileSink } from './file-sink.js';
+import { emptyTotals, type GroundTruth, recordTruth } from './ground-truth.js';
 import { Prng } from './prng.js';
+import {
+  AGENT_TYPES,
+  fillerPool,
+  type GenerateHistoryOptions,
+  MODELS_SUB,
+  planSessions,
+  type SessionPlan,
+  STYLE_VERSION,
+  type Style,
+  sampleUsage,
+} from './session-plan.js';
 import {
   agentMetaJson,
   assistantLine,
@@ -22,168 +35,6 @@ import {
   toolResultLine,
   userPromptLine,
 } from './transcript-lines.js';
-
-export interface GenerateHistoryOptions {
-  /** Written as a Claude config dir: `<configDir>/projects/...`. */
-  configDir: string;
-  seed?: number;
-  /** Approximate total size of all transcript files. */
-  targetBytes: number;
-  /** Approximate number of transcript files (main sessions plus subagent files). */
-  fileCount: number;
-  /** The last day (UTC) that gets usage. */
-  endDate: Date;
-  days: number;
-  /** Relay some subagent responses as progress lines in the parent file too (FORMATS.md §8). */
-  progressCopies?: boolean;
-  /** Write some sessions again as `--fork-session` copies (FORMATS.md §1.1). */
-  forkCopies?: boolean;
-  onProgress?: (writtenBytes: number) => void;
-}
-
-export interface TruthTotals {
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
-  responses: number;
-}
-
-export interface GroundTruth {
-  totals: TruthTotals;
-  byDay: Record<string, TruthTotals>;
-  byModel: Record<string, TruthTotals>;
-  bySession: Record<string, TruthTotals>;
-  byAgentType: Record<string, TruthTotals>;
-  files: number;
-  bytes: number;
-  lines: number;
-}
-
-const MODELS_MAIN: readonly (readonly [string, number])[] = [
-  ['claude-sonnet-4-5-20250929', 5],
-  ['claude-opus-4-6', 3],
-  ['claude-opus-4-5-20251101', 1],
-  ['claude-sonnet-4-6', 1],
-];
-const MODELS_SUB: readonly (readonly [string, number])[] = [
-  ['claude-haiku-4-5-20251001', 5],
-  ['claude-sonnet-4-5-20250929', 3],
-  ['claude-opus-4-6', 1],
-];
-const AGENT_TYPES = [
-  'general-purpose',
-  'Explore',
-  'Plan',
-  'code-reviewer',
-  'implementer',
-  'analyst',
-] as const;
-const BRANCHES = ['main', 'main', 'main', 'feat/ledger', 'fix/dedupe', 'HEAD'] as const;
-type Style = 'v2.1.330' | 'v2.1.100' | 'v2.0.77';
-const STYLE_VERSION: Record<Style, string> = {
-  'v2.1.330': '2.1.330',
-  'v2.1.100': '2.1.100',
-  'v2.0.77': '2.0.77',
-};
-
-function emptyTotals(): TruthTotals {
-  return {
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationTokens: 0,
-    cacheReadTokens: 0,
-    totalTokens: 0,
-    responses: 0,
-  };
-}
-
-function addTotals(map: Record<string, TruthTotals>, key: string, u: TokenCounts, output: number): void {
-  let t = map[key];
-  if (t === undefined) {
-    t = emptyTotals();
-    map[key] = t;
-  }
-  t.inputTokens += u.input;
-  t.outputTokens += output;
-  t.cacheCreationTokens += u.cacheWrite;
-  t.cacheReadTokens += u.cacheRead;
-  t.totalTokens += u.input + output + u.cacheWrite + u.cacheRead;
-  t.responses += 1;
-}
-
-/** A pool of filler text; slices of it stand in for tool output and file contents. */
-function fillerPool(rng: Prng): string {
-  const words = [
-    'const',
-    'value',
-    'return',
-    'import',
-    'function',
-    'ledger',
-    'token',
-    'usage',
-    'export',
-    'test',
-  ];
-  const parts: string[] = [];
-  let size = 0;
-  while (size < 1 << 20) {
-    const w = rng.pick(words);
-    // Now and then a quote, backslash or an escaped usage marker, as real tool output has.
-    const extra = rng.chance(0.01) ? ' "usage":{"input_tokens":5} \\ ' : rng.chance(0.05) ? '\n' : ' ';
-    parts.push(w, extra);
-    size += w.length + extra.length;
-  }
-  return parts.join('');
-}
-
-class FileSink {
-  readonly #fd: number;
-  #buf: string[] = [];
-  #pending = 0;
-  bytes = 0;
-  lines = 0;
-
-  constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.#fd = fs.openSync(file, 'w');
-  }
-
-  line(text: string): void {
-    this.#buf.push(text, '\n');
-    const n = Buffer.byteLength(text) + 1;
-    this.#pending += n;
-    this.bytes += n;
-    this.lines += 1;
-    if (this.#pending > 1 << 20) this.flush();
-  }
-
-  flush(): void {
-    if (this.#buf.length === 0) return;
-    fs.writeSync(this.#fd, this.#buf.join(''));
-    this.#buf = [];
-    this.#pending = 0;
-  }
-
-  close(): void {
-    this.flush();
-    fs.closeSync(this.#fd);
-  }
-}
-
-interface SessionPlan {
-  sessionId: string;
-  cwd: string;
-  branch: string;
-  style: Style;
-  model: string;
-  startMs: number;
-  mainBytes: number;
-  subagentBytes: number[];
-  noRequestId: boolean;
-}
 
 export class HistoryGenerator {
   readonly #opts: GenerateHistoryOptions;
@@ -209,62 +60,8 @@ export class HistoryGenerator {
   }
 
   generate(): GroundTruth {
-    for (const plan of this.#planSessions()) this.#writeSession(plan);
+    for (const plan of planSessions(this.#opts, this.#rng)) this.#writeSession(plan);
     return this.truth;
-  }
-
-  #planSessions(): SessionPlan[] {
-    const rng = this.#rng;
-    const o = this.#opts;
-    const projects = Array.from({ length: Math.max(2, Math.round(o.fileCount / 40)) }, (_, i) =>
-      i % 7 === 3 ? `/home/dev/src/client work/app-${i}` : `/home/dev/src/project-${i}`,
-    );
-    const sizes: number[] = [];
-    const plans: SessionPlan[] = [];
-    const dayMs = 86_400_000;
-    const firstDay =
-      Date.UTC(o.endDate.getUTCFullYear(), o.endDate.getUTCMonth(), o.endDate.getUTCDate()) -
-      (o.days - 1) * dayMs;
-    let files = 0;
-    while (files < o.fileCount) {
-      const subagents = rng.chance(0.22) ? rng.int(1, 3) : 0;
-      const style = rng.weighted<Style>([
-        ['v2.1.330', 6],
-        ['v2.1.100', 3],
-        ['v2.0.77', 1],
-      ]);
-      const plan: SessionPlan = {
-        sessionId: rng.uuid(),
-        cwd: rng.pick(projects),
-        branch: rng.pick(BRANCHES),
-        style,
-        model: rng.weighted(MODELS_MAIN),
-        // Start between 00:00 and 20:00 UTC so a session rarely crosses midnight mid-response.
-        startMs: firstDay + rng.int(0, o.days - 1) * dayMs + rng.int(0, 20 * 3600) * 1000,
-        mainBytes: 0,
-        subagentBytes: [],
-        noRequestId: rng.chance(0.03),
-      };
-      plan.mainBytes = this.#sampleSize(sizes);
-      for (let i = 0; i < subagents; i++) plan.subagentBytes.push(this.#sampleSize(sizes));
-      plans.push(plan);
-      files += 1 + subagents;
-    }
-    // Scale every file so the total hits the target.
-    const sum = sizes.reduce((a, b) => a + b, 0);
-    const scale = o.targetBytes / sum;
-    for (const p of plans) {
-      p.mainBytes = Math.max(2_000, Math.round(p.mainBytes * scale));
-      p.subagentBytes = p.subagentBytes.map((b) => Math.max(2_000, Math.round(b * scale)));
-    }
-    return plans;
-  }
-
-  #sampleSize(sizes: number[]): number {
-    // Log-normal around the profile of a heavy user's files: p50 ~105 KB, p90 ~650 KB.
-    const s = Math.min(this.#rng.logNormal(105_000, 1.43), 90_000_000);
-    sizes.push(s);
-    return s;
   }
 
   #nextMessage(): { id: string; req: string } {
@@ -277,36 +74,6 @@ export class HistoryGenerator {
     const len = this.#rng.int(min, max);
     const start = this.#rng.int(0, this.#filler.length - len - 1);
     return this.#filler.slice(start, start + len);
-  }
-
-  #usage(model: string, turnIndex: number): TokenCounts {
-    const rng = this.#rng;
-    const big = rng.chance(0.01);
-    const cacheWrite = rng.chance(0.7) ? rng.int(0, 12_000) : 0;
-    return {
-      input: rng.int(1, 400),
-      output: rng.int(20, model.includes('haiku') ? 900 : 3_000),
-      cacheWrite,
-      cacheWrite1h: rng.chance(0.15) ? Math.floor(cacheWrite / 2) : 0,
-      cacheRead: big ? rng.int(200_001, 400_000) : Math.min(190_000, 8_000 + turnIndex * rng.int(500, 3_000)),
-      webSearch: rng.chance(0.01) ? rng.int(1, 3) : 0,
-    };
-  }
-
-  #record(
-    session: string,
-    agentType: string,
-    model: string,
-    timestampMs: number,
-    u: TokenCounts,
-    output: number,
-  ): void {
-    const t = this.truth;
-    addTotals({ all: t.totals }, 'all', u, output);
-    addTotals(t.byDay, new Date(timestampMs).toISOString().slice(0, 10), u, output);
-    addTotals(t.byModel, model, u, output);
-    addTotals(t.bySession, session, u, output);
-    addTotals(t.byAgentType, agentType, u, output);
   }
 
   /**
@@ -445,7 +212,7 @@ export class HistoryGenerator {
               : { command: 'npm test', description: 'Run tests' },
           });
         }
-        const u = this.#usage(plan.model, turn);
+        const u = sampleUsage(this.#rng, plan.model, turn);
         const res = this.#writeResponse(
           sink,
           env,
@@ -458,7 +225,7 @@ export class HistoryGenerator {
           plan.noRequestId,
           false,
         );
-        this.#record(plan.sessionId, 'main', plan.model, t, u, res.output);
+        recordTruth(this.truth, plan.sessionId, 'main', plan.model, t, u, res.output);
         track(plan.model, u, res.output);
         fork?.push(...res.lines);
         parent = res.lastUuid;
@@ -568,9 +335,9 @@ export class HistoryGenerator {
         name: 'Read',
         input: { file_path: `${plan.cwd}/src/x${turn}.ts` },
       });
-      const u = this.#usage(model, turn);
+      const u = sampleUsage(this.#rng, model, turn);
       const res = this.#writeResponse(sink, env, plan.style, model, blocks, u, t, parent, false, true);
-      this.#record(plan.sessionId, agent.type, model, t, u, res.output);
+      recordTruth(this.truth, plan.sessionId, agent.type, model, t, u, res.output);
       track(model, u, res.output);
       if (o.progressCopies && rng.chance(0.3)) {
         // The same response relayed as a progress line in the parent file (FORMATS.md §8).

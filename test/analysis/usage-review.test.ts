@@ -93,7 +93,7 @@ async function ledger(sessions: readonly Session[]): Promise<SqliteStore> {
       bytesRead: 0,
       bytesLeft: 0,
       records: s.records,
-      costStates: [],
+      costCheckpoints: [],
       agentFacts: s.facts,
       problems: [],
     })),

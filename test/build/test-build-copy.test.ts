@@ -23,7 +23,7 @@ describe('the unit suite runs a copy of the build', () => {
       'hook-main.cjs',
       'statusline-main.cjs',
       'mcp-main.cjs',
-      'claude-import-worker.cjs',
+      'import-worker.cjs',
     ])
       expect(fs.existsSync(path.join(DIST_DIR, 'bin', file)), file).toBe(true);
     expect(fs.readFileSync(path.join(DIST_DIR, 'prices.checked.json'), 'utf8')).toBe(

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { importClaudeFile } from '../../src/capture/claude/file-importer.js';
+import { importClaudeFile } from '../../src/capture/claude/adapter.js';
 import {
   cleanupTemp,
   importDirs,

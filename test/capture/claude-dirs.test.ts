@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { importClaudeHistory } from '../../src/app/import/import-claude.js';
 import { resolveClaudeRoots } from '../../src/capture/claude/paths.js';
 import { ExitCode, UserError } from '../../src/errors.js';
-import { importClaudeHistory } from '../../src/ledger/import-claude.js';
 import {
   cleanupTemp,
   copyFixture,

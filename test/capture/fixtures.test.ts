@@ -116,7 +116,7 @@ describe('fixture cases (expected.json)', () => {
   it.each(withCostStates)('$name: cost-state, last line wins', async ({ name, expected }) => {
     const { store } = await importFixture(name);
     const wanted = expected.costStates ?? {};
-    const got = await store.costStates(Object.keys(wanted));
+    const got = await store.costCheckpoints('claude-code', Object.keys(wanted));
     expect(Object.fromEntries(got)).toEqual(wanted);
   });
 });

@@ -229,10 +229,10 @@ describe('fixtures split across imports', () => {
     const store = openTempLedger();
     await importDirs(store, dir);
     const sid = '84848484-8484-4848-8848-848484848484';
-    expect((await store.costStates([sid])).get(sid)?.totalCostUsd).toBe(0.0465675);
+    expect((await store.costCheckpoints('claude-code', [sid])).get(sid)?.totalCostUsd).toBe(0.0465675);
     fs.writeFileSync(file, lines.join('\n'));
     await importDirs(store, dir);
-    expect((await store.costStates([sid])).get(sid)?.totalCostUsd).toBe(0.0509925);
+    expect((await store.costCheckpoints('claude-code', [sid])).get(sid)?.totalCostUsd).toBe(0.0509925);
   });
 
   it('fork: the fork file imported before the original gives the same sessions', async () => {

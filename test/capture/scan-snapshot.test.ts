@@ -1,5 +1,5 @@
 /**
- * Scan snapshots (capture/claude/scan-snapshot.ts): what the last complete import saw, so a report
+ * Scan snapshots (capture/discovery/scan-snapshot.ts): what the last complete import saw, so a report
  * with nothing new stats files instead of walking, and one where only files grew imports just those.
  *
  * Listings are trusted only once they are older than their directory's last change by a margin, so
@@ -11,7 +11,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DiscoveredFile, discoverClaudeFiles } from '../../src/capture/claude/discover.js';
+import { importClaudeFiles } from '../../src/app/import/import-claude.js';
+import { claudeLayout, type DiscoveredFile, discoverClaudeFiles } from '../../src/capture/claude/discover.js';
 import {
   applyDelta,
   checkSnapshot,
@@ -21,8 +22,7 @@ import {
   encodeSnapshot,
   type FileStamp,
   snapshotOf,
-} from '../../src/capture/claude/scan-snapshot.js';
-import { importClaudeFiles } from '../../src/ledger/import-claude.js';
+} from '../../src/capture/discovery/scan-snapshot.js';
 import type { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import {
   cleanupTemp,
@@ -131,12 +131,12 @@ describe('scan snapshot (unit)', () => {
     const snap = snapshotOf(walk, statStamp);
     expect(snap).not.toBeNull();
     if (snap === null) return;
-    expect(checkSnapshot(snap)).toEqual({ kind: 'same', files: walk.files.length });
+    expect(checkSnapshot(snap, claudeLayout)).toEqual({ kind: 'same', files: walk.files.length });
 
     // Every kind of file grows (or is rewritten): main, flat agent file, nested subagent, meta.
     const grown = walk.files.filter((_, i) => i % 2 === 0);
     for (const f of grown) fs.appendFileSync(f.path, '\n');
-    const check = checkSnapshot(snap);
+    const check = checkSnapshot(snap, claudeLayout);
     expect(check.kind).toBe('files');
     if (check.kind !== 'files') return;
     const again = new Map(discoverClaudeFiles([dir]).files.map((f) => [f.path, f]));
@@ -151,7 +151,7 @@ describe('scan snapshot (unit)', () => {
 
     // Their new stamps make the snapshot current again.
     const next = applyDelta(snap, new Map(check.changed.map((f) => [f.path, statStamp(f.path)])));
-    expect(checkSnapshot(next).kind).toBe('same');
+    expect(checkSnapshot(next, claudeLayout).kind).toBe('same');
   });
 
   it.each([
@@ -176,7 +176,7 @@ describe('scan snapshot (unit)', () => {
     expect(snap).not.toBeNull();
     if (snap === null) return;
     change(path.join(dir, 'projects', '-home-dev-flat'));
-    expect(checkSnapshot(snap).kind).toBe('dirs');
+    expect(checkSnapshot(snap, claudeLayout).kind).toBe('dirs');
   });
 
   it('says "dirs", not an error, when a path cannot be stat\'d any more (a symlink that became a loop)', () => {
@@ -194,10 +194,10 @@ describe('scan snapshot (unit)', () => {
     age(outside, true);
     const snap = snapshotOf(discoverClaudeFiles([dir]), statStamp);
     if (snap === null) throw new Error('no snapshot');
-    expect(checkSnapshot(snap).kind).toBe('same');
+    expect(checkSnapshot(snap, claudeLayout).kind).toBe('same');
     fs.renameSync(target, `${target}.old`);
     fs.symlinkSync(path.join(dir, 'projects', '-home-dev-flat'), target);
-    expect(checkSnapshot(snap).kind).toBe('dirs');
+    expect(checkSnapshot(snap, claudeLayout).kind).toBe('dirs');
   });
 
   it('says "dirs" when a configured Claude dir without projects gets one', () => {
@@ -206,9 +206,9 @@ describe('scan snapshot (unit)', () => {
     const snap = snapshotOf(discoverClaudeFiles([dir, empty]), statStamp);
     expect(snap?.absent).toEqual([path.join(empty, 'projects')]);
     if (snap === null) return;
-    expect(checkSnapshot(snap).kind).toBe('same');
+    expect(checkSnapshot(snap, claudeLayout).kind).toBe('same');
     fs.mkdirSync(path.join(empty, 'projects'));
-    expect(checkSnapshot(snap).kind).toBe('dirs');
+    expect(checkSnapshot(snap, claudeLayout).kind).toBe('dirs');
   });
 
   it('is not taken from a listing younger than the margin, nor from a walk with a problem', () => {
@@ -230,7 +230,7 @@ describe('scan snapshot (unit)', () => {
     const missing = walk.files[0]?.path;
     const snap = snapshotOf(walk, (p) => (p === missing ? undefined : statStamp(p)));
     if (snap === null) throw new Error('no snapshot');
-    const check = checkSnapshot(snap);
+    const check = checkSnapshot(snap, claudeLayout);
     expect(check.kind === 'files' ? check.changed.map((f) => f.path) : check.kind).toEqual([missing]);
   });
 
@@ -272,7 +272,7 @@ describe('scan snapshot delta', () => {
     ]);
     const text = encodeDelta(delta);
     expect(decodeDelta(text)).toEqual(delta);
-    const check = checkSnapshot(applyDelta(snap, decodeDelta(text)));
+    const check = checkSnapshot(applyDelta(snap, decodeDelta(text)), claudeLayout);
     // a matches its new stamp; b has no cursor and never matches; the unknown path changes nothing.
     expect(check.kind === 'files' ? check.changed.map((f) => f.path) : check.kind).toEqual([b.path]);
     expect(applyDelta(snap, new Map())).toBe(snap);
@@ -344,13 +344,13 @@ describe('imports guided by the scan snapshot', () => {
     const dir = copyAged('layout-nested-subagents');
     const store = openTempLedger();
     await importDirs(store, dir);
-    const before = await store.scanSnapshot(JSON.stringify([dir]));
+    const before = await store.scanSnapshot({ source: 'claude-code', roots: [dir] });
     expect(before?.delta).toBe('');
     const main = discoverClaudeFiles([dir]).files.find((f) => f.kind === 'main');
     if (main === undefined) throw new Error('no main transcript');
     fs.appendFileSync(main.path, '\n');
     expect((await importDirs(store, dir)).scan).toBe('changed-files');
-    const after = await store.scanSnapshot(JSON.stringify([dir]));
+    const after = await store.scanSnapshot({ source: 'claude-code', roots: [dir] });
     expect(after?.snapshot).toBe(before?.snapshot);
     expect([...decodeDelta(after?.delta ?? '').keys()]).toEqual([main.path]);
     expect((await importDirs(store, dir)).scan).toBe('snapshot');
@@ -358,7 +358,7 @@ describe('imports guided by the scan snapshot', () => {
     fs.writeFileSync(path.join(path.dirname(main.path), 'new-session.jsonl'), '');
     age(dir);
     expect((await importDirs(store, dir)).scan).toBe('walk');
-    expect((await store.scanSnapshot(JSON.stringify([dir])))?.delta).toBe('');
+    expect((await store.scanSnapshot({ source: 'claude-code', roots: [dir] }))?.delta).toBe('');
     expect((await importDirs(store, dir)).scan).toBe('snapshot');
   });
 

@@ -36,7 +36,7 @@ async function freshScanner() {
 
 async function freshImporter() {
   vi.resetModules();
-  return import('../../src/capture/claude/file-importer.js');
+  return import('../../src/capture/claude/adapter.js');
 }
 
 function writeTemp(content: string | Buffer): string {

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type GroundTruth, generateHistory } from '../../src/synthetic/history-generator.js';
+import type { GroundTruth } from '../../src/synthetic/ground-truth.js';
+import { generateHistory } from '../../src/synthetic/history-generator.js';
 import { useSandbox } from '../helpers/cli.js';
 
 /** The start of an ANSI escape sequence. */

@@ -23,13 +23,7 @@ import { npm, REPO, VERSION } from './harness/npm.js';
 
 const SONNET = 'claude-sonnet-4-5-20250929';
 const SESSION = '1257a11e-0000-4000-8000-000000000001';
-const BUNDLES = [
-  'main.cjs',
-  'hook-main.cjs',
-  'statusline-main.cjs',
-  'mcp-main.cjs',
-  'claude-import-worker.cjs',
-];
+const BUNDLES = ['main.cjs', 'hook-main.cjs', 'statusline-main.cjs', 'mcp-main.cjs', 'import-worker.cjs'];
 
 let tmp: string;
 beforeAll(() => {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GroundTruth } from '../../src/synthetic/history-generator.js';
+import type { GroundTruth } from '../../src/synthetic/ground-truth.js';
 import { APPEND_CHILD, type ChildResult, IMPORT_CHILD, lastJson, outcome, startChild } from './children.js';
 import {
   DIST_DIR,

@@ -37,7 +37,7 @@ async function write(records: UsageRecord[]): Promise<void> {
         bytesRead: 0,
         bytesLeft: 0,
         records,
-        costStates: [],
+        costCheckpoints: [],
         agentFacts: [],
         problems: [],
       },

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 
 const [distDir, ledger, claudeDir, threadsArg, stopFile] = process.argv.slice(2);
 const load = (rel) => import(pathToFileURL(path.join(distDir, rel)).href);
-const { importClaudeHistory } = await load('ledger/import-claude.js');
+const { importClaudeHistory } = await load('app/import/import-claude.js');
 const { SqliteStore } = await load('ledger/sqlite/sqlite-store.js');
 
 // "go <epoch ms>": start at that moment (all children wake together), spinning the last few ms.

@@ -22,7 +22,7 @@ const TABLES: readonly { table: string; pathColumn: string | null }[] = [
   { table: 'origins', pathColumn: null },
   { table: 'agents', pathColumn: null },
   { table: 'agent_spawns', pathColumn: null },
-  { table: 'cost_states', pathColumn: 'file' },
+  { table: 'cost_checkpoints', pathColumn: 'file' },
   { table: 'problems', pathColumn: 'file' },
   { table: 'files', pathColumn: 'path' },
 ];
@@ -158,12 +158,12 @@ export async function ledgerView(store: Pick<LedgerStore, 'buckets' | 'groups'>)
 // ---- compiled modules --------------------------------------------------------------------------
 
 export { DIST_DIR };
-export const IMPORT_MODULE = path.join(DIST_DIR, 'ledger', 'import-claude.js');
+export const IMPORT_MODULE = path.join(DIST_DIR, 'app', 'import', 'import-claude.js');
 export const STORE_MODULE = path.join(DIST_DIR, 'ledger', 'sqlite', 'sqlite-store.js');
-export const WORKER_MODULE = path.join(DIST_DIR, 'ledger', 'claude-import-worker.js');
+export const WORKER_MODULE = path.join(DIST_DIR, 'app', 'import', 'import-worker.js');
 export const GENERATOR_MODULE = path.join(DIST_DIR, 'synthetic', 'history-generator.js');
 
-type ImportModule = typeof import('../../src/ledger/import-claude.js');
+type ImportModule = typeof import('../../src/app/import/import-claude.js');
 type StoreModule = typeof import('../../src/ledger/sqlite/sqlite-store.js');
 type GeneratorModule = typeof import('../../src/synthetic/history-generator.js');
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ImportSummary, importClaudeHistory } from '../../src/ledger/import-claude.js';
+import { type ImportSummary, importClaudeHistory } from '../../src/app/import/import-claude.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import { dumpLedger, type LedgerDump, type LedgerView, ledgerView } from '../ledger/ledger-dump.js';
 import {

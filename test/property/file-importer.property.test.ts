@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type ClaudeFileJob, importClaudeFile } from '../../src/capture/claude/adapter.js';
 import { discoverClaudeFiles } from '../../src/capture/claude/discover.js';
-import { type ClaudeFileJob, importClaudeFile } from '../../src/capture/claude/file-importer.js';
 import { addUsageRecord } from '../../src/capture/merge.js';
 import type { FileCursor, UsageRecord } from '../../src/capture/types.js';
 import {

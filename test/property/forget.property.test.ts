@@ -15,7 +15,8 @@ import type { UsageRecord } from '../../src/capture/types.js';
 import { exportJsonl } from '../../src/ledger/jsonl/export-jsonl.js';
 import { importJsonl } from '../../src/ledger/jsonl/import-jsonl.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
-import type { FileWrite, LedgerStore } from '../../src/ledger/store.js';
+import type { LedgerStore } from '../../src/ledger/store.js';
+import type { FileWrite } from '../../src/ledger/usage-repository.js';
 import { expectTaskRollupConsistent } from '../helpers/task-rollup-check.js';
 import { T0, usage } from '../ledger/jsonl/jsonl-helpers.js';
 import { dumpLedger } from '../ledger/ledger-dump.js';
@@ -106,7 +107,7 @@ function files(s: Scenario, phases: readonly (1 | 2)[]): FileWrite[] {
     bytesRead: 0,
     bytesLeft: 0,
     records,
-    costStates: [],
+    costCheckpoints: [],
     agentFacts: [],
     problems: [],
   }));

@@ -6,12 +6,12 @@
  */
 import fs from 'node:fs';
 import { scanJsonl } from '../jsonl/line-scanner.js';
-import type { CostStateRecord } from '../types.js';
-import { ClaudeLineParser } from './line-parser.js';
+import type { CostCheckpoint } from '../types.js';
+import { ClaudeLineParser } from './parse.js';
 
 const PREFIX = Buffer.from('{"type":"cost-state"');
 
-export function readCostStates(file: string, sessionHint: string | null): CostStateRecord[] {
+export function readCostStates(file: string, sessionHint: string | null): CostCheckpoint[] {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');

@@ -7,22 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ExitCode, UserError } from '../../errors.js';
+import type { SourceRoots } from '../source-adapter.js';
 
 export const CLAUDE_CONFIG_DIR_ENV = 'CLAUDE_CONFIG_DIR';
 
-export interface ClaudeRoots {
-  /** Dirs that exist and are readable. */
-  roots: string[];
-  /** Every dir that was looked at, for the "no history yet" message. */
-  searched: string[];
-  /** Where the list came from. */
-  origin: 'env' | 'config' | 'default';
-  /**
-   * Problems with dirs the user named that do not stop an import (a dir with no `projects/` folder,
-   * or the `projects/` folder itself), one sentence each, for stderr.
-   */
-  warnings: string[];
-}
+/** The Claude dirs to read; `warnings` name a dir without a `projects/` folder. */
+export type ClaudeRoots = SourceRoots;
 
 function homeOf(env: NodeJS.ProcessEnv): string {
   return env.HOME !== undefined && env.HOME.length > 0 ? env.HOME : os.homedir();

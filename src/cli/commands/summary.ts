@@ -4,9 +4,9 @@
  * @module
  */
 
+import type { ImportSummary } from '../../app/import/import-claude.js';
 import { noHistoryJson, usageSummary } from '../../app/usage-summary.js';
 import { describeLedgerLocation } from '../../config/ledger-location.js';
-import type { ImportSummary } from '../../ledger/import-claude.js';
 import { formatInt } from '../../util/format.js';
 import { type CommonOptions, clockOf, importNow, openSession } from '../context.js';
 import { describeImported } from '../import-counts.js';

@@ -19,7 +19,7 @@ import { checkName, parseLabels } from '../../capture/context/attribution-contex
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
-import type { TaskRow } from '../../ledger/store.js';
+import type { TaskRow } from '../../ledger/task-repository.js';
 import { formatInt, formatPercent, formatUsd } from '../../util/format.js';
 import { cacheHitRate, totalTokens } from '../../util/token-counts.js';
 import { type CommonOptions, importNow, openSession, stageMapOf } from '../context.js';

@@ -1,10 +1,10 @@
 /**
- * What the importer remembers between runs: file cursors, directory listings, and sessions whose
- * Agent/Task spawns still lack an agent id.
+ * What the importer remembers between runs: file cursors, directory listings, scan snapshots, and
+ * sessions whose spawned agents still lack an id.
  * @module
  */
 import type { DirListing, FileCursor } from '../../capture/types.js';
-import type { CursorStamp } from '../store.js';
+import type { CursorStamp, ScanSnapshotKey } from '../ingest-state-repository.js';
 import { type Statements, tryWriteNow } from './statements.js';
 
 export function cursorStamps(s: Statements): Map<string, CursorStamp> {
@@ -92,8 +92,16 @@ export function writeDirListings(s: Statements, listings: ReadonlyMap<string, Di
   });
 }
 
-export function scanSnapshot(s: Statements, key: string): { snapshot: string; delta: string } | null {
-  const row = s.get('SELECT data, delta FROM scan_snapshots WHERE roots = ?').raw().get(key) as
+/** The `roots` column of a snapshot: the source and its roots, as JSON. */
+function snapshotKey(key: ScanSnapshotKey): string {
+  return JSON.stringify({ source: key.source, roots: key.roots });
+}
+
+export function scanSnapshot(
+  s: Statements,
+  key: ScanSnapshotKey,
+): { snapshot: string; delta: string } | null {
+  const row = s.get('SELECT data, delta FROM scan_snapshots WHERE roots = ?').raw().get(snapshotKey(key)) as
     | [string, string]
     | undefined;
   return row === undefined ? null : { snapshot: row[0], delta: row[1] };
@@ -101,20 +109,21 @@ export function scanSnapshot(s: Statements, key: string): { snapshot: string; de
 
 export function saveScanSnapshot(
   s: Statements,
-  key: string,
+  key: ScanSnapshotKey,
   saved: { snapshot: string } | { delta: string },
 ): void {
+  const roots = snapshotKey(key);
   tryWriteNow(s, () => {
     if ('snapshot' in saved)
       s.get(
         `INSERT INTO scan_snapshots (roots, taken_at, data, delta) VALUES (?, ?, ?, '')
          ON CONFLICT (roots) DO UPDATE SET taken_at = excluded.taken_at, data = excluded.data, delta = ''`,
-      ).run(key, Date.now(), saved.snapshot);
-    else s.get('UPDATE scan_snapshots SET delta = ? WHERE roots = ?').run(saved.delta, key);
+      ).run(roots, Date.now(), saved.snapshot);
+    else s.get('UPDATE scan_snapshots SET delta = ? WHERE roots = ?').run(saved.delta, roots);
   });
 }
 
-export function sessionsWithUnlinkedSpawns(s: Statements, among?: readonly string[]): Set<string> {
+export function sessionsWithUnresolvedSpawns(s: Statements, among?: readonly string[]): Set<string> {
   if (among !== undefined) {
     // A few sessions (a targeted import): one primary-key prefix lookup each, not a table scan.
     const one = s.get('SELECT 1 FROM agent_spawns WHERE session_id = ? AND agent_id IS NULL LIMIT 1');

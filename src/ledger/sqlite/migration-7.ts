@@ -27,7 +27,7 @@ CREATE INDEX rollup_changes_generation ON rollup_changes (generation);
 
 -- What the last complete import saw under a set of Claude dirs (roots: their JSON list): every
 -- directory walked with its mtime and every transcript with its cursor's stamp (see
--- capture/claude/scan-snapshot.ts). A report whose stats all match knows there is nothing to import
+-- capture/discovery/scan-snapshot.ts). A report whose stats all match knows there is nothing to import
 -- without walking or reading a cursor. A snapshot is true only while cursors move with their files:
 -- anything that deletes cursors drops the snapshots too.
 -- delta: the cursor stamps of files imported since, by path (JSON), folded in by the next walk.

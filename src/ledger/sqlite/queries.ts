@@ -2,17 +2,12 @@
  * Read queries of the SQLite store: usage grouped by dimensions, problems, cost-state totals, stats.
  * @module
  */
-import {
-  BUCKET_MS,
-  type CostStateRow,
-  type GroupDimension,
-  type GroupQuery,
-  type GroupRow,
-  type LedgerStats,
-  type ProblemRow,
-  type SizeClass,
-  type StageMap,
-} from '../store.js';
+
+import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.js';
+import type { LedgerStats } from '../store.js';
+import type { StageMap } from '../task-repository.js';
+import type { GroupDimension, GroupQuery, GroupRow } from '../usage-repository.js';
+import { BUCKET_MS, type SizeClass } from '../usage-sums.js';
 import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
@@ -137,16 +132,22 @@ export function problems(s: Statements, limit: number): { rows: ProblemRow[]; to
   };
 }
 
-export function costStates(s: Statements, sessionIds: readonly string[]): Map<string, CostStateRow> {
-  const out = new Map<string, CostStateRow>();
-  const stmt = s.get('SELECT session_id, total_cost_usd, models FROM cost_states WHERE session_id = ?');
+export function costCheckpoints(
+  s: Statements,
+  source: string,
+  sessionIds: readonly string[],
+): Map<string, CostCheckpointRow> {
+  const out = new Map<string, CostCheckpointRow>();
+  const stmt = s.get(
+    'SELECT total_cost_usd, models FROM cost_checkpoints WHERE source = ? AND session_id = ?',
+  );
   for (const id of sessionIds) {
-    const r = stmt.get(id) as { session_id: string; total_cost_usd: number; models: string } | undefined;
+    const r = stmt.get(source, id) as { total_cost_usd: number; models: string } | undefined;
     if (r)
       out.set(id, {
-        sessionId: r.session_id,
+        sessionId: id,
         totalCostUsd: r.total_cost_usd,
-        models: JSON.parse(r.models) as CostStateRow['models'],
+        models: JSON.parse(r.models) as CostCheckpointRow['models'],
       });
   }
   return out;

@@ -1,23 +1,20 @@
 /**
- * Writes of imported data: usage records (max-merge upsert), `cost-state` totals, agent facts,
+ * Writes of imported data: usage records (max-merge upsert), sources' cost checkpoints, agent facts,
  * problems and cursors, each file's writes in the caller's transaction.
  * @module
  */
-import type {
-  AgentFact,
-  CostStateRecord,
-  FileCursor,
-  IngestProblem,
-  UsageRecord,
-} from '../../capture/types.js';
-import { taskKey, usageKey } from '../record-identity.js';
 import {
-  BUCKET_MS,
-  type FileWrite,
-  type ImportOrigin,
-  type ImportRunStats,
-  type WriteCounts,
-} from '../store.js';
+  type AgentFact,
+  type CostCheckpoint,
+  type FileCursor,
+  type IngestProblem,
+  SPAWN_FACT_PRIORITY,
+  type UsageRecord,
+} from '../../capture/types.js';
+import type { ImportRunStats } from '../ingest-state-repository.js';
+import { taskKey, usageKey } from '../record-identity.js';
+import type { FileWrite, ImportOrigin, WriteCounts } from '../usage-repository.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import { forgottenLookup } from './forgotten.js';
 import { markDirty } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
@@ -62,7 +59,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
         buckets.add(Math.floor(merged.ts / BUCKET_MS));
         if (merged.id > lastId) added.add(merged.id);
       }
-      for (const c of f.costStates) costState(s, c, now);
+      for (const c of f.costCheckpoints) costCheckpoint(s, c, now);
       for (const fact of f.agentFacts) {
         agentFact(s, forgottenTaskDropped(fact, forgotten));
         sessions.add(fact.sessionId);
@@ -139,13 +136,15 @@ export function originIdOf(s: Statements, o: ImportOrigin): number {
   ).id;
 }
 
-function costState(s: Statements, c: CostStateRecord, now: number): void {
+/** A source's cost checkpoint: a later one in the same file wins; one from another file replaces it. */
+function costCheckpoint(s: Statements, c: CostCheckpoint, now: number): void {
   s.get(
-    `INSERT INTO cost_states (session_id, total_cost_usd, models, file, byte_offset, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (session_id) DO UPDATE SET total_cost_usd = excluded.total_cost_usd, models = excluded.models,
+    `INSERT INTO cost_checkpoints (source, session_id, total_cost_usd, models, file, byte_offset, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (source, session_id) DO UPDATE SET total_cost_usd = excluded.total_cost_usd, models = excluded.models,
        file = excluded.file, byte_offset = excluded.byte_offset, updated_at = excluded.updated_at
-     WHERE cost_states.file <> excluded.file OR excluded.byte_offset >= cost_states.byte_offset`,
-  ).run(c.sessionId, c.totalCostUsd, JSON.stringify(c.models), c.file, c.offset, now);
+     WHERE cost_checkpoints.file <> excluded.file OR excluded.byte_offset >= cost_checkpoints.byte_offset`,
+  ).run(c.source, c.sessionId, c.totalCostUsd, JSON.stringify(c.models), c.file, c.offset, now);
 }
 
 function agentFact(s: Statements, f: AgentFact): void {
@@ -173,11 +172,11 @@ function agentFact(s: Statements, f: AgentFact): void {
   }
 }
 
-/** Agent types known only through the spawning tool_use become agent rows (priority 4). */
+/** Agent types known only through the spawning call become agent rows (the weakest priority). */
 function resolveAgents(s: Statements, sessions: Set<string>): void {
   const stmt = s.get(
     `INSERT INTO agents (session_id, agent_id, agent_type, priority)
-     SELECT session_id, agent_id, agent_type, 4 FROM agent_spawns
+     SELECT session_id, agent_id, agent_type, ${SPAWN_FACT_PRIORITY} FROM agent_spawns
      WHERE session_id = ? AND agent_id IS NOT NULL AND agent_type IS NOT NULL
      ON CONFLICT (session_id, agent_id) DO NOTHING`,
   );

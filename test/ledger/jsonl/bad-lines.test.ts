@@ -101,7 +101,7 @@ describe('export into a folder with bad lines', () => {
           bytesRead: 0,
           bytesLeft: 0,
           records: [usage({ dedupKey: 'new', input: 2 })],
-          costStates: [],
+          costCheckpoints: [],
           agentFacts: [],
           problems: [],
         },

@@ -7,26 +7,26 @@
  */
 import { findTaskId } from '../context/attribution-context.js';
 import { addUsageRecord } from '../merge.js';
-import type { AgentFact, CostStateRecord, IngestProblem, UsageRecord } from '../types.js';
+import type {
+  FollowUpPass,
+  ParseContext,
+  ParsedFile,
+  RecordParser,
+  SourceFileKind,
+} from '../source-adapter.js';
+import type { AgentFact, CostCheckpoint, IngestProblem, UsageRecord } from '../types.js';
+import { CLAUDE_FACT_PRIORITY } from './agent-facts.js';
+import { claudeDedupKey } from './dedup-key.js';
 
-export type ClaudeFileKind = 'main' | 'subagent' | 'other';
+export type ClaudeFileKind = Exclude<SourceFileKind, 'meta'>;
 
-export interface ClaudeFileContext {
-  file: string;
-  kind: ClaudeFileKind;
-  /** Session id from the file name (`<session>.jsonl` or `<session>/subagents/...`). */
-  sessionHint: string | null;
-  /** Agent id from an `agent-<id>.jsonl` file name. */
-  agentHint: string | null;
-  /** Used when a line has no usable timestamp and no earlier line had one (the file's mtime). */
-  fallbackTs: number;
-  /** Finds a task id in a subagent's prompt (the configured `taskPattern`); only the id is kept. */
-  taskPattern?: RegExp | null;
-}
+/** What the parser of one transcript knows before it reads (its place, the file's mtime, the task pattern). */
+export type ClaudeFileContext = ParseContext;
 
 /** More tokens than this in one field of one response is not plausible; such lines are reported. */
 export const MAX_PLAUSIBLE_TOKENS = 100_000_000;
-const SOURCE = 'claude-code';
+/** The `source` of Claude Code's records, and its adapter's id. */
+export const CLAUDE_SOURCE = 'claude-code';
 
 type Obj = Record<string, unknown>;
 
@@ -57,9 +57,15 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : String(v);
 }
 
-export class ClaudeLineParser {
+/**
+ * A background agent's tool result (`async_launched`) and some progress lines link a spawn to its
+ * agent id without any usage. They are looked for only after an unlinked spawn.
+ */
+const LINK_MARKERS = [Buffer.from('"agentId"')];
+
+export class ClaudeLineParser implements RecordParser {
   readonly records = new Map<string, UsageRecord>();
-  readonly costStates: CostStateRecord[] = [];
+  readonly costStates: CostCheckpoint[] = [];
   readonly agentFacts: AgentFact[] = [];
   readonly problems: IngestProblem[] = [];
   readonly #ctx: ClaudeFileContext;
@@ -184,8 +190,8 @@ export class ClaudeLineParser {
     const cost = o.costUSD;
     const geo = str(u.inference_geo);
     const record: UsageRecord = {
-      dedupKey: requestId === null ? messageId : `${messageId}:${requestId}`,
-      source: SOURCE,
+      dedupKey: claudeDedupKey(messageId, requestId),
+      source: CLAUDE_SOURCE,
       ts,
       sessionId: this.#intern(sessionId),
       agentId: agentId === null ? null : this.#intern(agentId),
@@ -208,7 +214,8 @@ export class ClaudeLineParser {
     addUsageRecord(this.records, record);
 
     const attribution = str(o.attributionAgent);
-    if (attribution !== null && agentId !== null) this.#fact(sessionId, agentId, null, attribution, 1);
+    if (attribution !== null && agentId !== null)
+      this.#fact(sessionId, agentId, null, attribution, CLAUDE_FACT_PRIORITY.line);
     const content = m.content;
     if (Array.isArray(content)) {
       for (const block of content) {
@@ -218,7 +225,14 @@ export class ClaudeLineParser {
           const prompt = input.prompt;
           const taskId =
             typeof prompt === 'string' ? findTaskId(prompt, this.#ctx.taskPattern ?? null) : null;
-          this.#fact(sessionId, null, toolUseId, str(input.subagent_type) ?? 'general-purpose', 4, taskId);
+          this.#fact(
+            sessionId,
+            null,
+            toolUseId,
+            str(input.subagent_type) ?? 'general-purpose',
+            CLAUDE_FACT_PRIORITY.spawn,
+            taskId,
+          );
           if (toolUseId !== null && !this.#spawns.has(toolUseId)) this.#spawns.set(toolUseId, offset);
         }
       }
@@ -233,7 +247,7 @@ export class ClaudeLineParser {
     const sessionId = sessionOf(o) ?? this.#ctx.sessionHint;
     if (agentId !== null && sessionId !== null) {
       const toolUseId = str(o.parentToolUseID);
-      this.#fact(sessionId, agentId, toolUseId, str(data.agentType), 3);
+      this.#fact(sessionId, agentId, toolUseId, str(data.agentType), CLAUDE_FACT_PRIORITY.progress);
       if (toolUseId !== null) this.#linked.add(toolUseId);
     }
     const nested = data.message;
@@ -252,7 +266,7 @@ export class ClaudeLineParser {
     for (const block of m.content) {
       if (isObj(block) && block.type === 'tool_result') {
         const toolUseId = str(block.tool_use_id);
-        this.#fact(sessionId, agentId, toolUseId, str(r.agentType), 4);
+        this.#fact(sessionId, agentId, toolUseId, str(r.agentType), CLAUDE_FACT_PRIORITY.spawn);
         if (toolUseId !== null) this.#linked.add(toolUseId);
       }
     }
@@ -275,7 +289,7 @@ export class ClaudeLineParser {
       );
       return;
     }
-    const models: CostStateRecord['models'] = {};
+    const models: CostCheckpoint['models'] = {};
     for (const [model, mu] of Object.entries(o.modelUsage)) {
       if (!isObj(mu)) continue;
       const num = (k: string) => {
@@ -292,7 +306,14 @@ export class ClaudeLineParser {
         costUsd: num('costUSD'),
       };
     }
-    this.costStates.push({ sessionId, totalCostUsd: total, models, file: this.#ctx.file, offset });
+    this.costStates.push({
+      source: CLAUDE_SOURCE,
+      sessionId,
+      totalCostUsd: total,
+      models,
+      file: this.#ctx.file,
+      offset,
+    });
   }
 
   #intern(s: string): string {
@@ -311,7 +332,7 @@ export class ClaudeLineParser {
     agentId: string | null,
     toolUseId: string | null,
     agentType: string | null,
-    priority: AgentFact['priority'],
+    priority: number,
     taskId: string | null = null,
   ): void {
     const key = `${sessionId}|${agentId}|${toolUseId}|${agentType}|${priority}|${taskId}`;
@@ -345,5 +366,28 @@ export class ClaudeLineParser {
   /** Records from this file so far, in first-seen order. */
   usageRecords(): UsageRecord[] {
     return [...this.records.values()];
+  }
+
+  /**
+   * A second pass for agent links (tool results and progress lines that name an agent id, which the
+   * usage pass does not decode) in a main transcript: from its first spawn still unlinked, or from
+   * `linkFrom` when the ledger holds unlinked spawns of the session.
+   */
+  followUp(linkFrom: number | null): FollowUpPass | null {
+    if (this.#ctx.kind !== 'main') return null;
+    let from = this.firstUnlinkedSpawn();
+    if (linkFrom !== null && (from === null || linkFrom < from)) from = linkFrom;
+    return from === null
+      ? null
+      : { from, markers: LINK_MARKERS, handle: (value, offset) => this.handleLinks(value, offset) };
+  }
+
+  result(): ParsedFile {
+    return {
+      records: this.usageRecords(),
+      costCheckpoints: this.costStates,
+      agentFacts: this.agentFacts,
+      problems: this.problems,
+    };
   }
 }

@@ -1,5 +1,5 @@
 /**
- * What the last complete import saw under the Claude dirs, so the next one can tell "nothing new"
+ * What the last complete import of a source saw under its roots, so the next one can tell "nothing new"
  * (or "only these files grew") with one stat per directory and file and no walk.
  *
  * A snapshot lists every directory the walk went through with its mtime, and every transcript with
@@ -17,22 +17,22 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SourceFile, SourceLayout } from '../source-adapter.js';
 import type { FileCursor } from '../types.js';
-import {
-  classifyIn,
-  type DirFacts,
-  type DiscoveredFile,
-  type Discovery,
-  LISTING_MARGIN_MS,
-} from './discover.js';
+import { type Discovery, LISTING_MARGIN_MS } from './walk.js';
 
 /** A cursor's stamp (the ledger's CursorStamp): identity `<dev>:<ino>`, size, mtime. */
 export type FileStamp = Pick<FileCursor, 'identity' | 'size' | 'mtimeMs'>;
 
+/**
+ * A directory as walked. Its facts (what the layout says about the files in it) are not stored: they
+ * are recomputed from its names below its walk root, for the few files that changed.
+ */
 interface SnapshotDir {
   path: string;
   mtimeMs: number;
-  facts: DirFacts;
+  /** The directory it is in (an index into `dirs`, always smaller), or -1 for a walk root. */
+  parent: number;
 }
 
 /**
@@ -44,7 +44,7 @@ type FlatFiles = (string | number)[];
 const FILE_FIELDS = 6;
 
 export interface ScanSnapshot {
-  /** `projects` dirs that did not exist. */
+  /** Walk roots that did not exist. */
   absent: string[];
   dirs: SnapshotDir[];
   files: FlatFiles;
@@ -54,7 +54,7 @@ export type ScanCheck =
   /** Every directory and file stats as recorded: nothing to import. */
   | { kind: 'same'; files: number }
   /** Only these files differ (new stats, classified as the walk would). */
-  | { kind: 'files'; changed: DiscoveredFile[]; files: number }
+  | { kind: 'files'; changed: SourceFile[]; files: number }
   /** A directory changed, a file is gone, or a missing root appeared: walk again. */
   | { kind: 'dirs' };
 
@@ -99,7 +99,7 @@ export function snapshotOf(
   for (const d of discovery.dirs) {
     if (d.listedAt - d.mtimeMs <= LISTING_MARGIN_MS) return null;
     index.set(d.path, dirs.length);
-    dirs.push({ path: d.path, mtimeMs: d.mtimeMs, facts: d.facts });
+    dirs.push({ path: d.path, mtimeMs: d.mtimeMs, parent: d.parent });
   }
   const files: FlatFiles = new Array(discovery.files.length * FILE_FIELDS);
   let at = 0;
@@ -124,21 +124,34 @@ function statOf(p: string): fs.Stats | undefined {
   }
 }
 
+/** A directory's names below its walk root. */
+function partsOf(s: ScanSnapshot, dir: number): string[] {
+  const parts: string[] = [];
+  for (let d = s.dirs[dir]; d !== undefined && d.parent >= 0; ) {
+    const up: SnapshotDir | undefined = s.dirs[d.parent];
+    if (up === undefined) break;
+    parts.push(d.path.slice(up.path.length + 1));
+    d = up;
+  }
+  return parts.reverse();
+}
+
 /**
- * Stats every directory and file of the snapshot and says what changed. Anything that cannot be
- * stat'd (gone, a directory that lost its permissions, a symlink loop) asks for a walk, which reports
- * it as a problem.
+ * Stats every directory and file of the snapshot and says what changed, each changed file classified
+ * by `layout` as a walk would. Anything that cannot be stat'd (gone, a directory that lost its
+ * permissions, a symlink loop) asks for a walk, which reports it as a problem.
  */
-export function checkSnapshot(s: ScanSnapshot): ScanCheck {
+export function checkSnapshot<F>(s: ScanSnapshot, layout: SourceLayout<F>): ScanCheck {
   for (const p of s.absent) if (fs.existsSync(p)) return { kind: 'dirs' };
   for (const d of s.dirs) {
     const st = statOf(d.path);
     if (st === undefined || st.mtimeMs !== d.mtimeMs) return { kind: 'dirs' };
   }
-  const changed: DiscoveredFile[] = [];
+  const changed: SourceFile[] = [];
   const f = s.files;
   for (let at = 0; at < f.length; at += FILE_FIELDS) {
-    const dir = s.dirs[f[at] as number];
+    const dirIndex = f[at] as number;
+    const dir = s.dirs[dirIndex];
     const name = f[at + 1] as string;
     if (dir === undefined) return { kind: 'dirs' };
     const full = `${dir.path}${path.sep}${name}`;
@@ -146,7 +159,7 @@ export function checkSnapshot(s: ScanSnapshot): ScanCheck {
     if (st === undefined) return { kind: 'dirs' };
     if (st.size === f[at + 4] && st.mtimeMs === f[at + 5] && st.ino === f[at + 3] && st.dev === f[at + 2])
       continue;
-    const kind = classifyIn(dir.facts, name);
+    const kind = layout.classify(layout.dirFacts(partsOf(s, dirIndex)), name);
     if (kind === null || !st.isFile()) return { kind: 'dirs' };
     changed.push({
       path: full,
@@ -217,31 +230,19 @@ export function decodeDelta(text: string): Map<string, FileStamp | undefined> {
 // Stored form: flat JSON arrays (a directory's path relative to its parent's), read back with a
 // shape check; a bad or older one is ignored. Read on every report, so decoding is kept lean.
 
-const FORMAT = 2;
-const DIR_FIELDS = 7;
+const FORMAT = 3;
+const DIR_FIELDS = 3;
 
 export function encodeSnapshot(s: ScanSnapshot): string {
-  const index = new Map<string, number>();
-  const dirs: (string | number | null)[] = [];
-  s.dirs.forEach((d, i) => {
-    const at = d.path.lastIndexOf(path.sep);
-    const parent = index.get(d.path.slice(0, at));
-    index.set(d.path, i);
-    dirs.push(
-      parent ?? -1,
-      parent === undefined ? d.path : d.path.slice(at + 1),
-      d.mtimeMs,
-      d.facts.depth,
-      d.facts.session,
-      d.facts.metaSession,
-      d.facts.inSubagents ? 1 : 0,
-    );
-  });
+  const dirs: (string | number)[] = [];
+  for (const d of s.dirs) {
+    const base = d.parent < 0 ? undefined : s.dirs[d.parent];
+    dirs.push(d.parent, base === undefined ? d.path : d.path.slice(base.path.length + 1), d.mtimeMs);
+  }
   return JSON.stringify({ format: FORMAT, absent: s.absent, dirs, files: s.files });
 }
 
 const isNum = (x: unknown): x is number => typeof x === 'number';
-const isStrOrNull = (x: unknown): x is string | null => x === null || typeof x === 'string';
 
 /** The snapshot in `text`, or null when it is not one this version wrote. */
 export function decodeSnapshot(text: string): ScanSnapshot | null {
@@ -262,18 +263,13 @@ export function decodeSnapshot(text: string): ScanSnapshot | null {
     const parent: unknown = d[i];
     const name: unknown = d[i + 1];
     const mtimeMs: unknown = d[i + 2];
-    const depth: unknown = d[i + 3];
-    const session: unknown = d[i + 4];
-    const metaSession: unknown = d[i + 5];
-    const sub: unknown = d[i + 6];
-    if (!isNum(parent) || parent >= dirs.length || typeof name !== 'string' || !isNum(mtimeMs)) return null;
-    if (!isNum(depth) || !isStrOrNull(session) || !isStrOrNull(metaSession) || (sub !== 0 && sub !== 1))
-      return null;
-    const base = parent < 0 ? null : dirs[parent];
+    if (!isNum(parent) || !Number.isInteger(parent) || parent >= dirs.length) return null;
+    if (typeof name !== 'string' || !isNum(mtimeMs)) return null;
+    const base = parent < 0 ? undefined : dirs[parent];
     dirs.push({
-      path: base === null || base === undefined ? name : `${base.path}${path.sep}${name}`,
+      path: base === undefined ? name : `${base.path}${path.sep}${name}`,
       mtimeMs,
-      facts: { depth, session, metaSession, inSubagents: sub === 1 },
+      parent: base === undefined ? -1 : parent,
     });
   }
   // The files stay flat: checked in place, no object made per file.

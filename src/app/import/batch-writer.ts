@@ -3,9 +3,10 @@
  * same code runs in-process and inside each import worker.
  * @module
  */
-import type { FileImport } from '../capture/types.js';
-import type { SharedMutex } from '../util/shared-mutex.js';
-import type { ImportOrigin, LedgerStore } from './store.js';
+import type { FileImport } from '../../capture/types.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { ImportOrigin } from '../../ledger/usage-repository.js';
+import type { SharedMutex } from '../../util/shared-mutex.js';
 
 /**
  * What one file adds to the run's totals once read, and what a batch write added (`added`,

@@ -1,7 +1,8 @@
 /**
- * Imports one Claude Code transcript file: decides from the previous cursor what to read, reads only
- * the new bytes, and returns the file's usage records, totals, agent facts, problems and new cursor.
- * Runs in worker threads, so it is pure input → output with no shared state.
+ * Imports one transcript file of any source: decides from the previous cursor what to read, reads
+ * only the new bytes (or, for a `whole-file` format, the whole changed file), hands each decoded line
+ * to the source's parser, and returns the file's usage records, cost checkpoints, agent facts,
+ * problems and new cursor. Runs in worker threads, so it is pure input → output with no shared state.
  * @module
  */
 import { isUtf8 } from 'node:buffer';
@@ -9,14 +10,14 @@ import fs from 'node:fs';
 import { Fingerprint, fingerprint } from '../../util/fingerprint.js';
 import { scanJsonl, TAIL_WINDOW } from '../jsonl/line-scanner.js';
 import { splitConcatenatedObjects } from '../jsonl/split-objects.js';
+import type { FileClass, RecordParser, SourceFormat } from '../source-adapter.js';
 import type { FileCursor, FileImport, IngestProblem } from '../types.js';
-import { type ClaudeFileKind, ClaudeLineParser } from './line-parser.js';
 
-export interface ClaudeFileJob {
+/** One file to import: what it is, and what the ledger remembers of it. Sent to worker threads as is. */
+export interface FileJob extends FileClass {
+  /** The source's adapter id (a worker looks its format up by it). */
+  source: string;
   path: string;
-  kind: ClaudeFileKind;
-  sessionHint: string | null;
-  agentHint: string | null;
   previous: FileCursor | null;
   /** The ledger holds spawns of this session whose agent id is unknown: look for links in the new bytes. */
   linkHint?: boolean;
@@ -32,19 +33,6 @@ export interface ClaudeFileJob {
 const HEAD_BYTES = 4096;
 /** Bytes read at each quarter of the consumed region, so an in-place rewrite between head and tail shows. */
 const SAMPLE_BYTES = 256;
-/**
- * Lines that can matter: any line with a `"usage"` key (assistant lines, progress lines relaying a
- * subagent's response, Agent tool results), and `cost-state` lines, which start with their type.
- * Everything else (user prompts, tool output, snapshots) is never decoded.
- */
-const MARKERS = [Buffer.from('"usage"')];
-const PREFIXES = [Buffer.from('{"type":"cost-state"')];
-/**
- * A background agent's tool result (`async_launched`) and some progress lines link a spawn to its
- * agent id without any usage. They are looked for only after an unlinked spawn.
- */
-const LINK_MARKERS = [Buffer.from('"agentId"')];
-
 function readRange(fd: number, start: number, length: number): Buffer {
   if (length <= 0) return Buffer.alloc(0);
   const buf = Buffer.allocUnsafe(length);
@@ -72,8 +60,8 @@ function bodyHash(fd: number, end: number, lastBytes: Buffer): string {
 }
 
 /** Where to start reading, given what the ledger remembers. */
-function startOffset(fd: number, st: fs.Stats, prev: FileCursor | null): number {
-  if (prev === null) return 0;
+function startOffset(fd: number, st: fs.Stats, prev: FileCursor | null, format: SourceFormat): number {
+  if (prev === null || format.reread === 'whole-file') return 0;
   if (identityOf(st) !== prev.identity || st.size < prev.offset) return 0;
   // Same size but a new mtime: not an append, so a rewrite (or a touch). Reading again is safe.
   if (st.size === prev.size && st.mtimeMs !== prev.mtimeMs) return 0;
@@ -84,7 +72,7 @@ function startOffset(fd: number, st: fs.Stats, prev: FileCursor | null): number 
   return prev.offset;
 }
 
-export function importClaudeFile(job: ClaudeFileJob): FileImport {
+export function importFile(format: SourceFormat, job: FileJob): FileImport {
   const result: FileImport = {
     path: job.path,
     cursor: job.previous,
@@ -93,7 +81,7 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
     bytesRead: 0,
     bytesLeft: 0,
     records: [],
-    costStates: [],
+    costCheckpoints: [],
     agentFacts: [],
     problems: [],
   };
@@ -115,13 +103,13 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
   }
   try {
     const st = fs.fstatSync(fd);
-    const start = startOffset(fd, st, job.previous);
+    const start = startOffset(fd, st, job.previous, format);
     result.fromStart = start === 0;
     // Fingerprint the head before reading: if the file is rewritten while it is read, the next import
     // sees the mismatch and reads it again (the merge makes that safe).
     const headLength = Math.min(HEAD_BYTES, st.size);
     const headHash = hashRange(fd, 0, headLength);
-    const parser = new ClaudeLineParser({
+    const parser = format.createParser({
       file: job.path,
       kind: job.kind,
       sessionHint: job.sessionHint,
@@ -129,15 +117,18 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
       fallbackTs: st.mtimeMs,
       taskPattern: job.taskPattern ? new RegExp(job.taskPattern) : null,
     });
+    if (format.container === 'json') return readDocument(fd, st, parser, result, headLength, headHash);
     const outcome = scanJsonl(
       fd,
       start,
       {
-        markers: MARKERS,
-        prefixes: PREFIXES,
+        markers: [...format.markers],
+        prefixes: [...format.prefixes],
         chunkBytes: job.chunkBytes,
         maxLineBytes: job.maxLineBytes,
-        maxBytes: job.maxBytes,
+        // A file read whole each time cannot be read in parts: a budget would never get past its start.
+        // A file read whole each time cannot be read in parts: a budget would never get past its start.
+        maxBytes: format.reread === 'append' ? job.maxBytes : undefined,
       },
       (line) => parseLine(parser, line.bytes, line.offset),
     );
@@ -163,19 +154,18 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
         `line of ${(o.length / 1048576).toFixed(1)} MB is over the size limit and was skipped`,
       );
     }
-    let linkFrom = parser.firstUnlinkedSpawn();
-    if (job.linkHint === true && (linkFrom === null || start < linkFrom)) linkFrom = start;
-    if (linkFrom !== null && job.kind === 'main') {
+    const pass = parser.followUp?.(job.linkHint === true ? start : null) ?? null;
+    if (pass !== null) {
       scanJsonl(
         fd,
-        linkFrom,
-        { markers: LINK_MARKERS, chunkBytes: job.chunkBytes, maxLineBytes: job.maxLineBytes },
+        pass.from,
+        { markers: [...pass.markers], chunkBytes: job.chunkBytes, maxLineBytes: job.maxLineBytes },
         (line) => {
           if (line.offset >= outcome.endOffset) return;
           try {
-            parser.handleLinks(JSON.parse(line.bytes.toString('utf8')), line.offset);
+            pass.handle(JSON.parse(line.bytes.toString('utf8')), line.offset);
           } catch {
-            // An unparsable line: the usage pass reported it if it carried usage.
+            // An unparsable line: the first pass reported it if it mattered.
           }
         },
       );
@@ -192,10 +182,7 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
     };
     result.bytesRead = outcome.bytesRead;
     if (outcome.stoppedEarly) result.bytesLeft = Math.max(0, st.size - outcome.endOffset);
-    result.records = parser.usageRecords();
-    result.costStates = parser.costStates;
-    result.agentFacts = parser.agentFacts;
-    result.problems = parser.problems;
+    collect(parser, result);
     if (result.problems.length > 0) assignLineNumbers(fd, result.problems);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -214,7 +201,51 @@ export function importClaudeFile(job: ClaudeFileJob): FileImport {
   return result;
 }
 
-function parseLine(parser: ClaudeLineParser, bytes: Buffer, offset: number): void {
+/** Moves what the parser found into the file's result. */
+function collect(parser: RecordParser, result: FileImport): void {
+  const found = parser.result();
+  result.records = found.records;
+  result.costCheckpoints = found.costCheckpoints;
+  result.agentFacts = found.agentFacts;
+  result.problems = found.problems;
+}
+
+/**
+ * A one-document file (`container: 'json'`), read whole each time it changed: the parser gets the
+ * value at offset 0. Its cursor covers the whole file.
+ */
+function readDocument(
+  fd: number,
+  st: fs.Stats,
+  parser: RecordParser,
+  result: FileImport,
+  headLength: number,
+  headHash: string,
+): FileImport {
+  const bytes = readRange(fd, 0, st.size);
+  result.fromStart = true;
+  result.bytesRead = bytes.length;
+  try {
+    parser.handle(JSON.parse(bytes.toString('utf8')), 0);
+  } catch {
+    parser.problem(null, `not valid JSON (${bytes.length} bytes); it will be read again when it changes`);
+  }
+  const tailStart = Math.max(0, bytes.length - TAIL_WINDOW);
+  result.cursor = {
+    path: result.path,
+    identity: identityOf(st),
+    size: bytes.length,
+    mtimeMs: st.mtimeMs,
+    offset: bytes.length,
+    headHash,
+    headLength,
+    tailHash: bodyHash(fd, bytes.length, bytes.subarray(tailStart)),
+  };
+  collect(parser, result);
+  return result;
+}
+
+function parseLine(parser: RecordParser, bytes: Buffer, offset: number): void {
   if (!isUtf8(bytes))
     parser.problem(
       offset,
