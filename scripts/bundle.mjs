@@ -45,7 +45,7 @@ await build({
     'src/cli/statusline-main.ts',
     'src/app/import/import-worker.ts',
     // `tokenledger mcp`: the MCP SDK and its schema libraries, loaded by that command only.
-    'src/outputs/mcp/mcp-main.ts',
+    'src/mcp/mcp-main.ts',
   ],
   outdir: BIN,
   entryNames: '[name]',

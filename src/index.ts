@@ -7,25 +7,5 @@
  * is recorded. See docs/API.md.
  * @module
  */
-export { type RecordUsageOptions, type RecordUsageResult, recordUsage } from './api/record-usage.js';
-export { type ClaudeRun, type RecordRunOptions, type RunClaudeOptions, runClaude } from './api/run-claude.js';
-export { type CommandRun, type RunCommandOptions, runClaudeCommand } from './capture/claude/run-command.js';
-export {
-  type ClaudeApiRetry,
-  type ClaudeModelUsage,
-  type ClaudeOutputStats,
-  type ClaudeRateLimitStatus,
-  type ClaudeRateLimits,
-  type ClaudeResultSummary,
-  type ClaudeRunResult,
-  ClaudeStreamParser,
-  type ClaudeStreamParserOptions,
-  type ClaudeTokenCounts,
-  type ClaudeUsageAfterResult,
-  type ClaudeUsageSource,
-  parseClaudeOutput,
-} from './capture/claude/stream/index.js';
-export type { AttributionContext } from './capture/context/attribution-context.js';
-export type { TelemetryResponse } from './capture/telemetry/telemetry-response.js';
-export type { RecordedRun } from './ledger/run-actions.js';
+export * from './api/index.js';
 export * from './orchestrator/index.js';

@@ -6,10 +6,10 @@
  * @module
  */
 import { addSums, emptySums } from '../ledger/usage-sums.js';
-import type { Recommendation } from '../outputs/token-usage/model.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
 import { cacheHitRate } from '../util/token-counts.js';
+import type { Recommendation } from './review-model.js';
 import {
   agentLabel,
   type Finding,

@@ -27,9 +27,10 @@
  *   whose context is cached already, would not pay for; an upper bound.
  * @module
  */
-import type { Recommendation } from '../outputs/token-usage/model.js';
+
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
+import type { Recommendation } from './review-model.js';
 import {
   CostSum,
   cheaperFamily,

@@ -12,9 +12,9 @@
 
 import type { GroupRow, UsageFilter } from '../ledger/usage-repository.js';
 import { BUCKET_MS } from '../ledger/usage-sums.js';
-import type { UnpricedUsage } from '../outputs/token-usage/model.js';
 import { totalTokens } from '../util/token-counts.js';
 import type { ReportContext } from './reports.js';
+import type { UnpricedUsage } from './review-model.js';
 import { UsageTableBuilder } from './usage-table.js';
 
 /** One ledger group (task × agent × agent id × model × UTC day × pricing key), priced. */

@@ -28,6 +28,10 @@
 import { ExitCode, UserError } from '../errors.js';
 import type { GroupRow } from '../ledger/usage-repository.js';
 import { addSums, BUCKET_MS, emptySums } from '../ledger/usage-sums.js';
+import { formatInt, formatUsdPlain } from '../util/format.js';
+import { cacheHitRate, totalTokens } from '../util/token-counts.js';
+import { DEFAULT_OVERRUN_MULTIPLE } from './overrun.js';
+import type { ReportContext } from './reports.js';
 import type {
   AgentModelMix,
   AgentShare,
@@ -36,11 +40,7 @@ import type {
   ExpensiveTask,
   ReviewModel,
   UnpricedUsage,
-} from '../outputs/token-usage/model.js';
-import { formatInt, formatUsdPlain } from '../util/format.js';
-import { cacheHitRate, totalTokens } from '../util/token-counts.js';
-import { DEFAULT_OVERRUN_MULTIPLE } from './overrun.js';
-import type { ReportContext } from './reports.js';
+} from './review-model.js';
 import { findRecommendations } from './review-recommendations.js';
 import { reportsCaching } from './review-rules.js';
 import { CostSum, compareText, groupCost, median, type PricedGroup, pricedGroups } from './review-usage.js';

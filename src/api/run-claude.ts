@@ -6,9 +6,8 @@
  * @module
  */
 
-import { resolveClaudeRoots } from '../capture/claude/paths.js';
+import type { RecordedRun } from '../app/run-actions.js';
 import { type CommandRun, type RunCommandOptions, runClaudeCommand } from '../capture/claude/run-command.js';
-import { sessionTranscriptSizes } from '../capture/claude/session-files.js';
 import {
   type AttributionContext,
   type ContextLayer,
@@ -18,24 +17,7 @@ import {
   parseLabels,
   resolveContext,
 } from '../capture/context/attribution-context.js';
-import { projectRoot } from '../capture/context/project-root.js';
-import { type LoadedConfig, loadConfig } from '../config/config.js';
-import type { LedgerLocation } from '../config/ledger-location.js';
-import { originOf } from '../config/origin.js';
-import { ledgerLocation } from '../config/paths.js';
 import { ExitCode, UserError } from '../errors.js';
-import type { RecordedRun } from '../ledger/run-actions.js';
-
-/** The ledger side, loaded only when a run is recorded: importing the library stays light. */
-async function ledgerModules() {
-  const [{ openLedger }, { recordHeadlessRun }, { activeTask }] = await Promise.all([
-    import('../ledger/open-ledger.js'),
-    import('../ledger/run-actions.js'),
-    import('../ledger/task-actions.js'),
-  ]);
-  return { openLedger, recordHeadlessRun, activeTask };
-}
-
 /** Where and how to record a run in the ledger. */
 export interface RecordRunOptions {
   /**
@@ -105,89 +87,39 @@ function layerOf(r: RecordRunOptions): ContextLayer {
 export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   const command = options.command ?? 'claude';
   const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
   const record = options.record;
-  let context = resolveContext(record === undefined ? {} : layerOf(record), contextFromEnv(env));
   if (record === undefined) {
+    const context = resolveContext({}, contextFromEnv(env));
     const run = await runClaudeCommand(command, options.args, {
       ...options,
       env: envWithContext(env, context),
     });
     return { ...run, recorded: null, recordError: null, context };
   }
-
-  // Declare the task before the run, so hooks firing during it see it; remember what the session's
-  // transcripts looked like, to find the run's session even without structured output.
-  let recordError: Error | null = null;
-  let claudeRoots: readonly string[] = [];
-  const project = projectRoot(cwd);
-  let ledger: Awaited<ReturnType<typeof ledgerModules>> | null = null;
-  let loaded: LoadedConfig | null = null;
-  let location: LedgerLocation | null = null;
+  const layer = layerOf(record);
+  const { command: _command, args, record: _record, env: _env, cwd, ...io } = options;
+  // The ledger side, loaded only when a run is recorded: importing the library stays light.
+  let runRecorded: typeof import('../app/run-recorded.js').runRecorded;
   try {
-    ledger = await ledgerModules();
-    const { openLedger, activeTask } = ledger;
-    loaded = await loadConfig(record.config, env);
-    claudeRoots = resolveClaudeRoots(loaded.config.claudeDirs, env).roots;
-    location = ledgerLocation(record.ledger, env);
-    const store = openLedger(location);
-    try {
-      if (context.taskId === null) {
-        const active = await activeTask(store, project);
-        if (active !== null) context = resolveContext(context, { taskId: active.id });
-      } else if ((await store.task(context.taskId)) === null) {
-        await store.saveTask({ id: context.taskId, project });
-      }
-    } finally {
-      await store.close();
-    }
+    ({ runRecorded } = await import('../app/run-recorded.js'));
   } catch (error) {
-    recordError = error as Error;
-  }
-  const transcriptSizesBefore = sessionTranscriptSizes(claudeRoots, cwd);
-  const run = await runClaudeCommand(command, options.args, {
-    ...options,
-    env: envWithContext(env, context),
-  });
-  if (
-    run.spawnError !== null ||
-    recordError !== null ||
-    ledger === null ||
-    loaded === null ||
-    location === null
-  )
-    return { ...run, recorded: null, recordError, context };
-
-  // The config and modules loaded before the run serve the recording too.
-  const { openLedger, recordHeadlessRun } = ledger;
-  const config = loaded.config;
-  try {
-    const store = openLedger(location);
-    try {
-      const recorded = await recordHeadlessRun(
-        store,
-        {
-          startedAt: run.startedAt,
-          endedAt: run.endedAt,
-          exitCode: run.exitCode,
-          signal: run.signal,
-          output: run.result,
-          cwd,
-          context,
-          claudeRoots,
-          transcriptSizesBefore,
-        },
-        {
-          origin: originOf(loaded),
-          stageMap: config.stages ?? {},
-          ...(config.taskPattern === undefined ? {} : { taskPattern: config.taskPattern }),
-        },
-      );
-      return { ...run, recorded, recordError: null, context };
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
+    const context = resolveContext(layer, contextFromEnv(env));
+    const run = await runClaudeCommand(command, args, { ...io, cwd, env: envWithContext(env, context) });
     return { ...run, recorded: null, recordError: error as Error, context };
   }
+  const outcome = await runRecorded({
+    command,
+    args,
+    layer,
+    ledger: { db: record.ledger, config: record.config, env },
+    cwd: cwd ?? process.cwd(),
+    io,
+    recordAfterFailedPrepare: false,
+  });
+  return {
+    ...outcome.run,
+    recorded: outcome.recorded,
+    recordError: outcome.recordError,
+    context: outcome.context,
+  };
 }

@@ -8,9 +8,9 @@ import type { BlockSummary } from '../analysis/blocks.js';
 import type { BlocksReport } from '../analysis/blocks-report.js';
 
 import type { ZonedClock } from '../analysis/zoned-time.js';
+import { limitStatusOf } from '../app/blocks-usage.js';
 import { formatCost, formatInt, formatPercent, formatUsd } from '../util/format.js';
 import { totalTokens } from '../util/token-counts.js';
-import { limitStatusOf } from './blocks-json.js';
 import { wrap } from './commands/print-usage.js';
 import { renderTable, type TableCell, type TableColumn, type TableRow, tokenCell } from './render/table.js';
 import { shortModel, usageNotes } from './usage-output.js';

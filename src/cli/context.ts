@@ -3,22 +3,15 @@
  * before a report (with a progress bar on a terminal).
  * @module
  */
-import { checkTimeZone, systemTimeZone, ZonedClock } from '../analysis/zoned-time.js';
-import { type ImportSummary, importClaudeHistory } from '../app/import/import-claude.js';
-import { compileTaskPattern } from '../capture/context/attribution-context.js';
-import { type LoadedConfig, loadConfig } from '../config/config.js';
-import type { LedgerLocation } from '../config/ledger-location.js';
-import { originOf } from '../config/origin.js';
-import { ledgerLocation } from '../config/paths.js';
-import { openLedger } from '../ledger/open-ledger.js';
-import type { LedgerStore } from '../ledger/store.js';
-import type { StageMap } from '../ledger/task-repository.js';
-import type { ImportOrigin } from '../ledger/usage-repository.js';
-import { createPricer } from '../pricing/create-pricer.js';
-import type { Pricer } from '../pricing/pricer.js';
+import type { ZonedClock } from '../analysis/zoned-time.js';
+import type { ImportSummary } from '../app/import/import-claude.js';
+import { importHistory, importNotes } from '../app/import-history.js';
+import { type LedgerSession, openLedgerSession, sessionClock } from '../app/ledger-session.js';
 import { timing } from '../util/timing.js';
 import { isTerminalFd, writeErr } from './io.js';
 import type { Progress } from './render/progress.js';
+
+export { pricerOf, stageMapOf } from '../app/ledger-session.js';
 
 export interface CommonOptions {
   db?: string;
@@ -34,20 +27,13 @@ export interface CommonOptions {
   timezone?: string;
 }
 
-export interface CliSession {
-  loaded: LoadedConfig;
-  /** Where the ledger is (`--db`, else `$TOKENLEDGER_DB`, else the default). */
-  location: LedgerLocation;
-  store: LedgerStore;
-  origin: ImportOrigin;
-}
+/** The session a command works with (src/app/ledger-session.ts). */
+export type CliSession = LedgerSession;
 
 export async function openSession(opts: CommonOptions): Promise<CliSession> {
-  const loaded = await loadConfig(opts.config);
-  const location = ledgerLocation(opts.db);
-  const store = openLedger(location);
+  const session = await openLedgerSession({ db: opts.db, config: opts.config });
   timing('config and ledger open');
-  return { loaded, location, store, origin: originOf(loaded) };
+  return session;
 }
 
 /** True when output must be machine-readable: no progress, no chatter on stdout. */
@@ -70,12 +56,7 @@ export async function importNow(
     const { createProgress } = await import('./render/progress.js');
     progress = createProgress({ stream: process.stderr, enabled: true, label: 'Importing' });
   }
-  const config = session.loaded.config;
-  const summary = await importClaudeHistory(session.store, {
-    claudeDirs: config.claudeDirs,
-    stageMap: config.stages ?? {},
-    ...(config.taskPattern === undefined ? {} : { taskPattern: checkedPattern(config.taskPattern, session) }),
-    origin: session.origin,
+  const summary = await importHistory(session, {
     threads: opts.threads,
     onProgress: (p) => {
       if (p.bytesTotal > 16 << 20)
@@ -83,39 +64,10 @@ export async function importNow(
     },
   });
   progress?.finish();
-  for (const w of summary.roots.warnings) writeErr(`tokenledger: warning: ${w}\n`);
-  if (summary.problems > 0) {
-    writeErr(
-      `tokenledger: ${summary.problems} new problem(s) while reading transcripts; see \`tokenledger problems\`.\n`,
-    );
-  }
+  for (const note of importNotes(summary)) writeErr(`${note}\n`);
   return summary;
 }
 
-/** The configured task pattern, checked (an invalid one is a config error naming the file). */
-function checkedPattern(source: string, session: CliSession): string {
-  compileTaskPattern(source, `"taskPattern" in ${session.loaded.file}`);
-  return source;
-}
-
-/** Agent type → stage, from the config. */
-export function stageMapOf(session: CliSession): StageMap {
-  return session.loaded.config.stages ?? {};
-}
-
-export function pricerOf(session: CliSession): Pricer {
-  return createPricer(session.loaded.config.pricing?.overrides);
-}
-
 export function clockOf(session: CliSession, opts: CommonOptions): ZonedClock {
-  if (opts.timezone !== undefined) return zoned(checkTimeZone(opts.timezone));
-  const fromConfig = session.loaded.config.timezone;
-  if (fromConfig !== undefined)
-    return zoned(checkTimeZone(fromConfig, `"timezone" in ${session.loaded.file}`));
-  return ZonedClock.system();
-}
-
-/** The process's own zone needs no Intl; any other zone does. */
-function zoned(tz: string): ZonedClock {
-  return tz === systemTimeZone() ? ZonedClock.system() : new ZonedClock(tz);
+  return sessionClock(session, opts.timezone);
 }

@@ -5,15 +5,13 @@
  * what `status` says the ledger holds.
  * @module
  */
+import { mergedRecords } from '../app/import-history.js';
 import type { ImportRunStats } from '../ledger/ingest-state-repository.js';
 import { formatInt } from '../util/format.js';
 
-type Counts = Pick<ImportRunStats, 'records' | 'added' | 'forgotten'>;
+export { importCountsJson } from '../app/import-history.js';
 
-/** Records read that merged into an API call the ledger already held (or added in the same import). */
-export function mergedRecords(c: Counts): number {
-  return c.records - c.added - c.forgotten;
-}
+type Counts = Pick<ImportRunStats, 'records' | 'added' | 'forgotten'>;
 
 /**
  * E.g. `959 new API calls (1,025 read; 66 merged into the same call from another file or an earlier
@@ -32,14 +30,4 @@ export function describeImported(c: Counts): string {
       `${formatInt(c.forgotten)} skipped: you forgot ${c.forgotten === 1 ? 'that call' : 'those calls'}`,
     );
   return why.length === 0 ? calls : `${calls} (${formatInt(c.records)} read; ${why.join('; ')})`;
-}
-
-/** The counts for `--json`: records read, added, merged, forgotten. */
-export function importCountsJson(c: Counts): {
-  records: number;
-  added: number;
-  merged: number;
-  forgotten: number;
-} {
-  return { records: c.records, added: c.added, merged: mergedRecords(c), forgotten: c.forgotten };
 }

@@ -6,16 +6,16 @@
  */
 import { DEFAULT_OVERRUN_MULTIPLE, standingChain } from '../analysis/overrun.js';
 import { type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
-import type { RecordedRun } from '../ledger/run-actions.js';
+import { variancePercent } from '../app/metrics-log.js';
+import type { RecordedRun } from '../app/run-actions.js';
+import { ccusageTokenFields } from '../app/usage-json.js';
 import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { formatCompact, formatPercent, formatUsd } from '../util/format.js';
 import { localDate } from '../util/local-date.js';
 import { cacheHitRate, totalTokens } from '../util/token-counts.js';
 import type { CliSession } from './context.js';
-import { variancePercent } from './metrics-log.js';
 import { overrunMessage } from './overrun-message.js';
-import { ccusageTokenFields } from './usage-json.js';
 
 export interface RunSummary {
   line: string;

@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { ExitCode, UserError } from '../errors.js';
-import type { Config } from './config.js';
+import type { Config } from './config-types.js';
 import { jsonValuePosition } from './json-position.js';
 
 const rate = v.pipe(

@@ -20,50 +20,10 @@
 import fs from 'node:fs';
 import { locateJsonError } from '../capture/telemetry/json-error.js';
 import { ExitCode, UserError } from '../errors.js';
+import type { Config } from './config-types.js';
 import { configFile } from './paths.js';
 
-/** USD per million tokens; the cache rates default to 1.25×, 2× and 0.1× the input rate. */
-export interface OverrideRates {
-  input: number;
-  output: number;
-  cacheWrite5m?: number;
-  cacheWrite1h?: number;
-  cacheRead?: number;
-}
-
-export interface RateOverride extends OverrideRates {
-  /** The rates of fast-mode requests (`usage.speed` "fast"); without them such requests are unpriced. */
-  fast?: OverrideRates;
-}
-
-export interface Config {
-  claudeDirs?: string[];
-  machine?: string;
-  user?: string;
-  timezone?: string;
-  pricing?: { overrides?: Record<string, RateOverride> };
-  /** Agent type → workflow stage, e.g. {"analyst": "analysis", "code-reviewer": "review"}. Unlisted types are their own stage. */
-  stages?: Record<string, string>;
-  /** A regular expression finding a task id in a subagent's prompt, e.g. "TASK-\\d+" (a capture group, if any, is the id). */
-  taskPattern?: string;
-  /** Warn when a task's actual usage passes this multiple of its estimate (default 4). */
-  overrunMultiple?: number;
-  /** The append-only metrics JSONL (default <data dir>/metrics.jsonl). */
-  metricsFile?: string;
-  /** Root of the `.token-usage/` tree of usage-tracker telemetry; relative to the project (default `.token-usage`). */
-  tokenUsageRoot?: string;
-  /** `tokenledger hook`: its time cap, per-file read budget, and whether it may show overrun warnings. */
-  hook?: HookConfig;
-}
-
-export interface HookConfig {
-  /** Hard cap on one hook call, in ms (default 10000); what is left is done by the next call. */
-  timeoutMs?: number;
-  /** Read at most this many MiB of a transcript per call (default 64). */
-  maxMegabytesPerFile?: number;
-  /** Show an overrun warning in Claude Code (a hook `systemMessage`) when a task passes its multiple (default true). */
-  warnings?: boolean;
-}
+export type { Config, HookConfig, OverrideRates, RateOverride } from './config-types.js';
 
 export interface LoadedConfig {
   config: Config;

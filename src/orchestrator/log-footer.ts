@@ -5,9 +5,9 @@
  * @module
  */
 import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
+import { checkAmountOrNull, showValue } from '../util/checked-numbers.js';
 import { formatPercent, NOT_AVAILABLE } from '../util/format.js';
 import { cacheHitRate } from '../util/token-counts.js';
-import { checkAmountOrNull, showValue } from './numbers.js';
 import {
   addModelUsage,
   checkModelUsage,

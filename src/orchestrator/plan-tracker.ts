@@ -8,10 +8,10 @@
  * @module
  */
 import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
+import { addTokenCountsChecked, addUsd, showValue } from '../util/checked-numbers.js';
 import { formatPercent, formatUsdPlain, groupDigits, NOT_AVAILABLE } from '../util/format.js';
 import { cacheHitRate, emptyTokenCounts, type TokenCounts, totalTokens } from '../util/token-counts.js';
 import { writeJsonFileAtomic } from './json-file.js';
-import { addTokenCountsChecked, addUsd, showValue } from './numbers.js';
 import {
   TASK_TOKEN_NAMES,
   type TaskUsage,

@@ -12,10 +12,15 @@
  */
 import { fromClaudeTokenCounts } from '../capture/claude/stream/token-counts.js';
 import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
+import {
+  addTokenCountsChecked,
+  checkCount,
+  showValue,
+  type TokenFieldNames,
+} from '../util/checked-numbers.js';
 import { isJsonObject, type JsonObject } from '../util/json-object.js';
 import { emptyTokenCounts, type TokenCounts } from '../util/token-counts.js';
 import { readJsonObjectFile, writeJsonFileAtomic } from './json-file.js';
-import { addTokenCountsChecked, checkCount, showValue, type TokenFieldNames } from './numbers.js';
 
 /** Token counts of one model (`TokenUsage`; names follow Claude Code's `modelUsage`). */
 export interface TokenUsage {

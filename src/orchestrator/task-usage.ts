@@ -5,8 +5,13 @@
  */
 import { fromClaudeTokenCounts } from '../capture/claude/stream/token-counts.js';
 import type { ClaudeRunResult } from '../capture/claude/stream/types.js';
+import {
+  checkAmountOrNull,
+  checkCount,
+  checkCountOrNull,
+  type TokenFieldNames,
+} from '../util/checked-numbers.js';
 import { emptyTokenCounts, type TokenCounts } from '../util/token-counts.js';
-import { checkAmountOrNull, checkCount, checkCountOrNull, type TokenFieldNames } from './numbers.js';
 
 /**
  * Usage of one task run. Token counts are summed over the run's models. `totalCostUsd`

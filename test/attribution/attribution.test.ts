@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTask } from '../../src/ledger/task-actions.js';
+import { startTask } from '../../src/app/task-actions.js';
 import { expectTaskRollupConsistent } from '../helpers/task-rollup-check.js';
 import { World } from './world.js';
 

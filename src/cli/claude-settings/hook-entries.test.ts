@@ -4,7 +4,6 @@ import {
   HOOK_EVENTS,
   HOOK_TIMEOUT_SECONDS,
   hooksShapeProblem,
-  inspectHooks,
   installHooks,
   isTokenledgerHandler,
   isTokenledgerHookCommand,
@@ -12,6 +11,7 @@ import {
   parseShellWords,
   uninstallHooks,
 } from './hook-entries.js';
+import { inspectHooks } from './hook-inspection.js';
 
 const CMD = "'/usr/bin/node' '/opt/tl/bin/tokenledger.js' hook";
 const OLD = "'/usr/local/bin/node' '/old/place/bin/tokenledger.js' hook";

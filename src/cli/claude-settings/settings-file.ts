@@ -13,7 +13,7 @@ import { CLAUDE_CONFIG_DIR_ENV } from '../../capture/claude/paths.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { isJsonObject, type JsonObject } from './hook-entries.js';
+import { isJsonObject, type JsonObject } from './settings-json.js';
 
 export type SettingsScope = 'user' | 'project' | 'local';
 

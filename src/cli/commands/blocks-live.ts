@@ -8,16 +8,15 @@
 import pc from 'picocolors';
 import { type BlockSummary, HOUR_MS } from '../../analysis/blocks.js';
 import { blocksReport } from '../../analysis/blocks-report.js';
-
+import { limitStatusOf, resolveTokenLimit } from '../../app/blocks-usage.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { formatInt } from '../../util/format.js';
 import { totalTokens } from '../../util/token-counts.js';
-import { limitStatusOf } from '../blocks-json.js';
 import { activeBlockLines, duration, limitWarning, localTime } from '../blocks-output.js';
 import { clockOf, importNow, openSession, pricerOf } from '../context.js';
 import { isTerminalFd, writeOut } from '../io.js';
 import { detectTerminal } from '../render/terminal.js';
-import { type BlocksOptions, blocksQueryOf, parseTokenLimit, resolveTokenLimit } from './blocks.js';
+import { type BlocksOptions, blocksQueryOf, parseTokenLimit } from './blocks-options.js';
 
 const HIDE_CURSOR = '\u001b[?25l';
 const SHOW_CURSOR = '\u001b[?25h';

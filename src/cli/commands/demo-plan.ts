@@ -8,7 +8,7 @@
  * @module
  */
 
-import { recordUsage } from '../../api/record-usage.js';
+import { recordUsage } from '../../app/record-usage.js';
 import type { LedgerStore } from '../../ledger/store.js';
 import type { StageMap } from '../../ledger/task-repository.js';
 import { totalTokens } from '../../util/token-counts.js';

@@ -7,8 +7,9 @@
  * @module
  */
 
-import { type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
+import type { UsageRow } from '../../analysis/usage-table.js';
 import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
+import { forgetUsage, type Priced } from '../../app/forget-usage.js';
 import { ExitCode, UserError } from '../../errors.js';
 import {
   FORGET_SOURCES,
@@ -17,14 +18,10 @@ import {
   type ForgetSource,
   isEmptyOutcome,
 } from '../../ledger/forget.js';
-import type { GroupRow } from '../../ledger/usage-repository.js';
-import { BUCKET_MS } from '../../ledger/usage-sums.js';
-import type { Pricer } from '../../pricing/pricer.js';
 import { formatCost, formatInt } from '../../util/format.js';
 import { totalTokens } from '../../util/token-counts.js';
-import { type CommonOptions, clockOf, importNow, openSession, pricerOf, stageMapOf } from '../context.js';
+import { type CommonOptions, clockOf, importNow, openSession } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
-import { usageFields } from '../usage-json.js';
 
 export interface ForgetFlags extends CommonOptions {
   task?: string;
@@ -53,14 +50,6 @@ function checkFlags(opts: ForgetFlags): void {
     );
 }
 
-/** The usage of `rows`, priced as reports price it (cost mode auto). */
-function priced(pricer: Pricer, rows: readonly GroupRow[]): UsageRow {
-  const b = new UsageTableBuilder(pricer, 'auto');
-  for (const r of rows)
-    b.add('all', {}, r, { atMs: r.bucket * BUCKET_MS, firstTs: r.firstTs, lastTs: r.lastTs });
-  return b.build().totals;
-}
-
 function usageText(row: UsageRow): string {
   const calls = row.sums.responses;
   const cost = row.unpriced.length > 0 ? `${formatCost(row.cost)} + unpriced` : formatCost(row.cost);
@@ -73,14 +62,6 @@ function signed(n: number, text: (n: number) => string): string {
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatInt(n)} ${n === 1 ? one : many}`;
-}
-
-interface Priced {
-  removedCalls: UsageRow;
-  removedDeclared: UsageRow;
-  before: UsageRow;
-  after: UsageRow;
-  moves: { from: string | null; to: string | null; usage: UsageRow }[];
 }
 
 function lines(o: ForgetOutcome, p: Priced, what: string): string[] {
@@ -159,17 +140,10 @@ export async function runForget(opts: ForgetFlags): Promise<number> {
     if (since !== undefined) selection.fromMs = clock.startOf(since);
     if (until !== undefined) selection.toMs = clock.startOf(addDays(until, 1));
     const apply = opts.yes === true;
-    const outcome = await session.store.forget(selection, { apply, stageMap: stageMapOf(session) });
-    const pricer = pricerOf(session);
-    const p: Priced = {
-      removedCalls: priced(pricer, outcome.removedCalls),
-      removedDeclared: priced(pricer, outcome.removedDeclared),
-      before: priced(pricer, outcome.before),
-      after: priced(pricer, outcome.after),
-      moves: outcome.reattributed.map((m) => ({ from: m.from, to: m.to, usage: priced(pricer, m.usage) })),
-    };
+    const request = { task: opts.task, source: opts.source, since, until };
+    const { outcome, priced: p, json } = await forgetUsage(session, selection, request, apply);
     if (opts.json) {
-      await writeJson(outcomeJson(outcome, p, opts, { since, until }));
+      await writeJson(json());
       return 0;
     }
     if (isEmptyOutcome(outcome)) {
@@ -198,46 +172,4 @@ function nothingReason(opts: ForgetFlags, since?: string, until?: string): strin
     telemetry: 'declared telemetry',
   };
   return `no ${what[opts.source]}${opts.task === undefined ? '' : ` of task ${opts.task}`}${range}.`;
-}
-
-function outcomeJson(
-  o: ForgetOutcome,
-  p: Priced,
-  opts: ForgetFlags,
-  range: { since: string | undefined; until: string | undefined },
-) {
-  const before = usageFields(p.before);
-  const after = usageFields(p.after);
-  return {
-    dryRun: !o.applied,
-    selection: {
-      task: opts.task ?? null,
-      source: opts.source ?? null,
-      since: range.since ?? null,
-      until: range.until ?? null,
-    },
-    tasks: o.tasks.map((t) => ({
-      id: t.id,
-      title: t.title,
-      parent: t.parentId,
-      estimate: { tokens: t.estimateTokens, usd: t.estimateUsd },
-    })),
-    children: o.children.map((c) => ({ id: c.id, parent: c.parentId })),
-    spans: o.spans,
-    runs: { count: o.runs.count, claudeCodeCostUsd: o.runs.claudeCostUsd },
-    declared: {
-      taskIds: o.declared.taskIds,
-      entries: o.declared.entries,
-      counted: usageFields(p.removedDeclared),
-    },
-    errorLogEntries: o.errorLogEntries,
-    apiCalls: usageFields(p.removedCalls),
-    remembered: o.remembered,
-    reattributed: p.moves.map((m) => ({ from: m.from, to: m.to, ...usageFields(m.usage) })),
-    ledgerChange: {
-      responses: after.responses - before.responses,
-      totalTokens: after.totalTokens - before.totalTokens,
-      totalCost: Math.round((after.totalCost - before.totalCost) * 1e10) / 1e10,
-    },
-  };
 }

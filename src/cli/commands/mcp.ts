@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { McpServerModule } from '../../app/mcp-server-options.js';
 import { ledgerLocation } from '../../config/paths.js';
 import { checkLedgerBackend } from '../../ledger/open-ledger.js';
-import type * as McpMain from '../../outputs/mcp/mcp-main.js';
 import type { CommonOptions } from '../context.js';
 
 export interface McpOptions extends CommonOptions {
@@ -21,12 +21,12 @@ export interface McpOptions extends CommonOptions {
  * SDK is loaded by this command only and never parsed by the others; tsc's output (dist/cli) and the
  * sources load the module itself.
  */
-async function loadServer(): Promise<typeof McpMain> {
+async function loadServer(): Promise<McpServerModule> {
   const here = import.meta.url;
   const bundled = fileURLToPath(new URL('./mcp-main.cjs', here));
-  if (fs.existsSync(bundled)) return createRequire(here)(bundled) as typeof McpMain;
+  if (fs.existsSync(bundled)) return createRequire(here)(bundled) as McpServerModule;
   const ext = here.endsWith('.ts') ? '.ts' : '.js';
-  return (await import(new URL(`../../outputs/mcp/mcp-main${ext}`, here).href)) as typeof McpMain;
+  return (await import(new URL(`../../mcp/mcp-main${ext}`, here).href)) as McpServerModule;
 }
 
 export async function runMcp(opts: McpOptions): Promise<number> {

@@ -4,19 +4,18 @@
  * @module
  */
 import { lastPeriodsSince, parseLast } from '../../analysis/last-periods.js';
-import { dimensionReport, type Period, periodReport } from '../../analysis/reports.js';
-import type { UsageRow } from '../../analysis/usage-table.js';
+import type { Period } from '../../analysis/reports.js';
+import { periodUsage } from '../../app/usage-reports.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { timing } from '../../util/timing.js';
-import { importNow, openSession, pricerOf } from '../context.js';
-import { rowJson, totalsJson } from '../usage-json.js';
+import { importNow, openSession } from '../context.js';
 import { printUsage } from './print-usage.js';
 import { formatOf, type ReportOptions, scopeOf } from './scope.js';
 
-const NAMES: Record<Period, { json: string; field: string; header: string; noun: string }> = {
-  day: { json: 'daily', field: 'date', header: 'Date', noun: 'day' },
-  week: { json: 'weekly', field: 'week', header: 'Week', noun: 'week' },
-  month: { json: 'monthly', field: 'month', header: 'Month', noun: 'month' },
+const NAMES: Record<Period, { field: string; header: string; noun: string }> = {
+  day: { field: 'date', header: 'Date', noun: 'day' },
+  week: { field: 'week', header: 'Week', noun: 'week' },
+  month: { field: 'month', header: 'Month', noun: 'month' },
 };
 
 export interface PeriodOptions extends ReportOptions {
@@ -39,27 +38,19 @@ function lastOf(opts: PeriodOptions): number | undefined {
   return n;
 }
 
-const NO_PROJECT = '(none)';
-
 export async function runPeriod(period: Period, opts: PeriodOptions): Promise<number> {
   const format = formatOf(opts);
   const last = lastOf(opts);
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
-    const pricer = pricerOf(session);
     const scope = scopeOf(session, opts);
     if (last !== undefined)
       scope.since = lastPeriodsSince(period, last, scope.clock, scope.weekStart, Date.now());
-    const ctx = { store: session.store, pricer, mode: opts.mode };
     const instances = opts.instances === true;
-    const table = instances
-      ? await dimensionReport(ctx, ['project', period], scope)
-      : await periodReport(ctx, period, scope);
+    const { table, json } = await periodUsage(session, period, scope, { mode: opts.mode, instances });
     timing(`report (${table.rows.length} rows)`);
     const n = NAMES[period];
-    // Rows of --instances carry the period under the dimension's name (`day`); JSON calls it `date`.
-    const when = (r: UsageRow) => r.label[instances ? period : n.field];
     const empty = scope.since || scope.until ? 'No usage in that date range.' : 'No usage in the ledger yet.';
     await printUsage({
       format,
@@ -75,24 +66,7 @@ export async function runPeriod(period: Period, opts: PeriodOptions): Promise<nu
         : [{ key: n.field, header: n.header }],
       title: `Usage by ${instances ? 'project and ' : ''}${n.noun} (${scope.clock.tz}, cost: ${opts.mode})`,
       empty: `${empty} Run \`tokenledger status\` to see where tokenledger looks.`,
-      json: () => {
-        const meta = { timezone: scope.clock.tz, costMode: opts.mode, priceTable: pricer.version };
-        if (!instances) {
-          return {
-            [n.json]: table.rows.map((r) => rowJson({ [n.field]: when(r) }, r)),
-            totals: totalsJson(table.totals),
-            meta,
-          };
-        }
-        const projects: Record<string, unknown[]> = {};
-        for (const r of table.rows) {
-          const project = r.label.project || NO_PROJECT;
-          const rows = projects[project] ?? [];
-          rows.push(rowJson({ [n.field]: when(r), project }, r));
-          projects[project] = rows;
-        }
-        return { projects, totals: totalsJson(table.totals), meta };
-      },
+      json,
     });
     timing('printed');
     return 0;

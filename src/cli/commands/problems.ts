@@ -2,6 +2,7 @@
  * `tokenledger problems`: what could not be used from the transcripts, as `file:line: reason`.
  * @module
  */
+import { ledgerProblems } from '../../app/ledger-status.js';
 import { ExitCode, UserError } from '../../errors.js';
 import { type CommonOptions, openSession } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
@@ -12,21 +13,12 @@ export async function runProblems(opts: CommonOptions & { limit: string }): Prom
     throw new UserError(`--limit "${opts.limit}" must be a whole number of at least 1.`, ExitCode.usage);
   const session = await openSession(opts);
   try {
-    const { rows, total } = await session.store.problems(limit);
+    const json = await ledgerProblems(session, limit);
     if (opts.json) {
-      await writeJson({
-        total,
-        problems: rows.map((p) => ({
-          file: p.file,
-          line: p.line,
-          severity: p.severity,
-          reason: p.reason,
-          firstSeen: new Date(p.firstSeen).toISOString(),
-          lastSeen: new Date(p.lastSeen).toISOString(),
-        })),
-      });
+      await writeJson(json);
       return 0;
     }
+    const { problems: rows, total } = json;
     if (total === 0) {
       await writeOut('No problems: every transcript line that carries usage was read.\n');
       return 0;

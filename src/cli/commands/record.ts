@@ -5,7 +5,7 @@
  * @module
  */
 import fs from 'node:fs';
-import { recordUsage } from '../../api/record-usage.js';
+import { recordUsage } from '../../app/record-usage.js';
 import { DEFAULT_MAX_BYTES } from '../../capture/telemetry/telemetry-request.js';
 import { errorResponse } from '../../capture/telemetry/telemetry-response.js';
 import { ExitCode } from '../../errors.js';

@@ -3,10 +3,9 @@
  * Code's own cost total (cost-state) beside ours.
  * @module
  */
-import { sessionReport } from '../../analysis/reports.js';
+import { sessionUsage } from '../../app/session-usage.js';
 import { ExitCode, UserError } from '../../errors.js';
-import { importNow, openSession, pricerOf } from '../context.js';
-import { rowJson, totalsJson } from '../usage-json.js';
+import { importNow, openSession } from '../context.js';
 import type { LabelColumn } from '../usage-output.js';
 import { printUsage } from './print-usage.js';
 import { formatOf, type ReportOptions, scopeOf } from './scope.js';
@@ -35,23 +34,9 @@ export async function runSession(opts: ReportOptions & { id?: string }): Promise
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
-    const pricer = pricerOf(session);
     const only = sessionFilter(opts);
     const scope = scopeOf(session, { ...opts, session: only });
-    const { rows, totals } = await sessionReport({ store: session.store, pricer, mode: opts.mode }, scope);
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const table = {
-      rows: rows.map((r) => ({
-        ...r,
-        label: {
-          session: r.sessionId,
-          project: r.project,
-          first: scope.clock.dateOf(r.firstTs),
-          last: scope.clock.dateOf(r.lastTs),
-        },
-      })),
-      totals,
-    };
+    const { table, json } = await sessionUsage(session, scope, opts.mode);
     await printUsage({
       format,
       table,
@@ -63,22 +48,7 @@ export async function runSession(opts: ReportOptions & { id?: string }): Promise
       empty: only
         ? `No usage for session ${only}.`
         : 'No sessions in the ledger yet. Run `tokenledger status` to see where tokenledger looks.',
-      json: () => ({
-        sessions: rows.map((r) =>
-          rowJson(
-            {
-              sessionId: r.sessionId,
-              projectPath: r.project,
-              firstActivity: iso(r.firstTs),
-              lastActivity: iso(r.lastTs),
-              claudeCodeCost: r.claudeCodeCost,
-            },
-            r,
-          ),
-        ),
-        totals: totalsJson(totals),
-        meta: { timezone: scope.clock.tz, costMode: opts.mode, priceTable: pricer.version },
-      }),
+      json,
     });
     return 0;
   } finally {

@@ -2,28 +2,13 @@
  * `tokenledger status`: where tokenledger reads and keeps data, and what the ledger holds.
  * @module
  */
-import fs from 'node:fs';
-import { resolveClaudeRoots } from '../../capture/claude/paths.js';
-import { describeLedgerLocation, type LedgerLocation } from '../../config/ledger-location.js';
-import { dataHome } from '../../config/paths.js';
+import { ledgerStatus } from '../../app/ledger-status.js';
 import type { LedgerStats } from '../../ledger/store.js';
 import { formatInt } from '../../util/format.js';
-import { type CommonOptions, openSession, pricerOf } from '../context.js';
+import { type CommonOptions, openSession } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 import { detectTerminal } from '../render/terminal.js';
 import { wrapWords } from '../render/wrap-words.js';
-
-/** The bytes a ledger takes: a SQLite file and its WAL; null for a database server's. */
-function size(location: LedgerLocation): number | null {
-  if (location.kind !== 'file') return null;
-  let total = 0;
-  for (const f of [location.path, `${location.path}-wal`]) {
-    try {
-      total += fs.statSync(f).size;
-    } catch {}
-  }
-  return total;
-}
 
 /** What the ledger holds, in one line: e.g. `960 API calls in 50 sessions, … (959 read from transcripts, 1 declared)`. */
 function holds(stats: LedgerStats): string {
@@ -45,31 +30,8 @@ function holds(stats: LedgerStats): string {
 export async function runStatus(opts: CommonOptions): Promise<number> {
   const session = await openSession(opts);
   try {
-    const stats = await session.store.stats();
-    const roots = resolveClaudeRoots(session.loaded.config.claudeDirs);
+    const { json: info, stats, roots, pricer } = await ledgerStatus(session);
     for (const w of roots.warnings) writeErr(`tokenledger: warning: ${w}\n`);
-    const pricer = pricerOf(session);
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    const info = {
-      dataDir: dataHome(),
-      ledger: describeLedgerLocation(session.location),
-      ledgerBytes: size(session.location),
-      configFile: session.loaded.file,
-      claudeDirs: { found: roots.roots, searched: roots.searched, from: roots.origin },
-      machine: session.origin.machine,
-      user: session.origin.user,
-      priceTable: { version: pricer.version, source: pricer.source },
-      records: stats.records,
-      declaredRecords: stats.declaredRecords,
-      sessions: stats.sessions,
-      firstUsage: iso(stats.firstTs),
-      lastUsage: iso(stats.lastTs),
-      filesTracked: stats.files,
-      subagentMetaFiles: stats.metaFiles,
-      forgottenApiCalls: stats.forgottenCalls,
-      problems: stats.problems,
-      lastImport: iso(stats.lastImport),
-    };
     if (opts.json) {
       await writeJson(info);
       return 0;

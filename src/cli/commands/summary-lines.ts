@@ -6,17 +6,14 @@
  */
 import pc from 'picocolors';
 import type { UsageRow } from '../../analysis/usage-table.js';
+import type { SummaryWindow } from '../../app/usage-summary.js';
 import { formatCompact, formatCost, formatInt, formatPercent } from '../../util/format.js';
 import { cacheHitRate, totalTokens } from '../../util/token-counts.js';
 import { displayWidth, padToWidth, truncateToWidth } from '../render/display-width.js';
 import { shortModels } from '../render/short-names.js';
 import { wrapWords } from '../render/wrap-words.js';
 
-export interface SummaryWindow {
-  label: string;
-  row: UsageRow;
-  sessions: number;
-}
+export type { SummaryWindow } from '../../app/usage-summary.js';
 
 export interface SummaryLayout {
   width: number;

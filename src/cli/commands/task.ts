@@ -4,38 +4,29 @@
  * @module
  */
 import fs from 'node:fs';
-import { subtreeTotals, type TaskSummary, taskSummary, taskVariance } from '../../analysis/tasks.js';
-import { emptyUsageRow, type UsageRow } from '../../analysis/usage-table.js';
+import type { TaskSummary } from '../../analysis/tasks.js';
+import { appendMetrics, metricsEntry, metricsFile } from '../../app/metrics-log.js';
+import {
+  activeTaskIds,
+  requireTask,
+  setTaskEstimate,
+  startTask,
+  stopTask,
+  taskStatus,
+} from '../../app/task-actions.js';
+import { summaryJson, taskJson, taskList, taskShow, taskSummaryOf } from '../../app/task-reports.js';
 import { checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
-import {
-  activeTaskIds,
-  knownTask,
-  requireTask,
-  startTask,
-  stopTask,
-  taskStatus,
-} from '../../ledger/task-actions.js';
 import type { TaskRow } from '../../ledger/task-repository.js';
 import { formatInt, formatPercent, formatUsd } from '../../util/format.js';
-import { localDate } from '../../util/local-date.js';
 import { cacheHitRate, totalTokens } from '../../util/token-counts.js';
-import {
-  type CliSession,
-  type CommonOptions,
-  importNow,
-  openSession,
-  pricerOf,
-  stageMapOf,
-} from '../context.js';
+import { type CommonOptions, importNow, openSession, stageMapOf } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
-import { appendMetrics, metricsFile, variancePercent } from '../metrics-log.js';
 import { wrapWords } from '../render/wrap-words.js';
 import { actualsSection, withActuals } from '../task-annotation.js';
 import { tableTarget, taskBreakdownTable, taskListTable } from '../task-tables.js';
-import { ccusageTokenFields, usageFields } from '../usage-json.js';
 
 export interface TaskOptions extends CommonOptions {
   title?: string;
@@ -48,23 +39,8 @@ export interface TaskOptions extends CommonOptions {
   create?: boolean;
 }
 
-const DEFAULT_OVERRUN = 4;
-
-function overrunMultiple(session: CliSession): number {
-  return session.loaded.config.overrunMultiple ?? DEFAULT_OVERRUN;
-}
-
 function projectOf(opts: TaskOptions): string {
   return projectRoot(opts.project ?? process.cwd());
-}
-
-async function summaryOf(session: CliSession, task: TaskRow): Promise<TaskSummary> {
-  return taskSummary(
-    { store: session.store, pricer: pricerOf(session), mode: 'auto' },
-    task,
-    stageMapOf(session),
-    overrunMultiple(session),
-  );
 }
 
 /** One line: what the task cost against its estimate, with a warning past the overrun multiple. */
@@ -151,7 +127,7 @@ export async function runTaskStop(id: string | undefined, opts: TaskOptions): Pr
     // Import first: the task's last usage is in the transcripts until it is.
     if (opts.import !== false) await importNow(session, opts);
     const task = await stopTask(session.store, taskId, projectOf(opts), Date.now(), stageMapOf(session));
-    const s = await summaryOf(session, task);
+    const s = await taskSummaryOf(session, task);
     appendMetrics(metricsFile(session.loaded.config.metricsFile), metricsEntry('task_stop', s));
     if (opts.json) await writeJson(summaryJson(s, await activeTaskIds(session.store)));
     else await writeOut(`Stopped ${task.id}: ${costLine(s)}.\n`);
@@ -163,72 +139,15 @@ export async function runTaskStop(id: string | undefined, opts: TaskOptions): Pr
   }
 }
 
-export function metricsEntry(event: string, s: TaskSummary): Record<string, unknown> {
-  const actual = totalTokens(s.total.sums);
-  return {
-    event,
-    task: s.task.id,
-    title: s.task.title,
-    parent: s.task.parentId,
-    estimated: s.task.estimateTokens,
-    actual,
-    variance: variancePercent(s.task.estimateTokens, actual),
-    estimatedUsd: s.task.estimateUsd,
-    actualUsd: Math.round(s.total.cost * 1e6) / 1e6,
-    varianceUsd: variancePercent(s.task.estimateUsd, s.total.cost),
-    overrun: s.variance.overrun,
-    ...ccusageTokenFields(s.total.sums),
-    apiCalls: s.total.sums.responses,
-    labels: s.task.labels,
-    date: localDate(Date.now()),
-    ts: new Date().toISOString(),
-  };
-}
-
-/** The task as JSON; its status as {@link taskStatus} tells it, given the active tasks. */
-function taskJson(t: TaskRow, active: ReadonlySet<string>) {
-  return {
-    id: t.id,
-    title: t.title,
-    parent: t.parentId,
-    status: taskStatus(t, active),
-    estimate: { tokens: t.estimateTokens, usd: t.estimateUsd },
-    labels: t.labels,
-    stage: t.stage,
-    project: t.project,
-    createdAt: new Date(t.createdAt).toISOString(),
-    startedAt: t.startedAt === null ? null : new Date(t.startedAt).toISOString(),
-    endedAt: t.endedAt === null ? null : new Date(t.endedAt).toISOString(),
-  };
-}
-
-function breakdown(rows: UsageRow[], key: string) {
-  return rows.map((r) => ({ [key]: r.label[key] || null, ...usageFields(r) }));
-}
-
-export function summaryJson(s: TaskSummary, active: ReadonlySet<string>) {
-  return {
-    task: taskJson(s.task, active),
-    totals: usageFields(s.total),
-    byModel: breakdown(s.byModel, 'model'),
-    byStage: breakdown(s.byStage, 'stage'),
-    byAgent: breakdown(s.byAgent, 'agent'),
-    children: s.children.map((c) => ({ id: c.id, title: c.title, ...usageFields(c.total) })),
-    runs: s.runs,
-    variance: s.variance,
-  };
-}
-
 export async function runTaskShow(id: string, opts: TaskOptions): Promise<number> {
   const taskId = checkName(id, 'task id');
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
     const task = await requireTask(session.store, taskId);
-    const s = await summaryOf(session, task);
-    const active = await activeTaskIds(session.store);
+    const { summary: s, active, json } = await taskShow(session, task);
     if (opts.json) {
-      await writeJson(summaryJson(s, active));
+      await writeJson(json());
       return 0;
     }
     const target = tableTarget(opts);
@@ -253,24 +172,9 @@ export async function runTaskList(opts: TaskOptions): Promise<number> {
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
-    const active = await activeTaskIds(session.store);
-    const all = (await session.store.tasks()).filter((t) => opts.active !== true || active.has(t.id));
-    const ctx = { store: session.store, pricer: pricerOf(session), mode: 'auto' as const };
-    const totals = await subtreeTotals(ctx, stageMapOf(session));
-    const multiple = overrunMultiple(session);
-    const rows = all.map((t) => {
-      const total = totals.get(t.id) ?? emptyUsageRow({ task: t.id });
-      return { task: t, total, variance: taskVariance(t, total, multiple) };
-    });
+    const { active, rows, json } = await taskList(session, { activeOnly: opts.active === true });
     if (opts.json) {
-      await writeJson({
-        tasks: rows.map((r) => ({
-          ...taskJson(r.task, active),
-          actualTokens: totalTokens(r.total.sums),
-          actualUsd: Math.round(r.total.cost * 1e6) / 1e6,
-          variance: r.variance,
-        })),
-      });
+      await writeJson(json());
       return 0;
     }
     if (rows.length === 0) {
@@ -307,18 +211,14 @@ export async function runTaskEstimate(id: string, values: string[], opts: TaskOp
   const session = await openSession(opts);
   try {
     // An unknown id is most likely a typo: create the task only when asked to (it is then open, not active).
-    if (opts.create !== true && (await knownTask(session.store, taskId)) === null) {
+    const task = await setTaskEstimate(session.store, taskId, estimate, opts.create === true);
+    if (task === null) {
       const given = values.map((v) => (/^[\w.,+-]+$/.test(v) ? v : `'${v}'`)).join(' ');
       throw new UserError(
         `there is no task ${taskId}. Add --create to create it (\`tokenledger task estimate ${taskId} ${given} --create\`), or start it with \`tokenledger task start ${taskId} --estimate ${given}\`.`,
         ExitCode.usage,
       );
     }
-    const task = await session.store.saveTask({
-      id: taskId,
-      ...(estimate.tokens !== undefined ? { estimateTokens: estimate.tokens } : {}),
-      ...(estimate.usd !== undefined ? { estimateUsd: estimate.usd } : {}),
-    });
     if (opts.json) await writeJson({ task: taskJson(task, await activeTaskIds(session.store)) });
     else
       await writeOut(
@@ -347,7 +247,7 @@ export async function runTaskAnnotate(id: string, file: string, opts: TaskOption
         );
       }
     }
-    const next = withActuals(text, actualsSection(await summaryOf(session, task)));
+    const next = withActuals(text, actualsSection(await taskSummaryOf(session, task)));
     if (next !== text) fs.writeFileSync(file, next);
     if (!opts.json)
       await writeOut(

@@ -4,45 +4,22 @@
  * that makes the next estimate better. Group totals count each token once (see variance-groups).
  * @module
  */
-import { type TaskVariance, taskTotals, taskVariance } from '../../analysis/tasks.js';
-import { emptyUsageRow } from '../../analysis/usage-table.js';
-import { type TokenShare, tokenShares, varianceGroup } from '../../analysis/variance-groups.js';
+import { type VarianceEntry, varianceReport } from '../../app/variance-report.js';
 import { ExitCode, UserError } from '../../errors.js';
-import type { TaskRow } from '../../ledger/task-repository.js';
 import { formatInt } from '../../util/format.js';
-import { totalTokens } from '../../util/token-counts.js';
-import { type CommonOptions, importNow, openSession, pricerOf, stageMapOf } from '../context.js';
+import { type CommonOptions, importNow, openSession } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
 import { wrapWords } from '../render/wrap-words.js';
 import { tableTarget, varianceTable } from '../task-tables.js';
 
-interface Entry {
-  task: TaskRow;
-  group: string;
-  /** The task's own tokens (not its descendants'). */
-  ownTokens: number;
-  /** The whole subtree's, which the estimate covers. */
-  tokens: number;
-  usd: number;
-  variance: TaskVariance;
-  /** What it adds to its group's totals; null when it adds nothing. */
-  share: TokenShare | null;
-}
-
-function groupOf(task: TaskRow, by: string | undefined): string {
-  if (by === undefined) return 'all';
-  if (by === 'parent') return task.parentId ?? '(no parent)';
-  return task.labels[by.slice(6)] ?? '(none)';
-}
-
-function percent(e: Entry): string {
+function percent(e: VarianceEntry): string {
   if (e.variance.noUsageYet) return 'no usage yet';
   const v = e.variance.tokens ?? e.variance.usd;
   return v ? `${v.percent >= 0 ? '+' : ''}${v.percent}%` : '';
 }
 
 /** Set when the group totals count the task differently from its own row (a plan with estimated parts). */
-function shareNote(e: Entry): string {
+function shareNote(e: VarianceEntry): string {
   if (e.share === null || (e.share.tokens === e.tokens && e.share.estimate === e.task.estimateTokens))
     return '';
   return `its group's totals count ${formatInt(e.share.tokens)} tokens of it against ${formatInt(e.share.estimate)}; the rest counts for the estimated tasks under it.`;
@@ -55,69 +32,9 @@ export async function runVariance(opts: CommonOptions & { by?: string }): Promis
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
-    const multiple = session.loaded.config.overrunMultiple ?? 4;
-    const totals = await taskTotals(
-      { store: session.store, pricer: pricerOf(session), mode: 'auto' },
-      stageMapOf(session),
-    );
-    const all = await session.store.tasks();
-    const ownTokens = (id: string) => {
-      const own = totals.own.get(id);
-      return own === undefined ? 0 : totalTokens(own.sums);
-    };
-    const shares = tokenShares(
-      all.map((t) => ({
-        id: t.id,
-        parentId: t.parentId,
-        estimateTokens: t.estimateTokens,
-        ownTokens: ownTokens(t.id),
-      })),
-    );
-    const entries: Entry[] = all
-      .filter((t) => t.estimateTokens !== null || t.estimateUsd !== null)
-      .map((task) => {
-        const total = totals.subtree.get(task.id) ?? emptyUsageRow();
-        return {
-          task,
-          group: groupOf(task, opts.by),
-          ownTokens: ownTokens(task.id),
-          tokens: totalTokens(total.sums),
-          usd: total.cost,
-          variance: taskVariance(task, total, multiple),
-          share: shares.get(task.id) ?? null,
-        };
-      });
-    const groups = new Map<string, Entry[]>();
-    for (const e of entries) groups.set(e.group, [...(groups.get(e.group) ?? []), e]);
-    const summary = [...groups.entries()].map(([group, list]) =>
-      varianceGroup(
-        group,
-        list.map((e) => ({
-          share: e.share,
-          ratio: e.variance.tokens?.ratio ?? e.variance.usd?.ratio ?? null,
-          noUsageYet: e.variance.noUsageYet,
-          overrun: e.variance.overrun,
-        })),
-      ),
-    );
+    const { multiple, entries, groups: summary, json } = await varianceReport(session, opts.by);
     if (opts.json) {
-      await writeJson({
-        by: opts.by ?? null,
-        overrunMultiple: multiple,
-        groups: summary,
-        tasks: entries.map((e) => ({
-          id: e.task.id,
-          group: e.group,
-          estimatedTokens: e.task.estimateTokens,
-          actualTokens: e.tokens,
-          ownTokens: e.ownTokens,
-          estimatedUsd: e.task.estimateUsd,
-          actualUsd: Math.round(e.usd * 1e6) / 1e6,
-          variance: e.variance,
-          inGroupTotals:
-            e.share === null ? null : { estimatedTokens: e.share.estimate, actualTokens: e.share.tokens },
-        })),
-      });
+      await writeJson(json());
       return 0;
     }
     if (entries.length === 0) {

@@ -6,6 +6,8 @@
  * @module
  */
 import os from 'node:os';
+import { applyHook } from '../../app/hook-actions.js';
+import { appendMetrics, metricsFile } from '../../app/metrics-log.js';
 import { type HookInput, HookInputError, parseHookInput } from '../../capture/claude/hook-input.js';
 import {
   type AttributionContext,
@@ -16,14 +18,12 @@ import {
 import type { Config } from '../../config/config.js';
 import { loadConfig } from '../../config/config.js';
 import { ledgerLocation } from '../../config/paths.js';
-import { applyHook } from '../../ledger/hook-actions.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import type { LedgerStore } from '../../ledger/store.js';
 import type { ImportOrigin } from '../../ledger/usage-repository.js';
 import { createPricer } from '../../pricing/create-pricer.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { replaySpool } from '../../util/spool.js';
-import { appendMetrics, metricsFile } from '../metrics-log.js';
 import { agentMetrics } from './agent-metrics.js';
 import { appendErrorLog, type ErrorLogEntry } from './error-log.js';
 import { hookSpool } from './hook-spool.js';
@@ -127,7 +127,7 @@ export async function runHookCall(call: HookCall): Promise<string> {
   let store: LedgerStore | null = null;
   const what = `hook ${input?.eventName ?? '(unknown event)'}`;
   try {
-    store = openLedger(ledgerLocation(call.flags.db, call.env), {
+    store = await openLedger(ledgerLocation(call.flags.db, call.env), {
       busyTimeoutMs: Math.max(100, call.deadline - Date.now()),
     });
   } catch (error) {

@@ -9,9 +9,9 @@ import { DEFAULT_OVERRUN_MULTIPLE, taskStanding, worstRatio } from '../../analys
 import { daysCutByPriceChanges } from '../../analysis/reports.js';
 import { UsageTableBuilder } from '../../analysis/usage-table.js';
 import { ZonedClock } from '../../analysis/zoned-time.js';
+import { currentTask } from '../../app/hook-actions.js';
 import { importClaudeFiles } from '../../app/import/import-claude.js';
 import { projectRoot } from '../../capture/context/project-root.js';
-import { currentTask } from '../../ledger/hook-actions.js';
 import type { LedgerStore } from '../../ledger/store.js';
 import type { StageMap } from '../../ledger/task-repository.js';
 import type { ImportOrigin } from '../../ledger/usage-repository.js';

@@ -19,7 +19,7 @@ import {
   checkAmountOrNull,
   checkCount,
   checkCountOrNull,
-} from '../../orchestrator/numbers.js';
+} from '../../util/checked-numbers.js';
 import { formatUsdPlain, groupDigits, UNAVAILABLE } from '../../util/format.js';
 import type { UnpricedUsage } from './model.js';
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTask, stopTask } from '../../../src/ledger/task-actions.js';
+import { startTask, stopTask } from '../../../src/app/task-actions.js';
 import { World } from '../../attribution/world.js';
 import { expectTaskRollupConsistent } from '../../helpers/task-rollup-check.js';
 import type { OpenLedger } from './describe-ledger.js';

@@ -5,8 +5,8 @@
  * @module
  */
 import { expect } from 'vitest';
+import { startTask, stopTask } from '../../../src/app/task-actions.js';
 import type { LedgerStore } from '../../../src/ledger/store.js';
-import { startTask, stopTask } from '../../../src/ledger/task-actions.js';
 import type { World } from '../../attribution/world.js';
 import { MIN, recordLines, reportView, T0 } from '../jsonl/jsonl-helpers.js';
 

@@ -5,8 +5,6 @@
  * @module
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../../src/ledger/run-repository.js';
-import type { LedgerStore } from '../../../src/ledger/store.js';
 import {
   activeTask,
   activeTaskIds,
@@ -16,7 +14,9 @@ import {
   startTask,
   stopTask,
   taskStatus,
-} from '../../../src/ledger/task-actions.js';
+} from '../../../src/app/task-actions.js';
+import type { RunRecord } from '../../../src/ledger/run-repository.js';
+import type { LedgerStore } from '../../../src/ledger/store.js';
 import type { TaskRow } from '../../../src/ledger/task-repository.js';
 import type { OpenedLedger, OpenLedger } from './describe-ledger.js';
 

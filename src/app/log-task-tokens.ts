@@ -1,75 +1,23 @@
 /**
- * MCP tool `log_task_tokens` (seed 001, "Option C: Post-Task MCP Tool"): after an agent finishes a
- * task, the caller passes the task id, optionally the agent, and the estimate; the tool reads the
- * task's actual tokens from the ledger (its subtree, as `tokenledger task show` counts it, or one
- * agent's part of it), saves the estimate on the task, appends seed 001's metrics line
- * (`{"task","estimated","actual","variance","date",…}`, the same format `task stop` writes), and
- * answers with the variance, e.g. `+125%`.
+ * Logging a task's actual tokens against its estimate after an agent finished it (seed 001's
+ * post-task tool, MCP `log_task_tokens`): the task's subtree's usage (or one agent's part of it),
+ * the estimate saved on the task, seed 001's metrics line appended, and the answer with the variance.
  * @module
  */
-import { z } from 'zod';
-import { type TaskSummary, taskSummary, taskVariance } from '../../analysis/tasks.js';
-import { type UsageRow, UsageTableBuilder } from '../../analysis/usage-table.js';
-import { checkName } from '../../capture/context/attribution-context.js';
-import { parseEstimate } from '../../capture/context/estimate.js';
-import { metricsEntry } from '../../cli/commands/task.js';
-import { type CliSession, pricerOf, stageMapOf } from '../../cli/context.js';
-import { appendMetrics, metricsFile, variancePercent } from '../../cli/metrics-log.js';
-import { usageFields } from '../../cli/usage-json.js';
-import { ExitCode, UserError } from '../../errors.js';
-import { activeTaskIds, knownTask, taskStatus } from '../../ledger/task-actions.js';
-import { BUCKET_MS } from '../../ledger/usage-sums.js';
-import { totalTokens } from '../../util/token-counts.js';
-
-const DEFAULT_OVERRUN = 4;
-
-export const LOG_TASK_TOKENS_DESCRIPTION =
-  "Log a task's actual token usage against its estimate, after an agent finished it. Imports new Claude Code transcripts, reads what the task (and its subtasks) used from the ledger, saves the estimate on the task, appends a line to the metrics log, and returns the variance (e.g. +125%). Usage reaches a task through `tokenledger task start`, the hook's task pattern, `tokenledger run --task` or record_usage. An id the ledger never heard of is refused (a mistyped id) unless create is true.";
-
-export const logTaskTokensInput = {
-  task_id: z.string().describe('The task id, e.g. TASK-919.'),
-  agent_id: z
-    .string()
-    .optional()
-    .describe(
-      "Count only this agent's usage within the task: an agent type (e.g. general-purpose, or main for the main thread) or an agent id. Default: all of the task's usage.",
-    ),
-  estimated_tokens: z
-    .union([z.number(), z.string()])
-    .optional()
-    .describe(
-      'The estimate in tokens (20000, or "20k", "1.2M"); saved as the task\'s estimate. Default: the estimate the task already has.',
-    ),
-  create: z
-    .boolean()
-    .optional()
-    .describe(
-      'Create the task if the ledger has never heard of it (no task of that id and no usage attributed to it). Default: false, and an unknown id is an error (most likely a mistyped id).',
-    ),
-};
-
-export interface LogTaskTokensArgs {
-  task_id: string;
-  agent_id?: string | undefined;
-  estimated_tokens?: number | string | undefined;
-  create?: boolean | undefined;
-}
-
-/** The estimate as a whole number of tokens (`20000`, `"20k"`, `"1.2M"`). */
-function estimateTokens(value: number | string): number {
-  const text = typeof value === 'number' ? String(value) : value;
-  const parsed = parseEstimate(text, 'estimated_tokens');
-  if (parsed.tokens === undefined)
-    throw new UserError(
-      `estimated_tokens "${text}" is a dollar amount; give tokens (20000, 20k, 1.2M).`,
-      ExitCode.usage,
-    );
-  return parsed.tokens;
-}
+import { type TaskSummary, taskSummary, taskVariance } from '../analysis/tasks.js';
+import { type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
+import { ExitCode, UserError } from '../errors.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
+import { totalTokens } from '../util/token-counts.js';
+import { type LedgerSession, pricerOf, stageMapOf } from './ledger-session.js';
+import { appendMetrics, metricsEntry, metricsFile, variancePercent } from './metrics-log.js';
+import { activeTaskIds, knownTask, taskStatus } from './task-actions.js';
+import { overrunMultiple } from './task-reports.js';
+import { usageFields } from './usage-json.js';
 
 /** One agent's usage within the task's subtree (matching its type or its id), and the agents seen there. */
 async function agentUsage(
-  session: CliSession,
+  session: LedgerSession,
   tree: readonly string[],
   agent: string,
 ): Promise<{ total: UsageRow; seen: string[] }> {
@@ -99,18 +47,25 @@ function money(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
 
+export interface LogTaskTokensRequest {
+  taskId: string;
+  /** Only this agent's usage (a type or an id), or null for all of the task's. */
+  agent: string | null;
+  /** The estimate in tokens to save on the task; undefined keeps the task's. */
+  estimate: number | undefined;
+  /** Create a task the ledger never heard of (else that is a usage error). */
+  create: boolean;
+}
+
+/** Answers with the task's actual tokens, its estimate and variance (snake_case, as the MCP tool's JSON). */
 export async function logTaskTokens(
-  session: CliSession,
-  args: LogTaskTokensArgs,
+  session: LedgerSession,
+  { taskId, agent, estimate, create }: LogTaskTokensRequest,
 ): Promise<Record<string, unknown>> {
-  const taskId = checkName(args.task_id, 'task_id');
-  const agent =
-    args.agent_id === undefined || args.agent_id.trim() === '' ? null : checkName(args.agent_id, 'agent_id');
-  const estimate = args.estimated_tokens === undefined ? undefined : estimateTokens(args.estimated_tokens);
   const store = session.store;
   // Known: a task of that id, or usage attributed to it (e.g. by a task id in a subagent's prompt).
   const known = await knownTask(store, taskId);
-  if (known === null && args.create !== true)
+  if (known === null && !create)
     throw new UserError(
       `the ledger has never heard of task ${taskId}: no task of that id, and no usage attributed to it. Check the id; to create the task, pass create: true (or run \`tokenledger task start ${taskId}\` before the work).`,
       ExitCode.usage,
@@ -120,7 +75,7 @@ export async function logTaskTokens(
       ? known
       : await store.saveTask({ id: taskId, ...(estimate === undefined ? {} : { estimateTokens: estimate }) });
   const row = await store.task(taskId);
-  const multiple = session.loaded.config.overrunMultiple ?? DEFAULT_OVERRUN;
+  const multiple = overrunMultiple(session);
   const ctx = { store, pricer: pricerOf(session), mode: 'auto' as const };
   const whole = await taskSummary(ctx, task, stageMapOf(session), multiple);
   let s: TaskSummary = whole;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyTokenCounts } from '../util/token-counts.js';
-import { addTokenCountsChecked, addUsd, showValue } from './numbers.js';
+import { addTokenCountsChecked, addUsd, showValue } from './checked-numbers.js';
+import { emptyTokenCounts } from './token-counts.js';
 
 describe('numbers', () => {
   it('addTokenCountsChecked adds, or throws naming the public field and adds nothing', () => {

@@ -7,6 +7,7 @@ import { DEFAULT_OVERRUN_MULTIPLE } from '../analysis/overrun.js';
 import type { ReportContext } from '../analysis/reports.js';
 import { reconcileTelemetry } from '../analysis/telemetry-reconcile.js';
 import { buildReviewModel, dailyInsights, type UsageScopeOptions } from '../analysis/usage-review.js';
+import { declarationOf, declaredTaskId, missingFieldErrors } from '../app/telemetry-actions.js';
 import { taskUsageFileName } from '../capture/telemetry/task-file-name.js';
 import type { TelemetryRequest } from '../capture/telemetry/telemetry-request.js';
 import {
@@ -16,7 +17,6 @@ import {
 } from '../capture/telemetry/telemetry-response.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import type { LedgerStore } from '../ledger/store.js';
-import { declarationOf, declaredTaskId, missingFieldErrors } from '../ledger/telemetry-actions.js';
 import type { TelemetryErrorInput } from '../ledger/telemetry-repository.js';
 import { telemetrySpool } from '../ledger/telemetry-spool.js';
 import { reviewPath, TASKS_DIR } from '../outputs/token-usage/paths.js';
@@ -27,7 +27,7 @@ import { syncTree } from '../outputs/token-usage-tree/sync-tree.js';
 import { utcDate } from '../outputs/token-usage-tree/tree-model.js';
 import { createPricer } from '../pricing/create-pricer.js';
 import { replaySpool } from '../util/spool.js';
-import type { RecordContext } from './record-usage.js';
+import type { RecordContext } from './record-context.js';
 
 /** The meta key remembering the reviews asked for (date → days), so `files sync` can regenerate them. */
 export const REVIEWS_META_KEY = 'token-usage-reviews';
@@ -150,7 +150,7 @@ export async function withLedger(
   request: TelemetryRequest,
   warnings: string[],
 ): Promise<{ response: TelemetryResponse; written: string[] }> {
-  const store = openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
+  const store = await openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
   try {
     const report = reportContext(ctx, store);
     const dates = await drainSpool(store, ctx, warnings);
@@ -186,7 +186,7 @@ export async function withLedger(
 
 /** Notes a rejected request in the error log (seed 000 8.1) and rewrites that day's files. */
 export async function logRejection(ctx: RecordContext, entry: TelemetryErrorInput): Promise<string[]> {
-  const store = openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
+  const store = await openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
   try {
     await store.saveTelemetryErrors([entry]);
     return await syncDates(store, ctx, reportContext(ctx, store), new Set([utcDate(entry.at)]), []);

@@ -1,9 +1,9 @@
 /**
- * Checking the numbers the orchestrator helpers take (token counts, costs, durations) and adding
- * them without losing precision. They are printed with `util/format.ts`.
+ * Checking the numbers the orchestrator helpers and the `.token-usage/` writers take (token counts,
+ * costs, durations) and adding them without losing precision. They are printed with `util/format.ts`.
  * @module
  */
-import { addTokenCounts, type TokenCounts } from '../util/token-counts.js';
+import { addTokenCounts, type TokenCounts } from './token-counts.js';
 
 /**
  * Checks that `value` is a token count: a non-negative safe integer. Returns it; throws an Error

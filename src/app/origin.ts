@@ -4,8 +4,8 @@
  * @module
  */
 import os from 'node:os';
+import type { LoadedConfig } from '../config/config.js';
 import type { ImportOrigin } from '../ledger/usage-repository.js';
-import type { LoadedConfig } from './config.js';
 
 export function originOf(loaded: LoadedConfig): ImportOrigin {
   let user = loaded.config.user;

@@ -10,14 +10,14 @@
  * @module
  */
 import { z } from 'zod';
-import { recordUsage } from '../../api/record-usage.js';
-import { errorResponse, type TelemetryResponse } from '../../capture/telemetry/index.js';
+import { recordUsage } from '../app/record-usage.js';
+import { errorResponse, type TelemetryResponse } from '../capture/telemetry/index.js';
 import {
   MAX_COST_USD,
   MAX_DAYS,
   MAX_TOKENS,
   TELEMETRY_MODES,
-} from '../../capture/telemetry/telemetry-schema.js';
+} from '../capture/telemetry/telemetry-schema.js';
 import type { LedgerCalls } from './ledger-calls.js';
 
 export const RECORD_USAGE_DESCRIPTION =

@@ -4,13 +4,12 @@
  * @module
  */
 import { z } from 'zod';
-import { dimensionReport, REPORT_DIMENSIONS, type ReportDimension } from '../../analysis/reports.js';
-import { COST_MODES, type CostMode } from '../../analysis/usage-table.js';
-import { checkName } from '../../capture/context/attribution-context.js';
-import { parseDimensions } from '../../cli/commands/report.js';
-import { type CliSession, pricerOf, stageMapOf } from '../../cli/context.js';
-import { rowJson, totalsJson } from '../../cli/usage-json.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { REPORT_DIMENSIONS, type ReportDimension } from '../analysis/reports.js';
+import { COST_MODES, type CostMode } from '../analysis/usage-table.js';
+import type { LedgerSession } from '../app/ledger-session.js';
+import { dimensionUsage, parseDimensions, timeFirst } from '../app/usage-reports.js';
+import { checkName } from '../capture/context/attribution-context.js';
+import { ExitCode, UserError } from '../errors.js';
 import { given, type ScopeArgs, scopeInput, scopeOfArgs } from './scope.js';
 
 export const QUERY_USAGE_DESCRIPTION =
@@ -64,34 +63,24 @@ function dimensionsOf(by: string | string[]): ReportDimension[] {
 }
 
 export async function queryUsage(
-  session: CliSession,
+  session: LedgerSession,
   args: QueryUsageArgs,
 ): Promise<Record<string, unknown>> {
   const dims = dimensionsOf(args.by);
   const mode = args.cost_mode ?? 'auto';
-  const timeFirst = dims.some((d) => d === 'day' || d === 'week' || d === 'month');
-  const scope = scopeOfArgs(session, args, timeFirst ? 'asc' : 'desc');
+  const scope = scopeOfArgs(session, args, timeFirst(dims) ? 'asc' : 'desc');
   const task = given(args.task) === undefined ? undefined : checkName(args.task ?? '', 'task');
   if (task !== undefined) scope.tasks = await session.store.taskTree(task);
   const project = given(args.project);
   if (project !== undefined) scope.project = project;
   const sessionId = given(args.session);
   if (sessionId !== undefined) scope.session = sessionId;
-  const pricer = pricerOf(session);
-  const table = await dimensionReport(
-    { store: session.store, pricer, mode, stageMap: stageMapOf(session) },
-    dims,
-    scope,
-  );
-  const rows = args.limit === undefined ? table.rows : table.rows.slice(0, args.limit);
+  const { table, json } = await dimensionUsage(session, dims, scope, mode, args.limit);
+  const report = json();
   return {
-    rows: rows.map((r) => rowJson(Object.fromEntries(dims.map((d) => [d, r.label[d] ?? ''])), r)),
-    totals: totalsJson(table.totals),
+    ...report,
     meta: {
-      by: dims,
-      timezone: scope.clock.tz,
-      costMode: mode,
-      priceTable: pricer.version,
+      ...report.meta,
       since: scope.since ?? null,
       until: scope.until ?? null,
       task: task ?? null,

@@ -8,8 +8,8 @@
  */
 import type { Estimate } from '../capture/context/estimate.js';
 import { ExitCode, UserError } from '../errors.js';
-import type { LedgerStore } from './store.js';
-import type { SpanRow, StageMap, TaskRow, TaskStatus } from './task-repository.js';
+import type { LedgerStore } from '../ledger/store.js';
+import type { SpanRow, StageMap, TaskRow, TaskStatus } from '../ledger/task-repository.js';
 
 /** The spans `task start` opens. */
 const TASK_SOURCE = 'task';
@@ -191,4 +191,23 @@ export async function stopTask(
 export async function activeTask(store: LedgerStore, project: string): Promise<TaskRow | null> {
   const span = (await store.openProjectSpans(project)).find(isActiveSpan);
   return span?.taskId ? store.task(span.taskId) : null;
+}
+
+/**
+ * Sets a task's estimate (`task estimate`). An id the ledger never heard of is most likely a typo:
+ * the task is created only with `create` (it is then open, not active); otherwise null is returned
+ * and nothing changes.
+ */
+export async function setTaskEstimate(
+  store: LedgerStore,
+  id: string,
+  estimate: Estimate,
+  create: boolean,
+): Promise<TaskRow | null> {
+  if (!create && (await knownTask(store, id)) === null) return null;
+  return store.saveTask({
+    id,
+    ...(estimate.tokens !== undefined ? { estimateTokens: estimate.tokens } : {}),
+    ...(estimate.usd !== undefined ? { estimateUsd: estimate.usd } : {}),
+  });
 }

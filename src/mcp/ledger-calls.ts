@@ -6,21 +6,11 @@
  * processes, so other `tokenledger` processes may write meanwhile).
  * @module
  */
-import { type CliSession, importNow, openSession } from '../../cli/context.js';
+import { importHistory, importNotes } from '../app/import-history.js';
+import { type LedgerSession, openLedgerSession } from '../app/ledger-session.js';
+import type { McpServerOptions } from '../app/mcp-server-options.js';
 
-/** Options of `tokenledger mcp`. */
-export interface McpServerOptions {
-  /** The ledger file (default: `$TOKENLEDGER_DB`, else `<data dir>/ledger.db`). */
-  db?: string;
-  /** The config file (default: `$TOKENLEDGER_CONFIG`, else the usual place). */
-  config?: string;
-  /** Root of the seed 000 `.token-usage/` tree written by `record_usage` (default: the config's, else `<project>/.token-usage`). */
-  root?: string;
-  /** false: read the ledger as it is, without importing new transcripts first. */
-  import?: boolean;
-  /** The version the server reports to clients. */
-  version?: string;
-}
+export type { McpServerOptions } from '../app/mcp-server-options.js';
 
 export class LedgerCalls {
   readonly options: McpServerOptions;
@@ -46,12 +36,14 @@ export class LedgerCalls {
   }
 
   /** Opens the ledger (importing new transcripts first unless `importFirst` is false), runs `fn`, closes it. */
-  withSession<T>(fn: (session: CliSession) => Promise<T>, importFirst = true): Promise<T> {
+  withSession<T>(fn: (session: LedgerSession) => Promise<T>, importFirst = true): Promise<T> {
     return this.serial(async () => {
-      const session = await openSession({ db: this.options.db, config: this.options.config });
+      const session = await openLedgerSession({ db: this.options.db, config: this.options.config });
       try {
-        // json: no progress bar; the import's notes go to stderr, never to stdout (the protocol's).
-        if (importFirst && this.options.import !== false) await importNow(session, { json: true });
+        // No progress bar; the import's notes go to stderr, never to stdout (the protocol's).
+        if (importFirst && this.options.import !== false) {
+          for (const note of importNotes(await importHistory(session))) process.stderr.write(`${note}\n`);
+        }
         return await fn(session);
       } finally {
         await session.store.close();

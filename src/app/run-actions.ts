@@ -17,10 +17,10 @@ import { findSessionTranscript, grownSessionTranscripts } from '../capture/claud
 import type { ClaudeModelUsage, ClaudeRunResult } from '../capture/claude/stream/index.js';
 import type { AttributionContext } from '../capture/context/attribution-context.js';
 import type { CostCheckpoint } from '../capture/types.js';
-import type { RunRecord } from './run-repository.js';
-import type { LedgerStore } from './store.js';
-import type { StageMap } from './task-repository.js';
-import type { ImportOrigin } from './usage-repository.js';
+import type { RunRecord } from '../ledger/run-repository.js';
+import type { LedgerStore } from '../ledger/store.js';
+import type { StageMap } from '../ledger/task-repository.js';
+import type { ImportOrigin } from '../ledger/usage-repository.js';
 
 export interface HeadlessRun {
   startedAt: number;

@@ -7,12 +7,12 @@
  * @module
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { describeLedgerLocation } from '../../config/ledger-location.js';
-import { ledgerLocation } from '../../config/paths.js';
-import type { McpServerOptions } from './ledger-calls.js';
+import type { McpServerOptions } from '../app/mcp-server-options.js';
+import { describeLedgerLocation } from '../config/ledger-location.js';
+import { ledgerLocation } from '../config/paths.js';
 import { createMcpServer } from './mcp-server.js';
 
-export type { McpServerOptions } from './ledger-calls.js';
+export type { McpServerOptions } from '../app/mcp-server-options.js';
 
 /** Serves until the session ends; resolves with the exit code. */
 export async function serveMcp(options: McpServerOptions): Promise<number> {

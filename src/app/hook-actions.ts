@@ -12,10 +12,10 @@ import { sessionSubagentFiles } from '../capture/claude/discover.js';
 import type { HookInput } from '../capture/claude/hook-input.js';
 import type { AttributionContext } from '../capture/context/attribution-context.js';
 import { projectRoot } from '../capture/context/project-root.js';
-import type { LedgerStore } from './store.js';
+import type { LedgerStore } from '../ledger/store.js';
+import type { StageMap } from '../ledger/task-repository.js';
+import type { ImportOrigin } from '../ledger/usage-repository.js';
 import { isActiveSpan } from './task-actions.js';
-import type { StageMap } from './task-repository.js';
-import type { ImportOrigin } from './usage-repository.js';
 
 export interface HookActionOptions {
   /** The context the environment declares (`TOKENLEDGER_TASK`, …), checked. */

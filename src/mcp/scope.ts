@@ -4,10 +4,10 @@
  * @module
  */
 import { z } from 'zod';
-import type { ReportScope } from '../../analysis/reports.js';
-import { checkTimeZone, parseDateFlag, WEEKDAYS, type WeekStart } from '../../analysis/zoned-time.js';
-import { type CliSession, clockOf } from '../../cli/context.js';
-import { ExitCode, UserError } from '../../errors.js';
+import type { ReportScope } from '../analysis/reports.js';
+import { checkTimeZone, parseDateFlag, WEEKDAYS, type WeekStart } from '../analysis/zoned-time.js';
+import { type LedgerSession, sessionClock } from '../app/ledger-session.js';
+import { ExitCode, UserError } from '../errors.js';
 
 export const scopeInput = {
   since: z.string().optional().describe('First day to include, YYYY-MM-DD (local time).'),
@@ -33,7 +33,7 @@ export function given(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-export function scopeOfArgs(session: CliSession, args: ScopeArgs, order: 'asc' | 'desc'): ReportScope {
+export function scopeOfArgs(session: LedgerSession, args: ScopeArgs, order: 'asc' | 'desc'): ReportScope {
   const since = given(args.since) === undefined ? undefined : parseDateFlag(args.since ?? '', 'since');
   const until = given(args.until) === undefined ? undefined : parseDateFlag(args.until ?? '', 'until');
   if (since !== undefined && until !== undefined && since > until)
@@ -41,7 +41,7 @@ export function scopeOfArgs(session: CliSession, args: ScopeArgs, order: 'asc' |
   const timezone = given(args.timezone);
   if (timezone !== undefined) checkTimeZone(timezone, 'timezone');
   const scope: ReportScope = {
-    clock: clockOf(session, timezone === undefined ? {} : { timezone }),
+    clock: sessionClock(session, timezone),
     weekStart: WEEKDAYS.indexOf(args.start_of_week ?? 'sunday') as WeekStart,
     order,
   };
