@@ -3,7 +3,7 @@
  * week or this month), as the first local date of the range.
  * @module
  */
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import type { Period } from './reports.js';
 import { addDays, type WeekStart, type ZonedClock } from './zoned-time.js';
 

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { CLAUDE_SOURCE } from '../capture/claude/parse.js';
 import type { LedgerStore } from '../ledger/store.js';
 import type { StageMap } from '../ledger/task-repository.js';
 import type { GroupDimension, GroupRow, UsageFilter } from '../ledger/usage-repository.js';
@@ -215,10 +214,14 @@ export interface SessionRow extends UsageRow {
   claudeCodeCost: number | null;
 }
 
-/** Usage by session, with the session's project and Claude Code's own cost total beside ours. */
+/**
+ * Usage by session, with the session's project and the agent's own cost total beside ours: the
+ * cost checkpoints `costSource` (a source agent's id) wrote for the session.
+ */
 export async function sessionReport(
   ctx: ReportContext,
   scope: ReportScope,
+  costSource: string,
 ): Promise<{ rows: SessionRow[]; totals: UsageRow }> {
   const table = await dimensionReport(ctx, ['session', 'project'], scope);
   const bySession = new Map<string, { rows: UsageRow[] }>();
@@ -228,7 +231,7 @@ export async function sessionReport(
     entry.rows.push(r);
     bySession.set(id, entry);
   }
-  const costStates = await ctx.store.costCheckpoints(CLAUDE_SOURCE, [...bySession.keys()]);
+  const costStates = await ctx.store.costCheckpoints(costSource, [...bySession.keys()]);
   const out: SessionRow[] = [];
   for (const [sessionId, { rows }] of bySession) {
     // A session normally has one project; if its cwd changed, show the one with the most responses.

@@ -25,9 +25,10 @@
  *   estimate overruns of the tasks active that day. Candidates: the review's rules on that day alone.
  * @module
  */
-import { ExitCode, UserError } from '../errors.js';
+
 import type { GroupRow } from '../ledger/usage-repository.js';
 import { addSums, BUCKET_MS, emptySums } from '../ledger/usage-sums.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { formatInt, formatUsdPlain } from '../util/format.js';
 import { cacheHitRate, totalTokens } from '../util/token-counts.js';
 import { DEFAULT_OVERRUN_MULTIPLE } from './overrun.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import fs from 'node:fs';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 
 const DAY_MS = 86_400_000;
 const QUARTER_MS = 900_000;

@@ -17,7 +17,7 @@ import {
   parseLabels,
   resolveContext,
 } from '../capture/context/attribution-context.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 /** Where and how to record a run in the ledger. */
 export interface RecordRunOptions {
   /**

@@ -6,8 +6,8 @@
  */
 import { type TaskSummary, taskSummary, taskVariance } from '../analysis/tasks.js';
 import { type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
-import { ExitCode, UserError } from '../errors.js';
 import { BUCKET_MS } from '../ledger/usage-sums.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { totalTokens } from '../util/token-counts.js';
 import { type LedgerSession, pricerOf, stageMapOf } from './ledger-session.js';
 import { appendMetrics, metricsEntry, metricsFile, variancePercent } from './metrics-log.js';

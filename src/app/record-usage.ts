@@ -31,8 +31,8 @@ import {
 import { isRecord } from '../capture/telemetry/telemetry-schema.js';
 import { type LoadedConfig, loadConfig } from '../config/config.js';
 import { ledgerLocation } from '../config/paths.js';
-import { ExitCode } from '../errors.js';
 import { telemetrySpool } from '../ledger/telemetry-spool.js';
+import { ExitCode } from '../util/errors.js';
 import { originOf } from './origin.js';
 import type { RecordContext } from './record-context.js';
 

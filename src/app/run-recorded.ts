@@ -21,7 +21,7 @@ import {
 } from '../capture/context/attribution-context.js';
 import type { Estimate } from '../capture/context/estimate.js';
 import { projectRoot } from '../capture/context/project-root.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import {
   type LedgerSession,
   type LedgerSessionOptions,

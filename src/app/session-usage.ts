@@ -3,8 +3,10 @@
  * own cost total (cost-state) beside ours; the table a front end renders and the JSON `--json` prints.
  * @module
  */
+
 import { type ReportScope, sessionReport } from '../analysis/reports.js';
 import type { CostMode, UsageTable } from '../analysis/usage-table.js';
+import { CLAUDE_SOURCE } from '../capture/claude/parse.js';
 import { type LedgerSession, pricerOf } from './ledger-session.js';
 import { rowJson, totalsJson, type UsageFieldsJson } from './usage-json.js';
 import type { UsageMetaJson, UsageReport } from './usage-reports.js';
@@ -22,7 +24,7 @@ export async function sessionUsage(
   mode: CostMode,
 ): Promise<UsageReport<SessionUsageJson>> {
   const pricer = pricerOf(session);
-  const { rows, totals } = await sessionReport({ store: session.store, pricer, mode }, scope);
+  const { rows, totals } = await sessionReport({ store: session.store, pricer, mode }, scope, CLAUDE_SOURCE);
   const iso = (ms: number) => new Date(ms).toISOString();
   const table: UsageTable = {
     rows: rows.map((r) => ({

@@ -7,9 +7,9 @@
  * @module
  */
 import type { Estimate } from '../capture/context/estimate.js';
-import { ExitCode, UserError } from '../errors.js';
 import type { LedgerStore } from '../ledger/store.js';
 import type { SpanRow, StageMap, TaskRow, TaskStatus } from '../ledger/task-repository.js';
+import { ExitCode, UserError } from '../util/errors.js';
 
 /** The spans `task start` opens. */
 const TASK_SOURCE = 'task';

@@ -14,7 +14,7 @@ import {
   type ReportScope,
 } from '../analysis/reports.js';
 import type { CostMode, UsageRow, UsageTable } from '../analysis/usage-table.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { type LedgerSession, pricerOf, stageMapOf } from './ledger-session.js';
 import { rowJson, totalsJson, type UsageFieldsJson } from './usage-json.js';
 

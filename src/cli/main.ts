@@ -4,7 +4,7 @@
  * @module
  */
 import { type Command, CommanderError } from 'commander';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { timing } from '../util/timing.js';
 import { writeErr } from './io.js';
 import { buildProgram, COMMAND_NAMES, type CommandName } from './program.js';

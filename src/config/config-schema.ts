@@ -4,7 +4,7 @@
  * @module
  */
 import * as v from 'valibot';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import type { Config } from './config-types.js';
 import { jsonValuePosition } from './json-position.js';
 

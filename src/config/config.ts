@@ -18,8 +18,8 @@
  * @module
  */
 import fs from 'node:fs';
-import { locateJsonError } from '../capture/telemetry/json-error.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
+import { locateJsonError } from '../util/json-error.js';
 import type { Config } from './config-types.js';
 import { configFile } from './paths.js';
 

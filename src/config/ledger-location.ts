@@ -15,7 +15,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, type ExitCodeValue, UserError } from '../errors.js';
+import { ExitCode, type ExitCodeValue, UserError } from '../util/errors.js';
 
 /** A SQLite ledger file. */
 export interface FileLocation {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { configFile, dataHome, ledgerLocation } from './paths.js';
 
 describe('ledgerLocation', () => {

@@ -1,4 +1,4 @@
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 
 /** The ledger cannot be opened, migrated or written. */
 export class LedgerError extends UserError {

@@ -12,7 +12,7 @@ import type { LedgerSession } from '../app/ledger-session.js';
 import { logTaskTokens as logTaskTokensInLedger } from '../app/log-task-tokens.js';
 import { checkName } from '../capture/context/attribution-context.js';
 import { parseEstimate } from '../capture/context/estimate.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 
 export const LOG_TASK_TOKENS_DESCRIPTION =
   "Log a task's actual token usage against its estimate, after an agent finished it. Imports new Claude Code transcripts, reads what the task (and its subtasks) used from the ledger, saves the estimate on the task, appends a line to the metrics log, and returns the variance (e.g. +125%). Usage reaches a task through `tokenledger task start`, the hook's task pattern, `tokenledger run --task` or record_usage. An id the ledger never heard of is refused (a mistyped id) unless create is true.";

@@ -9,7 +9,7 @@ import { COST_MODES, type CostMode } from '../analysis/usage-table.js';
 import type { LedgerSession } from '../app/ledger-session.js';
 import { dimensionUsage, parseDimensions, timeFirst } from '../app/usage-reports.js';
 import { checkName } from '../capture/context/attribution-context.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { given, type ScopeArgs, scopeInput, scopeOfArgs } from './scope.js';
 
 export const QUERY_USAGE_DESCRIPTION =

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ReportScope } from '../analysis/reports.js';
 import { checkTimeZone, parseDateFlag, WEEKDAYS, type WeekStart } from '../analysis/zoned-time.js';
 import { type LedgerSession, sessionClock } from '../app/ledger-session.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../util/errors.js';
 
 export const scopeInput = {
   since: z.string().optional().describe('First day to include, YYYY-MM-DD (local time).'),

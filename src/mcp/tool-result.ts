@@ -5,7 +5,7 @@
  * @module
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../util/errors.js';
 
 /** A JSON answer; `text` lines, when given, follow it as a second content item for people. */
 export function jsonResult(value: Record<string, unknown>, text?: string, isError = false): CallToolResult {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { importClaudeHistory } from '../../src/app/import/import-claude.js';
 import { resolveClaudeRoots } from '../../src/capture/claude/paths.js';
-import { ExitCode, UserError } from '../../src/errors.js';
+import { ExitCode, UserError } from '../../src/util/errors.js';
 import {
   cleanupTemp,
   copyFixture,

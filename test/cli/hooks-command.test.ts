@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type HooksAction, type HooksOptions, runHooks } from '../../src/cli/commands/hooks.js';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/util/errors.js';
 import { BIN, REPO } from '../helpers/built-cli.js';
 import { cleanEnv, runCli, useSandbox } from '../helpers/cli.js';
 

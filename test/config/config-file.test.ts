@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { jsonValuePosition } from '../../src/config/json-position.js';
-import { ExitCode, UserError } from '../../src/errors.js';
+import { ExitCode, UserError } from '../../src/util/errors.js';
 
 let dir: string;
 

@@ -5,7 +5,7 @@
  * Every value is checked here, at the boundary.
  * @module
  */
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 
 export const TASK_ENV = 'TOKENLEDGER_TASK';
 export const STAGE_ENV = 'TOKENLEDGER_STAGE';

@@ -2,7 +2,7 @@
  * Parses task estimates: tokens (`40000`, `40k`, `1.2M`) or dollars (`$2.50`).
  * @module
  */
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 
 export interface Estimate {
   tokens?: number;

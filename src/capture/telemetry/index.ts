@@ -3,7 +3,7 @@
  * answers, and naming §6.1 per-task files safely. Writing the ledger is left to the callers.
  * @module
  */
-export { type JsonErrorLocation, locateJsonError } from './json-error.js';
+export { type JsonErrorLocation, locateJsonError } from '../../util/json-error.js';
 export { fileTimestamp, MAX_STEM_LENGTH, taskFileStem, taskUsageFileName } from './task-file-name.js';
 export {
   DEFAULT_MAX_BYTES,

@@ -20,8 +20,8 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
+import { locateJsonError } from '../../util/json-error.js';
 import { parseIsoTimestamp } from './iso-timestamp.js';
-import { locateJsonError } from './json-error.js';
 import {
   ENTRY_KEYS,
   isRecord,

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { CLAUDE_CONFIG_DIR_ENV } from '../../capture/claude/paths.js';
 import { projectRoot } from '../../capture/context/project-root.js';
-import { ExitCode, UserError } from '../../errors.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { isJsonObject, type JsonObject } from './settings-json.js';
 
 export type SettingsScope = 'user' | 'project' | 'local';

@@ -9,7 +9,7 @@ import pc from 'picocolors';
 import { type BlockSummary, HOUR_MS } from '../../analysis/blocks.js';
 import { blocksReport } from '../../analysis/blocks-report.js';
 import { limitStatusOf, resolveTokenLimit } from '../../app/blocks-usage.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { formatInt } from '../../util/format.js';
 import { totalTokens } from '../../util/token-counts.js';
 import { activeBlockLines, duration, limitWarning, localTime } from '../blocks-output.js';

@@ -9,7 +9,7 @@ import type { CostMode } from '../../analysis/usage-table.js';
 import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
 import type { TokenLimit } from '../../app/blocks-usage.js';
 import { parseEstimate } from '../../capture/context/estimate.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { type CliSession, type CommonOptions, clockOf } from '../context.js';
 
 export interface BlocksOptions extends CommonOptions {

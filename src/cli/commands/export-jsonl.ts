@@ -5,9 +5,9 @@
  * @module
  */
 import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
-import { ExitCode, UserError } from '../../errors.js';
 import { exportJsonl } from '../../ledger/jsonl/export-jsonl.js';
 import type { RecordFilter } from '../../ledger/ledger-records.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { formatInt } from '../../util/format.js';
 import { type CommonOptions, importNow, openSession, stageMapOf } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';

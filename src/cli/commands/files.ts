@@ -6,7 +6,7 @@
  * @module
  */
 import { syncTokenUsageFiles } from '../../app/sync-token-usage-files.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode } from '../../util/errors.js';
 import { type CommonOptions, openSession } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 

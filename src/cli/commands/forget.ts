@@ -10,7 +10,6 @@
 import type { UsageRow } from '../../analysis/usage-table.js';
 import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
 import { forgetUsage, type Priced } from '../../app/forget-usage.js';
-import { ExitCode, UserError } from '../../errors.js';
 import {
   FORGET_SOURCES,
   type ForgetOutcome,
@@ -18,6 +17,7 @@ import {
   type ForgetSource,
   isEmptyOutcome,
 } from '../../ledger/forget.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { formatCost, formatInt } from '../../util/format.js';
 import { totalTokens } from '../../util/token-counts.js';
 import { type CommonOptions, clockOf, importNow, openSession } from '../context.js';

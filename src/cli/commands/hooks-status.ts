@@ -4,7 +4,7 @@
  * @module
  */
 import fs from 'node:fs';
-import { ExitCode } from '../../errors.js';
+import { ExitCode } from '../../util/errors.js';
 import { HOOK_EVENTS, hooksShapeProblem } from '../claude-settings/hook-entries.js';
 import { type HooksInspection, inspectHooks } from '../claude-settings/hook-inspection.js';
 import { type SelfCommand, selfCommand } from '../claude-settings/self-command.js';

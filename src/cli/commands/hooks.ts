@@ -5,7 +5,7 @@
  * @module
  */
 import fs from 'node:fs';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import {
   HOOK_EVENTS,
   type HookChange,

@@ -2,7 +2,7 @@
  * `tokenledger import`: import new Claude Code history now and say what was read.
  * @module
  */
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { formatInt } from '../../util/format.js';
 import type { CommonOptions } from '../context.js';
 import { importNow, openSession } from '../context.js';

@@ -6,7 +6,7 @@
 import { lastPeriodsSince, parseLast } from '../../analysis/last-periods.js';
 import type { Period } from '../../analysis/reports.js';
 import { periodUsage } from '../../app/usage-reports.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { timing } from '../../util/timing.js';
 import { importNow, openSession } from '../context.js';
 import { printUsage } from './print-usage.js';

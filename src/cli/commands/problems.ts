@@ -3,7 +3,7 @@
  * @module
  */
 import { ledgerProblems } from '../../app/ledger-status.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { type CommonOptions, openSession } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { recordUsage } from '../../app/record-usage.js';
 import { DEFAULT_MAX_BYTES } from '../../capture/telemetry/telemetry-request.js';
 import { errorResponse } from '../../capture/telemetry/telemetry-response.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode } from '../../util/errors.js';
 import { writeErr, writeJson } from '../io.js';
 
 export interface RecordOptions {

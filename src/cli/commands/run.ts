@@ -10,7 +10,7 @@ import { appendMetrics, metricsFile } from '../../app/metrics-log.js';
 import { runRecorded } from '../../app/run-recorded.js';
 import { type ContextLayer, checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { type CommonOptions, pricerOf } from '../context.js';
 import { writeErr } from '../io.js';
 import { runSummaryLine } from '../run-summary.js';

@@ -5,7 +5,7 @@
 import type { ReportScope } from '../../analysis/reports.js';
 import type { CostMode } from '../../analysis/usage-table.js';
 import { parseDateFlag, WEEKDAYS, type WeekStart } from '../../analysis/zoned-time.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { type CliSession, type CommonOptions, clockOf } from '../context.js';
 
 export interface ReportOptions extends CommonOptions {

@@ -4,7 +4,7 @@
  * @module
  */
 import { sessionUsage } from '../../app/session-usage.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { importNow, openSession } from '../context.js';
 import type { LabelColumn } from '../usage-output.js';
 import { printUsage } from './print-usage.js';

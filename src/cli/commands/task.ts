@@ -18,8 +18,8 @@ import { summaryJson, taskJson, taskList, taskShow, taskSummaryOf } from '../../
 import { checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
-import { ExitCode, UserError } from '../../errors.js';
 import type { TaskRow } from '../../ledger/task-repository.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { formatInt, formatPercent, formatUsd } from '../../util/format.js';
 import { cacheHitRate, totalTokens } from '../../util/token-counts.js';
 import { type CommonOptions, importNow, openSession, stageMapOf } from '../context.js';

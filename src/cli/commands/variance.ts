@@ -5,7 +5,7 @@
  * @module
  */
 import { type VarianceEntry, varianceReport } from '../../app/variance-report.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { formatInt } from '../../util/format.js';
 import { type CommonOptions, importNow, openSession } from '../context.js';
 import { writeJson, writeOut } from '../io.js';

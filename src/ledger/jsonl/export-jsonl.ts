@@ -8,7 +8,7 @@
  * @module
  */
 import fs from 'node:fs';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { type LedgerRecord, RECORD_TYPES, type RecordFilter } from '../ledger-records.js';
 import { compareText, recordKey } from '../record-identity.js';
 import type { LedgerStore } from '../store.js';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { taskFileStem } from '../../capture/telemetry/task-file-name.js';
-import { ExitCode, UserError } from '../../errors.js';
+import { ExitCode, UserError } from '../../util/errors.js';
 import { parseLine } from './jsonl-parse.js';
 import { RecordHistories } from './record-versions.js';
 

@@ -2,7 +2,7 @@
  * Migration 6: dirty-marking triggers that never conflict under an upsert.
  * @module
  */
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const MIGRATION_6: Migration = {
   version: 6,

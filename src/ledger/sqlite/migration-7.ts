@@ -2,7 +2,7 @@
  * Migration 7: the rollup cache (see rollup-cache.ts).
  * @module
  */
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const MIGRATION_7: Migration = {
   version: 7,

@@ -4,7 +4,7 @@
  * roots now; the old ones, keyed by roots alone, are dropped (the next import walks once).
  * @module
  */
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const MIGRATION_8: Migration = {
   version: 8,

@@ -6,15 +6,10 @@
  * no SQLite-only column types), so the PostgreSQL backend can mirror it table for table.
  * @module
  */
+import type { Migration } from './migration.js';
 import { MIGRATION_6 } from './migration-6.js';
 import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_8 } from './migration-8.js';
-
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
 
 export const MIGRATIONS: readonly Migration[] = [
   {

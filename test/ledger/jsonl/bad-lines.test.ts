@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/errors.js';
 import { exportJsonl } from '../../../src/ledger/jsonl/export-jsonl.js';
 import { importJsonl } from '../../../src/ledger/jsonl/import-jsonl.js';
 import { formatLine } from '../../../src/ledger/jsonl/jsonl-format.js';
 import { parseLine } from '../../../src/ledger/jsonl/jsonl-parse.js';
 import { DECLARED_USAGE_SOURCE, type UsageLedgerRecord } from '../../../src/ledger/ledger-records.js';
 import { TELEMETRY_SOURCE } from '../../../src/ledger/sqlite/telemetry.js';
+import { UserError } from '../../../src/util/errors.js';
 import { cleanupTemp, openTempLedger, tempDir } from '../../helpers/ledger.js';
 import { reportView, T0, usage } from './jsonl-helpers.js';
 
