@@ -12,8 +12,5 @@ export { importRecords } from './record-imports.js';
 
 export async function exportRecords(db: PgDb, filter: RecordFilter): Promise<TimedRecord[]> {
   // One snapshot: what hooks write meanwhile is either wholly in or wholly out.
-  return db.transaction(async (q) => {
-    await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return exportRecordsIn(q, filter);
-  });
+  return db.transaction((q) => exportRecordsIn(q, filter), { isolation: 'repeatable read', readOnly: true });
 }
