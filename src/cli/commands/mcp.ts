@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ledgerLocation } from '../../config/paths.js';
-import { checkLedgerBackend } from '../../ledger/open-ledger.js';
 import type * as McpMain from '../../outputs/mcp/mcp-main.js';
 import type { CommonOptions } from '../context.js';
 
@@ -30,9 +29,9 @@ async function loadServer(): Promise<typeof McpMain> {
 }
 
 export async function runMcp(opts: McpOptions): Promise<number> {
-  // A ledger this version cannot open fails the command now, not each call. (Here, not in the
+  // A location that cannot be parsed fails the command now, not each call. (Here, not in the
   // server's bundle: its errors would be another bundle's classes to this one.)
-  checkLedgerBackend(ledgerLocation(opts.db));
+  ledgerLocation(opts.db);
   const { serveMcp } = await loadServer();
   return serveMcp({
     ...(opts.db === undefined ? {} : { db: opts.db }),
