@@ -74,7 +74,7 @@ export function connectionError(location: PostgresLocation, error: unknown): unk
     hint = 'Check that the server is running and reachable, then try again.';
   if (hint === null) return error;
   return new LedgerError(
-    `cannot use ${where}: ${message.replaceAll(location.url, describeLedgerLocation(location))}. ${hint}`,
+    `${where} cannot be used: ${message.replaceAll(location.url, describeLedgerLocation(location))}. ${hint}`,
     {
       cause: error,
     },
