@@ -149,7 +149,7 @@ export async function withLedger(
   request: TelemetryRequest,
   warnings: string[],
 ): Promise<{ response: TelemetryResponse; written: string[] }> {
-  const store = openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
+  const store = await openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
   try {
     const report = reportContext(ctx, store);
     const dates = await drainSpool(store, ctx, warnings);
@@ -185,7 +185,7 @@ export async function withLedger(
 
 /** Notes a rejected request in the error log (seed 000 8.1) and rewrites that day's files. */
 export async function logRejection(ctx: RecordContext, entry: TelemetryErrorInput): Promise<string[]> {
-  const store = openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
+  const store = await openLedger(ctx.ledger, { busyTimeoutMs: ctx.busyTimeoutMs });
   try {
     await store.saveTelemetryErrors([entry]);
     return await syncDates(store, ctx, reportContext(ctx, store), new Set([utcDate(entry.at)]), []);

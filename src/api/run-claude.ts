@@ -129,7 +129,7 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
     loaded = await loadConfig(record.config, env);
     claudeRoots = resolveClaudeRoots(loaded.config.claudeDirs, env).roots;
     location = ledgerLocation(record.ledger, env);
-    const store = openLedger(location);
+    const store = await openLedger(location);
     try {
       if (context.taskId === null) {
         const active = await activeTask(store, project);
@@ -161,7 +161,7 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   const { openLedger, recordHeadlessRun } = ledger;
   const config = loaded.config;
   try {
-    const store = openLedger(location);
+    const store = await openLedger(location);
     try {
       const recorded = await recordHeadlessRun(
         store,

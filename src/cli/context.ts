@@ -43,7 +43,7 @@ export interface CliSession {
 export async function openSession(opts: CommonOptions): Promise<CliSession> {
   const loaded = await loadConfig(opts.config);
   const location = ledgerLocation(opts.db);
-  const store = openLedger(location);
+  const store = await openLedger(location);
   timing('config and ledger open');
   return { loaded, location, store, origin: originOf(loaded) };
 }

@@ -57,7 +57,7 @@ export async function statuslineMain(argv: readonly string[]): Promise<number> {
     if (stdin.kind === 'too-large') throw new Error('statusline input is over 1 MiB');
     const input = parseStatusInput(stdin.text);
     const { config } = await loadConfig(flagValue(argv, '--config'), process.env, { missingIsDefault: true });
-    const store = openLedger(ledgerLocation(flagValue(argv, '--db')), { busyTimeoutMs: 200 });
+    const store = await openLedger(ledgerLocation(flagValue(argv, '--db')), { busyTimeoutMs: 200 });
     try {
       const figures = await statusFigures(store, input, {
         pricer: createPricer(config.pricing?.overrides),

@@ -20,7 +20,7 @@ export interface ImportWorkerExtra {
 
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const data = workerData as PoolWorkerData<ClaudeFileJob, ImportWorkerExtra>;
-  const store = openLedger({ kind: 'file', path: data.extra.ledger }, { bulk: true });
+  const store = await openLedger({ kind: 'file', path: data.extra.ledger }, { bulk: true });
   try {
     const writer = new BatchWriter(store, data.extra.origin, new SharedMutex(data.extra.mutex));
     for (let job = takeJob(data); job !== undefined; job = takeJob(data)) {

@@ -118,7 +118,7 @@ export async function runDemo(opts: { reset?: boolean; color?: boolean }): Promi
     writeDemoConfig(config, claudeDir);
   }
   const tree = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tokenledger-demo-')), '.token-usage');
-  const store = openLedger({ kind: 'file', path: db });
+  const store = await openLedger({ kind: 'file', path: db });
   try {
     const s = await importClaudeHistory(store, {
       origin: { machine: 'demo-machine', user: 'demo' },

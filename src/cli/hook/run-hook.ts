@@ -126,7 +126,7 @@ export async function runHookCall(call: HookCall): Promise<string> {
   let store: LedgerStore | null = null;
   const what = `hook ${input?.eventName ?? '(unknown event)'}`;
   try {
-    store = openLedger(ledgerLocation(call.flags.db, call.env), {
+    store = await openLedger(ledgerLocation(call.flags.db, call.env), {
       busyTimeoutMs: Math.max(100, call.deadline - Date.now()),
     });
   } catch (error) {

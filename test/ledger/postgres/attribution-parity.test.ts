@@ -3,9 +3,9 @@
  * SQLite: the same scenario runs on both, and everything a user can read back must be equal.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { postgresAvailable } from '../../helpers/postgres.js';
 import { expectTaskRollupConsistent } from '../../helpers/task-rollup-check.js';
 import { backends, frozen, T0 } from './parity.js';
-import { pgSkipReason } from './pg-test-database.js';
 import {
   attributionInput,
   attributionScenario,
@@ -15,10 +15,11 @@ import {
 } from './scenarios.js';
 
 const DAY = 86_400_000;
+const available = await postgresAvailable();
 const b = backends();
 afterAll(() => b.cleanup());
 
-describe.skipIf(pgSkipReason !== null)('PostgreSQL matches SQLite', () => {
+describe.skipIf(!available)('PostgreSQL matches SQLite', () => {
   it('attributes usage by the same precedence, nesting, stage map and labels', async () => {
     const input = attributionInput();
     const lite = await b.sqlite();

@@ -7,13 +7,14 @@ import type { UsageRecord } from '../../../src/capture/types.js';
 import type { ForgetSelection } from '../../../src/ledger/forget.js';
 import { taskKey, usageKey } from '../../../src/ledger/record-identity.js';
 import type { LedgerStore } from '../../../src/ledger/store.js';
+import { postgresAvailable } from '../../helpers/postgres.js';
 import { expectTaskRollupConsistent } from '../../helpers/task-rollup-check.js';
 import { backends, fileOf, frozen, MIN, ORIGIN, observe, T0 } from './parity.js';
-import { pgSkipReason } from './pg-test-database.js';
 import { attributionInput, richLedger, telemetryInput } from './scenarios.js';
 
 const DAY = 86_400_000;
 const STAGES = { reviewer: 'verify' };
+const available = await postgresAvailable();
 const b = backends();
 afterAll(() => b.cleanup());
 
@@ -46,7 +47,7 @@ async function forgetScenario(store: LedgerStore, records: UsageRecord[]) {
   return { steps, forgotten, rewrite, cleared, end: await observe(store) };
 }
 
-describe.skipIf(pgSkipReason !== null)('forget on PostgreSQL and SQLite', () => {
+describe.skipIf(!available)('forget on PostgreSQL and SQLite', () => {
   it('forgets the same things with the same outcome, dry run or not, and keeps them out', async () => {
     const input = attributionInput();
     const captured = telemetryInput();

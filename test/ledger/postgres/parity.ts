@@ -9,11 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { vi } from 'vitest';
 import type { AgentFact, FileImport, UsageRecord } from '../../../src/capture/types.js';
-import { parseLedgerLocation } from '../../../src/config/ledger-location.js';
 import { PostgresStore } from '../../../src/ledger/postgres/postgres-store.js';
 import { SqliteStore } from '../../../src/ledger/sqlite/sqlite-store.js';
 import type { GroupDimension, GroupRow, LedgerStore } from '../../../src/ledger/store.js';
-import { createTestDatabase, type TestDatabase } from './pg-test-database.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.js';
 
 export const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 export const MIN = 60_000;
@@ -97,9 +96,7 @@ export function backends(): Backends {
     async postgres() {
       const db = await createTestDatabase();
       databases.push(db);
-      const location = parseLedgerLocation(db.url);
-      if (location.kind !== 'postgres') throw new Error(`${db.url} is not a PostgreSQL location`);
-      const store = await PostgresStore.open(location);
+      const store = await PostgresStore.open(db.location);
       stores.push(store);
       return store;
     },

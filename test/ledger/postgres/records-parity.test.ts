@@ -5,12 +5,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ImportableRecord, LedgerRecord } from '../../../src/ledger/ledger-records.js';
 import type { LedgerStore } from '../../../src/ledger/store.js';
+import { postgresAvailable } from '../../helpers/postgres.js';
 import { expectTaskRollupConsistent } from '../../helpers/task-rollup-check.js';
 import { backends, frozen, MIN, observe, T0 } from './parity.js';
-import { pgSkipReason } from './pg-test-database.js';
 import { attributionInput, richLedger, telemetryInput } from './scenarios.js';
 
 const DAY = 86_400_000;
+const available = await postgresAvailable();
 const b = backends();
 afterAll(() => b.cleanup());
 
@@ -48,7 +49,7 @@ async function importScenario(store: LedgerStore, records: ImportableRecord[]) {
   return { first, again, merged, attributed, afterFirst, afterMerge: await observe(store) };
 }
 
-describe.skipIf(pgSkipReason !== null)('records on PostgreSQL and SQLite', () => {
+describe.skipIf(!available)('records on PostgreSQL and SQLite', () => {
   it('exports the same records, and imports them with the same merges', async () => {
     const input = attributionInput();
     const captured = telemetryInput();
