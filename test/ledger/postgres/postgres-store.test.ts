@@ -9,7 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseLedgerLocation } from '../../../src/config/ledger-location.js';
 import { importClaudeHistory } from '../../../src/ledger/import-claude.js';
 import { PostgresStore } from '../../../src/ledger/postgres/postgres-store.js';
-import type { GroupDimension, GroupRow, LedgerStore } from '../../../src/ledger/store.js';
+import type { LedgerStore } from '../../../src/ledger/store.js';
+import type { GroupDimension, GroupRow } from '../../../src/ledger/usage-repository.js';
 import { cleanupTemp, copyFixture, fixtureCases, ORIGIN, openTempLedger } from '../../helpers/ledger.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../helpers/postgres.js';
 
