@@ -619,6 +619,8 @@ async function build() {
 
   // The store's own code: rollups, then the attribute step.
   const store = SqliteStore.open(tmp, { bulk: true });
+  // A bulk connection skips automatic WAL checkpoints: finishing the bulk import checkpoints once.
+  const bulk = await store.startBulkImport();
   await store.refreshRollup();
   log(`  rollups refreshed (${secs()})`);
   const attributed = await store.attributePending({
@@ -628,7 +630,7 @@ async function build() {
   });
   log(`  ${attributed.toLocaleString('en-US')} rows attributed (${secs()})`);
   const stats = await store.stats();
-  await store.checkpoint();
+  await bulk.finish();
   await store.close();
 
   const fin = new Database(tmp);

@@ -4,7 +4,9 @@
  * blocks shown (and, for `--token-limit max`, the completed ones of the range) are summed.
  * @module
  */
-import { BUCKET_MS, type LedgerStore } from '../ledger/store.js';
+
+import type { LedgerStore } from '../ledger/store.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { timing } from '../util/timing.js';
 import {

@@ -7,7 +7,7 @@
  * it gets a burn rate and a projection to its end.
  * @module
  */
-import { addSums, BUCKET_MS, type PricingKey, type UsageSums } from '../ledger/store.js';
+import { addSums, BUCKET_MS, type PricingKey, type UsageSums } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { totalTokens } from '../util/token-counts.js';
 import { type CostMode, emptyUsageRow, type UsageRow, UsageTableBuilder } from './usage-table.js';

@@ -5,7 +5,10 @@
  * cheap on a large ledger.
  * @module
  */
-import { BUCKET_MS, type GroupRow, type TaskRow } from '../ledger/store.js';
+
+import type { TaskRow } from '../ledger/task-repository.js';
+import type { GroupRow } from '../ledger/usage-repository.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { ReportContext } from './reports.js';
 import { type TaskVariance, taskVariance } from './tasks.js';
 import { type UsageRow, UsageTableBuilder } from './usage-table.js';

@@ -3,14 +3,11 @@
  * of dimensions (`report --by project,branch`). Each returns priced rows and totals.
  * @module
  */
-import {
-  BUCKET_MS,
-  type GroupDimension,
-  type GroupRow,
-  type LedgerStore,
-  type StageMap,
-  type UsageFilter,
-} from '../ledger/store.js';
+
+import type { LedgerStore } from '../ledger/store.js';
+import type { StageMap } from '../ledger/task-repository.js';
+import type { GroupDimension, GroupRow, UsageFilter } from '../ledger/usage-repository.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { type CostMode, type UsageRow, type UsageTable, UsageTableBuilder } from './usage-table.js';
 import { addDays, type WeekStart, ZonedClock } from './zoned-time.js';

@@ -5,7 +5,7 @@
  * `delegation_reduction` are here.
  * @module
  */
-import { addSums, emptySums } from '../ledger/store.js';
+import { addSums, emptySums } from '../ledger/usage-sums.js';
 import type { Recommendation } from '../outputs/token-usage/model.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';

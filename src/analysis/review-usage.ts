@@ -10,7 +10,8 @@
  * @module
  */
 
-import { BUCKET_MS, type GroupRow, type UsageFilter } from '../ledger/store.js';
+import type { GroupRow, UsageFilter } from '../ledger/usage-repository.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { UnpricedUsage } from '../outputs/token-usage/model.js';
 import { totalTokens } from '../util/token-counts.js';
 import type { ReportContext } from './reports.js';

@@ -4,7 +4,11 @@
  * against its estimates.
  * @module
  */
-import { BUCKET_MS, type GroupDimension, type RunRow, type StageMap, type TaskRow } from '../ledger/store.js';
+
+import type { RunRow } from '../ledger/run-repository.js';
+import type { StageMap, TaskRow } from '../ledger/task-repository.js';
+import type { GroupDimension } from '../ledger/usage-repository.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
 import { totalTokens } from '../util/token-counts.js';
 import type { ReportContext } from './reports.js';
 import { emptyUsageRow, type UsageRow, type UsageTable, UsageTableBuilder } from './usage-table.js';

@@ -13,13 +13,14 @@
  * Otherwise it stays pending and is tried again on the next call.
  * @module
  */
+
+import type { LedgerStore } from '../ledger/store.js';
 import type {
   DeclaredEntry,
   DeclaredTask,
-  LedgerStore,
   TelemetryErrorInput,
   TelemetryErrorRow,
-} from '../ledger/store.js';
+} from '../ledger/telemetry-repository.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { formatUsdPlain } from '../util/format.js';
 import { emptyTokenCounts, totalTokens } from '../util/token-counts.js';

@@ -26,7 +26,8 @@
  * @module
  */
 import { ExitCode, UserError } from '../errors.js';
-import { addSums, BUCKET_MS, emptySums, type GroupRow } from '../ledger/store.js';
+import type { GroupRow } from '../ledger/usage-repository.js';
+import { addSums, BUCKET_MS, emptySums } from '../ledger/usage-sums.js';
 import type {
   AgentModelMix,
   AgentShare,

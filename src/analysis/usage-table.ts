@@ -6,7 +6,7 @@
  * Markdown), the status line and the MCP tools render these.
  * @module
  */
-import { addSums, emptySums, type PricingKey, type UsageSums } from '../ledger/store.js';
+import { addSums, emptySums, type PricingKey, type UsageSums } from '../ledger/usage-sums.js';
 import { isFast, type Pricer } from '../pricing/pricer.js';
 import { totalTokens } from '../util/token-counts.js';
 

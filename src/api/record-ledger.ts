@@ -15,8 +15,9 @@ import {
   type TelemetryResponse,
 } from '../capture/telemetry/telemetry-response.js';
 import { openLedger } from '../ledger/open-ledger.js';
-import type { LedgerStore, TelemetryErrorInput } from '../ledger/store.js';
+import type { LedgerStore } from '../ledger/store.js';
 import { declarationOf, declaredTaskId, missingFieldErrors } from '../ledger/telemetry-actions.js';
+import type { TelemetryErrorInput } from '../ledger/telemetry-repository.js';
 import { telemetrySpool } from '../ledger/telemetry-spool.js';
 import { reviewPath, TASKS_DIR } from '../outputs/token-usage/paths.js';
 import { renderReview } from '../outputs/token-usage/review.js';

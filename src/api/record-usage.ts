@@ -33,9 +33,9 @@ import type { LedgerLocation } from '../config/ledger-location.js';
 import { originOf } from '../config/origin.js';
 import { ledgerLocation } from '../config/paths.js';
 import { ExitCode } from '../errors.js';
-import type { ImportOrigin } from '../ledger/store.js';
 import { rejectedRequestError } from '../ledger/telemetry-actions.js';
 import { telemetrySpool } from '../ledger/telemetry-spool.js';
+import type { ImportOrigin } from '../ledger/usage-repository.js';
 
 /** Options of {@link recordUsage}. */
 export interface RecordUsageOptions {

@@ -5,7 +5,7 @@
  * what `status` says the ledger holds.
  * @module
  */
-import type { ImportRunStats } from '../ledger/store.js';
+import type { ImportRunStats } from '../ledger/ingest-state-repository.js';
 import { formatInt } from '../util/format.js';
 
 type Counts = Pick<ImportRunStats, 'records' | 'added' | 'forgotten'>;

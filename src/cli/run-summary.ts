@@ -7,7 +7,7 @@
 import { DEFAULT_OVERRUN_MULTIPLE, standingChain } from '../analysis/overrun.js';
 import { type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
 import type { RecordedRun } from '../ledger/run-actions.js';
-import { BUCKET_MS } from '../ledger/store.js';
+import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { formatCompact, formatPercent, formatUsd } from '../util/format.js';
 import { localDate } from '../util/local-date.js';

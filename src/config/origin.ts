@@ -4,7 +4,7 @@
  * @module
  */
 import os from 'node:os';
-import type { ImportOrigin } from '../ledger/store.js';
+import type { ImportOrigin } from '../ledger/usage-repository.js';
 import type { LoadedConfig } from './config.js';
 
 export function originOf(loaded: LoadedConfig): ImportOrigin {

@@ -5,7 +5,8 @@
  */
 import type { FileImport } from '../capture/types.js';
 import type { SharedMutex } from '../util/shared-mutex.js';
-import type { ImportOrigin, LedgerStore } from './store.js';
+import type { LedgerStore } from './store.js';
+import type { ImportOrigin } from './usage-repository.js';
 
 /**
  * What one file adds to the run's totals once read, and what a batch write added (`added`,

@@ -4,7 +4,9 @@
  * run shows exactly what the real run does.
  * @module
  */
-import type { GroupRow, StageMap, TaskRow } from './store.js';
+
+import type { StageMap, TaskRow } from './task-repository.js';
+import type { GroupRow } from './usage-repository.js';
 
 /**
  * The sources a time range can be forgotten of:

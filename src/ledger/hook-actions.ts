@@ -11,8 +11,10 @@ import type { HookInput } from '../capture/claude/hook-input.js';
 import type { AttributionContext } from '../capture/context/attribution-context.js';
 import { projectRoot } from '../capture/context/project-root.js';
 import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
-import type { ImportOrigin, LedgerStore, StageMap } from './store.js';
+import type { LedgerStore } from './store.js';
 import { isActiveSpan } from './task-actions.js';
+import type { StageMap } from './task-repository.js';
+import type { ImportOrigin } from './usage-repository.js';
 
 export interface HookActionOptions {
   /** The context the environment declares (`TOKENLEDGER_TASK`, …), checked. */

@@ -32,7 +32,10 @@ import type { AgentFact, FileCursor, IngestProblem } from '../capture/types.js';
 import { timing } from '../util/timing.js';
 import { BatchWriter, type FileProgress } from './batch-writer.js';
 import type { ImportWorkerExtra } from './claude-import-worker.js';
-import type { CursorStamp, ImportOrigin, ImportRunStats, LedgerStore, StageMap } from './store.js';
+import type { CursorStamp, ImportRunStats } from './ingest-state-repository.js';
+import type { LedgerStore } from './store.js';
+import type { StageMap } from './task-repository.js';
+import type { ImportOrigin } from './usage-repository.js';
 
 export interface ImportProgress {
   bytesDone: number;
@@ -344,12 +347,12 @@ async function importDiscovered(
 
   const threads = options.threads ?? defaultThreads(bytesTotal, jobs.length);
   if (threads > 0 && jobs.length > 0) {
-    // A large import into an empty ledger builds the secondary indexes once, at its end.
-    const deferred = await store.beginBulkImport();
+    // The workers write through their own connections; the store prepares for that and tidies up after.
+    const bulk = await store.startBulkImport();
     try {
-      await runWorkers(jobs, { ledger: store.location, origin: options.origin }, threads, onFile);
+      await runWorkers(jobs, { ledger: store.at, origin: options.origin }, threads, onFile);
     } finally {
-      if (deferred) await store.endBulkImport();
+      await bulk.finish();
     }
   } else {
     const writer = new BatchWriter(store, options.origin, null);
@@ -361,7 +364,6 @@ async function importDiscovered(
     onFile(await writer.flush());
   }
   await store.refreshRollup();
-  if (threads > 0) await store.checkpoint();
 
   if (metaFacts.length > 0 || metaCursors.length > 0) await store.writeAgentFacts(metaFacts, metaCursors);
   if (otherProblems.length > 0) await store.writeProblems(otherProblems);

@@ -6,7 +6,9 @@
  * @module
  */
 import type { UsageRecord } from '../capture/types.js';
-import type { DeclaredEntry, RunRecord, SpanScope, TaskRow, TelemetryErrorInput } from './store.js';
+import type { RunRecord } from './run-repository.js';
+import type { SpanScope, TaskRow } from './task-repository.js';
+import type { DeclaredEntry, TelemetryErrorInput } from './telemetry-repository.js';
 
 /** The source of usage rows derived from declared tasks (never exported: declaring the task re-derives them). */
 export const DECLARED_USAGE_SOURCE = 'telemetry';

@@ -17,7 +17,10 @@ import type { ClaudeModelUsage, ClaudeRunResult } from '../capture/claude/stream
 import type { AttributionContext } from '../capture/context/attribution-context.js';
 import type { CostStateRecord } from '../capture/types.js';
 import { importClaudeFiles, type TargetedImportSummary } from './import-claude.js';
-import type { ImportOrigin, LedgerStore, RunRecord, StageMap } from './store.js';
+import type { RunRecord } from './run-repository.js';
+import type { LedgerStore } from './store.js';
+import type { StageMap } from './task-repository.js';
+import type { ImportOrigin } from './usage-repository.js';
 
 export interface HeadlessRun {
   startedAt: number;

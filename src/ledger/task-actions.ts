@@ -8,7 +8,8 @@
  */
 import type { Estimate } from '../capture/context/estimate.js';
 import { ExitCode, UserError } from '../errors.js';
-import type { LedgerStore, SpanRow, StageMap, TaskRow, TaskStatus } from './store.js';
+import type { LedgerStore } from './store.js';
+import type { SpanRow, StageMap, TaskRow, TaskStatus } from './task-repository.js';
 
 /** The spans `task start` opens. */
 const TASK_SOURCE = 'task';

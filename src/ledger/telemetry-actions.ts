@@ -7,7 +7,7 @@
 import type { TelemetryEntry, TelemetryRequest } from '../capture/telemetry/telemetry-request.js';
 import { UNAVAILABLE } from '../capture/telemetry/telemetry-request.js';
 import { fingerprint } from '../util/fingerprint.js';
-import type { Declaration, DeclaredEntry, TelemetryErrorInput } from './store.js';
+import type { Declaration, DeclaredEntry, TelemetryErrorInput } from './telemetry-repository.js';
 
 /**
  * The ledger's id for a request's task. A request without `task_id` gets its own id,

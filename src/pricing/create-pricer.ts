@@ -20,7 +20,7 @@
 import type { OverrideRates, RateOverride } from '../config/config.js';
 import { configFile } from '../config/paths.js';
 import { ExitCode, UserError } from '../errors.js';
-import type { PricingKey } from '../ledger/store.js';
+import type { PricingKey } from '../ledger/usage-sums.js';
 import { fingerprint } from '../util/fingerprint.js';
 import type { TokenCounts } from '../util/token-counts.js';
 import { canonicalModelId, normalizeModelId } from './model-id.js';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { configFile } from '../config/paths.js';
 import { UserError } from '../errors.js';
-import type { PricingKey } from '../ledger/store.js';
+import type { PricingKey } from '../ledger/usage-sums.js';
 import type { TokenCounts } from '../util/token-counts.js';
 import { createPricer } from './create-pricer.js';
 import type { Pricer } from './pricer.js';

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { PricingKey } from '../ledger/store.js';
+import type { PricingKey } from '../ledger/usage-sums.js';
 import type { TokenCounts } from '../util/token-counts.js';
 
 /** USD per million tokens. */

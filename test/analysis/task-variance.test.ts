@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { taskVariance } from '../../src/analysis/tasks.js';
 import { emptyUsageRow, type UsageRow } from '../../src/analysis/usage-table.js';
 import { variancePercent } from '../../src/cli/metrics-log.js';
-import type { TaskRow } from '../../src/ledger/store.js';
+import type { TaskRow } from '../../src/ledger/task-repository.js';
 
 const task = (estimateTokens: number | null, estimateUsd: number | null): TaskRow => ({
   id: 'T',

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { importClaudeHistory } from '../../src/ledger/import-claude.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
-import type { GroupDimension, StageMap } from '../../src/ledger/store.js';
+import type { StageMap } from '../../src/ledger/task-repository.js';
+import type { GroupDimension } from '../../src/ledger/usage-repository.js';
 import { assistantLine, type LineEnvelope, toolResultLine } from '../../src/synthetic/transcript-lines.js';
 
 export interface Call {

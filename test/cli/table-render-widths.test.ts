@@ -12,7 +12,7 @@ import { type SummaryWindow, windowLines } from '../../src/cli/commands/summary-
 import { displayWidth } from '../../src/cli/render/display-width.js';
 import { taskBreakdownTable, taskListTable, varianceTable } from '../../src/cli/task-tables.js';
 import { type LabelColumn, renderUsageTable } from '../../src/cli/usage-output.js';
-import type { UsageSums } from '../../src/ledger/store.js';
+import type { UsageSums } from '../../src/ledger/usage-sums.js';
 import { formatCompact, formatInt } from '../../src/util/format.js';
 import { totalTokens } from '../../src/util/token-counts.js';
 import { WIDE_BRANCHES, WIDE_DAYS, WIDE_MODELS, WIDE_PROJECTS } from '../helpers/wide-fixtures.js';

@@ -11,8 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ImportSummary, importClaudeHistory } from '../../src/ledger/import-claude.js';
+import type { ProblemRow } from '../../src/ledger/ingest-state-repository.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
-import type { GroupDimension, ProblemRow, UsageSums } from '../../src/ledger/store.js';
+import type { GroupDimension } from '../../src/ledger/usage-repository.js';
+import type { UsageSums } from '../../src/ledger/usage-sums.js';
 
 /** The token sums a test compares: every usage field, the response count and the lower-bound count. */
 export interface Totals {

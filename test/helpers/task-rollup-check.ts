@@ -3,7 +3,8 @@
  * what grouping the usage itself gives.
  */
 import { expect } from 'vitest';
-import type { GroupRow, LedgerStore } from '../../src/ledger/store.js';
+import type { LedgerStore } from '../../src/ledger/store.js';
+import type { GroupRow } from '../../src/ledger/usage-repository.js';
 
 const key = (r: GroupRow) =>
   [r.values.task, r.bucket, r.model, r.sizeClass, r.speed, r.geo, r.reportedRows > 0].join('|');

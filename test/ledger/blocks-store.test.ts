@@ -15,7 +15,7 @@ import {
 import { blocksReport } from '../../src/analysis/blocks-report.js';
 import type { UsageRecord } from '../../src/capture/types.js';
 import type { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
-import type { UsageSums } from '../../src/ledger/store.js';
+import type { UsageSums } from '../../src/ledger/usage-sums.js';
 import { createPricer } from '../../src/pricing/create-pricer.js';
 import { cleanupTemp, openTempLedger } from '../helpers/ledger.js';
 

@@ -168,8 +168,10 @@ describe('worker threads (compiled dist/, threads: 2)', () => {
     const ledger = path.join(dir, 'workers-warm.sqlite');
     const store = dist.SqliteStore.open(ledger);
     await importInProcess(ledger, claudeDir);
-    expect(await store.beginBulkImport()).toBe(false);
+    const bulk = await store.startBulkImport();
+    expect(bulk.deferredIndexes).toBe(false);
     expect(indexNames(ledger)).toEqual(expect.arrayContaining(['usage_session', 'usage_ts']));
+    await bulk.finish();
     await store.close();
   });
 });
@@ -178,7 +180,8 @@ describe('deferred indexes', () => {
   it('are rebuilt by the next open when an import was cut off before it could', async () => {
     const ledger = path.join(dir, 'cut-off.sqlite');
     const store = SqliteStore.open(ledger);
-    expect(await store.beginBulkImport()).toBe(true);
+    // Started and never finished, as when the import process is killed.
+    expect((await store.startBulkImport()).deferredIndexes).toBe(true);
     await store.close();
     expect(indexNames(ledger)).not.toContain('usage_ts');
     // A bulk (import worker) connection leaves them deferred; any other rebuilds them.

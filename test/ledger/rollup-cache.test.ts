@@ -13,7 +13,8 @@ import type { UsageRecord } from '../../src/capture/types.js';
 import { cachedDays } from '../../src/ledger/sqlite/rollup-cache.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import { Statements } from '../../src/ledger/sqlite/statements.js';
-import type { DayRow, OffsetSpan, SizeClass } from '../../src/ledger/store.js';
+import type { DayRow, OffsetSpan } from '../../src/ledger/usage-repository.js';
+import type { SizeClass } from '../../src/ledger/usage-sums.js';
 import { HOUR, MIN, T0, usage, writeUsage } from './jsonl/jsonl-helpers.js';
 
 const ORIGIN = { machine: 'm', user: 'u' };

@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
-import type { TaskRow } from '../../src/ledger/store.js';
 import {
   activeTask,
   activeTaskIds,
@@ -18,6 +17,7 @@ import {
   stopTask,
   taskStatus,
 } from '../../src/ledger/task-actions.js';
+import type { TaskRow } from '../../src/ledger/task-repository.js';
 
 let root: string;
 let store: SqliteStore;

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DeclaredEntry } from '../../src/ledger/store.js';
+import type { DeclaredEntry } from '../../src/ledger/telemetry-repository.js';
 import { World } from '../attribution/world.js';
 
 const TASKS = ['A', 'B', 'C'] as const;

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DeclaredEntry } from '../../src/ledger/store.js';
+import type { DeclaredEntry } from '../../src/ledger/telemetry-repository.js';
 import { syncTree } from '../../src/outputs/token-usage-tree/sync-tree.js';
 import { createPricer } from '../../src/pricing/create-pricer.js';
 import { World } from '../attribution/world.js';

@@ -9,7 +9,8 @@
  */
 
 import { recordUsage } from '../../api/record-usage.js';
-import type { LedgerStore, StageMap } from '../../ledger/store.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { StageMap } from '../../ledger/task-repository.js';
 import { totalTokens } from '../../util/token-counts.js';
 
 /** Agent type → stage, for the demo's config (the generator's subagent types). */

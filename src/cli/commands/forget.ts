@@ -17,7 +17,8 @@ import {
   type ForgetSource,
   isEmptyOutcome,
 } from '../../ledger/forget.js';
-import { BUCKET_MS, type GroupRow } from '../../ledger/store.js';
+import type { GroupRow } from '../../ledger/usage-repository.js';
+import { BUCKET_MS } from '../../ledger/usage-sums.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { formatCost, formatInt } from '../../util/format.js';
 import { totalTokens } from '../../util/token-counts.js';

@@ -10,7 +10,6 @@ import { checkName, parseLabels } from '../../capture/context/attribution-contex
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
 import { ExitCode, UserError } from '../../errors.js';
-import type { TaskRow } from '../../ledger/store.js';
 import {
   activeTaskIds,
   knownTask,
@@ -19,6 +18,7 @@ import {
   stopTask,
   taskStatus,
 } from '../../ledger/task-actions.js';
+import type { TaskRow } from '../../ledger/task-repository.js';
 import { formatInt, formatPercent, formatUsd } from '../../util/format.js';
 import { localDate } from '../../util/local-date.js';
 import { cacheHitRate, totalTokens } from '../../util/token-counts.js';

@@ -8,7 +8,7 @@ import { type TaskVariance, taskTotals, taskVariance } from '../../analysis/task
 import { emptyUsageRow } from '../../analysis/usage-table.js';
 import { type TokenShare, tokenShares, varianceGroup } from '../../analysis/variance-groups.js';
 import { ExitCode, UserError } from '../../errors.js';
-import type { TaskRow } from '../../ledger/store.js';
+import type { TaskRow } from '../../ledger/task-repository.js';
 import { formatInt } from '../../util/format.js';
 import { totalTokens } from '../../util/token-counts.js';
 import { type CommonOptions, importNow, openSession, pricerOf, stageMapOf } from '../context.js';

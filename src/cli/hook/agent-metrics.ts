@@ -4,7 +4,9 @@
  * @module
  */
 import { UsageTableBuilder } from '../../analysis/usage-table.js';
-import { BUCKET_MS, type LedgerStore, type StageMap } from '../../ledger/store.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { StageMap } from '../../ledger/task-repository.js';
+import { BUCKET_MS } from '../../ledger/usage-sums.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { localDate } from '../../util/local-date.js';
 import { totalTokens } from '../../util/token-counts.js';

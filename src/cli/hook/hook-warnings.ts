@@ -5,7 +5,8 @@
  * @module
  */
 import { chainStandings, DEFAULT_OVERRUN_MULTIPLE, taskChain, worstRatio } from '../../analysis/overrun.js';
-import type { LedgerStore, StageMap, TaskRow } from '../../ledger/store.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { StageMap, TaskRow } from '../../ledger/task-repository.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { overrunMessage } from '../overrun-message.js';
 

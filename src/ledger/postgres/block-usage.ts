@@ -7,7 +7,8 @@
  * @module
  */
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
-import { addSums, BUCKET_MS, type BucketRow, type TimeSpan, type UsageSums } from '../store.js';
+import type { BucketRow, TimeSpan } from '../usage-repository.js';
+import { addSums, BUCKET_MS, type UsageSums } from '../usage-sums.js';
 import type { PgDb } from './connection.js';
 import { refreshRollup } from './rollup.js';
 import { pricedSums, type RollupDbRow, usageSumsSql } from './sql.js';

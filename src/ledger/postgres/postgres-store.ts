@@ -13,36 +13,29 @@
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
 import { describeLedgerLocation, type PostgresLocation } from '../../config/ledger-location.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
+import type { CostStateRow, CursorStamp, ImportRunStats, ProblemRow } from '../ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
+import type { RunRecord, RunRow } from '../run-repository.js';
+import type { LedgerStats, LedgerStore } from '../store.js';
+import type { SpanInput, SpanRow, StageMap, TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
 import type {
-  BucketRow,
-  CostStateRow,
-  CursorStamp,
-  DayRow,
   Declaration,
   DeclaredTask,
+  TelemetryErrorInput,
+  TelemetryErrorRow,
+} from '../telemetry-repository.js';
+import type {
+  BucketRow,
+  BulkImport,
+  DayRow,
   FileWrite,
   GroupQuery,
   GroupRow,
   ImportOrigin,
-  ImportRunStats,
-  LedgerStats,
-  LedgerStore,
   OffsetSpan,
-  ProblemRow,
-  RunRecord,
-  RunRow,
-  SpanInput,
-  SpanRow,
-  StageMap,
-  TaskRow,
-  TaskStatus,
-  TaskUpdate,
-  TelemetryErrorInput,
-  TelemetryErrorRow,
   TimeSpan,
   WriteCounts,
-} from '../store.js';
+} from '../usage-repository.js';
 import * as attribution from './attribution.js';
 import * as blockUsage from './block-usage.js';
 import { PgDb } from './connection.js';
@@ -66,10 +59,12 @@ export interface PostgresStoreOptions {
 
 export class PostgresStore implements LedgerStore {
   readonly kind = 'postgres';
+  readonly at: PostgresLocation;
   readonly location: string;
   readonly #db: PgDb;
 
   private constructor(db: PgDb) {
+    this.at = db.location;
     this.location = describeLedgerLocation(db.location);
     this.#db = db;
   }
@@ -89,10 +84,6 @@ export class PostgresStore implements LedgerStore {
   /** The connection, for tests and tools that inspect the database. */
   get db(): PgDb {
     return this.#db;
-  }
-
-  async checkpoint(): Promise<void> {
-    // Nothing to do: the server manages its write-ahead log.
   }
 
   async cursorStamps(): Promise<Map<string, CursorStamp>> {
@@ -143,13 +134,10 @@ export class PostgresStore implements LedgerStore {
     await writes.recordImportRun(this.#db, startedAt, finishedAt, stats);
   }
 
-  async beginBulkImport(): Promise<boolean> {
-    // Other machines may import at the same time: the indexes always stay.
-    return false;
-  }
-
-  async endBulkImport(): Promise<void> {
-    await rollup.refreshRollup(this.#db);
+  async startBulkImport(): Promise<BulkImport> {
+    // Other machines may import at the same time: indexes always stay, and the server manages its
+    // write-ahead log. The import refreshes the rollup at its end like any other.
+    return { finish: async () => {} };
   }
 
   async refreshRollup(): Promise<void> {

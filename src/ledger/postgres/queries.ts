@@ -3,17 +3,13 @@
  * stats. The same rows as the SQLite store's queries.ts.
  * @module
  */
+
+import type { CostStateRow, ProblemRow } from '../ingest-state-repository.js';
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
-import {
-  BUCKET_MS,
-  type CostStateRow,
-  type GroupDimension,
-  type GroupQuery,
-  type GroupRow,
-  type LedgerStats,
-  type ProblemRow,
-  type StageMap,
-} from '../store.js';
+import type { LedgerStats } from '../store.js';
+import type { StageMap } from '../task-repository.js';
+import type { GroupDimension, GroupQuery, GroupRow } from '../usage-repository.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import type { PgQueryable } from './connection.js';
 import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, pricedSums, type RollupDbRow, usageSumsSql } from './sql.js';

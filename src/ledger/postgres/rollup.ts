@@ -4,7 +4,8 @@
  * local day, grouped in the database span by span.
  * @module
  */
-import { BUCKET_MS, type BucketRow, type DayRow, type OffsetSpan } from '../store.js';
+import type { BucketRow, DayRow, OffsetSpan } from '../usage-repository.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { LOCKS } from './migrations.js';
 import { pricedSums, ROLLUP_SUMS, type RollupDbRow, usageSumsSql } from './sql.js';

@@ -6,7 +6,7 @@
  */
 
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from '../sqlite/sql.js';
-import { BUCKET_MS, type SizeClass, type UsageSums } from '../store.js';
+import { BUCKET_MS, type SizeClass, type UsageSums } from '../usage-sums.js';
 
 export { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums };
 

@@ -4,8 +4,9 @@
  * at a time, under an advisory lock).
  * @module
  */
-import type { GroupRow } from '../store.js';
-import { BUCKET_MS } from '../store.js';
+
+import type { GroupRow } from '../usage-repository.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import type { PgDb } from './connection.js';
 import { LOCKS } from './migrations.js';
 import { pricedSums, type RollupDbRow, usageSumsSql } from './sql.js';

@@ -13,8 +13,9 @@
  * @module
  */
 import type { AgentFact, FileCursor, IngestProblem, UsageRecord } from '../../capture/types.js';
+import type { ImportRunStats } from '../ingest-state-repository.js';
 import { taskKey, usageKey } from '../record-identity.js';
-import type { FileWrite, ImportOrigin, ImportRunStats, WriteCounts } from '../store.js';
+import type { FileWrite, ImportOrigin, WriteCounts } from '../usage-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { forgottenAmong } from './forgotten.js';
 import { LOCKS } from './migrations.js';

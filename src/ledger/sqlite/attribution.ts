@@ -11,7 +11,7 @@
  * - labels: project, then session, then agent span labels, merged (the more specific wins per key).
  * @module
  */
-import type { StageMap } from '../store.js';
+import type { StageMap } from '../task-repository.js';
 import type { Statements } from './statements.js';
 import { reconcileDeclared, TELEMETRY_SOURCE } from './telemetry.js';
 

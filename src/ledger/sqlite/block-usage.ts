@@ -8,14 +8,8 @@
  * @module
  */
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
-import {
-  addSums,
-  BUCKET_MS,
-  type BucketRow,
-  type SizeClass,
-  type TimeSpan,
-  type UsageSums,
-} from '../store.js';
+import type { BucketRow, TimeSpan } from '../usage-repository.js';
+import { addSums, BUCKET_MS, type SizeClass, type UsageSums } from '../usage-sums.js';
 import { refreshRollup } from './rollup.js';
 import { type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import type { DirListing, FileCursor } from '../../capture/types.js';
-import type { CursorStamp } from '../store.js';
+import type { CursorStamp } from '../ingest-state-repository.js';
 import { type Statements, tryWriteNow } from './statements.js';
 
 export function cursorStamps(s: Statements): Map<string, CursorStamp> {

@@ -11,7 +11,9 @@
  */
 import type { ForgetOutcome, ForgetSelection, Reattributed } from '../forget.js';
 import { declaredTaskKey, recordKey, taskKey, usageKey } from '../record-identity.js';
-import type { GroupRow, SizeClass, StageMap } from '../store.js';
+import type { StageMap } from '../task-repository.js';
+import type { GroupRow } from '../usage-repository.js';
+import type { SizeClass } from '../usage-sums.js';
 import { attributePending } from './attribution.js';
 import { addForgotten } from './forgotten.js';
 import { runLedgerRecords, toSpanRecord } from './jsonl-records.js';

@@ -2,17 +2,12 @@
  * Read queries of the SQLite store: usage grouped by dimensions, problems, cost-state totals, stats.
  * @module
  */
-import {
-  BUCKET_MS,
-  type CostStateRow,
-  type GroupDimension,
-  type GroupQuery,
-  type GroupRow,
-  type LedgerStats,
-  type ProblemRow,
-  type SizeClass,
-  type StageMap,
-} from '../store.js';
+
+import type { CostStateRow, ProblemRow } from '../ingest-state-repository.js';
+import type { LedgerStats } from '../store.js';
+import type { StageMap } from '../task-repository.js';
+import type { GroupDimension, GroupQuery, GroupRow } from '../usage-repository.js';
+import { BUCKET_MS, type SizeClass } from '../usage-sums.js';
 import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';

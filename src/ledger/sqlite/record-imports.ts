@@ -7,7 +7,7 @@
  */
 import { type ImportableRecord, RECORD_TYPES, type SpanLedgerRecord } from '../ledger-records.js';
 import { canonicalJson, recordKey } from '../record-identity.js';
-import { BUCKET_MS } from '../store.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import { runLedgerRecords, toSpanRecord } from './jsonl-records.js';
 import { markDirty, refreshRollup } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';

@@ -9,7 +9,8 @@
  * fall on are grouped again and the rest kept; otherwise everything is grouped again.
  * @module
  */
-import type { DayRow, OffsetSpan, SizeClass } from '../store.js';
+import type { DayRow, OffsetSpan } from '../usage-repository.js';
+import type { SizeClass } from '../usage-sums.js';
 import { type Statements, tryWriteNow } from './statements.js';
 
 const HOUR_MS = 3_600_000;

@@ -3,7 +3,9 @@
  * reports read sums by local day span by span.
  * @module
  */
-import { BUCKET_MS, type BucketRow, type DayRow, type OffsetSpan, type SizeClass } from '../store.js';
+
+import type { BucketRow, DayRow, OffsetSpan } from '../usage-repository.js';
+import { BUCKET_MS, type SizeClass } from '../usage-sums.js';
 import { cachedDays, nextRollupGeneration, recordRollupChange } from './rollup-cache.js';
 import { REFRESH_HOURS, REFRESH_ROLLUP, type RollupDbRow, toSums } from './sql.js';
 import type { Statements } from './statements.js';

@@ -3,7 +3,9 @@
  * refreshes, dimension expressions, and the mapping of summed rows.
  * @module
  */
-import { BUCKET_MS, type GroupDimension, type UsageSums } from '../store.js';
+
+import type { GroupDimension } from '../usage-repository.js';
+import { BUCKET_MS, type UsageSums } from '../usage-sums.js';
 
 export const UPSERT_USAGE = `
 INSERT INTO usage (dedup_key, source, ts, session_id, agent_id, sidechain, model,

@@ -4,151 +4,83 @@
  * idempotent rule as the capture side, so concurrent imports converge on the same ledger.
  *
  * The work lives in modules by responsibility (writes, rollup, cursors, queries, tasks,
- * attribution); this class opens the database, migrates it and composes them.
+ * attribution); this class opens the database (`open-database.ts`) and composes them.
  * @module
  */
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
+import type { FileLocation } from '../../config/ledger-location.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
-import { LedgerError } from '../ledger-error.js';
+import type { CostStateRow, CursorStamp, ImportRunStats, ProblemRow } from '../ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
 import { declaredTaskKey, taskKey } from '../record-identity.js';
+import type { RunRecord, RunRow } from '../run-repository.js';
+import type { LedgerStats, LedgerStore } from '../store.js';
 import type {
-  BucketRow,
-  CostStateRow,
-  CursorStamp,
-  DayRow,
-  Declaration,
-  DeclaredTask,
-  FileWrite,
-  GroupQuery,
-  GroupRow,
-  ImportOrigin,
-  ImportRunStats,
-  LedgerStats,
-  LedgerStore,
-  OffsetSpan,
-  ProblemRow,
-  RunRecord,
-  RunRow,
   SpanInput,
+  SpanMatch,
   SpanRow,
   StageMap,
   TaskRow,
   TaskStatus,
   TaskUpdate,
+} from '../task-repository.js';
+import type {
+  Declaration,
+  DeclaredTask,
   TelemetryErrorInput,
   TelemetryErrorRow,
+} from '../telemetry-repository.js';
+import type {
+  BucketRow,
+  DayRow,
+  FileWrite,
+  GroupQuery,
+  GroupRow,
+  ImportOrigin,
+  OffsetSpan,
   TimeSpan,
   WriteCounts,
-} from '../store.js';
+} from '../usage-repository.js';
 import * as attribution from './attribution.js';
 import * as blockUsage from './block-usage.js';
+import { type SqliteBulkImport, startBulkImport } from './bulk-import.js';
 import * as cursors from './cursors.js';
-import { deferIndexesIfEmpty, restoreDeferredIndexes } from './deferred-indexes.js';
 import { forget } from './forget.js';
 import { clearForgotten, forgottenAmong } from './forgotten.js';
 import { exportRecords } from './jsonl-records.js';
-import { MIGRATIONS } from './migrations.js';
+import { metaValue, setMetaValue } from './meta-values.js';
+import { openDatabase, type SqliteStoreOptions } from './open-database.js';
 import * as queries from './queries.js';
 import { importRecords } from './record-imports.js';
 import * as rollup from './rollup.js';
-import { Statements } from './statements.js';
+import type { Statements } from './statements.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
 import * as telemetry from './telemetry.js';
 import * as writes from './usage-writes.js';
 
-export interface SqliteStoreOptions {
-  /** How long a writer waits for another process's lock, in ms. */
-  busyTimeoutMs?: number;
-  /** A long import: no automatic WAL checkpoints on this connection (the importer checkpoints once at the end). */
-  bulk?: boolean;
-}
+export type { SqliteStoreOptions } from './open-database.js';
 
 export class SqliteStore implements LedgerStore {
   readonly kind = 'sqlite';
+  readonly at: FileLocation;
   readonly location: string;
   readonly #s: Statements;
 
-  private constructor(file: string, db: Database.Database) {
+  private constructor(file: string, s: Statements) {
+    this.at = { kind: 'file', path: file };
     this.location = file;
-    this.#s = new Statements(db);
+    this.#s = s;
   }
 
   /** Opens (creating if needed) and migrates the ledger at `file`. */
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    let db: Database.Database;
-    try {
-      const binding = nativeBinding();
-      db = new Database(file, {
-        timeout: options.busyTimeoutMs ?? 30_000,
-        ...(binding === undefined ? {} : { nativeBinding: binding }),
-      });
-    } catch (error) {
-      throw new LedgerError(
-        `cannot open the ledger at ${file}: ${(error as Error).message}. Check the path and its permissions, or pass --db PATH.`,
-        { cause: error },
-      );
-    }
-    try {
-      enableWal(db, options.busyTimeoutMs ?? 30_000);
-      db.pragma('synchronous = NORMAL');
-      // Statement journals (an upsert with a trigger needs one per row) stay in memory, not in temp files.
-      db.pragma('temp_store = MEMORY');
-      // Import workers each hold a connection: keep their page caches small.
-      db.pragma(options.bulk === true ? 'cache_size = -8000' : 'cache_size = -16000');
-      if (options.bulk === true) db.pragma('wal_autocheckpoint = 0');
-      const store = new SqliteStore(file, db);
-      store.#migrate();
-      // Import workers open while their import has the indexes deferred; anyone else rebuilds them.
-      if (options.bulk !== true) restoreDeferredIndexes(store.#s, { ifIdle: true });
-      return store;
-    } catch (error) {
-      db.close();
-      if (error instanceof LedgerError) throw error;
-      throw new LedgerError(
-        `cannot use the ledger at ${file}: ${(error as Error).message}. Is it a tokenledger database? Pass --db PATH to use another.`,
-        { cause: error },
-      );
-    }
+    return new SqliteStore(file, openDatabase(file, options));
   }
 
-  #migrate(): void {
-    const db = this.#s.db;
-    const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
-    const current = () =>
-      (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
-    db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
-    );
-    if (current() === latest) return;
-    this.#s.write(() => {
-      const applied = current();
-      if (applied > latest) {
-        throw new LedgerError(
-          `the ledger at ${this.location} has schema version ${applied}, newer than this tokenledger knows (${latest}). Upgrade tokenledger, or pass --db PATH to use another ledger.`,
-        );
-      }
-      for (const m of MIGRATIONS) {
-        if (m.version <= applied) continue;
-        db.exec(m.sql);
-        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-          m.version,
-          m.name,
-          Date.now(),
-        );
-      }
-    });
-  }
-
-  /** Copies the WAL back into the database (after a bulk import); never waits for readers. */
-  async checkpoint(): Promise<void> {
-    this.#s.db.pragma('wal_checkpoint(PASSIVE)');
+  /** Defers the deferrable indexes of an empty ledger; `finish()` builds them and checkpoints the WAL. */
+  async startBulkImport(): Promise<SqliteBulkImport> {
+    return startBulkImport(this.#s);
   }
 
   async cursorStamps(): Promise<Map<string, CursorStamp>> {
@@ -197,14 +129,6 @@ export class SqliteStore implements LedgerStore {
 
   async recordImportRun(startedAt: number, finishedAt: number, stats: ImportRunStats): Promise<void> {
     writes.recordImportRun(this.#s, startedAt, finishedAt, stats);
-  }
-
-  async beginBulkImport(): Promise<boolean> {
-    return deferIndexesIfEmpty(this.#s);
-  }
-
-  async endBulkImport(): Promise<void> {
-    restoreDeferredIndexes(this.#s);
   }
 
   async refreshRollup(): Promise<void> {
@@ -273,10 +197,7 @@ export class SqliteStore implements LedgerStore {
     return taskStore.openSpan(this.#s, span);
   }
 
-  async closeSpans(
-    match: Partial<Pick<SpanRow, 'scope' | 'sessionId' | 'agentId' | 'project' | 'taskId' | 'source'>>,
-    atTs: number,
-  ): Promise<number> {
+  async closeSpans(match: SpanMatch, atTs: number): Promise<number> {
     return taskStore.closeSpans(this.#s, match, atTs);
   }
 
@@ -314,18 +235,11 @@ export class SqliteStore implements LedgerStore {
   }
 
   async metaValue(key: string): Promise<string | null> {
-    const row = this.#s.get('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
-    return row?.value ?? null;
+    return metaValue(this.#s, key);
   }
 
   async setMetaValue(key: string, value: string): Promise<void> {
-    this.#s.write(() =>
-      this.#s
-        .get(
-          'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-        )
-        .run(key, value),
-    );
+    setMetaValue(this.#s, key, value);
   }
 
   async attributePending(stageMap: StageMap): Promise<number> {
@@ -364,46 +278,4 @@ export class SqliteStore implements LedgerStore {
   async close(): Promise<void> {
     this.#s.db.close();
   }
-}
-
-/**
- * Switches a ledger to WAL (once per file; it persists). Changing the journal mode needs an exclusive
- * lock and does not wait on the busy handler, so processes opening a new ledger at the same moment
- * retry here until the busy timeout.
- */
-function enableWal(db: Database.Database, timeoutMs: number): void {
-  if (db.pragma('journal_mode', { simple: true }) === 'wal') return;
-  const deadline = Date.now() + timeoutMs;
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    try {
-      db.pragma('journal_mode = WAL');
-      return;
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (!code.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
-      Atomics.wait(pause, 0, 0, 10 + Math.floor(Math.random() * 20));
-    }
-  }
-}
-
-let addonPath: string | null | undefined;
-
-/**
- * The compiled better-sqlite3 addon, found directly: its default lookup (the `bindings` package) tries
- * a dozen paths and walks a stack trace, which costs a hook a few milliseconds. Undefined falls back
- * to that lookup (an unusual build layout).
- */
-function nativeBinding(): string | undefined {
-  if (addonPath === undefined) {
-    addonPath = null;
-    try {
-      const dir = path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json'));
-      const file = path.join(dir, 'build', 'Release', 'better_sqlite3.node');
-      if (fs.existsSync(file)) addonPath = file;
-    } catch {
-      // use the default lookup
-    }
-  }
-  return addonPath ?? undefined;
 }

@@ -4,8 +4,9 @@
  * A hook on a plan with 100k rows then reads a few hundred rollup rows instead of grouping them all.
  * @module
  */
-import type { GroupRow, SizeClass } from '../store.js';
-import { BUCKET_MS } from '../store.js';
+import type { GroupRow } from '../usage-repository.js';
+import type { SizeClass } from '../usage-sums.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import { sizeClassSql } from './sql.js';
 import type { Statements } from './statements.js';
 

@@ -2,7 +2,8 @@
  * Tasks, attribution spans and `run` results in the SQLite store.
  * @module
  */
-import type { RunRecord, RunRow, SpanInput, SpanRow, TaskRow, TaskStatus, TaskUpdate } from '../store.js';
+import type { RunRecord, RunRow } from '../run-repository.js';
+import type { SpanInput, SpanRow, TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
 import type { Statements } from './statements.js';
 
 /** A `tasks` row as SQLite returns it. */

@@ -17,12 +17,12 @@ import type {
   Declaration,
   DeclaredEntry,
   DeclaredTask,
-  ImportOrigin,
   TelemetryErrorInput,
   TelemetryErrorKind,
   TelemetryErrorRow,
-} from '../store.js';
-import { BUCKET_MS } from '../store.js';
+} from '../telemetry-repository.js';
+import type { ImportOrigin } from '../usage-repository.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import { markDirty } from './rollup.js';
 import type { Statements } from './statements.js';
 import { originIdOf } from './usage-writes.js';

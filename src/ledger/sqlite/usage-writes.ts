@@ -10,14 +10,10 @@ import type {
   IngestProblem,
   UsageRecord,
 } from '../../capture/types.js';
+import type { ImportRunStats } from '../ingest-state-repository.js';
 import { taskKey, usageKey } from '../record-identity.js';
-import {
-  BUCKET_MS,
-  type FileWrite,
-  type ImportOrigin,
-  type ImportRunStats,
-  type WriteCounts,
-} from '../store.js';
+import type { FileWrite, ImportOrigin, WriteCounts } from '../usage-repository.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import { forgottenLookup } from './forgotten.js';
 import { markDirty } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';

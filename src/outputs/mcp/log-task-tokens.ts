@@ -17,8 +17,8 @@ import { type CliSession, pricerOf, stageMapOf } from '../../cli/context.js';
 import { appendMetrics, metricsFile, variancePercent } from '../../cli/metrics-log.js';
 import { usageFields } from '../../cli/usage-json.js';
 import { ExitCode, UserError } from '../../errors.js';
-import { BUCKET_MS } from '../../ledger/store.js';
 import { activeTaskIds, knownTask, taskStatus } from '../../ledger/task-actions.js';
+import { BUCKET_MS } from '../../ledger/usage-sums.js';
 import { totalTokens } from '../../util/token-counts.js';
 
 const DEFAULT_OVERRUN = 4;

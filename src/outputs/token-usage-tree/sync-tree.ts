@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { taskFileStem, taskUsageFileName } from '../../capture/telemetry/task-file-name.js';
-import type { LedgerStore, TelemetryErrorRow } from '../../ledger/store.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { TelemetryErrorRow } from '../../ledger/telemetry-repository.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { renderDailySummary } from '../token-usage/daily-summary.js';
 import { renderErrorLog } from '../token-usage/error-log.js';

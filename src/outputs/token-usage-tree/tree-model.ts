@@ -23,14 +23,10 @@
 import { groupCost } from '../../analysis/review-usage.js';
 import { resolveEntry } from '../../analysis/telemetry-reconcile.js';
 import { UsageTableBuilder } from '../../analysis/usage-table.js';
-import {
-  BUCKET_MS,
-  type DeclaredTask,
-  type GroupRow,
-  type LedgerStore,
-  type TelemetryErrorRow,
-  type UsageFilter,
-} from '../../ledger/store.js';
+import type { LedgerStore } from '../../ledger/store.js';
+import type { DeclaredTask, TelemetryErrorRow } from '../../ledger/telemetry-repository.js';
+import type { GroupRow, UsageFilter } from '../../ledger/usage-repository.js';
+import { BUCKET_MS } from '../../ledger/usage-sums.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { addTokenCounts, emptyTokenCounts, type TokenCounts, totalTokens } from '../../util/token-counts.js';
 import type { ErrorEntry, TaskUsageRecord, UsageEntry } from '../token-usage/model.js';

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { UsageRecord } from '../../../src/capture/types.js';
 import { formatLine } from '../../../src/ledger/jsonl/jsonl-format.js';
-import type { GroupDimension, ImportOrigin, LedgerStore } from '../../../src/ledger/store.js';
+import type { LedgerStore } from '../../../src/ledger/store.js';
+import type { GroupDimension, ImportOrigin } from '../../../src/ledger/usage-repository.js';
 
 export const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 export const MIN = 60_000;

@@ -10,7 +10,8 @@ import { parseLedgerLocation } from '../../../src/config/ledger-location.js';
 import { importClaudeHistory } from '../../../src/ledger/import-claude.js';
 import { PG_MIGRATIONS } from '../../../src/ledger/postgres/migrations.js';
 import { PostgresStore } from '../../../src/ledger/postgres/postgres-store.js';
-import type { GroupDimension, GroupRow, LedgerStore } from '../../../src/ledger/store.js';
+import type { LedgerStore } from '../../../src/ledger/store.js';
+import type { GroupDimension, GroupRow } from '../../../src/ledger/usage-repository.js';
 import { cleanupTemp, copyFixture, fixtureCases, ORIGIN, openTempLedger } from '../../helpers/ledger.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../../helpers/postgres.js';
 
