@@ -1,12 +1,14 @@
 /**
  * A small world for attribution tests: write transcripts with chosen sessions, projects, agents and
- * times into a temp Claude dir, import them into a temp ledger, and read totals back.
+ * times into a temp Claude dir, import them into a ledger (a temp SQLite ledger, or the one a
+ * conformance suite hands in), and read totals back.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importClaudeHistory } from '../../src/ledger/import-claude.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
+import type { LedgerStore } from '../../src/ledger/store.js';
 import type { StageMap } from '../../src/ledger/task-repository.js';
 import type { GroupDimension } from '../../src/ledger/usage-repository.js';
 import { assistantLine, type LineEnvelope, toolResultLine } from '../../src/synthetic/transcript-lines.js';
@@ -23,12 +25,21 @@ export interface Call {
 export class World {
   readonly root = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-attr-'));
   readonly claude = path.join(this.root, 'claude');
-  readonly store: SqliteStore;
+  readonly store: LedgerStore;
+  readonly #cleanup: () => Promise<void>;
   #n = 0;
 
-  constructor() {
+  /** Without a ledger, a fresh SQLite ledger in the world's temp dir; with one, `close` calls its `cleanup`. */
+  constructor(ledger?: { store: LedgerStore; cleanup: () => Promise<void> }) {
     fs.mkdirSync(this.claude);
-    this.store = SqliteStore.open(path.join(this.root, 'ledger.db'));
+    if (ledger === undefined) {
+      const store = SqliteStore.open(path.join(this.root, 'ledger.db'));
+      this.store = store;
+      this.#cleanup = () => store.close();
+    } else {
+      this.store = ledger.store;
+      this.#cleanup = ledger.cleanup;
+    }
   }
 
   #file(c: { session: string; cwd: string; agentId?: string | undefined }): string {
@@ -134,7 +145,7 @@ export class World {
   }
 
   async close(): Promise<void> {
-    await this.store.close();
+    await this.#cleanup();
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -9,6 +9,7 @@
 import { describeLedgerLocation } from '../../config/ledger-location.js';
 import { LedgerError } from '../ledger-error.js';
 import type { PgDb } from './connection.js';
+import { MIGRATION_LABELS } from './migration-labels.js';
 import { SCHEMA_TASKS } from './schema-tasks.js';
 import { SCHEMA_USAGE } from './schema-usage.js';
 
@@ -24,6 +25,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     name: 'the ledger as of SQLite migration 7: usage, rollups, cursors, tasks, spans, runs, telemetry, forgotten',
     sql: `${SCHEMA_USAGE}\n${SCHEMA_TASKS}`,
   },
+  MIGRATION_LABELS,
 ];
 
 /** Advisory lock keys of the ledger (one number space per database). */

@@ -1,16 +1,16 @@
 /**
- * Export and import of ledger records in the PostgreSQL ledger. A stub until the second half of the PostgreSQL backend lands.
+ * The PostgreSQL ledger as plain records and back (`tokenledger export --jsonl` / `import-jsonl`):
+ * the export reads one consistent snapshot (record-exports.ts); the import merges by the per-type
+ * rules of `LedgerStore.importRecords` (record-imports.ts).
  * @module
  */
-import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
+import type { RecordFilter, TimedRecord } from '../ledger-records.js';
 import type { PgDb } from './connection.js';
+import { exportRecordsIn } from './record-exports.js';
 
-const NOT_YET = 'not yet on PostgreSQL';
+export { importRecords } from './record-imports.js';
 
-export async function exportRecords(_db: PgDb, _filter: RecordFilter): Promise<TimedRecord[]> {
-  throw new Error(NOT_YET);
-}
-
-export async function importRecords(_db: PgDb, _records: readonly ImportableRecord[]): Promise<number> {
-  throw new Error(NOT_YET);
+export async function exportRecords(db: PgDb, filter: RecordFilter): Promise<TimedRecord[]> {
+  // One snapshot: what hooks write meanwhile is either wholly in or wholly out.
+  return db.transaction((q) => exportRecordsIn(q, filter), { isolation: 'repeatable read', readOnly: true });
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseLedgerLocation } from '../../../src/config/ledger-location.js';
 import { importClaudeHistory } from '../../../src/ledger/import-claude.js';
+import { PG_MIGRATIONS } from '../../../src/ledger/postgres/migrations.js';
 import { PostgresStore } from '../../../src/ledger/postgres/postgres-store.js';
 import { canonicalJson } from '../../../src/ledger/record-identity.js';
 import type { LedgerStore } from '../../../src/ledger/store.js';
@@ -106,8 +107,10 @@ describe.skipIf(!available)('the PostgreSQL ledger', () => {
     const fresh = await createTestDatabase();
     try {
       const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open(fresh.location)));
-      const rows = await stores[0]?.db.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows).toEqual([{ version: 1 }]);
+      const rows = await stores[0]?.db.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      expect(rows).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version })));
       for (const s of stores) await s.close();
     } finally {
       await fresh.drop();
