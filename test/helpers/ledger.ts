@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { type ImportSummary, importClaudeHistory } from '../../src/ledger/import-claude.js';
 import type { ProblemRow } from '../../src/ledger/ingest-state-repository.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
+import type { LedgerStore } from '../../src/ledger/store.js';
 import type { GroupDimension } from '../../src/ledger/usage-repository.js';
 import type { UsageSums } from '../../src/ledger/usage-sums.js';
 
@@ -102,7 +103,7 @@ export function openTempLedger(): SqliteStore {
 }
 
 /** Imports the Claude dir(s) into `store` in this thread, with `env` holding only CLAUDE_CONFIG_DIR. */
-export function importDirs(store: SqliteStore, dirs: string | readonly string[]): Promise<ImportSummary> {
+export function importDirs(store: LedgerStore, dirs: string | readonly string[]): Promise<ImportSummary> {
   const list = typeof dirs === 'string' ? [dirs] : dirs;
   return importClaudeHistory(store, {
     origin: { ...ORIGIN },
@@ -136,7 +137,7 @@ function add(into: Totals, from: UsageSums): void {
 }
 
 /** Sums `store.groups` rows (which are also split by bucket and pricing key) per value of one dimension. */
-export async function totalsBy(store: SqliteStore, dimension: GroupDimension): Promise<TotalsBy> {
+export async function totalsBy(store: LedgerStore, dimension: GroupDimension): Promise<TotalsBy> {
   const rows = await store.groups({ dimensions: [dimension], filter: {} });
   const out: TotalsBy = {};
   for (const r of rows) {
@@ -149,7 +150,7 @@ export async function totalsBy(store: SqliteStore, dimension: GroupDimension): P
 }
 
 /** Overall totals from the 15-minute rollup (`store.buckets`), a separate code path from `groups`. */
-export async function overallTotals(store: SqliteStore): Promise<Totals> {
+export async function overallTotals(store: LedgerStore): Promise<Totals> {
   const t = zeroTotals();
   for (const r of await store.buckets(null, null)) add(t, r);
   return t;
@@ -157,7 +158,7 @@ export async function overallTotals(store: SqliteStore): Promise<Totals> {
 
 /** Problems with their file relative to `claudeDir` (absolute when outside it), in file/line order. */
 export async function problemsOf(
-  store: SqliteStore,
+  store: LedgerStore,
   claudeDir: string,
 ): Promise<{ rows: ProblemView[]; total: number }> {
   const { rows, total } = await store.problems(10_000);
@@ -175,7 +176,7 @@ export async function problemsOf(
 }
 
 /** Everything a test compares, read back from the ledger. */
-export async function snapshot(store: SqliteStore, claudeDir: string): Promise<LedgerSnapshot> {
+export async function snapshot(store: LedgerStore, claudeDir: string): Promise<LedgerSnapshot> {
   const sessions = await store.groups({ dimensions: ['session'], filter: {} });
   const problems = await problemsOf(store, claudeDir);
   return {

@@ -11,11 +11,10 @@ import type { BucketRow, TimeSpan } from '../usage-repository.js';
 import { addSums, BUCKET_MS, type UsageSums } from '../usage-sums.js';
 import type { PgDb } from './connection.js';
 import { refreshRollup } from './rollup.js';
-import { pricedSums, type RollupDbRow, usageSumsSql } from './sql.js';
+import { KEY_ORDER, pricedSums, type RollupDbRow, usageSumsSql } from './sql.js';
 
 /** Declared-telemetry rows, through the session index (its prefix is a LIKE-able range). */
 const DECLARED_WHERE = `session_id LIKE 'telemetry:%' AND source = '${DECLARED_USAGE_SOURCE}'`;
-const KEY_ORDER = '3 COLLATE "C", 4, 5 COLLATE "C", 6 COLLATE "C", 7';
 
 type Row = RollupDbRow & { span: number; has_reported: number } & Record<string, unknown>;
 
@@ -81,20 +80,18 @@ export async function usageInSpans(db: PgDb, spans: readonly TimeSpan[]): Promis
          GROUP BY 1, 2, 3, 4, 5, 6, 7`,
       ),
       await tx.query<Row>(
-        `SELECT s.i AS span, r.bucket, r.model, r.size_class, r.speed, r.geo, r.has_reported, r.input_tokens,
-           r.output_tokens, r.cache_write_tokens, r.cache_write_1h_tokens, r.cache_read_tokens, r.web_search_requests,
-           r.reported_cost, r.reported_rows, r.responses, r.lower_bound
-         FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS s (i, a, b)
+        `SELECT s.i AS span, r.* FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS s (i, a, b)
          JOIN usage_rollup r ON r.bucket >= s.a AND r.bucket < s.b
-         ORDER BY 1, 2, ${KEY_ORDER}`,
+         ORDER BY s.i, r.bucket, r.model COLLATE "C", r.size_class, r.speed COLLATE "C", r.geo COLLATE "C", r.has_reported`,
         [whole.map((w) => w[0]), whole.map((w) => w[1]), whole.map((w) => w[2])],
       ),
       await tx.query<Row>(
-        `SELECT s.i AS span, u.ts / ${BUCKET_MS} AS bucket, ${usageSumsSql('u.')}
-         FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS s (i, a, b)
-         JOIN usage u ON u.ts >= s.a AND u.ts <= s.b AND u.source <> '${DECLARED_USAGE_SOURCE}'
-         GROUP BY 1, 2, 3, 4, 5, 6, 7
-         ORDER BY 1, 2, ${KEY_ORDER}`,
+        `SELECT * FROM (
+           SELECT s.i AS span, u.ts / ${BUCKET_MS} AS bucket, ${usageSumsSql('u.')}
+           FROM unnest($1::int[], $2::bigint[], $3::bigint[]) AS s (i, a, b)
+           JOIN usage u ON u.ts >= s.a AND u.ts <= s.b AND u.source <> '${DECLARED_USAGE_SOURCE}'
+           GROUP BY 1, 2, 3, 4, 5, 6, 7
+         ) q ORDER BY ${KEY_ORDER('span, bucket')}`,
         [raw.map((w) => w[0]), raw.map((w) => w[1]), raw.map((w) => w[2])],
       ),
     ],

@@ -8,7 +8,7 @@ import type { BucketRow, DayRow, OffsetSpan } from '../usage-repository.js';
 import { BUCKET_MS } from '../usage-sums.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { LOCKS } from './migrations.js';
-import { pricedSums, ROLLUP_SUMS, type RollupDbRow, usageSumsSql } from './sql.js';
+import { KEY_ORDER, pricedSums, ROLLUP_SUMS, type RollupDbRow, usageSumsSql } from './sql.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -130,12 +130,13 @@ export async function days(db: PgDb, spans: readonly OffsetSpan[]): Promise<DayR
     ? ['usage_rollup_hour', 'hour', HOUR_MS]
     : ['usage_rollup', 'bucket', BUCKET_MS];
   const rows = await db.query<RollupDbRow & { day: number } & Record<string, unknown>>(
-    `SELECT s.i AS span, (r.${unit} * ${unitMs} + s.off) / ${DAY_MS} AS day, r.model, r.size_class, r.speed, r.geo,
-       r.has_reported, ${ROLLUP_SUMS}
-     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS s (a, b, off, i)
-     JOIN ${table} r ON r.${unit} >= s.a AND r.${unit} < s.b
-     GROUP BY 1, 2, 3, 4, 5, 6, 7
-     ORDER BY 1, 2, 3 COLLATE "C", 4, 5 COLLATE "C", 6 COLLATE "C", 7`,
+    `SELECT * FROM (
+       SELECT s.i AS span, (r.${unit} * ${unitMs} + s.off) / ${DAY_MS} AS day, r.model, r.size_class, r.speed, r.geo,
+         r.has_reported, ${ROLLUP_SUMS}
+       FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS s (a, b, off, i)
+       JOIN ${table} r ON r.${unit} >= s.a AND r.${unit} < s.b
+       GROUP BY 1, 2, 3, 4, 5, 6, 7
+     ) q ORDER BY ${KEY_ORDER('span, day')}`,
     [
       spans.map((x) => Math.floor(x.fromMs / unitMs)),
       spans.map((x) => Math.ceil(x.toMs / unitMs)),

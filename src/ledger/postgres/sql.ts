@@ -43,3 +43,11 @@ export function pricedSums(r: RollupDbRow): {
 } & UsageSums {
   return { model: r.model, sizeClass: r.size_class as SizeClass, speed: r.speed, geo: r.geo, ...toSums(r) };
 }
+
+/**
+ * ORDER BY `first`, then the pricing key, text bytewise (as SQLite and JavaScript compare): for a
+ * query whose rows have the rollup's column names (wrap a grouped query in a subquery).
+ */
+export function KEY_ORDER(first: string): string {
+  return `${first}, model COLLATE "C", size_class, speed COLLATE "C", geo COLLATE "C", has_reported`;
+}

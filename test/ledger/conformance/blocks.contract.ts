@@ -19,6 +19,7 @@ import type { LedgerStore } from '../../../src/ledger/store.js';
 import type { UsageSums } from '../../../src/ledger/usage-sums.js';
 import { createPricer } from '../../../src/pricing/create-pricer.js';
 import type { OpenedLedger, OpenLedger } from './describe-ledger.js';
+import { PROPERTY_TIMEOUT_MS } from './ledger-inputs.js';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 9, 1, 7, 42);
@@ -230,36 +231,40 @@ export function blocksContract(open: OpenLedger): void {
         expect(comparable(got)).toEqual(comparable(expected(records, 1.3 * H, now)));
       });
 
-      it('a report equals the blocks computed from the responses, selected', async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            arbTimes,
-            fc.constantFrom(1, 1.3, 5), // 1.3 h: block ends inside quarter hours
-            fc.array(fc.nat(), { maxLength: 3 }),
-            // Cutoffs near the responses: an hour either side of one.
-            fc.array(fc.tuple(fc.nat(), fc.integer({ min: -H, max: H })), { minLength: 1, maxLength: 4 }),
-            async (times, hours, declaredAt, near) => {
-              const store = await openTemp();
-              const records = times.map((t, i) => record(i, t));
-              await write(store, records);
-              for (const [k, i] of declaredAt.entries())
-                await declare(store, `T-${k}`, times[i % times.length] as number);
-              const sessionMs = hours * H;
-              const now = (times[times.length - 1] as number) + H;
-              for (const [i, delta] of near) {
-                const fromMs = (times[i % times.length] as number) + delta;
-                const got = await blocksReport(
-                  { store, pricer, mode: 'calculate' },
-                  { sessionMs, nowMs: now, selection: { fromMs } },
-                );
-                expect(comparable(got)).toEqual(comparable(expected(records, sessionMs, now, fromMs)));
-              }
-              await cleanupOpened();
-            },
-          ),
-          { numRuns: 60 },
-        );
-      });
+      it(
+        'a report equals the blocks computed from the responses, selected',
+        async () => {
+          await fc.assert(
+            fc.asyncProperty(
+              arbTimes,
+              fc.constantFrom(1, 1.3, 5), // 1.3 h: block ends inside quarter hours
+              fc.array(fc.nat(), { maxLength: 3 }),
+              // Cutoffs near the responses: an hour either side of one.
+              fc.array(fc.tuple(fc.nat(), fc.integer({ min: -H, max: H })), { minLength: 1, maxLength: 4 }),
+              async (times, hours, declaredAt, near) => {
+                const store = await openTemp();
+                const records = times.map((t, i) => record(i, t));
+                await write(store, records);
+                for (const [k, i] of declaredAt.entries())
+                  await declare(store, `T-${k}`, times[i % times.length] as number);
+                const sessionMs = hours * H;
+                const now = (times[times.length - 1] as number) + H;
+                for (const [i, delta] of near) {
+                  const fromMs = (times[i % times.length] as number) + delta;
+                  const got = await blocksReport(
+                    { store, pricer, mode: 'calculate' },
+                    { sessionMs, nowMs: now, selection: { fromMs } },
+                  );
+                  expect(comparable(got)).toEqual(comparable(expected(records, sessionMs, now, fromMs)));
+                }
+                await cleanupOpened();
+              },
+            ),
+            { numRuns: 60 },
+          );
+        },
+        PROPERTY_TIMEOUT_MS,
+      );
     });
   });
 }

@@ -13,6 +13,8 @@ export { HOUR, MIN, T0, usage } from '../jsonl/jsonl-helpers.js';
 
 export const ORIGIN = { machine: 'm', user: 'u' } as const;
 export const DAY = 86_400_000;
+/** A property opens a fresh ledger per run: a server backend needs more than the default test timeout. */
+export const PROPERTY_TIMEOUT_MS = 180_000;
 
 /** Runs `fn` on a fresh ledger and cleans it up, whatever happens. */
 export async function withLedger<T>(open: OpenLedger, fn: (ledger: OpenedLedger) => Promise<T>): Promise<T> {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Declaration, DeclaredEntry } from '../../../src/ledger/telemetry-repository.js';
 import { World } from '../../attribution/world.js';
 import type { OpenLedger } from './describe-ledger.js';
-import { fileWrite, inputBy, ORIGIN, T0, usage, withLedger } from './ledger-inputs.js';
+import { fileWrite, inputBy, ORIGIN, PROPERTY_TIMEOUT_MS, T0, usage, withLedger } from './ledger-inputs.js';
 
 const TASKS = ['A', 'B', 'C'] as const;
 const PAIRS = [
@@ -169,83 +169,87 @@ export function telemetryContract(open: OpenLedger): void {
     });
 
     describe('declared telemetry and captured usage never count twice', () => {
-      it('holds for any interleaving', async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            fc.array(op, { minLength: 1, maxLength: 8 }),
-            fc.boolean(),
-            async (ops, importEach) => {
-              const world = new World(await open());
-              try {
-                const base = Date.parse('2026-11-20T10:00:00Z');
-                // One session per task, attributed to it from the start.
-                for (const t of TASKS) {
-                  await world.store.openSpan({
-                    scope: 'session',
-                    sessionId: `s-${t}`,
-                    fromTs: base,
-                    taskId: t,
-                    source: 'task',
-                  });
-                }
-                const declared = new Map<string, Map<number, number>>();
-                const captured = new Map<string, number>();
-                for (const [n, o] of ops.entries()) {
-                  const task = TASKS[o.task] ?? 'A';
-                  if (o.kind === 'declare') {
-                    const [agent, model] = PAIRS[o.pair] ?? PAIRS[0];
-                    const e: DeclaredEntry = {
-                      agent,
-                      model,
-                      inputTokens: o.input,
-                      outputTokens: o.output,
-                      totalTokens: o.input + o.output,
-                      estimatedCost: null,
-                    };
-                    await world.store.declareTask(
-                      {
-                        taskId: task,
-                        ts: base + n,
-                        declaredAt: null,
-                        summary: 's',
-                        mode: 'log_only',
-                        project: '/p',
-                        receivedAt: base + n,
-                        missing: [],
-                        entries: [e],
-                      },
-                      { machine: 'm', user: 'u' },
-                    );
-                    const pairs = declared.get(task) ?? new Map<number, number>();
-                    pairs.set(o.pair, o.input);
-                    declared.set(task, pairs);
-                  } else {
-                    world.call({ session: `s-${task}`, cwd: '/p', at: base + 1000 + n, input: o.input });
-                    captured.set(task, (captured.get(task) ?? 0) + o.input);
-                    if (importEach) await world.import();
+      it(
+        'holds for any interleaving',
+        async () => {
+          await fc.assert(
+            fc.asyncProperty(
+              fc.array(op, { minLength: 1, maxLength: 8 }),
+              fc.boolean(),
+              async (ops, importEach) => {
+                const world = new World(await open());
+                try {
+                  const base = Date.parse('2026-11-20T10:00:00Z');
+                  // One session per task, attributed to it from the start.
+                  for (const t of TASKS) {
+                    await world.store.openSpan({
+                      scope: 'session',
+                      sessionId: `s-${t}`,
+                      fromTs: base,
+                      taskId: t,
+                      source: 'task',
+                    });
                   }
+                  const declared = new Map<string, Map<number, number>>();
+                  const captured = new Map<string, number>();
+                  for (const [n, o] of ops.entries()) {
+                    const task = TASKS[o.task] ?? 'A';
+                    if (o.kind === 'declare') {
+                      const [agent, model] = PAIRS[o.pair] ?? PAIRS[0];
+                      const e: DeclaredEntry = {
+                        agent,
+                        model,
+                        inputTokens: o.input,
+                        outputTokens: o.output,
+                        totalTokens: o.input + o.output,
+                        estimatedCost: null,
+                      };
+                      await world.store.declareTask(
+                        {
+                          taskId: task,
+                          ts: base + n,
+                          declaredAt: null,
+                          summary: 's',
+                          mode: 'log_only',
+                          project: '/p',
+                          receivedAt: base + n,
+                          missing: [],
+                          entries: [e],
+                        },
+                        { machine: 'm', user: 'u' },
+                      );
+                      const pairs = declared.get(task) ?? new Map<number, number>();
+                      pairs.set(o.pair, o.input);
+                      declared.set(task, pairs);
+                    } else {
+                      world.call({ session: `s-${task}`, cwd: '/p', at: base + 1000 + n, input: o.input });
+                      captured.set(task, (captured.get(task) ?? 0) + o.input);
+                      if (importEach) await world.import();
+                    }
+                  }
+                  await world.import();
+                  const expected: Record<string, number> = {};
+                  for (const t of TASKS) {
+                    const c = captured.get(t);
+                    const d = declared.get(t);
+                    if (c !== undefined) expected[t] = c;
+                    else if (d !== undefined) expected[t] = [...d.values()].reduce((a, b) => a + b, 0);
+                  }
+                  const got = await world.inputBy(['task']);
+                  expect(got).toEqual(expected);
+                  // Each declared task knows whether captured usage replaced it.
+                  for (const t of await world.store.declaredTasks({}))
+                    expect(t.captured).toBe(captured.has(t.taskId));
+                } finally {
+                  await world.close();
                 }
-                await world.import();
-                const expected: Record<string, number> = {};
-                for (const t of TASKS) {
-                  const c = captured.get(t);
-                  const d = declared.get(t);
-                  if (c !== undefined) expected[t] = c;
-                  else if (d !== undefined) expected[t] = [...d.values()].reduce((a, b) => a + b, 0);
-                }
-                const got = await world.inputBy(['task']);
-                expect(got).toEqual(expected);
-                // Each declared task knows whether captured usage replaced it.
-                for (const t of await world.store.declaredTasks({}))
-                  expect(t.captured).toBe(captured.has(t.taskId));
-              } finally {
-                await world.close();
-              }
-            },
-          ),
-          { numRuns: 40 },
-        );
-      });
+              },
+            ),
+            { numRuns: 40 },
+          );
+        },
+        PROPERTY_TIMEOUT_MS,
+      );
     });
   });
 }

@@ -16,6 +16,7 @@ import {
   fileWrite,
   MIN,
   ORIGIN,
+  PROPERTY_TIMEOUT_MS,
   sumsOf,
   T0,
   totalsBy,
@@ -249,57 +250,61 @@ export function usageContract(open: OpenLedger): void {
       seed: fc.integer(),
     });
 
-    it('random partitions and orders of the same file writes give the same groups and stats', async () => {
-      await fc.assert(
-        fc.asyncProperty(scenario, async ({ calls, copies, seed }) => {
-          const record = (c: Copy): UsageRecord => {
-            const call = calls[c.call % calls.length] ?? { session: 0, minute: 0, opus: false };
-            return usage({
-              dedupKey: `msg_${c.call % calls.length}:req`,
-              sessionId: `s${call.session}`,
-              model: call.opus ? 'claude-opus-4-6' : 'claude-sonnet-4-5-20250929',
-              ts: T0 + (call.minute + c.lag) * MIN,
-              input: c.input,
-              output: c.output,
-              cacheRead: c.cacheRead,
-              outputFinal: c.final,
+    it(
+      'random partitions and orders of the same file writes give the same groups and stats',
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(scenario, async ({ calls, copies, seed }) => {
+            const record = (c: Copy): UsageRecord => {
+              const call = calls[c.call % calls.length] ?? { session: 0, minute: 0, opus: false };
+              return usage({
+                dedupKey: `msg_${c.call % calls.length}:req`,
+                sessionId: `s${call.session}`,
+                model: call.opus ? 'claude-opus-4-6' : 'claude-sonnet-4-5-20250929',
+                ts: T0 + (call.minute + c.lag) * MIN,
+                input: c.input,
+                output: c.output,
+                cacheRead: c.cacheRead,
+                outputFinal: c.final,
+              });
+            };
+            const byFile = (list: readonly Copy[]) =>
+              [0, 1, 2, 3]
+                .map((f) => fileWrite(`/t/${f}.jsonl`, list.filter((c) => c.file === f).map(record)))
+                .filter((f) => f.records.length > 0);
+            const read = async (store: LedgerStore, added: number) => ({
+              added,
+              view: await usageView(store),
+              stats: await store.stats(),
+              input: (await store.groups({ dimensions: [], filter: {} })).reduce((n, r) => n + r.input, 0),
             });
-          };
-          const byFile = (list: readonly Copy[]) =>
-            [0, 1, 2, 3]
-              .map((f) => fileWrite(`/t/${f}.jsonl`, list.filter((c) => c.file === f).map(record)))
-              .filter((f) => f.records.length > 0);
-          const read = async (store: LedgerStore, added: number) => ({
-            added,
-            view: await usageView(store),
-            stats: await store.stats(),
-            input: (await store.groups({ dimensions: [], filter: {} })).reduce((n, r) => n + r.input, 0),
-          });
-          // The baseline: every copy in one write, files in order.
-          const baseline = await withLedger(open, async ({ store }) =>
-            read(store, (await store.writeFiles(byFile(copies), ORIGIN)).added),
-          );
-          // The same copies shuffled, and split over several writes.
-          const shuffled = shuffle(copies, seed);
-          const batches = [0, 1, 2].map((b) =>
-            shuffle(byFile(shuffled.filter((c) => c.batch === b)), seed + b),
-          );
-          const other = await withLedger(open, async ({ store }) =>
-            read(store, await writeAll(store, batches)),
-          );
-          expect(other).toEqual(baseline);
-          // And the numbers are the max-merge's: per call, the maximum of each field over its copies.
-          const distinct = new Set(copies.map((c) => c.call % calls.length));
-          expect(baseline.added).toBe(distinct.size);
-          expect(baseline.stats.records).toBe(distinct.size);
-          let input = 0;
-          for (const call of distinct)
-            input += Math.max(...copies.filter((c) => c.call % calls.length === call).map((c) => c.input));
-          expect(baseline.input).toBe(input);
-        }),
-        { numRuns: Number(process.env.TL_PROPERTY_RUNS ?? 25) },
-      );
-    });
+            // The baseline: every copy in one write, files in order.
+            const baseline = await withLedger(open, async ({ store }) =>
+              read(store, (await store.writeFiles(byFile(copies), ORIGIN)).added),
+            );
+            // The same copies shuffled, and split over several writes.
+            const shuffled = shuffle(copies, seed);
+            const batches = [0, 1, 2].map((b) =>
+              shuffle(byFile(shuffled.filter((c) => c.batch === b)), seed + b),
+            );
+            const other = await withLedger(open, async ({ store }) =>
+              read(store, await writeAll(store, batches)),
+            );
+            expect(other).toEqual(baseline);
+            // And the numbers are the max-merge's: per call, the maximum of each field over its copies.
+            const distinct = new Set(copies.map((c) => c.call % calls.length));
+            expect(baseline.added).toBe(distinct.size);
+            expect(baseline.stats.records).toBe(distinct.size);
+            let input = 0;
+            for (const call of distinct)
+              input += Math.max(...copies.filter((c) => c.call % calls.length === call).map((c) => c.input));
+            expect(baseline.input).toBe(input);
+          }),
+          { numRuns: Number(process.env.TL_PROPERTY_RUNS ?? 25) },
+        );
+      },
+      PROPERTY_TIMEOUT_MS,
+    );
   });
 }
 

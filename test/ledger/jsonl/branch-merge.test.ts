@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportJsonl } from '../../../src/ledger/jsonl/export-jsonl.js';
 import { importJsonl } from '../../../src/ledger/jsonl/import-jsonl.js';
-import type { SqliteStore } from '../../../src/ledger/sqlite/sqlite-store.js';
+import type { LedgerStore } from '../../../src/ledger/store.js';
 import { cleanupTemp, openTempLedger, tempDir } from '../../helpers/ledger.js';
 import { HOUR, MIN, recordLines, reportView, T0, unionMerge, usage, writeUsage } from './jsonl-helpers.js';
 
@@ -71,7 +71,7 @@ describe('a union merge of two branches', () => {
       [b, a],
     ] as const) {
       const merged = merge(first, second);
-      const store: SqliteStore = openTempLedger();
+      const store: LedgerStore = openTempLedger();
       const summary = await importJsonl(store, merged);
       expect(summary.problems).toEqual([]);
       const view = await reportView(store);

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportJsonl } from '../../../src/ledger/jsonl/export-jsonl.js';
 import { importJsonl } from '../../../src/ledger/jsonl/import-jsonl.js';
-import type { SqliteStore } from '../../../src/ledger/sqlite/sqlite-store.js';
 import type { LedgerStore } from '../../../src/ledger/store.js';
 import { World } from '../../attribution/world.js';
 import { cleanupTemp, openTempLedger, tempDir } from '../../helpers/ledger.js';
@@ -111,7 +110,7 @@ describe('export → import into a fresh ledger', () => {
 describe('changed records', () => {
   const ORIGIN = { machine: 'm', user: 'u' };
 
-  async function ledgerWithTask(): Promise<SqliteStore> {
+  async function ledgerWithTask(): Promise<LedgerStore> {
     const store = openTempLedger();
     await writeUsage(store, [usage({ dedupKey: 'msg_1:req_1', output: 5, outputFinal: false })], ORIGIN);
     await store.saveTask({ id: 'T-9', title: 'first', status: 'active', startedAt: T0 });

@@ -10,6 +10,7 @@ import { parseLedgerLocation } from '../../../src/config/ledger-location.js';
 import { importClaudeHistory } from '../../../src/ledger/import-claude.js';
 import { PG_MIGRATIONS } from '../../../src/ledger/postgres/migrations.js';
 import { PostgresStore } from '../../../src/ledger/postgres/postgres-store.js';
+import { canonicalJson } from '../../../src/ledger/record-identity.js';
 import type { LedgerStore } from '../../../src/ledger/store.js';
 import type { GroupDimension, GroupRow } from '../../../src/ledger/usage-repository.js';
 import { cleanupTemp, copyFixture, fixtureCases, ORIGIN, openTempLedger } from '../../helpers/ledger.js';
@@ -25,7 +26,7 @@ function importInto(store: LedgerStore, dir: string) {
 function canonical(rows: readonly GroupRow[]): string[] {
   return rows
     .map((r) =>
-      JSON.stringify({
+      canonicalJson({
         ...r,
         reportedCost: Math.round(r.reportedCost * 1e9) / 1e9,
         values: Object.entries(r.values).sort(),
@@ -70,8 +71,8 @@ async function view(store: LedgerStore, dir: string) {
     stats: { ...stats, lastImport: null },
     range,
     groups,
-    buckets: (await store.buckets(null, null)).map((r) => JSON.stringify(r)).sort(),
-    days: (await store.days(spans)).map((r) => JSON.stringify(r)),
+    buckets: (await store.buckets(null, null)).map((r) => canonicalJson(r)).sort(),
+    days: (await store.days(spans)).map((r) => canonicalJson(r)),
     problems: (await store.problems(100)).rows.map((p) => ({
       ...p,
       file: rel(p.file),
@@ -84,7 +85,7 @@ async function view(store: LedgerStore, dir: string) {
         { fromMs: first, toMs: first + 1_000 },
         { fromMs: first + 1, toMs: last + 3_600_000 },
       ])
-    ).map((rows) => rows.map((r) => JSON.stringify(r)).sort()),
+    ).map((rows) => rows.map((r) => canonicalJson(r)).sort()),
     cursors: [...(await store.cursorStamps()).keys()].map(rel).sort(),
   };
 }
