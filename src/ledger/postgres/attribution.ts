@@ -16,7 +16,7 @@
 import type { StageMap } from '../task-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { lockDeclared, reconcileDeclared, TELEMETRY_SOURCE } from './declared-usage.js';
-import { attributionOn } from './spans.js';
+import { attributionOn, lockAttribution } from './spans.js';
 
 const COVERS = '(s.from_ts <= usage.ts AND (s.to_ts IS NULL OR usage.ts < s.to_ts))';
 const AGENT = `s.scope = 'agent' AND s.session_id = usage.session_id AND s.agent_id = usage.agent_id AND ${COVERS}`;
@@ -72,6 +72,8 @@ function updateSql(map: StageMap): { sql: string; params: string[] } {
 /** Attributes the pending rows inside the caller's transaction. Returns how many rows it attributed. */
 export async function attributePendingIn(q: PgQueryable, map: StageMap): Promise<number> {
   await lockDeclared(q);
+  // No span, spawn task or pending row arrives while the step runs (see lockAttribution).
+  await lockAttribution(q);
   const rows = await q.query('SELECT 1 FROM usage WHERE attributed = 0 LIMIT 1');
   if (rows.length === 0) return 0;
   // Rows derived from declared telemetry carry their task themselves: spans never move them.

@@ -17,9 +17,9 @@ import { runLedgerRecords, toSpanRecord } from './record-exports.js';
 import { importUsageRecords } from './record-usage-imports.js';
 import { refreshRollup } from './rollup.js';
 import { insertRun } from './runs.js';
-import { attributionOn, markCovered, SPAN_COLUMNS, type SpanDbRow } from './spans.js';
+import { attributionOn, lockAttribution, markCovered, SPAN_COLUMNS, type SpanDbRow } from './spans.js';
 import { TASK_COLUMNS } from './tasks.js';
-import { originIdOf } from './usage-writes.js';
+import { originIdOf, shareAttributionLock } from './usage-writes.js';
 
 /** Records per transaction: short transactions while hooks write too. */
 const BATCH = 2000;
@@ -202,6 +202,10 @@ export async function importRecords(db: PgDb, records: readonly ImportableRecord
     changed += await db.transaction(async (q) => {
       // Known per attempt: a transaction that lost a race runs again from a clean state.
       const st = new ImportState();
+      // Spans and spawn tasks mark usage for the attribute step: they hold the attribution lock
+      // (exclusively when they may turn attribution on, see spans.ts), like every other marker.
+      if (batch.some((r) => r.type === 'span' || r.type === 'spawn')) await lockAttribution(q);
+      else await shareAttributionLock(q);
       let n = 0;
       for (const r of batch) if (r.type !== 'usage' && (await writeRecord(q, st, r))) n += 1;
       // Usage comes after every other type (RECORD_TYPES), so writing it last keeps the order.

@@ -10,6 +10,7 @@ import type { PgDb, PgQueryable } from './connection.js';
 import { clearForgotten } from './forgotten.js';
 import { LOCKS } from './migrations.js';
 import { parseLabels } from './tasks.js';
+import { shareAttributionLock } from './usage-writes.js';
 
 /** A `spans` row as PostgreSQL returns it. */
 export interface SpanDbRow {
@@ -76,12 +77,23 @@ export async function markCovered(
 }
 
 /**
- * Once any span exists, new usage waits for the attribute step. Taken with the attribution lock
- * held exclusively (until commit): writers in flight finish first, so the usage the caller marks
- * next includes theirs, and writers after see the switch (usage-writes.ts).
+ * Takes the attribution lock (LOCKS.attribution) exclusively until commit: what writes usage or marks
+ * it pending holds it shared (usage-writes.ts, {@link closeSpans}), so writers in flight finish first.
+ * The attribute step takes it so: a span or spawn task committed while the step ran would otherwise
+ * be missed by the step (its statement's snapshot predates it) and by the marking (the rows were
+ * pending then).
+ */
+export async function lockAttribution(q: PgQueryable): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.attribution]);
+}
+
+/**
+ * Once any span exists, new usage waits for the attribute step. Switched with the attribution lock
+ * held exclusively: writers in flight finish first, so the usage the caller marks next includes
+ * theirs, and writers after see the switch (usage-writes.ts).
  */
 export async function attributionOn(q: PgQueryable): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.attribution]);
+  await lockAttribution(q);
   await q.query(
     "INSERT INTO meta (key, value) VALUES ('attribution', 'on') ON CONFLICT (key) DO UPDATE SET value = 'on'",
   );
@@ -138,6 +150,7 @@ export async function closeSpans(
   atTs: number,
 ): Promise<number> {
   return db.transaction(async (q) => {
+    await shareAttributionLock(q);
     const where = ['to_ts IS NULL'];
     const params: (string | number)[] = [];
     for (const [key, column] of Object.entries(MATCH_COLUMNS)) {
