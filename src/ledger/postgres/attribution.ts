@@ -7,7 +7,7 @@
  * - stage: an agent span; for subagent rows the stage map's entry for the agent type; a session span;
  *   a project span; for subagent rows the agent type itself. The main thread without context has none.
  * - labels: project, then session, then agent span labels, merged (the more specific wins per key),
- *   with `tl_json_patch` (the SQLite `json_patch` of flat objects, same text).
+ *   with `tl_merge_labels` (SQLite's `json_patch` of flat objects, same text; migration-labels.ts).
  *
  * Rows derived from declared telemetry carry their task themselves; after the step, the
  * captured-wins rule is applied again (declared-usage.ts).
@@ -46,26 +46,42 @@ function stageMapSql(map: StageMap): { sql: string; params: string[] } {
   };
 }
 
-function updateSql(map: StageMap): { sql: string; params: string[] } {
+/**
+ * The attribute step as one statement that returns how many rows it attributed. Each pending row's
+ * task, stage and span labels are picked first; the labels are merged once per distinct combination
+ * (a merge costs far more than a pick, and a few spans give few combinations).
+ */
+function attributeSql(map: StageMap): { sql: string; params: string[] } {
   const mapped = stageMapSql(map);
-  const sql = `UPDATE usage SET
-    task_id = coalesce(
-      ${pick('task_id', AGENT, LATEST)},
-      CASE WHEN usage.sidechain = 1 THEN ${SPAWN_TASK} END,
-      ${pick('task_id', SESSION, LATEST)},
-      ${pick('task_id', PROJECT, DEEPEST)}),
-    stage = coalesce(
-      ${pick('stage', AGENT, LATEST)},
-      CASE WHEN usage.sidechain = 1 THEN ${mapped.sql} END,
-      ${pick('stage', SESSION, LATEST)},
-      ${pick('stage', PROJECT, DEEPEST)},
-      CASE WHEN usage.sidechain = 1 THEN coalesce(${AGENT_TYPE}, 'subagent') END),
-    labels = nullif(tl_json_patch(tl_json_patch(tl_json_patch('{}',
-      coalesce(${pick('labels', PROJECT, DEEPEST)}, '{}')),
-      coalesce(${pick('labels', SESSION, LATEST)}, '{}')),
-      coalesce(${pick('labels', AGENT, LATEST)}, '{}')), '{}'),
-    attributed = 1
-  WHERE attributed = 0`;
+  const sql = `WITH picked AS (
+    SELECT usage.id,
+      coalesce(
+        ${pick('task_id', AGENT, LATEST)},
+        CASE WHEN usage.sidechain = 1 THEN ${SPAWN_TASK} END,
+        ${pick('task_id', SESSION, LATEST)},
+        ${pick('task_id', PROJECT, DEEPEST)}) AS task_id,
+      coalesce(
+        ${pick('stage', AGENT, LATEST)},
+        CASE WHEN usage.sidechain = 1 THEN ${mapped.sql} END,
+        ${pick('stage', SESSION, LATEST)},
+        ${pick('stage', PROJECT, DEEPEST)},
+        CASE WHEN usage.sidechain = 1 THEN coalesce(${AGENT_TYPE}, 'subagent') END) AS stage,
+      coalesce(${pick('labels', PROJECT, DEEPEST)}, '') AS project_labels,
+      coalesce(${pick('labels', SESSION, LATEST)}, '') AS session_labels,
+      coalesce(${pick('labels', AGENT, LATEST)}, '') AS agent_labels
+    FROM usage WHERE usage.attributed = 0
+  ), merged AS (
+    SELECT c.project_labels, c.session_labels, c.agent_labels,
+      tl_merge_labels(nullif(c.project_labels, ''), nullif(c.session_labels, ''), nullif(c.agent_labels, '')) AS labels
+    FROM (SELECT DISTINCT project_labels, session_labels, agent_labels FROM picked) c
+  ), attributed_rows AS (
+    UPDATE usage SET task_id = p.task_id, stage = p.stage, labels = m.labels, attributed = 1
+    FROM picked p JOIN merged m ON m.project_labels = p.project_labels AND m.session_labels = p.session_labels
+      AND m.agent_labels = p.agent_labels
+    WHERE usage.id = p.id
+    RETURNING 1
+  )
+  SELECT count(*)::integer AS n FROM attributed_rows`;
   return { sql, params: mapped.params };
 }
 
@@ -78,11 +94,8 @@ export async function attributePendingIn(q: PgQueryable, map: StageMap): Promise
   if (rows.length === 0) return 0;
   // Rows derived from declared telemetry carry their task themselves: spans never move them.
   await q.query(`UPDATE usage SET attributed = 1 WHERE attributed = 0 AND source = '${TELEMETRY_SOURCE}'`);
-  const { sql, params } = updateSql(map);
-  const [done] = await q.query<{ n: number }>(
-    `WITH done_rows AS (${sql} RETURNING 1) SELECT count(*)::integer AS n FROM done_rows`,
-    params,
-  );
+  const { sql, params } = attributeSql(map);
+  const [done] = await q.query<{ n: number }>(sql, params);
   const changes = done?.n ?? 0;
   // Captured usage may have just reached (or left) a task that was declared: captured usage wins.
   await reconcileDeclared(q);

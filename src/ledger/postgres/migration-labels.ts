@@ -1,7 +1,8 @@
 /**
  * PostgreSQL migration 2: `tl_json_patch`, SQLite's `json_patch` for the flat label objects the
  * attribute step merges (attribution.ts), giving the same text: the target's keys in their order with
- * the patch's values, then the patch's new keys in theirs, compact, a null value removing its key.
+ * the patch's values, then the patch's new keys in theirs, compact, a null value removing its key; and
+ * `tl_merge_labels`, the attribute step's merge of three levels with it (patching only when needed).
  * Labels stay TEXT as on SQLite, so both backends store, compare and export the same labels.
  * @module
  */
@@ -9,7 +10,7 @@ import type { PgMigration } from './migrations.js';
 
 export const MIGRATION_LABELS: PgMigration = {
   version: 2,
-  name: 'tl_json_patch: SQLite json_patch of label objects',
+  name: 'tl_json_patch and tl_merge_labels: SQLite json_patch of label objects',
   sql: `
 CREATE FUNCTION tl_json_patch(target text, patch text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
@@ -23,6 +24,29 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
     FULL JOIN json_each(patch::json) WITH ORDINALITY AS p (key, value, ord) ON p.key = t.key
   ) m
   WHERE m.v <> 'null'
+$fn$;
+
+-- The attribute step's labels: project, then session, then agent labels (each null when none) patched
+-- into '{}' in that order, as SQLite's nested json_patch calls; null when empty. Labels of one level
+-- alone are already in the patched form (compact, stored by tokenledger): only a merge needs the patch.
+CREATE FUNCTION tl_merge_labels(project text, session text, agent text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+DECLARE
+  present text[] := array_remove(ARRAY[project, session, agent], NULL);
+  merged text := '{}';
+  part text;
+BEGIN
+  IF cardinality(present) = 0 THEN
+    RETURN NULL;
+  END IF;
+  IF cardinality(present) = 1 AND strpos(present[1], 'null') = 0 AND strpos(present[1], ' ') = 0 THEN
+    RETURN nullif(present[1], '{}');
+  END IF;
+  FOREACH part IN ARRAY present LOOP
+    merged := tl_json_patch(merged, part);
+  END LOOP;
+  RETURN nullif(merged, '{}');
+END
 $fn$;
 `,
 };
