@@ -18,10 +18,11 @@ const available = await postgresAvailable();
 let database: TestDatabase | undefined;
 let pool: Promise<SchemaPool> | undefined;
 
+// Dropping a database waits for a checkpoint: slow on a busy machine.
 afterAll(async () => {
   await pool;
   await database?.drop();
-});
+}, 60_000);
 
 describeLedger(
   'PostgreSQL',

@@ -99,7 +99,7 @@ describe.skipIf(!available)('the PostgreSQL ledger', () => {
 
   afterAll(async () => {
     await db?.drop();
-  });
+  }, 60_000);
 
   afterEach(cleanupTemp);
 
