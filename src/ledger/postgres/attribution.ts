@@ -13,7 +13,7 @@
  * captured-wins rule is applied again (declared-usage.ts).
  * @module
  */
-import type { StageMap } from '../store.js';
+import type { StageMap } from '../task-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { lockDeclared, reconcileDeclared, TELEMETRY_SOURCE } from './declared-usage.js';
 import { attributionOn } from './spans.js';

@@ -10,8 +10,8 @@
  * @module
  */
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
-import type { DeclaredEntry } from '../store.js';
-import { BUCKET_MS } from '../store.js';
+import type { DeclaredEntry } from '../telemetry-repository.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import type { PgQueryable } from './connection.js';
 import { markDirty } from './rollup.js';
 

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Reattributed } from '../forget.js';
-import type { GroupRow, SizeClass } from '../store.js';
+import type { GroupRow } from '../usage-repository.js';
+import type { SizeClass } from '../usage-sums.js';
 import type { PgQueryable } from './connection.js';
 
 /** A WHERE clause over `usage u` and its parameters ($1, $2, … in order). */

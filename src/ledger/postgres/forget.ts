@@ -11,7 +11,8 @@
  */
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
 import { declaredTaskKey, recordKey, taskKey, usageKey } from '../record-identity.js';
-import { BUCKET_MS, type StageMap } from '../store.js';
+import type { StageMap } from '../task-repository.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import { attributePendingIn } from './attribution.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { lockDeclared, reconcileDeclared, TELEMETRY_SOURCE, telemetrySession } from './declared-usage.js';

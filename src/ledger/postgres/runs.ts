@@ -4,7 +4,7 @@
  * @module
  */
 import { taskKey } from '../record-identity.js';
-import type { RunRecord, RunRow } from '../store.js';
+import type { RunRecord, RunRow } from '../run-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { clearForgotten } from './forgotten.js';
 import { parseLabels } from './tasks.js';

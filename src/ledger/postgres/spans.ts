@@ -5,7 +5,7 @@
  * @module
  */
 import { taskKey } from '../record-identity.js';
-import type { SpanInput, SpanRow } from '../store.js';
+import type { SpanInput, SpanRow } from '../task-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { clearForgotten } from './forgotten.js';
 import { LOCKS } from './migrations.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import { taskKey } from '../record-identity.js';
-import type { TaskRow, TaskStatus, TaskUpdate } from '../store.js';
+import type { TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { clearForgotten } from './forgotten.js';
 

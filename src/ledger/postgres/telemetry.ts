@@ -9,11 +9,11 @@ import { declaredTaskKey, taskKey } from '../record-identity.js';
 import type {
   Declaration,
   DeclaredTask,
-  ImportOrigin,
   TelemetryErrorInput,
   TelemetryErrorKind,
   TelemetryErrorRow,
-} from '../store.js';
+} from '../telemetry-repository.js';
+import type { ImportOrigin } from '../usage-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import {
   ENTRY_COLUMNS,

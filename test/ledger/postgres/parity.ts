@@ -11,7 +11,8 @@ import { vi } from 'vitest';
 import type { AgentFact, FileImport, UsageRecord } from '../../../src/capture/types.js';
 import { PostgresStore } from '../../../src/ledger/postgres/postgres-store.js';
 import { SqliteStore } from '../../../src/ledger/sqlite/sqlite-store.js';
-import type { GroupDimension, GroupRow, LedgerStore } from '../../../src/ledger/store.js';
+import type { LedgerStore } from '../../../src/ledger/store.js';
+import type { GroupDimension, GroupRow } from '../../../src/ledger/usage-repository.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.js';
 
 export const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
