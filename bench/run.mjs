@@ -2,7 +2,7 @@
 // `npm run bench`: tokenledger against ccusage 20.0.24 on a synthetic heavy-user history, side by side
 // in one run (these machines are noisy: compare ratios, not absolute times).
 //
-//   npm run bench [-- --runs 5] [--warm-runs 15] [--incr-runs 5] [--quick] [--skip-hooks | --hooks-only]
+//   npm run bench [-- --runs 5] [--warm-runs 15] [--incr-runs 5] [--quick] [--skip-hooks | --hooks-only] [--skip-pg]
 //
 // Measures, for issue 2's criteria:
 //   cold   import + `daily --json` on an empty ledger, vs `ccusage claude daily --offline --json`
@@ -12,7 +12,8 @@
 //   blocks `blocks --json` (warm) vs `ccusage blocks --offline --json`: timed, and compared block by
 //          block (starts, gaps, entries, token counts; bench/blocks.mjs)
 // Then, for issue 3, `tokenledger hook` and `statusline` on a 1 GiB ledger (bench/hooks.mjs; skip it
-// with --skip-hooks, or run only it with --hooks-only), its figures merged in as `hooks`.
+// with --skip-hooks, or run only it with --hooks-only), its figures merged in as `hooks`. Then, for
+// issue 12, the PostgreSQL ledger beside SQLite (bench/pg.mjs; skip it with --skip-pg), as `postgres`.
 // Writes bench/results/latest.json and prints a Markdown block for BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +33,7 @@ const flag = (name, fallback) => {
 const quick = args.includes('--quick');
 const hooksOnly = args.includes('--hooks-only');
 const skipHooks = args.includes('--skip-hooks');
+const skipPg = args.includes('--skip-pg');
 const RUNS = flag('--runs', quick ? 1 : 5);
 const WARM_RUNS = flag('--warm-runs', quick ? 5 : 15);
 const INCR_RUNS = flag('--incr-runs', quick ? 1 : 5);
@@ -332,5 +334,19 @@ async function hooks(merge) {
   if (!ok) process.exitCode = 1;
 }
 
+/** The PostgreSQL ledger beside SQLite (bench/pg.mjs), merged in as `postgres`. */
+async function postgres() {
+  const { runPgBench, pgMarkdown } = await import('./pg.mjs');
+  const result = await runPgBench({ quick });
+  const latest = path.join(ROOT, 'bench', 'results', 'latest.json');
+  if (fs.existsSync(latest)) {
+    const all = JSON.parse(fs.readFileSync(latest, 'utf8'));
+    fs.writeFileSync(latest, `${JSON.stringify({ ...all, postgres: result }, null, 2)}\n`);
+  }
+  process.stdout.write(`\n${pgMarkdown(result)}\n`);
+  if (result.skipped === undefined && !result.criteria.every((c) => c.ok)) process.exitCode = 1;
+}
+
 if (!hooksOnly) await main();
 if (!skipHooks) await hooks(!hooksOnly);
+if (!hooksOnly && !skipPg) await postgres();
