@@ -112,8 +112,11 @@ export class PgDb implements PgQueryable {
     this.#pool = pool;
   }
 
-  /** Connects (one round trip, so an unreachable server fails here with a message that says so). */
-  static async connect(location: PostgresLocation, options: { max?: number } = {}): Promise<PgDb> {
+  /**
+   * A pool to the database; nothing is connected until the first query, which fails with a message
+   * that names the server when it cannot be reached.
+   */
+  static connect(location: PostgresLocation, options: { max?: number } = {}): PgDb {
     const pool = new pg.Pool({
       connectionString: location.url,
       max: options.max ?? 4,
@@ -124,14 +127,7 @@ export class PgDb implements PgQueryable {
     });
     // An idle client losing its server must not crash the process: the next query reports it.
     pool.on('error', () => {});
-    const db = new PgDb(location, pool);
-    try {
-      await db.query('SELECT 1');
-    } catch (error) {
-      await pool.end().catch(() => {});
-      throw error;
-    }
-    return db;
+    return new PgDb(location, pool);
   }
 
   async query<R = PgRow>(sql: string, params: readonly unknown[] = []): Promise<R[]> {

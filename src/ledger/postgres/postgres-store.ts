@@ -71,7 +71,7 @@ export class PostgresStore implements LedgerStore {
 
   /** Connects to the database and brings its schema up to date. */
   static async open(location: PostgresLocation, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const db = await PgDb.connect(location, { max: options.maxConnections ?? 4 });
+    const db = PgDb.connect(location, { max: options.maxConnections ?? 4 });
     try {
       await migrate(db);
     } catch (error) {
