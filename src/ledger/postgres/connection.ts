@@ -116,12 +116,15 @@ export class PgDb implements PgQueryable {
    * A pool to the database; nothing is connected until the first query, which fails with a message
    * that names the server when it cannot be reached.
    */
-  static connect(location: PostgresLocation, options: { max?: number } = {}): PgDb {
+  static connect(
+    location: PostgresLocation,
+    options: { max?: number; connectTimeoutMs?: number } = {},
+  ): PgDb {
     const pool = new pg.Pool({
       connectionString: location.url,
       max: options.max ?? 4,
       idleTimeoutMillis: 10_000,
-      connectionTimeoutMillis: 15_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 15_000,
       application_name: 'tokenledger',
       types: TYPES,
     });

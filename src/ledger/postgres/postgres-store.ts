@@ -55,6 +55,8 @@ import * as writes from './usage-writes.js';
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 4). */
   maxConnections?: number;
+  /** How long to wait for a connection, in ms (default 15 s). */
+  connectTimeoutMs?: number;
 }
 
 export class PostgresStore implements LedgerStore {
@@ -71,7 +73,10 @@ export class PostgresStore implements LedgerStore {
 
   /** Connects to the database and brings its schema up to date. */
   static async open(location: PostgresLocation, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const db = PgDb.connect(location, { max: options.maxConnections ?? 4 });
+    const db = PgDb.connect(location, {
+      max: options.maxConnections ?? 4,
+      connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+    });
     try {
       await migrate(db);
     } catch (error) {
