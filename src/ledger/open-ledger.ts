@@ -31,7 +31,10 @@ export async function openLedger(
       // though never below a second: a remote server takes a few round trips to connect to.
       const connectTimeoutMs =
         options.busyTimeoutMs === undefined ? undefined : Math.max(1_000, options.busyTimeoutMs);
-      return PostgresStore.open(location, connectTimeoutMs === undefined ? {} : { connectTimeoutMs });
+      return PostgresStore.open(location, {
+        ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+        ...(options.bulk === true ? { bulk: true } : {}),
+      });
     }
   }
 }

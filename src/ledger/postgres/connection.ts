@@ -55,7 +55,8 @@ function arrayLiteral(values: readonly unknown[]): string | null {
     const v = values[i];
     if (v === null || v === undefined) parts[i] = 'NULL';
     else if (typeof v === 'number') parts[i] = String(v);
-    else if (typeof v === 'string') parts[i] = `"${v.replace(/[\\"]/g, '\\$&')}"`;
+    else if (typeof v === 'string')
+      parts[i] = v.includes('"') || v.includes('\\') ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
     else return null;
   }
   return `{${parts.join(',')}}`;

@@ -182,10 +182,6 @@ export async function writeFiles(
   origin: ImportOrigin,
 ): Promise<WriteCounts> {
   const now = Date.now();
-  const usageKeys = files.flatMap((f) => f.records.map((r) => usageKey(r.dedupKey)));
-  const factTaskKeys = files.flatMap((f) =>
-    f.agentFacts.flatMap((x) => (x.taskId == null ? [] : [taskKey(x.taskId)])),
-  );
   return db.transaction(async (tx) => {
     await takeAttributionLock(
       tx,
@@ -199,7 +195,14 @@ export async function writeFiles(
     const active = flags?.active === true;
     // Nothing was ever forgotten (the common case): no keys to look up.
     const forgotten =
-      flags?.forgot === true ? await forgottenAmong(tx, [...usageKeys, ...factTaskKeys]) : new Set<string>();
+      flags?.forgot === true
+        ? await forgottenAmong(tx, [
+            ...files.flatMap((f) => f.records.map((r) => usageKey(r.dedupKey))),
+            ...files.flatMap((f) =>
+              f.agentFacts.flatMap((x) => (x.taskId == null ? [] : [taskKey(x.taskId)])),
+            ),
+          ])
+        : null;
     const counts: WriteCounts = { added: 0, forgotten: 0 };
     const merged = new Map<string, Pending>();
     // Rows wait for the attribute step once attribution is on; a spawn naming a task turns it on
@@ -208,7 +211,7 @@ export async function writeFiles(
     const facts: AgentFact[] = [];
     for (const f of files) {
       for (const r of f.records) {
-        if (forgotten.has(usageKey(r.dedupKey))) {
+        if (forgotten?.has(usageKey(r.dedupKey))) {
           counts.forgotten++;
           continue;
         }
@@ -218,7 +221,7 @@ export async function writeFiles(
         else mergeInto(have, next);
       }
       for (const fact of f.agentFacts) {
-        const dropped = fact.taskId != null && forgotten.has(taskKey(fact.taskId));
+        const dropped = fact.taskId != null && forgotten?.has(taskKey(fact.taskId)) === true;
         facts.push(dropped ? { ...fact, taskId: null } : fact);
         if (fact.taskId != null) attributed = 0;
       }
