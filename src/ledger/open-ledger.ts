@@ -11,7 +11,10 @@ export interface OpenLedgerOptions {
   /** A long import runs on this connection: defer WAL checkpoints. */
   bulk?: boolean;
   readonly?: boolean;
-  /** How long a writer waits for another process's lock, in ms (default 30 s). */
+  /**
+   * How long a writer waits for another process's lock, in ms (default 30 s); on PostgreSQL, how
+   * long to wait for a connection (at least a second; default 15 s).
+   */
   busyTimeoutMs?: number;
 }
 
@@ -24,7 +27,14 @@ export async function openLedger(
       return SqliteStore.open(location.path, options);
     case 'postgres': {
       const { PostgresStore } = await import('./postgres/postgres-store.js');
-      return PostgresStore.open(location);
+      // A caller's budget (a hook's deadline, the status line) bounds the wait for the server too,
+      // though never below a second: a remote server takes a few round trips to connect to.
+      const connectTimeoutMs =
+        options.busyTimeoutMs === undefined ? undefined : Math.max(1_000, options.busyTimeoutMs);
+      return PostgresStore.open(location, {
+        ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+        ...(options.bulk === true ? { bulk: true } : {}),
+      });
     }
   }
 }

@@ -44,6 +44,28 @@ const TYPES = {
   },
 };
 
+/**
+ * An array parameter as a PostgreSQL array literal (`{"a",NULL,3}`), built in one pass: the client's
+ * own conversion takes several times as long, which a bulk write of 10,000 rows × 21 columns feels.
+ * Arrays of anything but strings, numbers and nulls are left to the client.
+ */
+function arrayLiteral(values: readonly unknown[]): string | null {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) parts[i] = 'NULL';
+    else if (typeof v === 'number') parts[i] = String(v);
+    else if (typeof v === 'string')
+      parts[i] = v.includes('"') || v.includes('\\') ? `"${v.replace(/[\\"]/g, '\\$&')}"` : `"${v}"`;
+    else return null;
+  }
+  return `{${parts.join(',')}}`;
+}
+
+function toParams(params: readonly unknown[]): unknown[] {
+  return params.map((p) => (Array.isArray(p) ? (arrayLiteral(p) ?? p) : p));
+}
+
 function sqlState(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : '';
@@ -91,31 +113,30 @@ export class PgDb implements PgQueryable {
     this.#pool = pool;
   }
 
-  /** Connects (one round trip, so an unreachable server fails here with a message that says so). */
-  static async connect(location: PostgresLocation, options: { max?: number } = {}): Promise<PgDb> {
+  /**
+   * A pool to the database; nothing is connected until the first query, which fails with a message
+   * that names the server when it cannot be reached.
+   */
+  static connect(
+    location: PostgresLocation,
+    options: { max?: number; connectTimeoutMs?: number } = {},
+  ): PgDb {
     const pool = new pg.Pool({
       connectionString: location.url,
       max: options.max ?? 4,
       idleTimeoutMillis: 10_000,
-      connectionTimeoutMillis: 15_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 15_000,
       application_name: 'tokenledger',
       types: TYPES,
     });
     // An idle client losing its server must not crash the process: the next query reports it.
     pool.on('error', () => {});
-    const db = new PgDb(location, pool);
-    try {
-      await db.query('SELECT 1');
-    } catch (error) {
-      await pool.end().catch(() => {});
-      throw error;
-    }
-    return db;
+    return new PgDb(location, pool);
   }
 
   async query<R = PgRow>(sql: string, params: readonly unknown[] = []): Promise<R[]> {
     try {
-      const rows: R[] = (await this.#pool.query(sql, [...params])).rows;
+      const rows: R[] = (await this.#pool.query(sql, toParams(params))).rows;
       return rows;
     } catch (error) {
       throw connectionError(this.location, error);
@@ -138,7 +159,7 @@ export class PgDb implements PgQueryable {
       }
       const tx: PgQueryable = {
         query: async <R = PgRow>(sql: string, params: readonly unknown[] = []) => {
-          const rows: R[] = (await client.query(sql, [...params])).rows;
+          const rows: R[] = (await client.query(sql, toParams(params))).rows;
           return rows;
         },
       };

@@ -38,6 +38,7 @@ import type {
 } from '../usage-repository.js';
 import * as attribution from './attribution.js';
 import * as blockUsage from './block-usage.js';
+import { deferredIndexesMissing, restoreDeferredIndexes, startBulkImport } from './bulk-import.js';
 import { PgDb } from './connection.js';
 import * as cursors from './cursors.js';
 import * as forgetting from './forget.js';
@@ -55,6 +56,10 @@ import * as writes from './usage-writes.js';
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 4). */
   maxConnections?: number;
+  /** How long to wait for a connection, in ms (default 15 s). */
+  connectTimeoutMs?: number;
+  /** An import worker's connection: its import has the deferrable indexes dropped (bulk-import.ts). */
+  bulk?: boolean;
 }
 
 export class PostgresStore implements LedgerStore {
@@ -71,9 +76,15 @@ export class PostgresStore implements LedgerStore {
 
   /** Connects to the database and brings its schema up to date. */
   static async open(location: PostgresLocation, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const db = await PgDb.connect(location, { max: options.maxConnections ?? 4 });
+    const db = PgDb.connect(location, {
+      max: options.maxConnections ?? 4,
+      connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+    });
     try {
       await migrate(db);
+      // Import workers open while their import has the indexes deferred; anyone else rebuilds them.
+      if (options.bulk !== true && (await deferredIndexesMissing(db)))
+        await restoreDeferredIndexes(db, { ifIdle: true });
     } catch (error) {
       await db.close().catch(() => {});
       throw error;
@@ -135,9 +146,7 @@ export class PostgresStore implements LedgerStore {
   }
 
   async startBulkImport(): Promise<BulkImport> {
-    // Other machines may import at the same time: indexes always stay, and the server manages its
-    // write-ahead log. The import refreshes the rollup at its end like any other.
-    return { finish: async () => {} };
+    return startBulkImport(this.#db);
   }
 
   async refreshRollup(): Promise<void> {

@@ -4,12 +4,13 @@
  *
  * A batch's rows are first merged among themselves with the ledger's own rule (the rule is
  * associative, so merging early changes nothing), then written with one multi-row upsert per table,
- * in key order: concurrent writers then lock rows in the same order and rarely deadlock (a transaction
- * that does is run again, see connection.ts).
+ * in key order (sorted here; an insert keeps the order of its arrays): concurrent writers then lock
+ * rows in the same order and rarely deadlock (a transaction that does is run again, see
+ * connection.ts).
  *
  * Writers hold the attribution lock (LOCKS.attribution) shared while they read whether attribution is
- * on and write rows: whoever turns it on (a span, a task named in a prompt) takes it exclusively, so
- * no row is written as attributed after the switch without the attribute step seeing it.
+ * on and write rows: whoever turns it on (a span, a spawn naming a task) takes it exclusively, so no
+ * row is written as attributed after the switch without the attribute step seeing it.
  * @module
  */
 import type { AgentFact, FileCursor, IngestProblem, UsageRecord } from '../../capture/types.js';
@@ -21,9 +22,15 @@ import { forgottenAmong } from './forgotten.js';
 import { LOCKS } from './migrations.js';
 import { agents, costStates, cursors, deleteProblemsOf, problems, spawns } from './write-helpers.js';
 
-/** Takes the attribution lock shared for the rest of the transaction (see the module's comment). */
-export async function shareAttributionLock(tx: PgQueryable): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [LOCKS.attribution]);
+/**
+ * Takes the attribution lock for the rest of the transaction (see the module's comment): shared, or
+ * exclusive when the write may turn attribution on (a spawn naming a task), as a span does.
+ */
+export async function takeAttributionLock(tx: PgQueryable, facts: readonly AgentFact[]): Promise<void> {
+  const switches = facts.some((f) => f.toolUseId !== null && f.taskId != null);
+  await tx.query(`SELECT ${switches ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}($1)`, [
+    LOCKS.attribution,
+  ]);
 }
 
 /** True once any attribution span or prompt-derived task exists: new rows then wait for the attribute step. */
@@ -96,7 +103,7 @@ WITH src AS (
   SELECT dedup_key, source, ts, session_id, agent_id, sidechain, model, input_tokens, output_tokens,
     cache_write_tokens, cache_write_1h_tokens, cache_read_tokens, web_search_requests, output_final, speed, geo,
     reported_cost, project, git_branch, agent_version, $22::bigint, attributed
-  FROM src ORDER BY dedup_key COLLATE "C"
+  FROM src
   ON CONFLICT (dedup_key) DO UPDATE SET
     input_tokens = GREATEST(u.input_tokens, EXCLUDED.input_tokens),
     output_tokens = GREATEST(u.output_tokens, EXCLUDED.output_tokens),
@@ -175,15 +182,27 @@ export async function writeFiles(
   origin: ImportOrigin,
 ): Promise<WriteCounts> {
   const now = Date.now();
-  const usageKeys = files.flatMap((f) => f.records.map((r) => usageKey(r.dedupKey)));
-  const factTaskKeys = files.flatMap((f) =>
-    f.agentFacts.flatMap((x) => (x.taskId == null ? [] : [taskKey(x.taskId)])),
-  );
   return db.transaction(async (tx) => {
-    await shareAttributionLock(tx);
+    await takeAttributionLock(
+      tx,
+      files.flatMap((f) => f.agentFacts),
+    );
     const originId = await originIdOf(tx, origin);
-    const active = await attributionActive(tx);
-    const forgotten = await forgottenAmong(tx, [...usageKeys, ...factTaskKeys]);
+    const [flags] = await tx.query<{ active: boolean; forgot: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'attribution' AND value = 'on') AS active,
+         EXISTS (SELECT 1 FROM forgotten) AS forgot`,
+    );
+    const active = flags?.active === true;
+    // Nothing was ever forgotten (the common case): no keys to look up.
+    const forgotten =
+      flags?.forgot === true
+        ? await forgottenAmong(tx, [
+            ...files.flatMap((f) => f.records.map((r) => usageKey(r.dedupKey))),
+            ...files.flatMap((f) =>
+              f.agentFacts.flatMap((x) => (x.taskId == null ? [] : [taskKey(x.taskId)])),
+            ),
+          ])
+        : null;
     const counts: WriteCounts = { added: 0, forgotten: 0 };
     const merged = new Map<string, Pending>();
     // Rows wait for the attribute step once attribution is on; a spawn naming a task turns it on
@@ -192,7 +211,7 @@ export async function writeFiles(
     const facts: AgentFact[] = [];
     for (const f of files) {
       for (const r of f.records) {
-        if (forgotten.has(usageKey(r.dedupKey))) {
+        if (forgotten?.has(usageKey(r.dedupKey))) {
           counts.forgotten++;
           continue;
         }
@@ -202,7 +221,7 @@ export async function writeFiles(
         else mergeInto(have, next);
       }
       for (const fact of f.agentFacts) {
-        const dropped = fact.taskId != null && forgotten.has(taskKey(fact.taskId));
+        const dropped = fact.taskId != null && forgotten?.has(taskKey(fact.taskId)) === true;
         facts.push(dropped ? { ...fact, taskId: null } : fact);
         if (fact.taskId != null) attributed = 0;
       }
@@ -276,7 +295,7 @@ export async function writeAgentFacts(
 ): Promise<void> {
   const now = Date.now();
   await db.transaction(async (tx) => {
-    await shareAttributionLock(tx);
+    await takeAttributionLock(tx, facts);
     await writeFacts(tx, facts);
     // Meta files are read whole: their cursors replace the old ones, and their old problems go.
     await deleteProblemsOf(

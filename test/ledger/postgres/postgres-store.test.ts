@@ -99,7 +99,7 @@ describe.skipIf(!available)('the PostgreSQL ledger', () => {
 
   afterAll(async () => {
     await db?.drop();
-  });
+  }, 60_000);
 
   afterEach(cleanupTemp);
 
@@ -112,6 +112,35 @@ describe.skipIf(!available)('the PostgreSQL ledger', () => {
       );
       expect(rows).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version })));
       for (const s of stores) await s.close();
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('a cold bulk import builds the time and session indexes at its end; an open rebuilds lost ones', async () => {
+    const fresh = await createTestDatabase();
+    const indexes = async (store: PostgresStore) =>
+      (
+        await store.db.query<{ name: string }>(
+          "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'usage' AND indexname IN ('usage_ts', 'usage_session') ORDER BY 1",
+        )
+      ).map((r) => r.name);
+    try {
+      const store = await PostgresStore.open(fresh.location);
+      const bulk = await store.startBulkImport();
+      expect(await indexes(store)).toEqual([]);
+      // An import worker opens without rebuilding them; any other open rebuilds them.
+      const worker = await PostgresStore.open(fresh.location, { bulk: true });
+      expect(await indexes(store)).toEqual([]);
+      await worker.close();
+      await bulk.finish();
+      expect(await indexes(store)).toEqual(['usage_session', 'usage_ts']);
+      await (await store.startBulkImport()).finish();
+      await store.db.query('DROP INDEX usage_ts');
+      const other = await PostgresStore.open(fresh.location);
+      expect(await indexes(store)).toEqual(['usage_session', 'usage_ts']);
+      await other.close();
+      await store.close();
     } finally {
       await fresh.drop();
     }
