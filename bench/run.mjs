@@ -2,7 +2,7 @@
 // `npm run bench`: tokenledger against ccusage 20.0.24 on a synthetic heavy-user history, side by side
 // in one run (these machines are noisy: compare ratios, not absolute times).
 //
-//   npm run bench [-- --runs 5] [--warm-runs 15] [--incr-runs 5] [--quick] [--skip-hooks | --hooks-only]
+//   npm run bench [-- --runs 5] [--warm-runs 15] [--incr-runs 5] [--quick] [--skip-hooks | --hooks-only] [--skip-pg]
 //
 // Measures, for issue 2's criteria:
 //   cold   import + `daily --json` on an empty ledger, vs `ccusage claude daily --offline --json`
@@ -12,16 +12,17 @@
 //   blocks `blocks --json` (warm) vs `ccusage blocks --offline --json`: timed, and compared block by
 //          block (starts, gaps, entries, token counts; bench/blocks.mjs)
 // Then, for issue 3, `tokenledger hook` and `statusline` on a 1 GiB ledger (bench/hooks.mjs; skip it
-// with --skip-hooks, or run only it with --hooks-only), its figures merged in as `hooks`.
+// with --skip-hooks, or run only it with --hooks-only), its figures merged in as `hooks`. Then, for
+// issue 12, the PostgreSQL ledger beside SQLite (bench/pg.mjs; skip it with --skip-pg), as `postgres`.
 // Writes bench/results/latest.json and prints a Markdown block for BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { blocksMarkdown, runBlocksBench } from './blocks.mjs';
-import { BIN, CORPUS, log, machine, PEER_BIN, PEER_DIR, PEER_VERSION, ROOT, WORK } from './common.mjs';
+import { BIN, CORPUS, log, machine, PEER_BIN, PEER_DIR, PEER_VERSION, ROOT } from './common.mjs';
+import { corpusParams, ensureCorpus, STAMP } from './corpus.mjs';
 
-const STAMP = path.join(WORK, 'corpus.json');
 const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 const args = process.argv.slice(2);
@@ -32,22 +33,11 @@ const flag = (name, fallback) => {
 const quick = args.includes('--quick');
 const hooksOnly = args.includes('--hooks-only');
 const skipHooks = args.includes('--skip-hooks');
+const skipPg = args.includes('--skip-pg');
 const RUNS = flag('--runs', quick ? 1 : 5);
 const WARM_RUNS = flag('--warm-runs', quick ? 5 : 15);
 const INCR_RUNS = flag('--incr-runs', quick ? 1 : 5);
-const CORPUS_PARAMS = {
-  version: 3,
-  seed: 42,
-  // about 1.2 GiB in about 3,000 files (the generator overshoots its target a little)
-  targetBytes: quick ? 120 * 2 ** 20 : Math.round(1.06 * 2 ** 30),
-  fileCount: quick ? 300 : 2800,
-  endDate: '2026-11-20',
-  days: 60,
-  progressCopies: true,
-  // ccusage 20.0.24 counts a fork's copy of a response without requestId once per file (see
-  // BENCHMARKS.md), so forks stay out of the comparison corpus; our own fork handling has fixtures.
-  forkCopies: false,
-};
+const CORPUS_PARAMS = corpusParams(quick);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -73,31 +63,6 @@ function ensurePeer() {
   if (r.status !== 0 || !fs.existsSync(PEER_BIN))
     return { bin: null, version: PEER_VERSION, reason: 'npm install failed' };
   return { bin: PEER_BIN, version: PEER_VERSION };
-}
-
-async function ensureCorpus() {
-  const { generateHistory } = await import(path.join(ROOT, 'dist', 'synthetic', 'history-generator.js'));
-  const want = JSON.stringify(CORPUS_PARAMS);
-  if (fs.existsSync(STAMP)) {
-    const stamp = JSON.parse(fs.readFileSync(STAMP, 'utf8'));
-    if (JSON.stringify(stamp.params) === want && stamp.clean === true && fs.existsSync(CORPUS))
-      return stamp.truth;
-  }
-  log(
-    `generating the corpus in ${CORPUS} (${(CORPUS_PARAMS.targetBytes / 2 ** 30).toFixed(2)} GiB target) …`,
-  );
-  fs.rmSync(CORPUS, { recursive: true, force: true });
-  const t0 = performance.now();
-  const truth = generateHistory({
-    ...CORPUS_PARAMS,
-    configDir: CORPUS,
-    endDate: new Date(`${CORPUS_PARAMS.endDate}T00:00:00Z`),
-  });
-  log(
-    `  ${truth.files} files, ${(truth.bytes / 2 ** 30).toFixed(2)} GiB, ${truth.lines} lines, ${truth.totals.responses} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-  );
-  fs.writeFileSync(STAMP, JSON.stringify({ params: CORPUS_PARAMS, clean: true, truth }));
-  return truth;
 }
 
 /** Runs a command; returns wall seconds, peak RSS in MB (when GNU time is available), stdout. */
@@ -139,7 +104,7 @@ const same = (a, b) =>
 async function main() {
   ensureBuild();
   const peer = ensurePeer();
-  const truth = await ensureCorpus();
+  const truth = await ensureCorpus(CORPUS_PARAMS);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-'));
   const env = { CLAUDE_CONFIG_DIR: CORPUS, TZ: 'UTC', TOKENLEDGER_HOME: home, NO_COLOR: '1' };
   const ours = ['daily', '--json'];
@@ -369,5 +334,19 @@ async function hooks(merge) {
   if (!ok) process.exitCode = 1;
 }
 
+/** The PostgreSQL ledger beside SQLite (bench/pg.mjs), merged in as `postgres`. */
+async function postgres() {
+  const { runPgBench, pgMarkdown } = await import('./pg.mjs');
+  const result = await runPgBench({ quick });
+  const latest = path.join(ROOT, 'bench', 'results', 'latest.json');
+  if (fs.existsSync(latest)) {
+    const all = JSON.parse(fs.readFileSync(latest, 'utf8'));
+    fs.writeFileSync(latest, `${JSON.stringify({ ...all, postgres: result }, null, 2)}\n`);
+  }
+  process.stdout.write(`\n${pgMarkdown(result)}\n`);
+  if (result.skipped === undefined && !result.criteria.every((c) => c.ok)) process.exitCode = 1;
+}
+
 if (!hooksOnly) await main();
 if (!skipHooks) await hooks(!hooksOnly);
+if (!hooksOnly && !skipPg) await postgres();

@@ -77,7 +77,7 @@ describe('TOKENLEDGER_HOME', () => {
       expect(caught).toBeInstanceOf(UserError);
       expect((caught as UserError).exitCode).toBe(ExitCode.ledger);
       expect((caught as UserError).message).toMatch(message);
-      expect((caught as UserError).message).toContain('keeps its ledger in SQLite only');
+      expect((caught as UserError).message).toContain('To keep the ledger in PostgreSQL, set TOKENLEDGER_DB');
       expect((caught as UserError).message).not.toContain('hunter2');
     }
   });

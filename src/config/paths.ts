@@ -44,7 +44,7 @@ function homeFromEnv(env: NodeJS.ProcessEnv): string | undefined {
       // not even a valid URL: named as it is
     }
     throw new UserError(
-      `${TOKENLEDGER_HOME_ENV} is ${what}, a URL, but it must be a directory: it holds the ledger file, the error logs and the hook queue. This version of tokenledger keeps its ledger in SQLite only: set ${TOKENLEDGER_HOME_ENV} to a directory, or unset it for the default.`,
+      `${TOKENLEDGER_HOME_ENV} is ${what}, a URL, but it must be a directory: it holds the ledger file, the error logs and the hook queue. To keep the ledger in PostgreSQL, set TOKENLEDGER_DB (or pass --db) to the URL, and ${TOKENLEDGER_HOME_ENV} to a directory, or unset it for the default.`,
       ExitCode.ledger,
     );
   }

@@ -1,15 +1,9 @@
 /**
- * Opens the ledger at a location. Today that is a SQLite file; a `postgres://` URL will select the
- * PostgreSQL backend when it lands, and is refused until then (without creating anything).
+ * Opens the ledger at a location: a SQLite file, or a PostgreSQL database for a `postgres://` URL.
+ * The PostgreSQL client is loaded only when a PostgreSQL ledger is opened.
  * @module
  */
-import {
-  describeDatabase,
-  describeLedgerLocation,
-  type LedgerLocation,
-  type PostgresLocation,
-} from '../config/ledger-location.js';
-import { LedgerError } from './ledger-error.js';
+import type { LedgerLocation } from '../config/ledger-location.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { LedgerStore } from './store.js';
 
@@ -17,27 +11,30 @@ export interface OpenLedgerOptions {
   /** A long import runs on this connection: defer WAL checkpoints. */
   bulk?: boolean;
   readonly?: boolean;
-  /** How long a writer waits for another process's lock, in ms (default 30 s). */
+  /**
+   * How long a writer waits for another process's lock, in ms (default 30 s); on PostgreSQL, how
+   * long to wait for a connection (at least a second; default 15 s).
+   */
   busyTimeoutMs?: number;
 }
 
-/** Why this version cannot open a PostgreSQL ledger, naming its host and database (never the password). */
-function postgresRefused(location: PostgresLocation): LedgerError {
-  return new LedgerError(
-    `the ledger ${describeLedgerLocation(location)} (${describeDatabase(location)}) is a PostgreSQL database, but this version of tokenledger keeps its ledger in SQLite only. Use a file path: pass --db PATH or set TOKENLEDGER_DB to one (or neither, for <data dir>/ledger.db).`,
-  );
-}
-
-/** Throws the {@link LedgerError} of a location this version cannot open, before anything is created. */
-export function checkLedgerBackend(location: LedgerLocation): void {
-  if (location.kind === 'postgres') throw postgresRefused(location);
-}
-
-export function openLedger(location: LedgerLocation, options: OpenLedgerOptions = {}): LedgerStore {
+export async function openLedger(
+  location: LedgerLocation,
+  options: OpenLedgerOptions = {},
+): Promise<LedgerStore> {
   switch (location.kind) {
     case 'file':
       return SqliteStore.open(location.path, options);
-    case 'postgres':
-      throw postgresRefused(location);
+    case 'postgres': {
+      const { PostgresStore } = await import('./postgres/postgres-store.js');
+      // A caller's budget (a hook's deadline, the status line) bounds the wait for the server too,
+      // though never below a second: a remote server takes a few round trips to connect to.
+      const connectTimeoutMs =
+        options.busyTimeoutMs === undefined ? undefined : Math.max(1_000, options.busyTimeoutMs);
+      return PostgresStore.open(location, {
+        ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+        ...(options.bulk === true ? { bulk: true } : {}),
+      });
+    }
   }
 }

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { McpServerModule } from '../../app/mcp-server-options.js';
 import { ledgerLocation } from '../../config/paths.js';
-import { checkLedgerBackend } from '../../ledger/open-ledger.js';
+import { openLedger } from '../../ledger/open-ledger.js';
 import type { CommonOptions } from '../context.js';
 
 export interface McpOptions extends CommonOptions {
@@ -30,9 +30,11 @@ async function loadServer(): Promise<McpServerModule> {
 }
 
 export async function runMcp(opts: McpOptions): Promise<number> {
-  // A ledger this version cannot open fails the command now, not each call. (Here, not in the
-  // server's bundle: its errors would be another bundle's classes to this one.)
-  checkLedgerBackend(ledgerLocation(opts.db));
+  // A location that cannot be parsed, or a PostgreSQL ledger that cannot be reached, fails the
+  // command now, not each call. (Here, not in the server's bundle: its errors would be another
+  // bundle's classes to this one.)
+  const location = ledgerLocation(opts.db);
+  if (location.kind === 'postgres') await (await openLedger(location)).close();
   const { serveMcp } = await loadServer();
   return serveMcp({
     ...(opts.db === undefined ? {} : { db: opts.db }),
