@@ -22,15 +22,19 @@ import { forgottenAmong } from './forgotten.js';
 import { LOCKS } from './migrations.js';
 import { agents, costStates, cursors, deleteProblemsOf, problems, spawns } from './write-helpers.js';
 
+/** Takes the attribution lock shared for the rest of the transaction (see the module's comment). */
+export async function shareAttributionLock(tx: PgQueryable): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [LOCKS.attribution]);
+}
+
 /**
  * Takes the attribution lock for the rest of the transaction (see the module's comment): shared, or
  * exclusive when the write may turn attribution on (a spawn naming a task), as a span does.
  */
 export async function takeAttributionLock(tx: PgQueryable, facts: readonly AgentFact[]): Promise<void> {
   const switches = facts.some((f) => f.toolUseId !== null && f.taskId != null);
-  await tx.query(`SELECT ${switches ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared'}($1)`, [
-    LOCKS.attribution,
-  ]);
+  if (!switches) await shareAttributionLock(tx);
+  else await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.attribution]);
 }
 
 /** True once any attribution span or prompt-derived task exists: new rows then wait for the attribute step. */
