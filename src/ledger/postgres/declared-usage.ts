@@ -9,6 +9,7 @@
  * at once (SQLite gets the same from its single writer).
  * @module
  */
+import { countedTokens, declaredDedupKey, telemetrySession } from '../declared-entries.js';
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import type { DeclaredEntry } from '../telemetry-repository.js';
 import { BUCKET_MS } from '../usage-sums.js';
@@ -18,14 +19,7 @@ import { markDirty } from './rollup.js';
 /** The source of usage rows derived from declarations. */
 export const TELEMETRY_SOURCE = DECLARED_USAGE_SOURCE;
 
-/** The session id of a declared task's rows: one pseudo-session per task. */
-export function telemetrySession(taskId: string): string {
-  return `telemetry:${taskId}`;
-}
-
-function dedupKey(taskId: string, agent: string, model: string): string {
-  return `telemetry:${JSON.stringify([taskId, agent, model])}`;
-}
+export { telemetrySession };
 
 /** The advisory lock key of deriving declared rows (beside LOCKS in migrations.ts). */
 const DECLARED_LOCK = 7_212_101;
@@ -58,16 +52,6 @@ export function toEntry(r: EntryDbRow): DeclaredEntry {
     totalTokens: r.total_tokens,
     estimatedCost: r.estimated_cost,
   };
-}
-
-/** The token counts a declared entry counts with: missing ones derived where the others allow it. */
-export function countedTokens(e: DeclaredEntry): { input: number; output: number } {
-  const { inputTokens: i, outputTokens: o, totalTokens: t } = e;
-  if (i !== null && o !== null) return { input: i, output: o };
-  if (i !== null) return { input: i, output: t === null ? 0 : Math.max(0, t - i) };
-  if (o !== null) return { input: t === null ? 0 : Math.max(0, t - o), output: o };
-  // Only a total: it is counted as input (the cheaper side; the error log says the split is unknown).
-  return { input: t ?? 0, output: 0 };
 }
 
 /** True when usage other than declared telemetry is attributed to the task. */
@@ -120,7 +104,7 @@ export async function reconcileTask(q: PgQueryable, taskId: string): Promise<voi
         task.project,
         task.origin_id,
         taskId,
-        entries.map((e) => dedupKey(taskId, e.agent, e.model)),
+        entries.map((e) => declaredDedupKey(taskId, e.agent, e.model)),
         entries.map((e) => e.agent),
         entries.map((e) => e.model),
         counted.map((c) => c.input),

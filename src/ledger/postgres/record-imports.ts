@@ -17,9 +17,16 @@ import { runLedgerRecords, toSpanRecord } from './record-exports.js';
 import { importUsageRecords } from './record-usage-imports.js';
 import { refreshRollup } from './rollup.js';
 import { insertRun } from './runs.js';
-import { attributionOn, lockAttribution, markCovered, SPAN_COLUMNS, type SpanDbRow } from './spans.js';
+import {
+  attributionOn,
+  lockAttribution,
+  markCovered,
+  SPAN_COLUMNS,
+  type SpanDbRow,
+  shareAttributionLock,
+} from './spans.js';
 import { TASK_COLUMNS } from './tasks.js';
-import { originIdOf, shareAttributionLock } from './usage-writes.js';
+import { originIdOf } from './usage-writes.js';
 
 /** Records per transaction: short transactions while hooks write too. */
 const BATCH = 2000;

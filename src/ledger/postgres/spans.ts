@@ -10,7 +10,6 @@ import type { PgDb, PgQueryable } from './connection.js';
 import { clearForgotten } from './forgotten.js';
 import { LOCKS } from './migrations.js';
 import { parseLabels } from './tasks.js';
-import { shareAttributionLock } from './usage-writes.js';
 
 /** A `spans` row as PostgreSQL returns it. */
 export interface SpanDbRow {
@@ -85,6 +84,11 @@ export async function markCovered(
  */
 export async function lockAttribution(q: PgQueryable): Promise<void> {
   await q.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.attribution]);
+}
+
+/** Takes the attribution lock shared until commit: for what marks usage pending (see {@link lockAttribution}). */
+export async function shareAttributionLock(q: PgQueryable): Promise<void> {
+  await q.query('SELECT pg_advisory_xact_lock_shared($1)', [LOCKS.attribution]);
 }
 
 /**

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { countedTokens, declaredDedupKey, telemetrySession } from '../declared-entries.js';
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import type {
   Declaration,
@@ -30,14 +31,7 @@ import { originIdOf } from './usage-writes.js';
 /** The source of usage rows derived from declarations. */
 export const TELEMETRY_SOURCE = DECLARED_USAGE_SOURCE;
 
-/** The session id of a declared task's rows: one pseudo-session per task. */
-export function telemetrySession(taskId: string): string {
-  return `telemetry:${taskId}`;
-}
-
-function dedupKey(taskId: string, agent: string, model: string): string {
-  return `telemetry:${JSON.stringify([taskId, agent, model])}`;
-}
+export { telemetrySession };
 
 export function declareTask(s: Statements, d: Declaration, origin: ImportOrigin): void {
   s.write(() => {
@@ -99,16 +93,6 @@ interface EntryDbRow {
   estimated_cost: number | null;
 }
 
-/** The token counts a declared entry counts with: missing ones derived where the others allow it. */
-export function countedTokens(e: DeclaredEntry): { input: number; output: number } {
-  const { inputTokens: i, outputTokens: o, totalTokens: t } = e;
-  if (i !== null && o !== null) return { input: i, output: o };
-  if (i !== null) return { input: i, output: t === null ? 0 : Math.max(0, t - i) };
-  if (o !== null) return { input: t === null ? 0 : Math.max(0, t - o), output: o };
-  // Only a total: it is counted as input (the cheaper side; the error log says the split is unknown).
-  return { input: t ?? 0, output: 0 };
-}
-
 /**
  * Re-derives one task's counted rows from its declaration: none when captured usage exists, else one
  * row per entry. The rows are replaced, not merged, so a corrected declaration lowers them too.
@@ -141,7 +125,7 @@ function reconcileTask(s: Statements, taskId: string): void {
       const e = toEntry(row);
       const { input, output } = countedTokens(e);
       insert.run(
-        dedupKey(taskId, e.agent, e.model),
+        declaredDedupKey(taskId, e.agent, e.model),
         task.ts,
         telemetrySession(taskId),
         e.agent,

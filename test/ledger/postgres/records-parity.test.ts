@@ -32,11 +32,9 @@ function changed(records: ImportableRecord[]): ImportableRecord[] {
     else if (r.type === 'run') out.push({ ...r, numTurns: 99 });
     else if (r.type === 'task') out.push({ ...r, title: `${r.title ?? ''}!` });
   }
-  out.push({
-    ...(out.find((r) => r.type === 'usage') as ImportableRecord),
-    dedupKey: 'new:1',
-    machine: 'm9',
-  } as ImportableRecord);
+  // A call no ledger has, from another machine: it keeps its origin.
+  const usage = out.find((r) => r.type === 'usage');
+  if (usage?.type === 'usage') out.push({ ...usage, dedupKey: 'new:1', machine: 'm9' });
   return out;
 }
 
