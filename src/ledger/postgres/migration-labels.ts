@@ -6,7 +6,7 @@
  * Labels stay TEXT as on SQLite, so both backends store, compare and export the same labels.
  * @module
  */
-import type { PgMigration } from './migrations.js';
+import type { PgMigration } from './pg-migration.js';
 
 export const MIGRATION_LABELS: PgMigration = {
   version: 2,

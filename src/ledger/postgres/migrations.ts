@@ -10,14 +10,9 @@ import { describeLedgerLocation } from '../../config/ledger-location.js';
 import { LedgerError } from '../ledger-error.js';
 import type { PgDb } from './connection.js';
 import { MIGRATION_LABELS } from './migration-labels.js';
+import type { PgMigration } from './pg-migration.js';
 import { SCHEMA_TASKS } from './schema-tasks.js';
 import { SCHEMA_USAGE } from './schema-usage.js';
-
-export interface PgMigration {
-  version: number;
-  name: string;
-  sql: string;
-}
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
