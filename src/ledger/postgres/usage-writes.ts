@@ -19,13 +19,8 @@ import { taskKey, usageKey } from '../record-identity.js';
 import type { FileWrite, ImportOrigin, WriteCounts } from '../usage-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { forgottenAmong } from './forgotten.js';
-import { LOCKS } from './migrations.js';
+import { lockAttribution, shareAttributionLock } from './spans.js';
 import { agents, costCheckpoints, cursors, deleteProblemsOf, problems, spawns } from './write-helpers.js';
-
-/** Takes the attribution lock shared for the rest of the transaction (see the module's comment). */
-export async function shareAttributionLock(tx: PgQueryable): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [LOCKS.attribution]);
-}
 
 /**
  * Takes the attribution lock for the rest of the transaction (see the module's comment): shared, or
@@ -33,8 +28,8 @@ export async function shareAttributionLock(tx: PgQueryable): Promise<void> {
  */
 export async function takeAttributionLock(tx: PgQueryable, facts: readonly AgentFact[]): Promise<void> {
   const switches = facts.some((f) => f.toolUseId !== null && f.taskId != null);
-  if (!switches) await shareAttributionLock(tx);
-  else await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.attribution]);
+  if (switches) await lockAttribution(tx);
+  else await shareAttributionLock(tx);
 }
 
 /** True once any attribution span or prompt-derived task exists: new rows then wait for the attribute step. */
