@@ -117,10 +117,11 @@ async function changes(q: PgQueryable, sql: string, params: unknown[]): Promise<
   return (await q.query(`${sql} RETURNING 1`, params)).length > 0;
 }
 
-async function writeRecord(q: PgQueryable, st: ImportState, r: ImportableRecord): Promise<boolean> {
+/** A record other than usage (usage is written in bulk, record-usage-imports.ts). */
+type OtherRecord = Exclude<ImportableRecord, UsageLedgerRecord>;
+
+async function writeRecord(q: PgQueryable, st: ImportState, r: OtherRecord): Promise<boolean> {
   switch (r.type) {
-    case 'usage':
-      throw new Error('usage records are written in bulk (importUsageRecords)');
     case 'agent':
       return changes(
         q,
@@ -206,15 +207,16 @@ export async function importRecords(db: PgDb, records: readonly ImportableRecord
   for (let i = 0; i < sorted.length; i += BATCH) {
     const batch = sorted.slice(i, i + BATCH);
     const usage = batch.filter((r): r is UsageLedgerRecord => r.type === 'usage');
+    const others = batch.filter((r): r is OtherRecord => r.type !== 'usage');
     changed += await db.transaction(async (q) => {
       // Known per attempt: a transaction that lost a race runs again from a clean state.
       const st = new ImportState();
       // Spans and spawn tasks mark usage for the attribute step: they hold the attribution lock
       // (exclusively when they may turn attribution on, see spans.ts), like every other marker.
-      if (batch.some((r) => r.type === 'span' || r.type === 'spawn')) await lockAttribution(q);
+      if (others.some((r) => r.type === 'span' || r.type === 'spawn')) await lockAttribution(q);
       else await shareAttributionLock(q);
       let n = 0;
-      for (const r of batch) if (r.type !== 'usage' && (await writeRecord(q, st, r))) n += 1;
+      for (const r of others) if (await writeRecord(q, st, r)) n += 1;
       // Usage comes after every other type (RECORD_TYPES), so writing it last keeps the order.
       n += await importUsageRecords(q, usage, (machine, user) => st.originId(q, machine, user));
       return n;
