@@ -54,7 +54,8 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['bindings'],
+  // pg (a dependency) stays a package: only a postgres:// ledger loads it, and its optional pg-native is never named.
+  external: ['bindings', 'pg'],
   define: { 'import.meta.url': '__tlImportMetaUrl' },
   banner: { js: "const __tlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
