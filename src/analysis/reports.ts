@@ -197,12 +197,14 @@ export async function dimensionReport(
   }
   const table = builder.build();
   const timeFirst = dims.some((d) => TIME_DIMENSIONS.has(d));
+  // Ties (same cost and tokens) go by their labels, whatever order the store grouped them in.
   table.rows.sort((a, b) =>
     timeFirst
       ? compareLabels(a, b, dims, scope.order)
-      : scope.order === 'asc'
-        ? a.cost - b.cost || a.sums.input + a.sums.output - (b.sums.input + b.sums.output)
-        : b.cost - a.cost || b.sums.input + b.sums.output - (a.sums.input + a.sums.output),
+      : (scope.order === 'asc'
+          ? a.cost - b.cost || a.sums.input + a.sums.output - (b.sums.input + b.sums.output)
+          : b.cost - a.cost || b.sums.input + b.sums.output - (a.sums.input + a.sums.output)) ||
+        compareLabels(a, b, dims, 'asc'),
   );
   return table;
 }

@@ -96,6 +96,17 @@ describe('a postgres:// ledger location', () => {
     expect(tree(tlHome)).toEqual([]);
   });
 
+  it('a server that refuses the connection: exit 3 at once, naming 127.0.0.1:1 and what to check', () => {
+    const started = Date.now();
+    const r = tl(['daily', '--db', 'postgres://postgres@127.0.0.1:1/x']);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.status, r.stderr).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/database "x" on host 127\.0\.0\.1:1\b/);
+    expect(r.stderr).toMatch(REFUSED);
+    expectNothingMade();
+  });
+
   it('TOKENLEDGER_HOME: exit 3, it must be a directory; nothing created', () => {
     for (const args of [['status'], ['daily', '--json'], ['hooks', 'install', '--dry-run']]) {
       const r = tl(args, { TOKENLEDGER_HOME: URL_ });
