@@ -1,14 +1,17 @@
 /**
- * The import before a report, as every front end runs it: new Claude Code history from the
- * configured Claude dirs into the session's ledger, and the notes about it a front end shows on
- * stderr. (A thin seam over `ledger/import-claude.ts` until import moves behind the capture-adapter
- * interface in src/app/import/.)
+ * The import before a report, as every front end runs it: new history of every source agent
+ * (`import/source-adapters.ts`) from its configured dirs into the session's ledger, and the notes
+ * about it a front end shows on stderr. Claude Code is the only source so far, so the summary a
+ * front end shows is its part.
  * @module
  */
 
-import { type ImportProgress, type ImportSummary, importClaudeHistory } from '../app/import/import-claude.js';
+import { claudeAdapter } from '../capture/claude/adapter.js';
 import { compileTaskPattern } from '../capture/context/attribution-context.js';
 import type { ImportRunStats } from '../ledger/ingest-state-repository.js';
+import { claudeImportOf, type ImportProgress, type ImportSummary } from './import/import-claude.js';
+import { importSources } from './import/import-sources.js';
+import { SOURCE_ADAPTERS } from './import/source-adapters.js';
 import type { LedgerSession } from './ledger-session.js';
 
 export interface ImportHistoryOptions {
@@ -18,19 +21,20 @@ export interface ImportHistoryOptions {
 }
 
 /** Imports new history into the session's ledger. An invalid task pattern is a config error naming the file. */
-export function importHistory(
+export async function importHistory(
   session: LedgerSession,
   options: ImportHistoryOptions = {},
 ): Promise<ImportSummary> {
   const config = session.loaded.config;
-  return importClaudeHistory(session.store, {
-    claudeDirs: config.claudeDirs,
+  const all = await importSources(session.store, SOURCE_ADAPTERS, {
+    ...(config.claudeDirs === undefined ? {} : { dirs: { [claudeAdapter.id]: config.claudeDirs } }),
     stageMap: config.stages ?? {},
     ...(config.taskPattern === undefined ? {} : { taskPattern: checkedPattern(config.taskPattern, session) }),
     origin: session.origin,
     threads: options.threads,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
+  return claudeImportOf(all);
 }
 
 /** The lines a front end writes to stderr after an import: warnings about the Claude dirs, new problems. */
