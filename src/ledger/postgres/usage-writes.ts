@@ -182,6 +182,10 @@ export async function writeFiles(
 ): Promise<WriteCounts> {
   const now = Date.now();
   return db.transaction(async (tx) => {
+    // No wait for the commit's WAL flush. Safe: the batch's cursors commit with its rows, so a commit
+    // lost in a server crash loses its cursors too, and the next import reads those bytes again (the
+    // max-merge makes a re-read harmless). A crash can only lose work, never leave half of it.
+    await tx.query('SET LOCAL synchronous_commit = off');
     await takeAttributionLock(
       tx,
       files.flatMap((f) => f.agentFacts),
