@@ -193,7 +193,7 @@ export async function importDiscovered(
   return { ...stats, bytesLeft, changed: changed.map((f) => f.path) };
 }
 
-/** Parses and writes the jobs on worker threads, each with its own connection, writes serialized. */
+/** Parses and writes the jobs on worker threads, each with its own connection (SQLite writes serialized). */
 async function runWorkers(
   jobs: readonly FileJob[],
   target: Omit<ImportWorkerExtra, 'mutex'>,

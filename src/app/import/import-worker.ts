@@ -26,7 +26,11 @@ async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   // Awaited: opening a server-backed ledger is asynchronous.
   const store = await openLedger(data.extra.ledger, { bulk: true });
   try {
-    const writer = new BatchWriter(store, data.extra.origin, new SharedMutex(data.extra.mutex));
+    // SQLite takes one writer at a time: its writers queue on the mutex. A PostgreSQL server takes
+    // them concurrently (row locks in key order, see ledger/postgres/usage-writes.ts), so a worker
+    // writes while another parses or writes, instead of waiting for its turn.
+    const mutex = data.extra.ledger.kind === 'file' ? new SharedMutex(data.extra.mutex) : null;
+    const writer = new BatchWriter(store, data.extra.origin, mutex);
     for (let job = takeJob(data); job !== undefined; job = takeJob(data)) {
       const progress: FileProgress = await writer.add(
         importFile(sourceAdapter(job.source).formatOf(job.path), job),

@@ -17,6 +17,7 @@ import type { AgentFact, FileCursor, IngestProblem, UsageRecord } from '../../ca
 import type { ImportRunStats } from '../ingest-state-repository.js';
 import { taskKey, usageKey } from '../record-identity.js';
 import type { FileWrite, ImportOrigin, WriteCounts } from '../usage-repository.js';
+import { type BinaryElement, binaryArray } from './binary-array.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { forgottenAmong } from './forgotten.js';
 import { lockAttribution, shareAttributionLock } from './spans.js';
@@ -137,6 +138,31 @@ WITH src AS (
 )
 SELECT count(*) FILTER (WHERE inserted) AS added FROM up`;
 
+/** The element types of UPSERT_USAGE's 21 arrays, in order (sent in binary, see binary-array.ts). */
+const USAGE_COLUMN_TYPES: readonly BinaryElement[] = [
+  'text',
+  'text',
+  'bigint',
+  'text',
+  'text',
+  'int',
+  'text',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'bigint',
+  'int',
+  'text',
+  'text',
+  'float8',
+  'text',
+  'text',
+  'text',
+  'int',
+];
+
 /** Upserts merged records (one statement); returns how many API calls were new. */
 async function upsertUsage(tx: PgQueryable, rows: readonly Pending[], originId: number): Promise<number> {
   if (rows.length === 0) return 0;
@@ -171,7 +197,8 @@ async function upsertUsage(tx: PgQueryable, rows: readonly Pending[], originId: 
       attributed,
     );
   }
-  const [row] = await tx.query<{ added: number }>(UPSERT_USAGE, [...columns, originId]);
+  const params = columns.map((values, i) => binaryArray(USAGE_COLUMN_TYPES[i] ?? 'text', values) ?? values);
+  const [row] = await tx.query<{ added: number }>(UPSERT_USAGE, [...params, originId]);
   return row?.added ?? 0;
 }
 
@@ -182,6 +209,10 @@ export async function writeFiles(
 ): Promise<WriteCounts> {
   const now = Date.now();
   return db.transaction(async (tx) => {
+    // No wait for the commit's WAL flush. Safe: the batch's cursors commit with its rows, so a commit
+    // lost in a server crash loses its cursors too, and the next import reads those bytes again (the
+    // max-merge makes a re-read harmless). A crash can only lose work, never leave half of it.
+    await tx.query('SET LOCAL synchronous_commit = off');
     await takeAttributionLock(
       tx,
       files.flatMap((f) => f.agentFacts),
