@@ -10,6 +10,8 @@
  * @module
  */
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
+import type { SpanDbRow } from '../ledger-rows.js';
+import { toSpanRecord } from '../ledger-rows.js';
 import { declaredTaskKey, recordKey, taskKey, usageKey } from '../record-identity.js';
 import type { StageMap } from '../task-repository.js';
 import { BUCKET_MS } from '../usage-sums.js';
@@ -18,9 +20,9 @@ import type { PgDb, PgQueryable } from './connection.js';
 import { lockDeclared, reconcileDeclared, TELEMETRY_SOURCE, telemetrySession } from './declared-usage.js';
 import { and, clause, moves, usageGroups, type Where, where } from './forget-groups.js';
 import { addForgotten, forgottenAmong } from './forgotten.js';
-import { runLedgerRecords, toSpanRecord } from './record-exports.js';
+import { runLedgerRecords } from './record-exports.js';
 import { markDirty } from './rollup.js';
-import { markCovered, SPAN_COLUMNS, type SpanDbRow } from './spans.js';
+import { markCovered, SPAN_COLUMNS } from './spans.js';
 import { taskIn } from './tasks.js';
 
 /** Thrown inside the transaction to roll a dry run back with its outcome. */

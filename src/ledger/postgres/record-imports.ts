@@ -11,20 +11,14 @@ import {
   type SpanLedgerRecord,
   type UsageLedgerRecord,
 } from '../ledger-records.js';
+import { type SpanDbRow, toSpanRecord } from '../ledger-rows.js';
 import { canonicalJson, recordKey } from '../record-identity.js';
 import type { PgDb, PgQueryable } from './connection.js';
-import { runLedgerRecords, toSpanRecord } from './record-exports.js';
+import { runLedgerRecords } from './record-exports.js';
 import { importUsageRecords } from './record-usage-imports.js';
 import { refreshRollup } from './rollup.js';
 import { insertRun } from './runs.js';
-import {
-  attributionOn,
-  lockAttribution,
-  markCovered,
-  SPAN_COLUMNS,
-  type SpanDbRow,
-  shareAttributionLock,
-} from './spans.js';
+import { attributionOn, lockAttribution, markCovered, SPAN_COLUMNS, shareAttributionLock } from './spans.js';
 import { TASK_COLUMNS } from './tasks.js';
 import { originIdOf } from './usage-writes.js';
 

@@ -4,6 +4,8 @@
  * attribute step (attribution.ts) revisits exactly those rows.
  * @module
  */
+
+import type { SpanDbRow } from '../ledger-rows.js';
 import { taskKey } from '../record-identity.js';
 import type { SpanInput, SpanRow } from '../task-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
@@ -12,21 +14,6 @@ import { LOCKS } from './migrations.js';
 import { parseLabels } from './tasks.js';
 
 /** A `spans` row as PostgreSQL returns it. */
-export interface SpanDbRow {
-  id: number;
-  scope: SpanRow['scope'];
-  session_id: string | null;
-  agent_id: string | null;
-  project: string | null;
-  from_ts: number;
-  to_ts: number | null;
-  task_id: string | null;
-  stage: string | null;
-  labels: string | null;
-  source: string;
-  created_at: number;
-}
-
 export const SPAN_COLUMNS =
   'id, scope, session_id, agent_id, project, from_ts, to_ts, task_id, stage, labels, source, created_at';
 

@@ -4,27 +4,14 @@
  * forgetting (the user declared it again).
  * @module
  */
+
+import type { TaskDbRow } from '../ledger-rows.js';
 import { taskKey } from '../record-identity.js';
 import type { TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { clearForgotten } from './forgotten.js';
 
 /** A `tasks` row as PostgreSQL returns it. */
-export interface TaskDbRow {
-  id: string;
-  title: string | null;
-  parent_id: string | null;
-  status: TaskStatus;
-  estimate_tokens: number | null;
-  estimate_usd: number | null;
-  labels: string | null;
-  stage: string | null;
-  project: string | null;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-}
-
 /** The columns of `tasks`, in the order the INSERTs here list them. */
 export const TASK_COLUMNS =
   'id, title, parent_id, status, estimate_tokens, estimate_usd, labels, stage, project, created_at, started_at, ended_at';

@@ -10,16 +10,18 @@
  * @module
  */
 import type { ForgetOutcome, ForgetSelection, Reattributed } from '../forget.js';
+import type { SpanDbRow, TaskDbRow } from '../ledger-rows.js';
+import { toSpanRecord } from '../ledger-rows.js';
 import { declaredTaskKey, recordKey, taskKey, usageKey } from '../record-identity.js';
 import type { StageMap } from '../task-repository.js';
 import type { GroupRow } from '../usage-repository.js';
 import type { SizeClass } from '../usage-sums.js';
 import { attributePending } from './attribution.js';
 import { addForgotten } from './forgotten.js';
-import { runLedgerRecords, toSpanRecord } from './jsonl-records.js';
+import { runLedgerRecords } from './jsonl-records.js';
 import { type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
-import { markCovered, type SpanDbRow, type TaskDbRow, task as taskRow } from './tasks.js';
+import { markCovered, task as taskRow } from './tasks.js';
 import { reconcileDeclared, TELEMETRY_SOURCE, telemetrySession } from './telemetry.js';
 
 /** Thrown inside the transaction to roll a dry run back with its outcome. */

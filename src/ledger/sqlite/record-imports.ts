@@ -6,13 +6,15 @@
  * @module
  */
 import { type ImportableRecord, RECORD_TYPES, type SpanLedgerRecord } from '../ledger-records.js';
+import type { SpanDbRow } from '../ledger-rows.js';
+import { toSpanRecord } from '../ledger-rows.js';
 import { canonicalJson, recordKey } from '../record-identity.js';
 import { BUCKET_MS } from '../usage-sums.js';
-import { runLedgerRecords, toSpanRecord } from './jsonl-records.js';
+import { runLedgerRecords } from './jsonl-records.js';
 import { markDirty, refreshRollup } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
 import type { Statements } from './statements.js';
-import { recordRun, type SpanDbRow } from './tasks.js';
+import { recordRun } from './tasks.js';
 import { originIdOf, upsertParams } from './usage-writes.js';
 
 /** Records per transaction: short write locks while hooks write too. */

@@ -2,26 +2,13 @@
  * Tasks, attribution spans and `run` results in the SQLite store.
  * @module
  */
+
+import type { SpanDbRow, TaskDbRow } from '../ledger-rows.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
 import type { SpanInput, SpanRow, TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
 import type { Statements } from './statements.js';
 
 /** A `tasks` row as SQLite returns it. */
-export interface TaskDbRow {
-  id: string;
-  title: string | null;
-  parent_id: string | null;
-  status: TaskStatus;
-  estimate_tokens: number | null;
-  estimate_usd: number | null;
-  labels: string | null;
-  stage: string | null;
-  project: string | null;
-  created_at: number;
-  started_at: number | null;
-  ended_at: number | null;
-}
-
 function parseLabels(json: string | null): Record<string, string> {
   if (json === null || json === '') return {};
   const o = JSON.parse(json) as unknown;
@@ -186,21 +173,6 @@ export function openSpan(s: Statements, span: SpanInput): number {
 }
 
 /** A `spans` row as SQLite returns it. */
-export interface SpanDbRow {
-  id: number;
-  scope: SpanRow['scope'];
-  session_id: string | null;
-  agent_id: string | null;
-  project: string | null;
-  from_ts: number;
-  to_ts: number | null;
-  task_id: string | null;
-  stage: string | null;
-  labels: string | null;
-  source: string;
-  created_at: number;
-}
-
 function toSpan(r: SpanDbRow): SpanRow {
   return {
     id: r.id,
