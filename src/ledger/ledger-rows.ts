@@ -18,7 +18,7 @@ import type {
   UsageLedgerRecord,
 } from './ledger-records.js';
 import type { RunRow } from './run-repository.js';
-import type { SpanRow, TaskStatus } from './task-repository.js';
+import type { SpanRow, TaskRow, TaskStatus } from './task-repository.js';
 import type { DeclaredTask, TelemetryErrorRow } from './telemetry-repository.js';
 
 /** A `usage` row joined with its origin's machine and user. */
@@ -93,6 +93,92 @@ export interface SpanDbRow {
   labels: string | null;
   source: string;
   created_at: number;
+}
+
+/** A `runs` row. */
+export interface RunDbRow {
+  id: number;
+  session_id: string | null;
+  task_id: string | null;
+  stage: string | null;
+  labels: string | null;
+  started_at: number;
+  ended_at: number;
+  exit_code: number | null;
+  signal: string | null;
+  total_cost_usd: number | null;
+  cost_usd: number | null;
+  model_usage: string | null;
+  num_turns: number | null;
+  duration_ms: number | null;
+  duration_api_ms: number | null;
+  is_error: number;
+  subtype: string | null;
+  source: string;
+}
+
+/** A labels column as a map: empty when absent. */
+export function parseLabels(json: string | null): Record<string, string> {
+  if (json === null || json === '') return {};
+  const o = JSON.parse(json) as unknown;
+  return typeof o === 'object' && o !== null ? (o as Record<string, string>) : {};
+}
+
+export function toTask(r: TaskDbRow): TaskRow {
+  return {
+    id: r.id,
+    title: r.title,
+    parentId: r.parent_id,
+    status: r.status,
+    estimateTokens: r.estimate_tokens,
+    estimateUsd: r.estimate_usd,
+    labels: parseLabels(r.labels),
+    stage: r.stage,
+    project: r.project,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+  };
+}
+
+export function toSpan(r: SpanDbRow): SpanRow {
+  return {
+    id: r.id,
+    scope: r.scope,
+    sessionId: r.session_id,
+    agentId: r.agent_id,
+    project: r.project,
+    fromTs: r.from_ts,
+    toTs: r.to_ts,
+    taskId: r.task_id,
+    stage: r.stage,
+    labels: r.labels === null ? null : parseLabels(r.labels),
+    source: r.source,
+    createdAt: r.created_at,
+  };
+}
+
+export function toRun(r: RunDbRow): RunRow {
+  return {
+    id: r.id,
+    sessionId: r.session_id,
+    taskId: r.task_id,
+    stage: r.stage,
+    labels: r.labels === null ? null : parseLabels(r.labels),
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    exitCode: r.exit_code,
+    signal: r.signal,
+    totalCostUsd: r.total_cost_usd,
+    costUsd: r.cost_usd,
+    modelUsage: r.model_usage === null ? null : (JSON.parse(r.model_usage) as Record<string, unknown>),
+    numTurns: r.num_turns,
+    durationMs: r.duration_ms,
+    durationApiMs: r.duration_api_ms,
+    isError: r.is_error === 1,
+    subtype: r.subtype,
+    source: r.source,
+  };
 }
 
 /** Parses a labels column: null when absent or empty. */

@@ -3,11 +3,12 @@
  * authoritative totals per run. Recording a run on a task clears that task's forgetting.
  * @module
  */
+
+import { type RunDbRow, toRun } from '../ledger-rows.js';
 import { taskKey } from '../record-identity.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { clearForgotten } from './forgotten.js';
-import { parseLabels } from './tasks.js';
 
 const RUN_COLUMNS = `session_id, task_id, stage, labels, started_at, ended_at, exit_code, signal, total_cost_usd, cost_usd,
   model_usage, num_turns, duration_ms, duration_api_ms, is_error, subtype, source`;
@@ -47,27 +48,6 @@ export async function recordRun(db: PgDb, run: RunRecord): Promise<number> {
   });
 }
 
-interface RunDbRow {
-  id: number;
-  session_id: string | null;
-  task_id: string | null;
-  stage: string | null;
-  labels: string | null;
-  started_at: number;
-  ended_at: number;
-  exit_code: number | null;
-  signal: string | null;
-  total_cost_usd: number | null;
-  cost_usd: number | null;
-  model_usage: string | null;
-  num_turns: number | null;
-  duration_ms: number | null;
-  duration_api_ms: number | null;
-  is_error: number;
-  subtype: string | null;
-  source: string;
-}
-
 /** Runs (read with `q`), ordered by start, then id. */
 export async function runsIn(
   q: PgQueryable,
@@ -88,26 +68,7 @@ export async function runsIn(
      ORDER BY started_at, id`,
     params,
   );
-  return rows.map((r) => ({
-    id: r.id,
-    sessionId: r.session_id,
-    taskId: r.task_id,
-    stage: r.stage,
-    labels: r.labels === null ? null : parseLabels(r.labels),
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    exitCode: r.exit_code,
-    signal: r.signal,
-    totalCostUsd: r.total_cost_usd,
-    costUsd: r.cost_usd,
-    modelUsage: r.model_usage === null ? null : (JSON.parse(r.model_usage) as Record<string, unknown>),
-    numTurns: r.num_turns,
-    durationMs: r.duration_ms,
-    durationApiMs: r.duration_api_ms,
-    isError: r.is_error === 1,
-    subtype: r.subtype,
-    source: r.source,
-  }));
+  return rows.map(toRun);
 }
 
 export async function runs(

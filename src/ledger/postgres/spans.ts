@@ -5,34 +5,16 @@
  * @module
  */
 
-import type { SpanDbRow } from '../ledger-rows.js';
+import { type SpanDbRow, toSpan } from '../ledger-rows.js';
 import { taskKey } from '../record-identity.js';
 import type { SpanInput, SpanRow } from '../task-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { clearForgotten } from './forgotten.js';
 import { LOCKS } from './migrations.js';
-import { parseLabels } from './tasks.js';
 
-/** A `spans` row as PostgreSQL returns it. */
+/** The columns of `spans`, in the order `SpanDbRow` (ledger-rows.ts) lists them. */
 export const SPAN_COLUMNS =
   'id, scope, session_id, agent_id, project, from_ts, to_ts, task_id, stage, labels, source, created_at';
-
-export function toSpan(r: SpanDbRow): SpanRow {
-  return {
-    id: r.id,
-    scope: r.scope,
-    sessionId: r.session_id,
-    agentId: r.agent_id,
-    project: r.project,
-    fromTs: r.from_ts,
-    toTs: r.to_ts,
-    taskId: r.task_id,
-    stage: r.stage,
-    labels: r.labels === null ? null : parseLabels(r.labels),
-    source: r.source,
-    createdAt: r.created_at,
-  };
-}
 
 /** Usage whose project is `$n` or below it (`p` prefixes the usage columns). */
 export function underProject(n: number, p = ''): string {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TaskDbRow } from '../ledger-rows.js';
+import { type TaskDbRow, toTask } from '../ledger-rows.js';
 import { taskKey } from '../record-identity.js';
 import type { TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
 import type { PgDb, PgQueryable } from './connection.js';
@@ -17,28 +17,6 @@ export const TASK_COLUMNS =
   'id, title, parent_id, status, estimate_tokens, estimate_usd, labels, stage, project, created_at, started_at, ended_at';
 
 /** Parses a labels column into labels (empty when absent). */
-export function parseLabels(json: string | null): Record<string, string> {
-  if (json === null || json === '') return {};
-  const o = JSON.parse(json) as unknown;
-  return typeof o === 'object' && o !== null ? (o as Record<string, string>) : {};
-}
-
-export function toTask(r: TaskDbRow): TaskRow {
-  return {
-    id: r.id,
-    title: r.title,
-    parentId: r.parent_id,
-    status: r.status,
-    estimateTokens: r.estimate_tokens,
-    estimateUsd: r.estimate_usd,
-    labels: parseLabels(r.labels),
-    stage: r.stage,
-    project: r.project,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-  };
-}
 
 /** One task, read with `q` (inside a transaction or not). */
 export async function taskIn(q: PgQueryable, id: string, forUpdate = false): Promise<TaskRow | null> {

@@ -3,34 +3,12 @@
  * @module
  */
 
-import type { SpanDbRow, TaskDbRow } from '../ledger-rows.js';
+import { type RunDbRow, type SpanDbRow, type TaskDbRow, toRun, toSpan, toTask } from '../ledger-rows.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
 import type { SpanInput, SpanRow, TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
 import type { Statements } from './statements.js';
 
 /** A `tasks` row as SQLite returns it. */
-function parseLabels(json: string | null): Record<string, string> {
-  if (json === null || json === '') return {};
-  const o = JSON.parse(json) as unknown;
-  return typeof o === 'object' && o !== null ? (o as Record<string, string>) : {};
-}
-
-function toTask(r: TaskDbRow): TaskRow {
-  return {
-    id: r.id,
-    title: r.title,
-    parentId: r.parent_id,
-    status: r.status,
-    estimateTokens: r.estimate_tokens,
-    estimateUsd: r.estimate_usd,
-    labels: parseLabels(r.labels),
-    stage: r.stage,
-    project: r.project,
-    createdAt: r.created_at,
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-  };
-}
 
 export function task(s: Statements, id: string): TaskRow | null {
   const r = s.get('SELECT * FROM tasks WHERE id = ?').get(id) as TaskDbRow | undefined;
@@ -172,24 +150,6 @@ export function openSpan(s: Statements, span: SpanInput): number {
   });
 }
 
-/** A `spans` row as SQLite returns it. */
-function toSpan(r: SpanDbRow): SpanRow {
-  return {
-    id: r.id,
-    scope: r.scope,
-    sessionId: r.session_id,
-    agentId: r.agent_id,
-    project: r.project,
-    fromTs: r.from_ts,
-    toTs: r.to_ts,
-    taskId: r.task_id,
-    stage: r.stage,
-    labels: r.labels === null ? null : parseLabels(r.labels),
-    source: r.source,
-    createdAt: r.created_at,
-  };
-}
-
 const MATCH_COLUMNS = {
   scope: 'scope',
   sessionId: 'session_id',
@@ -283,27 +243,6 @@ export function recordRun(s: Statements, run: RunRecord): number {
   return Number(r.lastInsertRowid);
 }
 
-interface RunDbRow {
-  id: number;
-  session_id: string | null;
-  task_id: string | null;
-  stage: string | null;
-  labels: string | null;
-  started_at: number;
-  ended_at: number;
-  exit_code: number | null;
-  signal: string | null;
-  total_cost_usd: number | null;
-  cost_usd: number | null;
-  model_usage: string | null;
-  num_turns: number | null;
-  duration_ms: number | null;
-  duration_api_ms: number | null;
-  is_error: number;
-  subtype: string | null;
-  source: string;
-}
-
 export function runs(s: Statements, filter: { sessionId?: string; tasks?: readonly string[] }): RunRow[] {
   const where: string[] = [];
   const params: string[] = [];
@@ -320,24 +259,5 @@ export function runs(s: Statements, filter: { sessionId?: string; tasks?: readon
       `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at, id`,
     )
     .all(...params) as RunDbRow[];
-  return rows.map((r) => ({
-    id: r.id,
-    sessionId: r.session_id,
-    taskId: r.task_id,
-    stage: r.stage,
-    labels: r.labels === null ? null : parseLabels(r.labels),
-    startedAt: r.started_at,
-    endedAt: r.ended_at,
-    exitCode: r.exit_code,
-    signal: r.signal,
-    totalCostUsd: r.total_cost_usd,
-    costUsd: r.cost_usd,
-    modelUsage: r.model_usage === null ? null : (JSON.parse(r.model_usage) as Record<string, unknown>),
-    numTurns: r.num_turns,
-    durationMs: r.duration_ms,
-    durationApiMs: r.duration_api_ms,
-    isError: r.is_error === 1,
-    subtype: r.subtype,
-    source: r.source,
-  }));
+  return rows.map(toRun);
 }
