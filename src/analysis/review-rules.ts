@@ -1,6 +1,6 @@
 /**
- * The rules behind the periodic review's recommendations (seed 000, sections 2.4, 2.5 and 5.2) and
- * the daily summary's optimization candidates (7.1), from priced usage groups: their thresholds,
+ * The rules behind the periodic review's recommendations and the daily summary's optimization
+ * candidates (as the usage-tracker telemetry contract defines them), from priced usage groups: their thresholds,
  * shared helpers and the `model_selection` rule (`context_reuse` and `delegation_reduction` are in
  * `review-recommendations.ts`). Each rule fires only when the data shows its pattern, gives the
  * numbers behind it, and estimates the saving from the tokens actually used; a saving that cannot
@@ -14,7 +14,7 @@
  *   token counts (same size class, speed, geo and day) at the cheaper model's prices.
  * - `context_reuse`: an agent's cache hit rate is below 50% with at least 100,000 tokens of uncached
  *   input. The rate is the one every report uses, cache reads ÷ (cache reads + uncached input)
- *   (`cacheHitRate` in `util/token-counts.ts`; seed 003). Saving, stated as an assumption: at an 80% hit
+ *   (`cacheHitRate` in `util/token-counts.ts`, the token usage report's formula). Saving, stated as an assumption: at an 80% hit
  *   rate the missing cache reads would have been uncached input billed at the cache-read rate
  *   instead; the cost of writing the cache is not counted, so it is an upper bound. Usage with no
  *   cache reads or writes at all is left out: its source (declared telemetry) does not say what was

@@ -11,7 +11,7 @@
  *   model X)`); it is null ("unavailable") only when none of it is known, so an unpriced model
  *   shows as unavailable in the cost breakdown, never as $0.
  * - The cache hit rate is the one every report uses, cache reads ÷ (cache reads + uncached input)
- *   (`cacheHitRate` in `util/token-counts.ts`; seed 003), over the usage that reports caching at all:
+ *   (`cacheHitRate` in `util/token-counts.ts`, the token usage report's formula), over the usage that reports caching at all:
  *   declared telemetry carries only input and output, so it says nothing about what was cached and
  *   is left out (a period with only declared usage has no rate rather than 0%).
  * - Estimate overruns: tasks with a token or dollar estimate whose subtree had usage in the range

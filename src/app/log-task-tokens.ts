@@ -1,7 +1,7 @@
 /**
- * Logging a task's actual tokens against its estimate after an agent finished it (seed 001's
- * post-task tool, MCP `log_task_tokens`): the task's subtree's usage (or one agent's part of it),
- * the estimate saved on the task, seed 001's metrics line appended, and the answer with the variance.
+ * Logging a task's actual tokens against its estimate after an agent finished it (the token
+ * tracker's post-task tool, MCP `log_task_tokens`): the task's subtree's usage (or one agent's part
+ * of it), the estimate saved on the task, the metrics line appended, and the answer with the variance.
  * @module
  */
 import { type TaskSummary, taskSummary, taskVariance } from '../analysis/tasks.js';

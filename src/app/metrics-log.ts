@@ -32,7 +32,7 @@ export function appendMetrics(file: string, entry: Record<string, unknown>): voi
   fs.appendFileSync(file, `${JSON.stringify(entry)}\n`);
 }
 
-/** A task's metrics line (`task stop`, MCP `log_task_tokens`): seed 001's fields, then ours. */
+/** A task's metrics line (`task stop`, MCP `log_task_tokens`): the token tracker's fields, then ours. */
 export function metricsEntry(event: string, s: TaskSummary): Record<string, unknown> {
   const actual = totalTokens(s.total.sums);
   return {

@@ -38,7 +38,7 @@ export function parseShellWords(text: string): ShellWords | null {
     inWord = false;
   };
   for (let i = 0; i < src.length; i++) {
-    const c = src[i]!;
+    const c = src.charAt(i);
     if (c === "'") {
       const close = src.indexOf("'", i + 1);
       if (close < 0) return null;
@@ -48,7 +48,7 @@ export function parseShellWords(text: string): ShellWords | null {
     } else if (c === '"') {
       inWord = true;
       for (i++; i < src.length && src[i] !== '"'; i++) {
-        const d = src[i]!;
+        const d = src.charAt(i);
         const next = src[i + 1];
         if (d === '\\' && next !== undefined && '$`"\\\n'.includes(next)) {
           i++;

@@ -156,7 +156,8 @@ export async function hooksStatus(opts: HooksOptions, env: NodeJS.ProcessEnv, cw
   if (opts.settings !== undefined) scopes.push('settings');
   const targets = targetsOf(scopes, opts, env, cwd);
   const self = selfCommand(opts, env, cwd);
-  const files = targets.map((t) => fileStatus(t, self));
+  const checked = targets.map((target) => ({ target, file: fileStatus(target, self) }));
+  const files = checked.map(({ file }) => file);
   const report: HooksStatus = {
     command: self.command,
     statuslineCommand: self.statuslineCommand,
@@ -173,10 +174,11 @@ export async function hooksStatus(opts: HooksOptions, env: NodeJS.ProcessEnv, cw
     return code;
   }
   const lines = [`Hook command that install writes now:`, `  ${self.command}`, ''];
-  files.forEach((file, i) => {
-    lines.push(...statusLines(file, targets[i]!, self.command));
-  });
-  const installedIn = targets.filter((_, i) => files[i]!.installed !== 'none' && files[i]!.error === null);
+  for (const { target, file } of checked) lines.push(...statusLines(file, target, self.command));
+  const installedIn = checked
+    .filter(({ file }) => file.installed !== 'none' && file.error === null)
+    .map(({ target }) => target);
+  const [onlyIn] = installedIn;
   lines.push('');
   lines.push(...unreadable);
   if (installedIn.length === 0) {
@@ -187,8 +189,11 @@ export async function hooksStatus(opts: HooksOptions, env: NodeJS.ProcessEnv, cw
     lines.push(
       `The hook is in ${installedIn.length} settings files; Claude Code merges them, so it may run more than once per event (harmless, but slower).`,
     );
-  } else if (files.every((f) => f.installed === 'none' || f.installed === 'unknown' || f.current)) {
-    lines.push(`The hook is installed and current (${scopeLabel(installedIn[0]!)}).`);
+  } else if (
+    onlyIn !== undefined &&
+    files.every((f) => f.installed === 'none' || f.installed === 'unknown' || f.current)
+  ) {
+    lines.push(`The hook is installed and current (${scopeLabel(onlyIn)}).`);
   }
   lines.push(
     '',

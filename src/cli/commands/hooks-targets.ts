@@ -32,7 +32,7 @@ export type TargetScope = SettingsScope | 'settings';
 
 export interface Target {
   /** More than one when two scopes name the same file (e.g. project settings in the home dir). */
-  scopes: TargetScope[];
+  scopes: [TargetScope, ...TargetScope[]];
   file: string;
 }
 
@@ -43,7 +43,7 @@ export function scopeLabel(target: Target): string {
 }
 
 export function installHint(target: Target): string {
-  const scope = target.scopes[0]!;
+  const [scope] = target.scopes;
   return scope === 'settings'
     ? `tokenledger hooks install --settings ${shQuote(target.file)}`
     : `tokenledger hooks install${scope === 'user' ? '' : ` ${SCOPE_FLAG[scope]}`}`;
