@@ -51,3 +51,37 @@ export function pricedSums(r: RollupDbRow): {
 export function KEY_ORDER(first: string): string {
   return `${first}, model COLLATE "C", size_class, speed COLLATE "C", geo COLLATE "C", has_reported`;
 }
+
+/**
+ * The max-merge of a usage row with another copy of its API call (`usage AS u`, the copy as
+ * EXCLUDED): every count and flag its maximum, the earliest time, the largest reported cost, and
+ * attributes filled in where missing; a copy that changes nothing updates nothing. SQLite's is
+ * UPSERT_USAGE in ../sqlite/sql.ts. Written into each INSERT … SELECT of usage rows.
+ */
+export const USAGE_MAX_MERGE = `  ON CONFLICT (dedup_key) DO UPDATE SET
+    input_tokens = GREATEST(u.input_tokens, EXCLUDED.input_tokens),
+    output_tokens = GREATEST(u.output_tokens, EXCLUDED.output_tokens),
+    cache_write_tokens = GREATEST(u.cache_write_tokens, EXCLUDED.cache_write_tokens),
+    cache_write_1h_tokens = GREATEST(u.cache_write_1h_tokens, EXCLUDED.cache_write_1h_tokens),
+    cache_read_tokens = GREATEST(u.cache_read_tokens, EXCLUDED.cache_read_tokens),
+    web_search_requests = GREATEST(u.web_search_requests, EXCLUDED.web_search_requests),
+    output_final = GREATEST(u.output_final, EXCLUDED.output_final),
+    ts = LEAST(u.ts, EXCLUDED.ts),
+    reported_cost = CASE WHEN EXCLUDED.reported_cost IS NOT NULL AND (u.reported_cost IS NULL OR EXCLUDED.reported_cost > u.reported_cost)
+      THEN EXCLUDED.reported_cost ELSE u.reported_cost END,
+    agent_id = coalesce(u.agent_id, EXCLUDED.agent_id),
+    sidechain = GREATEST(u.sidechain, EXCLUDED.sidechain),
+    speed = coalesce(u.speed, EXCLUDED.speed),
+    geo = coalesce(u.geo, EXCLUDED.geo),
+    project = coalesce(u.project, EXCLUDED.project),
+    git_branch = coalesce(u.git_branch, EXCLUDED.git_branch),
+    agent_version = coalesce(u.agent_version, EXCLUDED.agent_version),
+    attributed = LEAST(u.attributed, EXCLUDED.attributed)
+  WHERE EXCLUDED.input_tokens > u.input_tokens OR EXCLUDED.output_tokens > u.output_tokens
+    OR EXCLUDED.cache_write_tokens > u.cache_write_tokens OR EXCLUDED.cache_write_1h_tokens > u.cache_write_1h_tokens
+    OR EXCLUDED.cache_read_tokens > u.cache_read_tokens OR EXCLUDED.web_search_requests > u.web_search_requests
+    OR EXCLUDED.output_final > u.output_final OR EXCLUDED.ts < u.ts OR EXCLUDED.sidechain > u.sidechain
+    OR (EXCLUDED.reported_cost IS NOT NULL AND (u.reported_cost IS NULL OR EXCLUDED.reported_cost > u.reported_cost))
+    OR (u.agent_id IS NULL AND EXCLUDED.agent_id IS NOT NULL) OR (u.project IS NULL AND EXCLUDED.project IS NOT NULL)
+    OR (u.git_branch IS NULL AND EXCLUDED.git_branch IS NOT NULL) OR (u.agent_version IS NULL AND EXCLUDED.agent_version IS NOT NULL)
+    OR (u.speed IS NULL AND EXCLUDED.speed IS NOT NULL) OR (u.geo IS NULL AND EXCLUDED.geo IS NOT NULL)`;

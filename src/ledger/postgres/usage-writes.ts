@@ -21,6 +21,7 @@ import { type BinaryElement, binaryArray } from './binary-array.js';
 import type { PgDb, PgQueryable } from './connection.js';
 import { forgottenAmong } from './forgotten.js';
 import { lockAttribution, shareAttributionLock } from './spans.js';
+import { USAGE_MAX_MERGE } from './sql.js';
 import { agents, costCheckpoints, cursors, deleteProblemsOf, problems, spawns } from './write-helpers.js';
 
 /**
@@ -104,33 +105,7 @@ WITH src AS (
     cache_write_tokens, cache_write_1h_tokens, cache_read_tokens, web_search_requests, output_final, speed, geo,
     reported_cost, project, git_branch, agent_version, $22::bigint, attributed
   FROM src
-  ON CONFLICT (dedup_key) DO UPDATE SET
-    input_tokens = GREATEST(u.input_tokens, EXCLUDED.input_tokens),
-    output_tokens = GREATEST(u.output_tokens, EXCLUDED.output_tokens),
-    cache_write_tokens = GREATEST(u.cache_write_tokens, EXCLUDED.cache_write_tokens),
-    cache_write_1h_tokens = GREATEST(u.cache_write_1h_tokens, EXCLUDED.cache_write_1h_tokens),
-    cache_read_tokens = GREATEST(u.cache_read_tokens, EXCLUDED.cache_read_tokens),
-    web_search_requests = GREATEST(u.web_search_requests, EXCLUDED.web_search_requests),
-    output_final = GREATEST(u.output_final, EXCLUDED.output_final),
-    ts = LEAST(u.ts, EXCLUDED.ts),
-    reported_cost = CASE WHEN EXCLUDED.reported_cost IS NOT NULL AND (u.reported_cost IS NULL OR EXCLUDED.reported_cost > u.reported_cost)
-      THEN EXCLUDED.reported_cost ELSE u.reported_cost END,
-    agent_id = coalesce(u.agent_id, EXCLUDED.agent_id),
-    sidechain = GREATEST(u.sidechain, EXCLUDED.sidechain),
-    speed = coalesce(u.speed, EXCLUDED.speed),
-    geo = coalesce(u.geo, EXCLUDED.geo),
-    project = coalesce(u.project, EXCLUDED.project),
-    git_branch = coalesce(u.git_branch, EXCLUDED.git_branch),
-    agent_version = coalesce(u.agent_version, EXCLUDED.agent_version),
-    attributed = LEAST(u.attributed, EXCLUDED.attributed)
-  WHERE EXCLUDED.input_tokens > u.input_tokens OR EXCLUDED.output_tokens > u.output_tokens
-    OR EXCLUDED.cache_write_tokens > u.cache_write_tokens OR EXCLUDED.cache_write_1h_tokens > u.cache_write_1h_tokens
-    OR EXCLUDED.cache_read_tokens > u.cache_read_tokens OR EXCLUDED.web_search_requests > u.web_search_requests
-    OR EXCLUDED.output_final > u.output_final OR EXCLUDED.ts < u.ts OR EXCLUDED.sidechain > u.sidechain
-    OR (EXCLUDED.reported_cost IS NOT NULL AND (u.reported_cost IS NULL OR EXCLUDED.reported_cost > u.reported_cost))
-    OR (u.agent_id IS NULL AND EXCLUDED.agent_id IS NOT NULL) OR (u.project IS NULL AND EXCLUDED.project IS NOT NULL)
-    OR (u.git_branch IS NULL AND EXCLUDED.git_branch IS NOT NULL) OR (u.agent_version IS NULL AND EXCLUDED.agent_version IS NOT NULL)
-    OR (u.speed IS NULL AND EXCLUDED.speed IS NOT NULL) OR (u.geo IS NULL AND EXCLUDED.geo IS NOT NULL)
+${USAGE_MAX_MERGE}
   RETURNING u.ts, (u.xmax = 0) AS inserted
 ), marked AS (
   INSERT INTO rollup_dirty (bucket) SELECT DISTINCT ts / 900000 FROM up ORDER BY 1
