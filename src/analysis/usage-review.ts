@@ -44,7 +44,8 @@ import type {
 } from './review-model.js';
 import { findRecommendations } from './review-recommendations.js';
 import { reportsCaching } from './review-rules.js';
-import { CostSum, compareText, groupCost, median, type PricedGroup, pricedGroups } from './review-usage.js';
+import { CostSum, compareText, groupCost, type PricedGroup, pricedGroups } from './review-usage.js';
+import { median } from './statistics.js';
 import { UsageTableBuilder } from './usage-table.js';
 import { addDays, ZonedClock } from './zoned-time.js';
 

@@ -13,6 +13,8 @@
  * @module
  */
 
+import { median } from './statistics.js';
+
 /** A task as the group totals need it. */
 export interface ShareTask {
   id: string;
@@ -97,13 +99,6 @@ export interface VarianceGroup {
   /** The median of the tasks' own ratios: multiply the next estimate by it. */
   medianMultiplier: number | null;
   overruns: number;
-}
-
-export function median(xs: readonly number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? null) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 }
 
 /** The totals of one group of tasks. */

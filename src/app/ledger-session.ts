@@ -43,7 +43,7 @@ export async function openLedgerSession(options: LedgerSessionOptions = {}): Pro
   const loaded = await loadConfig(options.config, env);
   const location = ledgerLocation(options.db, env);
   const store = await openLedger(location, options.open);
-  return { loaded, location, store, origin: originOf(loaded) };
+  return { loaded, location, store, origin: originOf(loaded.config) };
 }
 
 /** Runs `fn` on an open session and closes the ledger afterwards, whatever happens. */

@@ -4,17 +4,17 @@
  * @module
  */
 import os from 'node:os';
-import type { LoadedConfig } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import type { ImportOrigin } from '../ledger/usage-repository.js';
 
-export function originOf(loaded: LoadedConfig): ImportOrigin {
-  let user = loaded.config.user;
+export function originOf(config: Config, env: NodeJS.ProcessEnv = process.env): ImportOrigin {
+  let user = config.user;
   if (user === undefined) {
     try {
       user = os.userInfo().username;
     } catch {
-      user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
+      user = env.USER ?? env.USERNAME ?? 'unknown';
     }
   }
-  return { machine: loaded.config.machine ?? os.hostname(), user };
+  return { machine: config.machine ?? os.hostname(), user };
 }

@@ -114,7 +114,7 @@ export async function recordUsage(
   const loaded = await loadConfig(options.config, env);
   const ctx: RecordContext = {
     loaded,
-    origin: originOf(loaded),
+    origin: originOf(loaded.config),
     ledger: ledgerLocation(options.ledger, env),
     root: tokenUsageRoot(options.root, loaded, cwd),
     project: projectRoot(cwd),

@@ -55,7 +55,7 @@ export async function syncTokenUsageFiles(
   const now = new Date();
   const ctx: RecordContext = {
     loaded: session.loaded,
-    origin: originOf(session.loaded),
+    origin: originOf(session.loaded.config),
     ledger: session.location,
     root,
     project,

@@ -7,9 +7,15 @@
  * and are retried on the next call.
  * @module
  */
+
+import { appendErrorLog } from '../app/hook/error-log.js';
+import {
+  DEFAULT_HOOK_TIMEOUT_MS,
+  type HookFlags,
+  loadHookConfig,
+  runHookCall,
+} from '../app/hook/run-hook-call.js';
 import { dataHome } from '../config/paths.js';
-import { appendErrorLog } from './hook/error-log.js';
-import { DEFAULT_HOOK_TIMEOUT_MS, type HookFlags, loadHookConfig, runHookCall } from './hook/run-hook.js';
 import { readStdin, writeFd } from './read-stdin.js';
 
 const MAX_STDIN_BYTES = 16 << 20;

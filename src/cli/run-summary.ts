@@ -10,12 +10,12 @@ import { variancePercent } from '../app/metrics-log.js';
 import type { RecordedRun } from '../app/run-actions.js';
 import { ccusageTokenFields } from '../app/usage-json.js';
 import { BUCKET_MS } from '../ledger/usage-sums.js';
+import { overrunMessage } from '../outputs/overrun-message.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { formatCompact, formatPercent, formatUsd } from '../util/format.js';
 import { localDate } from '../util/local-date.js';
 import { cacheHitRate, totalTokens } from '../util/token-counts.js';
 import type { CliSession } from './context.js';
-import { overrunMessage } from './overrun-message.js';
 
 export interface RunSummary {
   line: string;

@@ -4,9 +4,9 @@
  * out of the totals and the median.
  */
 import { describe, expect, it } from 'vitest';
+import { median } from '../../src/analysis/statistics.js';
 import {
   type GroupMember,
-  median,
   type ShareTask,
   tokenShares,
   varianceGroup,

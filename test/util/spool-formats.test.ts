@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hookSpool, type SpooledHook } from '../../src/cli/hook/hook-spool.js';
+import { hookSpool, type SpooledHook } from '../../src/app/hook/hook-spool.js';
 import { type SpoolItem, telemetrySpool } from '../../src/ledger/telemetry-spool.js';
 
 let root = '';

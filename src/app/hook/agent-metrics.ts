@@ -4,13 +4,13 @@
  * @module
  */
 import { UsageTableBuilder } from '../../analysis/usage-table.js';
-import { ccusageTokenFields } from '../../app/usage-json.js';
 import type { LedgerStore } from '../../ledger/store.js';
 import type { StageMap } from '../../ledger/task-repository.js';
 import { BUCKET_MS } from '../../ledger/usage-sums.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { localDate } from '../../util/local-date.js';
 import { totalTokens } from '../../util/token-counts.js';
+import { ccusageTokenFields } from '../usage-json.js';
 
 export async function agentMetrics(
   store: LedgerStore,

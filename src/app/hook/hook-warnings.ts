@@ -7,8 +7,8 @@
 import { chainStandings, DEFAULT_OVERRUN_MULTIPLE, taskChain, worstRatio } from '../../analysis/overrun.js';
 import type { LedgerStore } from '../../ledger/store.js';
 import type { StageMap, TaskRow } from '../../ledger/task-repository.js';
+import { overrunMessage } from '../../outputs/overrun-message.js';
 import type { Pricer } from '../../pricing/pricer.js';
-import { overrunMessage } from '../overrun-message.js';
 
 export interface HookWarningOptions {
   /** Made only when a task has an estimate: loading the price table costs a few milliseconds. */

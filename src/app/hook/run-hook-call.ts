@@ -5,9 +5,7 @@
  * and a queued retry when it can), because a hook must never fail the agent it observes.
  * @module
  */
-import os from 'node:os';
-import { applyHook } from '../../app/hook-actions.js';
-import { appendMetrics, metricsFile } from '../../app/metrics-log.js';
+
 import { type HookInput, HookInputError, parseHookInput } from '../../capture/claude/hook-input.js';
 import {
   type AttributionContext,
@@ -20,10 +18,12 @@ import { loadConfig } from '../../config/config.js';
 import { ledgerLocation } from '../../config/paths.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import type { LedgerStore } from '../../ledger/store.js';
-import type { ImportOrigin } from '../../ledger/usage-repository.js';
 import { createPricer } from '../../pricing/create-pricer.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { replaySpool } from '../../util/spool.js';
+import { applyHook } from '../hook-actions.js';
+import { appendMetrics, metricsFile } from '../metrics-log.js';
+import { originOf } from '../origin.js';
 import { agentMetrics } from './agent-metrics.js';
 import { appendErrorLog, type ErrorLogEntry } from './error-log.js';
 import { hookSpool } from './hook-spool.js';
@@ -69,18 +69,6 @@ const REPLAY_PER_CALL = 8;
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function originOf(config: Config, env: NodeJS.ProcessEnv): ImportOrigin {
-  let user = config.user;
-  if (user === undefined) {
-    try {
-      user = os.userInfo().username;
-    } catch {
-      user = env.USER ?? env.USERNAME ?? 'unknown';
-    }
-  }
-  return { machine: config.machine ?? os.hostname(), user };
 }
 
 /** Runs the call. Returns what to print on stdout: '' or one JSON object for Claude Code. */

@@ -1,0 +1,123 @@
+/**
+ * The robust statistics every analysis shares: quantiles, the median and its absolute deviation
+ * (robust baselines), and seeded bootstrap confidence intervals (A/B verdicts, checking a
+ * recommendation's saving). Seeded, so the same ledger always gives the same interval.
+ * @module
+ */
+
+/** The q-quantile (0 ≤ q ≤ 1) by linear interpolation between order statistics; null for no values. */
+export function quantile(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sortedQuantile(sorted, q);
+}
+
+/** {@link quantile} of values already sorted ascending. */
+export function sortedQuantile(sorted: readonly number[], q: number): number {
+  const at = Math.min(1, Math.max(0, q)) * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const low = sorted[lo] ?? 0;
+  const high = sorted[Math.min(lo + 1, sorted.length - 1)] ?? low;
+  return low + (high - low) * (at - lo);
+}
+
+export function median(values: readonly number[]): number | null {
+  return quantile(values, 0.5);
+}
+
+/** The median absolute deviation from the median (unscaled); null for no values. */
+export function medianAbsoluteDeviation(values: readonly number[]): number | null {
+  const m = median(values);
+  if (m === null) return null;
+  return median(values.map((v) => Math.abs(v - m)));
+}
+
+/**
+ * How many robust standard deviations `value` lies above the median of `baseline` (MAD × 1.4826, the
+ * normal-consistent scale). A zero MAD (most values equal) falls back to 1% of the median, so one
+ * outlier over identical values still scores high instead of dividing by zero. Null with no baseline.
+ */
+export function robustScore(value: number, baseline: readonly number[]): number | null {
+  const m = median(baseline);
+  const mad = medianAbsoluteDeviation(baseline);
+  if (m === null || mad === null) return null;
+  const scale = mad > 0 ? mad * 1.4826 : Math.max(Math.abs(m) * 0.01, Number.EPSILON);
+  return (value - m) / scale;
+}
+
+/** A small, fast, seeded PRNG (mulberry32): uniform numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An estimate with its confidence interval. */
+export interface Interval {
+  estimate: number;
+  low: number;
+  high: number;
+  /** The confidence level, e.g. 0.95. */
+  level: number;
+}
+
+export interface BootstrapOptions {
+  /** Resamples; 2,000 by default. */
+  resamples?: number;
+  /** 0.95 by default. */
+  level?: number;
+  /** The PRNG seed; 1 by default, so results are reproducible. */
+  seed?: number;
+}
+
+function resample(values: readonly number[], random: () => number): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[Math.floor(random() * values.length)] ?? 0;
+  return out;
+}
+
+function percentileInterval(estimate: number, draws: number[], level: number): Interval {
+  draws.sort((a, b) => a - b);
+  const tail = (1 - level) / 2;
+  return { estimate, low: sortedQuantile(draws, tail), high: sortedQuantile(draws, 1 - tail), level };
+}
+
+/**
+ * The percentile-bootstrap interval of `statistic(a, b)` over two independent samples (each resampled
+ * with replacement). Null when either sample is empty or the statistic is undefined on the data.
+ * Resamples where the statistic is undefined are skipped.
+ */
+export function bootstrapTwoSample(
+  a: readonly number[],
+  b: readonly number[],
+  statistic: (a: readonly number[], b: readonly number[]) => number | null,
+  options: BootstrapOptions = {},
+): Interval | null {
+  if (a.length === 0 || b.length === 0) return null;
+  const estimate = statistic(a, b);
+  if (estimate === null || !Number.isFinite(estimate)) return null;
+  const random = seededRandom(options.seed ?? 1);
+  const draws: number[] = [];
+  for (let i = 0; i < (options.resamples ?? 2000); i++) {
+    const value = statistic(resample(a, random), resample(b, random));
+    if (value !== null && Number.isFinite(value)) draws.push(value);
+  }
+  if (draws.length === 0) return null;
+  return percentileInterval(estimate, draws, options.level ?? 0.95);
+}
+
+/**
+ * The relative change of B's median against A's: (median B − median A) ÷ median A, so −0.38 means
+ * "B costs 38% less". Null when A's median is 0.
+ */
+export function medianChange(a: readonly number[], b: readonly number[]): number | null {
+  const ma = median(a);
+  const mb = median(b);
+  if (ma === null || mb === null || ma === 0) return null;
+  return (mb - ma) / ma;
+}
