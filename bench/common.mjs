@@ -1,5 +1,5 @@
 // What the benchmarks share: where things are, the peer, the machine they ran on, and the seeded
-// generator (src/synthetic/prng.ts, from dist/) with the extras the benchmarks' ids need.
+// generator (src/util/prng.ts, from dist/) with the extras the benchmarks' ids need.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,7 +29,7 @@ const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The project's Prng (sfc32) plus base-62 ids; loaded from dist/, so only after a build. */
 export async function loadRng() {
-  const { Prng } = await import(pathToFileURL(path.join(ROOT, 'dist', 'synthetic', 'prng.js')).href);
+  const { Prng } = await import(pathToFileURL(path.join(ROOT, 'dist', 'util', 'prng.js')).href);
   return class Rng extends Prng {
     b62(n) {
       let out = '';

@@ -4,6 +4,7 @@
  * recommendation's saving). Seeded, so the same ledger always gives the same interval.
  * @module
  */
+import { Prng } from '../util/prng.js';
 
 /** The q-quantile (0 ≤ q ≤ 1) by linear interpolation between order statistics; null for no values. */
 export function quantile(values: readonly number[], q: number): number | null {
@@ -43,18 +44,6 @@ export function robustScore(value: number, baseline: readonly number[]): number 
   if (m === null || mad === null) return null;
   const scale = mad > 0 ? mad * 1.4826 : Math.max(Math.abs(m) * 0.01, Number.EPSILON);
   return (value - m) / scale;
-}
-
-/** A small, fast, seeded PRNG (mulberry32): uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** An estimate with its confidence interval. */
@@ -101,7 +90,8 @@ export function bootstrapTwoSample(
   if (a.length === 0 || b.length === 0) return null;
   const estimate = statistic(a, b);
   if (estimate === null || !Number.isFinite(estimate)) return null;
-  const random = seededRandom(options.seed ?? 1);
+  const prng = new Prng(options.seed ?? 1);
+  const random = () => prng.next();
   const draws: number[] = [];
   for (let i = 0; i < (options.resamples ?? 2000); i++) {
     const value = statistic(resample(a, random), resample(b, random));

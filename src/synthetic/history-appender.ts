@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 import { assistantLine, type LineEnvelope, toolResultLine, userPromptLine } from './transcript-lines.js';
 
 export interface AppendOptions {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { TokenCounts } from '../util/token-counts.js';
 import { FileSink } from './file-sink.js';
 import { emptyTotals, type GroundTruth, recordTruth } from './ground-truth.js';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 import {
   AGENT_TYPES,
   fillerPool,

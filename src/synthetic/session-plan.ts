@@ -4,7 +4,7 @@
  * @module
  */
 import type { TokenCounts } from '../util/token-counts.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../util/prng.js';
 
 export interface GenerateHistoryOptions {
   /** Written as a Claude config dir: `<configDir>/projects/...`. */
