@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Prng } from '../util/prng.js';
 import type { TokenCounts } from '../util/token-counts.js';
 import { FileSink } from './file-sink.js';
 import { emptyTotals, type GroundTruth, recordTruth } from './ground-truth.js';
-import { Prng } from '../util/prng.js';
 import {
   AGENT_TYPES,
   fillerPool,

@@ -3,8 +3,9 @@
  * transcript styles and sizes.
  * @module
  */
-import type { TokenCounts } from '../util/token-counts.js';
+
 import type { Prng } from '../util/prng.js';
+import type { TokenCounts } from '../util/token-counts.js';
 
 export interface GenerateHistoryOptions {
   /** Written as a Claude config dir: `<configDir>/projects/...`. */
