@@ -6,6 +6,7 @@
  */
 
 export type { RecordedRun } from '../app/run-actions.js';
+export type { RunSummary, RunTaskStanding, RunUsageSummary } from '../app/run-summary.js';
 export { type CommandRun, type RunCommandOptions, runClaudeCommand } from '../capture/claude/run-command.js';
 export {
   type ClaudeApiRetry,

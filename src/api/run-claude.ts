@@ -7,6 +7,7 @@
  */
 
 import type { RecordedRun } from '../app/run-actions.js';
+import type { RunSummary } from '../app/run-summary.js';
 import { type CommandRun, type RunCommandOptions, runClaudeCommand } from '../capture/claude/run-command.js';
 import {
   type AttributionContext,
@@ -54,6 +55,11 @@ export interface RunClaudeOptions extends Omit<RunCommandOptions, 'stdout'> {
 export interface ClaudeRun extends CommandRun {
   /** The run as recorded, when `record` was given and recording worked. */
   recorded: RecordedRun | null;
+  /**
+   * Where the run leaves things, when it was recorded: its usage from the transcripts, Claude Code's
+   * cost, its task's and plan's standing and overrun warnings (what `tokenledger run` prints); else null.
+   */
+  summary: RunSummary | null;
   /** Why recording failed (the run itself is unaffected), or null. */
   recordError: Error | null;
   /** The task, stage and labels the run was attributed to (also passed to the child's environment). */
@@ -94,7 +100,7 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
       ...options,
       env: envWithContext(env, context),
     });
-    return { ...run, recorded: null, recordError: null, context };
+    return { ...run, recorded: null, summary: null, recordError: null, context };
   }
   const layer = layerOf(record);
   const { command: _command, args, record: _record, env: _env, cwd, ...io } = options;
@@ -105,7 +111,7 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   } catch (error) {
     const context = resolveContext(layer, contextFromEnv(env));
     const run = await runClaudeCommand(command, args, { ...io, cwd, env: envWithContext(env, context) });
-    return { ...run, recorded: null, recordError: error as Error, context };
+    return { ...run, recorded: null, summary: null, recordError: error as Error, context };
   }
   const outcome = await runRecorded({
     command,
@@ -119,6 +125,7 @@ export async function runClaude(options: RunClaudeOptions): Promise<ClaudeRun> {
   return {
     ...outcome.run,
     recorded: outcome.recorded,
+    summary: outcome.summary,
     recordError: outcome.recordError,
     context: outcome.context,
   };

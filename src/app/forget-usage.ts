@@ -5,7 +5,12 @@
  * @module
  */
 import { type UsageRow, UsageTableBuilder } from '../analysis/usage-table.js';
-import type { ForgetOutcome, ForgetSelection, ForgetSource } from '../ledger/forget.js';
+import {
+  type ForgetOutcome,
+  type ForgetSelection,
+  type ForgetSource,
+  isEmptyOutcome,
+} from '../ledger/forget.js';
 import type { GroupRow } from '../ledger/usage-repository.js';
 import { BUCKET_MS } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
@@ -39,6 +44,8 @@ export interface ForgetRequest {
 
 export interface ForgetResult {
   outcome: ForgetOutcome;
+  /** Nothing matched the selection: nothing went and nothing moved. */
+  empty: boolean;
   priced: Priced;
   json: () => ReturnType<typeof outcomeJson>;
 }
@@ -59,7 +66,7 @@ export async function forgetUsage(
     after: priced(pricer, outcome.after),
     moves: outcome.reattributed.map((m) => ({ from: m.from, to: m.to, usage: priced(pricer, m.usage) })),
   };
-  return { outcome, priced: p, json: () => outcomeJson(outcome, p, request) };
+  return { outcome, empty: isEmptyOutcome(outcome), priced: p, json: () => outcomeJson(outcome, p, request) };
 }
 
 function outcomeJson(o: ForgetOutcome, p: Priced, request: ForgetRequest) {

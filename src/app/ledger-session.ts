@@ -46,6 +46,16 @@ export async function openLedgerSession(options: LedgerSessionOptions = {}): Pro
   return { loaded, location, store, origin: originOf(loaded.config) };
 }
 
+/**
+ * Fails now when `db` (a `--db` value; unset: the default) cannot be parsed, or names a PostgreSQL
+ * ledger that cannot be reached: for a long-running front end, which would otherwise fail at each
+ * call. A ledger file is created when first used, so it is not opened here.
+ */
+export async function checkLedgerReachable(db: string | undefined, env: NodeJS.ProcessEnv = process.env) {
+  const location = ledgerLocation(db, env);
+  if (location.kind === 'postgres') await (await openLedger(location)).close();
+}
+
 /** Runs `fn` on an open session and closes the ledger afterwards, whatever happens. */
 export async function withLedgerSession<T>(
   options: LedgerSessionOptions,

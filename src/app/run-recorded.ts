@@ -5,8 +5,8 @@
  * Before the run, the ledger learns the task (so hooks firing during the run see it and its
  * estimate), an active task of the project is taken when none is named, and the session's transcript
  * sizes are noted (to find the run's session even without structured output). The command then runs
- * with the attribution in its environment. After it, its transcripts are imported and attributed, and
- * Claude Code's own figures are kept beside them.
+ * with the attribution in its environment. After it, its transcripts are imported and attributed,
+ * Claude Code's own figures are kept beside them, and the run is summarized (`run-summary.ts`).
  * @module
  */
 import { resolveClaudeRoots } from '../capture/claude/paths.js';
@@ -29,6 +29,7 @@ import {
   withLedgerSession,
 } from './ledger-session.js';
 import { type RecordedRun, recordHeadlessRun } from './run-actions.js';
+import { type RunSummary, summarizeRun } from './run-summary.js';
 import { activeTask, ensureParent } from './task-actions.js';
 
 /** What the task named in the attribution is saved with before the run (`run --estimate --parent --title`). */
@@ -57,10 +58,10 @@ export interface RecordedRunRequest {
   recordAfterFailedPrepare: boolean;
   /** Told when preparing failed, before the command starts (the command runs anyway). */
   onPrepareError?: (error: Error) => void;
-  /** Runs on the recording's session after the run is recorded (the CLI's summary line). */
+  /** Runs on the recording's session after the run is recorded (the CLI's metrics line and summary). */
   afterRecord?: (
     session: LedgerSession,
-    outcome: RecordedRunOutcome & { recorded: RecordedRun },
+    outcome: RecordedRunOutcome & { recorded: RecordedRun; summary: RunSummary },
   ) => Promise<void>;
 }
 
@@ -70,6 +71,8 @@ export interface RecordedRunOutcome {
   context: AttributionContext;
   /** The run as recorded, or null (not recorded: the command could not start, or recording failed). */
   recorded: RecordedRun | null;
+  /** Where the run leaves its task and plan (the running total), when it was recorded; else null. */
+  summary: RunSummary | null;
   /** Why the ledger could not be prepared or the run recorded, or null. */
   recordError: Error | null;
 }
@@ -150,10 +153,10 @@ export async function runRecorded(request: RecordedRunRequest): Promise<Recorded
     env: envWithContext(env, context),
   });
   if (run.spawnError !== null || (prepareError !== null && !request.recordAfterFailedPrepare))
-    return { run, context, recorded: null, recordError: prepareError };
+    return { run, context, recorded: null, summary: null, recordError: prepareError };
 
   try {
-    const recorded = await withLedgerSession(request.ledger, async (session) => {
+    const saved = await withLedgerSession(request.ledger, async (session) => {
       const config = session.loaded.config;
       const done = await recordHeadlessRun(
         session.store,
@@ -174,11 +177,12 @@ export async function runRecorded(request: RecordedRunRequest): Promise<Recorded
           ...(config.taskPattern === undefined ? {} : { taskPattern: config.taskPattern }),
         },
       );
-      await request.afterRecord?.(session, { run, context, recorded: done, recordError: null });
-      return done;
+      const summary = await summarizeRun(session, done, context.taskId, run);
+      await request.afterRecord?.(session, { run, context, recorded: done, summary, recordError: null });
+      return { recorded: done, summary };
     });
-    return { run, context, recorded, recordError: null };
+    return { run, context, ...saved, recordError: null };
   } catch (error) {
-    return { run, context, recorded: null, recordError: error as Error };
+    return { run, context, recorded: null, summary: null, recordError: error as Error };
   }
 }

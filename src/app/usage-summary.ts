@@ -31,6 +31,14 @@ async function windowOf(
   return { label, row: table.totals, sessions };
 }
 
+/**
+ * True when there is nothing to summarize and nowhere to import from: the ledger is empty and the
+ * import (null: none was run) found no transcript files. The front end then says where it looked.
+ */
+export async function noHistoryYet(session: LedgerSession, summary: ImportSummary | null): Promise<boolean> {
+  return summary !== null && (await session.store.stats()).records === 0 && summary.filesSeen === 0;
+}
+
 /** The JSON of a ledger without any history, after an import that found no files. */
 export function noHistoryJson(session: LedgerSession, summary: ImportSummary) {
   return {

@@ -6,14 +6,10 @@
  * bad input prints a short note instead of a blank line.
  * @module
  */
-import os from 'node:os';
-import { loadConfig } from '../config/config.js';
-import { ledgerLocation } from '../config/paths.js';
-import { openLedger } from '../ledger/open-ledger.js';
-import { createPricer } from '../pricing/create-pricer.js';
+import { statusLineFigures } from '../app/status-figures.js';
+import { parseStatusInput } from '../capture/claude/status-input.js';
 import { readStdin, writeFd } from './read-stdin.js';
-import { parseStatusInput } from './statusline/status-input.js';
-import { formatStatus, statusFigures } from './statusline/status-line.js';
+import { formatStatus } from './statusline/status-line.js';
 
 export const STATUSLINE_HELP = `Usage: tokenledger statusline [--db PATH] [--config PATH]
 
@@ -56,19 +52,11 @@ export async function statuslineMain(argv: readonly string[]): Promise<number> {
     }
     if (stdin.kind === 'too-large') throw new Error('statusline input is over 1 MiB');
     const input = parseStatusInput(stdin.text);
-    const { config } = await loadConfig(flagValue(argv, '--config'), process.env, { missingIsDefault: true });
-    const store = await openLedger(ledgerLocation(flagValue(argv, '--db')), { busyTimeoutMs: 200 });
-    try {
-      const figures = await statusFigures(store, input, {
-        pricer: createPricer(config.pricing?.overrides),
-        stageMap: config.stages ?? {},
-        origin: { machine: config.machine ?? os.hostname(), user: config.user ?? os.userInfo().username },
-        ...(config.overrunMultiple === undefined ? {} : { overrunMultiple: config.overrunMultiple }),
-      });
-      line = formatStatus(input, figures);
-    } finally {
-      await store.close();
-    }
+    const figures = await statusLineFigures(input, {
+      db: flagValue(argv, '--db'),
+      config: flagValue(argv, '--config'),
+    });
+    line = formatStatus(input, figures);
   } catch (error) {
     line = `tokenledger: ${(error as Error).message.split('\n')[0]?.slice(0, 120)}`;
   }

@@ -85,6 +85,7 @@ describe('runClaude', () => {
     });
     expect(run.exitCode).toBe(4);
     expect(run.recorded).toBeNull();
+    expect(run.summary).toBeNull();
     expect(run.recordError).toBeNull();
     expect(Buffer.concat(chunks).toString('utf8')).toBe(
       fs.readFileSync(path.join(cli.root, 'stdout.jsonl'), 'utf8'),
@@ -107,6 +108,19 @@ describe('runClaude', () => {
     expect(run.recordError).toBeNull();
     expect(run.context).toEqual({ taskId: 'T-API', stage: 'implement', labels: { kind: 'bug' } });
     expect(run.recorded?.sessionIds).toEqual([SESSION]);
+    // The running total `tokenledger run` prints, as data.
+    expect(run.summary?.taskId).toBe('T-API');
+    expect(run.summary?.sessions).toEqual([SESSION]);
+    expect(run.summary?.claudeCodeCostUsd).toBe(run.recorded?.claudeCostUsd);
+    const usage = run.summary?.usage;
+    expect([usage?.inputTokens, usage?.outputTokens, usage?.cacheReadTokens, usage?.apiCalls]).toEqual([
+      60, 21, 300, 3,
+    ]);
+    expect(usage?.totalTokens).toBe(381);
+    expect(usage?.cacheHitRate).toBeCloseTo(300 / 360, 10);
+    expect(usage?.costUsd).toBeGreaterThan(0);
+    expect(run.summary?.tasks.map((t) => [t.id, t.totalTokens, t.overrun])).toEqual([['T-API', 381, false]]);
+    expect(run.summary?.warnings).toEqual([]);
     const store = SqliteStore.open(ledger);
     try {
       const rows = await store.groups({ dimensions: ['task', 'stage'], filter: {} });

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZonedClock } from '../../src/analysis/zoned-time.js';
-import { formatStatus, statusFigures } from '../../src/cli/statusline/status-line.js';
+import { statusFigures } from '../../src/app/status-figures.js';
+import { formatStatus } from '../../src/cli/statusline/status-line.js';
 import { createPricer } from '../../src/pricing/create-pricer.js';
 import { cleanupTemp, importDirs, ORIGIN, openTempLedger, tempDir } from '../helpers/ledger.js';
 

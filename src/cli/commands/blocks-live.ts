@@ -1,20 +1,19 @@
 /**
  * `tokenledger blocks --live`: the active billing block, redrawn in place on the terminal every few
- * seconds until Ctrl-C. Each refresh is a warm report: an incremental import (only what changed in
- * the transcripts), the response times from the ledger's index and the sums of the current window,
- * never a rescan.
+ * seconds until Ctrl-C. Each refresh (an incremental import and the sums of the current window) is
+ * src/app/live-blocks.ts; this is the terminal's redraw loop.
  * @module
  */
 import pc from 'picocolors';
 import { type BlockSummary, HOUR_MS } from '../../analysis/blocks.js';
-import { blocksReport } from '../../analysis/blocks-report.js';
-import { limitStatusOf, resolveTokenLimit } from '../../app/blocks-usage.js';
+import { limitStatusOf } from '../../app/blocks-usage.js';
+import { startLiveBlocks } from '../../app/live-blocks.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { formatInt } from '../../util/format.js';
 import { totalTokens } from '../../util/token-counts.js';
 import { activeBlockLines, duration, limitWarning, localTime } from '../blocks-output.js';
-import { clockOf, importNow, openSession, pricerOf } from '../context.js';
-import { isTerminalFd, writeOut } from '../io.js';
+import { clockOf, openSession } from '../context.js';
+import { isTerminalFd, writeErr, writeOut } from '../io.js';
 import { detectTerminal } from '../render/terminal.js';
 import { type BlocksOptions, blocksQueryOf, parseTokenLimit } from './blocks-options.js';
 
@@ -122,33 +121,28 @@ export async function runBlocksLive(opts: BlocksOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const pricer = pricerOf(session);
     const clock = clockOf(session, opts);
-    const ctx = { store: session.store, pricer, mode: opts.mode };
-    const first = blocksQueryOf(session, opts, Date.now());
-    // The largest completed block of all history, once; each refresh then sums only the current window.
-    let largest =
-      flag === 'max' ? (await blocksReport(ctx, { ...first, selection: {} })).largestCompleted : 0;
+    // The flags are checked once; each refresh reads the window that ends at its own time.
+    const { sessionMs } = blocksQueryOf(session, opts, Date.now());
+    const live = await startLiveBlocks(session, {
+      mode: opts.mode,
+      tokenLimit: flag,
+      sessionMs,
+      importFirst: opts.import !== false,
+    });
     await writeOut(`${HIDE_CURSOR}\u001b[2J`);
     while (running) {
-      if (opts.import !== false) await importNow(session, { ...opts, json: true });
-      const nowMs = Date.now();
-      const query = blocksQueryOf(session, opts, nowMs);
-      const report = await blocksReport(ctx, {
-        ...query,
-        selection: { recentFromMs: nowMs - query.sessionMs, activeOnly: true },
-      });
-      largest = Math.max(largest, report.largestCompleted);
-      const limit = resolveTokenLimit(flag, largest);
+      const frame = await live.refresh();
+      for (const note of frame.importNotes) writeErr(`${note}\n`);
       const term = detectTerminal(process.env, process.stdout, opts.color);
       const lines = liveLines(
         {
-          active: report.blocks[0] ?? null,
-          limit,
-          limitSource: flag === 'max' ? 'largest completed block' : '--token-limit',
-          sessionMs: query.sessionMs,
+          active: frame.active,
+          limit: frame.limit,
+          limitSource: frame.limitFrom === 'largest-completed' ? 'largest completed block' : '--token-limit',
+          sessionMs: frame.sessionMs,
         },
-        { clock, nowMs, width: term.width, color: term.color },
+        { clock, nowMs: frame.nowMs, width: term.width, color: term.color },
         intervalMs,
       );
       await writeOut(`${HOME}${lines.map((l) => `${l}${CLEAR_LINE}`).join('\n')}\n${CLEAR_BELOW}`);

@@ -10,15 +10,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { addDays } from '../../analysis/zoned-time.js';
-import { importClaudeHistory } from '../../app/import/import-claude.js';
-import { dataHome, demoLedgerPath } from '../../config/paths.js';
-import { openLedger } from '../../ledger/open-ledger.js';
-import { generateHistory } from '../../synthetic/history-generator.js';
+import { type DemoProgress, prepareDemoLedger } from '../../app/demo-ledger.js';
+import { DEMO_PLAN } from '../../app/demo-plan.js';
 import { formatInt } from '../../util/format.js';
 import { describeImported } from '../import-counts.js';
 import { writeOut } from '../io.js';
 import { runBlocks } from './blocks.js';
-import { addDemoPlan, DEMO_PLAN, DEMO_STAGES, recordDemoTelemetry } from './demo-plan.js';
 import { runFilesSync } from './files.js';
 import { runPeriod } from './period.js';
 import { runReport } from './report.js';
@@ -78,12 +75,6 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   step('status', (c) => runStatus(c.common)),
 ];
 
-/** The demo's config: its Claude dir, its own machine and user, and the stages of the generated subagent types. */
-function writeDemoConfig(file: string, claudeDir: string): void {
-  const config = { claudeDirs: [claudeDir], machine: 'demo-machine', user: 'demo', stages: DEMO_STAGES };
-  fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
-}
-
 /** The files of the tree, relative to it, one per line. */
 function treeListing(root: string): string {
   if (!fs.existsSync(root)) return '  (nothing written)';
@@ -94,54 +85,23 @@ function treeListing(root: string): string {
   return files.map((f) => `  ${f}`).join('\n');
 }
 
+/** What the demo tells while its ledger is prepared. */
+async function progressLine(p: DemoProgress): Promise<void> {
+  if (p.step === 'generating') await writeOut(`Generating demo history in ${p.claudeDir} …\n`);
+  else if (p.step === 'imported')
+    await writeOut(
+      `Imported ${describeImported(p.summary)} from ${formatInt(p.summary.filesRead)} transcript files into the demo ledger.\n`,
+    );
+  else if (p.step === 'attributed')
+    await writeOut(
+      `Attributed ${p.plan}'s three tasks to recent sessions, with stages and estimates (one of them overruns).\n`,
+    );
+  else await writeOut(`Recorded task ${p.task} as an agent declares it (usage-tracker telemetry).\n`);
+}
+
 export async function runDemo(opts: { reset?: boolean; color?: boolean }): Promise<number> {
-  const home = path.join(dataHome(), 'demo');
-  const claudeDir = path.join(home, 'claude');
-  const db = demoLedgerPath();
-  const config = path.join(home, 'config.json');
-  // A demo made by an older version (no config) is made again.
-  const fresh =
-    opts.reset === true || !fs.existsSync(path.join(claudeDir, 'projects')) || !fs.existsSync(config);
-  if (fresh) {
-    fs.rmSync(home, { recursive: true, force: true });
-    await writeOut(`Generating demo history in ${claudeDir} …\n`);
-    generateHistory({
-      configDir: claudeDir,
-      seed: 2026,
-      targetBytes: 6 << 20,
-      fileCount: 70,
-      endDate: new Date(),
-      days: 35,
-      progressCopies: true,
-      forkCopies: true,
-    });
-    writeDemoConfig(config, claudeDir);
-  }
   const tree = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tokenledger-demo-')), '.token-usage');
-  const store = await openLedger({ kind: 'file', path: db });
-  try {
-    const s = await importClaudeHistory(store, {
-      origin: { machine: 'demo-machine', user: 'demo' },
-      env: { CLAUDE_CONFIG_DIR: claudeDir },
-      stageMap: DEMO_STAGES,
-    });
-    if (s.filesRead > 0)
-      await writeOut(
-        `Imported ${describeImported(s)} from ${formatInt(s.filesRead)} transcript files into the demo ledger.\n`,
-      );
-    if (fresh) {
-      await addDemoPlan(store, DEMO_STAGES);
-      await writeOut(
-        `Attributed ${DEMO_PLAN}'s three tasks to recent sessions, with stages and estimates (one of them overruns).\n`,
-      );
-    }
-  } finally {
-    await store.close();
-  }
-  if (fresh) {
-    await recordDemoTelemetry({ ledger: db, config, root: tree }, new Date());
-    await writeOut('Recorded task DOCS-7 as an agent declares it (usage-tracker telemetry).\n');
-  }
+  const { db, config } = await prepareDemoLedger({ reset: opts.reset, tree, onProgress: progressLine });
   const c: DemoContext = {
     db,
     config,

@@ -1,34 +1,19 @@
 /**
  * `tokenledger export --jsonl DIR`: appends the ledger to a folder of JSONL files, split per UTC day
  * and machine, that a git repository can hold and merge (see docs/JSONL.md). It imports new Claude
- * Code history and attributes pending usage first, so the export is complete.
+ * Code history first, so the export is complete; src/app/export-ledger.ts does the export.
  * @module
  */
-import { addDays, parseDateFlag } from '../../analysis/zoned-time.js';
-import { exportJsonl } from '../../ledger/jsonl/export-jsonl.js';
-import type { RecordFilter } from '../../ledger/ledger-records.js';
+import { exportLedgerJsonl, utcDayRange } from '../../app/export-ledger.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { formatInt } from '../../util/format.js';
-import { type CommonOptions, importNow, openSession, stageMapOf } from '../context.js';
+import { type CommonOptions, importNow, openSession } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 
 export interface ExportOptions extends CommonOptions {
   jsonl?: string;
   since?: string;
   until?: string;
-}
-
-/** `--since`/`--until` as UTC days (the days the files are named by): [since 00:00Z, until + 1 day). */
-export function utcRange(since: string | undefined, until: string | undefined): RecordFilter {
-  const from = since === undefined ? undefined : parseDateFlag(since, '--since');
-  const to = until === undefined ? undefined : parseDateFlag(until, '--until');
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new UserError(`--since ${from} is after --until ${to}; swap them.`, ExitCode.usage);
-  }
-  return {
-    ...(from === undefined ? {} : { fromMs: Date.parse(`${from}T00:00:00Z`) }),
-    ...(to === undefined ? {} : { toMs: Date.parse(`${addDays(to, 1)}T00:00:00Z`) }),
-  };
 }
 
 export async function runExport(opts: ExportOptions): Promise<number> {
@@ -38,31 +23,18 @@ export async function runExport(opts: ExportOptions): Promise<number> {
       ExitCode.usage,
     );
   }
-  const filter = utcRange(opts.since, opts.until);
+  const filter = utcDayRange(opts.since, opts.until);
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
-    await session.store.attributePending(stageMapOf(session));
-    const s = await exportJsonl(session.store, opts.jsonl, {
-      filter,
-      machine: session.origin.machine,
-      now: Date.now(),
-    });
-    if (s.problems.length > 0) {
+    const s = await exportLedgerJsonl(session, { dir: opts.jsonl, filter });
+    if (s.unreadableLines > 0) {
       writeErr(
-        `tokenledger: ${s.problems.length} line(s) already in ${s.dir} could not be read and were left as they are; \`tokenledger import-jsonl ${s.dir}\` lists them.\n`,
+        `tokenledger: ${s.unreadableLines} line(s) already in ${s.dir} could not be read and were left as they are; \`tokenledger import-jsonl ${s.dir}\` lists them.\n`,
       );
     }
     if (opts.json) {
-      await writeJson({
-        dir: s.dir,
-        records: s.records,
-        linesAppended: s.linesAppended,
-        filesWritten: s.filesWritten,
-        filesCreated: s.filesCreated,
-        unreadableLines: s.problems.length,
-        ledger: session.store.location,
-      });
+      await writeJson(s);
     } else if (s.linesAppended === 0) {
       await writeOut(
         `Nothing new to export: ${s.dir} already holds the ${formatInt(s.records)} record(s) of the ledger.\n`,

@@ -15,7 +15,6 @@ import {
   type ForgetOutcome,
   type ForgetSelection,
   type ForgetSource,
-  isEmptyOutcome,
 } from '../../ledger/forget.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { formatCost, formatInt } from '../../util/format.js';
@@ -141,12 +140,12 @@ export async function runForget(opts: ForgetFlags): Promise<number> {
     if (until !== undefined) selection.toMs = clock.startOf(addDays(until, 1));
     const apply = opts.yes === true;
     const request = { task: opts.task, source: opts.source, since, until };
-    const { outcome, priced: p, json } = await forgetUsage(session, selection, request, apply);
+    const { outcome, empty, priced: p, json } = await forgetUsage(session, selection, request, apply);
     if (opts.json) {
       await writeJson(json());
       return 0;
     }
-    if (isEmptyOutcome(outcome)) {
+    if (empty) {
       await writeOut(`Nothing to forget: ${nothingReason(opts, since, until)}\n`);
       return 0;
     }

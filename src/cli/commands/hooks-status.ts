@@ -1,84 +1,15 @@
 /**
  * `tokenledger hooks status`: where the hook is installed (user, project, local settings, or one
- * named with --settings) and whether each entry is current, stale or broken.
+ * named with --settings) and whether each entry is current, stale or broken
+ * (src/app/claude-hooks/hooks-status.ts), rendered.
  * @module
  */
-import fs from 'node:fs';
+import type { Target } from '../../app/claude-hooks/hook-targets.js';
+import { claudeHooksStatus, type HooksStatusFile } from '../../app/claude-hooks/hooks-status.js';
+import { HOOK_EVENTS } from '../../capture/claude/settings/hook-entries.js';
 import { ExitCode } from '../../util/errors.js';
-import { HOOK_EVENTS, hooksShapeProblem } from '../claude-settings/hook-entries.js';
-import { type HooksInspection, inspectHooks } from '../claude-settings/hook-inspection.js';
-import { type SelfCommand, selfCommand } from '../claude-settings/self-command.js';
-import { readSettings } from '../claude-settings/settings-file.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
-import {
-  type HooksOptions,
-  installHint,
-  scopeLabel,
-  type Target,
-  type TargetScope,
-  targetsOf,
-} from './hooks-targets.js';
-
-/** One settings file in `hooks status --json`. */
-export interface HooksStatusFile {
-  scopes: TargetScope[];
-  path: string;
-  exists: boolean;
-  /** Why the file cannot be read as settings (then the fields below are empty), else null. */
-  error: string | null;
-  /** Whether our hook is on all, some or none of HOOK_EVENTS; `unknown` when the file cannot be read. */
-  installed: 'all' | 'some' | 'none' | 'unknown';
-  /** True when installed on all events, each with exactly the command install would write now. */
-  current: boolean;
-  events: HooksInspection['events'];
-  missingEvents: string[];
-  /** Our hook on events install does not register. */
-  extra: HooksInspection['extra'];
-  /** Hooks that are not ours on HOOK_EVENTS. */
-  otherHooks: number;
-}
-
-export interface HooksStatus {
-  /** The command install would write now. */
-  command: string;
-  /** The command for Claude Code's `statusLine` setting (install does not write it). */
-  statuslineCommand: string;
-  /** HOOK_EVENTS, in order. */
-  events: string[];
-  files: HooksStatusFile[];
-}
-
-function fileStatus(target: Target, self: SelfCommand): HooksStatusFile {
-  const read = readSettings(target.file);
-  const base = { scopes: target.scopes, path: target.file };
-  const shapeProblem = read.kind === 'ok' ? hooksShapeProblem(read.settings) : null;
-  if (read.kind === 'invalid' || shapeProblem !== null) {
-    return {
-      ...base,
-      exists: true,
-      error: read.kind === 'invalid' ? `it ${read.problem}` : (shapeProblem ?? ''),
-      installed: 'unknown',
-      current: false,
-      events: [],
-      missingEvents: [],
-      extra: [],
-      otherHooks: 0,
-    };
-  }
-  const found = inspectHooks(read.kind === 'ok' ? read.settings : {}, self.command, fs.existsSync);
-  const registered = found.events.filter((e) => e.state !== 'missing').length;
-  return {
-    ...base,
-    exists: read.kind === 'ok',
-    error: null,
-    installed: registered === 0 ? 'none' : registered === found.events.length ? 'all' : 'some',
-    current: found.events.every((e) => e.state === 'current'),
-    events: found.events,
-    missingEvents: found.events.filter((e) => e.state === 'missing').map((e) => e.event),
-    extra: found.extra,
-    otherHooks: found.otherHooks,
-  };
-}
+import { type HooksOptions, installHint, scopeLabel } from './hooks-targets.js';
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -152,18 +83,18 @@ function statusLines(file: HooksStatusFile, target: Target, current: string): st
 }
 
 export async function hooksStatus(opts: HooksOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
-  const scopes: TargetScope[] = ['user', 'project', 'local'];
-  if (opts.settings !== undefined) scopes.push('settings');
-  const targets = targetsOf(scopes, opts, env, cwd);
-  const self = selfCommand(opts, env, cwd);
-  const checked = targets.map((target) => ({ target, file: fileStatus(target, self) }));
-  const files = checked.map(({ file }) => file);
-  const report: HooksStatus = {
-    command: self.command,
-    statuslineCommand: self.statuslineCommand,
-    events: HOOK_EVENTS.map((s) => s.event),
-    files,
-  };
+  const {
+    report,
+    files: checked,
+    self,
+  } = claudeHooksStatus({
+    env,
+    cwd,
+    settings: opts.settings,
+    db: opts.db,
+    config: opts.config,
+  });
+  const files = report.files;
   const unreadable = files.filter((f) => f.error !== null).map(unreadableSentence);
   // A file that cannot be read is a configuration error: its hooks are unknown, and install and
   // uninstall refuse to edit it, so advice to install would only lead to that refusal.

@@ -1,12 +1,11 @@
 /**
- * The flags of `tokenledger hooks` and the settings files they name: user, project, local, or one
- * given with --settings; the same file listed once with all its scopes.
+ * The flags of `tokenledger hooks`, the scopes they name, and how a settings file is named to the
+ * user (src/app/claude-hooks/hook-targets.ts finds the files).
  * @module
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { shQuote } from '../claude-settings/self-command.js';
-import { type SettingsScope, settingsPath } from '../claude-settings/settings-file.js';
+import type { Target, TargetScope } from '../../app/claude-hooks/hook-targets.js';
+import { shQuote } from '../../app/claude-hooks/self-command.js';
+import type { SettingsScope } from '../../capture/claude/settings/settings-file.js';
 
 export interface HooksOptions {
   /** User settings (the default for install and uninstall). */
@@ -28,14 +27,6 @@ export interface HooksOptions {
   config?: string;
 }
 
-export type TargetScope = SettingsScope | 'settings';
-
-export interface Target {
-  /** More than one when two scopes name the same file (e.g. project settings in the home dir). */
-  scopes: [TargetScope, ...TargetScope[]];
-  file: string;
-}
-
 const SCOPE_FLAG: Record<SettingsScope, string> = { user: '--user', project: '--project', local: '--local' };
 
 export function scopeLabel(target: Target): string {
@@ -47,33 +38,6 @@ export function installHint(target: Target): string {
   return scope === 'settings'
     ? `tokenledger hooks install --settings ${shQuote(target.file)}`
     : `tokenledger hooks install${scope === 'user' ? '' : ` ${SCOPE_FLAG[scope]}`}`;
-}
-
-export function fileKey(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    return path.resolve(file);
-  }
-}
-
-/** Targets in order, the same file listed once with all its scopes. */
-export function targetsOf(
-  scopes: readonly TargetScope[],
-  opts: HooksOptions,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-) {
-  const byFile = new Map<string, Target>();
-  for (const scope of scopes) {
-    const file =
-      scope === 'settings' ? path.resolve(cwd, opts.settings ?? '') : settingsPath(scope, env, cwd);
-    const key = fileKey(file);
-    const seen = byFile.get(key);
-    if (seen === undefined) byFile.set(key, { scopes: [scope], file });
-    else if (!seen.scopes.includes(scope)) seen.scopes.push(scope);
-  }
-  return [...byFile.values()];
 }
 
 export function flaggedScopes(opts: HooksOptions): TargetScope[] {

@@ -1,41 +1,20 @@
 /**
  * `tokenledger hooks install|uninstall|status`: registers `tokenledger hook` for the events in
  * HOOK_EVENTS in a Claude Code settings file (user, project, local, or one named with --settings),
- * removes it, and reports where it is and whether it is current.
+ * removes it, and reports where it is and whether it is current. The use cases are in
+ * src/app/claude-hooks/; this parses the flags and renders what they did.
  * @module
  */
-import fs from 'node:fs';
+import type { TargetScope } from '../../app/claude-hooks/hook-targets.js';
+import { installClaudeHooks, uninstallClaudeHooks } from '../../app/claude-hooks/install-hooks.js';
+import { type SelfCommand, transientInstallWarning } from '../../app/claude-hooks/self-command.js';
+import { HOOK_EVENTS, type HookChange, hookHandler } from '../../capture/claude/settings/hook-entries.js';
 import { ExitCode, UserError } from '../../util/errors.js';
-import {
-  HOOK_EVENTS,
-  type HookChange,
-  hookHandler,
-  hooksShapeProblem,
-  installHooks,
-  type JsonObject,
-  uninstallHooks,
-} from '../claude-settings/hook-entries.js';
-import { inspectHooks } from '../claude-settings/hook-inspection.js';
-import { type SelfCommand, selfCommand, transientInstallWarning } from '../claude-settings/self-command.js';
-import {
-  backupSettings,
-  readSettings,
-  type SettingsRead,
-  writeSettings,
-} from '../claude-settings/settings-file.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 import { hooksStatus } from './hooks-status.js';
-import {
-  fileKey,
-  flaggedScopes,
-  type HooksOptions,
-  scopeLabel,
-  type Target,
-  type TargetScope,
-  targetsOf,
-} from './hooks-targets.js';
+import { flaggedScopes, type HooksOptions, scopeLabel } from './hooks-targets.js';
 
-export type { HooksStatus, HooksStatusFile } from './hooks-status.js';
+export type { HooksStatus, HooksStatusFile } from '../../app/claude-hooks/hooks-status.js';
 export type { HooksOptions } from './hooks-targets.js';
 
 export type HooksAction = 'install' | 'uninstall' | 'status';
@@ -64,18 +43,6 @@ function checkOptions(action: string, opts: HooksOptions): void {
   if (action !== 'uninstall' && opts.all === true) {
     throw new UserError('--all is for hooks uninstall only.');
   }
-}
-
-/** The settings to edit, or a config error naming the file that was left unchanged. */
-function editable(read: SettingsRead, file: string): JsonObject {
-  const leftAlone = 'The file was left unchanged; fix it (or move it away) and run the command again.';
-  if (read.kind === 'invalid') {
-    throw new UserError(`cannot edit ${file}: it ${read.problem}. ${leftAlone}`, ExitCode.config);
-  }
-  if (read.kind === 'missing') return {};
-  const problem = hooksShapeProblem(read.settings);
-  if (problem !== null) throw new UserError(`cannot edit ${file}: ${problem}. ${leftAlone}`, ExitCode.config);
-  return read.settings;
 }
 
 const SYMBOL: Record<HookChange['action'], string> = {
@@ -111,150 +78,99 @@ function changeLines(changes: readonly HookChange[], self: SelfCommand): string[
   return lines.some((l) => l.includes('HOOK')) ? [...lines, `  where HOOK = ${hook}`] : lines;
 }
 
-interface FileResult {
-  scopes: TargetScope[];
-  path: string;
-  existed: boolean;
-  changed: boolean;
-  backup: string | null;
-  changes: HookChange[];
-}
-
-/** Applies an edit to one file (unless a dry run): backup first if the file exists, then write. */
-function apply(target: Target, read: SettingsRead, edited: JsonObject, dryRun: boolean): string | null {
-  if (dryRun) return null;
-  let backup: string | null = null;
-  if (read.kind === 'ok') backup = backupSettings(target.file);
-  writeSettings(
-    target.file,
-    edited,
-    read.kind === 'ok' ? read.text : null,
-    read.kind === 'ok' ? read.mode : undefined,
-  );
-  return backup;
-}
-
 async function install(opts: HooksOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
-  const scopes = flaggedScopes(opts);
-  const target = targetsOf(scopes.length === 0 ? ['user'] : scopes, opts, env, cwd)[0]!;
-  const self = selfCommand(opts, env, cwd);
-  const read = readSettings(target.file);
-  const edit = installHooks(editable(read, target.file), self.command);
+  const [scope] = flaggedScopes(opts);
   const dryRun = opts.dryRun === true;
-  const backup = edit.changed ? apply(target, read, edit.settings, dryRun) : null;
-  const result: FileResult = {
-    scopes: target.scopes,
-    path: target.file,
-    existed: read.kind !== 'missing',
-    changed: edit.changed,
-    backup,
-    changes: edit.changes,
-  };
+  const outcome = installClaudeHooks({
+    scope,
+    env,
+    cwd,
+    settings: opts.settings,
+    db: opts.db,
+    config: opts.config,
+    dryRun,
+  });
+  const { self } = outcome;
+  const { target, file } = outcome.edited;
 
   const transient = transientInstallWarning(self.script);
   if (transient !== null) writeErr(transient);
-  if (edit.changed && target.scopes.includes('project') && !target.scopes.includes('user')) {
+  if (file.changed && target.scopes.includes('project') && !target.scopes.includes('user')) {
     writeErr(
       `tokenledger: note: ${target.file} is usually committed, and the hook command holds absolute paths on this machine; --local keeps it to you.\n`,
     );
   }
-  if (edit.changed && !dryRun) warnIfInstalledElsewhere(target, self, env, cwd);
-  if (self.config !== null && !fs.existsSync(self.config)) {
+  // Claude Code merges settings files: a second copy of the hook elsewhere runs it again per event.
+  for (const other of outcome.alsoIn) {
     writeErr(
-      `tokenledger: note: the hook reads the config file ${self.config}, which does not exist yet; it uses the defaults until it does.\n`,
+      `tokenledger: note: the hook is also in ${other.file} (${scopeLabel(other)}). Claude Code merges settings files, so it may run more than once per event (harmless, but slower); remove one with tokenledger hooks uninstall.\n`,
+    );
+  }
+  if (outcome.missingConfig !== null) {
+    writeErr(
+      `tokenledger: note: the hook reads the config file ${outcome.missingConfig}, which does not exist yet; it uses the defaults until it does.\n`,
     );
   }
 
   if (opts.json === true) {
-    await writeJson({ action: 'install', dryRun, command: self.command, files: [result] });
+    await writeJson(outcome.report);
     return ExitCode.ok;
   }
   const where = `${target.file} (${scopeLabel(target)})`;
-  if (!edit.changed) {
+  if (!file.changed) {
     await writeOut(
       `The tokenledger hook is already installed in ${where} on all ${HOOK_EVENTS.length} events; nothing changed.\nCheck it with: tokenledger hooks status\n`,
     );
     return ExitCode.ok;
   }
-  const fileNote =
-    read.kind === 'missing' ? (dryRun ? '; the file would be created' : '; created the file') : '';
+  const fileNote = !file.existed ? (dryRun ? '; the file would be created' : '; created the file') : '';
   const lines = [
     dryRun
       ? `Dry run: installing would change ${target.file} (${scopeLabel(target)}${fileNote}) as follows. Nothing was written.`
       : `Installed the tokenledger hook in ${target.file} (${scopeLabel(target)}${fileNote}):`,
-    ...changeLines(edit.changes, self),
+    ...changeLines(file.changes, self),
   ];
   if (!dryRun) {
-    if (backup !== null) lines.push(`Backup of the previous file: ${backup}`);
+    if (file.backup !== null) lines.push(`Backup of the previous file: ${file.backup}`);
     lines.push('Check it with: tokenledger hooks status');
   }
   await writeOut(`${lines.join('\n')}\n`);
   return ExitCode.ok;
 }
 
-/** Claude Code merges settings files: a second copy of the hook elsewhere runs it again per event. */
-function warnIfInstalledElsewhere(target: Target, self: SelfCommand, env: NodeJS.ProcessEnv, cwd: string) {
-  const others = targetsOf(['user', 'project', 'local'], {}, env, cwd).filter(
-    (t) => fileKey(t.file) !== fileKey(target.file),
-  );
-  for (const other of others) {
-    const read = readSettings(other.file);
-    if (read.kind !== 'ok') continue;
-    const found = inspectHooks(read.settings, self.command, fs.existsSync);
-    if (found.events.some((e) => e.state !== 'missing')) {
-      writeErr(
-        `tokenledger: note: the hook is also in ${other.file} (${scopeLabel(other)}). Claude Code merges settings files, so it may run more than once per event (harmless, but slower); remove one with tokenledger hooks uninstall.\n`,
-      );
-    }
-  }
-}
-
 async function uninstall(opts: HooksOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
-  const flagged = flaggedScopes(opts);
-  const scopes: TargetScope[] =
-    opts.all === true
-      ? ['user', 'project', 'local', ...flagged.filter((s) => s === 'settings')]
-      : flagged.length === 0
-        ? ['user']
-        : flagged;
-  const targets = targetsOf(scopes, opts, env, cwd);
-  const self = selfCommand(opts, env, cwd);
   const dryRun = opts.dryRun === true;
-  // Read and check every file before writing any.
-  const plans = targets.map((target) => {
-    const read = readSettings(target.file);
-    return { target, read, edit: uninstallHooks(editable(read, target.file)) };
+  const scopes: TargetScope[] = flaggedScopes(opts);
+  const outcome = uninstallClaudeHooks({
+    scopes,
+    all: opts.all,
+    env,
+    cwd,
+    settings: opts.settings,
+    db: opts.db,
+    config: opts.config,
+    dryRun,
   });
-  const results: FileResult[] = [];
+  if (opts.json === true) {
+    await writeJson(outcome.report);
+    return ExitCode.ok;
+  }
   const lines: string[] = [];
-  for (const { target, read, edit } of plans) {
-    const backup = edit.changed ? apply(target, read, edit.settings, dryRun) : null;
-    results.push({
-      scopes: target.scopes,
-      path: target.file,
-      existed: read.kind !== 'missing',
-      changed: edit.changed,
-      backup,
-      changes: edit.changes,
-    });
+  for (const { target, file } of outcome.files) {
     const where = `${target.file} (${scopeLabel(target)})`;
-    if (read.kind === 'missing') {
+    if (!file.existed) {
       lines.push(`${where} does not exist; nothing to remove.`);
-    } else if (!edit.changed) {
+    } else if (!file.changed) {
       lines.push(`No tokenledger hook in ${where}; nothing removed.`);
     } else {
       lines.push(
         dryRun
           ? `Dry run: uninstalling would change ${where} as follows. Nothing was written.`
           : `Removed the tokenledger hook from ${where}:`,
-        ...changeLines(edit.changes, self),
+        ...changeLines(file.changes, outcome.self),
       );
-      if (backup !== null) lines.push(`Backup of the previous file: ${backup}`);
+      if (file.backup !== null) lines.push(`Backup of the previous file: ${file.backup}`);
     }
-  }
-  if (opts.json === true) {
-    await writeJson({ action: 'uninstall', dryRun, command: self.command, files: results });
-    return ExitCode.ok;
   }
   await writeOut(`${lines.join('\n')}\n`);
   return ExitCode.ok;

@@ -6,9 +6,8 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { checkLedgerReachable } from '../../app/ledger-session.js';
 import type { McpServerModule } from '../../app/mcp-server-options.js';
-import { ledgerLocation } from '../../config/paths.js';
-import { openLedger } from '../../ledger/open-ledger.js';
 import type { CommonOptions } from '../context.js';
 
 export interface McpOptions extends CommonOptions {
@@ -33,8 +32,7 @@ export async function runMcp(opts: McpOptions): Promise<number> {
   // A location that cannot be parsed, or a PostgreSQL ledger that cannot be reached, fails the
   // command now, not each call. (Here, not in the server's bundle: its errors would be another
   // bundle's classes to this one.)
-  const location = ledgerLocation(opts.db);
-  if (location.kind === 'postgres') await (await openLedger(location)).close();
+  await checkLedgerReachable(opts.db);
   const { serveMcp } = await loadServer();
   return serveMcp({
     ...(opts.db === undefined ? {} : { db: opts.db }),

@@ -6,12 +6,12 @@
  * @module
  */
 
-import { appendMetrics, metricsFile } from '../../app/metrics-log.js';
 import { runRecorded } from '../../app/run-recorded.js';
+import { logRunMetrics } from '../../app/run-summary.js';
 import { type ContextLayer, checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { ExitCode, UserError } from '../../util/errors.js';
-import { type CommonOptions, pricerOf } from '../context.js';
+import type { CommonOptions } from '../context.js';
 import { writeErr } from '../io.js';
 import { runSummaryLine } from '../run-summary.js';
 
@@ -61,13 +61,11 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
     recordAfterFailedPrepare: true,
     // The run goes ahead whatever happens to the ledger; it is recorded afterwards if it can be.
     onPrepareError: (error) => writeErr(`tokenledger: ${error.message} (running the command anyway)\n`),
-    afterRecord: async (s, { run, context, recorded }) => {
-      const { startedAt, endedAt } = run;
-      const summary = await runSummaryLine(s, recorded, context.taskId, { startedAt, endedAt }, pricerOf(s));
-      appendMetrics(metricsFile(s.loaded.config.metricsFile), summary.metrics);
+    afterRecord: async (s, { recorded, summary }) => {
+      logRunMetrics(s, summary);
       if (opts.quiet !== true) {
         for (const note of recorded.notes) writeErr(`tokenledger: ${note}\n`);
-        writeErr(`${summary.line}\n`);
+        writeErr(`${runSummaryLine(summary)}\n`);
         for (const w of summary.warnings) writeErr(`tokenledger: ⚠ ${w}\n`);
       }
     },

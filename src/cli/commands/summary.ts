@@ -5,7 +5,7 @@
  */
 
 import type { ImportSummary } from '../../app/import/import-claude.js';
-import { noHistoryJson, usageSummary } from '../../app/usage-summary.js';
+import { noHistoryJson, noHistoryYet, usageSummary } from '../../app/usage-summary.js';
 import { describeLedgerLocation } from '../../config/ledger-location.js';
 import { formatInt } from '../../util/format.js';
 import { type CommonOptions, clockOf, importNow, openSession } from '../context.js';
@@ -32,8 +32,7 @@ export async function runSummary(opts: CommonOptions): Promise<number> {
   const session = await openSession(opts);
   try {
     const summary = opts.import === false ? null : await importNow(session, opts);
-    const stats = await session.store.stats();
-    if (stats.records === 0 && summary !== null && summary.filesSeen === 0) {
+    if (summary !== null && (await noHistoryYet(session, summary))) {
       if (opts.json) await writeJson(noHistoryJson(session, summary));
       else await writeOut(noHistory(summary));
       return 0;

@@ -8,10 +8,10 @@
  * @module
  */
 
-import { recordUsage } from '../../app/record-usage.js';
-import type { LedgerStore } from '../../ledger/store.js';
-import type { StageMap } from '../../ledger/task-repository.js';
-import { totalTokens } from '../../util/token-counts.js';
+import type { LedgerStore } from '../ledger/store.js';
+import type { StageMap } from '../ledger/task-repository.js';
+import { totalTokens } from '../util/token-counts.js';
+import { recordUsage } from './record-usage.js';
 
 /** Agent type → stage, for the demo's config (the generator's subagent types). */
 export const DEMO_STAGES: StageMap = {
@@ -24,6 +24,9 @@ export const DEMO_STAGES: StageMap = {
 };
 
 export const DEMO_PLAN = 'BILLING-V2';
+
+/** The task recorded as declared telemetry. */
+export const DEMO_TELEMETRY_TASK = 'DOCS-7';
 
 /** The plan's tasks: sessions each, the main thread's stage, and the estimate as a share of the actual. */
 const TASKS = [
@@ -87,7 +90,7 @@ export async function recordDemoTelemetry(
   const result = await recordUsage(
     {
       mode: 'log_and_summarize',
-      task_id: 'DOCS-7',
+      task_id: DEMO_TELEMETRY_TASK,
       timestamp: now.toISOString(),
       user_request_summary: 'Write the billing API guide.',
       entries: [

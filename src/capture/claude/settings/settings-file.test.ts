@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode, UserError } from '../../util/errors.js';
+import { ExitCode, UserError } from '../../../util/errors.js';
 import {
   BACKUP_SUFFIX,
   backupSettings,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isTokenledgerHookCommand, parseShellWords } from './hook-entries.js';
+import { isTokenledgerHookCommand, parseShellWords } from '../../capture/claude/settings/hook-entries.js';
 import {
   findPackageRoot,
   selfCommand,

@@ -3,11 +3,11 @@
  * we register and pure edits that add, update or remove them. Nothing here reads or writes files;
  * edits return a new object and never touch other hooks, other keys or key order.
  *
- * Our entries are recognised by their command, not by an id (src/cli/claude-settings/hook-command.ts);
+ * Our entries are recognised by their command, not by an id (hook-command.ts);
  * hook-inspection.ts tells in what state they are.
  * @module
  */
-import { HOOK_EVENTS as HOOKED_EVENTS } from '../../capture/claude/hook-input.js';
+import { HOOK_EVENTS as HOOKED_EVENTS } from '../hook-input.js';
 import { handlerCommandText, isTokenledgerHandler } from './hook-command.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './settings-json.js';
 

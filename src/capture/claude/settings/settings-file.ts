@@ -9,10 +9,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLAUDE_CONFIG_DIR_ENV } from '../../capture/claude/paths.js';
-import { projectRoot } from '../../capture/context/project-root.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
-import { ExitCode, UserError } from '../../util/errors.js';
+import { writeFileAtomic } from '../../../util/atomic-write.js';
+import { ExitCode, UserError } from '../../../util/errors.js';
+import { projectRoot } from '../../context/project-root.js';
+import { CLAUDE_CONFIG_DIR_ENV } from '../paths.js';
 import { isJsonObject, type JsonObject } from './settings-json.js';
 
 export type SettingsScope = 'user' | 'project' | 'local';
