@@ -25,6 +25,8 @@ export interface CompareRequest {
   resamples?: number | undefined;
   /** IANA zone of since:/until: days (default: the config's, else the system's). */
   timezone?: string | undefined;
+  /** What errors call the two filters (default `a` and `b`; the CLI's are `--a` and `--b`). */
+  names?: readonly [string, string];
 }
 
 export interface CohortJson {
@@ -69,11 +71,11 @@ function checkInteger(value: number | undefined, what: string, min: number, max:
 /** Compares the finished tasks of the two cohorts. */
 export async function compareTasks(session: LedgerSession, request: CompareRequest): Promise<CompareResult> {
   const filters: [CohortFilter, CohortFilter] = [
-    parseCohortFilter(request.a, '--a'),
-    parseCohortFilter(request.b, '--b'),
+    parseCohortFilter(request.a, request.names?.[0] ?? 'a'),
+    parseCohortFilter(request.b, request.names?.[1] ?? 'b'),
   ];
-  checkInteger(request.seed, '--seed', 0, 2 ** 32 - 1);
-  checkInteger(request.resamples, '--resamples', 100, MAX_RESAMPLES);
+  checkInteger(request.seed, 'seed', 0, 2 ** 32 - 1);
+  checkInteger(request.resamples, 'resamples', 100, MAX_RESAMPLES);
   const clock = sessionClock(session, request.timezone);
   const { tasks, branches } = await finishedTasks(session, { branches: needsBranches(filters) });
   const select = (f: CohortFilter) =>

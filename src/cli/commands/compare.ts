@@ -90,6 +90,7 @@ export async function runCompare(opts: CompareOptions): Promise<number> {
       seed,
       resamples,
       timezone: opts.timezone,
+      names: ['--a', '--b'],
     });
     if (opts.json) await writeJson(result);
     else await writeOut(compareText(result, tableTarget(opts).width));
