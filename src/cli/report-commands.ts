@@ -123,7 +123,10 @@ export const REPORT_COMMANDS = {
     )
       .option('--title <title>', 'a short title')
       .option('--stage <stage>', 'workflow stage of the work done now (analysis, implementation, review, …)')
-      .option('--estimate <value...>', 'tokens (40k, 1.2M) and/or dollars ($2.50)')
+      .option(
+        '--estimate <value...>',
+        'tokens (40k, 1.2M) and/or dollars ($2.50), or auto: the median of similar finished tasks (same stage and labels)',
+      )
       .option('--parent <id>', 'the plan or section this task belongs to (created if new)')
       .option('--label <k=v...>', 'labels, e.g. category=tooling')
       .option('--project <dir>', 'the project dir (default: the git work tree of the current dir)')
@@ -344,5 +347,28 @@ Examples:
   tokenledger compare --a "model:opus" --b "model:sonnet,since:2026-11-01"`,
       )
       .action(async (opts) => setExit(await (await import('./commands/compare.js')).runCompare(opts)));
+  },
+  estimate: (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('estimate')
+        .description(
+          'what similar finished tasks used (p50/p80 per task) and how far off their estimates were',
+        ),
+    )
+      .option('--label <k=v...>', 'similar tasks have these labels, e.g. category=tooling')
+      .option('--stage <stage>', 'similar tasks have this stage')
+      .option('--by <group>', 'one row per label:KEY value, or per stage')
+      .option('-j, --json', 'print JSON')
+      .option('--no-import', 'do not import new transcripts first')
+      .addHelpText(
+        'after',
+        `
+A finished task is one not active or paused, with usage; what it used is its whole subtree's (what an
+estimate covers). The multiplier is the median of actual ÷ estimate over those of them with an
+estimate, as in \`tokenledger variance\`. \`task start ID --estimate auto\` sets the p50 of the finished
+tasks with the new task's stage and labels.`,
+      )
+      .action(async (opts) => setExit(await (await import('./commands/estimate.js')).runEstimate(opts)));
   },
 } satisfies Record<string, RegisterCommand>;
