@@ -127,11 +127,11 @@ function compareSorted(a: readonly number[], b: readonly number[]): number {
  * a resample of sorted values is sorted by index, so counting how often each index was drawn and
  * walking the counts finds its order statistics. The same value as `median(resample(sorted))`.
  */
-function resampledMedian(sorted: readonly number[], random: () => number, counts: Uint32Array): number {
+function resampledMedian(sorted: readonly number[], prng: Prng, counts: Uint32Array): number {
   const n = sorted.length;
   counts.fill(0);
   for (let i = 0; i < n; i++) {
-    const k = Math.floor(random() * n);
+    const k = Math.floor(prng.next() * n);
     counts[k] = (counts[k] ?? 0) + 1;
   }
   const at = (n - 1) / 2;
@@ -179,13 +179,12 @@ export function bootstrapMedianChange(
   const swapped = compareSorted(sa, sb) > 0;
   const [x, y] = swapped ? [sb, sa] : [sa, sb];
   const prng = new Prng(options.seed ?? 1);
-  const random = () => prng.next();
   const cx = new Uint32Array(x.length);
   const cy = new Uint32Array(y.length);
   const draws: number[] = [];
   for (let i = 0; i < (options.resamples ?? 2000); i++) {
-    const rx = resampledMedian(x, random, cx);
-    const ry = resampledMedian(y, random, cy);
+    const rx = resampledMedian(x, prng, cx);
+    const ry = resampledMedian(y, prng, cy);
     if (rx > 0 && ry > 0) draws.push(Math.log(ry) - Math.log(rx));
   }
   if (draws.length === 0) return null;
