@@ -5,7 +5,7 @@
  * any backend. Seeded: the same options give the same bytes.
  *
  * A task's size is `scale × a log-normal factor` (median 1, log-space sigma `sigma`), spread over
- * 4–8 API calls; every call stays far below 100k input tokens (one price band), so a cohort with
+ * 4–8 API calls (or `calls`); every call stays far below 100k input tokens (one price band), so a cohort with
  * `scale: 0.7` costs 30% less per task than one with `scale: 1` in expectation, in tokens and dollars.
  * @module
  */
@@ -36,6 +36,8 @@ export interface PlantOptions {
   sigma?: number;
   /** When the first task starts (default 2026-11-02 09:00 UTC); tasks follow an hour apart. */
   startMs?: number;
+  /** The range of API calls per task (default 4–8). */
+  calls?: readonly [number, number];
 }
 
 export const PLANT_MODEL = 'claude-sonnet-4-5-20250929';
@@ -54,7 +56,7 @@ export function plantedRecords(options: PlantOptions): LedgerRecord[] {
     for (let i = 1; i <= c.tasks; i++) {
       const id = `${c.prefix}-${i}`;
       const size = TASK_TOKENS * c.scale * prng.logNormal(1, sigma);
-      const calls = prng.int(4, 8);
+      const calls = prng.int(options.calls?.[0] ?? 4, options.calls?.[1] ?? 8);
       const session = prng.uuid();
       let ts = at;
       for (let k = 0; k < calls; k++) {
@@ -87,7 +89,7 @@ export function plantedRecords(options: PlantOptions): LedgerRecord[] {
           stage: c.stage ?? null,
           labels: Object.keys(c.labels).length > 0 ? c.labels : null,
         });
-        ts += prng.int(1, 10) * 60_000;
+        ts += prng.int(1, 10) * (calls > 30 ? 1_000 : 60_000);
       }
       records.push({
         type: 'task',
