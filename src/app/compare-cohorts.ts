@@ -45,6 +45,8 @@ export interface MetricJson {
   verdict: 'lower' | 'higher' | null;
   reason: NoVerdictReason | null;
   tasksNeededPerCohort: number | null;
+  /** How many more tasks each cohort would need to reach that; null when no count is given. */
+  moreTasksNeeded: { a: number; b: number } | null;
   text: string;
 }
 
@@ -121,6 +123,13 @@ export async function compareTasks(session: LedgerSession, request: CompareReque
       verdict: m.verdict,
       reason: m.reason,
       tasksNeededPerCohort: m.tasksNeededPerCohort,
+      moreTasksNeeded:
+        m.tasksNeededPerCohort === null
+          ? null
+          : {
+              a: Math.max(0, m.tasksNeededPerCohort - m.a.tasks),
+              b: Math.max(0, m.tasksNeededPerCohort - m.b.tasks),
+            },
       text: m.text,
     })),
   };

@@ -15,6 +15,7 @@ export interface MetricOut {
   verdict: 'lower' | 'higher' | null;
   reason: string | null;
   tasksNeededPerCohort: number | null;
+  moreTasksNeeded: { a: number; b: number } | null;
   text: string;
 }
 
@@ -94,6 +95,10 @@ export function checkCompare(cli: Sandbox, db: string): void {
   expect(n.change?.low ?? 1).toBeLessThan(0);
   expect(n.change?.high ?? -1).toBeGreaterThan(0);
   expect(n.tasksNeededPerCohort ?? 0).toBeGreaterThan(30);
+  const more = (n.tasksNeededPerCohort ?? 0) - 30;
+  expect(n.moreTasksNeeded).toEqual({ a: more, b: more });
+  expect(n.text).toContain(`(${more} more in A, ${more} more in B)`);
+  expect(c.moreTasksNeeded).toBeNull();
   expect(same.verdict).toMatch(
     /^No verdict on cost: .* includes 0 \(n=30\/30\); about \d+ tasks per cohort would be needed/,
   );
