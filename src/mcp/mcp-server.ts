@@ -12,6 +12,7 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { COMPARE_DESCRIPTION, compareInput, compareTool } from './compare-tool.js';
+import { ESTIMATE_DESCRIPTION, estimateInput, estimateTool } from './estimate-tool.js';
 import { LedgerCalls, type McpServerOptions } from './ledger-calls.js';
 import { LOG_TASK_TOKENS_DESCRIPTION, logTaskTokens, logTaskTokensInput } from './log-task-tokens.js';
 import { QUERY_USAGE_DESCRIPTION, queryUsage, queryUsageInput } from './query-usage.js';
@@ -146,6 +147,22 @@ export function createMcpServer(
           const result = await calls.withSession((session) => compareTool(session, args));
           return jsonResult({ ...result }, result.verdict);
         },
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'estimate',
+    {
+      title: 'Calibrated estimates from finished tasks',
+      description: ESTIMATE_DESCRIPTION,
+      inputSchema: estimateInput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'estimate',
+        async () => jsonResult({ ...(await calls.withSession((session) => estimateTool(session, args))) }),
         log,
       ),
   );

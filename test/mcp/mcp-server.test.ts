@@ -142,6 +142,7 @@ describe('tokenledger mcp', () => {
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual([
       'compare',
+      'estimate',
       'log_task_tokens',
       'query_usage',
       'record_usage',

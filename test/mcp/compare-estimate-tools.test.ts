@@ -1,7 +1,8 @@
 /**
- * MCP tool `compare` through a real MCP client session (the SDK's Client over stdio, spawning the
- * built CLI) on a ledger with planted cohorts: it answers exactly what `tokenledger compare --json`
- * prints, with the verdict as text, and a bad filter is that call's error, not the session's end.
+ * MCP tools `compare` and `estimate` through a real MCP client session (the SDK's Client over stdio,
+ * spawning the built CLI) on a ledger with planted cohorts: they answer exactly what `tokenledger
+ * compare --json` and `estimate --json` print (compare with the verdict as text), and a bad filter is
+ * that call's error, not the session's end.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -20,7 +21,7 @@ beforeAll(async () => {
     seed: 11,
     sigma: 0.2,
     cohorts: [
-      { prefix: 'A', tasks: 20, labels: { workflow: 'v1' }, scale: 1 },
+      { prefix: 'A', tasks: 20, labels: { workflow: 'v1' }, scale: 1, estimateTokens: 50_000 },
       { prefix: 'B', tasks: 20, labels: { workflow: 'v2' }, scale: 0.6 },
     ],
   });
@@ -73,5 +74,24 @@ describe('MCP tool compare', () => {
     );
     const again = await client.callTool({ name: 'compare', arguments: { a: 'all', b: 'all' } });
     expect(again.isError).toBeFalsy();
+  });
+});
+
+describe('MCP tool estimate', () => {
+  it('answers what estimate --json prints', async () => {
+    const result = await client.callTool({
+      name: 'estimate',
+      arguments: { labels: ['workflow=v1'], by: 'label:workflow' },
+    });
+    const cliJson = cli.json<{
+      categories: { category: string; tasks: number; multiplier: number | null }[];
+    }>(['estimate', '--label', 'workflow=v1', '--by', 'label:workflow', '--db', db, '--no-import', '--json']);
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual(cliJson);
+    expect(cliJson.categories.map((c) => [c.category, c.tasks])).toEqual([['v1', 20]]);
+    expect(cliJson.categories[0]?.multiplier ?? 0).toBeGreaterThan(0);
+    const bad = await client.callTool({ name: 'estimate', arguments: { by: 'colour' } });
+    expect(bad.isError).toBe(true);
+    expect(JSON.stringify(bad.content)).toContain('use label:KEY (e.g. label:category) or stage');
   });
 });
