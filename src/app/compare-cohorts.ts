@@ -33,6 +33,8 @@ export interface CohortJson {
   filter: string;
   tasks: number;
   taskIds: string[];
+  /** Tasks with usage the price table lacks: their cost counts only the priced part. */
+  unpricedTasks: number;
 }
 
 export interface MetricJson {
@@ -107,6 +109,7 @@ export async function compareTasks(session: LedgerSession, request: CompareReque
     filter: f.text,
     tasks: list.length,
     taskIds: list.map((t) => t.task.id),
+    unpricedTasks: list.filter((t) => t.measure.row.unpriced.length > 0).length,
   });
   return {
     a: cohort(filters[0], a),

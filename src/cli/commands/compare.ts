@@ -61,6 +61,13 @@ export function compareText(r: CompareResult, width: number): string {
     `B: ${r.b.filter} (${r.b.tasks} finished task${r.b.tasks === 1 ? '' : 's'})`,
   ];
   if (r.inBoth > 0) lines.push(`${r.inBoth} task(s) are in both cohorts: their filters overlap.`);
+  if (r.a.unpricedTasks + r.b.unpricedTasks > 0)
+    lines.push(
+      ...wrapWords(
+        `Tasks that used models without a price: ${r.a.unpricedTasks} in A, ${r.b.unpricedTasks} in B; their cost counts only the priced part (\`tokenledger daily\` names the models and says how to price them).`,
+        width,
+      ),
+    );
   lines.push('', ...wrapWords(r.verdict, width, '  '), '', ...metricLines(r.metrics));
   for (const m of r.metrics.slice(1)) lines.push(...wrapWords(m.text, width, '  '));
   lines.push(
