@@ -111,3 +111,88 @@ export function medianChange(a: readonly number[], b: readonly number[]): number
   if (ma === null || mb === null || ma === 0) return null;
   return (mb - ma) / ma;
 }
+
+/** Ascending order of two samples already sorted: by length, then value by value. */
+function compareSorted(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) return a.length - b.length;
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * The median of one resample (with replacement) of `sorted` (ascending), in O(n) without sorting:
+ * a resample of sorted values is sorted by index, so counting how often each index was drawn and
+ * walking the counts finds its order statistics. The same value as `median(resample(sorted))`.
+ */
+function resampledMedian(sorted: readonly number[], prng: Prng, counts: Uint32Array): number {
+  const n = sorted.length;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) {
+    const k = Math.floor(prng.next() * n);
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  const at = (n - 1) / 2;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  let low: number | null = null;
+  let seen = 0;
+  for (let i = 0; i < n; i++) {
+    seen += counts[i] ?? 0;
+    const value = sorted[i] ?? 0;
+    if (low === null && lo < seen) low = value;
+    if (hi < seen) return (low ?? value) + (value - (low ?? value)) * (at - lo);
+  }
+  return low ?? 0;
+}
+
+/** The change of B's median against A's, with its interval in log space (see {@link bootstrapMedianChange}). */
+export interface MedianChange extends Interval {
+  /** log(median B ÷ median A) and its interval: symmetric, so a half-width can be compared with it. */
+  log: Interval;
+}
+
+/**
+ * The relative change of B's median against A's (mB ÷ mA − 1, so −0.38 means "B is 38% lower")
+ * with a seeded percentile-bootstrap interval. Each resample draws both samples with replacement
+ * and takes log(median B ÷ median A); the interval is that of the log ratio, mapped back.
+ *
+ * Exactly antisymmetric: the two samples are always resampled in one canonical order (the smaller
+ * sorted sample first), so swapping A and B gives the same resamples with the log ratio negated, and
+ * an interval that excludes 0 for (A, B) excludes it on the other side for (B, A). Null when a
+ * sample is empty or a median is not positive (a ratio needs both); resamples with a median of 0
+ * are skipped.
+ */
+export function bootstrapMedianChange(
+  a: readonly number[],
+  b: readonly number[],
+  options: BootstrapOptions = {},
+): MedianChange | null {
+  if (a.length === 0 || b.length === 0) return null;
+  const sa = [...a].sort((x, y) => x - y);
+  const sb = [...b].sort((x, y) => x - y);
+  const ma = sortedQuantile(sa, 0.5);
+  const mb = sortedQuantile(sb, 0.5);
+  if (!(ma > 0 && mb > 0)) return null;
+  const swapped = compareSorted(sa, sb) > 0;
+  const [x, y] = swapped ? [sb, sa] : [sa, sb];
+  const prng = new Prng(options.seed ?? 1);
+  const cx = new Uint32Array(x.length);
+  const cy = new Uint32Array(y.length);
+  const draws: number[] = [];
+  for (let i = 0; i < (options.resamples ?? 2000); i++) {
+    const rx = resampledMedian(x, prng, cx);
+    const ry = resampledMedian(y, prng, cy);
+    if (rx > 0 && ry > 0) draws.push(Math.log(ry) - Math.log(rx));
+  }
+  if (draws.length === 0) return null;
+  const level = options.level ?? 0.95;
+  const [mx, my] = swapped ? [mb, ma] : [ma, mb];
+  const canonical = percentileInterval(Math.log(my) - Math.log(mx), draws, level);
+  const log = swapped
+    ? { estimate: -canonical.estimate, low: -canonical.high, high: -canonical.low, level }
+    : canonical;
+  return { estimate: mb / ma - 1, low: Math.expm1(log.low), high: Math.expm1(log.high), level, log };
+}

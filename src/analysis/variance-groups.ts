@@ -112,7 +112,28 @@ export function varianceGroup(group: string, members: readonly GroupMember[]): V
     estimatedTokens,
     actualTokens,
     ratio: estimatedTokens > 0 ? actualTokens / estimatedTokens : null,
-    medianMultiplier: median(members.flatMap((m) => (m.ratio === null ? [] : [m.ratio]))),
+    medianMultiplier: medianMultiplier(members.map((m) => m.ratio)),
     overruns: members.filter((m) => m.overrun).length,
   };
+}
+
+/** The median of tasks' actual ÷ estimate ratios (null ones, tasks without usage, left out): multiply the next estimate by it. */
+export function medianMultiplier(ratios: readonly (number | null)[]): number | null {
+  return median(ratios.filter((r): r is number => r !== null));
+}
+
+/** How often estimates were about right: tasks whose actual was within ±50% of their estimate. */
+export interface ForecastAccuracy {
+  /** Tasks with an estimate and usage to compare it with. */
+  tasks: number;
+  /** Of those, the tasks whose actual ÷ estimate lies in [0.5, 1.5]. */
+  within50: number;
+  /** within50 ÷ tasks, or null without tasks. */
+  share: number | null;
+}
+
+export function forecastAccuracy(ratios: readonly (number | null)[]): ForecastAccuracy {
+  const known = ratios.filter((r): r is number => r !== null);
+  const within50 = known.filter((r) => r >= 0.5 && r <= 1.5).length;
+  return { tasks: known.length, within50, share: known.length === 0 ? null : within50 / known.length };
 }

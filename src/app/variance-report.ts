@@ -7,6 +7,8 @@
 import { type TaskVariance, taskTotals, taskVariance } from '../analysis/tasks.js';
 import { emptyUsageRow } from '../analysis/usage-table.js';
 import {
+  type ForecastAccuracy,
+  forecastAccuracy,
   type TokenShare,
   tokenShares,
   type VarianceGroup,
@@ -40,6 +42,8 @@ export interface VarianceReport {
   multiple: number;
   entries: VarianceEntry[];
   groups: VarianceGroup[];
+  /** The share of tasks whose actual was within ±50% of their estimate. */
+  accuracy: ForecastAccuracy;
   /** What `variance --json` prints. */
   json: () => unknown;
 }
@@ -94,6 +98,9 @@ export async function varianceReport(
       })),
     ),
   );
+  const accuracy = forecastAccuracy(
+    entries.map((e) => e.variance.tokens?.ratio ?? e.variance.usd?.ratio ?? null),
+  );
   const json = () => ({
     by: by ?? null,
     overrunMultiple: multiple,
@@ -110,6 +117,7 @@ export async function varianceReport(
       inGroupTotals:
         e.share === null ? null : { estimatedTokens: e.share.estimate, actualTokens: e.share.tokens },
     })),
+    forecastAccuracy: accuracy,
   });
-  return { multiple, entries, groups: summary, json };
+  return { multiple, entries, groups: summary, accuracy, json };
 }

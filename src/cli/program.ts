@@ -1,16 +1,20 @@
 /**
  * The `tokenledger` command tree (commander): the bare command, every command from
- * report-commands.ts and agent-commands.ts, and the help. Each command's code is loaded only when
+ * report-commands.ts, agent-commands.ts and cohort-commands.ts, and the help. Each command's code is loaded only when
  * that command runs, so the common report path stays fast to start.
  * @module
  */
 import { Command } from 'commander';
 import { AGENT_COMMANDS } from './agent-commands.js';
+import { COHORT_COMMANDS } from './cohort-commands.js';
 import { ledgerOptions, offlineOption, type RegisterCommand, VERSION } from './command-options.js';
 import { writeErr, writeOut } from './io.js';
 import { REPORT_COMMANDS } from './report-commands.js';
 
-const COMMANDS = { ...REPORT_COMMANDS, ...AGENT_COMMANDS } satisfies Record<string, RegisterCommand>;
+const COMMANDS = { ...REPORT_COMMANDS, ...AGENT_COMMANDS, ...COHORT_COMMANDS } satisfies Record<
+  string,
+  RegisterCommand
+>;
 
 export type CommandName = keyof typeof COMMANDS;
 

@@ -123,7 +123,10 @@ export const REPORT_COMMANDS = {
     )
       .option('--title <title>', 'a short title')
       .option('--stage <stage>', 'workflow stage of the work done now (analysis, implementation, review, …)')
-      .option('--estimate <value...>', 'tokens (40k, 1.2M) and/or dollars ($2.50)')
+      .option(
+        '--estimate <value...>',
+        'tokens (40k, 1.2M) and/or dollars ($2.50), or auto: the median of similar finished tasks (same stage and labels)',
+      )
       .option('--parent <id>', 'the plan or section this task belongs to (created if new)')
       .option('--label <k=v...>', 'labels, e.g. category=tooling')
       .option('--project <dir>', 'the project dir (default: the git work tree of the current dir)')

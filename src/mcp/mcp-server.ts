@@ -11,6 +11,8 @@
  * @module
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { COMPARE_DESCRIPTION, compareInput, compareTool } from './compare-tool.js';
+import { ESTIMATE_DESCRIPTION, estimateInput, estimateTool } from './estimate-tool.js';
 import { LedgerCalls, type McpServerOptions } from './ledger-calls.js';
 import { LOG_TASK_TOKENS_DESCRIPTION, logTaskTokens, logTaskTokensInput } from './log-task-tokens.js';
 import { QUERY_USAGE_DESCRIPTION, queryUsage, queryUsageInput } from './query-usage.js';
@@ -18,7 +20,13 @@ import { RECORD_USAGE_DESCRIPTION, recordUsageInput, recordUsageTool } from './r
 import { jsonResult, toolCall } from './tool-result.js';
 import { USAGE_REPORT_DESCRIPTION, usageReport, usageReportInput } from './usage-report.js';
 
-export const TOOL_NAMES = ['record_usage', 'log_task_tokens', 'query_usage', 'usage_report'] as const;
+export const TOOL_NAMES = [
+  'record_usage',
+  'log_task_tokens',
+  'query_usage',
+  'usage_report',
+  'compare',
+] as const;
 
 export interface TokenledgerMcp {
   server: McpServer;
@@ -120,6 +128,41 @@ export function createMcpServer(
           const { json, text } = await calls.withSession((session) => usageReport(session, args));
           return jsonResult(json, text);
         },
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'compare',
+    {
+      title: 'A/B verdict on two cohorts of tasks',
+      description: COMPARE_DESCRIPTION,
+      inputSchema: compareInput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'compare',
+        async () => {
+          const result = await calls.withSession((session) => compareTool(session, args));
+          return jsonResult({ ...result }, result.verdict);
+        },
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'estimate',
+    {
+      title: 'Calibrated estimates from finished tasks',
+      description: ESTIMATE_DESCRIPTION,
+      inputSchema: estimateInput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'estimate',
+        async () => jsonResult({ ...(await calls.withSession((session) => estimateTool(session, args))) }),
         log,
       ),
   );

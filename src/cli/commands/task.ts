@@ -15,6 +15,7 @@ import {
   taskStatus,
 } from '../../app/task-actions.js';
 import { summaryJson, taskJson, taskList, taskShow, taskSummaryOf } from '../../app/task-reports.js';
+import { autoEstimate } from '../../app/usage-estimates.js';
 import { checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { projectRoot } from '../../capture/context/project-root.js';
@@ -81,13 +82,21 @@ export function overrunWarning(s: TaskSummary): string | null {
 
 export async function runTaskStart(id: string, opts: TaskOptions): Promise<number> {
   const taskId = checkName(id, 'task id');
-  const estimate = parseEstimates(opts.estimate ?? []);
+  const auto = opts.estimate?.includes('auto') === true;
+  if (auto && opts.estimate?.length !== 1)
+    throw new UserError(
+      '--estimate auto stands alone: it sets both the token and the dollar estimate.',
+      ExitCode.usage,
+    );
+  let estimate = auto ? {} : parseEstimates(opts.estimate ?? []);
   const labels = parseLabels(opts.label ?? [], '--label');
   const stage = opts.stage === undefined ? undefined : checkName(opts.stage, '--stage');
   const parentId = opts.parent === undefined ? undefined : checkName(opts.parent, '--parent');
   const session = await openSession(opts);
   try {
     const project = projectOf(opts);
+    const basis = auto ? await autoEstimate(session, { id: taskId, labels, stage: stage ?? null }) : null;
+    if (basis !== null) estimate = basis.estimate;
     const task = await startTask(
       session.store,
       {
@@ -102,7 +111,11 @@ export async function runTaskStart(id: string, opts: TaskOptions): Promise<numbe
       },
       stageMapOf(session),
     );
-    if (opts.json) await writeJson({ task: taskJson(task, new Set([task.id])) });
+    if (opts.json)
+      await writeJson({
+        task: taskJson(task, new Set([task.id])),
+        ...(basis === null ? {} : { estimateBasedOn: basis.basedOn }),
+      });
     else {
       const est = [
         task.estimateTokens === null ? null : `${formatInt(task.estimateTokens)} tokens`,
@@ -111,7 +124,7 @@ export async function runTaskStart(id: string, opts: TaskOptions): Promise<numbe
         .filter(Boolean)
         .join(' / ');
       await writeOut(
-        `Started ${task.id}${task.title ? ` (${task.title})` : ''} in ${project}${est ? `, estimate ${est}` : ''}${task.stage ? `, stage ${task.stage}` : ''}.\nUsage in this project is attributed to it from now on; \`tokenledger task stop\` ends it.\n`,
+        `Started ${task.id}${task.title ? ` (${task.title})` : ''} in ${project}${est ? `, estimate ${est}` : ''}${basis === null ? '' : ` (${basis.basedOn.text})`}${task.stage ? `, stage ${task.stage}` : ''}.\nUsage in this project is attributed to it from now on; \`tokenledger task stop\` ends it.\n`,
       );
     }
     return 0;

@@ -32,7 +32,7 @@ export async function runVariance(opts: CommonOptions & { by?: string }): Promis
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
-    const { multiple, entries, groups: summary, json } = await varianceReport(session, opts.by);
+    const { multiple, entries, groups: summary, accuracy, json } = await varianceReport(session, opts.by);
     if (opts.json) {
       await writeJson(json());
       return 0;
@@ -67,6 +67,14 @@ export async function runVariance(opts: CommonOptions & { by?: string }): Promis
       change: percent(e),
       overrun: e.variance.overrun,
     }));
+    if (accuracy.share !== null)
+      lines.push(
+        ...wrapWords(
+          `forecast accuracy: ${accuracy.within50} of ${accuracy.tasks} task(s) (${Math.round(accuracy.share * 100)}%) within ±50% of their estimate`,
+          target.width,
+          '  ',
+        ),
+      );
     lines.push(varianceTable(rows, opts.by !== undefined, target));
     for (const e of entries) {
       const note = shareNote(e);
