@@ -30,6 +30,8 @@ import {
 } from './ledger-session.js';
 import { type RecordedRun, recordHeadlessRun } from './run-actions.js';
 import { activeTask, ensureParent } from './task-actions.js';
+import { projectTaskPattern } from './trackers/beads.js';
+import { runTasksEnded } from './trackers/task-end-calls.js';
 
 /** What the task named in the attribution is saved with before the run (`run --estimate --parent --title`). */
 export interface RunTaskDetails {
@@ -171,8 +173,11 @@ export async function runRecorded(request: RecordedRunRequest): Promise<Recorded
         {
           origin: session.origin,
           stageMap: stageMapOf(session),
-          ...(config.taskPattern === undefined ? {} : { taskPattern: config.taskPattern }),
+          ...taskPatternOption(projectTaskPattern(config, cwd)),
         },
+      );
+      done.notes.push(
+        ...(await runTasksEnded(session, { taskId: context.taskId, sessionIds: done.sessionIds, cwd })),
       );
       await request.afterRecord?.(session, { run, context, recorded: done, recordError: null });
       return done;
@@ -181,4 +186,8 @@ export async function runRecorded(request: RecordedRunRequest): Promise<Recorded
   } catch (error) {
     return { run, context, recorded: null, recordError: error as Error };
   }
+}
+
+function taskPatternOption(taskPattern: string | undefined): { taskPattern?: string } {
+  return taskPattern === undefined ? {} : { taskPattern };
 }
