@@ -12,10 +12,12 @@ import { actualsSection, withActuals } from '../../outputs/task-actuals.js';
 /** The file, or why there is none (a problem to report). */
 export type TaskFileLookup = { file: string } | { problem: string } | { none: true };
 
-/** An id that may become part of a path: no separators, no `.`/`..`, no control characters. */
+/** An id that may become part of a path: no separators, no `.`/`..`, no control characters (nor `:` on Windows). */
 export function safePathPart(id: string): boolean {
+  if (id === '.' || id === '..' || id.length === 0) return false;
+  if (process.platform === 'win32' && id.includes(':')) return false;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  return id !== '.' && id !== '..' && id.length > 0 && !/[/\\\u0000-\u001f:]/.test(id);
+  return !/[/\\\u0000-\u001f\u007f]/.test(id);
 }
 
 function inside(root: string, file: string): boolean {

@@ -5,6 +5,7 @@
  * repeated end adds nothing and the file merges in git like our JSONL export.
  * @module
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TaskSummary } from '../../analysis/tasks.js';
@@ -17,10 +18,15 @@ import { appendMetrics } from '../metrics-log.js';
 
 export const DEFAULT_WORKFLOW_METRICS = path.join('.claude', 'workflow-metrics.jsonl');
 
-/** The file for a project, or null when turned off (or there is no project to put it in). */
+/**
+ * The file for a project, or null when turned off or there is no place for it: without the setting
+ * it is written only in a project that has a `.claude/` folder (a Claude Code project).
+ */
 export function workflowMetricsPath(config: Config, project: string | null): string | null {
   const setting = config.workflowMetricsFile;
   if (setting === false) return null;
+  if (setting === undefined && (project === null || !fs.existsSync(path.join(project, '.claude'))))
+    return null;
   const file = setting ?? DEFAULT_WORKFLOW_METRICS;
   if (file === '~' || file.startsWith('~/')) return path.join(os.homedir(), file.slice(1));
   if (path.isAbsolute(file)) return file;
