@@ -22,7 +22,7 @@ const HOSTILE = [
   'two\nlines\r\nand\ttabs',
   '$(touch PWNED) `touch PWNED` ; touch PWNED && touch PWNED | cat > PWNED',
   "'; touch PWNED; echo '",
-  '{id} {title} $HOME ${HOME} * ? ~',
+  `{id} {title} $HOME \${HOME} * ? ~`,
   '-n',
   '',
 ];
