@@ -144,9 +144,12 @@ async function endTask(ctx: TaskEndContext, taskId: string, out: TaskEndOutcome)
     return left < 100 ? null : Math.min(wanted, left);
   };
 
-  let task = await ctx.store.task(taskId);
-  if (task === null) return out;
-  const project = ctx.cwd === null ? task.project : projectRoot(ctx.cwd);
+  // A task named only in a subagent's prompt has usage but no task row yet: it becomes known (open).
+  const cwdProject = ctx.cwd === null ? null : projectRoot(ctx.cwd);
+  let task =
+    (await ctx.store.task(taskId)) ??
+    (await ctx.store.saveTask({ id: taskId, ...(cwdProject === null ? {} : { project: cwdProject }) }));
+  const project = cwdProject ?? task.project;
   const beadsProject = ctx.config.beads === false ? null : findBeadsProject(ctx.cwd ?? project);
   const isBead =
     beadsProject !== null && new RegExp(`^(?:${beadsIdPattern(beadsPrefix(beadsProject))})$`).test(taskId);
