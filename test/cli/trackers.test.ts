@@ -156,6 +156,12 @@ describe('task stop in a beads project', () => {
     expect(task?.labels).toMatchObject({ backend: 'true', tokens: 'true' });
     expect(list.tasks.find((t) => t.id === 'tl-e9f0')?.title).toBe('Token tracking');
     expect(cli.ok(['task', 'list', '--no-import'])).toContain('Greet after bash');
+    // report --by task shows the title beside the id, in the table and the JSON.
+    expect(cli.ok(['report', '--by', 'task', '--no-import'])).toMatch(/tl-a1b2\s*│\s*Greet after bash/);
+    const byTask = JSON.parse(cli.ok(['report', '--by', 'task', '--json', '--no-import'])) as {
+      rows: { task: string; taskTitle: string | null }[];
+    };
+    expect(byTask.rows.find((r) => r.task === 'tl-a1b2')?.taskTitle).toBe('Greet after bash');
 
     // The workflow metrics line of the stage.
     const metrics = path.join(dir, '.claude', 'workflow-metrics.jsonl');
