@@ -34,29 +34,34 @@ function sessionOf(dir: string): string {
   return `7b5c0000-0000-4000-8000-${hex}`;
 }
 
+function transcriptOf(dir: string): string {
+  return path.join(cli.claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${sessionOf(dir)}.jsonl`);
+}
+
 /** One response in `dir`'s session, stamped now. */
 function respond(dir: string, input: number, output: number): void {
+  const file = transcriptOf(dir);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.appendFileSync(file, `${responseLine(dir, input, output, new Date().toISOString())}\n`);
+}
+
+function responseLine(dir: string, input: number, output: number, timestamp: string): string {
   n++;
   const session = sessionOf(dir);
-  const file = path.join(cli.claude, 'projects', dir.replace(/[^a-zA-Z0-9]/g, '-'), `${session}.jsonl`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.appendFileSync(
-    file,
-    `${assistantLine({
-      env: { sessionId: session, cwd: dir, gitBranch: 'main', version: '2.1.330', isSidechain: false },
-      uuid: `u-trk-${n}`,
-      parentUuid: null,
-      timestamp: new Date().toISOString(),
-      messageId: `msg_trk_${n}`,
-      requestId: `req_trk_${n}`,
-      model: SONNET,
-      block: { type: 'text', text: 'ok' },
-      blockIndex: 0,
-      usage: { input, output, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, webSearch: 0 },
-      output,
-      stopReason: 'end_turn',
-    })}\n`,
-  );
+  return assistantLine({
+    env: { sessionId: session, cwd: dir, gitBranch: 'main', version: '2.1.330', isSidechain: false },
+    uuid: `u-trk-${n}`,
+    parentUuid: null,
+    timestamp,
+    messageId: `msg_trk_${n}`,
+    requestId: `req_trk_${n}`,
+    model: SONNET,
+    block: { type: 'text', text: 'ok' },
+    blockIndex: 0,
+    usage: { input, output, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, webSearch: 0 },
+    output,
+    stopReason: 'end_turn',
+  });
 }
 
 function config(c: Record<string, unknown>): void {
@@ -280,5 +285,34 @@ describe('task files and onTaskEnd', () => {
     expect(r.stderr).toContain('onTaskEnd for T-FAIL:');
     expect(r.stderr).toContain('exited with status 3');
     expect(problems()).toContainEqual(expect.stringContaining('onTaskEnd for T-FAIL'));
+  });
+});
+
+describe('the end of a run', () => {
+  it("ends the run's task: its task file and onTaskEnd get the run's usage", () => {
+    const dir = project('run', false);
+    const file = path.join(dir, '.claude', 'plans', 'tasks', 'T-RUN.md');
+    fs.writeFileSync(file, '# T-RUN\n');
+    const out = cli.path('run-calls.jsonl');
+    const recorder = cli.path('run-record.mjs');
+    fs.writeFileSync(
+      recorder,
+      `import fs from 'node:fs';\nfs.appendFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2)) + '\\n');\n`,
+    );
+    config({
+      taskFiles: '.claude/plans/tasks/{id}.md',
+      onTaskEnd: `"${process.execPath}" "${recorder}" {id} {tokens} {event}`,
+    });
+    // The "agent": appends one response to its session's transcript, stamped as it runs.
+    const agent = cli.path('agent.mjs');
+    const transcript = transcriptOf(dir);
+    fs.writeFileSync(
+      agent,
+      `import fs from 'node:fs';\nimport path from 'node:path';\nconst file = ${JSON.stringify(transcript)};\nfs.mkdirSync(path.dirname(file), { recursive: true });\nfs.appendFileSync(file, ${JSON.stringify(responseLine(dir, 400, 50, '__NOW__'))}.replace('__NOW__', new Date().toISOString()) + '\\n');\n`,
+    );
+    const r = cli.run(['run', '--task', 'T-RUN', '--quiet', '--', process.execPath, agent], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toContain('| Actual | 450 |');
+    expect(jsonl(out).map((l) => Object.values(l))).toEqual([['T-RUN', '450', 'run_end']]);
   });
 });
