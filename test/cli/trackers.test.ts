@@ -316,3 +316,66 @@ describe('the end of a run', () => {
     expect(jsonl(out).map((l) => Object.values(l))).toEqual([['T-RUN', '450', 'run_end']]);
   });
 });
+
+describe('SubagentStop in the hook', () => {
+  function agentFile(dir: string, agentId: string): string {
+    const main = transcriptOf(dir);
+    return path.join(path.dirname(main), sessionOf(dir), 'subagents', `agent-${agentId}.jsonl`);
+  }
+
+  /** A session declared for `task`, and a subagent in it that used `input` tokens. */
+  function subagentWorked(
+    dir: string,
+    task: string,
+    agentId: string,
+    input: number,
+  ): Record<string, unknown> {
+    const base = { session_id: sessionOf(dir), transcript_path: transcriptOf(dir), cwd: dir };
+    const start = cli.run(['hook'], {
+      input: JSON.stringify({ ...base, hook_event_name: 'SessionStart', source: 'startup' }),
+      env: { TOKENLEDGER_TASK: task },
+    });
+    expect(start.status).toBe(0);
+    const file = agentFile(dir, agentId);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const line = JSON.parse(responseLine(dir, input, 0, new Date().toISOString())) as Record<string, unknown>;
+    fs.writeFileSync(file, `${JSON.stringify({ ...line, isSidechain: true, agentId })}\n`);
+    return {
+      ...base,
+      hook_event_name: 'SubagentStop',
+      agent_id: agentId,
+      agent_type: 'general-purpose',
+      agent_transcript_path: file,
+    };
+  }
+
+  it('a missing task file never fails the hook: it goes to the error log and problems', () => {
+    const dir = project('hook-missing', false);
+    config({ taskFiles: '.claude/plans/tasks/{id}.md' });
+    const stop = subagentWorked(dir, 'T-HOOK', 'a0000001', 120);
+    const r = cli.run(['hook'], { input: JSON.stringify(stop) });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    const file = path.join(dir, '.claude', 'plans', 'tasks', 'T-HOOK.md');
+    expect(errorLog()).toContain(`the task file ${file} does not exist`);
+    expect(problems()).toContainEqual(expect.stringContaining(`the task file ${file} does not exist`));
+    // The rest still happened: the stage line.
+    expect(jsonl(path.join(dir, '.claude', 'workflow-metrics.jsonl'))).toEqual([
+      expect.objectContaining({ event: 'subagent_stop', task: 'T-HOOK', agentType: 'general-purpose' }),
+    ]);
+  });
+
+  it('a bd that hangs is stopped at the hook time cap; the hook still exits 0 and prints nothing', () => {
+    const dir = project('hook-hang', true);
+    config({ hook: { timeoutMs: 2000 } });
+    const stop = subagentWorked(dir, 'tl-c3d4', 'a0000002', 80);
+    const r = cli.run(['hook'], {
+      input: JSON.stringify(stop),
+      env: bdEnv(cli.path('bd-hang.jsonl'), { BD_STAND_IN_HANG: '1' }),
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(calls(cli.path('bd-hang.jsonl'))[0]).toEqual(['show', 'tl-c3d4', '--json']);
+    expect(errorLog()).toMatch(/task end tl-c3d4.*(time cap|no time left)|stopped at the 2000 ms cap/);
+  });
+});
