@@ -365,6 +365,24 @@ describe('SubagentStop in the hook', () => {
     ]);
   });
 
+  it('a prompt naming a beads id declares that task, with no configuration', () => {
+    const dir = project('hook-prompt', true);
+    config({});
+    const r = cli.run(['hook'], {
+      input: JSON.stringify({
+        session_id: sessionOf(dir),
+        transcript_path: transcriptOf(dir),
+        cwd: dir,
+        hook_event_name: 'UserPromptSubmit',
+        prompt: 'please pick up tl-a1b2.1 next (not xtl-zzz)',
+      }),
+    });
+    expect(r.status).toBe(0);
+    respond(dir, 33, 3);
+    const rows = JSON.parse(cli.ok(['report', '--by', 'task', '--json'])) as { rows: { task: string }[] };
+    expect(rows.rows.map((row) => row.task)).toContain('tl-a1b2.1');
+  });
+
   it('a bd that hangs is stopped at the hook time cap; the hook still exits 0 and prints nothing', () => {
     const dir = project('hook-hang', true);
     config({ hook: { timeoutMs: 2000 } });

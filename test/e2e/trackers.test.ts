@@ -133,9 +133,14 @@ describe('trackers with the real Claude Code CLI', () => {
       return run;
     };
     const comments = () =>
-      jsonl(bdLog)
-        .map((c) => c as unknown as string[])
-        .filter((c) => c[0] === 'comments');
+      fs.existsSync(bdLog)
+        ? fs
+            .readFileSync(bdLog, 'utf8')
+            .split('\n')
+            .filter((l) => l !== '')
+            .map((l) => JSON.parse(l) as string[])
+            .filter((c) => c[0] === 'comments')
+        : [];
     const metricsFile = path.join(dir.proj, '.claude', 'workflow-metrics.jsonl');
 
     /** Everything the trackers hold must be the subagent's served usage so far. */

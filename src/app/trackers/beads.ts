@@ -23,16 +23,6 @@ export interface BeadsIssue {
   labels: string[];
 }
 
-/** True when the project uses beads and the config does not turn it off. */
-export function usesBeads(project: string | null, config: Config): project is string {
-  if (project === null || config.beads === false) return false;
-  try {
-    return fs.statSync(path.join(project, '.beads')).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 function readText(file: string, max = 1 << 20): string | null {
   try {
     const fd = fs.openSync(file, 'r');
