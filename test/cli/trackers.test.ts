@@ -185,6 +185,11 @@ describe('task stop in a beads project', () => {
       machine: 'box-1',
     });
 
+    // git merges it by keeping both sides' lines.
+    expect(fs.readFileSync(path.join(dir, '.claude', '.gitattributes'), 'utf8')).toBe(
+      'workflow-metrics.jsonl merge=union\n',
+    );
+
     // Ending again with the same numbers: nothing new anywhere.
     const before = fs.readFileSync(file);
     cli.ok(['task', 'start', 'tl-a1b2', '--project', dir], { env });

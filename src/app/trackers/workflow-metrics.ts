@@ -63,6 +63,19 @@ async function stageAgents(
   return out;
 }
 
+/**
+ * Makes git merge the file by keeping both sides' lines (`<name> merge=union` in the
+ * `.gitattributes` beside it), as the JSONL export does; an existing line is left alone.
+ */
+export function ensureUnionMerge(file: string): void {
+  const attributes = path.join(path.dirname(file), '.gitattributes');
+  const line = `${path.basename(file).replace(/[\s#\\]/g, '?')} merge=union`;
+  const old = fs.existsSync(attributes) ? fs.readFileSync(attributes, 'utf8') : '';
+  if (old.split(/\r?\n/).some((l) => l.trim() === line)) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(attributes, `${old}${old === '' || old.endsWith('\n') ? '' : '\n'}${line}\n`);
+}
+
 /** The meta key remembering a stage's last written numbers. */
 function metaKey(task: string, stage: string): string {
   return `tracker.workflowMetrics:${JSON.stringify([task, stage])}`;
@@ -83,6 +96,7 @@ export async function appendStageLines(
     const numbers = sumsKey(row.sums);
     if ((await store.metaValue(key)) === numbers) continue;
     const a = agents.get(stage);
+    if (written === 0) ensureUnionMerge(options.file);
     appendMetrics(
       options.file,
       workflowMetricsLine({
