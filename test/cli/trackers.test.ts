@@ -390,7 +390,7 @@ describe('SubagentStop in the hook', () => {
 
   it('a bd that hangs is stopped at the hook time cap; the hook still exits 0 and prints nothing', () => {
     const dir = project('hook-hang', true);
-    config({ hook: { timeoutMs: 2000 } });
+    config({ hook: { timeoutMs: 4000 } });
     const stop = subagentWorked(dir, 'tl-c3d4', 'a0000002', 80);
     const r = cli.run(['hook'], {
       input: JSON.stringify(stop),
@@ -399,6 +399,6 @@ describe('SubagentStop in the hook', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
     expect(calls(cli.path('bd-hang.jsonl'))[0]).toEqual(['show', 'tl-c3d4', '--json']);
-    expect(errorLog()).toMatch(/task end tl-c3d4.*(time cap|no time left)|stopped at the 2000 ms cap/);
+    expect(errorLog()).toMatch(/task end tl-c3d4.*(time cap|no time left)|stopped at the 4000 ms cap/);
   });
 });

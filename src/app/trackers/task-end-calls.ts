@@ -9,6 +9,7 @@ import { dataHome } from '../../config/paths.js';
 import type { LedgerStore } from '../../ledger/store.js';
 import type { StageMap } from '../../ledger/task-repository.js';
 import type { Pricer } from '../../pricing/pricer.js';
+import { appendErrorLog } from '../hook/error-log.js';
 import { type LedgerSession, pricerOf, stageMapOf } from '../ledger-session.js';
 import { overrunMultiple } from '../task-reports.js';
 import { type TaskEndEvent, type TaskEndOutcome, taskEnded } from './task-end.js';
@@ -78,14 +79,26 @@ export interface SubagentStopEnd {
   deadline: number;
 }
 
-/** A subagent stopped: the task(s) its usage went to ended (for now). */
+/** A subagent stopped: the task(s) its usage went to ended (for now). Never throws. */
 export async function subagentTasksEnded(e: SubagentStopEnd): Promise<TaskEndOutcome[]> {
-  const rows = await e.store.groups({
-    dimensions: ['agentId', 'task'],
-    grain: 'day',
-    filter: { session: e.sessionId },
-    stageMap: e.stageMap,
-  });
+  let rows: Awaited<ReturnType<LedgerStore['groups']>>;
+  try {
+    rows = await e.store.groups({
+      dimensions: ['agentId', 'task'],
+      grain: 'day',
+      filter: { session: e.sessionId },
+      stageMap: e.stageMap,
+    });
+  } catch (error) {
+    appendErrorLog(e.home, {
+      kind: 'failure',
+      at: Date.now(),
+      what: 'hook SubagentStop',
+      sessionId: e.sessionId,
+      message: `cannot find the subagent's task: ${error instanceof Error ? error.message : String(error)}`,
+    });
+    return [];
+  }
   const tasks = [
     ...new Set(rows.filter((r) => r.values.agentId === e.agentId).map((r) => r.values.task ?? '')),
   ]

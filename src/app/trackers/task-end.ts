@@ -62,8 +62,8 @@ export interface TaskEndOutcome {
 }
 
 const BD_TIMEOUT_MS = 5_000;
-/** Time kept back before a deadline for closing the ledger. */
-const DEADLINE_MARGIN_MS = 300;
+/** Time kept back before a deadline for the caller's own work after this (a hook's warnings, closing the ledger). */
+const DEADLINE_MARGIN_MS = 1_500;
 const LABEL_KEY = /^[A-Za-z0-9_.-]+$/;
 
 function message(error: unknown): string {
