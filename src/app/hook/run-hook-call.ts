@@ -193,15 +193,18 @@ export async function runHookCall(call: HookCall): Promise<string> {
       });
       if (line !== null) appendMetrics(metricsFile(config.metricsFile, call.env), line);
       await subagentTasksEnded({
-        ...call,
-        ...options,
         store,
         sessionId: input.sessionId,
         agentId: input.agentId,
         cwd: input.cwd,
         config,
         pricer: pricer(),
+        stageMap: options.stageMap,
         machine: options.origin.machine,
+        env: call.env,
+        home,
+        now: call.now,
+        deadline: call.deadline,
       });
     }
     // A task's standing changes only with new usage.

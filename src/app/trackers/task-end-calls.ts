@@ -137,10 +137,16 @@ export async function runTasksEnded(
   session: LedgerSession,
   run: { taskId: string | null; sessionIds: readonly string[]; cwd: string },
 ): Promise<string[]> {
-  const ids = [
-    ...(run.taskId === null ? [] : [run.taskId]),
-    ...(await sessionTasks(session.store, run.sessionIds)),
-  ];
-  const ended = await tasksEndedInSession(session, ids, 'run_end', run.cwd);
-  return ended.flatMap((e) => e.problems);
+  try {
+    const ids = [
+      ...(run.taskId === null ? [] : [run.taskId]),
+      ...(await sessionTasks(session.store, run.sessionIds)),
+    ];
+    const ended = await tasksEndedInSession(session, ids, 'run_end', run.cwd);
+    return ended.flatMap((e) => e.problems);
+  } catch (error) {
+    return [
+      `the run's tasks were not written to the trackers: ${error instanceof Error ? error.message : String(error)}`,
+    ];
+  }
 }
