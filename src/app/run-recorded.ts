@@ -31,6 +31,8 @@ import {
 import { type RecordedRun, recordHeadlessRun } from './run-actions.js';
 import { type RunSummary, summarizeRun } from './run-summary.js';
 import { activeTask, ensureParent } from './task-actions.js';
+import { projectTaskPattern } from './trackers/beads.js';
+import { runTasksEnded } from './trackers/task-end-calls.js';
 
 /** What the task named in the attribution is saved with before the run (`run --estimate --parent --title`). */
 export interface RunTaskDetails {
@@ -174,8 +176,11 @@ export async function runRecorded(request: RecordedRunRequest): Promise<Recorded
         {
           origin: session.origin,
           stageMap: stageMapOf(session),
-          ...(config.taskPattern === undefined ? {} : { taskPattern: config.taskPattern }),
+          ...taskPatternOption(projectTaskPattern(config, cwd)),
         },
+      );
+      done.notes.push(
+        ...(await runTasksEnded(session, { taskId: context.taskId, sessionIds: done.sessionIds, cwd })),
       );
       const summary = await summarizeRun(session, done, context.taskId, run);
       await request.afterRecord?.(session, { run, context, recorded: done, summary, recordError: null });
@@ -185,4 +190,8 @@ export async function runRecorded(request: RecordedRunRequest): Promise<Recorded
   } catch (error) {
     return { run, context, recorded: null, summary: null, recordError: error as Error };
   }
+}
+
+function taskPatternOption(taskPattern: string | undefined): { taskPattern?: string } {
+  return taskPattern === undefined ? {} : { taskPattern };
 }

@@ -109,15 +109,34 @@ export async function dimensionUsage(
     dims,
     scope,
   );
+  const byTask = dims.includes('task');
+  if (byTask) await addTaskTitles(session, table);
   const json = (): DimensionUsageJson => {
     const rows = limit === undefined ? table.rows : table.rows.slice(0, limit);
     return {
-      rows: rows.map((r) => rowJson(Object.fromEntries(dims.map((d) => [d, r.label[d] ?? ''])), r)),
+      rows: rows.map((r) =>
+        rowJson(
+          {
+            ...Object.fromEntries(dims.map((d) => [d, r.label[d] ?? ''])),
+            ...(byTask ? { [TASK_TITLE]: r.label[TASK_TITLE] || null } : {}),
+          },
+          r,
+        ),
+      ),
       totals: totalsJson(table.totals),
       meta: { by: [...dims], timezone: scope.clock.tz, costMode: mode, priceTable: pricer.version },
     };
   };
   return { table, json };
+}
+
+/** The label (and JSON field) holding a task's title in rows grouped by task. */
+export const TASK_TITLE = 'taskTitle';
+
+/** Gives each row its task's title (a task's own, or its tracker's, e.g. a beads title), '' when none. */
+async function addTaskTitles(session: LedgerSession, table: UsageTable): Promise<void> {
+  const titles = new Map((await session.store.tasks()).map((t) => [t.id, t.title ?? '']));
+  for (const r of table.rows) r.label[TASK_TITLE] = titles.get(r.label.task ?? '') ?? '';
 }
 
 /** True when a time dimension is among `dims`: its rows then run oldest first. */

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { ExitCode, UserError } from '../util/errors.js';
 import type { Config } from './config-types.js';
 import { jsonValuePosition } from './json-position.js';
+import { onTaskEndSchema, taskFilesSchema } from './tracker-schema.js';
 
 const rate = v.pipe(
   v.number('expected a number'),
@@ -100,8 +101,17 @@ const ConfigSchema = v.strictObject(
         'expected {"timeoutMs", "maxMegabytesPerFile", "warnings"}',
       ),
     ),
+    taskFiles: v.optional(taskFilesSchema),
+    workflowMetricsFile: v.optional(
+      v.union(
+        [v.pipe(v.string(), v.minLength(1)), v.literal(false)],
+        'expected a path relative to the project, or false',
+      ),
+    ),
+    beads: v.optional(v.boolean('expected true or false')),
+    onTaskEnd: v.optional(onTaskEndSchema),
   },
-  'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing, stages, taskPattern, overrunMultiple, metricsFile, tokenUsageRoot, hook',
+  'expected an object with only these keys: claudeDirs, machine, user, timezone, pricing, stages, taskPattern, overrunMultiple, metricsFile, tokenUsageRoot, hook, taskFiles, workflowMetricsFile, beads, onTaskEnd',
 );
 
 /**

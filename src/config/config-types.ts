@@ -35,6 +35,27 @@ export interface Config {
   tokenUsageRoot?: string;
   /** `tokenledger hook`: its time cap, per-file read budget, and whether it may show overrun warnings. */
   hook?: HookConfig;
+  /**
+   * Where a task's Markdown file is, relative to the project: a path template with `{id}`
+   * (`.claude/plans/tasks/{id}.md`), or a folder searched for the file that names the id. When a
+   * task ends its actuals section is written there.
+   */
+  taskFiles?: string;
+  /** One JSON line per stage per task when a stage ends (default `.claude/workflow-metrics.jsonl` in the project); `false` turns it off. */
+  workflowMetricsFile?: string | false;
+  /** beads (`.beads/` in the project): `false` turns off its task ids, titles and comments (default on). */
+  beads?: boolean;
+  /** A command run when a task ends, e.g. `gh issue comment {id} --body-file {summaryFile}`. */
+  onTaskEnd?: string | OnTaskEndConfig;
+}
+
+export interface OnTaskEndConfig {
+  /** The program and its arguments (or one string, split into words as a shell would quote them). */
+  command: string | string[];
+  /** Run the command with `/bin/sh -c` (placeholders become quoted variables); default false. */
+  shell?: boolean;
+  /** Its time cap in ms (default 10000). */
+  timeoutMs?: number;
 }
 
 export interface HookConfig {

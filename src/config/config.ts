@@ -23,7 +23,7 @@ import { locateJsonError } from '../util/json-error.js';
 import type { Config } from './config-types.js';
 import { configFile } from './paths.js';
 
-export type { Config, HookConfig, OverrideRates, RateOverride } from './config-types.js';
+export type { Config, HookConfig, OnTaskEndConfig, OverrideRates, RateOverride } from './config-types.js';
 
 export interface LoadedConfig {
   config: Config;

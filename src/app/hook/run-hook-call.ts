@@ -24,6 +24,8 @@ import { replaySpool } from '../../util/spool.js';
 import { applyHook } from '../hook-actions.js';
 import { appendMetrics, metricsFile } from '../metrics-log.js';
 import { originOf } from '../origin.js';
+import { withProjectTaskIds } from '../trackers/hook-task-ids.js';
+import { subagentTasksEnded } from '../trackers/task-end-calls.js';
 import { agentMetrics } from './agent-metrics.js';
 import { appendErrorLog, type ErrorLogEntry } from './error-log.js';
 import { hookSpool } from './hook-spool.js';
@@ -104,8 +106,10 @@ export async function runHookCall(call: HookCall): Promise<string> {
 
   let input: HookInput | null = null;
   let inputError: string | null = null;
+  let taskPattern: string | undefined;
   try {
     input = parseHookInput(call.stdin, pattern);
+    ({ input, taskPattern } = withProjectTaskIds(call.stdin, input, config, pattern));
   } catch (error) {
     inputError =
       error instanceof HookInputError ? error.message : `cannot read the hook input: ${message(error)}`;
@@ -131,7 +135,7 @@ export async function runHookCall(call: HookCall): Promise<string> {
 
   const options = {
     stageMap: config.stages ?? {},
-    ...(config.taskPattern === undefined || pattern === null ? {} : { taskPattern: config.taskPattern }),
+    ...(taskPattern === undefined ? {} : { taskPattern }),
     origin: originOf(config, call.env),
     maxBytesPerFile: Math.round((config.hook?.maxMegabytesPerFile ?? DEFAULT_MAX_MB) * 1048576),
   };
@@ -188,6 +192,20 @@ export async function runHookCall(call: HookCall): Promise<string> {
         now: call.now,
       });
       if (line !== null) appendMetrics(metricsFile(config.metricsFile, call.env), line);
+      await subagentTasksEnded({
+        store,
+        sessionId: input.sessionId,
+        agentId: input.agentId,
+        cwd: input.cwd,
+        config,
+        pricer: pricer(),
+        stageMap: options.stageMap,
+        machine: options.origin.machine,
+        env: call.env,
+        home,
+        now: call.now,
+        deadline: call.deadline,
+      });
     }
     // A task's standing changes only with new usage.
     if (outcome.taskId === null || outcome.import.records === 0 || config.hook?.warnings === false) return '';

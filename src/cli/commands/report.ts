@@ -3,7 +3,7 @@
  * @module
  */
 import type { REPORT_DIMENSIONS, ReportDimension } from '../../analysis/reports.js';
-import { dimensionUsage, parseDimensions, timeFirst } from '../../app/usage-reports.js';
+import { dimensionUsage, parseDimensions, TASK_TITLE, timeFirst } from '../../app/usage-reports.js';
 import { importNow, openSession } from '../context.js';
 import type { LabelColumn } from '../usage-output.js';
 import { printUsage } from './print-usage.js';
@@ -40,14 +40,19 @@ function headerOf(d: ReportDimension): string {
   return d.startsWith('label:') ? d.slice(6) : HEADERS[d as keyof typeof HEADERS];
 }
 
-/** The table's label columns for `--by` dimensions. */
-export function dimensionLabels(dims: readonly ReportDimension[]): LabelColumn[] {
-  return dims.map((d) => ({
-    key: d,
-    header: headerOf(d),
-    ...(TIME_DIMENSIONS.has(d) ? {} : { truncate: d === 'project' ? ('start' as const) : ('end' as const) }),
-    ...(SHORTEN[d] === undefined ? {} : { shorten: SHORTEN[d] }),
-  }));
+/** The table's label columns for `--by` dimensions; with `titles`, the task's title after its id. */
+export function dimensionLabels(dims: readonly ReportDimension[], titles = false): LabelColumn[] {
+  return dims.flatMap((d) => [
+    {
+      key: d,
+      header: headerOf(d),
+      ...(TIME_DIMENSIONS.has(d)
+        ? {}
+        : { truncate: d === 'project' ? ('start' as const) : ('end' as const) }),
+      ...(SHORTEN[d] === undefined ? {} : { shorten: SHORTEN[d] }),
+    },
+    ...(d === 'task' && titles ? [{ key: TASK_TITLE, header: 'Title', truncate: 'end' as const }] : []),
+  ]);
 }
 
 export async function runReport(opts: ReportOptions & { by: string }): Promise<number> {
@@ -64,7 +69,10 @@ export async function runReport(opts: ReportOptions & { by: string }): Promise<n
       color: opts.color,
       compact: opts.compact,
       breakdown: opts.breakdown === true,
-      labels: dimensionLabels(dims),
+      labels: dimensionLabels(
+        dims,
+        table.rows.some((r) => (r.label[TASK_TITLE] ?? '') !== ''),
+      ),
       title: `Usage by ${dims.join(', ')} (${scope.clock.tz}, cost: ${opts.mode})`,
       empty: 'No usage matches. Run `tokenledger status` to see what the ledger holds.',
       json,

@@ -3,7 +3,6 @@
  * cost. Plans, sections and work items are tasks with parents; totals roll up the tree.
  * @module
  */
-import fs from 'node:fs';
 import type { TaskSummary } from '../../analysis/tasks.js';
 import { appendMetrics, metricsEntry, metricsFile } from '../../app/metrics-log.js';
 import {
@@ -15,6 +14,8 @@ import {
   taskStatus,
 } from '../../app/task-actions.js';
 import { summaryJson, taskJson, taskList, taskShow, taskSummaryOf } from '../../app/task-reports.js';
+import { tasksEndedInSession } from '../../app/trackers/task-end-calls.js';
+import { type TaskFileWrite, writeTaskActuals } from '../../app/trackers/task-file.js';
 import { autoEstimate } from '../../app/usage-estimates.js';
 import { checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
@@ -26,7 +27,6 @@ import { cacheHitRate, totalTokens } from '../../util/token-counts.js';
 import { type CommonOptions, importNow, openSession, stageMapOf } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 import { wrapWords } from '../render/wrap-words.js';
-import { actualsSection, withActuals } from '../task-annotation.js';
 import { tableTarget, taskBreakdownTable, taskListTable } from '../task-tables.js';
 
 export interface TaskOptions extends CommonOptions {
@@ -139,7 +139,11 @@ export async function runTaskStop(id: string | undefined, opts: TaskOptions): Pr
   try {
     // Import first: the task's last usage is in the transcripts until it is.
     if (opts.import !== false) await importNow(session, opts);
-    const task = await stopTask(session.store, taskId, projectOf(opts), Date.now(), stageMapOf(session));
+    const stopped = await stopTask(session.store, taskId, projectOf(opts), Date.now(), stageMapOf(session));
+    // Task files, workflow metrics, beads and onTaskEnd; a failure there is a warning, not the command's.
+    const [ended] = await tasksEndedInSession(session, [stopped.id], 'task_stop', projectOf(opts));
+    for (const p of ended?.problems ?? []) writeErr(`tokenledger: warning: ${p}\n`);
+    const task = (await session.store.task(stopped.id)) ?? stopped;
     const s = await taskSummaryOf(session, task);
     appendMetrics(metricsFile(session.loaded.config.metricsFile), metricsEntry('task_stop', s));
     if (opts.json) await writeJson(summaryJson(s, await activeTaskIds(session.store)));
@@ -249,24 +253,17 @@ export async function runTaskAnnotate(id: string, file: string, opts: TaskOption
   try {
     if (opts.import !== false) await importNow(session, opts);
     const task = await requireTask(session.store, taskId);
-    let text = '';
+    let result: TaskFileWrite;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      result = writeTaskActuals(file, await taskSummaryOf(session, task), true);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new UserError(
-          `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
-          ExitCode.usage,
-        );
-      }
+      throw new UserError(`${(error as Error).message}.`, ExitCode.usage);
     }
-    const next = withActuals(text, actualsSection(await taskSummaryOf(session, task)));
-    if (next !== text) fs.writeFileSync(file, next);
     if (!opts.json)
       await writeOut(
-        next === text ? `${file}: actuals already up to date.\n` : `${file}: actuals updated.\n`,
+        result === 'unchanged' ? `${file}: actuals already up to date.\n` : `${file}: actuals updated.\n`,
       );
-    else await writeJson({ file, changed: next !== text });
+    else await writeJson({ file, changed: result === 'updated' });
     return 0;
   } finally {
     await session.store.close();

@@ -285,3 +285,47 @@ export const SCENARIOS = {
   streamCut: streamCutScenario,
   twoStep: twoStepScenario,
 } as const;
+
+/**
+ * (f) Like (b), with the subagent's prompt naming a task id (e.g. a beads id): a foreground subagent
+ * on haiku whose prompt starts with `taskId`, four API calls.
+ */
+export function namedTaskSubagentScenario(taskId: string): ScenarioPlan {
+  const turns: ScriptedTurn[] = [
+    {
+      id: 'nt-main-1',
+      match: { modelIncludes: 'sonnet', lastUserIncludes: 'NT-DELEGATE', hasToolResult: false },
+      content: [
+        text('Delegating to a subagent.'),
+        agent('toolu_nt_agent_01', `${taskId}: greet after bash`, false),
+      ],
+      usage: digitUsage(0),
+    },
+    {
+      id: 'nt-sub-1',
+      match: { modelIncludes: 'haiku', lastUserIncludes: taskId, hasToolResult: false },
+      content: [bash('toolu_nt_subbash_01', 'echo nt-sub-bash')],
+      usage: digitUsage(1),
+    },
+    {
+      id: 'nt-sub-2',
+      match: { modelIncludes: 'haiku', toolResultFor: 'toolu_nt_subbash_01' },
+      content: [text('NT-SUB-DONE: hello after bash')],
+      usage: digitUsage(2, { read: true }),
+    },
+    {
+      id: 'nt-main-2',
+      match: { modelIncludes: 'sonnet', toolResultFor: 'toolu_nt_agent_01' },
+      content: [text('The subagent greeted.')],
+      usage: digitUsage(3, { write1h: true, read: true }),
+    },
+  ];
+  return plan({
+    scenario: { name: 'subagent-named-task', turns, fallback },
+    prompts: ['NT-DELEGATE: ask a subagent to greet'],
+    model: SONNET,
+    args: ['--allowedTools', 'Bash'],
+    env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: HAIKU },
+    resultsPerPrompt: [1],
+  });
+}

@@ -1,14 +1,14 @@
 /**
- * The actuals section `tokenledger task annotate` keeps in a task's Markdown file. It lives between
- * two markers and is replaced in place, so running it again with the same data leaves the same bytes.
+ * The actuals section tokenledger keeps in a task's Markdown file (`task annotate`, and on its own
+ * when a task ends with `taskFiles` configured). It lives between two markers and is replaced in
+ * place, so writing it again with the same data leaves the same bytes.
  * @module
  */
 
 import type { TaskSummary } from '../analysis/tasks.js';
-
+import type { UsageRow } from '../analysis/usage-table.js';
 import { formatInt, formatPercent, formatUsd } from '../util/format.js';
 import { cacheHitRate, totalTokens } from '../util/token-counts.js';
-import { shortModel } from './usage-output.js';
 
 export const BEGIN = '<!-- tokenledger:actuals -->';
 export const END = '<!-- /tokenledger:actuals -->';
@@ -17,6 +17,17 @@ export const END = '<!-- /tokenledger:actuals -->';
 function pct(v: { percent: number } | null, estimate: number | null, noUsageYet: boolean): string {
   if (v !== null) return `${v.percent >= 0 ? '+' : ''}${v.percent}%`;
   return estimate !== null && noUsageYet ? 'no usage yet' : '—';
+}
+
+/** A Markdown table cell never breaks the table: no pipes, no newlines. */
+function cell(text: string): string {
+  return text.replace(/[|\r\n]+/g, ' ');
+}
+
+/** One breakdown line: tokens by kind, total and cost. */
+function breakdownRow(what: string, r: UsageRow): string {
+  const s = r.sums;
+  return `| ${cell(what)} | ${formatInt(s.input)} | ${formatInt(s.output)} | ${formatInt(s.cacheWrite)} | ${formatInt(s.cacheRead)} | ${formatInt(totalTokens(s))} | ${formatInt(s.responses)} | ${formatUsd(r.cost)}${r.unpriced.length > 0 ? '+' : ''} |`;
 }
 
 /** The section's Markdown, markers included, derived only from the data (no clock). */
@@ -35,15 +46,15 @@ export function actualsSection(s: TaskSummary): string {
     '',
     `API calls: ${formatInt(total.sums.responses)} · cache hit ${formatPercent(cacheHitRate(total.sums.cacheRead, total.sums.input))}${s.runs.runs > 0 ? ` · ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
   ];
-  if (s.byStage.length > 0)
+  if (s.byStage.length > 0 || s.byModel.length > 0) {
     lines.push(
       '',
-      `By stage: ${s.byStage.map((r) => `${r.label.stage || '(none)'} ${formatUsd(r.cost)}`).join(', ')}`,
+      '| By stage and model | Input | Output | Cache write | Cache read | Total | API calls | Cost |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
-  if (s.byModel.length > 0)
-    lines.push(
-      `By model: ${s.byModel.map((r) => `${shortModel(r.label.model ?? '')} ${formatUsd(r.cost)}`).join(', ')}`,
-    );
+    for (const r of s.byStage) lines.push(breakdownRow(`stage ${r.label.stage || '(none)'}`, r));
+    for (const r of s.byModel) lines.push(breakdownRow(`model ${r.label.model || '(unknown)'}`, r));
+  }
   if (s.variance.overrun) lines.push('', `**Over ${s.variance.multiple}× the estimate.**`);
   lines.push(END);
   return lines.join('\n');

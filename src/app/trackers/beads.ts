@@ -1,0 +1,182 @@
+/**
+ * beads (the `bd` issue tracker) in a project with a `.beads/` folder: its ids are task ids without
+ * any configuration, its titles, parents (epic → task) and labels come from `bd show ID --json` (or
+ * the `.beads/issues.jsonl` export when `bd` is not on PATH), and a finished task gets one comment
+ * with its actuals (`bd comments add ID TEXT`).
+ *
+ * The JSON read here is the format of bd 0.24 and later: `bd show --json` prints an array of issues
+ * (`id`, `title`, `labels`, and `dependencies` as issues carrying a `dependency_type`), the export
+ * holds one issue a line with `dependencies` as `{issue_id, depends_on_id, type}`. Newer versions'
+ * `parent` field is read when present.
+ * @module
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../capture/context/project-root.js';
+import type { Config } from '../../config/config.js';
+import { failureText, type ProgramResult, runProgram } from './run-program.js';
+
+export interface BeadsIssue {
+  id: string;
+  title: string | null;
+  parentId: string | null;
+  labels: string[];
+}
+
+function readText(file: string, max = 1 << 20): string | null {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(max);
+      const n = fs.readSync(fd, buf, 0, max, 0);
+      return buf.subarray(0, n).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+const PREFIX = /^[A-Za-z0-9._]+(?:-[A-Za-z0-9._]+)*$/;
+
+/** The project's issue prefix: `issue-prefix` in `.beads/config.yaml`, else its export's ids, else the folder name. */
+export function beadsPrefix(project: string): string {
+  const yaml = readText(path.join(project, '.beads', 'config.yaml'), 64 << 10);
+  const m = yaml === null ? null : /^\s*issue[-_]prefix\s*:\s*["']?([^"'\s#]+)["']?/m.exec(yaml);
+  if (m?.[1] && PREFIX.test(m[1])) return m[1];
+  const jsonl = readText(path.join(project, '.beads', 'issues.jsonl'), 64 << 10);
+  const id = jsonl === null ? null : /"id"\s*:\s*"([^"]+)-[0-9a-z]+(?:\.\d+)*"/.exec(jsonl);
+  if (id?.[1] && PREFIX.test(id[1])) return id[1];
+  return path.basename(project);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A regular expression (source, no capture group) matching the project's beads ids, e.g. `bd-a1b2` or `bd-a1b2.1`. */
+export function beadsIdPattern(prefix: string): string {
+  return `(?<![\\w.-])${escapeRegExp(prefix)}-[0-9a-z]{1,12}(?:\\.\\d+)*(?![\\w-])`;
+}
+
+/**
+ * The task pattern for a project: the configured one, and beads ids when the project uses beads
+ * (the beads part has no capture group, so the configured pattern's group numbers still hold).
+ */
+export function projectTaskPattern(config: Config, cwd: string | null): string | undefined {
+  const configured = config.taskPattern;
+  const project = config.beads === false ? null : findBeadsProject(cwd);
+  if (project === null) return configured;
+  const beads = beadsIdPattern(beadsPrefix(project));
+  return configured === undefined ? beads : `(?:${beads})|(?:${configured})`;
+}
+
+/** The nearest folder holding `.beads/`, from `dir` up to its project root (its git work tree), or null. */
+export function findBeadsProject(dir: string | null): string | null {
+  if (dir === null) return null;
+  const root = projectRoot(dir);
+  for (let d = path.resolve(dir); ; ) {
+    if (fs.existsSync(path.join(d, '.beads'))) return d;
+    const up = path.dirname(d);
+    if (d === root || up === d) return null;
+    d = up;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/** An issue from `bd show --json` or the export, or null when it is not one. */
+export function issueFrom(raw: unknown): BeadsIssue | null {
+  if (!isRecord(raw)) return null;
+  const id = str(raw.id);
+  if (id === null) return null;
+  let parentId = str(raw.parent);
+  const deps = Array.isArray(raw.dependencies) ? raw.dependencies : [];
+  for (const d of deps) {
+    if (parentId !== null || !isRecord(d)) continue;
+    if (d.dependency_type === 'parent-child') parentId = str(d.id) ?? str(d.depends_on_id);
+    else if (d.type === 'parent-child' && (d.issue_id === undefined || d.issue_id === id))
+      parentId = str(d.depends_on_id);
+  }
+  // Hierarchical ids name their parent: bd-a3f8.1 is a child of bd-a3f8.
+  if (parentId === null && /\.\d+$/.test(id)) parentId = id.replace(/\.\d+$/, '');
+  const labels = Array.isArray(raw.labels)
+    ? raw.labels.flatMap((l) => (typeof l === 'string' ? [l] : []))
+    : [];
+  return { id, title: str(raw.title), parentId: parentId === id ? null : parentId, labels };
+}
+
+/** The issue `id` in `bd show --json` output (an array of issues, or one issue). */
+export function issueFromShow(stdout: string, id: string): BeadsIssue | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(stdout);
+  } catch {
+    return null;
+  }
+  const list = Array.isArray(raw) ? raw : [raw];
+  for (const item of list) {
+    const issue = issueFrom(item);
+    if (issue?.id === id) return issue;
+  }
+  return null;
+}
+
+/** The issue `id` in the `.beads/issues.jsonl` export (its last line for the id wins), or null. */
+export function issueFromExport(project: string, id: string): BeadsIssue | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(project, '.beads', 'issues.jsonl'), 'utf8');
+  } catch {
+    return null;
+  }
+  let found: BeadsIssue | null = null;
+  const needle = JSON.stringify(id);
+  for (const line of text.split('\n')) {
+    if (!line.includes(needle)) continue;
+    try {
+      const issue = issueFrom(JSON.parse(line));
+      if (issue?.id === id) found = issue;
+    } catch {
+      // a line being written, or not JSON: skip it
+    }
+  }
+  return found;
+}
+
+export interface BeadsCall {
+  project: string;
+  timeoutMs: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The issue from `bd show ID --json`, or from the export when `bd` is not on PATH or fails. */
+export async function beadsIssue(id: string, call: BeadsCall): Promise<BeadsIssue | null> {
+  const r = await runProgram(['bd', 'show', id, '--json'], {
+    cwd: call.project,
+    timeoutMs: call.timeoutMs,
+    ...(call.env === undefined ? {} : { env: call.env }),
+  });
+  if (r.ok) {
+    const issue = issueFromShow(r.stdout, id);
+    if (issue !== null) return issue;
+  }
+  return issueFromExport(call.project, id);
+}
+
+/** Adds one comment; returns null, or why it failed. */
+export async function addBeadsComment(id: string, text: string, call: BeadsCall): Promise<string | null> {
+  const r: ProgramResult = await runProgram(['bd', 'comments', 'add', id, text], {
+    cwd: call.project,
+    timeoutMs: call.timeoutMs,
+    ...(call.env === undefined ? {} : { env: call.env }),
+  });
+  return r.ok ? null : `bd comments add ${id}: ${failureText('bd', r, call.timeoutMs)}`;
+}
