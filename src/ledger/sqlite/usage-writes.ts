@@ -5,6 +5,7 @@
  */
 import {
   type AgentFact,
+  type CallActivity,
   type CostCheckpoint,
   type FileCursor,
   type IngestProblem,
@@ -59,6 +60,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
         buckets.add(Math.floor(merged.ts / BUCKET_MS));
         if (merged.id > lastId) added.add(merged.id);
       }
+      if (f.activities !== undefined) callActivities(s, f.activities, forgotten);
       for (const c of f.costCheckpoints) costCheckpoint(s, c, now);
       for (const fact of f.agentFacts) {
         agentFact(s, forgottenTaskDropped(fact, forgotten));
@@ -134,6 +136,22 @@ export function originIdOf(s: Statements, o: ImportOrigin): number {
       id: number;
     }
   ).id;
+}
+
+/** What calls asked tools to do: a row already there is the same tool use (never changed). */
+function callActivities(
+  s: Statements,
+  list: readonly CallActivity[],
+  forgotten: ((key: string) => boolean) | null,
+): void {
+  const stmt = s.get(
+    `INSERT INTO call_activity (dedup_key, tool_use_id, tool, mcp_server, skill, agent_type, file, file_op)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  for (const a of list) {
+    if (forgotten?.(usageKey(a.dedupKey))) continue;
+    stmt.run(a.dedupKey, a.toolUseId, a.tool, a.mcpServer, a.skill, a.agentType, a.file, a.fileOp);
+  }
 }
 
 /** A source's cost checkpoint: a later one in the same file wins; one from another file replaces it. */
