@@ -138,19 +138,32 @@ export function originIdOf(s: Statements, o: ImportOrigin): number {
   ).id;
 }
 
-/** What calls asked tools to do: a row already there is the same tool use (never changed). */
+/**
+ * What calls asked tools to do: a row already there is the same tool use (never changed). A call's
+ * "no tool" row is kept only while it has no other, so the table is the same whatever the order in
+ * which a response's lines were read.
+ */
 function callActivities(
   s: Statements,
   list: readonly CallActivity[],
   forgotten: ((key: string) => boolean) | null,
 ): void {
-  const stmt = s.get(
+  const tool = s.get(
     `INSERT INTO call_activity (dedup_key, tool_use_id, tool, mcp_server, skill, agent_type, file, file_op)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
+  const dropNoTool = s.get("DELETE FROM call_activity WHERE dedup_key = ? AND tool_use_id = ''");
+  const noTool = s.get(
+    `INSERT INTO call_activity (dedup_key, tool_use_id) SELECT ?, '' WHERE NOT EXISTS
+       (SELECT 1 FROM call_activity WHERE dedup_key = ?)`,
+  );
   for (const a of list) {
     if (forgotten?.(usageKey(a.dedupKey))) continue;
-    stmt.run(a.dedupKey, a.toolUseId, a.tool, a.mcpServer, a.skill, a.agentType, a.file, a.fileOp);
+    if (a.toolUseId === '') noTool.run(a.dedupKey, a.dedupKey);
+    else {
+      tool.run(a.dedupKey, a.toolUseId, a.tool, a.mcpServer, a.skill, a.agentType, a.file, a.fileOp);
+      dropNoTool.run(a.dedupKey);
+    }
   }
 }
 
