@@ -26,8 +26,12 @@ export const NO_ACTIVITY_VALUE = '(none)';
 /** The value of a call whose driving tool uses the ledger never read. */
 export const UNKNOWN_ACTIVITY_VALUE = '(unknown)';
 
-/** The `call_activity` table (the same on both backends). */
-export const CALL_ACTIVITY_TABLE = `
+/**
+ * The `call_activity` table, the same on both backends; `tableOptions` ends its definition (SQLite:
+ * `WITHOUT ROWID`, so a row is stored once, in its key's order).
+ */
+export function callActivityTable(tableOptions: string): string {
+  return `
 -- What each API call's response asked tools to do: identifiers only. tool_use_id '' is the row of a
 -- call that asked for nothing (so "no tool" differs from "not known").
 CREATE TABLE call_activity (
@@ -40,9 +44,9 @@ CREATE TABLE call_activity (
   file TEXT,
   file_op TEXT,
   PRIMARY KEY (dedup_key, tool_use_id)
-);
-CREATE INDEX call_activity_file ON call_activity (file) WHERE file IS NOT NULL;
+)${tableOptions};
 `;
+}
 
 /** A tool's label: its name, or `mcp:<server>/<tool>` for an MCP tool. */
 const VALUE: Record<ActivityDimension, string> = {

@@ -6,13 +6,13 @@
  * Calls whose transcripts are gone show as `(unknown)`.
  * @module
  */
-import { CALL_ACTIVITY_TABLE } from '../call-activity-sql.js';
+import { callActivityTable } from '../call-activity-sql.js';
 import type { Migration } from './migration.js';
 
 export const MIGRATION_9: Migration = {
   version: 9,
   name: 'call activity: tools, MCP servers, skills, subagent types and files per API call',
-  sql: `${CALL_ACTIVITY_TABLE}
+  sql: `${callActivityTable(' WITHOUT ROWID')}
 DELETE FROM files;
 DELETE FROM scan_snapshots;
 `,

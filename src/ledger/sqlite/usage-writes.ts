@@ -16,6 +16,7 @@ import type { ImportRunStats } from '../ingest-state-repository.js';
 import { taskKey, usageKey } from '../record-identity.js';
 import type { FileWrite, ImportOrigin, WriteCounts } from '../usage-repository.js';
 import { BUCKET_MS } from '../usage-sums.js';
+import { writeCallActivities } from './call-activity-writes.js';
 import { forgottenLookup } from './forgotten.js';
 import { markDirty } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
@@ -38,6 +39,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
     const lastId = maxUsageId(s);
     const added = new Set<number>();
     const forgotten = forgottenLookup(s);
+    const activities: CallActivity[] = [];
     // Rows wait for the attribute step once attribution is on; a spawn naming a task turns it on
     // mid-batch (agentFact), and the files after it must then wait too.
     let attributed = attributionActive(s) ? 0 : 1;
@@ -60,7 +62,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
         buckets.add(Math.floor(merged.ts / BUCKET_MS));
         if (merged.id > lastId) added.add(merged.id);
       }
-      if (f.activities !== undefined) callActivities(s, f.activities, forgotten);
+      for (const a of f.activities ?? []) if (!forgotten?.(usageKey(a.dedupKey))) activities.push(a);
       for (const c of f.costCheckpoints) costCheckpoint(s, c, now);
       for (const fact of f.agentFacts) {
         agentFact(s, forgottenTaskDropped(fact, forgotten));
@@ -70,6 +72,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
       problems(s, f.problems, now);
       if (f.cursor !== null) cursor(s, f.cursor, f.fromStart ? f.readAt : null, now);
     }
+    writeCallActivities(s, activities);
     resolveAgents(s, sessions);
     markDirty(s, buckets);
     counts.added = added.size;
@@ -136,35 +139,6 @@ export function originIdOf(s: Statements, o: ImportOrigin): number {
       id: number;
     }
   ).id;
-}
-
-/**
- * What calls asked tools to do: a row already there is the same tool use (never changed). A call's
- * "no tool" row is kept only while it has no other, so the table is the same whatever the order in
- * which a response's lines were read.
- */
-function callActivities(
-  s: Statements,
-  list: readonly CallActivity[],
-  forgotten: ((key: string) => boolean) | null,
-): void {
-  const tool = s.get(
-    `INSERT INTO call_activity (dedup_key, tool_use_id, tool, mcp_server, skill, agent_type, file, file_op)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  );
-  const dropNoTool = s.get("DELETE FROM call_activity WHERE dedup_key = ? AND tool_use_id = ''");
-  const noTool = s.get(
-    `INSERT INTO call_activity (dedup_key, tool_use_id) SELECT ?, '' WHERE NOT EXISTS
-       (SELECT 1 FROM call_activity WHERE dedup_key = ?)`,
-  );
-  for (const a of list) {
-    if (forgotten?.(usageKey(a.dedupKey))) continue;
-    if (a.toolUseId === '') noTool.run(a.dedupKey, a.dedupKey);
-    else {
-      tool.run(a.dedupKey, a.toolUseId, a.tool, a.mcpServer, a.skill, a.agentType, a.file, a.fileOp);
-      dropNoTool.run(a.dedupKey);
-    }
-  }
 }
 
 /** A source's cost checkpoint: a later one in the same file wins; one from another file replaces it. */

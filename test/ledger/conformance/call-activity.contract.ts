@@ -127,6 +127,25 @@ export function callActivityContract(open: OpenLedger): void {
       });
     });
 
+    it('writes many calls at once: every tool use and every no-tool row, each once', async () => {
+      await withLedger(open, async ({ store }) => {
+        // 700 calls of one thread; call i asks for Read when i is even (twice: the same tool use on
+        // two lines), else for nothing.
+        const records = Array.from({ length: 700 }, (_, i) =>
+          usage({ dedupKey: `msg_${String(i).padStart(4, '0')}:req`, ts: T0 + i * 1000, input: 1 }),
+        );
+        const activities = records.flatMap((r, i) =>
+          i % 2 === 0
+            ? [act(r.dedupKey, `t${i}`, { tool: 'Read' }), act(r.dedupKey, `t${i}`, { tool: 'Read' })]
+            : [act(r.dedupKey, '')],
+        );
+        await store.writeFiles([fileWrite('/t/many.jsonl', records, { activities })], ORIGIN);
+        await store.writeFiles([fileWrite('/t/many.jsonl', records, { activities })], ORIGIN);
+        // Odd calls follow a Read; even ones follow a call without tools, or start the thread.
+        expect(await inputBy(store, ['tool'])).toEqual({ Read: 350, '(none)': 350 });
+      });
+    });
+
     it(
       'the same sums whatever the order, split and repetition of the writes',
       async () => {
