@@ -127,6 +127,30 @@ export function callActivityContract(open: OpenLedger): void {
       });
     });
 
+    it('forgetting a call: it is in no row, and importing it again brings back neither it nor its tool uses', async () => {
+      await withLedger(open, async ({ store }) => {
+        const write = () =>
+          store.writeFiles([fileWrite('/t/a.jsonl', RECORDS, { activities: ACTIVITIES })], ORIGIN);
+        await write();
+        await store.forget(
+          { source: 'claude', fromMs: T0 + 0.5 * MIN, toMs: T0 + 1.2 * MIN },
+          { apply: true, stageMap: {} },
+        );
+        await write();
+        // c1 is gone: c2 starts the main thread now; d2 still follows d1's Bash and Read.
+        expect(await inputBy(store, ['tool'])).toEqual({
+          '(none)': 2 + 4 + 16,
+          Read: 32,
+          Skill: 8,
+          Bash: 32,
+          '(unknown)': 192,
+        });
+        expect(await store.fileReads({})).toMatchObject([
+          { file: '/f.md', reads: 1, calls: [{ dedupKey: 'msg_d1:req' }] },
+        ]);
+      });
+    });
+
     it('writes many calls at once: every tool use and every no-tool row, each once', async () => {
       await withLedger(open, async ({ store }) => {
         // 700 calls of one thread; call i asks for Read when i is even (twice: the same tool use on
