@@ -27,6 +27,10 @@ export const REPORT_DIMENSIONS = [
   'user',
   'task',
   'stage',
+  'tool',
+  'skill',
+  'mcp-server',
+  'file',
 ] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number] | `label:${string}`;
 export type Period = 'day' | 'week' | 'month';
@@ -43,7 +47,18 @@ const STORE_DIMENSION: Record<Exclude<(typeof REPORT_DIMENSIONS)[number], Period
   user: 'user',
   task: 'task',
   stage: 'stage',
+  tool: 'tool',
+  skill: 'skill',
+  'mcp-server': 'mcpServer',
+  file: 'file',
 };
+
+/** Dimensions of what drove a call: a call driven by several values is in the row of each. */
+const ACTIVITY_DIMENSIONS: ReadonlySet<ReportDimension> = new Set(['tool', 'skill', 'mcp-server', 'file']);
+
+/** The note of a report by what drove calls: why its rows can add up to more than its total. */
+export const ACTIVITY_OVERLAP_NOTE =
+  'a request counts once under each distinct tool, skill, MCP server or file among the tool uses whose results it carried (the tool uses of the previous request of its session or subagent), so rows can add up to more than the total; the total counts each request once. (none): no such tool use; (unknown): imported before tool uses were recorded, and its transcript is gone.';
 
 function storeDimension(d: Exclude<ReportDimension, Period>): GroupDimension {
   return d.startsWith('label:')
@@ -196,6 +211,18 @@ export async function dimensionReport(
     builder.add(dims.map((d) => label[d]).join('\u0000'), label, r, timesOf(r));
   }
   const table = builder.build();
+  if (dims.some((d) => ACTIVITY_DIMENSIONS.has(d))) {
+    // The same usage without the activity dimensions: each call once, for an exact total.
+    const whole = new UsageTableBuilder(ctx.pricer, ctx.mode);
+    const plain = await ctx.store.groups({
+      dimensions: [],
+      filter: filterOf(scope),
+      grain: dims.some((d) => TIME_DIMENSIONS.has(d)) ? 'bucket' : 'day',
+    });
+    for (const r of plain) whole.add('', {}, r, timesOf(r));
+    table.totals = whole.build().totals;
+    table.overlapNote = ACTIVITY_OVERLAP_NOTE;
+  }
   const timeFirst = dims.some((d) => TIME_DIMENSIONS.has(d));
   // Ties (same cost and tokens) go by their labels, whatever order the store grouped them in.
   table.rows.sort((a, b) =>

@@ -55,6 +55,8 @@ export interface UsageRow {
 export interface UsageTable {
   rows: UsageRow[];
   totals: UsageRow;
+  /** Set when one usage row can be in several rows (a report by tool, file...): says so, for users. */
+  overlapNote?: string;
 }
 
 /** A priced input: one group of ledger rows sharing a pricing key. */

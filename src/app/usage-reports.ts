@@ -92,7 +92,11 @@ export async function periodUsage(
 export interface DimensionUsageJson {
   rows: Record<string, unknown>[];
   totals: UsageFieldsJson;
-  meta: UsageMetaJson & { by: ReportDimension[] };
+  meta: UsageMetaJson & {
+    by: ReportDimension[];
+    /** Set for dimensions of what drove calls (tool, file...): rows can add up to more than the totals. */
+    note?: string;
+  };
 }
 
 /** Usage grouped by any dimensions (`report --by`, MCP `query_usage`); `limit` keeps the first rows (the totals cover all). */
@@ -124,7 +128,13 @@ export async function dimensionUsage(
         ),
       ),
       totals: totalsJson(table.totals),
-      meta: { by: [...dims], timezone: scope.clock.tz, costMode: mode, priceTable: pricer.version },
+      meta: {
+        by: [...dims],
+        timezone: scope.clock.tz,
+        costMode: mode,
+        priceTable: pricer.version,
+        ...(table.overlapNote === undefined ? {} : { note: table.overlapNote }),
+      },
     };
   };
   return { table, json };

@@ -39,7 +39,7 @@
  * application imports from (`app/import/source-adapters.ts`).
  * @module
  */
-import type { AgentFact, CostCheckpoint, IngestProblem, UsageRecord } from './types.js';
+import type { AgentFact, CallActivity, CostCheckpoint, IngestProblem, UsageRecord } from './types.js';
 
 /**
  * What a file is to its source. `main`: a session's own transcript; `subagent`: an agent's
@@ -122,6 +122,8 @@ export interface ParsedFile {
   costCheckpoints: CostCheckpoint[];
   agentFacts: AgentFact[];
   problems: IngestProblem[];
+  /** What each call asked tools to do (see {@link CallActivity}); absent when the source does not tell. */
+  activities?: CallActivity[];
 }
 
 /**

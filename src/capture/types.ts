@@ -132,4 +132,42 @@ export interface FileImport {
   costCheckpoints: CostCheckpoint[];
   agentFacts: AgentFact[];
   problems: IngestProblem[];
+  /** What each API call's response asked tools to do (absent from sources that do not tell). */
+  activities?: CallActivity[];
+}
+
+/** What a file tool did with its file: `read` it, `edit` it (edit, write, notebook edit), or `search` in it. */
+export type FileOp = 'read' | 'edit' | 'search';
+
+/**
+ * One tool use that an API call's response asked for, as identifiers only (never an input's content):
+ * the tool, the MCP server it belongs to, the skill or subagent type it starts, the file it works on.
+ * Every source gives the same shape.
+ *
+ * The row is keyed by the call that ISSUED the tool use. The tokens it drives are those of the NEXT
+ * call of the same thread (same source, session, agent id and sidechain flag, by time), whose input
+ * carries the tool's result: the ledger resolves that link when it reads (see
+ * `ledger/call-activity-sql.ts`), so files imported in any order and a response split over several
+ * lines or files give the same rows.
+ *
+ * Every call a source read gets at least one row: a call that asked for no tool has one row with
+ * `toolUseId` `''` and every other field null. It says "this call was read, and asked for nothing",
+ * so the ledger can tell "no tool" from "not known" (a call imported before tool uses were recorded).
+ */
+export interface CallActivity {
+  /** The dedup key of the API call whose response issued the tool use. */
+  dedupKey: string;
+  /** The tool use's id (unique within the response), or `''` for the row of a call without tool use. */
+  toolUseId: string;
+  /** The tool's own name (`Read`, `Bash`; for an MCP tool its name on its server, e.g. `create_issue`). */
+  tool: string | null;
+  /** The MCP server of an MCP tool (Claude Code's `mcp__<server>__<tool>`), else null. */
+  mcpServer: string | null;
+  /** The skill a skill tool runs (Claude Code's `Skill` tool, its `skill` input), else null. */
+  skill: string | null;
+  /** The subagent type a spawning tool starts (Claude Code's `Task`/`Agent`, `subagent_type`), else null. */
+  agentType: string | null;
+  /** The file path a file tool works on, as the agent wrote it, else null. */
+  file: string | null;
+  fileOp: FileOp | null;
 }

@@ -56,7 +56,7 @@ export const REPORT_COMMANDS = {
         )
         .requiredOption(
           '--by <dims>',
-          'comma-separated: day, week, month, session, project, branch, agent, agent-id, model, machine, user',
+          'comma-separated: day, week, month, session, project, branch, agent, agent-id, model, machine, user; tool, skill, mcp-server, file: what drove each request (the tool uses of the previous request in its session or subagent, whose results it carried). A request driven by several counts under each, so those rows can add up to more than the total, which counts it once',
         ),
     )
       .addOption(

@@ -173,6 +173,7 @@ export function renderUsageTable(view: UsageView, opts: UsageTableOptions): stri
 /** Lines to print under a table: unpriced usage (with how to price it) and lower-bound output counts. */
 export function usageNotes(table: UsageTable): string[] {
   const notes: string[] = [];
+  if (table.overlapNote !== undefined) notes.push(table.overlapNote);
   const t = table.totals;
   for (const u of t.unpricedParts) {
     const what = u.fast ? 'tokens of fast-mode requests are' : 'tokens are';

@@ -42,6 +42,14 @@ export type GroupDimension =
   | 'model'
   | 'task'
   | 'stage'
+  /**
+   * What drove a call: the tools, skills, MCP servers and files of the tool uses whose results its
+   * input carries (see `call-activity-sql.ts`). A call driven by several values is in each one's row.
+   */
+  | 'tool'
+  | 'skill'
+  | 'mcpServer'
+  | 'file'
   /** A label's value, e.g. `label:category`. */
   | `label:${string}`;
 

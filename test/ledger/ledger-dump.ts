@@ -25,6 +25,7 @@ const TABLES: readonly { table: string; pathColumn: string | null }[] = [
   { table: 'cost_checkpoints', pathColumn: 'file' },
   { table: 'problems', pathColumn: 'file' },
   { table: 'files', pathColumn: 'path' },
+  { table: 'call_activity', pathColumn: null },
 ];
 
 export type Row = Record<string, unknown>;

@@ -297,6 +297,21 @@ describe('tokenledger mcp', () => {
     );
   });
 
+  it('query_usage by tool and file gives exactly what `report --by tool,file --json` gives, note included', async () => {
+    const r = await call('query_usage', { by: ['tool', 'mcp-server', 'skill', 'file'] });
+    expect(r.isError).toBe(false);
+    const report = onLedger<{ rows: unknown[]; totals: Record<string, unknown>; meta: { note?: string } }>([
+      'report',
+      '--by',
+      'tool,mcp-server,skill,file',
+      '--json',
+    ]);
+    expect(r.json.rows).toEqual(report.rows);
+    expect(r.json.totals).toEqual(report.totals);
+    expect(r.json.meta).toMatchObject({ note: report.meta.note });
+    expect(report.meta.note).toContain('more than the total');
+  });
+
   it('query_usage filters by task (with its subtree) and groups by agent and stage', async () => {
     const r = await call('query_usage', { by: ['task', 'agent'], task: 'T-1' });
     const rows = (r.json.rows as { task: string; agent: string; totalTokens: number }[]).map((x) => [

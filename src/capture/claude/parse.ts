@@ -17,6 +17,7 @@ import type {
 import type { AgentFact, CostCheckpoint, IngestProblem, UsageRecord } from '../types.js';
 import { CLAUDE_FACT_PRIORITY } from './agent-facts.js';
 import { claudeDedupKey } from './dedup-key.js';
+import { ToolActivities } from './tool-activity.js';
 
 export type ClaudeFileKind = Exclude<SourceFileKind, 'meta'>;
 
@@ -78,6 +79,7 @@ export class ClaudeLineParser implements RecordParser {
   /** Agent/Task tool_use ids seen → the offset of their line; and those already linked to an agent id. */
   readonly #spawns = new Map<string, number>();
   readonly #linked = new Set<string>();
+  readonly #activities = new ToolActivities();
 
   constructor(ctx: ClaudeFileContext) {
     this.#ctx = ctx;
@@ -219,7 +221,9 @@ export class ClaudeLineParser implements RecordParser {
     const content = m.content;
     if (Array.isArray(content)) {
       for (const block of content) {
-        if (isObj(block) && block.type === 'tool_use' && (block.name === 'Agent' || block.name === 'Task')) {
+        if (!isObj(block) || block.type !== 'tool_use') continue;
+        this.#activities.add(record.dedupKey, block);
+        if (block.name === 'Agent' || block.name === 'Task') {
           const input = isObj(block.input) ? block.input : {};
           const toolUseId = str(block.id);
           const prompt = input.prompt;
@@ -388,6 +392,7 @@ export class ClaudeLineParser implements RecordParser {
       costCheckpoints: this.costStates,
       agentFacts: this.agentFacts,
       problems: this.problems,
+      activities: this.#activities.rows(this.records.keys()),
     };
   }
 }

@@ -195,6 +195,7 @@ export function importFile(format: SourceFormat, job: FileJob): FileImport {
     });
     result.cursor = job.previous;
     result.records = [];
+    result.activities = [];
   } finally {
     fs.closeSync(fd);
   }
@@ -208,6 +209,7 @@ function collect(parser: RecordParser, result: FileImport): void {
   result.costCheckpoints = found.costCheckpoints;
   result.agentFacts = found.agentFacts;
   result.problems = found.problems;
+  if (found.activities !== undefined) result.activities = found.activities;
 }
 
 /**

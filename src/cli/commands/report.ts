@@ -23,6 +23,10 @@ const HEADERS: Record<(typeof REPORT_DIMENSIONS)[number], string> = {
   user: 'User',
   task: 'Task',
   stage: 'Stage',
+  tool: 'Tool',
+  skill: 'Skill',
+  'mcp-server': 'MCP Server',
+  file: 'File',
 };
 
 /** Dimensions whose values (dates) are never cut. */
@@ -34,6 +38,7 @@ const SHORTEN: Partial<Record<string, LabelColumn['shorten']>> = {
   session: 'id',
   'agent-id': 'id',
   model: 'model',
+  file: 'path',
 };
 
 function headerOf(d: ReportDimension): string {
@@ -48,7 +53,7 @@ export function dimensionLabels(dims: readonly ReportDimension[], titles = false
       header: headerOf(d),
       ...(TIME_DIMENSIONS.has(d)
         ? {}
-        : { truncate: d === 'project' ? ('start' as const) : ('end' as const) }),
+        : { truncate: d === 'project' || d === 'file' ? ('start' as const) : ('end' as const) }),
       ...(SHORTEN[d] === undefined ? {} : { shorten: SHORTEN[d] }),
     },
     ...(d === 'task' && titles ? [{ key: TASK_TITLE, header: 'Title', truncate: 'end' as const }] : []),

@@ -189,6 +189,9 @@ async function forgetIn(
   // Remove.
   await markDirtyWhere(q, removedRows);
   await markDirtyWhere(q, declaredRows);
+  await q.query(
+    'DELETE FROM call_activity WHERE dedup_key IN (SELECT dedup_key FROM usage WHERE id IN (SELECT id FROM forget_rows))',
+  );
   await q.query('DELETE FROM usage WHERE id IN (SELECT id FROM forget_rows)');
   await q.query(`DELETE FROM usage WHERE source = '${TELEMETRY_SOURCE}' AND session_id = ANY($1::text[])`, [
     sessions,

@@ -12,6 +12,7 @@
  */
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
 import { describeLedgerLocation, type PostgresLocation } from '../../config/ledger-location.js';
+import type { FileReadRow } from '../call-activity-repository.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
 import type {
   CostCheckpointRow,
@@ -40,11 +41,13 @@ import type {
   ImportOrigin,
   OffsetSpan,
   TimeSpan,
+  UsageFilter,
   WriteCounts,
 } from '../usage-repository.js';
 import * as attribution from './attribution.js';
 import * as blockUsage from './block-usage.js';
 import { deferredIndexesMissing, restoreDeferredIndexes, startBulkImport } from './bulk-import.js';
+import { fileReads } from './call-activity.js';
 import { PgDb } from './connection.js';
 import * as cursors from './cursors.js';
 import * as forgetting from './forget.js';
@@ -180,6 +183,10 @@ export class PostgresStore implements LedgerStore {
 
   async taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]> {
     return taskDayGroups(this.#db, tasks);
+  }
+
+  async fileReads(filter: UsageFilter): Promise<FileReadRow[]> {
+    return fileReads(this.#db, filter);
   }
 
   async responseTimes(): Promise<number[]> {

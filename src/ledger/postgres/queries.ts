@@ -4,6 +4,7 @@
  * @module
  */
 
+import { activityJoins } from '../call-activity-sql.js';
 import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.js';
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import type { LedgerStats } from '../store.js';
@@ -71,6 +72,7 @@ export async function groups(db: PgQueryable, query: GroupQuery): Promise<GroupR
       min(u.ts) AS first_ts, max(u.ts) AS last_ts
     FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
+    ${activityJoins(dims, ' COLLATE "C"')}
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     GROUP BY ${Array.from({ length: dims.length + 6 }, (_, i) => i + 1).join(', ')}`;
   const rows = await db.query<GroupDbRow>(sql, p.values);

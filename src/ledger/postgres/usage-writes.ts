@@ -22,7 +22,15 @@ import type { PgDb, PgQueryable } from './connection.js';
 import { forgottenAmong } from './forgotten.js';
 import { lockAttribution, shareAttributionLock } from './spans.js';
 import { USAGE_MAX_MERGE } from './sql.js';
-import { agents, costCheckpoints, cursors, deleteProblemsOf, problems, spawns } from './write-helpers.js';
+import {
+  agents,
+  callActivities,
+  costCheckpoints,
+  cursors,
+  deleteProblemsOf,
+  problems,
+  spawns,
+} from './write-helpers.js';
 
 /**
  * Takes the attribution lock for the rest of the transaction (see the module's comment): shared, or
@@ -246,6 +254,10 @@ export async function writeFiles(
       now,
     );
     await writeFacts(tx, facts);
+    await callActivities(
+      tx,
+      files.flatMap((f) => (f.activities ?? []).filter((a) => !forgotten?.has(usageKey(a.dedupKey)))),
+    );
     await problems(
       tx,
       files.flatMap((f) => f.problems),

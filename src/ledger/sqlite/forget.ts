@@ -243,6 +243,9 @@ function forgetIn(
   // Remove.
   markDirtyWhere(s, removedRows);
   markDirtyWhere(s, declaredRows);
+  s.db.exec(
+    'DELETE FROM call_activity WHERE dedup_key IN (SELECT dedup_key FROM usage WHERE id IN (SELECT id FROM temp.forget_rows))',
+  );
   s.db.exec('DELETE FROM usage WHERE id IN (SELECT id FROM temp.forget_rows)');
   s.db
     .prepare(

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { activityJoins } from '../call-activity-sql.js';
 import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.js';
 import type { LedgerStats } from '../store.js';
 import type { StageMap } from '../task-repository.js';
@@ -79,6 +80,7 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
       min(u.ts) AS first_ts, max(u.ts) AS last_ts
     FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
+    ${activityJoins(dims, '')}
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     GROUP BY ${[...groupCols, 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
   const rows = s.get(sql).all(...params) as (RollupDbRow &

@@ -9,6 +9,7 @@
  */
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
 import type { FileLocation } from '../../config/ledger-location.js';
+import type { FileReadRow } from '../call-activity-repository.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
 import type {
   CostCheckpointRow,
@@ -45,11 +46,13 @@ import type {
   ImportOrigin,
   OffsetSpan,
   TimeSpan,
+  UsageFilter,
   WriteCounts,
 } from '../usage-repository.js';
 import * as attribution from './attribution.js';
 import * as blockUsage from './block-usage.js';
 import { type SqliteBulkImport, startBulkImport } from './bulk-import.js';
+import { fileReads } from './call-activity.js';
 import * as cursors from './cursors.js';
 import { forget } from './forget.js';
 import { clearForgotten, forgottenAmong } from './forgotten.js';
@@ -162,6 +165,10 @@ export class SqliteStore implements LedgerStore {
 
   async taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]> {
     return taskDayGroups(this.#s, tasks);
+  }
+
+  async fileReads(filter: UsageFilter): Promise<FileReadRow[]> {
+    return fileReads(this.#s, filter);
   }
 
   async responseTimes(): Promise<number[]> {

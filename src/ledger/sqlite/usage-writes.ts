@@ -5,6 +5,7 @@
  */
 import {
   type AgentFact,
+  type CallActivity,
   type CostCheckpoint,
   type FileCursor,
   type IngestProblem,
@@ -15,6 +16,7 @@ import type { ImportRunStats } from '../ingest-state-repository.js';
 import { taskKey, usageKey } from '../record-identity.js';
 import type { FileWrite, ImportOrigin, WriteCounts } from '../usage-repository.js';
 import { BUCKET_MS } from '../usage-sums.js';
+import { writeCallActivities } from './call-activity-writes.js';
 import { forgottenLookup } from './forgotten.js';
 import { markDirty } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
@@ -37,6 +39,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
     const lastId = maxUsageId(s);
     const added = new Set<number>();
     const forgotten = forgottenLookup(s);
+    const activities: CallActivity[] = [];
     // Rows wait for the attribute step once attribution is on; a spawn naming a task turns it on
     // mid-batch (agentFact), and the files after it must then wait too.
     let attributed = attributionActive(s) ? 0 : 1;
@@ -59,6 +62,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
         buckets.add(Math.floor(merged.ts / BUCKET_MS));
         if (merged.id > lastId) added.add(merged.id);
       }
+      for (const a of f.activities ?? []) if (!forgotten?.(usageKey(a.dedupKey))) activities.push(a);
       for (const c of f.costCheckpoints) costCheckpoint(s, c, now);
       for (const fact of f.agentFacts) {
         agentFact(s, forgottenTaskDropped(fact, forgotten));
@@ -68,6 +72,7 @@ export function writeFiles(s: Statements, files: readonly FileWrite[], origin: I
       problems(s, f.problems, now);
       if (f.cursor !== null) cursor(s, f.cursor, f.fromStart ? f.readAt : null, now);
     }
+    writeCallActivities(s, activities);
     resolveAgents(s, sessions);
     markDirty(s, buckets);
     counts.added = added.size;
