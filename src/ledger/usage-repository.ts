@@ -111,7 +111,7 @@ export interface BulkImport {
   finish(): Promise<void>;
 }
 
-export interface UsageRepository {
+export interface UsageRepository extends RequestSeriesRepository {
   /**
    * Writes files' records, totals, agent facts, problems and cursors in one transaction, and marks
    * the affected time buckets for a rollup refresh. Safe to call from many processes at once:
@@ -150,4 +150,31 @@ export interface UsageRepository {
    * rows: per 15-minute bucket and pricing key. Declared-telemetry rows are left out.
    */
   usageInSpans(spans: readonly TimeSpan[]): Promise<BucketRow[][]>;
+}
+
+/**
+ * One API call of a request series (see {@link RequestSeriesRepository.requestSeries}): what a leak
+ * detector needs, its usage numbers and identifiers only.
+ */
+export interface RequestPoint {
+  sessionId: string;
+  /** The subagent's id; '' for the main thread. Each thread has its own context. */
+  agentId: string;
+  dedupKey: string;
+  ts: number;
+  model: string;
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+}
+
+export interface RequestSeriesRepository {
+  /**
+   * The API calls of the given sessions in [fromMs, toMs) (either bound may be absent), ordered by
+   * session, thread (agent id, '' first), time and dedup key. Rows derived from declared telemetry
+   * are left out (they are a task's total, not a request). Meant for a few candidate sessions chosen
+   * from grouped usage, not for the whole ledger.
+   */
+  requestSeries(sessionIds: readonly string[], span?: { fromMs?: number; toMs?: number }): Promise<RequestPoint[]>;
 }

@@ -39,6 +39,7 @@ import type {
   GroupRow,
   ImportOrigin,
   OffsetSpan,
+  RequestPoint,
   TimeSpan,
   WriteCounts,
 } from '../usage-repository.js';
@@ -54,6 +55,7 @@ import * as records from './records.js';
 import * as rollup from './rollup.js';
 import * as runs from './runs.js';
 import * as spans from './spans.js';
+import { requestSeries } from './request-series.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
 import * as telemetry from './telemetry.js';
@@ -180,6 +182,13 @@ export class PostgresStore implements LedgerStore {
 
   async taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]> {
     return taskDayGroups(this.#db, tasks);
+  }
+
+  async requestSeries(
+    sessionIds: readonly string[],
+    span?: { fromMs?: number; toMs?: number },
+  ): Promise<RequestPoint[]> {
+    return requestSeries(this.#db, sessionIds, span);
   }
 
   async responseTimes(): Promise<number[]> {

@@ -44,6 +44,7 @@ import type {
   GroupRow,
   ImportOrigin,
   OffsetSpan,
+  RequestPoint,
   TimeSpan,
   WriteCounts,
 } from '../usage-repository.js';
@@ -60,6 +61,7 @@ import * as queries from './queries.js';
 import { importRecords } from './record-imports.js';
 import * as rollup from './rollup.js';
 import type { Statements } from './statements.js';
+import { requestSeries } from './request-series.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
 import * as telemetry from './telemetry.js';
@@ -162,6 +164,13 @@ export class SqliteStore implements LedgerStore {
 
   async taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]> {
     return taskDayGroups(this.#s, tasks);
+  }
+
+  async requestSeries(
+    sessionIds: readonly string[],
+    span?: { fromMs?: number; toMs?: number },
+  ): Promise<RequestPoint[]> {
+    return requestSeries(this.#s, sessionIds, span);
   }
 
   async responseTimes(): Promise<number[]> {
