@@ -176,5 +176,8 @@ export interface RequestSeriesRepository {
    * are left out (they are a task's total, not a request). Meant for a few candidate sessions chosen
    * from grouped usage, not for the whole ledger.
    */
-  requestSeries(sessionIds: readonly string[], span?: { fromMs?: number; toMs?: number }): Promise<RequestPoint[]>;
+  requestSeries(
+    sessionIds: readonly string[],
+    span?: { fromMs?: number; toMs?: number },
+  ): Promise<RequestPoint[]>;
 }

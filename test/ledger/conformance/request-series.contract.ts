@@ -111,7 +111,9 @@ export function requestSeriesContract(open: OpenLedger): void {
                   const a = got[i - 1];
                   const b = got[i];
                   if (a === undefined || b === undefined) continue;
-                  expect(a.sessionId < b.sessionId || (a.sessionId === b.sessionId && a.ts <= b.ts)).toBe(true);
+                  expect(a.sessionId < b.sessionId || (a.sessionId === b.sessionId && a.ts <= b.ts)).toBe(
+                    true,
+                  );
                 }
               });
             },
