@@ -13,11 +13,13 @@
  * multiplies every token count (the flags must not change).
  * @module
  */
+import type { AnomalyInput, DayUsage, TaskFacts, UsageUnit } from '../../src/analysis/anomalies/anomaly.js';
 import type {
   ImportableRecord,
   TaskLedgerRecord,
   UsageLedgerRecord,
 } from '../../src/ledger/ledger-records.js';
+import type { RequestPoint } from '../../src/ledger/usage-repository.js';
 import { Prng } from '../../src/util/prng.js';
 
 export const DAY_MS = 86_400_000;
@@ -209,4 +211,81 @@ export function plantedLedger(options: PlantOptions = {}): PlantedLedger {
   plantOn('contextLeak', 3, (at) => leakCalls(prng, at));
   plantOn('expiringCache', 4, (at) => expiringCalls(prng, at));
   return { records, truth, start, end: start + days * DAY_MS };
+}
+
+/**
+ * The detectors' input for a generated ledger, built straight from its records (no ledger): usage
+ * per task, session, stage and UTC day, UTC days, and every session's calls as the series. Flags are
+ * raised for the last `windowDays` days.
+ */
+export function plantedInput(ledger: PlantedLedger, windowDays = 7): AnomalyInput {
+  const units = new Map<string, UsageUnit>();
+  const days = new Map<string, DayUsage>();
+  const tasks = new Map<string, TaskFacts>();
+  const series: RequestPoint[] = [];
+  for (const r of ledger.records) {
+    if (r.type === 'task') tasks.set(r.id, { estimateTokens: r.estimateTokens, labels: r.labels });
+    if (r.type !== 'usage') continue;
+    const date = isoDate(r.ts);
+    const key = JSON.stringify([r.taskId, r.sessionId, r.stage, date]);
+    const u = units.get(key) ?? {
+      task: r.taskId ?? '',
+      session: r.sessionId,
+      stage: r.stage ?? '',
+      agent: 'main',
+      model: r.model,
+      input: 0,
+      output: 0,
+      cacheWrite: 0,
+      cacheRead: 0,
+      responses: 0,
+      firstTs: r.ts,
+      lastTs: r.ts,
+    };
+    u.input += r.input;
+    u.output += r.output;
+    u.cacheWrite += r.cacheWrite;
+    u.cacheRead += r.cacheRead;
+    u.responses++;
+    u.firstTs = Math.min(u.firstTs, r.ts);
+    u.lastTs = Math.max(u.lastTs, r.ts);
+    units.set(key, u);
+    const startMs = Date.parse(`${date}T00:00:00Z`);
+    const d = days.get(date) ?? {
+      date,
+      startMs,
+      endMs: startMs + DAY_MS,
+      input: 0,
+      output: 0,
+      cacheWrite: 0,
+      cacheRead: 0,
+      tokens: 0,
+      responses: 0,
+    };
+    d.input += r.input;
+    d.output += r.output;
+    d.cacheWrite += r.cacheWrite;
+    d.cacheRead += r.cacheRead;
+    d.tokens += r.input + r.output + r.cacheWrite + r.cacheRead;
+    d.responses++;
+    days.set(date, d);
+    series.push({
+      sessionId: r.sessionId,
+      agentId: r.agentId ?? '',
+      dedupKey: r.dedupKey,
+      ts: r.ts,
+      model: r.model,
+      input: r.input,
+      cacheRead: r.cacheRead,
+      cacheWrite: r.cacheWrite,
+      output: r.output,
+    });
+  }
+  return {
+    window: { fromMs: ledger.end - windowDays * DAY_MS, toMs: ledger.end },
+    units: [...units.values()],
+    days: [...days.values()].sort((a, b) => a.startMs - b.startMs),
+    tasks,
+    series,
+  };
 }
