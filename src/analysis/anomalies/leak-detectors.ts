@@ -180,8 +180,8 @@ export const contextLeak: Detector = (input, t) => {
       summary:
         `${threadName(first)}: the context grew ${growth.toFixed(1)}× over ${points.length} API calls ` +
         `(${formatInt(contexts[0] ?? 0)} → ${formatInt(contexts[contexts.length - 1] ?? 0)} tokens, growing in ` +
-        `${Math.round(growingShare * 100)}% of calls) with cache reads only ${(share * 100).toFixed(1)}% of it: ` +
-        `${offText(ratio, score)} below (${baselineText(evidenceBaseline, 'sessions')}).`,
+        `${Math.round(growingShare * 100)}% of calls) with cache reads only ${(share * 100).toFixed(1)}% of it, ` +
+        `robust score ${score.toFixed(1)} below the usual share (${baselineText(evidenceBaseline, 'sessions')}).`,
     });
   }
   return out;

@@ -26,9 +26,11 @@ export function groupText(groupedBy: Record<string, string>): string {
   return entries.length === 0 ? 'all' : entries.map(([k, v]) => `${k}=${v}`).join(', ');
 }
 
-/** `median 148,000 tokens, MAD 20,000 tokens, n=24 tasks (grouped by: all)`. */
+/** `median 148,000 tokens, MAD 20,000 tokens, n=24 tasks grouped by label:category=feature`. */
 export function baselineText(b: BaselineEvidence, noun: string): string {
-  return `median ${metricText(b.metric, b.median)}, MAD ${metricText(b.metric, b.mad)}, n=${b.n} ${noun} (grouped by: ${groupText(b.groupedBy)}${b.scaledBy === 'estimate' ? '; scaled by the task estimate' : ''})`;
+  const grouped = Object.keys(b.groupedBy).length === 0 ? '' : ` grouped by ${groupText(b.groupedBy)}`;
+  const scaled = b.scaledBy === 'estimate' ? ', each scaled by its task estimate' : '';
+  return `median ${metricText(b.metric, b.median)}, MAD ${metricText(b.metric, b.mad)}, n=${b.n} ${noun}${grouped}${scaled}`;
 }
 
 /** `8.1× the median, robust score 41.2`. */

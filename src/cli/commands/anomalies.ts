@@ -32,15 +32,25 @@ export interface AnomaliesCliOptions extends CommonOptions {
   minRewrites?: string;
 }
 
-const KIND_TEXT: Record<Anomaly['kind'], string> = {
-  'task-over-baseline': 'task over baseline',
-  'stage-over-baseline': 'stage over baseline',
-  'session-over-baseline': 'session over baseline',
-  'day-over-baseline': 'day over baseline',
-  'runaway-turns': 'runaway turns',
-  'context-leak': 'context leak',
-  'cache-expiring': 'cache keeps expiring',
-};
+/** Short names of the kinds, for the table's narrow column. */
+function kindText(a: Anomaly): string {
+  switch (a.kind) {
+    case 'task-over-baseline':
+      return 'task high';
+    case 'stage-over-baseline':
+      return 'stage high';
+    case 'session-over-baseline':
+      return 'session high';
+    case 'day-over-baseline':
+      return 'day high';
+    case 'runaway-turns':
+      return a.subject.task === undefined ? 'session turns' : 'task turns';
+    case 'context-leak':
+      return 'context leak';
+    case 'cache-expiring':
+      return 'cache expiry';
+  }
+}
 
 function numberFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -70,8 +80,8 @@ function subjectText(a: Anomaly): string {
   const s = a.subject;
   if (s.date !== undefined) return s.date;
   if (s.stage !== undefined) return `${s.task ?? ''} / ${s.stage}`;
-  if (s.task !== undefined) return `task ${s.task}`;
-  return `session ${s.session ?? ''}${s.agentId === undefined ? '' : ` / ${s.agentId}`}`;
+  if (s.task !== undefined) return s.task;
+  return `${s.session ?? ''}${s.agentId === undefined ? '' : ` / ${s.agentId}`}`;
 }
 
 function valueCell(metric: string, n: number): TableCell {
@@ -97,9 +107,8 @@ function evidenceLines(a: Anomaly, i: number, width: number): string[] {
   ids.push(
     `${time(e.firstTs)} to ${time(e.lastTs)}, ${formatInt(e.responses)} API calls, ${formatInt(e.tokens.total)} tokens`,
   );
-  for (const text of ids) lines.push(...wrapWords(text, width, '   ').map((l) => `   ${l}`));
-  for (const r of e.records)
-    lines.push(...wrapWords(recordLine(r), width - 5, '   ').map((l) => `     ${l}`));
+  for (const text of ids) lines.push(...wrapWords(text, width - 3, '  ').map((l) => `   ${l}`));
+  for (const r of e.records) lines.push(...wrapWords(recordLine(r), width - 5, '  ').map((l) => `     ${l}`));
   return lines;
 }
 
@@ -117,7 +126,7 @@ export function renderAnomalies(report: AnomaliesReport, target: ReturnType<type
         columns: [
           { header: '#', align: 'right', required: true },
           { header: 'Anomaly', required: true, truncate: 'end', minWidth: 8 },
-          { header: 'Subject', required: true, truncate: 'start', minWidth: 8 },
+          { header: 'Subject', required: true, truncate: 'end', minWidth: 10 },
           { header: 'Value', align: 'right', required: true },
           { header: 'Median', align: 'right', required: true },
           { header: '×', align: 'right', priority: 2 },
@@ -127,7 +136,7 @@ export function renderAnomalies(report: AnomaliesReport, target: ReturnType<type
         rows: report.anomalies.map((a, i) => ({
           cells: [
             String(i + 1),
-            KIND_TEXT[a.kind],
+            kindText(a),
             subjectText(a),
             valueCell(a.baseline.metric, a.value),
             valueCell(a.baseline.metric, a.baseline.median),
