@@ -4,6 +4,7 @@
  * text keeps its numbers and evidence within a narrow terminal, a clean ledger says so, and bad
  * thresholds are refused with the flag's name.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -114,6 +115,36 @@ describe('tokenledger anomalies', () => {
     ])
       expect(help).toContain(flag);
     expect(help).toContain('(default 3.5)');
+  });
+});
+
+describe('the daily file of the .token-usage/ tree', () => {
+  it('lists the anomalies of its day, from the same detectors', () => {
+    const root = cli.path('tree');
+    cli.ok(['files', 'sync', '--db', db, '--all-projects', '--root', root]);
+    const day = planted.truth.runawayTask?.date ?? '';
+    const flags = cli.json<{ anomalies: { summary: string }[] }>([
+      'anomalies',
+      '--json',
+      '--since',
+      day,
+      '--until',
+      day,
+      '--baseline-days',
+      '28',
+      '-z',
+      'UTC',
+      '--no-import',
+      '--db',
+      db,
+    ]).anomalies;
+    expect(flags.length).toBeGreaterThan(0);
+    const file = fs.readFileSync(path.join(root, `usage-${day}.md`), 'utf8');
+    const section = file.slice(file.indexOf('## Anomalies'), file.indexOf('## Optimization Candidates'));
+    // The same lines (the daily summary orders its entries itself).
+    expect(section.trim().split('\n').slice(2).sort()).toEqual(flags.map((f) => `- ${f.summary}`).sort());
+    const quiet = fs.readFileSync(path.join(root, 'usage-2026-11-02.md'), 'utf8');
+    expect(quiet).toContain('## Anomalies\n\n- None detected.\n');
   });
 });
 

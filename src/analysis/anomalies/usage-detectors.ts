@@ -105,8 +105,11 @@ function judge(
     }));
   const judged: { j: Judged<Entity>; scaled: boolean }[] = [];
   if (metric === 'tokens') {
-    const sized = entities.filter((e) => e.estimate !== null);
-    const unsized = entities.filter((e) => e.estimate === null);
+    // Scaled by task size only when enough tasks have an estimate to form a baseline; else every
+    // task is compared in tokens.
+    const scalable = entities.filter((e) => e.estimate !== null).length >= t.minBaseline;
+    const sized = scalable ? entities.filter((e) => e.estimate !== null) : [];
+    const unsized = scalable ? entities.filter((e) => e.estimate === null) : [...entities];
     for (const j of farAbove(measure(sized, true), 'tokensPerEstimatedToken', 'estimate', t))
       judged.push({ j, scaled: true });
     for (const j of farAbove(measure(unsized, false), 'tokens', null, t)) judged.push({ j, scaled: false });
