@@ -111,7 +111,7 @@ export interface BulkImport {
   finish(): Promise<void>;
 }
 
-export interface UsageRepository extends RequestSeriesRepository {
+export interface UsageRepository extends RequestSeriesRepository, UsageTotalsRepository {
   /**
    * Writes files' records, totals, agent facts, problems and cursors in one transaction, and marks
    * the affected time buckets for a rollup refresh. Safe to call from many processes at once:
@@ -180,4 +180,31 @@ export interface RequestSeriesRepository {
     sessionIds: readonly string[],
     span?: { fromMs?: number; toMs?: number },
   ): Promise<RequestPoint[]>;
+}
+
+/** Usage of one (task, session, stage, model): summed API calls, without pricing keys or time grain. */
+export interface UsageTotalRow {
+  /** '' when no task. */
+  task: string;
+  session: string;
+  /** '' when no stage (see the `stage` dimension of {@link GroupQuery}). */
+  stage: string;
+  model: string;
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+  /** API calls. */
+  responses: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+export interface UsageTotalsRepository {
+  /**
+   * Usage summed per task, session, stage and model, in one pass over the filtered rows (the stage as
+   * `groups` gives it, through `stageMap` for subagents the attribute step gave none). Leaner than
+   * `groups` with those dimensions: no pricing keys, no time grain, so far fewer groups.
+   */
+  usageTotals(filter: UsageFilter, stageMap?: StageMap): Promise<UsageTotalRow[]>;
 }

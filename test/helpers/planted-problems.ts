@@ -39,6 +39,8 @@ export interface PlantOptions {
   plant?: readonly Problem[];
   /** Every token count is multiplied by this (a whole number). */
   scale?: number;
+  /** Clean tasks a day (2). */
+  tasksPerDay?: number;
 }
 
 /** Where a planted problem is. */
@@ -190,9 +192,9 @@ export function plantedLedger(options: PlantOptions = {}): PlantedLedger {
 
   for (let d = 0; d < days; d++) {
     const dayStart = start + d * DAY_MS;
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < (options.tasksPerDay ?? 2); k++) {
       const id = `T-${d}-${k}`;
-      const at = dayStart + (9 + 4 * k) * 3_600_000 + prng.int(0, 30) * MIN;
+      const at = dayStart + ((9 + 4 * k) % 24) * 3_600_000 + prng.int(0, 30) * MIN;
       addTask(id, at, k === 0 ? Math.round(prng.logNormal(400_000, 0.1)) * scale : null);
       addSession(id, `s-${d}-${k}`, healthyCalls(prng, at, 1, prng.int(12, 16)));
     }
@@ -232,7 +234,6 @@ export function plantedInput(ledger: PlantedLedger, windowDays = 7): AnomalyInpu
       task: r.taskId ?? '',
       session: r.sessionId,
       stage: r.stage ?? '',
-      agent: 'main',
       model: r.model,
       input: 0,
       output: 0,

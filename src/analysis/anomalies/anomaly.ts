@@ -7,15 +7,13 @@
  */
 import type { RequestPoint } from '../../ledger/usage-repository.js';
 
-/** Usage of one (task, session, stage, agent, model) on one UTC day: what the usage detectors read. */
+/** Usage of one (task, session, stage, model): what the usage detectors read. */
 export interface UsageUnit {
   /** '' when no task. */
   task: string;
   session: string;
   /** '' when no stage. */
   stage: string;
-  /** `main` or the subagent type. */
-  agent: string;
   model: string;
   input: number;
   output: number;

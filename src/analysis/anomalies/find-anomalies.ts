@@ -1,6 +1,6 @@
 /**
  * Reads what the detectors need from the ledger, in a few grouped queries (no pass over every row):
- * usage by task, session, stage, agent and model per UTC day; local-day totals (the rollup, or the
+ * usage by task, session, stage and model (`usageTotals`); local-day totals (the rollup, or the
  * project's usage per 15 minutes); task estimates and labels; and the per-request series of only the
  * candidate sessions (active in the window, long enough, and with a cache-read or cache-write share
  * that a leak pattern needs). Then runs every detector.
@@ -17,7 +17,7 @@ import { detectAnomalies } from './detectors.js';
 
 /** At most this many sessions' request series are read (the largest candidates first). */
 export const MAX_SERIES_SESSIONS = 200;
-/** A session (or one agent type's part of it) writing at least this share of its cached tokens is a candidate. */
+/** A session writing at least this share of its cached tokens is a candidate. */
 const CANDIDATE_WRITE_SHARE = 0.5;
 
 export interface FindAnomaliesOptions {
@@ -46,26 +46,7 @@ async function unitsOf(
   filter: UsageFilter,
   stageMap: StageMap | undefined,
 ): Promise<UsageUnit[]> {
-  const rows = await store.groups({
-    dimensions: ['task', 'session', 'stage', 'agent', 'model'],
-    filter,
-    grain: 'day',
-    ...(stageMap === undefined ? {} : { stageMap }),
-  });
-  return rows.map((r) => ({
-    task: r.values.task ?? '',
-    session: r.values.session ?? '',
-    stage: r.values.stage ?? '',
-    agent: r.values.agent ?? '',
-    model: r.values.model ?? r.model,
-    input: r.input,
-    output: r.output,
-    cacheWrite: r.cacheWrite,
-    cacheRead: r.cacheRead,
-    responses: r.responses,
-    firstTs: r.firstTs,
-    lastTs: r.lastTs,
-  }));
+  return store.usageTotals(filter, stageMap);
 }
 
 function addDay(
@@ -121,10 +102,8 @@ export function candidateSessions(input: Omit<AnomalyInput, 'series'>, t: Anomal
   const sessions = aggregateBy(input.units, (u) =>
     u.session.startsWith(DECLARED_SESSION_PREFIX) ? null : u.session,
   );
-  const parts = aggregateBy(input.units, (u) => JSON.stringify([u.session, u.agent]));
   const suspicious = new Set<string>();
-  for (const [key, a] of parts) {
-    const [session = ''] = JSON.parse(key) as string[];
+  for (const [session, a] of sessions) {
     const context = a.input + a.cacheRead + a.cacheWrite;
     const cached = a.cacheRead + a.cacheWrite;
     if (context > 0 && a.cacheRead <= t.leakMaxReadShare * context) suspicious.add(session);

@@ -41,6 +41,8 @@ import type {
   OffsetSpan,
   RequestPoint,
   TimeSpan,
+  UsageFilter,
+  UsageTotalRow,
   WriteCounts,
 } from '../usage-repository.js';
 import * as attribution from './attribution.js';
@@ -59,6 +61,7 @@ import * as spans from './spans.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
 import * as telemetry from './telemetry.js';
+import { usageTotals } from './usage-totals.js';
 import * as writes from './usage-writes.js';
 
 export interface PostgresStoreOptions {
@@ -189,6 +192,10 @@ export class PostgresStore implements LedgerStore {
     span?: { fromMs?: number; toMs?: number },
   ): Promise<RequestPoint[]> {
     return requestSeries(this.#db, sessionIds, span);
+  }
+
+  async usageTotals(filter: UsageFilter, stageMap?: StageMap): Promise<UsageTotalRow[]> {
+    return usageTotals(this.#db, filter, stageMap);
   }
 
   async responseTimes(): Promise<number[]> {

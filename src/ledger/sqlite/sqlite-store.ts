@@ -46,6 +46,8 @@ import type {
   OffsetSpan,
   RequestPoint,
   TimeSpan,
+  UsageFilter,
+  UsageTotalRow,
   WriteCounts,
 } from '../usage-repository.js';
 import * as attribution from './attribution.js';
@@ -65,6 +67,7 @@ import type { Statements } from './statements.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
 import * as telemetry from './telemetry.js';
+import { usageTotals } from './usage-totals.js';
 import * as writes from './usage-writes.js';
 
 export type { SqliteStoreOptions } from './open-database.js';
@@ -171,6 +174,10 @@ export class SqliteStore implements LedgerStore {
     span?: { fromMs?: number; toMs?: number },
   ): Promise<RequestPoint[]> {
     return requestSeries(this.#s, sessionIds, span);
+  }
+
+  async usageTotals(filter: UsageFilter, stageMap?: StageMap): Promise<UsageTotalRow[]> {
+    return usageTotals(this.#s, filter, stageMap);
   }
 
   async responseTimes(): Promise<number[]> {

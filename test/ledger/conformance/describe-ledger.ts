@@ -26,6 +26,7 @@ import { rollupContract } from './rollup.contract.js';
 import { tasksContract } from './tasks.contract.js';
 import { telemetryContract } from './telemetry.contract.js';
 import { usageContract } from './usage.contract.js';
+import { usageTotalsContract } from './usage-totals.contract.js';
 
 /** A fresh, empty ledger of the backend under test. */
 export interface OpenedLedger {
@@ -56,6 +57,7 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     recordsContract(open);
     blocksContract(open);
     requestSeriesContract(open);
+    usageTotalsContract(open);
   };
   if (options.skip !== undefined)
     describe.skip(`ledger conformance: ${name} (skipped: ${options.skip})`, suite);
