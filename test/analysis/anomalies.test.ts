@@ -12,6 +12,8 @@ import { candidateSessions } from '../../src/analysis/anomalies/find-anomalies.j
 import { PROBLEMS, type Problem, plantedInput, plantedLedger } from '../helpers/planted-problems.js';
 
 const T = DEFAULT_THRESHOLDS;
+/** Generous: a loaded machine must not fail a property on time (speed belongs in bench/). */
+const PROPERTY_TIMEOUT_MS = 120_000;
 
 function flagsOf(problems: readonly Problem[], options: { seed?: number; scale?: number } = {}) {
   const ledger = plantedLedger({ plant: problems, ...options });
@@ -121,52 +123,69 @@ describe('planted problems', () => {
 });
 
 describe('properties', () => {
-  it('a clean generated history raises nothing', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 10, max: 40 }), (seed, days) => {
-        const ledger = plantedLedger({ seed, days });
-        expect(detectAnomalies(plantedInput(ledger), T).map(about)).toEqual([]);
-      }),
-      { numRuns: 25 },
-    );
-  });
+  it(
+    'a clean generated history raises nothing',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 1_000_000 }),
+          fc.integer({ min: 10, max: 40 }),
+          (seed, days) => {
+            const ledger = plantedLedger({ seed, days });
+            expect(detectAnomalies(plantedInput(ledger), T).map(about)).toEqual([]);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('multiplying every token count by a constant raises no new flag (and drops none)', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 1_000_000 }),
-        fc.integer({ min: 2, max: 1_000 }),
-        fc.subarray([...PROBLEMS]),
-        (seed, scale, plant) => {
-          const base = flagsOf(plant, { seed }).anomalies.map(about);
-          expect(flagsOf(plant, { seed, scale }).anomalies.map(about)).toEqual(base);
-        },
-      ),
-      { numRuns: 20 },
-    );
-  });
+  it(
+    'multiplying every token count by a constant raises no new flag (and drops none)',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 1_000_000 }),
+          fc.integer({ min: 2, max: 1_000 }),
+          fc.subarray([...PROBLEMS]),
+          (seed, scale, plant) => {
+            const base = flagsOf(plant, { seed }).anomalies.map(about);
+            expect(flagsOf(plant, { seed, scale }).anomalies.map(about)).toEqual(base);
+          },
+        ),
+        { numRuns: 20 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('every planted problem is found whatever the seed', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
-        const { ledger, anomalies } = flagsOf(PROBLEMS, { seed });
-        const kinds = (p: Problem) =>
-          new Set(
-            anomalies
-              .filter(
-                (a) =>
-                  a.subject.task === ledger.truth[p]?.task || a.subject.session === ledger.truth[p]?.session,
-              )
-              .map((a) => a.kind),
-          );
-        expect(kinds('overTask').has('task-over-baseline')).toBe(true);
-        expect(kinds('runawayTask').has('runaway-turns')).toBe(true);
-        expect(kinds('contextLeak').has('context-leak')).toBe(true);
-        expect(kinds('expiringCache').has('cache-expiring')).toBe(true);
-      }),
-      { numRuns: 15 },
-    );
-  });
+  it(
+    'every planted problem is found whatever the seed',
+    () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+          const { ledger, anomalies } = flagsOf(PROBLEMS, { seed });
+          const kinds = (p: Problem) =>
+            new Set(
+              anomalies
+                .filter(
+                  (a) =>
+                    a.subject.task === ledger.truth[p]?.task ||
+                    a.subject.session === ledger.truth[p]?.session,
+                )
+                .map((a) => a.kind),
+            );
+          expect(kinds('overTask').has('task-over-baseline')).toBe(true);
+          expect(kinds('runawayTask').has('runaway-turns')).toBe(true);
+          expect(kinds('contextLeak').has('context-leak')).toBe(true);
+          expect(kinds('expiringCache').has('cache-expiring')).toBe(true);
+        }),
+        { numRuns: 15 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 describe('baselines', () => {

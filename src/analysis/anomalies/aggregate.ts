@@ -74,6 +74,33 @@ export function aggregateBy(
   return out;
 }
 
+const memo = new WeakMap<readonly UsageUnit[], Map<string, Map<string, Aggregate>>>();
+
+/**
+ * {@link aggregateBy} computed once per units array and `name` (several detectors sum the same units
+ * the same way). The aggregates are shared: callers must not change them.
+ */
+export function aggregateOnce(
+  units: readonly UsageUnit[],
+  name: 'task' | 'session' | 'ranSession',
+): Map<string, Aggregate> {
+  let byName = memo.get(units);
+  if (byName === undefined) {
+    byName = new Map();
+    memo.set(units, byName);
+  }
+  let out = byName.get(name);
+  if (out === undefined) {
+    out = aggregateBy(units, (u) => {
+      if (name === 'task') return u.task === '' ? null : u.task;
+      if (name === 'session') return u.session;
+      return u.session.startsWith(DECLARED_SESSION_PREFIX) ? null : u.session;
+    });
+    byName.set(name, out);
+  }
+  return out;
+}
+
 /** The model with the most tokens (ties: the first by name). */
 export function dominantModel(a: Aggregate): string {
   let best = '';

@@ -11,7 +11,7 @@ import type { StageMap } from '../../ledger/task-repository.js';
 import type { UsageFilter } from '../../ledger/usage-repository.js';
 import { BUCKET_MS } from '../../ledger/usage-sums.js';
 import { ZonedClock } from '../zoned-time.js';
-import { activeIn, aggregateBy, DECLARED_SESSION_PREFIX, unitTokens } from './aggregate.js';
+import { activeIn, aggregateOnce, unitTokens } from './aggregate.js';
 import type { Anomaly, AnomalyInput, AnomalyThresholds, DayUsage, TaskFacts, UsageUnit } from './anomaly.js';
 import { detectAnomalies } from './detectors.js';
 
@@ -99,9 +99,7 @@ async function daysOf(store: LedgerStore, o: FindAnomaliesOptions): Promise<DayU
 
 /** Sessions whose request series a leak rule needs, largest first, at most {@link MAX_SERIES_SESSIONS}. */
 export function candidateSessions(input: Omit<AnomalyInput, 'series'>, t: AnomalyThresholds): string[] {
-  const sessions = aggregateBy(input.units, (u) =>
-    u.session.startsWith(DECLARED_SESSION_PREFIX) ? null : u.session,
-  );
+  const sessions = aggregateOnce(input.units, 'ranSession');
   const suspicious = new Set<string>();
   for (const [session, a] of sessions) {
     const context = a.input + a.cacheRead + a.cacheWrite;
@@ -137,8 +135,7 @@ export async function findAnomalies(store: LedgerStore, o: FindAnomaliesOptions)
   const series = await store.requestSeries(candidates, { fromMs: o.baselineFromMs, toMs: o.toMs });
   const input: AnomalyInput = { ...base, series };
   const sessionTasks = new Map<string, string[]>();
-  for (const [session, a] of aggregateBy(units, (u) => u.session))
-    sessionTasks.set(session, [...a.tasks].sort());
+  for (const [session, a] of aggregateOnce(units, 'session')) sessionTasks.set(session, [...a.tasks].sort());
   let anomalies = detectAnomalies(input, o.thresholds).map((a) =>
     a.subject.session !== undefined && a.evidence.tasks.length === 0
       ? { ...a, evidence: { ...a.evidence, tasks: sessionTasks.get(a.subject.session) ?? [] } }

@@ -14,7 +14,7 @@
 import type { RequestPoint } from '../../ledger/usage-repository.js';
 import { formatInt } from '../../util/format.js';
 import { median, robustBaseline, scoreAgainst, sortedQuantile } from '../statistics.js';
-import { aggregateBy, DECLARED_SESSION_PREFIX } from './aggregate.js';
+import { aggregateOnce } from './aggregate.js';
 import type { Anomaly, AnomalyInput, Detector, RecordEvidence } from './anomaly.js';
 import { baselineEvidence, ratioOf } from './baselines.js';
 import { baselineText, offText } from './wording.js';
@@ -101,8 +101,7 @@ function sessionShares(
   share: (a: { input: number; cacheRead: number; cacheWrite: number }) => number | null,
 ): number[] {
   const out: number[] = [];
-  for (const [session, a] of aggregateBy(input.units, (u) => u.session)) {
-    if (session.startsWith(DECLARED_SESSION_PREFIX)) continue;
+  for (const a of aggregateOnce(input.units, 'ranSession').values()) {
     const s = share(a);
     if (s !== null) out.push(s);
   }

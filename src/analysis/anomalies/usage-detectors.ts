@@ -11,7 +11,7 @@ import {
   activeIn,
   aggregateBy,
   aggregateEvidence,
-  DECLARED_SESSION_PREFIX,
+  aggregateOnce,
   dominantModel,
   unitTokens,
 } from './aggregate.js';
@@ -39,7 +39,7 @@ function labelGroup(labels: Record<string, string>): Record<string, string> {
 }
 
 function taskEntities(input: AnomalyInput): Entity[] {
-  return [...aggregateBy(input.units, (u) => (u.task === '' ? null : u.task))].map(([task, usage]) => {
+  return [...aggregateOnce(input.units, 'task')].map(([task, usage]) => {
     const facts = input.tasks.get(task);
     const labels = labelGroup(facts?.labels ?? {});
     const estimate = facts?.estimateTokens ?? null;
@@ -55,9 +55,7 @@ function taskEntities(input: AnomalyInput): Entity[] {
 }
 
 function sessionEntities(input: AnomalyInput): Entity[] {
-  return [
-    ...aggregateBy(input.units, (u) => (u.session.startsWith(DECLARED_SESSION_PREFIX) ? null : u.session)),
-  ].map(
+  return [...aggregateOnce(input.units, 'ranSession')].map(
     ([session, usage]): Entity => ({
       subject: { session },
       name: `session ${session}`,
