@@ -188,6 +188,55 @@ describe('properties', () => {
   );
 });
 
+describe('task size', () => {
+  /** The clean history with every unit of `task` multiplied by `usage`, and its estimate by `estimate`. */
+  function resized(usage: number, estimate: number) {
+    const input = plantedInput(plantedLedger({ seed: 3 }));
+    const task = 'T-20-0'; // on the last day; tasks `T-*-0` have a token estimate
+    const facts = input.tasks.get(task);
+    const tasks = new Map(input.tasks);
+    tasks.set(task, { labels: facts?.labels ?? {}, estimateTokens: (facts?.estimateTokens ?? 0) * estimate });
+    const units = input.units.map((u) =>
+      u.task === task
+        ? {
+            ...u,
+            input: u.input * usage,
+            output: u.output * usage,
+            cacheWrite: u.cacheWrite * usage,
+            cacheRead: u.cacheRead * usage,
+          }
+        : u,
+    );
+    return {
+      task,
+      flags: detectAnomalies({ ...input, units, tasks }, T).filter((a) => a.kind === 'task-over-baseline'),
+    };
+  }
+
+  it('compares tasks with an estimate in tokens per estimated token', () => {
+    const { task, flags } = resized(5, 1);
+    expect(flags.map((a) => a.subject.task)).toEqual([task]);
+    expect(flags[0]?.baseline).toMatchObject({
+      metric: 'tokensPerEstimatedToken',
+      scaledBy: 'estimate',
+      groupedBy: { 'label:category': 'feature' },
+    });
+    expect(flags[0]?.baseline.median).toBeGreaterThan(0.7);
+    expect(flags[0]?.baseline.median).toBeLessThan(1.5);
+    // What the baseline predicts for its size, and the overrun in tokens.
+    const o = flags[0]?.overrun;
+    expect(o?.expected).toBeCloseTo(
+      ((flags[0]?.baseline.median ?? 0) * (flags[0]?.evidence.tokens.total ?? 0)) / (flags[0]?.value ?? 1),
+      3,
+    );
+    expect(o?.excess).toBeCloseTo((flags[0]?.evidence.tokens.total ?? 0) - (o?.expected ?? 0), 3);
+  });
+
+  it('does not flag a large task whose estimate says it is large', () => {
+    expect(resized(5, 5).flags).toEqual([]);
+  });
+});
+
 describe('baselines', () => {
   const m = (value: number, groups: Record<string, string>[], flaggable = true) => ({
     item: value,
