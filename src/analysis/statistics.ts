@@ -33,17 +33,36 @@ export function medianAbsoluteDeviation(values: readonly number[]): number | nul
   return median(values.map((v) => Math.abs(v - m)));
 }
 
+/** A robust baseline: the median and the median absolute deviation of `n` values. */
+export interface RobustBaseline {
+  median: number;
+  /** The median absolute deviation from the median (unscaled). */
+  mad: number;
+  n: number;
+}
+
+/** The {@link RobustBaseline} of `values`; null for no values. Sorts once per statistic. */
+export function robustBaseline(values: readonly number[]): RobustBaseline | null {
+  const m = median(values);
+  if (m === null) return null;
+  return { median: m, mad: median(values.map((v) => Math.abs(v - m))) ?? 0, n: values.length };
+}
+
 /**
- * How many robust standard deviations `value` lies above the median of `baseline` (MAD × 1.4826, the
+ * How many robust standard deviations `value` lies above the baseline's median (MAD × 1.4826, the
  * normal-consistent scale). A zero MAD (most values equal) falls back to 1% of the median, so one
- * outlier over identical values still scores high instead of dividing by zero. Null with no baseline.
+ * outlier over identical values still scores high instead of dividing by zero.
  */
+export function scoreAgainst(value: number, baseline: RobustBaseline): number {
+  const scale =
+    baseline.mad > 0 ? baseline.mad * 1.4826 : Math.max(Math.abs(baseline.median) * 0.01, Number.EPSILON);
+  return (value - baseline.median) / scale;
+}
+
+/** {@link scoreAgainst} the baseline of `baseline`'s values; null with no baseline. */
 export function robustScore(value: number, baseline: readonly number[]): number | null {
-  const m = median(baseline);
-  const mad = medianAbsoluteDeviation(baseline);
-  if (m === null || mad === null) return null;
-  const scale = mad > 0 ? mad * 1.4826 : Math.max(Math.abs(m) * 0.01, Number.EPSILON);
-  return (value - m) / scale;
+  const b = robustBaseline(baseline);
+  return b === null ? null : scoreAgainst(value, b);
 }
 
 /** An estimate with its confidence interval. */

@@ -20,9 +20,10 @@
  *   warning uses. A dollar total with unavailable parts counts only when its known part passes.
  * - Scope: the usage (captured and declared alike, as the ledger counts it) of one project when a
  *   `projectDir` is given, else all of it.
- * - Daily anomalies (seed 9.4: a few grouped queries, no deep analysis): a task whose tokens on the
- *   day are more than 3× the median task of the 7 days before (with at least 5 tasks in them), and
- *   estimate overruns of the tasks active that day. Candidates: the review's rules on that day alone.
+ * - Daily anomalies: the flags of `analysis/anomalies` for that day (usage far above its robust
+ *   baseline over the {@link ANOMALY_BASELINE_DAYS} days before, leak patterns), each as its one-line
+ *   summary, then the estimate overruns of the tasks active that day. Candidates: the review's rules
+ *   on that day alone.
  * @module
  */
 
@@ -31,6 +32,8 @@ import { addSums, BUCKET_MS, emptySums } from '../ledger/usage-sums.js';
 import { ExitCode, UserError } from '../util/errors.js';
 import { formatInt, formatUsdPlain } from '../util/format.js';
 import { cacheHitRate, totalTokens } from '../util/token-counts.js';
+import { DEFAULT_THRESHOLDS } from './anomalies/anomaly.js';
+import { findAnomalies } from './anomalies/find-anomalies.js';
 import { DEFAULT_OVERRUN_MULTIPLE } from './overrun.js';
 import type { ReportContext } from './reports.js';
 import type {
@@ -45,7 +48,6 @@ import type {
 import { findRecommendations } from './review-recommendations.js';
 import { reportsCaching } from './review-rules.js';
 import { CostSum, compareText, groupCost, type PricedGroup, pricedGroups } from './review-usage.js';
-import { median } from './statistics.js';
 import { UsageTableBuilder } from './usage-table.js';
 import { addDays, ZonedClock } from './zoned-time.js';
 
@@ -53,12 +55,8 @@ import { addDays, ZonedClock } from './zoned-time.js';
 export const TOP_TASKS = 5;
 /** How many agents the review lists as most active. */
 export const MOST_ACTIVE_AGENTS = 5;
-/** The daily anomaly rule: a task above this multiple of the median task of the days before... */
-export const ANOMALY_MULTIPLE = 3;
-/** ... over this many days ... */
-export const ANOMALY_HISTORY_DAYS = 7;
-/** ... when they had at least this many tasks. */
-export const ANOMALY_MIN_HISTORY_TASKS = 5;
+/** The days before a day that the daily anomalies' baselines draw on. */
+export const ANOMALY_BASELINE_DAYS = 28;
 
 /** What both the review and the daily insights can be narrowed to, and their overrun threshold. */
 export interface UsageScopeOptions {
@@ -320,8 +318,9 @@ function overrunText(o: EstimateOverrun): string {
 }
 
 /**
- * One-line anomalies and optimization candidates for the daily summary of `date`. Cheap: the day's
- * usage grouped once, the week before grouped by task once, and the estimates of the day's tasks.
+ * One-line anomalies and optimization candidates for the daily summary of `date`: the day's usage
+ * grouped once, the anomaly detectors over the day against the days before, and the estimates of the
+ * day's tasks.
  */
 export async function dailyInsights(
   ctx: ReportContext,
@@ -330,39 +329,20 @@ export async function dailyInsights(
   const date = checkDate(options.date);
   const clock = clockOf(options.timeZone);
   const dayStart = clock.startOf(date);
-  const [groups, history] = await Promise.all([
-    pricedGroups(ctx, { fromMs: dayStart, toMs: clock.startOf(addDays(date, 1)), ...projectFilter(options) }),
-    ctx.store.groups({
-      dimensions: ['task'],
-      filter: {
-        fromMs: clock.startOf(addDays(date, -ANOMALY_HISTORY_DAYS)),
-        toMs: dayStart,
-        ...projectFilter(options),
-      },
-      grain: 'day',
+  const dayEnd = clock.startOf(addDays(date, 1));
+  const [groups, found] = await Promise.all([
+    pricedGroups(ctx, { fromMs: dayStart, toMs: dayEnd, ...projectFilter(options) }),
+    findAnomalies(ctx.store, {
+      fromMs: dayStart,
+      toMs: dayEnd,
+      baselineFromMs: clock.startOf(addDays(date, -ANOMALY_BASELINE_DAYS)),
+      clock,
+      thresholds: DEFAULT_THRESHOLDS,
+      ...projectFilter(options),
+      ...(ctx.stageMap === undefined ? {} : { stageMap: ctx.stageMap }),
     }),
   ]);
-
-  const past = new Map<string, number>();
-  for (const r of history) {
-    const id = r.values.task ?? '';
-    if (id !== '') past.set(id, (past.get(id) ?? 0) + totalTokens(r));
-  }
-  const pastTokens = [...past.values()].filter((n) => n > 0);
-  const typical = pastTokens.length >= ANOMALY_MIN_HISTORY_TASKS ? median(pastTokens) : null;
-  const anomalies: string[] = [];
-  if (typical !== null && typical > 0) {
-    const today = [...tally(groups, (g) => (g.task === '' ? null : g.task))]
-      .map(([task, t]) => ({ task, tokens: t.tokens, ratio: t.tokens / typical }))
-      .filter((t) => t.ratio > ANOMALY_MULTIPLE)
-      .sort((a, b) => b.ratio - a.ratio || compareText(a.task, b.task));
-    for (const t of today) {
-      anomalies.push(
-        `${t.task} used ${formatInt(t.tokens)} tokens on ${date}, ${t.ratio.toFixed(1)}× the median task of the ` +
-          `previous ${ANOMALY_HISTORY_DAYS} days (${formatInt(typical)} tokens over ${pastTokens.length} tasks).`,
-      );
-    }
-  }
+  const anomalies = found.anomalies.map((a) => a.summary);
   for (const o of await estimateOverruns(ctx, activeTasks(groups), multipleOf(options))) {
     anomalies.push(overrunText(o));
   }

@@ -310,4 +310,65 @@ Examples:
       .option('-j, --json', 'print JSON')
       .action(async (opts) => setExit(await (await import('./commands/status.js')).runStatus(opts)));
   },
+  anomalies: (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('anomalies')
+        .description(
+          'usage far above its baseline (tasks, stages, sessions, days, turn counts) and leaks (growing context, a cache that keeps expiring), with evidence (imports new transcripts first)',
+        ),
+    )
+      .option('-j, --json', 'print JSON only')
+      .option('--no-import', 'do not import new transcripts first')
+      .option('-s, --since <date>', 'first day to flag, YYYY-MM-DD or YYYYMMDD (local time)')
+      .option('-u, --until <date>', 'last day to flag (default: today)')
+      .option('-d, --days <n>', 'flag the last n days, today included (default 7; ignored with --since)')
+      .option('--baseline-days <n>', 'days before those the baselines also draw on (default 28)')
+      .option('-p, --project <dir>', 'only usage of this project (its directory, or inside it)')
+      .option('--task <id>', 'only flags about this task (its own, its stages, its sessions)')
+      .option(
+        '-z, --timezone <tz>',
+        'IANA time zone of the days (default: config "timezone", else the system zone)',
+      )
+      .option(
+        '--min-score <n>',
+        'robust score (MADs × 1.4826 above the median) a value must reach (default 3.5)',
+      )
+      .option('--min-ratio <n>', 'multiple of the baseline median a value must reach (default 2)')
+      .option(
+        '--min-baseline <n>',
+        'values a baseline needs before anything is judged against it (default 5)',
+      )
+      .option('--min-requests <n>', 'API calls a session or subagent needs for the leak rules (default 8)')
+      .option('--leak-growth <n>', 'context leak: growth of the context from start to end (default 3)')
+      .option(
+        '--leak-read-share <n>',
+        'context leak: cache reads at most this share of the context (default 0.2)',
+      )
+      .option('--min-rewrites <n>', 'expiring cache: large cache writes of similar size (default 3)')
+      .option('--compact', 'compact table: abbreviated numbers, fewer columns')
+      .option('--color', 'force colours')
+      .option('--no-color', 'no colours')
+      .addHelpText(
+        'after',
+        `
+Baselines are robust: the median and the median absolute deviation (MAD) of the same measure over
+the flagged days and the baseline days before them. A task is compared with tasks of the same labels
+(else all tasks), in tokens per estimated token when it has a token estimate; a stage of a task with
+the same stage of other tasks; a session with sessions of its main model (else all); a day with the
+other days that had usage. A value is flagged when it is both --min-ratio times the median and
+--min-score robust deviations above it. Runaway turns compare API calls per task and per session.
+Leaks are read from the API calls of each session and subagent: a context that grows call over call
+(--leak-growth) while cache reads stay a small share of it (--leak-read-share), and large cache
+writes of similar size made again and again (--min-rewrites) with at least as much written to the
+cache as read from it. Each flag lists its evidence: the records (dedup keys, times, token counts),
+sessions and tasks, the baseline (median, MAD, n, what it was grouped by) and how far off it is.
+
+Examples:
+  tokenledger anomalies                        the last 7 days
+  tokenledger anomalies --days 30 --json
+  tokenledger anomalies --task T-12 --since 2026-11-01`,
+      )
+      .action(async (opts) => setExit(await (await import('./commands/anomalies.js')).runAnomalies(opts)));
+  },
 } satisfies Record<string, RegisterCommand>;

@@ -119,7 +119,7 @@ export interface BulkImport {
   finish(): Promise<void>;
 }
 
-export interface UsageRepository {
+export interface UsageRepository extends RequestSeriesRepository, UsageTotalsRepository {
   /**
    * Writes files' records, totals, agent facts, problems and cursors in one transaction, and marks
    * the affected time buckets for a rollup refresh. Safe to call from many processes at once:
@@ -158,4 +158,61 @@ export interface UsageRepository {
    * rows: per 15-minute bucket and pricing key. Declared-telemetry rows are left out.
    */
   usageInSpans(spans: readonly TimeSpan[]): Promise<BucketRow[][]>;
+}
+
+/**
+ * One API call of a request series (see {@link RequestSeriesRepository.requestSeries}): what a leak
+ * detector needs, its usage numbers and identifiers only.
+ */
+export interface RequestPoint {
+  sessionId: string;
+  /** The subagent's id; '' for the main thread. Each thread has its own context. */
+  agentId: string;
+  dedupKey: string;
+  ts: number;
+  model: string;
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+}
+
+export interface RequestSeriesRepository {
+  /**
+   * The API calls of the given sessions in [fromMs, toMs) (either bound may be absent), ordered by
+   * session, thread (agent id, '' first), time and dedup key. Rows derived from declared telemetry
+   * are left out (they are a task's total, not a request). Meant for a few candidate sessions chosen
+   * from grouped usage, not for the whole ledger.
+   */
+  requestSeries(
+    sessionIds: readonly string[],
+    span?: { fromMs?: number; toMs?: number },
+  ): Promise<RequestPoint[]>;
+}
+
+/** Usage of one (task, session, stage, model): summed API calls, without pricing keys or time grain. */
+export interface UsageTotalRow {
+  /** '' when no task. */
+  task: string;
+  session: string;
+  /** '' when no stage (see the `stage` dimension of {@link GroupQuery}). */
+  stage: string;
+  model: string;
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+  /** API calls. */
+  responses: number;
+  firstTs: number;
+  lastTs: number;
+}
+
+export interface UsageTotalsRepository {
+  /**
+   * Usage summed per task, session, stage and model, in one pass over the filtered rows (the stage as
+   * `groups` gives it, through `stageMap` for subagents the attribute step gave none). Leaner than
+   * `groups` with those dimensions: no pricing keys, no time grain, so far fewer groups.
+   */
+  usageTotals(filter: UsageFilter, stageMap?: StageMap): Promise<UsageTotalRow[]>;
 }

@@ -1,16 +1,18 @@
 /**
- * The tokenledger MCP server: four tools over the ledger, built on the official SDK.
+ * The tokenledger MCP server: its tools over the ledger, built on the official SDK.
  *
  * - `record_usage`: seed 000's telemetry contract (declared usage in, §5 JSON out);
  * - `log_task_tokens`: seed 001's post-task tool (a task's actual tokens against its estimate);
  * - `query_usage`: usage grouped by task, stage, agent, model, day, … (`report --by`);
- * - `usage_report`: a period's totals, cost by model and top tasks.
+ * - `usage_report`: a period's totals, cost by model and top tasks;
+ * - `anomalies`: usage far above its baseline and leak patterns, with evidence (`anomalies --json`).
  *
  * Each call opens the ledger, does its work and closes it (see {@link LedgerCalls}); an error in a
  * call is that call's answer (`isError`), never the end of the session.
  * @module
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ANOMALIES_DESCRIPTION, anomaliesInput, anomaliesTool } from './anomalies-tool.js';
 import { COMPARE_DESCRIPTION, compareInput, compareTool } from './compare-tool.js';
 import { ESTIMATE_DESCRIPTION, estimateInput, estimateTool } from './estimate-tool.js';
 import { LedgerCalls, type McpServerOptions } from './ledger-calls.js';
@@ -26,6 +28,8 @@ export const TOOL_NAMES = [
   'query_usage',
   'usage_report',
   'compare',
+  'estimate',
+  'anomalies',
 ] as const;
 
 export interface TokenledgerMcp {
@@ -163,6 +167,22 @@ export function createMcpServer(
       toolCall(
         'estimate',
         async () => jsonResult({ ...(await calls.withSession((session) => estimateTool(session, args))) }),
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'anomalies',
+    {
+      title: 'Anomalies and token leaks, with evidence',
+      description: ANOMALIES_DESCRIPTION,
+      inputSchema: anomaliesInput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'anomalies',
+        async () => jsonResult({ ...(await calls.withSession((session) => anomaliesTool(session, args))) }),
         log,
       ),
   );

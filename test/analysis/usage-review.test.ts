@@ -483,13 +483,21 @@ describe('estimate overruns and daily insights', () => {
     expect(renderReview(review)).toContain('EST used $0.03 against $0.01 estimated (3.0×)');
   });
 
-  it('daily anomalies: a task far above the median task of the week before, and overruns', async () => {
+  it('daily anomalies: usage far above its robust baseline, and overruns', async () => {
     const store = await estimates();
-    const median =
-      'BIG used 35,000 tokens on 2026-11-20, 3.5× the median task of the previous 7 days (10,000 tokens over 5 tasks).';
+    // Tasks in the 28 days before and on the day: 5,000 (EST's own), 8,000, 10,000, 10,000, 12,000,
+    // 20,000, 25,000 (SMALL) and 35,000 (BIG): median 11,000, deviations 6,000 3,000 1,000 1,000 1,000
+    // 9,000 14,000 24,000, MAD 4,500. BIG: (35,000 − 11,000) ÷ (4,500 × 1.4826) = 3.6 ≥ 3.5, 3.2× ≥ 2.
+    // SMALL: 2.1 < 3.5. Only two tasks have an estimate: too few to compare tasks by their size.
+    // Days: 5,000 8,000 10,000 10,000 12,000 20,000 and 60,000 on the day: median 10,000, MAD 2,000.
+    const median = [
+      'task BIG used 35,000 tokens: 3.2× the median, robust score 3.6 (median 11,000 tokens, MAD 4,500 tokens, n=8 tasks); about 24,000 tokens over.',
+      'session big used 35,000 tokens: 3.2× the median, robust score 3.6 (median 11,000 tokens, MAD 4,500 tokens, n=8 sessions grouped by model=claude-haiku-4-5-20251001); about 24,000 tokens over.',
+      '2026-11-20 used 60,000 tokens: 6.0× the median, robust score 16.9 (median 10,000 tokens, MAD 2,000 tokens, n=7 active days); about 50,000 tokens over.',
+    ];
     // EST is at 3.0× its dollars and 1.5× its tokens: below the default overrun multiple (4×).
     const byDefault = await dailyInsights(context(store), { date: '2026-11-20', timeZone: 'UTC' });
-    expect(byDefault.anomalies).toEqual([median]);
+    expect(byDefault.anomalies).toEqual(median);
     expect(byDefault.optimizationCandidates).toEqual([]);
     const two = await dailyInsights(context(store), {
       date: '2026-11-20',
@@ -497,7 +505,7 @@ describe('estimate overruns and daily insights', () => {
       overrunMultiple: 2,
     });
     expect(two.anomalies).toEqual([
-      median,
+      ...median,
       'EST passed its estimate: $0.03 used against $0.01 estimated (3.0×).',
     ]);
     const one = await dailyInsights(context(store), {
@@ -506,13 +514,13 @@ describe('estimate overruns and daily insights', () => {
       overrunMultiple: 1,
     });
     expect(one.anomalies).toEqual([
-      median,
+      ...median,
       'EST passed its estimate: $0.03 used against $0.01 estimated (3.0×).',
       'EST passed its estimate: 30,000 tokens used against 20,000 tokens estimated (1.5×).',
     ]);
   });
 
-  it('no median anomaly with fewer than 5 tasks in the week before', async () => {
+  it('no anomaly without a baseline of 5 tasks, or on a day with nothing unusual', async () => {
     const store = await estimates();
     // For 2026-11-14 the week before (11-07..11-13) has H-1 and EST only.
     const early = await dailyInsights(context(store), { date: '2026-11-14', timeZone: 'UTC' });
@@ -525,7 +533,12 @@ describe('estimate overruns and daily insights', () => {
   it('daily candidates are the review rules on that day alone', async () => {
     const store = await ledger(mixedWeek());
     const daily = await dailyInsights(context(store), { date: '2026-11-18', timeZone: 'UTC' });
-    expect(daily.anomalies).toEqual([]);
+    // T-1's day is far above the other tasks of the week (in tokens and in API calls).
+    expect(daily.anomalies).toEqual([
+      'task T-1 used 1,402,999 tokens: 11.6× the median, robust score 18.5 (median 121,000 tokens, MAD 46,800 tokens, n=5 tasks); about 1,281,999 tokens over.',
+      'task T-1 made 31 API calls: 3.1× the median, robust score 210.0 (median 10 API calls, MAD 0 API calls, n=5 tasks); about 21 API calls over.',
+      'session s-1 made 30 API calls: 3.0× the median, robust score 6.7 (median 10 API calls, MAD 2 API calls, n=6 sessions); about 20 API calls over.',
+    ]);
     expect(daily.optimizationCandidates).toEqual([
       // 80,000 ÷ 280,000 = 28.6%; $0.3888 (see 'recommends each rule ...').
       'Improve prompt-cache reuse for writer: hit rate 28.6% with 200,000 uncached input tokens; est. saving up to $0.39.',

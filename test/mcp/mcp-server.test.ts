@@ -141,6 +141,7 @@ describe('tokenledger mcp', () => {
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual([
+      'anomalies',
       'compare',
       'estimate',
       'log_task_tokens',

@@ -40,8 +40,10 @@ import type {
   GroupRow,
   ImportOrigin,
   OffsetSpan,
+  RequestPoint,
   TimeSpan,
   UsageFilter,
+  UsageTotalRow,
   WriteCounts,
 } from '../usage-repository.js';
 import * as attribution from './attribution.js';
@@ -54,12 +56,14 @@ import * as forgetting from './forget.js';
 import { migrate } from './migrations.js';
 import * as queries from './queries.js';
 import * as records from './records.js';
+import { requestSeries } from './request-series.js';
 import * as rollup from './rollup.js';
 import * as runs from './runs.js';
 import * as spans from './spans.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
 import * as telemetry from './telemetry.js';
+import { usageTotals } from './usage-totals.js';
 import * as writes from './usage-writes.js';
 
 export interface PostgresStoreOptions {
@@ -187,6 +191,17 @@ export class PostgresStore implements LedgerStore {
 
   async fileReads(filter: UsageFilter): Promise<FileReadRow[]> {
     return fileReads(this.#db, filter);
+  }
+
+  async requestSeries(
+    sessionIds: readonly string[],
+    span?: { fromMs?: number; toMs?: number },
+  ): Promise<RequestPoint[]> {
+    return requestSeries(this.#db, sessionIds, span);
+  }
+
+  async usageTotals(filter: UsageFilter, stageMap?: StageMap): Promise<UsageTotalRow[]> {
+    return usageTotals(this.#db, filter, stageMap);
   }
 
   async responseTimes(): Promise<number[]> {

@@ -9,14 +9,14 @@ import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.j
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import type { LedgerStats } from '../store.js';
 import type { StageMap } from '../task-repository.js';
-import type { GroupDimension, GroupQuery, GroupRow } from '../usage-repository.js';
+import type { GroupDimension, GroupQuery, GroupRow, UsageFilter } from '../usage-repository.js';
 import { BUCKET_MS } from '../usage-sums.js';
 import type { PgQueryable } from './connection.js';
 import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, pricedSums, type RollupDbRow, usageSumsSql } from './sql.js';
 
 /** Collects query parameters and names them `$n`. */
-class Params {
+export class Params {
   readonly values: unknown[] = [];
 
   add(value: unknown): string {
@@ -26,7 +26,7 @@ class Params {
 }
 
 /** SQL for one dimension (its parameters added to `p`). */
-function dimensionSql(d: GroupDimension, stageMap: StageMap, p: Params): string {
+export function dimensionSql(d: GroupDimension, stageMap: StageMap, p: Params): string {
   if (d === 'stage') {
     // A stage the attribute step set; else the agent type through the map (subagents only).
     const type = "coalesce(a.agent_type, 'subagent')";
@@ -41,15 +41,9 @@ function dimensionSql(d: GroupDimension, stageMap: StageMap, p: Params): string 
   return DIMENSION_SQL[d as keyof typeof DIMENSION_SQL];
 }
 
-type GroupDbRow = RollupDbRow & Record<string, unknown> & { first_ts: number; last_ts: number };
-
-export async function groups(db: PgQueryable, query: GroupQuery): Promise<GroupRow[]> {
-  const dims = [...new Set(query.dimensions)];
-  const stageMap = query.stageMap ?? {};
-  const p = new Params();
-  const select = dims.map((d, i) => `${dimensionSql(d, stageMap, p)} AS d${i}`);
+/** The WHERE clause (with `WHERE`, or '') of a usage filter over `usage u`, its parameters added to `p`. */
+export function usageWhere(f: UsageFilter, p: Params): string {
   const where: string[] = [];
-  const f = query.filter;
   if (f.fromMs !== undefined) where.push(`u.ts >= ${p.add(f.fromMs)}::bigint`);
   if (f.toMs !== undefined) where.push(`u.ts < ${p.add(f.toMs)}::bigint`);
   if (f.session !== undefined) where.push(`u.session_id = ${p.add(f.session)}::text`);
@@ -63,6 +57,17 @@ export async function groups(db: PgQueryable, query: GroupQuery): Promise<GroupR
   }
   if (f.tasks !== undefined)
     where.push(f.tasks.length === 0 ? 'false' : `u.task_id = ANY(${p.add([...f.tasks])}::text[])`);
+  return where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+}
+
+type GroupDbRow = RollupDbRow & Record<string, unknown> & { first_ts: number; last_ts: number };
+
+export async function groups(db: PgQueryable, query: GroupQuery): Promise<GroupRow[]> {
+  const dims = [...new Set(query.dimensions)];
+  const stageMap = query.stageMap ?? {};
+  const p = new Params();
+  const select = dims.map((d, i) => `${dimensionSql(d, stageMap, p)} AS d${i}`);
+  const whereSql = usageWhere(query.filter, p);
   const joinAgents = dims.includes('agent') || dims.includes('stage');
   const joinOrigins = dims.includes('machine') || dims.includes('user');
   // Grouped by position: a name such as `speed` would mean the column, not its coalesced value.
@@ -73,7 +78,7 @@ export async function groups(db: PgQueryable, query: GroupQuery): Promise<GroupR
     FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
     ${activityJoins(dims, ' COLLATE "C"')}
-    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    ${whereSql}
     GROUP BY ${Array.from({ length: dims.length + 6 }, (_, i) => i + 1).join(', ')}`;
   const rows = await db.query<GroupDbRow>(sql, p.values);
   return rows.map((r) => {

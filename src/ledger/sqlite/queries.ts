@@ -7,7 +7,7 @@ import { activityJoins } from '../call-activity-sql.js';
 import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.js';
 import type { LedgerStats } from '../store.js';
 import type { StageMap } from '../task-repository.js';
-import type { GroupDimension, GroupQuery, GroupRow } from '../usage-repository.js';
+import type { GroupDimension, GroupQuery, GroupRow, UsageFilter } from '../usage-repository.js';
 import { BUCKET_MS, type SizeClass } from '../usage-sums.js';
 import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
@@ -15,7 +15,7 @@ import type { Statements } from './statements.js';
 import { TELEMETRY_SOURCE } from './telemetry.js';
 
 /** SQL and parameters for one dimension. */
-function dimensionSql(d: GroupDimension, stageMap: StageMap): { sql: string; params: string[] } {
+export function dimensionSql(d: GroupDimension, stageMap: StageMap): { sql: string; params: string[] } {
   if (d === 'stage') {
     // A stage the attribute step set; else the agent type through the map (subagents only).
     const entries = Object.entries(stageMap);
@@ -31,14 +31,9 @@ function dimensionSql(d: GroupDimension, stageMap: StageMap): { sql: string; par
   return { sql: DIMENSION_SQL[d as keyof typeof DIMENSION_SQL], params: [] };
 }
 
-export function groups(s: Statements, query: GroupQuery): GroupRow[] {
-  const dims = [...new Set(query.dimensions)];
-  const stageMap = query.stageMap ?? {};
-  const parts = dims.map((d) => dimensionSql(d, stageMap));
-  const select = parts.map((p, i) => `${p.sql} AS d${i}`);
-  const params: (string | number)[] = parts.flatMap((p) => p.params);
+/** The WHERE clause (with `WHERE`, or '') of a usage filter over `usage u`, its parameters added to `params`. */
+export function usageWhere(f: UsageFilter, params: (string | number)[]): string {
   const where: string[] = [];
-  const f = query.filter;
   if (f.fromMs !== undefined) {
     where.push('u.ts >= ?');
     params.push(f.fromMs);
@@ -65,6 +60,16 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
     where.push(f.tasks.length === 0 ? '0' : `u.task_id IN (${f.tasks.map(() => '?').join(', ')})`);
     params.push(...f.tasks);
   }
+  return where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+}
+
+export function groups(s: Statements, query: GroupQuery): GroupRow[] {
+  const dims = [...new Set(query.dimensions)];
+  const stageMap = query.stageMap ?? {};
+  const parts = dims.map((d) => dimensionSql(d, stageMap));
+  const select = parts.map((p, i) => `${p.sql} AS d${i}`);
+  const params: (string | number)[] = parts.flatMap((p) => p.params);
+  const whereSql = usageWhere(query.filter, params);
   const joinAgents = dims.includes('agent') || dims.includes('stage');
   const joinOrigins = dims.includes('machine') || dims.includes('user');
   const groupCols = dims.map((_, i) => `d${i}`);
@@ -81,7 +86,7 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
     FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
     ${activityJoins(dims, '')}
-    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    ${whereSql}
     GROUP BY ${[...groupCols, 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
   const rows = s.get(sql).all(...params) as (RollupDbRow &
     Record<string, unknown> & { first_ts: number; last_ts: number })[];

@@ -45,8 +45,10 @@ import type {
   GroupRow,
   ImportOrigin,
   OffsetSpan,
+  RequestPoint,
   TimeSpan,
   UsageFilter,
+  UsageTotalRow,
   WriteCounts,
 } from '../usage-repository.js';
 import * as attribution from './attribution.js';
@@ -61,11 +63,13 @@ import { metaValue, setMetaValue } from './meta-values.js';
 import { openDatabase, type SqliteStoreOptions } from './open-database.js';
 import * as queries from './queries.js';
 import { importRecords } from './record-imports.js';
+import { requestSeries } from './request-series.js';
 import * as rollup from './rollup.js';
 import type { Statements } from './statements.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
 import * as telemetry from './telemetry.js';
+import { usageTotals } from './usage-totals.js';
 import * as writes from './usage-writes.js';
 
 export type { SqliteStoreOptions } from './open-database.js';
@@ -169,6 +173,17 @@ export class SqliteStore implements LedgerStore {
 
   async fileReads(filter: UsageFilter): Promise<FileReadRow[]> {
     return fileReads(this.#s, filter);
+  }
+
+  async requestSeries(
+    sessionIds: readonly string[],
+    span?: { fromMs?: number; toMs?: number },
+  ): Promise<RequestPoint[]> {
+    return requestSeries(this.#s, sessionIds, span);
+  }
+
+  async usageTotals(filter: UsageFilter, stageMap?: StageMap): Promise<UsageTotalRow[]> {
+    return usageTotals(this.#s, filter, stageMap);
   }
 
   async responseTimes(): Promise<number[]> {

@@ -22,10 +22,12 @@ import { blocksContract } from './blocks.contract.js';
 import { callActivityContract } from './call-activity.contract.js';
 import { ingestStateContract } from './ingest-state.contract.js';
 import { recordsContract } from './records.contract.js';
+import { requestSeriesContract } from './request-series.contract.js';
 import { rollupContract } from './rollup.contract.js';
 import { tasksContract } from './tasks.contract.js';
 import { telemetryContract } from './telemetry.contract.js';
 import { usageContract } from './usage.contract.js';
+import { usageTotalsContract } from './usage-totals.contract.js';
 
 /** A fresh, empty ledger of the backend under test. */
 export interface OpenedLedger {
@@ -56,6 +58,8 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     recordsContract(open);
     blocksContract(open);
     callActivityContract(open);
+    requestSeriesContract(open);
+    usageTotalsContract(open);
   };
   if (options.skip !== undefined)
     describe.skip(`ledger conformance: ${name} (skipped: ${options.skip})`, suite);
