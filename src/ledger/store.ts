@@ -7,6 +7,7 @@
  * @module
  */
 import type { LedgerLocation } from '../config/ledger-location.js';
+import type { BudgetRepository } from './budget-repository.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from './forget.js';
 import type { IngestStateRepository } from './ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from './ledger-records.js';
@@ -39,7 +40,8 @@ export interface LedgerStore
     IngestStateRepository,
     TaskRepository,
     TelemetryRepository,
-    RunRepository {
+    RunRepository,
+    BudgetRepository {
   readonly kind: 'sqlite' | 'postgres';
   /** Where the ledger is, to open it again (an import worker's own connection). */
   readonly at: LedgerLocation;

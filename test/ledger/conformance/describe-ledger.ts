@@ -19,6 +19,7 @@ import { describe } from 'vitest';
 import type { LedgerStore } from '../../../src/ledger/store.js';
 import { attributionContract } from './attribution.contract.js';
 import { blocksContract } from './blocks.contract.js';
+import { budgetsContract } from './budgets.contract.js';
 import { ingestStateContract } from './ingest-state.contract.js';
 import { recordsContract } from './records.contract.js';
 import { rollupContract } from './rollup.contract.js';
@@ -54,6 +55,7 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     telemetryContract(open);
     recordsContract(open);
     blocksContract(open);
+    budgetsContract(open);
   };
   if (options.skip !== undefined)
     describe.skip(`ledger conformance: ${name} (skipped: ${options.skip})`, suite);
