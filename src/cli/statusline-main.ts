@@ -7,9 +7,11 @@
  * @module
  */
 import os from 'node:os';
+import { budgetsReachedIn } from '../app/budget-notices.js';
 import { loadConfig } from '../config/config.js';
 import { ledgerLocation } from '../config/paths.js';
 import { openLedger } from '../ledger/open-ledger.js';
+import { budgetBadge } from '../outputs/budget-message.js';
 import { createPricer } from '../pricing/create-pricer.js';
 import { readStdin, writeFd } from './read-stdin.js';
 import { parseStatusInput } from './statusline/status-input.js';
@@ -18,7 +20,8 @@ import { formatStatus, statusFigures } from './statusline/status-line.js';
 export const STATUSLINE_HELP = `Usage: tokenledger statusline [--db PATH] [--config PATH]
 
 For Claude Code's status line: reads the status JSON on stdin and prints one line with the session's
-cost, the active task's cost against its estimate, and today's total, from the ledger. Add to
+cost, the active task's cost against its estimate, today's total, and each budget at 50% or more of
+its limit, from the ledger. Add to
 ~/.claude/settings.json:
 
   "statusLine": { "type": "command", "command": "NODE_EXTRA_CA_CERTS= '<node>' '<path>/bin/tokenledger.js' statusline" }
@@ -59,13 +62,15 @@ export async function statuslineMain(argv: readonly string[]): Promise<number> {
     const { config } = await loadConfig(flagValue(argv, '--config'), process.env, { missingIsDefault: true });
     const store = await openLedger(ledgerLocation(flagValue(argv, '--db')), { busyTimeoutMs: 200 });
     try {
+      const pricer = createPricer(config.pricing?.overrides);
       const figures = await statusFigures(store, input, {
-        pricer: createPricer(config.pricing?.overrides),
+        pricer,
         stageMap: config.stages ?? {},
         origin: { machine: config.machine ?? os.hostname(), user: config.user ?? os.userInfo().username },
         ...(config.overrunMultiple === undefined ? {} : { overrunMultiple: config.overrunMultiple }),
       });
-      line = formatStatus(input, figures);
+      const budgets = await budgetsReachedIn(store, config, () => pricer);
+      line = [formatStatus(input, figures), ...budgets.map(budgetBadge)].join(' · ');
     } finally {
       await store.close();
     }

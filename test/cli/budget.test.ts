@@ -164,3 +164,47 @@ describe('tokenledger budget', () => {
     expect(fs.existsSync(path.join(cli.tlHome, 'logs'))).toBe(false);
   });
 });
+
+describe('budgets in reports, the status line and run', () => {
+  it('text reports, the status line and run name each budget at 50% or more; JSON and CSV stay as they were', () => {
+    cli.ok(['budget', 'set', 'daily', '1000', '--per', 'day']);
+    cli.ok(['budget', 'set', 'roomy', '$100', '--per', 'month']);
+    use(390);
+    // 40%: nothing yet.
+    expect(cli.ok(['daily'])).not.toContain('budget');
+    use(190);
+    const note =
+      /⚠ budget daily: 60% of 1.0K tokens today \(\d{4}-\d\d-\d\d\), 600 tokens spent; at today's rate, the day ends at /;
+    const summary = cli.ok([]);
+    expect(summary).toMatch(note);
+    expect(summary).not.toContain('budget roomy');
+    expect(cli.ok(['daily', '--no-import'])).toMatch(note);
+    expect(cli.ok(['monthly', '--no-import'])).toMatch(note);
+    const daily = cli.json<Record<string, unknown>>(['daily', '--json', '--no-import']);
+    expect(Object.keys(daily)).toEqual(['daily', 'totals', 'meta']);
+    expect(Object.keys(cli.json<Record<string, unknown>>(['--json', '--no-import']))).not.toContain(
+      'budgets',
+    );
+    expect(cli.ok(['daily', '--csv', '--no-import'])).not.toContain('budget');
+
+    const line = cli.run(['statusline'], {
+      input: JSON.stringify({
+        hook_event_name: 'Status',
+        session_id: SESSION,
+        transcript_path: mainTranscript(cli.claude, proj, SESSION),
+        cwd: proj,
+        model: { id: 'claude-sonnet-4-5-20250929', display_name: 'Sonnet 4.5' },
+        workspace: { current_dir: proj, project_dir: proj },
+      }),
+    });
+    expect(line.status).toBe(0);
+    expect(line.stdout).toMatch(
+      /^Sonnet 4\.5 · session \$[\d.]+ \(600 tok\) · today \$[\d.]+ · budget daily 60%\n$/,
+    );
+
+    const run = cli.run(['run', '--task', 'T-9', '--', process.execPath, '-e', '0']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/\ntokenledger: ⚠ budget daily: 60% of 1.0K tokens today/);
+    expect(run.stderr).not.toContain('budget roomy');
+  });
+});

@@ -4,11 +4,12 @@
  * @module
  */
 import { removeBudget, setBudget } from '../../app/budget-actions.js';
-import { type BudgetStatus, budgetReport } from '../../app/budget-status.js';
+import { sessionBudgetReport } from '../../app/budget-notices.js';
+import type { BudgetStatus } from '../../app/budget-status.js';
 import type { BudgetRow } from '../../ledger/budget-repository.js';
 import { budgetAmount, budgetPercent, budgetScopeText, forecastText } from '../../outputs/budget-message.js';
 import { ExitCode } from '../../util/errors.js';
-import { type CommonOptions, clockOf, importNow, openSession, pricerOf, stageMapOf } from '../context.js';
+import { type CommonOptions, importNow, openSession } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
 
 export interface BudgetOptions extends CommonOptions {
@@ -87,13 +88,7 @@ export async function runBudget(
       return ExitCode.ok;
     }
     if (opts.import !== false) await importNow(session, opts);
-    const report = await budgetReport({
-      store,
-      pricer: () => pricerOf(session),
-      stageMap: stageMapOf(session),
-      clock: clockOf(session, opts),
-      now: Date.now(),
-    });
+    const report = await sessionBudgetReport(session, opts.timezone);
     if (opts.json) await writeJson(report);
     else
       await writeOut(

@@ -11,6 +11,7 @@ import { runRecorded } from '../../app/run-recorded.js';
 import { type ContextLayer, checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { ExitCode, UserError } from '../../util/errors.js';
+import { budgetNotes } from '../budget-notes.js';
 import { type CommonOptions, pricerOf } from '../context.js';
 import { writeErr } from '../io.js';
 import { runSummaryLine } from '../run-summary.js';
@@ -69,6 +70,7 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
         for (const note of recorded.notes) writeErr(`tokenledger: ${note}\n`);
         writeErr(`${summary.line}\n`);
         for (const w of summary.warnings) writeErr(`tokenledger: ⚠ ${w}\n`);
+        for (const note of await budgetNotes(s)) writeErr(`tokenledger: ${note}\n`);
       }
     },
   });
