@@ -1,16 +1,18 @@
 /**
- * The tokenledger MCP server: four tools over the ledger, built on the official SDK.
+ * The tokenledger MCP server: its tools over the ledger, built on the official SDK.
  *
  * - `record_usage`: seed 000's telemetry contract (declared usage in, §5 JSON out);
  * - `log_task_tokens`: seed 001's post-task tool (a task's actual tokens against its estimate);
  * - `query_usage`: usage grouped by task, stage, agent, model, day, … (`report --by`);
  * - `usage_report`: a period's totals, cost by model and top tasks.
+ * - `budget_status`: every budget against its spend this period, with a forecast.
  *
  * Each call opens the ledger, does its work and closes it (see {@link LedgerCalls}); an error in a
  * call is that call's answer (`isError`), never the end of the session.
  * @module
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { BUDGET_STATUS_DESCRIPTION, budgetStatusInput, budgetStatusTool } from './budget-status-tool.js';
 import { LedgerCalls, type McpServerOptions } from './ledger-calls.js';
 import { LOG_TASK_TOKENS_DESCRIPTION, logTaskTokens, logTaskTokensInput } from './log-task-tokens.js';
 import { QUERY_USAGE_DESCRIPTION, queryUsage, queryUsageInput } from './query-usage.js';
@@ -18,7 +20,13 @@ import { RECORD_USAGE_DESCRIPTION, recordUsageInput, recordUsageTool } from './r
 import { jsonResult, toolCall } from './tool-result.js';
 import { USAGE_REPORT_DESCRIPTION, usageReport, usageReportInput } from './usage-report.js';
 
-export const TOOL_NAMES = ['record_usage', 'log_task_tokens', 'query_usage', 'usage_report'] as const;
+export const TOOL_NAMES = [
+  'record_usage',
+  'log_task_tokens',
+  'query_usage',
+  'usage_report',
+  'budget_status',
+] as const;
 
 export interface TokenledgerMcp {
   server: McpServer;
@@ -120,6 +128,23 @@ export function createMcpServer(
           const { json, text } = await calls.withSession((session) => usageReport(session, args));
           return jsonResult(json, text);
         },
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'budget_status',
+    {
+      title: 'Budgets against their spend this period, with a forecast',
+      description: BUDGET_STATUS_DESCRIPTION,
+      inputSchema: budgetStatusInput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'budget_status',
+        async () =>
+          jsonResult({ ...(await calls.withSession((session) => budgetStatusTool(session, args))) }),
         log,
       ),
   );

@@ -153,7 +153,13 @@ describe('npm pack, then npm install -g of the tarball', () => {
     try {
       expect(client.getServerVersion()).toMatchObject({ name: 'tokenledger', version: VERSION });
       const tools = (await client.listTools()).tools.map((t) => t.name).sort();
-      expect(tools).toEqual(['log_task_tokens', 'query_usage', 'record_usage', 'usage_report']);
+      expect(tools).toEqual([
+        'budget_status',
+        'log_task_tokens',
+        'query_usage',
+        'record_usage',
+        'usage_report',
+      ]);
       const r = await client.callTool({ name: 'usage_report', arguments: { period: 'all' } });
       expect(r.isError).toBeFalsy();
       const answer = r.structuredContent as { totals: { totalTokens: number } };

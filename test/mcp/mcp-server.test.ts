@@ -137,10 +137,11 @@ afterAll(async () => {
 });
 
 describe('tokenledger mcp', () => {
-  it('lists the four tools with their input schemas', async () => {
+  it('lists the tools with their input schemas', async () => {
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual([
+      'budget_status',
       'log_task_tokens',
       'query_usage',
       'record_usage',
