@@ -19,7 +19,7 @@
 // on the same history: bench/run.mjs's 1.2 GiB corpus plus the live session (ours from a ledger that
 // imported the corpus, cached in .bench/corpus-ledger.db).
 //
-//   node bench/hooks.mjs [--runs 30] [--peer-runs 8] [--quick] [--skip-peer]
+//   node bench/hooks.mjs [--runs 30] [--peer-runs 8] [--quick] [--skip-peer] [--budgets]
 //   TL_BENCH_PROFILE=DIR node bench/hooks.mjs   # only CPU profiles of 3 Stop and 3 statusline calls
 //
 // Everything runs on copies of the cached big ledger (bench/big-ledger.mjs) in a temp dir, with
@@ -341,8 +341,29 @@ function statusInput(s, cost) {
 }
 
 /**
+ * `--budgets`: budgets every hook and statusline call with new usage checks (the latency part only):
+ * dollars this month over everything and tokens this week of a stage, never reached, and tokens today
+ * of the live project, reached at once (warned once, then only looked up). Returns their names.
+ */
+function addBudgets(db, project) {
+  const w = new Database(db);
+  const now = Date.now();
+  const rows = [
+    ['team-month', 'usd', 1e9, 'month', 'all', null],
+    ['review-week', 'tokens', 1e12, 'week', 'stage', 'review'],
+    ['live-project-day', 'tokens', 1, 'day', 'project', project],
+  ];
+  const insert = w.prepare(
+    'INSERT INTO budgets (name, unit, limit_amount, period, scope_kind, scope_value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of rows) insert.run(...r, now, now);
+  w.close();
+  return rows.map((r) => r[0]);
+}
+
+/**
  * Runs the whole benchmark; returns { result, markdown, ok }. `options`: runs (per measure, default 30),
- * peerRuns (ccusage runs per mode, default 8: it takes seconds a call), quick, skipPeer.
+ * peerRuns (ccusage runs per mode, default 8: it takes seconds a call), quick, skipPeer, budgets.
  */
 export async function runHooksBench(options = {}) {
   const quick = options.quick === true;
@@ -394,6 +415,7 @@ export async function runHooksBench(options = {}) {
     );
     log(`copying the big ledger (${(info.bytes / 2 ** 30).toFixed(2)} GiB) …`);
     result.ledger.copyMs = Math.round(copyLedger(BIG_LEDGER, db));
+    if (options.budgets === true) result.budgets = addBudgets(db, info.liveProject);
     const ro = new Database(db, { readonly: true });
     const liveTask = info.liveTask;
     const otherTask =
@@ -1191,6 +1213,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const { markdown, ok } = await runHooksBench({
     quick: args.includes('--quick'),
     skipPeer: args.includes('--skip-peer'),
+    budgets: args.includes('--budgets'),
     runs: num('--runs'),
     peerRuns: num('--peer-runs'),
   });
