@@ -345,20 +345,31 @@ function statusInput(s, cost) {
  * dollars this month over everything and tokens this week of a stage, never reached, and tokens today
  * of the live project, reached at once (warned once, then only looked up). Returns their names.
  */
-function addBudgets(db, project) {
-  const w = new Database(db);
-  const now = Date.now();
-  const rows = [
-    ['team-month', 'usd', 1e9, 'month', 'all', null],
-    ['review-week', 'tokens', 1e12, 'week', 'stage', 'review'],
-    ['live-project-day', 'tokens', 1, 'day', 'project', project],
-  ];
-  const insert = w.prepare(
-    'INSERT INTO budgets (name, unit, limit_amount, period, scope_kind, scope_value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+async function addBudgets(db, project) {
+  const { SqliteStore } = await import(
+    pathToFileURL(path.join(ROOT, 'dist', 'ledger', 'sqlite', 'sqlite-store.js')).href
   );
-  for (const r of rows) insert.run(...r, now, now);
-  w.close();
-  return rows.map((r) => r[0]);
+  const store = SqliteStore.open(db);
+  const budgets = [
+    { name: 'team-month', unit: 'usd', limit: 1e9, period: 'month', scope: { kind: 'all', value: null } },
+    {
+      name: 'review-week',
+      unit: 'tokens',
+      limit: 1e12,
+      period: 'week',
+      scope: { kind: 'stage', value: 'review' },
+    },
+    {
+      name: 'live-project-day',
+      unit: 'tokens',
+      limit: 1,
+      period: 'day',
+      scope: { kind: 'project', value: project },
+    },
+  ];
+  for (const b of budgets) await store.saveBudget(b, Date.now());
+  await store.close();
+  return budgets.map((b) => b.name);
 }
 
 /**
@@ -415,7 +426,7 @@ export async function runHooksBench(options = {}) {
     );
     log(`copying the big ledger (${(info.bytes / 2 ** 30).toFixed(2)} GiB) …`);
     result.ledger.copyMs = Math.round(copyLedger(BIG_LEDGER, db));
-    if (options.budgets === true) result.budgets = addBudgets(db, info.liveProject);
+    if (options.budgets === true) result.budgets = await addBudgets(db, info.liveProject);
     const ro = new Database(db, { readonly: true });
     const liveTask = info.liveTask;
     const otherTask =
