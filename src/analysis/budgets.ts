@@ -95,14 +95,18 @@ export function thresholdsReached(spent: number, limit: number): number[] {
   return BUDGET_THRESHOLDS.filter((t) => spent * 100 >= t * limit);
 }
 
-/** A budget's standing at `nowMs`: its thresholds reached and the forecast at the basis's rate. */
+/**
+ * A budget's standing at `nowMs`: its thresholds reached and the forecast at the rate since
+ * `basisFromMs` (by default {@link forecastBasis}'s; `spend.basisSpent` is what was spent since then).
+ */
 export function budgetStanding(
   limit: number,
   window: BudgetWindow,
   nowMs: number,
   spend: BudgetSpend,
+  basisFromMs: number = forecastBasis(window, nowMs).fromMs,
 ): BudgetStanding {
-  const basis = forecastBasis(window, nowMs);
+  const basis = { fromMs: basisFromMs, toMs: forecastBasis(window, nowMs).toMs };
   const elapsed = basis.toMs - basis.fromMs;
   const rate = elapsed > 0 ? spend.basisSpent / elapsed : 0;
   const amount = spend.spent + rate * (window.toMs - basis.toMs);

@@ -34,7 +34,8 @@ export async function budgetsReached(
 
 /**
  * The same for a front end that opened the store itself (the status line), with the config it read:
- * periods in its `timezone`, else the system's.
+ * periods in its `timezone`, else the system's; the period's settled part from a recent sum
+ * (`budget-spend.ts`), as it runs after every response.
  */
 export async function budgetsReachedIn(
   store: LedgerStore,
@@ -48,6 +49,7 @@ export async function budgetsReachedIn(
     stageMap: config.stages ?? {},
     clock: budgetClock(config.timezone),
     now,
+    cached: true,
   });
 }
 

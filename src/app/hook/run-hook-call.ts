@@ -230,6 +230,7 @@ async function hookBudgetWarnings(
     stageMap: config.stages ?? {},
     clock: budgetClock(config.timezone),
     now,
+    cached: true,
   });
 }
 
