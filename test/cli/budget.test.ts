@@ -94,8 +94,12 @@ describe('tokenledger budget', () => {
 
   it('counts each scope in the current period, forecasts it, and fails a CI gate over the limit', () => {
     cli.ok(['task', 'start', 'T-1', '--stage', 'review', '--label', 'team=web']);
-    use(990);
+    use(490);
     cli.ok(['task', 'stop', 'T-1']);
+    // A subtask's usage counts in its parent's budget.
+    cli.ok(['task', 'start', 'T-1.1', '--parent', 'T-1', '--stage', 'review', '--label', 'team=web']);
+    use(490);
+    cli.ok(['task', 'stop', 'T-1.1']);
     use(490, { dir: cli.path('other'), session: OTHER });
     cli.ok(['budget', 'set', 'all', '4000', '--per', 'day']);
     cli.ok(['budget', 'set', 'task', '1000', '--per', 'week', '--task', 'T-1']);
@@ -115,7 +119,7 @@ describe('tokenledger budget', () => {
     expect(byName(r, 'label')).toMatchObject({ spent: 1000, over: true });
     expect(byName(r, 'other')).toMatchObject({ spent: 500, over: true });
     // Sonnet 4.5: $3 per million input tokens, $15 per million output tokens.
-    expect(byName(r, 'dollars').spent).toBeCloseTo((1480 * 3 + 20 * 15) / 1e6, 12);
+    expect(byName(r, 'dollars').spent).toBeCloseTo((1470 * 3 + 30 * 15) / 1e6, 12);
 
     const today = new Date().toISOString().slice(0, 10);
     const all = byName(r, 'all');

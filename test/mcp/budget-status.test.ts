@@ -56,6 +56,8 @@ describe('MCP budget_status', () => {
 
     const bad = await client.callTool({ name: 'budget_status', arguments: { timezone: 'Mars/Olympus' } });
     expect(bad.isError).toBe(true);
-    expect((bad.structuredContent as { error: string }).error).toContain('"Mars/Olympus" is not a known time zone');
+    expect((bad.structuredContent as { error: string }).error).toContain(
+      '"Mars/Olympus" is not a known time zone',
+    );
   });
 });
