@@ -31,7 +31,8 @@ export async function saveBudget(db: PgDb, b: BudgetInput, at: number): Promise<
        RETURNING ${BUDGET_COLUMNS}`,
       [b.name, b.unit, b.limit, b.period, b.scope.kind, b.scope.value, at],
     );
-    return toBudget(row as BudgetDbRow);
+    if (row === undefined) throw new Error(`budget ${b.name} was not saved`);
+    return toBudget(row);
   });
 }
 

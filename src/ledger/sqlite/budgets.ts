@@ -31,7 +31,9 @@ export function saveBudget(s: Statements, b: BudgetInput, at: number): BudgetRow
          period = excluded.period, scope_kind = excluded.scope_kind, scope_value = excluded.scope_value,
          updated_at = excluded.updated_at`,
     ).run(b.name, b.unit, b.limit, b.period, b.scope.kind, b.scope.value, at, at);
-    return budgetNamed(s, b.name) as BudgetRow;
+    const saved = budgetNamed(s, b.name);
+    if (saved === null) throw new Error(`budget ${b.name} was not saved`);
+    return saved;
   });
 }
 
