@@ -19,7 +19,7 @@
 // on the same history: bench/run.mjs's 1.2 GiB corpus plus the live session (ours from a ledger that
 // imported the corpus, cached in .bench/corpus-ledger.db).
 //
-//   node bench/hooks.mjs [--runs 30] [--peer-runs 8] [--quick] [--skip-peer]
+//   node bench/hooks.mjs [--runs 30] [--peer-runs 8] [--quick] [--skip-peer] [--budgets]
 //   TL_BENCH_PROFILE=DIR node bench/hooks.mjs   # only CPU profiles of 3 Stop and 3 statusline calls
 //
 // Everything runs on copies of the cached big ledger (bench/big-ledger.mjs) in a temp dir, with
@@ -341,8 +341,40 @@ function statusInput(s, cost) {
 }
 
 /**
+ * `--budgets`: budgets every hook and statusline call with new usage checks (the latency part only):
+ * dollars this month over everything and tokens this week of a stage, never reached, and tokens today
+ * of the live project, reached at once (warned once, then only looked up). Returns their names.
+ */
+async function addBudgets(db, project) {
+  const { SqliteStore } = await import(
+    pathToFileURL(path.join(ROOT, 'dist', 'ledger', 'sqlite', 'sqlite-store.js')).href
+  );
+  const store = SqliteStore.open(db);
+  const budgets = [
+    { name: 'team-month', unit: 'usd', limit: 1e9, period: 'month', scope: { kind: 'all', value: null } },
+    {
+      name: 'review-week',
+      unit: 'tokens',
+      limit: 1e12,
+      period: 'week',
+      scope: { kind: 'stage', value: 'review' },
+    },
+    {
+      name: 'live-project-day',
+      unit: 'tokens',
+      limit: 1,
+      period: 'day',
+      scope: { kind: 'project', value: project },
+    },
+  ];
+  for (const b of budgets) await store.saveBudget(b, Date.now());
+  await store.close();
+  return budgets.map((b) => b.name);
+}
+
+/**
  * Runs the whole benchmark; returns { result, markdown, ok }. `options`: runs (per measure, default 30),
- * peerRuns (ccusage runs per mode, default 8: it takes seconds a call), quick, skipPeer.
+ * peerRuns (ccusage runs per mode, default 8: it takes seconds a call), quick, skipPeer, budgets.
  */
 export async function runHooksBench(options = {}) {
   const quick = options.quick === true;
@@ -394,6 +426,7 @@ export async function runHooksBench(options = {}) {
     );
     log(`copying the big ledger (${(info.bytes / 2 ** 30).toFixed(2)} GiB) …`);
     result.ledger.copyMs = Math.round(copyLedger(BIG_LEDGER, db));
+    if (options.budgets === true) result.budgets = await addBudgets(db, info.liveProject);
     const ro = new Database(db, { readonly: true });
     const liveTask = info.liveTask;
     const otherTask =
@@ -1191,6 +1224,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const { markdown, ok } = await runHooksBench({
     quick: args.includes('--quick'),
     skipPeer: args.includes('--skip-peer'),
+    budgets: args.includes('--budgets'),
     runs: num('--runs'),
     peerRuns: num('--peer-runs'),
   });

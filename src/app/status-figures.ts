@@ -6,6 +6,7 @@
  * @module
  */
 import path from 'node:path';
+import type { BudgetStatus } from '../analysis/budgets.js';
 import { DEFAULT_OVERRUN_MULTIPLE, taskStanding, worstRatio } from '../analysis/overrun.js';
 import { daysCutByPriceChanges } from '../analysis/reports.js';
 import { UsageTableBuilder } from '../analysis/usage-table.js';
@@ -22,6 +23,7 @@ import { BUCKET_MS } from '../ledger/usage-sums.js';
 import { createPricer } from '../pricing/create-pricer.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { totalTokens } from '../util/token-counts.js';
+import { budgetsReachedIn } from './budget-notices.js';
 import { currentTask } from './hook-actions.js';
 import { importClaudeFiles } from './import/import-claude.js';
 import { originOf } from './origin.js';
@@ -144,16 +146,18 @@ export interface StatusLedgerOptions {
 export async function statusLineFigures(
   input: StatusInput,
   options: StatusLedgerOptions,
-): Promise<StatusFigures> {
+): Promise<StatusFigures & { budgets: BudgetStatus[] }> {
   const { config } = await loadConfig(options.config, process.env, { missingIsDefault: true });
   const store = await openLedger(ledgerLocation(options.db), { busyTimeoutMs: 200 });
   try {
-    return await statusFigures(store, input, {
-      pricer: createPricer(config.pricing?.overrides),
+    const pricer = createPricer(config.pricing?.overrides);
+    const figures = await statusFigures(store, input, {
+      pricer,
       stageMap: config.stages ?? {},
       origin: originOf(config),
       ...(config.overrunMultiple === undefined ? {} : { overrunMultiple: config.overrunMultiple }),
     });
+    return { ...figures, budgets: await budgetsReachedIn(store, config, () => pricer) };
   } finally {
     await store.close();
   }

@@ -6,15 +6,18 @@
  */
 import { Command } from 'commander';
 import { AGENT_COMMANDS } from './agent-commands.js';
+import { registerBudget } from './budget-command.js';
 import { COHORT_COMMANDS } from './cohort-commands.js';
 import { ledgerOptions, offlineOption, type RegisterCommand, VERSION } from './command-options.js';
 import { writeErr, writeOut } from './io.js';
 import { REPORT_COMMANDS } from './report-commands.js';
 
-const COMMANDS = { ...REPORT_COMMANDS, ...AGENT_COMMANDS, ...COHORT_COMMANDS } satisfies Record<
-  string,
-  RegisterCommand
->;
+const COMMANDS = {
+  ...REPORT_COMMANDS,
+  ...AGENT_COMMANDS,
+  budget: registerBudget,
+  ...COHORT_COMMANDS,
+} satisfies Record<string, RegisterCommand>;
 
 export type CommandName = keyof typeof COMMANDS;
 
@@ -63,7 +66,7 @@ Examples:
   tokenledger export --jsonl DIR           keep the ledger in git (CI); import-jsonl DIR reads it back
 
 Data: the ledger lives in $TOKENLEDGER_HOME (default ~/.local/share/tokenledger); see \`tokenledger status\`.
-Exit codes: 0 ok, 1 bad usage, 2 configuration, 3 ledger, 70 internal error.`,
+Exit codes: 0 ok, 1 bad usage, 2 configuration, 3 ledger, 4 over budget (budget status --fail-over), 70 internal error.`,
   );
   return program;
 }

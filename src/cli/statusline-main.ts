@@ -8,13 +8,15 @@
  */
 import { statusLineFigures } from '../app/status-figures.js';
 import { parseStatusInput } from '../capture/claude/status-input.js';
+import { budgetBadge } from '../outputs/budget-message.js';
 import { readStdin, writeFd } from './read-stdin.js';
 import { formatStatus } from './statusline/status-line.js';
 
 export const STATUSLINE_HELP = `Usage: tokenledger statusline [--db PATH] [--config PATH]
 
 For Claude Code's status line: reads the status JSON on stdin and prints one line with the session's
-cost, the active task's cost against its estimate, and today's total, from the ledger. Add to
+cost, the active task's cost against its estimate, today's total, and each budget at 50% or more of
+its limit, from the ledger. Add to
 ~/.claude/settings.json:
 
   "statusLine": { "type": "command", "command": "NODE_EXTRA_CA_CERTS= '<node>' '<path>/bin/tokenledger.js' statusline" }
@@ -56,7 +58,7 @@ export async function statuslineMain(argv: readonly string[]): Promise<number> {
       db: flagValue(argv, '--db'),
       config: flagValue(argv, '--config'),
     });
-    line = formatStatus(input, figures);
+    line = [formatStatus(input, figures), ...figures.budgets.map(budgetBadge)].join(' · ');
   } catch (error) {
     line = `tokenledger: ${(error as Error).message.split('\n')[0]?.slice(0, 120)}`;
   }

@@ -33,7 +33,7 @@ export interface Config {
   metricsFile?: string;
   /** Root of the `.token-usage/` tree of usage-tracker telemetry; relative to the project (default `.token-usage`). */
   tokenUsageRoot?: string;
-  /** `tokenledger hook`: its time cap, per-file read budget, and whether it may show overrun warnings. */
+  /** `tokenledger hook`: its time cap, per-file read budget, and whether it may show overrun and budget warnings. */
   hook?: HookConfig;
   /**
    * Where a task's Markdown file is, relative to the project: a path template with `{id}`
@@ -63,6 +63,6 @@ export interface HookConfig {
   timeoutMs?: number;
   /** Read at most this many MiB of a transcript per call (default 64). */
   maxMegabytesPerFile?: number;
-  /** Show an overrun warning in Claude Code (a hook `systemMessage`) when a task passes its multiple (default true). */
+  /** Show an overrun warning in Claude Code (a hook `systemMessage`) when a task passes its multiple, and budget warnings (default true). */
   warnings?: boolean;
 }

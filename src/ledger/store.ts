@@ -7,6 +7,7 @@
  * @module
  */
 import type { LedgerLocation } from '../config/ledger-location.js';
+import type { BudgetRepository } from './budget-repository.js';
 import type { CallActivityRepository } from './call-activity-repository.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from './forget.js';
 import type { IngestStateRepository } from './ingest-state-repository.js';
@@ -41,7 +42,8 @@ export interface LedgerStore
     TaskRepository,
     TelemetryRepository,
     RunRepository,
-    CallActivityRepository {
+    CallActivityRepository,
+    BudgetRepository {
   readonly kind: 'sqlite' | 'postgres';
   /** Where the ledger is, to open it again (an import worker's own connection). */
   readonly at: LedgerLocation;

@@ -5,7 +5,8 @@
  * - `log_task_tokens`: seed 001's post-task tool (a task's actual tokens against its estimate);
  * - `query_usage`: usage grouped by task, stage, agent, model, day, … (`report --by`);
  * - `usage_report`: a period's totals, cost by model and top tasks;
- * - `anomalies`: usage far above its baseline and leak patterns, with evidence (`anomalies --json`).
+ * - `anomalies`: usage far above its baseline and leak patterns, with evidence (`anomalies --json`);
+ * - `budget_status`: every budget against its spend this period, with a forecast.
  *
  * Each call opens the ledger, does its work and closes it (see {@link LedgerCalls}); an error in a
  * call is that call's answer (`isError`), never the end of the session.
@@ -13,6 +14,7 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ANOMALIES_DESCRIPTION, anomaliesInput, anomaliesTool } from './anomalies-tool.js';
+import { BUDGET_STATUS_DESCRIPTION, budgetStatusInput, budgetStatusTool } from './budget-status-tool.js';
 import { COMPARE_DESCRIPTION, compareInput, compareTool } from './compare-tool.js';
 import { ESTIMATE_DESCRIPTION, estimateInput, estimateTool } from './estimate-tool.js';
 import { LedgerCalls, type McpServerOptions } from './ledger-calls.js';
@@ -30,6 +32,7 @@ export const TOOL_NAMES = [
   'compare',
   'estimate',
   'anomalies',
+  'budget_status',
 ] as const;
 
 export interface TokenledgerMcp {
@@ -183,6 +186,23 @@ export function createMcpServer(
       toolCall(
         'anomalies',
         async () => jsonResult({ ...(await calls.withSession((session) => anomaliesTool(session, args))) }),
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'budget_status',
+    {
+      title: 'Budgets against their spend this period, with a forecast',
+      description: BUDGET_STATUS_DESCRIPTION,
+      inputSchema: budgetStatusInput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'budget_status',
+        async () =>
+          jsonResult({ ...(await calls.withSession((session) => budgetStatusTool(session, args))) }),
         log,
       ),
   );

@@ -13,6 +13,8 @@ export const ExitCode = {
   config: 2,
   /** The ledger cannot be opened or written. */
   ledger: 3,
+  /** `budget status --fail-over`: a budget has reached its limit. */
+  overBudget: 4,
   /** A bug: an unexpected error. */
   internal: 70,
 } as const;

@@ -157,6 +157,7 @@ describe('npm pack, then npm install -g of the tarball', () => {
         'anomalies',
         'compare',
         'estimate',
+        'budget_status',
         'log_task_tokens',
         'query_usage',
         'record_usage',

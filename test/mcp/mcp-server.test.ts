@@ -144,6 +144,7 @@ describe('tokenledger mcp', () => {
       'anomalies',
       'compare',
       'estimate',
+      'budget_status',
       'log_task_tokens',
       'query_usage',
       'record_usage',

@@ -21,6 +21,8 @@ import type { LedgerStore } from '../../ledger/store.js';
 import { createPricer } from '../../pricing/create-pricer.js';
 import type { Pricer } from '../../pricing/pricer.js';
 import { replaySpool } from '../../util/spool.js';
+import { budgetClock } from '../budget-status.js';
+import { dueBudgetWarnings } from '../budget-warnings.js';
 import { applyHook } from '../hook-actions.js';
 import { appendMetrics, metricsFile } from '../metrics-log.js';
 import { originOf } from '../origin.js';
@@ -207,13 +209,21 @@ export async function runHookCall(call: HookCall): Promise<string> {
         deadline: call.deadline,
       });
     }
-    // A task's standing changes only with new usage.
-    if (outcome.taskId === null || outcome.import.records === 0 || config.hook?.warnings === false) return '';
-    const warnings = await hookWarnings(store, outcome.taskId, {
-      pricer,
-      stageMap: options.stageMap,
-      multiple: config.overrunMultiple,
+    // A task's standing and a budget's change only with new usage.
+    if (outcome.import.records === 0 || config.hook?.warnings === false) return '';
+    const warnings =
+      outcome.taskId === null
+        ? []
+        : await hookWarnings(store, outcome.taskId, {
+            pricer,
+            stageMap: options.stageMap,
+            multiple: config.overrunMultiple,
+          });
+    const budgetCheck = hookBudgetWarnings(store, config, pricer, call.now).catch((error: unknown) => {
+      log({ kind: 'failure', what, sessionId: input.sessionId, message: `budgets: ${message(error)}` });
+      return [];
     });
+    warnings.push(...(await budgetCheck));
     return warnings.length === 0
       ? ''
       : `${JSON.stringify({ systemMessage: `tokenledger: ${warnings.join('; ')}` })}\n`;
@@ -223,6 +233,23 @@ export async function runHookCall(call: HookCall): Promise<string> {
   } finally {
     await store.close().catch(() => undefined);
   }
+}
+
+/** The budget warnings newly due (`budget-warnings.ts`). */
+async function hookBudgetWarnings(
+  store: LedgerStore,
+  config: Config,
+  pricer: () => Pricer,
+  now: number,
+): Promise<string[]> {
+  return dueBudgetWarnings({
+    store,
+    pricer,
+    stageMap: config.stages ?? {},
+    clock: budgetClock(config.timezone),
+    now,
+    cached: true,
+  });
 }
 
 /** Queues the call for the next one; returns the queued file, or null when it cannot be queued. */

@@ -8,7 +8,9 @@ import type { Period } from '../../analysis/reports.js';
 import { periodUsage } from '../../app/usage-reports.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { timing } from '../../util/timing.js';
+import { budgetNotes } from '../budget-notes.js';
 import { importNow, openSession } from '../context.js';
+import { writeOut } from '../io.js';
 import { printUsage } from './print-usage.js';
 import { formatOf, type ReportOptions, scopeOf } from './scope.js';
 
@@ -68,6 +70,10 @@ export async function runPeriod(period: Period, opts: PeriodOptions): Promise<nu
       empty: `${empty} Run \`tokenledger status\` to see where tokenledger looks.`,
       json,
     });
+    if (format === 'table') {
+      const notes = await budgetNotes(session);
+      if (notes.length > 0) await writeOut(`${notes.join('\n')}\n`);
+    }
     timing('printed');
     return 0;
   } finally {

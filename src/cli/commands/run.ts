@@ -11,6 +11,7 @@ import { logRunMetrics } from '../../app/run-summary.js';
 import { type ContextLayer, checkName, parseLabels } from '../../capture/context/attribution-context.js';
 import { parseEstimates } from '../../capture/context/estimate.js';
 import { ExitCode, UserError } from '../../util/errors.js';
+import { budgetNotes } from '../budget-notes.js';
 import type { CommonOptions } from '../context.js';
 import { writeErr } from '../io.js';
 import { runSummaryLine } from '../run-summary.js';
@@ -67,6 +68,11 @@ export async function runRun(command: readonly string[], opts: RunOptions): Prom
         for (const note of recorded.notes) writeErr(`tokenledger: ${note}\n`);
         writeErr(`${runSummaryLine(summary)}\n`);
         for (const w of summary.warnings) writeErr(`tokenledger: ⚠ ${w}\n`);
+        // The run is recorded by now: a budget that cannot be checked is a note, not a failure.
+        const budgets = await budgetNotes(s).catch((error: unknown) => [
+          `budgets not checked: ${error instanceof Error ? error.message : String(error)}`,
+        ]);
+        for (const note of budgets) writeErr(`tokenledger: ${note}\n`);
       }
     },
   });

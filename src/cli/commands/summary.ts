@@ -8,6 +8,7 @@ import type { ImportSummary } from '../../app/import/import-claude.js';
 import { noHistoryJson, noHistoryYet, usageSummary } from '../../app/usage-summary.js';
 import { describeLedgerLocation } from '../../config/ledger-location.js';
 import { formatInt } from '../../util/format.js';
+import { budgetNotes } from '../budget-notes.js';
 import { type CommonOptions, clockOf, importNow, openSession } from '../context.js';
 import { describeImported } from '../import-counts.js';
 import { writeJson, writeOut } from '../io.js';
@@ -47,6 +48,8 @@ export async function runSummary(opts: CommonOptions): Promise<number> {
     const layout = { ...term, compact: opts.compact === true, timezone: clock.tz };
     const lines: string[] = [];
     for (const w of windows) lines.push(...windowLines(w, layout), '');
+    const notes = await budgetNotes(session);
+    if (notes.length > 0) lines.push(...notes, '');
     if (summary !== null && summary.filesRead > 0) {
       lines.push(
         ...footLines(

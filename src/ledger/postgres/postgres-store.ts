@@ -12,6 +12,7 @@
  */
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
 import { describeLedgerLocation, type PostgresLocation } from '../../config/ledger-location.js';
+import type { BudgetInput, BudgetRow, BudgetWarningKey, BudgetWarningRow } from '../budget-repository.js';
 import type { FileReadRow } from '../call-activity-repository.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
 import type {
@@ -48,6 +49,7 @@ import type {
 } from '../usage-repository.js';
 import * as attribution from './attribution.js';
 import * as blockUsage from './block-usage.js';
+import * as budgetStore from './budgets.js';
 import { deferredIndexesMissing, restoreDeferredIndexes, startBulkImport } from './bulk-import.js';
 import { fileReads } from './call-activity.js';
 import { PgDb } from './connection.js';
@@ -324,6 +326,26 @@ export class PostgresStore implements LedgerStore {
 
   async forgottenKeys(keys: readonly string[]): Promise<Set<string>> {
     return forgetting.forgottenKeys(this.#db, keys);
+  }
+
+  async saveBudget(budget: BudgetInput, at: number): Promise<BudgetRow> {
+    return budgetStore.saveBudget(this.#db, budget, at);
+  }
+
+  async budgets(): Promise<BudgetRow[]> {
+    return budgetStore.budgets(this.#db);
+  }
+
+  async removeBudget(name: string): Promise<boolean> {
+    return budgetStore.removeBudget(this.#db, name);
+  }
+
+  async budgetWarnings(keys: readonly { budget: string; period: string }[]): Promise<BudgetWarningRow[]> {
+    return budgetStore.budgetWarnings(this.#db, keys);
+  }
+
+  async claimBudgetWarning(key: BudgetWarningKey, at: number): Promise<boolean> {
+    return budgetStore.claimBudgetWarning(this.#db, key, at);
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import { MIGRATION_6 } from './migration-6.js';
 import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_8 } from './migration-8.js';
 import { MIGRATION_9 } from './migration-9.js';
+import { MIGRATION_10 } from './migration-10.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -368,4 +369,5 @@ CREATE INDEX telemetry_errors_at ON telemetry_errors (at);
   MIGRATION_7,
   MIGRATION_8,
   MIGRATION_9,
+  MIGRATION_10,
 ];

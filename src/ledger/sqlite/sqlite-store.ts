@@ -9,6 +9,7 @@
  */
 import type { AgentFact, DirListing, FileCursor, IngestProblem } from '../../capture/types.js';
 import type { FileLocation } from '../../config/ledger-location.js';
+import type { BudgetInput, BudgetRow, BudgetWarningKey, BudgetWarningRow } from '../budget-repository.js';
 import type { FileReadRow } from '../call-activity-repository.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from '../forget.js';
 import type {
@@ -53,6 +54,7 @@ import type {
 } from '../usage-repository.js';
 import * as attribution from './attribution.js';
 import * as blockUsage from './block-usage.js';
+import * as budgetStore from './budgets.js';
 import { type SqliteBulkImport, startBulkImport } from './bulk-import.js';
 import { fileReads } from './call-activity.js';
 import * as cursors from './cursors.js';
@@ -307,6 +309,26 @@ export class SqliteStore implements LedgerStore {
 
   async forgottenKeys(keys: readonly string[]): Promise<Set<string>> {
     return forgottenAmong(this.#s, keys);
+  }
+
+  async saveBudget(budget: BudgetInput, at: number): Promise<BudgetRow> {
+    return budgetStore.saveBudget(this.#s, budget, at);
+  }
+
+  async budgets(): Promise<BudgetRow[]> {
+    return budgetStore.budgets(this.#s);
+  }
+
+  async removeBudget(name: string): Promise<boolean> {
+    return budgetStore.removeBudget(this.#s, name);
+  }
+
+  async budgetWarnings(keys: readonly { budget: string; period: string }[]): Promise<BudgetWarningRow[]> {
+    return budgetStore.budgetWarnings(this.#s, keys);
+  }
+
+  async claimBudgetWarning(key: BudgetWarningKey, at: number): Promise<boolean> {
+    return budgetStore.claimBudgetWarning(this.#s, key, at);
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,7 @@ import { describe } from 'vitest';
 import type { LedgerStore } from '../../../src/ledger/store.js';
 import { attributionContract } from './attribution.contract.js';
 import { blocksContract } from './blocks.contract.js';
+import { budgetsContract } from './budgets.contract.js';
 import { callActivityContract } from './call-activity.contract.js';
 import { ingestStateContract } from './ingest-state.contract.js';
 import { recordsContract } from './records.contract.js';
@@ -60,6 +61,7 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     callActivityContract(open);
     requestSeriesContract(open);
     usageTotalsContract(open);
+    budgetsContract(open);
   };
   if (options.skip !== undefined)
     describe.skip(`ledger conformance: ${name} (skipped: ${options.skip})`, suite);
