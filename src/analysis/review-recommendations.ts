@@ -9,6 +9,7 @@ import { addSums, emptySums } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
 import { cacheHitRate } from '../util/token-counts.js';
+import { cacheRewrite, modelCohorts } from './review-cohorts.js';
 import type { Recommendation } from './review-model.js';
 import {
   agentLabel,
@@ -26,18 +27,29 @@ import { compareText, type PricedGroup, roundUsd } from './review-usage.js';
 
 export { type Finding, type FindingScope, REVIEW_RULES } from './review-rules.js';
 
-/** Every rule's findings over `groups`, by saving (largest first, unknown last), then type and description. */
+/** The review's rules, in order; a new kind of recommendation is one more rule here. */
+const RULES = [modelSelection, modelCohorts, contextReuse, cacheRewrite, delegationReduction] as const;
+
+/**
+ * Every rule's findings over `groups`, by saving (largest first, unknown last), then type and
+ * description. Two findings proposing the same kind of change to the same target are one: the first.
+ */
 export function findRecommendations(
   pricer: Pricer,
   groups: readonly PricedGroup[],
   scope: FindingScope,
 ): Finding[] {
-  const findings = [
-    ...modelSelection(pricer, groups, scope),
-    ...contextReuse(pricer, groups, scope),
-    ...delegationReduction(pricer, groups, scope),
-  ];
-  return findings.sort((a, b) => compareRecommendations(a.recommendation, b.recommendation));
+  const findings = RULES.flatMap((rule) => rule(pricer, groups, scope)).sort((a, b) =>
+    compareRecommendations(a.recommendation, b.recommendation),
+  );
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    if (f.proposal === undefined) return true;
+    const key = `${f.proposal.kind}\0${f.proposal.target}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function compareRecommendations(a: Recommendation, b: Recommendation): number {
@@ -108,6 +120,18 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
           'instructions and shared context (specs, a summary of foundation.md) first and the task-specific request ' +
           'last, keep that prefix identical between calls, and pass summaries of files already read instead of ' +
           `rereading them. Target a cache hit rate above ${formatShare(rule.targetHitRate)} (now ${formatPercent(hitRate)}).`,
+      },
+      proposal: {
+        kind: 'context_reuse',
+        target: agent,
+        edit: {
+          type: 'policy-rule',
+          rule:
+            `- Keep the prompts of ${agent === 'main' ? 'the main thread' : `\`${agent}\``} cacheable: fixed instructions and ` +
+            'shared context first, the task-specific request last, the prefix identical between calls; pass summaries ' +
+            `of files already read instead of rereading them (cache hit rate ${formatPercent(hitRate)} ${scope.span}).`,
+        },
+        cohort: { agent },
       },
       candidate:
         `Improve prompt-cache reuse for ${who}: hit rate ${formatPercent(hitRate)} with ${formatInt(input)} uncached ` +
@@ -201,6 +225,18 @@ function delegationReduction(pricer: Pricer, groups: readonly PricedGroup[], sco
           'output tokens) or that needs its own context; do file lookups, searches and short questions in the main ' +
           'thread, and batch related small lookups into one subagent rather than one subagent each. ' +
           `(${count} subagents ${scope.span} returned at most ${limit} output tokens each.)`,
+      },
+      proposal: {
+        kind: 'fan_out',
+        target: 'subagents',
+        edit: {
+          type: 'policy-rule',
+          rule:
+            `- Spawn a subagent only for work expected to return more than about ${limit} output tokens or that needs ` +
+            'its own context; do file lookups, searches and short questions in the main thread, and batch related ' +
+            `small lookups into one subagent (${count} subagents ${scope.span} returned at most ${limit} output tokens each).`,
+        },
+        cohort: {},
       },
       candidate:
         `Do small lookups inline: ${count} subagents in ${taskNames} returned at most ${limit} output tokens ` +

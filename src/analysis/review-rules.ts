@@ -30,6 +30,7 @@
 
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
+import type { ProposalSpec } from './proposed-edits.js';
 import type { Recommendation } from './review-model.js';
 import {
   CostSum,
@@ -83,6 +84,8 @@ const DEFAULT_TARGETS: Record<Family, readonly string[]> = {
 export interface Finding {
   recommendation: Recommendation;
   candidate: string;
+  /** The concrete change it proposes, turned into a diff once its file is read (app layer). */
+  proposal?: ProposalSpec;
 }
 
 /** The range the groups cover, for evidence lines: `from 2025-11-22 to 2025-11-28`, `on 2025-11-28`. */
@@ -213,6 +216,12 @@ export function modelSelection(
           `claude/agents/${agent}.md) instead of \`${from}\`: its work ${scope.span} was mostly reading, with ` +
           `${perResponse === null ? `output at ${formatPercent(ratio)} of its prompt tokens` : `${formatInt(perResponse)} output tokens per response on average`}. Go back to \`${from}\` for a task whose ` +
           'results need rework.',
+      },
+      proposal: {
+        kind: 'model_downshift',
+        target: agent,
+        edit: { type: 'agent-model', agent, model: to },
+        cohort: { agent, model },
       },
       candidate:
         `Consider ${to} instead of ${from} for ${agent}: output ` +

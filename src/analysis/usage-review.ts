@@ -42,7 +42,7 @@ import type {
   ReviewModel,
   UnpricedUsage,
 } from './review-model.js';
-import { findRecommendations } from './review-recommendations.js';
+import { type Finding, findRecommendations } from './review-recommendations.js';
 import { reportsCaching } from './review-rules.js';
 import { CostSum, compareText, groupCost, type PricedGroup, pricedGroups } from './review-usage.js';
 import { median } from './statistics.js';
@@ -265,6 +265,14 @@ function activeTasks(groups: readonly PricedGroup[]): Set<string> {
  * overruns and recommendations (see `review-recommendations.ts`). Deterministic for a given ledger.
  */
 export async function buildReviewModel(ctx: ReportContext, options: ReviewOptions): Promise<ReviewModel> {
+  return (await reviewWithFindings(ctx, options)).model;
+}
+
+/** {@link buildReviewModel} and the findings behind its recommendations (in the same order), with their proposals. */
+export async function reviewWithFindings(
+  ctx: ReportContext,
+  options: ReviewOptions,
+): Promise<{ model: ReviewModel; findings: Finding[] }> {
   const end = checkDate(options.date);
   if (!Number.isSafeInteger(options.days) || options.days < 1) {
     throw new UserError(`the review period must be a whole number of days ≥ 1, got ${String(options.days)}.`);
@@ -294,7 +302,8 @@ export async function buildReviewModel(ctx: ReportContext, options: ReviewOption
     .slice(0, TOP_TASKS)
     .map(({ name, ...l }) => ({ taskId: name, ...l }));
 
-  return {
+  const findings = findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}` });
+  const model: ReviewModel = {
     date: end,
     period: { start, end },
     totals: { totalTokens: tokens, estimatedCost: total.value, ...unpricedOf(total) },
@@ -305,10 +314,9 @@ export async function buildReviewModel(ctx: ReportContext, options: ReviewOption
     agentModelMix: agentModelMix(groups),
     cacheHitRate: reviewCacheHitRate(groups),
     estimateOverruns: await estimateOverruns(ctx, activeTasks(groups), multipleOf(options)),
-    recommendations: findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}` }).map(
-      (f) => f.recommendation,
-    ),
+    recommendations: findings.map((f) => f.recommendation),
   };
+  return { model, findings };
 }
 
 function overrunText(o: EstimateOverrun): string {

@@ -10,6 +10,7 @@ import type { LedgerLocation } from '../config/ledger-location.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from './forget.js';
 import type { IngestStateRepository } from './ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from './ledger-records.js';
+import type { ReviewProposalRepository } from './review-proposal-repository.js';
 import type { RunRepository } from './run-repository.js';
 import type { TaskRepository } from './task-repository.js';
 import type { TelemetryRepository } from './telemetry-repository.js';
@@ -39,7 +40,8 @@ export interface LedgerStore
     IngestStateRepository,
     TaskRepository,
     TelemetryRepository,
-    RunRepository {
+    RunRepository,
+    ReviewProposalRepository {
   readonly kind: 'sqlite' | 'postgres';
   /** Where the ledger is, to open it again (an import worker's own connection). */
   readonly at: LedgerLocation;

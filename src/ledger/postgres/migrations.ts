@@ -9,6 +9,7 @@
 import { describeLedgerLocation } from '../../config/ledger-location.js';
 import { LedgerError } from '../ledger-error.js';
 import type { PgDb } from './connection.js';
+import { MIGRATION_5 } from './migration-5.js';
 import { MIGRATION_LABELS } from './migration-labels.js';
 import type { PgMigration } from './pg-migration.js';
 import { SCHEMA_TASKS } from './schema-tasks.js';
@@ -21,6 +22,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     sql: `${SCHEMA_USAGE}\n${SCHEMA_TASKS}`,
   },
   MIGRATION_LABELS,
+  MIGRATION_5,
 ];
 
 /** Advisory lock keys of the ledger (one number space per database). */

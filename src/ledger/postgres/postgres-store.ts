@@ -21,6 +21,7 @@ import type {
   ScanSnapshotKey,
 } from '../ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
+import type { ReviewProposal, ReviewProposalRow } from '../review-proposal-repository.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
 import type { LedgerStats, LedgerStore } from '../store.js';
 import type { SpanInput, SpanRow, StageMap, TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
@@ -51,6 +52,7 @@ import * as forgetting from './forget.js';
 import { migrate } from './migrations.js';
 import * as queries from './queries.js';
 import * as records from './records.js';
+import * as reviewProposals from './review-proposals.js';
 import * as rollup from './rollup.js';
 import * as runs from './runs.js';
 import * as spans from './spans.js';
@@ -302,6 +304,18 @@ export class PostgresStore implements LedgerStore {
 
   async forgottenKeys(keys: readonly string[]): Promise<Set<string>> {
     return forgetting.forgottenKeys(this.#db, keys);
+  }
+
+  async saveProposals(proposals: readonly ReviewProposal[]): Promise<void> {
+    await reviewProposals.saveProposals(this.#db, proposals);
+  }
+
+  async proposals(ids?: readonly string[]): Promise<ReviewProposalRow[]> {
+    return reviewProposals.proposals(this.#db, ids);
+  }
+
+  async markProposalApplied(id: string, appliedAt: number): Promise<boolean> {
+    return reviewProposals.markProposalApplied(this.#db, id, appliedAt);
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import type { Migration } from './migration.js';
 import { MIGRATION_6 } from './migration-6.js';
 import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_8 } from './migration-8.js';
+import { MIGRATION_11 } from './migration-11.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -366,4 +367,5 @@ CREATE INDEX telemetry_errors_at ON telemetry_errors (at);
   MIGRATION_6,
   MIGRATION_7,
   MIGRATION_8,
+  MIGRATION_11,
 ];

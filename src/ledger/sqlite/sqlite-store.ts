@@ -19,6 +19,7 @@ import type {
 } from '../ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
 import { declaredTaskKey, taskKey } from '../record-identity.js';
+import type { ReviewProposal, ReviewProposalRow } from '../review-proposal-repository.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
 import type { LedgerStats, LedgerStore } from '../store.js';
 import type {
@@ -58,6 +59,7 @@ import { metaValue, setMetaValue } from './meta-values.js';
 import { openDatabase, type SqliteStoreOptions } from './open-database.js';
 import * as queries from './queries.js';
 import { importRecords } from './record-imports.js';
+import * as reviewProposals from './review-proposals.js';
 import * as rollup from './rollup.js';
 import type { Statements } from './statements.js';
 import { taskDayGroups } from './task-rollup.js';
@@ -285,6 +287,18 @@ export class SqliteStore implements LedgerStore {
 
   async forgottenKeys(keys: readonly string[]): Promise<Set<string>> {
     return forgottenAmong(this.#s, keys);
+  }
+
+  async saveProposals(proposals: readonly ReviewProposal[]): Promise<void> {
+    reviewProposals.saveProposals(this.#s, proposals);
+  }
+
+  async proposals(ids?: readonly string[]): Promise<ReviewProposalRow[]> {
+    return reviewProposals.proposals(this.#s, ids);
+  }
+
+  async markProposalApplied(id: string, appliedAt: number): Promise<boolean> {
+    return reviewProposals.markProposalApplied(this.#s, id, appliedAt);
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,7 @@ import { attributionContract } from './attribution.contract.js';
 import { blocksContract } from './blocks.contract.js';
 import { ingestStateContract } from './ingest-state.contract.js';
 import { recordsContract } from './records.contract.js';
+import { reviewProposalsContract } from './review-proposals.contract.js';
 import { rollupContract } from './rollup.contract.js';
 import { tasksContract } from './tasks.contract.js';
 import { telemetryContract } from './telemetry.contract.js';
@@ -54,6 +55,7 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     telemetryContract(open);
     recordsContract(open);
     blocksContract(open);
+    reviewProposalsContract(open);
   };
   if (options.skip !== undefined)
     describe.skip(`ledger conformance: ${name} (skipped: ${options.skip})`, suite);
