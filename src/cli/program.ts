@@ -9,8 +9,12 @@ import { AGENT_COMMANDS } from './agent-commands.js';
 import { ledgerOptions, offlineOption, type RegisterCommand, VERSION } from './command-options.js';
 import { writeErr, writeOut } from './io.js';
 import { REPORT_COMMANDS } from './report-commands.js';
+import { REVIEW_COMMANDS } from './review-commands.js';
 
-const COMMANDS = { ...REPORT_COMMANDS, ...AGENT_COMMANDS } satisfies Record<string, RegisterCommand>;
+const COMMANDS = { ...REPORT_COMMANDS, ...AGENT_COMMANDS, ...REVIEW_COMMANDS } satisfies Record<
+  string,
+  RegisterCommand
+>;
 
 export type CommandName = keyof typeof COMMANDS;
 
