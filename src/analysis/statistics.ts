@@ -119,7 +119,7 @@ function percentOf(fraction: number): string {
 }
 
 function signedPercent(fraction: number): string {
-  return `${fraction < 0 ? '−' : '+'}${percentOf(fraction)}%`;
+  return `${fraction < 0 ? '−' : fraction > 0 ? '+' : ''}${percentOf(fraction)}%`;
 }
 
 /**
@@ -130,7 +130,10 @@ function signedPercent(fraction: number): string {
 export function describeChange(what: string, change: Interval, nA: number, nB: number): string {
   const verb = change.estimate < 0 ? 'fell' : change.estimate > 0 ? 'rose' : 'did not change';
   const level = `${Math.round(change.level * 100)}% CI`;
-  const sameSide = (change.low > 0 && change.high > 0) || (change.low < 0 && change.high < 0);
+  const sameSide =
+    (change.low > 0 && change.high > 0) ||
+    (change.low < 0 && change.high < 0) ||
+    (change.low === 0 && change.high === 0);
   const [a, b] = [Math.abs(change.low), Math.abs(change.high)].sort((x, y) => x - y) as [number, number];
   const range = sameSide
     ? `${percentOf(a)}–${percentOf(b)}%`

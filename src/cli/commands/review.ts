@@ -40,7 +40,7 @@ function reviewText(r: ReviewResult): string {
     lines.push(
       '',
       `${i + 1}. ${item.id === null ? '' : `[${item.id}] `}${item.description}`,
-      `   Type: ${item.type}${item.kind === null ? '' : ` (${item.kind})`}; estimated saving ${formatUsdPlain(item.savingUsd)}`,
+      `   Type: ${item.type}${item.kind === null || item.kind === item.type ? '' : ` (${item.kind})`}; estimated saving ${formatUsdPlain(item.savingUsd)}`,
       `   Evidence: ${item.evidence}`,
     );
     if (item.diff !== null && item.id !== null) {
