@@ -1,10 +1,11 @@
 /**
- * The tokenledger MCP server: four tools over the ledger, built on the official SDK.
+ * The tokenledger MCP server: five tools over the ledger, built on the official SDK.
  *
  * - `record_usage`: seed 000's telemetry contract (declared usage in, §5 JSON out);
  * - `log_task_tokens`: seed 001's post-task tool (a task's actual tokens against its estimate);
  * - `query_usage`: usage grouped by task, stage, agent, model, day, … (`report --by`);
- * - `usage_report`: a period's totals, cost by model and top tasks.
+ * - `usage_report`: a period's totals, cost by model and top tasks;
+ * - `review`: recommendations with diffs to apply, and whether an applied one saved (`review`).
  *
  * Each call opens the ledger, does its work and closes it (see {@link LedgerCalls}); an error in a
  * call is that call's answer (`isError`), never the end of the session.
@@ -15,10 +16,17 @@ import { LedgerCalls, type McpServerOptions } from './ledger-calls.js';
 import { LOG_TASK_TOKENS_DESCRIPTION, logTaskTokens, logTaskTokensInput } from './log-task-tokens.js';
 import { QUERY_USAGE_DESCRIPTION, queryUsage, queryUsageInput } from './query-usage.js';
 import { RECORD_USAGE_DESCRIPTION, recordUsageInput, recordUsageTool } from './record-usage-tool.js';
+import { REVIEW_DESCRIPTION, reviewInput, reviewTool } from './review-tool.js';
 import { jsonResult, toolCall } from './tool-result.js';
 import { USAGE_REPORT_DESCRIPTION, usageReport, usageReportInput } from './usage-report.js';
 
-export const TOOL_NAMES = ['record_usage', 'log_task_tokens', 'query_usage', 'usage_report'] as const;
+export const TOOL_NAMES = [
+  'record_usage',
+  'log_task_tokens',
+  'query_usage',
+  'usage_report',
+  'review',
+] as const;
 
 export interface TokenledgerMcp {
   server: McpServer;
@@ -120,6 +128,27 @@ export function createMcpServer(
           const { json, text } = await calls.withSession((session) => usageReport(session, args));
           return jsonResult(json, text);
         },
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'review',
+    {
+      title: 'Recommendations with diffs, and checking an applied one',
+      description: REVIEW_DESCRIPTION,
+      inputSchema: reviewInput,
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    (args) =>
+      toolCall(
+        'review',
+        async () => jsonResult(await calls.withSession((session) => reviewTool(session, args, options.root))),
         log,
       ),
   );

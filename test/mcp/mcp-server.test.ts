@@ -137,13 +137,14 @@ afterAll(async () => {
 });
 
 describe('tokenledger mcp', () => {
-  it('lists the four tools with their input schemas', async () => {
+  it('lists the five tools with their input schemas', async () => {
     const { tools } = await client.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual([
       'log_task_tokens',
       'query_usage',
       'record_usage',
+      'review',
       'usage_report',
     ]);
     for (const t of tools) {
