@@ -97,9 +97,12 @@ function agentModel(current: string | null, model: string): string {
   return `---${eol}${line}${eol}---${eol}${current}`;
 }
 
-function policyRule(current: string | null, rule: string): string {
+function policyRule(current: string | null, text: string): string {
+  const rule = text.trimEnd();
   if (current === null) return `${POLICY_HEADING}\n\n${rule}\n`;
   const eol = eolOf(current);
+  // A rule already there (anywhere in the file) is not added again.
+  if (current.split(eol).some((l) => l.trimEnd() === rule)) return current;
   const lines = withFinalEol(current, eol).split(eol);
   lines.pop();
   const heading = lines.findIndex((l) => l.trimEnd() === POLICY_HEADING);
