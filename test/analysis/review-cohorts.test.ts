@@ -1,0 +1,95 @@
+/**
+ * The review rules that compare pieces of work (review-cohorts.ts) on real SQLite ledgers, every
+ * saving worked out by hand from data/prices.json (USD per million tokens): opus 4.5 5 / 6.25 / 0.5
+ * / 25, sonnet 4.5 3 / 3.75 / 0.3 / 15, haiku 4.5 1 / 1.25 / 0.1 / 5 (input / cache write / cache
+ * read / output).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { reviewWithFindings } from '../../src/analysis/usage-review.js';
+import { createPricer } from '../../src/pricing/create-pricer.js';
+import { cleanupTemp, openTempLedger } from '../helpers/ledger.js';
+import {
+  DAY,
+  expensiveSmallWork,
+  HAIKU,
+  type PlantedTask,
+  plantTasks,
+  SONNET,
+} from '../helpers/planted-review.js';
+
+afterEach(cleanupTemp);
+
+const START = Date.parse('2026-11-16T08:00:00Z');
+
+async function review(tasks: readonly PlantedTask[]) {
+  const store = openTempLedger();
+  await plantTasks(store, tasks);
+  const ctx = { store, pricer: createPricer(), mode: 'auto' as const };
+  return reviewWithFindings(ctx, { date: '2026-11-20', days: 7, timeZone: 'UTC' });
+}
+
+describe('cohort rules', () => {
+  it('downshifts scout, whose opus work haiku did in as many turns; the saving is the price difference', async () => {
+    const { findings } = await review(expensiveSmallWork(START, START + 3 * DAY));
+    const scout = findings.filter((f) => f.proposal?.target === 'scout');
+    expect(scout).toHaveLength(1);
+    expect(scout[0]?.proposal).toEqual({
+      kind: 'model_downshift',
+      target: 'scout',
+      edit: { type: 'agent-model', agent: 'scout', model: 'haiku' },
+      cohort: { agent: 'scout', model: 'claude-opus-4-5-20251101' },
+    });
+    // 8 opus tasks, 6 calls each: input 2000+37i, output 150, cache write 3000, cache read 20000+211i.
+    let saving = 0;
+    for (let i = 0; i < 8; i++)
+      saving += (6 * ((2000 + 37 * i) * 4 + 150 * 20 + 3000 * 5 + (20000 + 211 * i) * 0.4)) / 1e6;
+    expect(scout[0]?.recommendation.savingUsd).toBeCloseTo(saving, 9);
+  });
+
+  it('upshifts fixer, which needs many more turns on haiku than on sonnet', async () => {
+    const tokens = { input: 1_000, output: 800, cacheWrite: 500, cacheRead: 10_000 };
+    const tasks: PlantedTask[] = [];
+    for (let i = 0; i < 4; i++) {
+      tasks.push({
+        task: `H-${i}`,
+        startMs: START + (i * DAY) / 2,
+        calls: [{ agent: `fixer:h${i}`, model: HAIKU, count: 20, tokens }],
+      });
+      tasks.push({
+        task: `S-${i}`,
+        startMs: START + (i * DAY) / 2 + 3_600_000,
+        calls: [{ agent: `fixer:s${i}`, model: SONNET, count: 6, tokens }],
+      });
+    }
+    const { findings } = await review(tasks);
+    expect(findings.map((f) => f.proposal?.kind)).toEqual(['model_upshift']);
+    const [f] = findings;
+    expect(f?.proposal?.edit).toEqual({ type: 'agent-model', agent: 'fixer', model: 'sonnet' });
+    expect(f?.proposal?.cohort).toEqual({ agent: 'fixer', model: HAIKU });
+    // Haiku: 80 calls × $0.006625 = $0.53; at sonnet prices with 6 turns instead of 20:
+    // 80 × $0.019875 × 6/20 = $0.477; saving $0.053.
+    expect(f?.recommendation.savingUsd).toBeCloseTo(0.053, 9);
+    expect(f?.recommendation.evidence).toContain('4 tasks on sonnet (median 6 turns');
+  });
+
+  it('flags cache writes that are not read back', async () => {
+    const { findings } = await review([
+      {
+        task: 'M-1',
+        startMs: START,
+        calls: [
+          {
+            agent: 'mapper:m1',
+            model: SONNET,
+            count: 5,
+            tokens: { input: 1_000, output: 2_000, cacheWrite: 50_000, cacheRead: 10_000 },
+          },
+        ],
+      },
+    ]);
+    expect(findings.map((f) => f.proposal?.kind)).toEqual(['cache_rewrite']);
+    // 250,000 written, 50,000 read: 200,000 re-created, each $3.75 − $0.30 per million cheaper as a read.
+    expect(findings[0]?.recommendation.savingUsd).toBeCloseTo((200_000 * 3.45) / 1e6, 9);
+    expect(findings[0]?.proposal?.edit.type).toBe('policy-rule');
+  });
+});
