@@ -141,6 +141,34 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
   return out;
 }
 
+/**
+ * True when a subagent's set-up (its uncached input and cache writes: the context it built) cost more
+ * than its output: what it returned did not pay for starting it. Unpriced usage does not decide.
+ */
+function setUpDominates(pricer: Pricer, gs: readonly PricedGroup[]): boolean {
+  let setUp = 0;
+  let output = 0;
+  for (const g of gs) {
+    const none = {
+      ...g.row,
+      input: 0,
+      output: 0,
+      cacheWrite: 0,
+      cacheWrite1h: 0,
+      cacheRead: 0,
+      webSearch: 0,
+    };
+    setUp +=
+      pricer.cost(
+        keyOf(g),
+        { ...none, input: g.row.input, cacheWrite: g.row.cacheWrite, cacheWrite1h: g.row.cacheWrite1h },
+        g.atMs,
+      ) ?? 0;
+    output += pricer.cost(keyOf(g), { ...none, output: g.row.output }, g.atMs) ?? 0;
+  }
+  return setUp > output || (setUp === 0 && output === 0);
+}
+
 interface SmallTask {
   task: string;
   small: number;
@@ -164,7 +192,8 @@ function delegationReduction(pricer: Pricer, groups: readonly PricedGroup[], sco
     const small = subagents.filter(
       ([, gs]) =>
         sum(gs, (g) => g.row.output) <= rule.maxSubagentOutput &&
-        gs.every((g) => rank(g.model) >= parentRank),
+        gs.every((g) => rank(g.model) >= parentRank) &&
+        setUpDominates(pricer, gs),
     );
     if (small.length < rule.minSmallSubagents || small.length < rule.minSmallShare * subagents.length)
       continue;

@@ -20,7 +20,8 @@
  *   cache reads or writes at all is left out: its source (declared telemetry) does not say what was
  *   cached.
  * - `delegation_reduction`: a task had at least 3 subagents (and at least half of its subagents)
- *   that each returned at most 1,000 output tokens. Only captured subagents count (they report
+ *   that each returned at most 1,000 output tokens and whose set-up (uncached input and cache
+ *   writes) cost more than their output. Only captured subagents count (they report
  *   caching), and only those whose model is not cheaper than the main thread's in the task (doing
  *   their work inline must not move it to a pricier model). Saving, stated as an assumption: their
  *   uncached input and cache writes are the context they built from scratch, which the main thread,

@@ -92,4 +92,32 @@ describe('cohort rules', () => {
     expect(findings[0]?.recommendation.savingUsd).toBeCloseTo((200_000 * 3.45) / 1e6, 9);
     expect(findings[0]?.proposal?.edit.type).toBe('policy-rule');
   });
+
+  it('proposes fewer subagents only when their set-up outweighs what they returned', async () => {
+    const fanOut = (
+      task: string,
+      tokens: { input: number; output: number; cacheWrite: number; cacheRead: number },
+    ): PlantedTask => ({
+      task,
+      startMs: START,
+      calls: [
+        {
+          agent: 'main',
+          model: SONNET,
+          count: 2,
+          tokens: { input: 100, output: 200, cacheWrite: 1_000, cacheRead: 5_000 },
+        },
+        ...[1, 2, 3, 4].map((n) => ({ agent: `helper:${task}h${n}`, model: SONNET, count: 1, tokens })),
+      ],
+    });
+    // Set-up 100 × $3 + 15,000 × $3.75 per million = $0.05655 against 300 × $15 = $0.0045 of output.
+    const costly = await review([
+      fanOut('F-1', { input: 100, output: 300, cacheWrite: 15_000, cacheRead: 0 }),
+    ]);
+    expect(costly.findings.map((f) => f.proposal?.kind)).toEqual(['fan_out']);
+    expect(costly.findings[0]?.recommendation.savingUsd).toBeCloseTo(4 * 0.05655, 9);
+    // Set-up $0.0003 + 500 × $3.75 = $0.0022 against 900 × $15 = $0.0135: they paid for themselves.
+    const cheap = await review([fanOut('F-2', { input: 100, output: 900, cacheWrite: 500, cacheRead: 0 })]);
+    expect(cheap.findings).toEqual([]);
+  });
 });
