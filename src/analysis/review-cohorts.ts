@@ -3,11 +3,13 @@
  * (or the main thread) did in one task on one model, with its cost, tokens and turns (API responses).
  *
  * - `model_downshift`: the same agent type did similar work (tokens within ×½–×2 of the cheaper
- *   model's range) on a cheaper family without more turns (median at most 10% higher), at least
+ *   model's range) on a cheaper family without more turns (median at most 10% higher) and without
+ *   more failed tasks (a task whose `tokenledger run` ended in an error), at least
  *   {@link COHORT_RULES.minUnits} tasks each. Saving: the similar work's actual cost minus the same
  *   tokens at the cheaper model's prices.
  * - `model_upshift`: the cheaper family needed many more turns (median at least twice the stronger
- *   family's, at least {@link COHORT_RULES.minUnits} tasks each). Saving (may be negative: it then
+ *   family's) or failed more (a share of tasks with a failed run at least 25 points higher), at
+ *   least {@link COHORT_RULES.minUnits} tasks each. Saving (may be negative: it then
  *   costs more and buys fewer turns): the actual cost minus the same tokens at the stronger model's
  *   prices scaled by the ratio of the median turns.
  * - `cache_rewrite`: an agent type wrote at least {@link COHORT_RULES.minCacheWrite} tokens to the
@@ -15,12 +17,13 @@
  *   Saving, an upper bound stated as such: the writes not read back, billed at the cache-read rate
  *   instead of the cache-write rate.
  *
- * Failed or retried requests are not in the usage rows these rules read, so "more turns" stands for
- * them: a retry is one more response.
+ * Failures are per task (a recorded run that failed), so they count for every agent in the task;
+ * retried requests are not in the usage rows, so "more turns" stands for them: a retry is one more
+ * response.
  * @module
  */
 import type { Pricer } from '../pricing/pricer.js';
-import { formatInt, formatUsdPlain } from '../util/format.js';
+import { formatInt, formatShare, formatUsdPlain } from '../util/format.js';
 import { agentLabel, type Finding, type FindingScope, groupBy, keyOf, sum } from './review-rules.js';
 import { compareText, FAMILIES, type Family, familyOf, type PricedGroup, roundUsd } from './review-usage.js';
 import { median } from './statistics.js';
@@ -32,6 +35,8 @@ export const COHORT_RULES = {
   maxTurnRatio: 1.1,
   /** Upshift: the cheaper model's median turns are at least this multiple of the stronger one's. */
   upshiftTurnRatio: 2,
+  /** Upshift: or the share of the cheaper model's tasks with a failed run is this much higher. */
+  upshiftFailureShare: 0.25,
   /** Cache writes an agent type needs before re-created writes matter. */
   minCacheWrite: 200_000,
   /** A computed saving below this (USD) is not worth a recommendation. */
@@ -91,6 +96,19 @@ function turnsOf(units: readonly Unit[]): number {
   return median(units.map((u) => u.turns)) ?? 0;
 }
 
+/** The share of `units` whose task had a failed run. */
+function failuresOf(units: readonly Unit[], scope: FindingScope): number {
+  const failed = scope.failedTasks;
+  if (failed === undefined || units.length === 0) return 0;
+  return units.filter((u) => failed.has(u.task)).length / units.length;
+}
+
+function failureNote(lo: Family, hi: Family, los: Unit[], his: Unit[], scope: FindingScope): string {
+  const [l, h] = [failuresOf(los, scope), failuresOf(his, scope)];
+  if (l === 0 && h === 0) return '';
+  return `; tasks with a failed run: ${formatShare(l)} on ${lo}, ${formatShare(h)} on ${hi}`;
+}
+
 function comparison(
   agent: string,
   lo: Family,
@@ -131,7 +149,12 @@ export function modelCohorts(pricer: Pricer, groups: readonly PricedGroup[], sco
           agent === 'main'
             ? ({ type: 'settings-model', model } as const)
             : ({ type: 'agent-model', agent, model } as const);
-        if (similar.length >= rule.minUnits && turnsOf(los) <= turnsOf(similar) * rule.maxTurnRatio) {
+        const failsMore = failuresOf(los, scope) > failuresOf(similar, scope);
+        if (
+          similar.length >= rule.minUnits &&
+          turnsOf(los) <= turnsOf(similar) * rule.maxTurnRatio &&
+          !failsMore
+        ) {
           const c = costs(pricer, similar, loModel);
           const saving = c === null ? null : roundUsd(c.actual - c.at);
           if (saving !== null && saving < rule.minSavingUsd) continue;
@@ -140,7 +163,7 @@ export function modelCohorts(pricer: Pricer, groups: readonly PricedGroup[], sco
               type: 'model_selection',
               description: `Run ${agentLabel(agent)} on ${lo} instead of ${hi}: it did similar work on ${lo} without more turns`,
               evidence:
-                `${comparison(agent, lo, hi, los, similar, scope)}; ${similar.length} of the ${hi} tasks are of a size the ${lo} ` +
+                `${comparison(agent, lo, hi, los, similar, scope)}${failureNote(lo, hi, los, similar, scope)}; ${similar.length} of the ${hi} tasks are of a size the ${lo} ` +
                 `tasks had; they cost ${formatUsdPlain(c?.actual ?? null)}, the same tokens at ${loModel} prices ` +
                 `${formatUsdPlain(c?.at ?? null)}.`,
               savingUsd: saving,
@@ -154,16 +177,19 @@ export function modelCohorts(pricer: Pricer, groups: readonly PricedGroup[], sco
               cohort: { agent, model: hiModel },
             },
           });
-        } else if (turnsOf(los) >= turnsOf(his) * rule.upshiftTurnRatio) {
+        } else if (
+          turnsOf(los) >= turnsOf(his) * rule.upshiftTurnRatio ||
+          failuresOf(los, scope) >= failuresOf(his, scope) + rule.upshiftFailureShare
+        ) {
           const c = costs(pricer, los, hiModel);
           const scaled = c === null ? null : roundUsd((c.at * turnsOf(his)) / turnsOf(los));
           const saving = c === null || scaled === null ? null : roundUsd(c.actual - scaled);
           out.push({
             recommendation: {
               type: 'model_selection',
-              description: `Run ${agentLabel(agent)} on ${hi} instead of ${lo}: on ${lo} it needs many more turns`,
+              description: `Run ${agentLabel(agent)} on ${hi} instead of ${lo}: on ${lo} it needs many more turns or fails more`,
               evidence:
-                `${comparison(agent, lo, hi, los, his, scope)}; the ${lo} tasks cost ${formatUsdPlain(c?.actual ?? null)}; ` +
+                `${comparison(agent, lo, hi, los, his, scope)}${failureNote(lo, hi, los, his, scope)}; the ${lo} tasks cost ${formatUsdPlain(c?.actual ?? null)}; ` +
                 `at ${hiModel} prices with ${hi}'s median turns they would cost ${formatUsdPlain(scaled)} (assumption: tokens ` +
                 'scale with turns).',
               savingUsd: saving,

@@ -23,7 +23,7 @@ import {
   reportsCaching,
   sum,
 } from './review-rules.js';
-import { compareText, type PricedGroup, roundUsd } from './review-usage.js';
+import { compareText, familyOf, type PricedGroup, roundUsd } from './review-usage.js';
 
 export { type Finding, type FindingScope, REVIEW_RULES } from './review-rules.js';
 
@@ -32,7 +32,8 @@ const RULES = [modelSelection, modelCohorts, contextReuse, cacheRewrite, delegat
 
 /**
  * Every rule's findings over `groups`, by saving (largest first, unknown last), then type and
- * description. Two findings proposing the same kind of change to the same target are one: the first.
+ * description. Two findings proposing the same kind of change to the same target are one: the first;
+ * a downshift of a target to a model family it is upshifted away from (it did worse there) is left out.
  */
 export function findRecommendations(
   pricer: Pricer,
@@ -43,8 +44,19 @@ export function findRecommendations(
     compareRecommendations(a.recommendation, b.recommendation),
   );
   const seen = new Set<string>();
+  // Where the cheaper model was tried and did worse, no rule recommends it.
+  const worse = new Set(
+    findings.flatMap((f) =>
+      f.proposal?.kind === 'model_upshift'
+        ? [`${f.proposal.target}\0${familyOf(f.proposal.cohort.model ?? '')}`]
+        : [],
+    ),
+  );
   return findings.filter((f) => {
     if (f.proposal === undefined) return true;
+    const edit = f.proposal.edit;
+    const model = edit.type === 'policy-rule' ? '' : edit.model;
+    if (f.proposal.kind === 'model_downshift' && worse.has(`${f.proposal.target}\0${model}`)) return false;
     const key = `${f.proposal.kind}\0${f.proposal.target}`;
     if (seen.has(key)) return false;
     seen.add(key);

@@ -92,6 +92,8 @@ export interface Finding {
 /** The range the groups cover, for evidence lines: `from 2025-11-22 to 2025-11-28`, `on 2025-11-28`. */
 export interface FindingScope {
   span: string;
+  /** Tasks with a failed run (`tokenledger run` that ended in an error); none when absent. */
+  failedTasks?: ReadonlySet<string>;
 }
 
 /** `groups` split by `key`, in key order. */

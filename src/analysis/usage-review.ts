@@ -255,6 +255,17 @@ async function estimateOverruns(
   );
 }
 
+/** The tasks among `tasks` with a recorded run that failed (an error result or a non-zero exit). */
+async function failedTasksOf(ctx: ReportContext, tasks: ReadonlySet<string>): Promise<Set<string>> {
+  if (tasks.size === 0) return new Set();
+  const runs = await ctx.store.runs({ tasks: [...tasks].sort(compareText) });
+  return new Set(
+    runs
+      .filter((r) => r.taskId !== null && (r.isError || (r.exitCode ?? 0) !== 0))
+      .map((r) => r.taskId ?? ''),
+  );
+}
+
 function activeTasks(groups: readonly PricedGroup[]): Set<string> {
   return new Set(groups.filter((g) => g.task !== '' && g.tokens > 0).map((g) => g.task));
 }
@@ -302,7 +313,8 @@ export async function reviewWithFindings(
     .slice(0, TOP_TASKS)
     .map(({ name, ...l }) => ({ taskId: name, ...l }));
 
-  const findings = findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}` });
+  const failedTasks = await failedTasksOf(ctx, activeTasks(groups));
+  const findings = findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}`, failedTasks });
   const model: ReviewModel = {
     date: end,
     period: { start, end },

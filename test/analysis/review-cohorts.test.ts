@@ -21,9 +21,30 @@ afterEach(cleanupTemp);
 
 const START = Date.parse('2026-11-16T08:00:00Z');
 
-async function review(tasks: readonly PlantedTask[]) {
+async function review(tasks: readonly PlantedTask[], failed: readonly string[] = []) {
   const store = openTempLedger();
   await plantTasks(store, tasks);
+  for (const taskId of failed) {
+    await store.recordRun({
+      sessionId: `s-${taskId}`,
+      taskId,
+      stage: null,
+      labels: null,
+      startedAt: START,
+      endedAt: START + 1,
+      exitCode: 1,
+      signal: null,
+      totalCostUsd: null,
+      costUsd: null,
+      modelUsage: null,
+      numTurns: null,
+      durationMs: null,
+      durationApiMs: null,
+      isError: true,
+      subtype: 'error_during_execution',
+      source: 'result',
+    });
+  }
   const ctx = { store, pricer: createPricer(), mode: 'auto' as const };
   return reviewWithFindings(ctx, { date: '2026-11-20', days: 7, timeZone: 'UTC' });
 }
@@ -119,5 +140,29 @@ describe('cohort rules', () => {
     // Set-up $0.0003 + 500 × $3.75 = $0.0022 against 900 × $15 = $0.0135: they paid for themselves.
     const cheap = await review([fanOut('F-2', { input: 100, output: 900, cacheWrite: 500, cacheRead: 0 })]);
     expect(cheap.findings).toEqual([]);
+  });
+
+  it('upshifts instead of downshifting when the cheaper model fails more, in as many turns', async () => {
+    const tokens = { input: 1_000, output: 100, cacheWrite: 500, cacheRead: 10_000 };
+    const tasks: PlantedTask[] = [];
+    for (let i = 0; i < 4; i++) {
+      tasks.push({
+        task: `H-${i}`,
+        startMs: START + (i * DAY) / 2,
+        calls: [{ agent: `fixer:h${i}`, model: HAIKU, count: 6, tokens }],
+      });
+      tasks.push({
+        task: `S-${i}`,
+        startMs: START + (i * DAY) / 2 + 3_600_000,
+        calls: [{ agent: `fixer:s${i}`, model: SONNET, count: 6, tokens }],
+      });
+    }
+    const ok = await review(tasks);
+    expect(ok.findings.map((f) => f.proposal?.kind)).toEqual(['model_downshift']);
+    const failing = await review(tasks, ['H-0', 'H-2']);
+    expect(failing.findings.map((f) => f.proposal?.kind)).toEqual(['model_upshift']);
+    expect(failing.findings[0]?.recommendation.evidence).toContain(
+      'tasks with a failed run: 50% on haiku, 0% on sonnet',
+    );
   });
 });
