@@ -167,7 +167,10 @@ export function modelCohorts(pricer: Pricer, groups: readonly PricedGroup[], sco
                 `tasks had; they cost ${formatUsdPlain(c?.actual ?? null)}, the same tokens at ${loModel} prices ` +
                 `${formatUsdPlain(c?.at ?? null)}.`,
               savingUsd: saving,
-              proposed_change: `Set \`model: ${lo}\` for ${agentLabel(agent)}.`,
+              proposed_change:
+                agent === 'main'
+                  ? `In .claude/settings.json, set "model": "${lo}".`
+                  : `In .claude/agents/${agent}.md, set \`model: ${lo}\` in the frontmatter.`,
             },
             candidate: `Consider ${lo} instead of ${hi} for ${agentLabel(agent)}: similar work on ${lo} took no more turns; est. saving ${formatUsdPlain(saving)}.`,
             proposal: {
@@ -193,7 +196,10 @@ export function modelCohorts(pricer: Pricer, groups: readonly PricedGroup[], sco
                 `at ${hiModel} prices with ${hi}'s median turns they would cost ${formatUsdPlain(scaled)} (assumption: tokens ` +
                 'scale with turns).',
               savingUsd: saving,
-              proposed_change: `Set \`model: ${hi}\` for ${agentLabel(agent)}.`,
+              proposed_change:
+                agent === 'main'
+                  ? `In .claude/settings.json, set "model": "${hi}".`
+                  : `In .claude/agents/${agent}.md, set \`model: ${hi}\` in the frontmatter.`,
             },
             candidate: `Consider ${hi} instead of ${lo} for ${agentLabel(agent)}: ${lo} needs ${formatInt(turnsOf(los))} turns per task against ${formatInt(turnsOf(his))}.`,
             proposal: {
@@ -242,7 +248,10 @@ export function cacheRewrite(pricer: Pricer, groups: readonly PricedGroup[], sco
           `${formatInt(written - read)} written but not read back would have been reads of a stable prefix, each costing ` +
           'the cache-read rate instead of the cache-write rate; an upper bound.',
         savingUsd,
-        proposed_change: `Keep the prompt prefix of ${who} stable between calls.`,
+        proposed_change:
+          'In the delegation policies, add:\n' +
+          `- Keep the prompt prefix of ${who} stable between calls (same instructions, tools and shared context in ` +
+          'the same order; changing parts last), so cached context is read back instead of written again.',
       },
       candidate: `Reuse the prompt cache of ${who}: ${formatInt(written)} tokens written, ${formatInt(read)} read back; est. saving up to ${formatUsdPlain(savingUsd)}.`,
       proposal: {

@@ -27,7 +27,13 @@ import { compareText, familyOf, type PricedGroup, roundUsd } from './review-usag
 
 export { type Finding, type FindingScope, REVIEW_RULES } from './review-rules.js';
 
-/** The review's rules, in order; a new kind of recommendation is one more rule here. */
+/**
+ * The review's rules, in order. A new kind of recommendation (e.g. files read again and again, once
+ * the ledger has per-call file data) is a name in `ProposalKind` (proposed-edits.ts) and one more
+ * rule here: it returns findings whose `proposal` names the kind, its target, the edit (an agent's
+ * model, a policy rule, the settings' model) and the cohort `review check` compares; data the
+ * priced groups do not hold comes in through {@link FindingScope}, as the failed tasks do.
+ */
 const RULES = [modelSelection, modelCohorts, contextReuse, cacheRewrite, delegationReduction] as const;
 
 /**
