@@ -3,6 +3,7 @@
  * data said as such, and saving / no saving / not clear from the bootstrap interval of the change of
  * the median cost per task, the same on every run (seeded).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkVerdict, type WorkSample } from '../../src/analysis/proposal-check.js';
 import { describeChange } from '../../src/analysis/statistics.js';
@@ -71,5 +72,38 @@ describe('checkVerdict', () => {
     const v = checkVerdict(before, samples(around(0.5, 5)));
     expect(v.before.tasks).toBe(6);
     expect(v.text).toMatch(/n=5\/5\)/);
+  });
+});
+
+describe('checkVerdict (properties)', () => {
+  const costs = fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 5, maxLength: 15 });
+
+  it('sees the saving when every task after costs under half of the cheapest before, and none when over twice the dearest', () => {
+    fc.assert(
+      fc.property(costs, costs, (before, after) => {
+        const low = Math.min(...before);
+        const high = Math.max(...before);
+        const cheaper = checkVerdict(samples(before), samples(after.map((c) => (c / 101) * low * 0.5)));
+        expect(cheaper.status).toBe('saving');
+        expect(cheaper.cost?.high ?? 0).toBeLessThan(-0.5);
+        const dearer = checkVerdict(samples(before), samples(after.map((c) => high * 2 + c)));
+        expect(dearer.status).toBe('no_saving');
+        expect(dearer.cost?.low ?? 0).toBeGreaterThan(1);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('gives an ordered interval and counts every task', () => {
+    fc.assert(
+      fc.property(costs, costs, (before, after) => {
+        const v = checkVerdict(samples(before), samples(after));
+        const c = v.cost;
+        if (c === null) return;
+        expect(c.low).toBeLessThanOrEqual(c.high);
+        expect(v.before.tasks).toBe(before.length);
+      }),
+      { numRuns: 50 },
+    );
   });
 });
