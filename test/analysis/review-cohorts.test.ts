@@ -5,6 +5,7 @@
  * read / output).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { cohortSamples } from '../../src/analysis/proposal-check.js';
 import { reviewWithFindings } from '../../src/analysis/usage-review.js';
 import { createPricer } from '../../src/pricing/create-pricer.js';
 import { cleanupTemp, openTempLedger } from '../helpers/ledger.js';
@@ -12,6 +13,7 @@ import {
   DAY,
   expensiveSmallWork,
   HAIKU,
+  OPUS,
   type PlantedTask,
   plantTasks,
   SONNET,
@@ -164,5 +166,22 @@ describe('cohort rules', () => {
     expect(failing.findings[0]?.recommendation.evidence).toContain(
       'tasks with a failed run: 50% on haiku, 0% on sonnet',
     );
+  });
+
+  it('takes the cohort per task for review check: its tasks, costs and turns, on one model or any', async () => {
+    const store = openTempLedger();
+    await plantTasks(store, expensiveSmallWork(START, START + 3 * DAY));
+    const ctx = { store, pricer: createPricer(), mode: 'auto' as const };
+    const range = { fromMs: START - DAY, toMs: START + 4 * DAY };
+    const all = await cohortSamples(ctx, { agent: 'scout' }, range);
+    expect(all).toHaveLength(12);
+    expect(all.reduce((n, s) => n + s.turns, 0)).toBe(72);
+    const opus = await cohortSamples(ctx, { agent: 'scout' }, { ...range, model: OPUS });
+    expect(opus.map((s) => s.task)).toEqual(Array.from({ length: 8 }, (_, i) => `T-opus-${i}`));
+    opus.forEach((s, i) => {
+      const perCall = ((2000 + 37 * i) * 5 + 150 * 25 + 3000 * 6.25 + (20000 + 211 * i) * 0.5) / 1e6;
+      expect(s.cost).toBeCloseTo(6 * perCall, 12);
+    });
+    expect(await cohortSamples(ctx, { agent: 'scout', stage: 'review' }, range)).toEqual([]);
   });
 });
