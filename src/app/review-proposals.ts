@@ -166,6 +166,12 @@ export async function reviewProposals(
   options: ReviewProposalsOptions,
 ): Promise<ReviewResult> {
   const repoDir = path.resolve(options.repoDir);
+  if (!fs.statSync(repoDir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UserError(
+      `the repository ${repoDir} is not a directory: run in the repository, or pass --repo DIR.`,
+      ExitCode.usage,
+    );
+  }
   const policyFile = checkPolicyFile(options.policyFile ?? DEFAULT_POLICY_FILE);
   const now = options.now ?? new Date();
   const clock = sessionClock(session, options.timeZone);

@@ -53,6 +53,9 @@ it('takes the apply date from --applied-at, remembers it, and says when there is
   const text = cli.ok(['review', 'check', id, ...args]);
   expect(text).toContain(`Applied ${day}T00:00:00.000Z (as recorded).`);
   expect(text).toContain('Verdict: too little data to tell');
+  const missing = cli.run(['review', '--db', db, '--no-import', '--repo', cli.path('nowhere')]);
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toContain(`the repository ${cli.path('nowhere')} is not a directory`);
   const bad = cli.run(['review', 'check', id, '--applied-at', 'soon', ...args]);
   expect(bad.status).toBe(1);
   expect(bad.stderr).toContain('--applied-at "soon": give a date YYYY-MM-DD');
