@@ -87,6 +87,8 @@ export interface Recommendation {
   proposed_change: string;
   /** The spec the change is for, shown as `### For <target>`; defaults to `build-lead.md`. */
   target?: string;
+  /** The proposal's stable id (`review check ID`), when the change is a diff the ledger remembers. */
+  id?: string;
 }
 
 /** The input to `reports/usage-review-YYYY-MM-DD.md` (seed 6.3 / 7.2). */

@@ -9,6 +9,7 @@ import { addSums, emptySums } from '../ledger/usage-sums.js';
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
 import { cacheHitRate } from '../util/token-counts.js';
+import { cacheRewrite, modelCohorts } from './review-cohorts.js';
 import type { Recommendation } from './review-model.js';
 import {
   agentLabel,
@@ -22,22 +23,51 @@ import {
   reportsCaching,
   sum,
 } from './review-rules.js';
-import { compareText, type PricedGroup, roundUsd } from './review-usage.js';
+import { compareText, familyOf, type PricedGroup, roundUsd } from './review-usage.js';
 
 export { type Finding, type FindingScope, REVIEW_RULES } from './review-rules.js';
 
-/** Every rule's findings over `groups`, by saving (largest first, unknown last), then type and description. */
+/**
+ * The review's rules, in order. A new kind of recommendation (e.g. files read again and again, once
+ * the ledger has per-call file data) is a name in `ProposalKind` (proposed-edits.ts) and one more
+ * rule here: it returns findings whose `proposal` names the kind, its target, the edit (an agent's
+ * model, a policy rule, the settings' model) and the cohort `review check` compares; data the
+ * priced groups do not hold comes in through {@link FindingScope}, as the failed tasks do.
+ */
+const RULES = [modelSelection, modelCohorts, contextReuse, cacheRewrite, delegationReduction] as const;
+
+/**
+ * Every rule's findings over `groups`, by saving (largest first, unknown last), then type and
+ * description. Two findings proposing the same kind of change to the same target are one: the first;
+ * a downshift of a target to a model family it is upshifted away from (it did worse there) is left out.
+ */
 export function findRecommendations(
   pricer: Pricer,
   groups: readonly PricedGroup[],
   scope: FindingScope,
 ): Finding[] {
-  const findings = [
-    ...modelSelection(pricer, groups, scope),
-    ...contextReuse(pricer, groups, scope),
-    ...delegationReduction(pricer, groups, scope),
-  ];
-  return findings.sort((a, b) => compareRecommendations(a.recommendation, b.recommendation));
+  const findings = RULES.flatMap((rule) => rule(pricer, groups, scope)).sort((a, b) =>
+    compareRecommendations(a.recommendation, b.recommendation),
+  );
+  const seen = new Set<string>();
+  // Where the cheaper model was tried and did worse, no rule recommends it.
+  const worse = new Set(
+    findings.flatMap((f) =>
+      f.proposal?.kind === 'model_upshift'
+        ? [`${f.proposal.target}\0${familyOf(f.proposal.cohort.model ?? '')}`]
+        : [],
+    ),
+  );
+  return findings.filter((f) => {
+    if (f.proposal === undefined) return true;
+    const edit = f.proposal.edit;
+    const model = edit.type === 'policy-rule' ? '' : edit.model;
+    if (f.proposal.kind === 'model_downshift' && worse.has(`${f.proposal.target}\0${model}`)) return false;
+    const key = `${f.proposal.kind}\0${f.proposal.target}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function compareRecommendations(a: Recommendation, b: Recommendation): number {
@@ -109,12 +139,52 @@ function contextReuse(pricer: Pricer, groups: readonly PricedGroup[], scope: Fin
           'last, keep that prefix identical between calls, and pass summaries of files already read instead of ' +
           `rereading them. Target a cache hit rate above ${formatShare(rule.targetHitRate)} (now ${formatPercent(hitRate)}).`,
       },
+      proposal: {
+        kind: 'context_reuse',
+        target: agent,
+        edit: {
+          type: 'policy-rule',
+          rule:
+            `- Keep the prompts of ${agent === 'main' ? 'the main thread' : `\`${agent}\``} cacheable: fixed instructions and ` +
+            'shared context first, the task-specific request last, the prefix identical between calls; pass summaries ' +
+            `of files already read instead of rereading them (cache hit rate ${formatPercent(hitRate)} ${scope.span}).`,
+        },
+        cohort: { agent },
+      },
       candidate:
         `Improve prompt-cache reuse for ${who}: hit rate ${formatPercent(hitRate)} with ${formatInt(input)} uncached ` +
         `input tokens; est. saving up to ${formatUsdPlain(savingUsd)}.`,
     });
   }
   return out;
+}
+
+/**
+ * True when a subagent's set-up (its uncached input and cache writes: the context it built) cost more
+ * than its output: what it returned did not pay for starting it. Unpriced usage does not decide.
+ */
+function setUpDominates(pricer: Pricer, gs: readonly PricedGroup[]): boolean {
+  let setUp = 0;
+  let output = 0;
+  for (const g of gs) {
+    const none = {
+      ...g.row,
+      input: 0,
+      output: 0,
+      cacheWrite: 0,
+      cacheWrite1h: 0,
+      cacheRead: 0,
+      webSearch: 0,
+    };
+    setUp +=
+      pricer.cost(
+        keyOf(g),
+        { ...none, input: g.row.input, cacheWrite: g.row.cacheWrite, cacheWrite1h: g.row.cacheWrite1h },
+        g.atMs,
+      ) ?? 0;
+    output += pricer.cost(keyOf(g), { ...none, output: g.row.output }, g.atMs) ?? 0;
+  }
+  return setUp > output || (setUp === 0 && output === 0);
 }
 
 interface SmallTask {
@@ -140,7 +210,8 @@ function delegationReduction(pricer: Pricer, groups: readonly PricedGroup[], sco
     const small = subagents.filter(
       ([, gs]) =>
         sum(gs, (g) => g.row.output) <= rule.maxSubagentOutput &&
-        gs.every((g) => rank(g.model) >= parentRank),
+        gs.every((g) => rank(g.model) >= parentRank) &&
+        setUpDominates(pricer, gs),
     );
     if (small.length < rule.minSmallSubagents || small.length < rule.minSmallShare * subagents.length)
       continue;
@@ -201,6 +272,18 @@ function delegationReduction(pricer: Pricer, groups: readonly PricedGroup[], sco
           'output tokens) or that needs its own context; do file lookups, searches and short questions in the main ' +
           'thread, and batch related small lookups into one subagent rather than one subagent each. ' +
           `(${count} subagents ${scope.span} returned at most ${limit} output tokens each.)`,
+      },
+      proposal: {
+        kind: 'fan_out',
+        target: 'subagents',
+        edit: {
+          type: 'policy-rule',
+          rule:
+            `- Spawn a subagent only for work expected to return more than about ${limit} output tokens or that needs ` +
+            'its own context; do file lookups, searches and short questions in the main thread, and batch related ' +
+            `small lookups into one subagent (${count} subagents ${scope.span} returned at most ${limit} output tokens each).`,
+        },
+        cohort: {},
       },
       candidate:
         `Do small lookups inline: ${count} subagents in ${taskNames} returned at most ${limit} output tokens ` +

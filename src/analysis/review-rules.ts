@@ -20,7 +20,8 @@
  *   cache reads or writes at all is left out: its source (declared telemetry) does not say what was
  *   cached.
  * - `delegation_reduction`: a task had at least 3 subagents (and at least half of its subagents)
- *   that each returned at most 1,000 output tokens. Only captured subagents count (they report
+ *   that each returned at most 1,000 output tokens and whose set-up (uncached input and cache
+ *   writes) cost more than their output. Only captured subagents count (they report
  *   caching), and only those whose model is not cheaper than the main thread's in the task (doing
  *   their work inline must not move it to a pricier model). Saving, stated as an assumption: their
  *   uncached input and cache writes are the context they built from scratch, which the main thread,
@@ -30,6 +31,7 @@
 
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
+import type { ProposalSpec } from './proposed-edits.js';
 import type { Recommendation } from './review-model.js';
 import {
   CostSum,
@@ -83,11 +85,15 @@ const DEFAULT_TARGETS: Record<Family, readonly string[]> = {
 export interface Finding {
   recommendation: Recommendation;
   candidate: string;
+  /** The concrete change it proposes, turned into a diff once its file is read (app layer). */
+  proposal?: ProposalSpec;
 }
 
 /** The range the groups cover, for evidence lines: `from 2025-11-22 to 2025-11-28`, `on 2025-11-28`. */
 export interface FindingScope {
   span: string;
+  /** Tasks with a failed run (`tokenledger run` that ended in an error); none when absent. */
+  failedTasks?: ReadonlySet<string>;
 }
 
 /** `groups` split by `key`, in key order. */
@@ -213,6 +219,12 @@ export function modelSelection(
           `claude/agents/${agent}.md) instead of \`${from}\`: its work ${scope.span} was mostly reading, with ` +
           `${perResponse === null ? `output at ${formatPercent(ratio)} of its prompt tokens` : `${formatInt(perResponse)} output tokens per response on average`}. Go back to \`${from}\` for a task whose ` +
           'results need rework.',
+      },
+      proposal: {
+        kind: 'model_downshift',
+        target: agent,
+        edit: { type: 'agent-model', agent, model: to },
+        cohort: { agent, model },
       },
       candidate:
         `Consider ${to} instead of ${from} for ${agent}: output ` +

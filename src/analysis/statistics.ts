@@ -215,3 +215,33 @@ export function bootstrapMedianChange(
     : canonical;
   return { estimate: mb / ma - 1, low: Math.expm1(log.low), high: Math.expm1(log.high), level, log };
 }
+
+/** A percent for a verdict: whole numbers, one decimal below 10. */
+function percentOf(fraction: number): string {
+  const p = Math.abs(fraction) * 100;
+  return p < 10 ? (Math.round(p * 10) / 10).toString() : Math.round(p).toString();
+}
+
+function signedPercent(fraction: number): string {
+  return `${fraction < 0 ? '−' : fraction > 0 ? '+' : ''}${percentOf(fraction)}%`;
+}
+
+/**
+ * A relative change (B against A, as {@link medianChange} gives it) in words, the wording every
+ * verdict uses: `cost per task fell 41% (95% CI 28–55%, n=12/9)`; an interval that crosses 0 keeps
+ * its signs: `turns per task rose 4% (95% CI −10% to +20%, n=12/9)`.
+ */
+export function describeChange(what: string, change: Interval, nA: number, nB: number): string {
+  const verb = change.estimate < 0 ? 'fell' : change.estimate > 0 ? 'rose' : 'did not change';
+  const level = `${Math.round(change.level * 100)}% CI`;
+  const sameSide =
+    (change.low > 0 && change.high > 0) ||
+    (change.low < 0 && change.high < 0) ||
+    (change.low === 0 && change.high === 0);
+  const [a, b] = [Math.abs(change.low), Math.abs(change.high)].sort((x, y) => x - y) as [number, number];
+  const range = sameSide
+    ? `${percentOf(a)}–${percentOf(b)}%`
+    : `${signedPercent(change.low)} to ${signedPercent(change.high)}`;
+  const amount = change.estimate === 0 ? '' : ` ${percentOf(change.estimate)}%`;
+  return `${what} ${verb}${amount} (${level} ${range}, n=${nA}/${nB})`;
+}

@@ -45,7 +45,7 @@ import type {
   ReviewModel,
   UnpricedUsage,
 } from './review-model.js';
-import { findRecommendations } from './review-recommendations.js';
+import { type Finding, findRecommendations } from './review-recommendations.js';
 import { reportsCaching } from './review-rules.js';
 import { CostSum, compareText, groupCost, type PricedGroup, pricedGroups } from './review-usage.js';
 import { UsageTableBuilder } from './usage-table.js';
@@ -253,6 +253,17 @@ async function estimateOverruns(
   );
 }
 
+/** The tasks among `tasks` with a recorded run that failed (an error result or a non-zero exit). */
+async function failedTasksOf(ctx: ReportContext, tasks: ReadonlySet<string>): Promise<Set<string>> {
+  if (tasks.size === 0) return new Set();
+  const runs = await ctx.store.runs({ tasks: [...tasks].sort(compareText) });
+  return new Set(
+    runs
+      .filter((r) => r.taskId !== null && (r.isError || (r.exitCode ?? 0) !== 0))
+      .map((r) => r.taskId ?? ''),
+  );
+}
+
 function activeTasks(groups: readonly PricedGroup[]): Set<string> {
   return new Set(groups.filter((g) => g.task !== '' && g.tokens > 0).map((g) => g.task));
 }
@@ -263,6 +274,14 @@ function activeTasks(groups: readonly PricedGroup[]): Set<string> {
  * overruns and recommendations (see `review-recommendations.ts`). Deterministic for a given ledger.
  */
 export async function buildReviewModel(ctx: ReportContext, options: ReviewOptions): Promise<ReviewModel> {
+  return (await reviewWithFindings(ctx, options)).model;
+}
+
+/** {@link buildReviewModel} and the findings behind its recommendations (in the same order), with their proposals. */
+export async function reviewWithFindings(
+  ctx: ReportContext,
+  options: ReviewOptions,
+): Promise<{ model: ReviewModel; findings: Finding[] }> {
   const end = checkDate(options.date);
   if (!Number.isSafeInteger(options.days) || options.days < 1) {
     throw new UserError(`the review period must be a whole number of days ≥ 1, got ${String(options.days)}.`);
@@ -292,7 +311,9 @@ export async function buildReviewModel(ctx: ReportContext, options: ReviewOption
     .slice(0, TOP_TASKS)
     .map(({ name, ...l }) => ({ taskId: name, ...l }));
 
-  return {
+  const failedTasks = await failedTasksOf(ctx, activeTasks(groups));
+  const findings = findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}`, failedTasks });
+  const model: ReviewModel = {
     date: end,
     period: { start, end },
     totals: { totalTokens: tokens, estimatedCost: total.value, ...unpricedOf(total) },
@@ -303,10 +324,9 @@ export async function buildReviewModel(ctx: ReportContext, options: ReviewOption
     agentModelMix: agentModelMix(groups),
     cacheHitRate: reviewCacheHitRate(groups),
     estimateOverruns: await estimateOverruns(ctx, activeTasks(groups), multipleOf(options)),
-    recommendations: findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}` }).map(
-      (f) => f.recommendation,
-    ),
+    recommendations: findings.map((f) => f.recommendation),
   };
+  return { model, findings };
 }
 
 function overrunText(o: EstimateOverrun): string {

@@ -158,7 +158,7 @@ Example, on a scratch ledger and tree (without --db and --root it goes into your
       program
         .command('mcp')
         .description(
-          'serve MCP tools on stdio: record_usage, log_task_tokens, query_usage, usage_report, compare, estimate, anomalies, budget_status (see docs/MCP.md)',
+          'serve MCP tools on stdio: record_usage, log_task_tokens, query_usage, usage_report, compare, estimate, anomalies, budget_status, review (see docs/MCP.md)',
         ),
     )
       .option(

@@ -11,12 +11,14 @@ import { COHORT_COMMANDS } from './cohort-commands.js';
 import { ledgerOptions, offlineOption, type RegisterCommand, VERSION } from './command-options.js';
 import { writeErr, writeOut } from './io.js';
 import { REPORT_COMMANDS } from './report-commands.js';
+import { REVIEW_COMMANDS } from './review-commands.js';
 
 const COMMANDS = {
   ...REPORT_COMMANDS,
   ...AGENT_COMMANDS,
   budget: registerBudget,
   ...COHORT_COMMANDS,
+  ...REVIEW_COMMANDS,
 } satisfies Record<string, RegisterCommand>;
 
 export type CommandName = keyof typeof COMMANDS;

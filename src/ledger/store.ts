@@ -12,6 +12,7 @@ import type { CallActivityRepository } from './call-activity-repository.js';
 import type { ForgetOptions, ForgetOutcome, ForgetSelection } from './forget.js';
 import type { IngestStateRepository } from './ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from './ledger-records.js';
+import type { ReviewProposalRepository } from './review-proposal-repository.js';
 import type { RunRepository } from './run-repository.js';
 import type { TaskRepository } from './task-repository.js';
 import type { TelemetryRepository } from './telemetry-repository.js';
@@ -43,7 +44,8 @@ export interface LedgerStore
     TelemetryRepository,
     RunRepository,
     CallActivityRepository,
-    BudgetRepository {
+    BudgetRepository,
+    ReviewProposalRepository {
   readonly kind: 'sqlite' | 'postgres';
   /** Where the ledger is, to open it again (an import worker's own connection). */
   readonly at: LedgerLocation;

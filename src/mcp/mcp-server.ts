@@ -6,7 +6,8 @@
  * - `query_usage`: usage grouped by task, stage, agent, model, day, … (`report --by`);
  * - `usage_report`: a period's totals, cost by model and top tasks;
  * - `anomalies`: usage far above its baseline and leak patterns, with evidence (`anomalies --json`);
- * - `budget_status`: every budget against its spend this period, with a forecast.
+ * - `budget_status`: every budget against its spend this period, with a forecast;
+ * - `review`: recommendations with diffs to apply, and whether an applied one saved (`review`).
  *
  * Each call opens the ledger, does its work and closes it (see {@link LedgerCalls}); an error in a
  * call is that call's answer (`isError`), never the end of the session.
@@ -21,6 +22,7 @@ import { LedgerCalls, type McpServerOptions } from './ledger-calls.js';
 import { LOG_TASK_TOKENS_DESCRIPTION, logTaskTokens, logTaskTokensInput } from './log-task-tokens.js';
 import { QUERY_USAGE_DESCRIPTION, queryUsage, queryUsageInput } from './query-usage.js';
 import { RECORD_USAGE_DESCRIPTION, recordUsageInput, recordUsageTool } from './record-usage-tool.js';
+import { REVIEW_DESCRIPTION, reviewInput, reviewTool } from './review-tool.js';
 import { jsonResult, toolCall } from './tool-result.js';
 import { USAGE_REPORT_DESCRIPTION, usageReport, usageReportInput } from './usage-report.js';
 
@@ -33,6 +35,7 @@ export const TOOL_NAMES = [
   'estimate',
   'anomalies',
   'budget_status',
+  'review',
 ] as const;
 
 export interface TokenledgerMcp {
@@ -203,6 +206,27 @@ export function createMcpServer(
         'budget_status',
         async () =>
           jsonResult({ ...(await calls.withSession((session) => budgetStatusTool(session, args))) }),
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'review',
+    {
+      title: 'Recommendations with diffs, and checking an applied one',
+      description: REVIEW_DESCRIPTION,
+      inputSchema: reviewInput,
+      annotations: {
+        readOnlyHint: false,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    (args) =>
+      toolCall(
+        'review',
+        async () => jsonResult(await calls.withSession((session) => reviewTool(session, args, options.root))),
         log,
       ),
   );

@@ -155,12 +155,13 @@ describe('npm pack, then npm install -g of the tarball', () => {
       const tools = (await client.listTools()).tools.map((t) => t.name).sort();
       expect(tools).toEqual([
         'anomalies',
+        'budget_status',
         'compare',
         'estimate',
-        'budget_status',
         'log_task_tokens',
         'query_usage',
         'record_usage',
+        'review',
         'usage_report',
       ]);
       const r = await client.callTool({ name: 'usage_report', arguments: { period: 'all' } });

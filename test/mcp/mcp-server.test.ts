@@ -142,12 +142,13 @@ describe('tokenledger mcp', () => {
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual([
       'anomalies',
+      'budget_status',
       'compare',
       'estimate',
-      'budget_status',
       'log_task_tokens',
       'query_usage',
       'record_usage',
+      'review',
       'usage_report',
     ]);
     for (const t of tools) {

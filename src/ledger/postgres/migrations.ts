@@ -9,6 +9,7 @@
 import { describeLedgerLocation } from '../../config/ledger-location.js';
 import { LedgerError } from '../ledger-error.js';
 import type { PgDb } from './connection.js';
+import { MIGRATION_5 } from './migration-5.js';
 import { MIGRATION_BUDGETS } from './migration-budgets.js';
 import { MIGRATION_CALL_ACTIVITY } from './migration-call-activity.js';
 import { MIGRATION_LABELS } from './migration-labels.js';
@@ -25,6 +26,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   MIGRATION_LABELS,
   MIGRATION_CALL_ACTIVITY,
   MIGRATION_BUDGETS,
+  MIGRATION_5,
 ];
 
 /** Advisory lock keys of the ledger (one number space per database). */

@@ -23,6 +23,7 @@ import type {
   ScanSnapshotKey,
 } from '../ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
+import type { ReviewProposal, ReviewProposalRow } from '../review-proposal-repository.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
 import type { LedgerStats, LedgerStore } from '../store.js';
 import type { SpanInput, SpanRow, StageMap, TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
@@ -59,6 +60,7 @@ import { migrate } from './migrations.js';
 import * as queries from './queries.js';
 import * as records from './records.js';
 import { requestSeries } from './request-series.js';
+import * as reviewProposals from './review-proposals.js';
 import * as rollup from './rollup.js';
 import * as runs from './runs.js';
 import * as spans from './spans.js';
@@ -346,6 +348,18 @@ export class PostgresStore implements LedgerStore {
 
   async claimBudgetWarning(key: BudgetWarningKey, at: number): Promise<boolean> {
     return budgetStore.claimBudgetWarning(this.#db, key, at);
+  }
+
+  async saveProposals(proposals: readonly ReviewProposal[]): Promise<void> {
+    await reviewProposals.saveProposals(this.#db, proposals);
+  }
+
+  async proposals(ids?: readonly string[]): Promise<ReviewProposalRow[]> {
+    return reviewProposals.proposals(this.#db, ids);
+  }
+
+  async markProposalApplied(id: string, appliedAt: number): Promise<boolean> {
+    return reviewProposals.markProposalApplied(this.#db, id, appliedAt);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import { MIGRATION_7 } from './migration-7.js';
 import { MIGRATION_8 } from './migration-8.js';
 import { MIGRATION_9 } from './migration-9.js';
 import { MIGRATION_10 } from './migration-10.js';
+import { MIGRATION_11 } from './migration-11.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -370,4 +371,5 @@ CREATE INDEX telemetry_errors_at ON telemetry_errors (at);
   MIGRATION_8,
   MIGRATION_9,
   MIGRATION_10,
+  MIGRATION_11,
 ];

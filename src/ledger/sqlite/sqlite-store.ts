@@ -21,6 +21,7 @@ import type {
 } from '../ingest-state-repository.js';
 import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
 import { declaredTaskKey, taskKey } from '../record-identity.js';
+import type { ReviewProposal, ReviewProposalRow } from '../review-proposal-repository.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
 import type { LedgerStats, LedgerStore } from '../store.js';
 import type {
@@ -66,6 +67,7 @@ import { openDatabase, type SqliteStoreOptions } from './open-database.js';
 import * as queries from './queries.js';
 import { importRecords } from './record-imports.js';
 import { requestSeries } from './request-series.js';
+import * as reviewProposals from './review-proposals.js';
 import * as rollup from './rollup.js';
 import type { Statements } from './statements.js';
 import { taskDayGroups } from './task-rollup.js';
@@ -329,6 +331,18 @@ export class SqliteStore implements LedgerStore {
 
   async claimBudgetWarning(key: BudgetWarningKey, at: number): Promise<boolean> {
     return budgetStore.claimBudgetWarning(this.#s, key, at);
+  }
+
+  async saveProposals(proposals: readonly ReviewProposal[]): Promise<void> {
+    reviewProposals.saveProposals(this.#s, proposals);
+  }
+
+  async proposals(ids?: readonly string[]): Promise<ReviewProposalRow[]> {
+    return reviewProposals.proposals(this.#s, ids);
+  }
+
+  async markProposalApplied(id: string, appliedAt: number): Promise<boolean> {
+    return reviewProposals.markProposalApplied(this.#s, id, appliedAt);
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,8 @@
  *   lines; sorted by saving (largest first, unknown last), then type and description. The same
  *   numbers are used under Proposed Changes.
  * - Proposed Changes: one `### For <target>` per target (default `build-lead.md`), in order of
- *   first use; under it, per recommendation, `Recommendation N (type): description` and the change.
+ *   first use; under it, per recommendation, `Recommendation N (type): description` (`(type, id ID)`
+ *   when the change is a proposal the ledger remembers, for `review check ID`) and the change.
  *   A change that looks like a unified diff is put in a ```` ```diff ```` fence, anything else is
  *   quoted line by line with `>` as in the template.
  * - Empty lists: `none` inside a line, `- None.` for a whole section.
@@ -269,7 +270,7 @@ export function renderReview(review: ReviewModel): string {
             (oneLine(r.target ?? DEFAULT_TARGET) || DEFAULT_TARGET) === target
               ? [
                   '',
-                  `Recommendation ${i + 1} (${r.type}): ${oneLine(r.description)}`,
+                  `Recommendation ${i + 1} (${r.type}${r.id === undefined ? '' : `, id ${oneLine(r.id)}`}): ${oneLine(r.description)}`,
                   '',
                   ...changeBlock(r.proposed_change),
                 ]

@@ -24,6 +24,7 @@ import { callActivityContract } from './call-activity.contract.js';
 import { ingestStateContract } from './ingest-state.contract.js';
 import { recordsContract } from './records.contract.js';
 import { requestSeriesContract } from './request-series.contract.js';
+import { reviewProposalsContract } from './review-proposals.contract.js';
 import { rollupContract } from './rollup.contract.js';
 import { tasksContract } from './tasks.contract.js';
 import { telemetryContract } from './telemetry.contract.js';
@@ -62,6 +63,7 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     requestSeriesContract(open);
     usageTotalsContract(open);
     budgetsContract(open);
+    reviewProposalsContract(open);
   };
   if (options.skip !== undefined)
     describe.skip(`ledger conformance: ${name} (skipped: ${options.skip})`, suite);
