@@ -10,6 +10,7 @@ import { parseDateFlag, type ZonedClock } from '../analysis/zoned-time.js';
 import { blocksUsage } from '../app/blocks-usage.js';
 import { type LedgerSession, sessionClock } from '../app/ledger-session.js';
 import { taskList, taskShow } from '../app/task-reports.js';
+import { taskRequests } from '../app/task-requests.js';
 import { dimensionUsage, periodUsage } from '../app/usage-reports.js';
 import { ExitCode, UserError } from '../util/errors.js';
 
@@ -114,13 +115,16 @@ export class DashboardData {
     return (await taskList(this.#session, { activeOnly: false })).json();
   }
 
-  /** `task show ID --json`, and its subtree's usage per day and model (`report --by day,model` of its tasks). */
+  /** `task show ID --json`, its subtree's usage per day and model (`report --by day,model` of its tasks), and its requests. */
   async task(id: string) {
     const task = await this.#session.store.task(id);
     if (task === null) return null;
     const shown = await taskShow(this.#session, task);
     const scope: ReportScope = { clock: this.clock, weekStart: 0, order: 'asc', tasks: shown.summary.tree };
-    const timeline = await dimensionUsage(this.#session, ['day', 'model'], scope, 'auto');
-    return { show: shown.json(), timeline: timeline.json() };
+    const [timeline, requests] = await Promise.all([
+      dimensionUsage(this.#session, ['day', 'model'], scope, 'auto'),
+      taskRequests(this.#session, shown.summary.tree),
+    ]);
+    return { show: shown.json(), timeline: timeline.json(), requests };
   }
 }

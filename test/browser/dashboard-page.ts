@@ -145,6 +145,7 @@ export interface UsageJsonRow {
   cacheReadTokens: number;
   totalTokens: number;
   totalCost: number;
+  responses: number;
   cacheHitRate: number | null;
   [k: string]: unknown;
 }

@@ -82,6 +82,7 @@ describe('dashboard in Chromium', () => {
     await page.waitForURL(new RegExp(`task=${id}`));
     await page.locator(`#task-detail[data-task="${id}"]`).waitFor();
     await expectChart(page, 'chart-task-tokens');
+    await expectChart(page, 'chart-task-requests');
     await expectChart(page, 'chart-task-cache');
     const show = f.cli<{
       byStage: UsageJsonRow[];
@@ -95,6 +96,11 @@ describe('dashboard in Chromium', () => {
     // The timeline's rows add up to the task's totals.
     const timeline = await tableRows(page, 'table-task-timeline');
     expect(timeline.reduce((n, r) => n + Number(r.totalTokens), 0)).toBe(show.totals.totalTokens);
+    // Its requests, one by one, are all of its API calls (it has no declared telemetry).
+    const requests = await tableRows(page, 'table-task-requests');
+    expect(requests).toHaveLength(show.totals.responses);
+    expect(requests.reduce((n, r) => n + Number(r.totalTokens), 0)).toBe(show.totals.totalTokens);
+    expect(requests.reduce((n, r) => n + Number(r.cacheReadTokens), 0)).toBe(show.totals.cacheReadTokens);
     // Back to the tree, by the browser's back button too.
     await page.goBack();
     await page.locator('#table-tasks').waitFor();

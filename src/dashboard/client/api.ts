@@ -89,4 +89,17 @@ export interface TaskDetailJson {
     variance: TaskJson['variance'];
   };
   timeline: DimensionJson;
+  requests: { requests: RequestJson[]; total: number; truncated: boolean };
+}
+
+export interface RequestJson {
+  at: string;
+  task: string | null;
+  stage: string | null;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalTokens: number;
 }

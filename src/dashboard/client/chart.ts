@@ -1,5 +1,5 @@
 /**
- * A labelled uPlot chart: stacked bars (a series per model, say) or lines, over days. The figure has
+ * A labelled uPlot chart: stacked bars (a series per model, say) or lines, over days (or instants). The figure has
  * an accessible name and description, points to its table alternative, and downloads as PNG.
  * Colours come from the theme's CSS variables, so the chart follows the system's light or dark theme.
  */
@@ -25,6 +25,11 @@ export interface ChartProps {
   kind: 'stacked' | 'line';
   /** Days, YYYY-MM-DD, oldest first. */
   days: string[];
+  /**
+   * Instead of days: one point per event at these instants (epoch ms, oldest first), e.g. a task's
+   * requests. They are drawn evenly, in order (long idle gaps would squeeze them), labelled by time (UTC).
+   */
+  times?: number[];
   series: ChartSeries[];
   yFormat?: (v: number) => string;
 }
@@ -36,6 +41,12 @@ function cssVar(name: string): string {
 }
 
 const DAY = 86_400;
+
+/** The time of the event at index `i`, `YYYY-MM-DD HH:MM:SS`. */
+function stampOf(times: number[] | undefined, i: number): string {
+  const ms = times?.[Math.round(i)];
+  return ms === undefined ? '' : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
 
 const toSeconds = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
 
@@ -61,7 +72,7 @@ function options(p: ChartProps, width: number, raw: ChartSeries[]): uPlot.Option
     legend: { show: true },
     cursor: { points: { show: p.kind === 'line' } },
     scales: {
-      x: { time: true },
+      x: { time: p.times === undefined },
       y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] },
     },
     axes: [
@@ -69,9 +80,19 @@ function options(p: ChartProps, width: number, raw: ChartSeries[]): uPlot.Option
         stroke: fg,
         grid: { stroke: grid },
         ticks: { stroke: grid },
-        // Whole days only: a tick is a day, a week, a month.
-        incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY],
-        values: (_u, splits) => splits.map((s) => new Date(s * 1000).toISOString().slice(5, 10)),
+        ...(p.times === undefined
+          ? {
+              // Whole days only: a tick is a day, a week, a month.
+              incrs: [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY],
+              values: (_u: uPlot, splits: number[]) =>
+                splits.map((s) => new Date(s * 1000).toISOString().slice(5, 10)),
+            }
+          : {
+              // Whole requests, far enough apart for a date and time each.
+              space: 110,
+              incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
+              values: (_u: uPlot, splits: number[]) => splits.map((i) => stampOf(p.times, i).slice(5, 16)),
+            }),
       },
       {
         stroke: fg,
@@ -82,7 +103,15 @@ function options(p: ChartProps, width: number, raw: ChartSeries[]): uPlot.Option
       },
     ],
     series: [
-      { label: 'Day', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 10)) },
+      {
+        label: p.times === undefined ? 'Day' : 'Request',
+        value: (_u, v) =>
+          v === null
+            ? '–'
+            : p.times === undefined
+              ? new Date(v * 1000).toISOString().slice(0, 10)
+              : `#${v + 1}, ${stampOf(p.times, v)} UTC`,
+      },
       ...order.map((i) => {
         const s = raw[i];
         const c = color(i);
@@ -92,7 +121,7 @@ function options(p: ChartProps, width: number, raw: ChartSeries[]): uPlot.Option
           width: p.kind === 'line' ? 2 : 0,
           ...(p.kind === 'stacked' ? { fill: c, paths: bars } : {}),
           spanGaps: false,
-          points: { show: p.kind === 'line' && p.days.length < 60 },
+          points: { show: p.kind === 'line' && (p.times ?? p.days).length < 60 },
           value: (_u: uPlot, _v: number | null, _si: number, idx: number | null) => {
             const v = idx === null ? null : (s?.values[idx] ?? null);
             return v === null ? '–' : fmt(v);
@@ -115,9 +144,10 @@ export function Chart(p: ChartProps): VNode {
       const stacked = p.kind === 'stacked' ? stack(p.series) : p.series.map((s) => s.values);
       const order =
         p.kind === 'stacked' ? stacked.map((_, i) => stacked.length - 1 - i) : stacked.map((_, i) => i);
-      const data: uPlot.AlignedData = [p.days.map(toSeconds), ...order.map((i) => stacked[i] ?? [])];
+      const x = p.times === undefined ? p.days.map(toSeconds) : p.times.map((_, i) => i);
+      const data: uPlot.AlignedData = [x, ...order.map((i) => stacked[i] ?? [])];
       plot.current = new uPlot(options(p, Math.max(240, el.clientWidth), p.series), data, el);
-      el.dataset.rendered = String(p.days.length);
+      el.dataset.rendered = String(x.length);
     };
     draw();
     let width = el.clientWidth;
@@ -136,7 +166,7 @@ export function Chart(p: ChartProps): VNode {
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [p.days, p.series, p.kind]);
+  }, [p.days, p.times, p.series, p.kind]);
 
   const png = () => {
     const canvas = plot.current?.ctx.canvas;

@@ -1,7 +1,7 @@
 /** Tasks: the plan → section → task tree with estimates against actuals, and a task's drill-down. */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import type { Row, TaskDetailJson, TaskJson } from './api.js';
+import type { RequestJson, Row, TaskDetailJson, TaskJson } from './api.js';
 import { Chart } from './chart.js';
 import { type Column, DataTable } from './data-table.js';
 import { fmtInt, fmtUsd } from './format.js';
@@ -86,6 +86,18 @@ export function TasksView(props: {
   </section>`;
 }
 
+const requestColumns: Column<RequestJson>[] = [
+  text('at', 'Time (UTC)', (r) => r.at.slice(0, 19).replace('T', ' ')),
+  text('task', 'Task', (r) => r.task ?? ''),
+  text('stage', 'Stage', (r) => r.stage ?? ''),
+  text('model', 'Model', (r) => r.model),
+  { key: 'inputTokens', header: 'Input', kind: 'int', value: (r) => r.inputTokens },
+  { key: 'outputTokens', header: 'Output', kind: 'int', value: (r) => r.outputTokens },
+  { key: 'cacheCreationTokens', header: 'Cache write', kind: 'int', value: (r) => r.cacheCreationTokens },
+  { key: 'cacheReadTokens', header: 'Cache read', kind: 'int', value: (r) => r.cacheReadTokens },
+  { key: 'totalTokens', header: 'Total tokens', kind: 'int', value: (r) => r.totalTokens },
+];
+
 function TaskDetail(props: {
   id: string;
   refresh: number;
@@ -98,11 +110,22 @@ function TaskDetail(props: {
   const t = show.task;
   const tokens = seriesByDay(timeline.rows, 'model', (r) => r.totalTokens);
   const days = tokens.days;
-  const cache = ['cacheReadTokens', 'cacheCreationTokens'] as const;
-  const cacheSeries = cache.map((k) => ({
-    label: k === 'cacheReadTokens' ? 'Cache reads' : 'Cache writes',
-    values: days.map((d) => timeline.rows.filter((r) => r.day === d).reduce((n, r) => n + r[k], 0)),
-  }));
+  const reqs = loaded.data.requests;
+  const times = reqs.requests.map((r) => Date.parse(r.at));
+  const part = (label: string, k: keyof RequestJson) => ({
+    label,
+    values: reqs.requests.map((r) => Number(r[k])),
+  });
+  const perRequest = [
+    part('Input', 'inputTokens'),
+    part('Output', 'outputTokens'),
+    part('Cache writes', 'cacheCreationTokens'),
+    part('Cache reads', 'cacheReadTokens'),
+  ];
+  const cacheSeries = [part('Cache reads', 'cacheReadTokens'), part('Cache writes', 'cacheCreationTokens')];
+  const shownCount = reqs.truncated
+    ? `the latest ${fmtInt(reqs.requests.length)} of ${fmtInt(reqs.total)} requests`
+    : `${fmtInt(reqs.total)} requests`;
   const v = show.variance;
   return html`<div class="view" id="task-detail" data-task=${t.id}>
     ${back}
@@ -119,10 +142,17 @@ function TaskDetail(props: {
       <h2>Timeline</h2>
       <${Chart} id="chart-task-tokens" title="Tokens per day, stacked by model" tableId="table-task-timeline" kind="stacked"
         days=${days} series=${tokens.series} description=${`Tokens ${t.id} and its subtasks used each day, split by model.`} />
-      <${Chart} id="chart-task-cache" title="Cache reads against cache writes per day" tableId="table-task-timeline" kind="line"
-        days=${days} series=${cacheSeries} description="Tokens read from the prompt cache and tokens written to it, per day." />
       <${DataTable} id="table-task-timeline" caption="Task usage per day and model" rows=${timeline.rows}
         columns=${[text<Row>('day', 'Day', (r) => String(r.day)), text<Row>('model', 'Model', (r) => String(r.model)), ...usageColumns<Row>()]} />
+    </section>
+    <section class="card">
+      <h2>Requests</h2>
+      <p>Each API call of ${t.id} and its subtasks: ${shownCount}.</p>
+      <${Chart} id="chart-task-requests" title="Tokens per request" tableId="table-task-requests" kind="stacked"
+        days=${[]} times=${times} series=${perRequest} description="The tokens of each request, in order: input, output, cache writes and cache reads." />
+      <${Chart} id="chart-task-cache" title="Cache reads against cache writes per request" tableId="table-task-requests" kind="line"
+        days=${[]} times=${times} series=${cacheSeries} description="Tokens each request read from the prompt cache and wrote to it, in order." />
+      <${DataTable} id="table-task-requests" caption=${`Requests of ${t.id}`} rows=${reqs.requests} columns=${requestColumns} />
     </section>
     ${(['stage', 'agent', 'model'] as const).map((k) => {
       const rows = k === 'stage' ? show.byStage : k === 'agent' ? show.byAgent : show.byModel;
