@@ -147,6 +147,14 @@ describe('dashboard in Chromium', () => {
     expect(await page.getAttribute('#tab-model', 'aria-selected')).toBe('true');
     const json = f.cli<{ rows: UsageJsonRow[] }>(['report', '--by', 'model', '--since', since]);
     expectSameRows(await tableRows(page, 'table-breakdown'), json.rows, ['model']);
+    // The views share the filters: through Tasks (which has none) to Overview, the range holds.
+    await page.click('nav a:has-text("Tasks")');
+    await page.locator('#table-tasks').waitFor();
+    await page.click('nav a:has-text("Overview")');
+    await page.locator('#table-daily').waitFor();
+    expect(await page.inputValue('input[name="since"]')).toBe(since);
+    const daily = f.cli<{ daily: UsageJsonRow[] }>(['daily', '--since', since]);
+    expectSameRows(await tableRows(page, 'table-daily'), daily.daily, ['date']);
     await context.close();
   });
 

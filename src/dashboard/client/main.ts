@@ -76,7 +76,11 @@ function App(): VNode {
         ${meta.data.live ? (live.last === '' ? 'Live' : `Live · updated ${live.last}`) : 'Not live (--no-import)'} · ${meta.data.timezone}
       </p>
     </header>
-    <${Filters} state=${state} set=${set} />
+    ${
+      // Tasks cover their whole history (as `task list` and `task show`): the filters stay in the URL
+      // for the other views, but are not offered here.
+      state.view === 'tasks' ? '' : html`<${Filters} state=${state} set=${set} />`
+    }
     <main id="main" tabindex="-1">${view}</main>`;
 }
 
