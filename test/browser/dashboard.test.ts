@@ -104,6 +104,11 @@ describe('dashboard in Chromium', () => {
     // Back to the tree, by the browser's back button too.
     await page.goBack();
     await page.locator('#table-tasks').waitFor();
+    // By keyboard: a task's button takes the focus and Enter opens it.
+    const child = list.tasks.find((t) => t.parent === id)?.id ?? '';
+    await page.focus(`#table-tasks button[data-task="${child}"]`);
+    await page.keyboard.press('Enter');
+    await page.locator(`#task-detail[data-task="${child}"]`).waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });
