@@ -46,6 +46,8 @@ await build({
     'src/app/import/import-worker.ts',
     // `tokenledger mcp`: the MCP SDK and its schema libraries, loaded by that command only.
     'src/mcp/mcp-main.ts',
+    // `tokenledger dashboard`: the web server, loaded by that command only.
+    'src/dashboard/dashboard-main.ts',
   ],
   outdir: BIN,
   entryNames: '[name]',
@@ -61,6 +63,25 @@ await build({
   logLevel: 'warning',
   plugins: [lazyChildProcess],
 });
+
+// The dashboard's client: one script and one style sheet, everything bundled (no CDN: it works
+// offline), with the page that loads them, in dist/dashboard-assets (the server reads them at start).
+{
+  const assets = path.join(DIST, 'dashboard-assets');
+  fs.rmSync(assets, { recursive: true, force: true });
+  await build({
+    entryPoints: { app: 'src/dashboard/client/main.ts' },
+    outdir: assets,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome110', 'firefox110', 'safari16'],
+    minify: true,
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
+  fs.copyFileSync('src/dashboard/client/index.html', path.join(assets, 'index.html'));
+}
 
 // The price table, validated once here (an invalid one stops the build, naming the entry and field):
 // the CLI skips the schema check for a data/prices.json equal to this copy (src/pricing/price-table.ts).

@@ -185,4 +185,22 @@ Example (Claude Code):
       .option('--no-color', 'no colours')
       .action(async (opts) => setExit(await (await import('./commands/demo.js')).runDemo(opts)));
   },
+  dashboard: (program, setExit) => {
+    ledgerOptions(
+      program
+        .command('dashboard')
+        .description(
+          'a web dashboard of the ledger on 127.0.0.1: overview, tasks, breakdowns, live usage (prints its URL)',
+        ),
+    )
+      .option('-p, --port <port>', 'port on 127.0.0.1 (0 picks a free one)', '0')
+      .option('--open', 'open the URL in the default browser')
+      .option('--no-import', 'show the ledger as it is: no import of new transcripts, no live updates')
+      .option('--refresh-interval <seconds>', 'seconds between the imports that feed live updates', '2')
+      .option(
+        '-z, --timezone <tz>',
+        'IANA time zone for days (default: config "timezone", else the system zone)',
+      )
+      .action(async (opts) => setExit(await (await import('./commands/dashboard.js')).runDashboard(opts)));
+  },
 } satisfies Record<string, RegisterCommand>;

@@ -1,0 +1,72 @@
+/** Overview: cost or tokens per day stacked by model, the cache hit rate per day, the current 5-hour block. */
+import { html } from 'htm/preact';
+import type { VNode } from 'preact';
+import type { BlockJson, OverviewJson, Row } from './api.js';
+import { Chart } from './chart.js';
+import { DataTable } from './data-table.js';
+import { fmtInt, fmtPct, fmtUsd } from './format.js';
+import { Status } from './status.js';
+import { filterQuery, type UrlState } from './url-state.js';
+import { seriesByDay, text, usageColumns } from './usage-columns.js';
+import { useJson } from './use-json.js';
+
+function BlockPanel(props: { block: BlockJson | undefined }): VNode {
+  const b = props.block;
+  if (b === undefined) {
+    return html`<section class="card" aria-labelledby="block-title" id="current-block">
+      <h2 id="block-title">Current 5-hour block</h2>
+      <p>No active block: no usage in the last 5 hours.</p>
+    </section>`;
+  }
+  const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return html`<section class="card" aria-labelledby="block-title" id="current-block">
+    <h2 id="block-title">Current 5-hour block</h2>
+    <p>${time(b.startTime)}–${time(b.endTime)} · ${fmtInt(b.entries)} requests · ${b.models.join(', ')}</p>
+    <dl class="figures">
+      <div><dt>Tokens</dt><dd data-value=${b.totalTokens}>${fmtInt(b.totalTokens)}</dd></div>
+      <div><dt>Cost</dt><dd data-value=${b.costUSD}>${fmtUsd(b.costUSD)}</dd></div>
+      <div><dt>Burn rate</dt><dd data-value=${b.burnRate?.tokensPerMinute ?? ''}>${b.burnRate === null ? '–' : `${fmtInt(b.burnRate.tokensPerMinute)} tokens/min · ${fmtUsd(b.burnRate.costPerHour)}/h`}</dd></div>
+      <div><dt>Projected at block end</dt><dd data-value=${b.projection?.totalTokens ?? ''}>${b.projection === null ? '–' : `${fmtInt(b.projection.totalTokens)} tokens · ${fmtUsd(b.projection.totalCost)} (${fmtInt(b.projection.remainingMinutes)} min left)`}</dd></div>
+    </dl>
+  </section>`;
+}
+
+export function OverviewView(props: {
+  state: UrlState;
+  refresh: number;
+  set: (p: Partial<UrlState>) => void;
+}): VNode {
+  const { state } = props;
+  const loaded = useJson<OverviewJson>(`/api/overview${filterQuery(state)}`, props.refresh);
+  if (loaded.state !== 'ok') return html`<${Status} loaded=${loaded} />`;
+  const { dayModel, daily, block } = loaded.data;
+  const cost = state.metric === 'cost';
+  const stacked = seriesByDay(dayModel.rows, 'model', (r) => (cost ? r.totalCost : r.totalTokens));
+  const days = daily.daily.map((r) => String(r.date));
+  const hit = [{ label: 'Cache hit rate', values: daily.daily.map((r) => r.cacheHitRate) }];
+  const metricLabel = cost ? 'Cost (USD)' : 'Tokens';
+  return html`<div class="view">
+    <${BlockPanel} block=${block.blocks[0]} />
+    <section class="card">
+      <div class="row">
+        <h2>${metricLabel} per day by model</h2>
+        <label>Show <select value=${state.metric} onChange=${(e: Event) => props.set({ metric: (e.currentTarget as HTMLSelectElement).value === 'tokens' ? 'tokens' : 'cost' })}>
+          <option value="cost">cost</option><option value="tokens">tokens</option>
+        </select></label>
+      </div>
+      <p class="total">Total: <strong data-value=${dayModel.totals.totalCost}>${fmtUsd(dayModel.totals.totalCost)}</strong>, <strong data-value=${dayModel.totals.totalTokens}>${fmtInt(dayModel.totals.totalTokens)}</strong> tokens</p>
+      <${Chart} id="chart-day-model" title=${`${metricLabel} per day, stacked by model`} tableId="table-day-model"
+        description=${`${metricLabel} of each day from ${days[0] ?? '–'} to ${days.at(-1) ?? '–'}, a bar per day split by model.`}
+        kind="stacked" days=${stacked.days} series=${stacked.series} yFormat=${cost ? fmtUsd : undefined} />
+      <${DataTable} id="table-day-model" caption="Usage per day and model" rows=${dayModel.rows}
+        columns=${[text<Row>('day', 'Day', (r) => String(r.day)), text<Row>('model', 'Model', (r) => String(r.model)), ...usageColumns<Row>()]} />
+    </section>
+    <section class="card">
+      <h2>Cache hit rate over time</h2>
+      <${Chart} id="chart-cache" title="Cache hit rate per day" tableId="table-daily" kind="line" days=${days} series=${hit}
+        description="Cache reads as a share of prompt input (cache reads plus uncached input), per day." yFormat=${fmtPct} />
+      <${DataTable} id="table-daily" caption="Usage per day" rows=${daily.daily}
+        columns=${[text<Row>('date', 'Day', (r) => String(r.date)), ...usageColumns<Row>()]} />
+    </section>
+  </div>`;
+}

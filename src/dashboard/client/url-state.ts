@@ -1,0 +1,59 @@
+/** The view and its filters, kept in the page's URL so that a reload or a shared link shows the same. */
+
+export type View = 'overview' | 'tasks' | 'breakdowns';
+export const VIEWS: { id: View; label: string }[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'tasks', label: 'Tasks' },
+  { id: 'breakdowns', label: 'Breakdowns' },
+];
+
+export interface UrlState {
+  view: View;
+  since: string;
+  until: string;
+  project: string;
+  /** Overview: cost or tokens. */
+  metric: 'cost' | 'tokens';
+  /** Breakdowns: the dimension. */
+  dim: string;
+  /** Tasks: the task drilled into. */
+  task: string;
+}
+
+const KEYS = ['view', 'since', 'until', 'project', 'metric', 'dim', 'task'] as const;
+
+export function readUrl(): UrlState {
+  const q = new URLSearchParams(location.search);
+  const view = VIEWS.find((v) => v.id === q.get('view'))?.id ?? 'overview';
+  return {
+    view,
+    since: q.get('since') ?? '',
+    until: q.get('until') ?? '',
+    project: q.get('project') ?? '',
+    metric: q.get('metric') === 'tokens' ? 'tokens' : 'cost',
+    dim: q.get('dim') ?? '',
+    task: q.get('task') ?? '',
+  };
+}
+
+export function writeUrl(s: UrlState, push: boolean): void {
+  const q = new URLSearchParams();
+  for (const k of KEYS) {
+    const v = s[k];
+    if (v !== '' && !(k === 'view' && v === 'overview') && !(k === 'metric' && v === 'cost')) q.set(k, v);
+  }
+  const search = q.toString();
+  const url = `${location.pathname}${search === '' ? '' : `?${search}`}`;
+  if (push) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
+}
+
+/** The shared filters as an API query string. */
+export function filterQuery(s: UrlState): string {
+  const q = new URLSearchParams();
+  if (s.since !== '') q.set('since', s.since);
+  if (s.until !== '') q.set('until', s.until);
+  if (s.project !== '') q.set('project', s.project);
+  const text = q.toString();
+  return text === '' ? '' : `?${text}`;
+}

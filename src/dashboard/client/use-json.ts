@@ -1,0 +1,22 @@
+/** Fetches a JSON endpoint again whenever its path or the live counter changes. */
+import { useEffect, useState } from 'preact/hooks';
+import { getJson } from './api.js';
+
+export type Loaded<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ok'; data: T };
+
+export function useJson<T>(path: string, refresh: number): Loaded<T> {
+  const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
+  useEffect(() => {
+    let current = true;
+    getJson<T>(path).then(
+      (data) => current && setLoaded({ state: 'ok', data }),
+      (error: unknown) =>
+        current &&
+        setLoaded({ state: 'error', message: error instanceof Error ? error.message : String(error) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [path, refresh]);
+  return loaded;
+}

@@ -1,0 +1,130 @@
+/**
+ * The dashboard's data: each endpoint answers with exactly the JSON an application-layer use case
+ * returns, the same document the CLI's `--json` prints for the same filters (`daily`, `report --by`,
+ * `blocks --active`, `task list`, `task show`). Nothing is re-queried here.
+ * @module
+ */
+import { DEFAULT_SESSION_HOURS, HOUR_MS } from '../analysis/blocks.js';
+import type { ReportDimension, ReportScope } from '../analysis/reports.js';
+import { parseDateFlag, type ZonedClock } from '../analysis/zoned-time.js';
+import { blocksUsage } from '../app/blocks-usage.js';
+import { type LedgerSession, sessionClock } from '../app/ledger-session.js';
+import { taskList, taskShow } from '../app/task-reports.js';
+import { taskRequests } from '../app/task-requests.js';
+import { dimensionUsage, periodUsage } from '../app/usage-reports.js';
+import { ExitCode, UserError } from '../util/errors.js';
+
+/**
+ * The Breakdowns view's dimensions, in the order of its tabs: the client builds its tabs from this
+ * list (served by /api/meta), so a new dimension of `report --by` is one line here.
+ */
+export const BREAKDOWN_DIMENSIONS: readonly ReportDimension[] = [
+  'stage',
+  'agent',
+  'model',
+  'project',
+  'branch',
+  'machine',
+];
+
+/** The filters every view shares, from the URL: `since`, `until` (local dates), `project`. */
+export interface DashboardFilters {
+  since?: string | undefined;
+  until?: string | undefined;
+  project?: string | undefined;
+}
+
+/** The report scope of the filters, checked as the CLI checks `--since`, `--until` and `--project`. */
+export function scopeOfFilters(clock: ZonedClock, f: DashboardFilters, order: 'asc' | 'desc'): ReportScope {
+  const since = f.since === undefined || f.since === '' ? undefined : parseDateFlag(f.since, 'since');
+  const until = f.until === undefined || f.until === '' ? undefined : parseDateFlag(f.until, 'until');
+  if (since !== undefined && until !== undefined && since > until) {
+    throw new UserError(`since ${since} is after until ${until}; swap them.`, ExitCode.usage);
+  }
+  const scope: ReportScope = { clock, weekStart: 0, order };
+  if (since !== undefined) scope.since = since;
+  if (until !== undefined) scope.until = until;
+  if (f.project !== undefined && f.project !== '') scope.project = f.project;
+  return scope;
+}
+
+/** Reads the ledger for the dashboard's views. */
+export class DashboardData {
+  readonly #session: LedgerSession;
+  readonly clock: ZonedClock;
+
+  constructor(session: LedgerSession, timezone?: string) {
+    this.#session = session;
+    this.clock = sessionClock(session, timezone);
+  }
+
+  meta() {
+    return {
+      timezone: this.clock.tz,
+      dimensions: BREAKDOWN_DIMENSIONS,
+      today: this.clock.dateOf(Date.now()),
+    };
+  }
+
+  /** `report --by day,model --json`: cost and tokens per day and model. */
+  async dayModel(f: DashboardFilters) {
+    const r = await dimensionUsage(
+      this.#session,
+      ['day', 'model'],
+      scopeOfFilters(this.clock, f, 'asc'),
+      'auto',
+    );
+    return r.json();
+  }
+
+  /** `daily --json`: a row per day (with its cache hit rate). */
+  async daily(f: DashboardFilters) {
+    return (
+      await periodUsage(this.#session, 'day', scopeOfFilters(this.clock, f, 'asc'), { mode: 'auto' })
+    ).json();
+  }
+
+  /** `blocks --active --json`: the current 5-hour block, its burn rate and projection. */
+  async activeBlock() {
+    const r = await blocksUsage(
+      this.#session,
+      { sessionMs: DEFAULT_SESSION_HOURS * HOUR_MS, nowMs: Date.now(), selection: { activeOnly: true } },
+      { mode: 'auto', tokenLimit: null, clock: this.clock },
+    );
+    return r.json();
+  }
+
+  /** `report --by DIM --json`, and `report --by day,DIM --json` for its chart. */
+  async breakdown(dim: string, f: DashboardFilters) {
+    const known = BREAKDOWN_DIMENSIONS.find((d) => d === dim);
+    if (known === undefined) {
+      throw new UserError(
+        `unknown dimension "${dim}"; use one of ${BREAKDOWN_DIMENSIONS.join(', ')}.`,
+        ExitCode.usage,
+      );
+    }
+    const [totals, perDay] = await Promise.all([
+      dimensionUsage(this.#session, [known], scopeOfFilters(this.clock, f, 'desc'), 'auto'),
+      dimensionUsage(this.#session, ['day', known], scopeOfFilters(this.clock, f, 'asc'), 'auto'),
+    ]);
+    return { rows: totals.json(), perDay: perDay.json() };
+  }
+
+  /** `task list --json`. */
+  async tasks() {
+    return (await taskList(this.#session, { activeOnly: false })).json();
+  }
+
+  /** `task show ID --json`, its subtree's usage per day and model (`report --by day,model` of its tasks), and its requests. */
+  async task(id: string) {
+    const task = await this.#session.store.task(id);
+    if (task === null) return null;
+    const shown = await taskShow(this.#session, task);
+    const scope: ReportScope = { clock: this.clock, weekStart: 0, order: 'asc', tasks: shown.summary.tree };
+    const [timeline, requests] = await Promise.all([
+      dimensionUsage(this.#session, ['day', 'model'], scope, 'auto'),
+      taskRequests(this.#session, shown.summary.tree),
+    ]);
+    return { show: shown.json(), timeline: timeline.json(), requests };
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * A task's requests one by one (app/task-requests.ts, the dashboard's drill-down timeline), on the
+ * demo ledger in SQLite and, copied through `export --jsonl` / `import-jsonl`, in PostgreSQL: they are
+ * exactly the API calls `task show` counts, oldest first, and a limit keeps the latest.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLedgerSession } from '../../src/app/ledger-session.js';
+import { taskShow } from '../../src/app/task-reports.js';
+import { taskRequests } from '../../src/app/task-requests.js';
+import { Sandbox } from '../helpers/cli.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../helpers/postgres.js';
+
+const sandbox = new Sandbox({
+  prefix: 'tl-task-requests-',
+  claude: 'tl/demo/claude',
+  dirs: ['tl/demo/claude'],
+});
+let config: string;
+let sqlite: string;
+let pgDb: TestDatabase | undefined;
+
+beforeAll(async () => {
+  sandbox.open();
+  sandbox.ok(['demo']);
+  sqlite = sandbox.path('tl', 'demo', 'ledger.db');
+  config = sandbox.path('tl', 'demo', 'config.json');
+  if (await postgresAvailable()) {
+    pgDb = await createTestDatabase();
+    const dir = sandbox.path('jsonl');
+    sandbox.ok(['export', '--jsonl', dir, '--db', sqlite, '--config', config, '--no-import']);
+    sandbox.ok(['import-jsonl', dir, '--db', pgDb.url, '--config', config]);
+  }
+}, 120_000);
+afterAll(async () => {
+  await pgDb?.drop();
+  sandbox.remove();
+});
+
+describe.each(['sqlite', 'postgres'] as const)('task requests on %s', (backend) => {
+  it('are the API calls task show counts, oldest first; a limit keeps the latest', async (ctx) => {
+    const db = backend === 'sqlite' ? sqlite : pgDb?.url;
+    if (db === undefined) return ctx.skip();
+    const session = await openLedgerSession({ db, config: path.resolve(config), env: {} });
+    try {
+      const plan = await session.store.task('BILLING-V2');
+      expect(plan).not.toBeNull();
+      const ids = plan === null ? [] : await session.store.taskTree(plan.id);
+      expect(ids.length).toBeGreaterThan(1);
+      for (const id of ids) {
+        const task = await session.store.task(id);
+        if (task === null) throw new Error(`no task ${id}`);
+        const shown = await taskShow(session, task);
+        const totals = shown.json().totals;
+        const r = await taskRequests(session, shown.summary.tree);
+        expect(r.truncated, id).toBe(false);
+        expect(r.total, id).toBe(totals.responses);
+        expect(r.requests).toHaveLength(totals.responses);
+        const sum = (
+          k: 'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens' | 'totalTokens',
+        ) => r.requests.reduce((n, q) => n + q[k], 0);
+        expect(sum('totalTokens'), id).toBe(totals.totalTokens);
+        expect(sum('cacheReadTokens'), id).toBe(totals.cacheReadTokens);
+        expect(sum('cacheCreationTokens'), id).toBe(totals.cacheCreationTokens);
+        expect(r.requests.every((q) => q.task !== null && shown.summary.tree.includes(q.task))).toBe(true);
+        const times = r.requests.map((q) => q.at);
+        expect(times).toEqual([...times].sort());
+        if (r.total > 5) {
+          const latest = await taskRequests(session, shown.summary.tree, 5);
+          expect(latest).toMatchObject({ total: r.total, truncated: true });
+          expect(latest.requests).toEqual(r.requests.slice(-5));
+        }
+      }
+      expect(await taskRequests(session, ['NO-SUCH-TASK'])).toEqual({
+        requests: [],
+        total: 0,
+        truncated: false,
+      });
+    } finally {
+      await session.store.close();
+    }
+  });
+});
