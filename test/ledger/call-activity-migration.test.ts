@@ -20,7 +20,10 @@ async function oldLedger(claudeDir: string): Promise<string> {
   await importDirs(store, claudeDir);
   await store.close();
   const db = new Database(file);
-  db.exec('DROP TABLE call_activity; DELETE FROM schema_migrations WHERE version = 9;');
+  // Back to schema 8: the tables of migration 9 and of every later one go too.
+  db.exec(
+    'DROP TABLE call_activity; DROP TABLE budget_warnings; DROP TABLE budgets; DROP TABLE review_proposals; DELETE FROM schema_migrations WHERE version >= 9;',
+  );
   expect((db.prepare('SELECT count(*) AS n FROM files').get() as { n: number }).n).toBeGreaterThan(0);
   db.close();
   return file;
