@@ -7,8 +7,7 @@ import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import type { MetricJson } from './analysis-api.js';
 
-const WIDTH = 640;
-const LEFT = 90;
+const LEFT = 80;
 const RIGHT = 20;
 const ROW = 34;
 const TOP = 10;
@@ -16,6 +15,8 @@ const TOP = 10;
 export const pct = (r: number): string => `${r > 0 ? '+' : ''}${(r * 100).toFixed(1)}%`;
 
 export function IntervalChart(props: { metrics: MetricJson[]; label: string }): VNode {
+  // Drawn at the size it shows (up to 640 px), so that its text stays legible on a phone.
+  const WIDTH = Math.max(300, Math.min(640, window.innerWidth - 48));
   const drawn = props.metrics.filter((m) => m.change !== null);
   const ends = drawn.flatMap((m) => (m.change === null ? [] : [m.change.low, m.change.high]));
   const reach = Math.max(0.1, ...ends.map(Math.abs)) * 1.1;
@@ -23,7 +24,7 @@ export function IntervalChart(props: { metrics: MetricJson[]; label: string }): 
   const height = TOP * 2 + ROW * Math.max(1, props.metrics.length) + 16;
   const ticks = [-reach, -reach / 2, 0, reach / 2, reach].map((t) => Math.round(t * 100) / 100);
   return html`<figure class="interval-chart">
-    <svg viewBox=${`0 0 ${WIDTH} ${height}`} role="img" aria-label=${props.label} data-chart="intervals" data-reach=${reach}>
+    <svg viewBox=${`0 0 ${WIDTH} ${height}`} width=${WIDTH} height=${height} role="img" aria-label=${props.label} data-chart="intervals" data-reach=${reach}>
       ${ticks.map(
         (t) => html`<g>
           <line class=${t === 0 ? 'zero' : 'grid'} x1=${x(t)} x2=${x(t)} y1=${TOP - 4} y2=${height - 18} />
