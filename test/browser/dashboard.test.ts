@@ -115,6 +115,7 @@ describe('dashboard in Chromium', () => {
 
   it('Breakdowns: each dimension is report --by DIM, its chart draws; arrow keys move between tabs', async () => {
     const { context, page, errors } = await openPage(f, { search: `?view=breakdowns&since=${since}` });
+    await page.locator('[role="tab"]').first().waitFor();
     const dims = await page.locator('[role="tab"]').evaluateAll((tabs) => tabs.map((t) => t.id.slice(4)));
     const all = [
       'stage',
