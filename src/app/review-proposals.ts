@@ -44,6 +44,11 @@ export interface ReviewProposalsOptions {
   timeZone?: string | undefined;
   /** When the review is made (default: now). */
   now?: Date | undefined;
+  /**
+   * false: the proposals are not remembered in the ledger (for readers that must not write, e.g. the
+   * dashboard); the result is the same. Default true.
+   */
+  remember?: boolean | undefined;
 }
 
 /** One recommendation as `review --json` prints it. */
@@ -160,7 +165,7 @@ function propose(f: Finding, repoDir: string, policyFile: string, now: number): 
   };
 }
 
-/** The review with its proposals (see the module doc); remembers every proposal shown. */
+/** The review with its proposals (see the module doc); remembers every proposal shown (unless `remember: false`). */
 export async function reviewProposals(
   session: LedgerSession,
   options: ReviewProposalsOptions,
@@ -191,7 +196,8 @@ export async function reviewProposals(
   const proposed = findings
     .map((f) => propose(f, repoDir, policyFile, now.getTime()))
     .filter((p): p is Proposed => p !== null);
-  await session.store.saveProposals(proposed.flatMap((p) => (p.stored === null ? [] : [p.stored])));
+  if (options.remember !== false)
+    await session.store.saveProposals(proposed.flatMap((p) => (p.stored === null ? [] : [p.stored])));
   let reportPath: string | null = null;
   if (options.write === true) {
     const root = tokenUsageRoot(options.root, session.loaded, repoDir);

@@ -86,6 +86,12 @@ export function dashboardApp(o: DashboardAppOptions): Hono {
     }),
   );
   app.get('/api/breakdown/:dim', (c) => answer(c, () => o.data.breakdown(c.req.param('dim'), filtersOf(c))));
+  app.get('/api/budgets', (c) => answer(c, () => o.data.budgets()));
+  app.get('/api/anomalies', (c) => answer(c, () => o.data.anomalies(filtersOf(c))));
+  app.get('/api/review', (c) => answer(c, () => o.data.review()));
+  app.get('/api/compare', (c) =>
+    answer(c, () => o.data.compare(c.req.query('a') ?? '', c.req.query('b') ?? '')),
+  );
   app.get('/api/tasks', (c) => answer(c, () => o.data.tasks()));
   app.get('/api/tasks/:id', (c) => answer(c, () => o.data.task(c.req.param('id'))));
 

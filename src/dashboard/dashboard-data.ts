@@ -7,8 +7,12 @@
 import { DEFAULT_SESSION_HOURS, HOUR_MS } from '../analysis/blocks.js';
 import type { ReportDimension, ReportScope } from '../analysis/reports.js';
 import { parseDateFlag, type ZonedClock } from '../analysis/zoned-time.js';
+import { anomaliesReport } from '../app/anomalies.js';
 import { blocksUsage } from '../app/blocks-usage.js';
+import { sessionBudgetReport } from '../app/budget-notices.js';
+import { compareTasks } from '../app/compare-cohorts.js';
 import { type LedgerSession, sessionClock } from '../app/ledger-session.js';
+import { reviewProposals } from '../app/review-proposals.js';
 import { taskList, taskShow } from '../app/task-reports.js';
 import { taskRequests } from '../app/task-requests.js';
 import { dimensionUsage, periodUsage } from '../app/usage-reports.js';
@@ -25,6 +29,10 @@ export const BREAKDOWN_DIMENSIONS: readonly ReportDimension[] = [
   'project',
   'branch',
   'machine',
+  'tool',
+  'skill',
+  'mcp-server',
+  'file',
 ];
 
 /** The filters every view shares, from the URL: `since`, `until` (local dates), `project`. */
@@ -53,8 +61,14 @@ export class DashboardData {
   readonly #session: LedgerSession;
   readonly clock: ZonedClock;
 
-  constructor(session: LedgerSession, timezone?: string) {
+  readonly #timezone: string | undefined;
+  /** The repository review's diffs are against (the CLI's default: the current directory). */
+  readonly #repoDir: string;
+
+  constructor(session: LedgerSession, timezone?: string, repoDir: string = process.cwd()) {
     this.#session = session;
+    this.#timezone = timezone;
+    this.#repoDir = repoDir;
     this.clock = sessionClock(session, timezone);
   }
 
@@ -126,5 +140,39 @@ export class DashboardData {
       taskRequests(this.#session, shown.summary.tree),
     ]);
     return { show: shown.json(), timeline: timeline.json(), requests };
+  }
+
+  /** `budget status --json`: every budget this period, its forecast and the forecast's basis. */
+  async budgets() {
+    return sessionBudgetReport(this.#session, this.#timezone);
+  }
+
+  /** `anomalies --json` for the filters' days (the last 7 without `since`), project as `--project`. */
+  async anomalies(f: DashboardFilters) {
+    const given = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+    return anomaliesReport(this.#session, {
+      since: given(f.since),
+      until: given(f.until),
+      timezone: this.#timezone,
+      projectDir: given(f.project),
+    });
+  }
+
+  /**
+   * `review --json` (the last 7 days, diffs against the dashboard's directory), read-only: unlike
+   * the CLI, the proposals are not remembered in the ledger, so `review check ID` knows only those
+   * the CLI or the MCP tool showed.
+   */
+  async review() {
+    return reviewProposals(this.#session, {
+      repoDir: this.#repoDir,
+      timeZone: this.#timezone,
+      remember: false,
+    });
+  }
+
+  /** `compare --a A --b B --json`. */
+  async compare(a: string, b: string) {
+    return compareTasks(this.#session, { a, b, timezone: this.#timezone });
   }
 }

@@ -5,12 +5,14 @@
  * Used by `tokenledger demo` (a small history) and by the benchmark (a heavy user's ~1.2 GiB).
  * @module
  */
+
 import fs from 'node:fs';
 import path from 'node:path';
 import { Prng } from '../util/prng.js';
 import type { TokenCounts } from '../util/token-counts.js';
 import { FileSink } from './file-sink.js';
 import { emptyTotals, type GroundTruth, recordTruth } from './ground-truth.js';
+import { otherTool } from './main-thread-tool.js';
 import {
   AGENT_TYPES,
   fillerPool,
@@ -206,10 +208,7 @@ export class HistoryGenerator {
           blocks.push({
             type: 'tool_use',
             id: toolId,
-            name: write ? 'Write' : 'Bash',
-            input: write
-              ? { file_path: `${plan.cwd}/src/f${turn}.ts`, content: this.#text(500, 12_000) }
-              : { command: 'npm test', description: 'Run tests' },
+            ...otherTool(write, turn, plan.cwd, () => this.#text(500, 12_000)),
           });
         }
         const u = sampleUsage(this.#rng, plan.model, turn);

@@ -26,9 +26,17 @@ describe('dashboard accessibility and downloads', () => {
     for (const scheme of ['light', 'dark'] as const) {
       // axe is injected as a script of the test's own: only this context lifts the page's CSP for it.
       const { context, page } = await openPage(f, { scheme, bypassCSP: true });
-      for (const search of ['', '?view=tasks', '?view=tasks&task=BILLING-V2', '?view=breakdowns&dim=model']) {
+      for (const search of [
+        '',
+        '?view=tasks',
+        '?view=tasks&task=BILLING-V2',
+        '?view=breakdowns&dim=model',
+        '?view=analysis&a=stage:analysis&b=stage:implementation',
+      ]) {
         await page.goto(`${f.dash.origin}/${search}`);
         await page.locator('main table').first().waitFor();
+        // The Analysis view's sections load on their own: its anomalies and recommendations too.
+        if (search.includes('analysis')) await page.locator('#anomalies, #review').nth(1).waitFor();
         await page.addScriptTag({ content: fs.readFileSync(AXE, 'utf8') });
         const result = await page.evaluate(() =>
           (window as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run(),

@@ -32,7 +32,13 @@ export interface Fixture {
   close: () => Promise<void>;
 }
 
-export async function openFixture(prefix: string): Promise<Fixture> {
+/** Before the dashboard starts: more history in the demo ledger, and the directory it runs in. */
+export interface FixturePrep {
+  prepare?: (f: { sandbox: Sandbox; db: string; config: string }) => Promise<void> | void;
+  cwd?: (sandbox: Sandbox) => string;
+}
+
+export async function openFixture(prefix: string, prep: FixturePrep = {}): Promise<Fixture> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), or set TOKENLEDGER_CHROMIUM.`,
@@ -51,7 +57,13 @@ export async function openFixture(prefix: string): Promise<Fixture> {
     output: 300,
     at: Date.now() - 120_000,
   });
-  const dash = await startDashboard(sandbox, ['--db', db, '--config', config, '--refresh-interval', '0.5']);
+  await prep.prepare?.({ sandbox, db, config });
+  const cwd = prep.cwd?.(sandbox);
+  const dash = await startDashboard(
+    sandbox,
+    ['--db', db, '--config', config, '--refresh-interval', '0.5'],
+    cwd === undefined ? {} : { cwd },
+  );
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -83,6 +95,8 @@ export async function openPage(
     scheme?: 'light' | 'dark';
     bypassCSP?: boolean;
     search?: string;
+    /** Browser permissions to grant, e.g. clipboard-read and clipboard-write. */
+    permissions?: string[];
   } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await f.browser.newContext({
@@ -90,6 +104,7 @@ export async function openPage(
     colorScheme: o.scheme ?? 'light',
     bypassCSP: o.bypassCSP ?? false,
     acceptDownloads: true,
+    permissions: o.permissions ?? [],
   });
   const page = await context.newPage();
   const errors: string[] = [];

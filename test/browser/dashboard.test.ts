@@ -115,24 +115,40 @@ describe('dashboard in Chromium', () => {
 
   it('Breakdowns: each dimension is report --by DIM, its chart draws; arrow keys move between tabs', async () => {
     const { context, page, errors } = await openPage(f, { search: `?view=breakdowns&since=${since}` });
-    const dims = await page.locator('[role="tab"]').allTextContents();
-    expect(dims.map((d) => d.toLowerCase())).toEqual([
+    await page.locator('[role="tab"]').first().waitFor();
+    const dims = await page.locator('[role="tab"]').evaluateAll((tabs) => tabs.map((t) => t.id.slice(4)));
+    const all = [
       'stage',
       'agent',
       'model',
       'project',
       'branch',
       'machine',
-    ]);
-    for (const dim of ['stage', 'agent', 'model', 'project', 'branch', 'machine']) {
+      'tool',
+      'skill',
+      'mcp-server',
+      'file',
+    ];
+    expect(dims).toEqual(all);
+    expect(await page.locator('#tab-mcp-server').textContent()).toBe('MCP server');
+    for (const dim of all) {
       await page.click(`#tab-${dim}`);
       await page.waitForURL(new RegExp(`dim=${dim}`));
-      await page.locator('#table-breakdown caption', { hasText: `Usage by ${dim}` }).waitFor();
+      const noun = dim === 'mcp-server' ? 'MCP server' : dim;
+      await page.locator('#table-breakdown caption', { hasText: `Usage by ${noun}` }).waitFor();
       await expectChart(page, 'chart-breakdown');
       const json = f.cli<{ rows: UsageJsonRow[] }>(['report', '--by', dim, '--since', since]);
       expectSameRows(await tableRows(page, 'table-breakdown'), json.rows, [dim]);
     }
-    await page.focus('#tab-machine');
+    // The demo's history calls skills and MCP servers' tools: their tabs have rows of their own.
+    for (const [dim, value] of [
+      ['skill', 'code-review'],
+      ['mcp-server', 'github'],
+    ]) {
+      const json = f.cli<{ rows: UsageJsonRow[] }>(['report', '--by', dim ?? '', '--since', since]);
+      expect(json.rows.map((r) => r[dim ?? ''])).toContain(value);
+    }
+    await page.focus('#tab-file');
     await page.keyboard.press('ArrowRight');
     await page.waitForURL(/dim=stage/);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-stage');

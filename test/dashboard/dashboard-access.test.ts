@@ -65,7 +65,18 @@ describe('tokenledger dashboard: access', () => {
     });
     expect(meta.status).toBe(200);
     expect(JSON.parse(meta.body)).toMatchObject({
-      dimensions: ['stage', 'agent', 'model', 'project', 'branch', 'machine'],
+      dimensions: [
+        'stage',
+        'agent',
+        'model',
+        'project',
+        'branch',
+        'machine',
+        'tool',
+        'skill',
+        'mcp-server',
+        'file',
+      ],
     });
   });
 
@@ -131,5 +142,33 @@ describe('tokenledger dashboard: access', () => {
     });
     expect(dim.status).toBe(400);
     expect(JSON.parse(dim.body).error).toContain('unknown dimension "colour"');
+    const cohort = await rawRequest(dash.port, {
+      path: '/api/compare?a=all&b=colour:blue',
+      headers: { Host: host(), Cookie: cookie },
+    });
+    expect(cohort.status).toBe(400);
+    expect(JSON.parse(cohort.body).error).toContain('colour');
+  });
+
+  it('guards the analyses as every read: the token, then GET only; with it they answer', async () => {
+    const paths = ['/api/budgets', '/api/anomalies', '/api/review', '/api/compare?a=all&b=all'];
+    for (const path of paths) {
+      const anon = await rawRequest(dash.port, { path, headers: { Host: host() } });
+      expect(anon.status, path).toBe(401);
+      const post = await rawRequest(dash.port, {
+        method: 'POST',
+        path,
+        headers: { Host: host(), Cookie: cookie },
+      });
+      expect(post.status, path).toBe(405);
+      const ok = await rawRequest(dash.port, { path, headers: { Host: host(), Cookie: cookie } });
+      expect(ok.status, `${path}: ${ok.body}`).toBe(200);
+      expect(ok.headers['cache-control']).toBe('no-store');
+    }
+    const budgets = await rawRequest(dash.port, {
+      path: '/api/budgets',
+      headers: { Host: host(), Cookie: cookie },
+    });
+    expect(JSON.parse(budgets.body).budgets).toEqual([]);
   });
 });

@@ -18,9 +18,13 @@ export interface RunningDashboard {
   stop: () => Promise<void>;
 }
 
-/** Starts `tokenledger dashboard ARGS` and resolves once it printed its URL. */
-export function startDashboard(sandbox: Sandbox, args: readonly string[]): Promise<RunningDashboard> {
-  const child = sandbox.spawn(['dashboard', ...args]);
+/** Starts `tokenledger dashboard ARGS` (in `cwd`, else the sandbox's) and resolves once it printed its URL. */
+export function startDashboard(
+  sandbox: Sandbox,
+  args: readonly string[],
+  o: { cwd?: string } = {},
+): Promise<RunningDashboard> {
+  const child = sandbox.spawn(['dashboard', ...args], o.cwd === undefined ? {} : { cwd: o.cwd });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => {

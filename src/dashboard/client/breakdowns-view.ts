@@ -1,4 +1,4 @@
-/** Breakdowns: usage by any of the server's dimensions (stage, agent, model, project, branch, machine, …). */
+/** Breakdowns: usage by any of the server's dimensions (stage, agent, model, …, tool, skill, MCP server, file). */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import type { DimensionJson, Row } from './api.js';
@@ -10,7 +10,12 @@ import { filterQuery, type UrlState } from './url-state.js';
 import { seriesByDay, text, usageColumns } from './usage-columns.js';
 import { useJson } from './use-json.js';
 
-const title = (d: string) => (d.startsWith('label:') ? d.slice(6) : d[0]?.toUpperCase() + d.slice(1));
+/** A dimension in words: `mcp-server` is "MCP server", a label its key. */
+const noun = (d: string) => (d.startsWith('label:') ? d.slice(6) : d === 'mcp-server' ? 'MCP server' : d);
+const title = (d: string) => {
+  const n = noun(d);
+  return n[0]?.toUpperCase() + n.slice(1);
+};
 
 export function BreakdownsView(props: {
   state: UrlState;
@@ -49,12 +54,12 @@ export function BreakdownsView(props: {
   return html`<section class="card">
     ${tabs}
     <div id="breakdown-panel" role="tabpanel" aria-labelledby=${`tab-${dim}`}>
-      <h2>Usage by ${dim}</h2>
+      <h2>Usage by ${noun(dim)}</h2>
       <p class="total">Total: <strong data-value=${rows.totals.totalCost}>${fmtUsd(rows.totals.totalCost)}</strong>, <strong data-value=${rows.totals.totalTokens}>${fmtInt(rows.totals.totalTokens)}</strong> tokens</p>
-      <${Chart} id="chart-breakdown" title=${`Cost per day by ${dim}`} tableId="table-breakdown" kind="stacked"
+      <${Chart} id="chart-breakdown" title=${`Cost per day by ${noun(dim)}`} tableId="table-breakdown" kind="stacked"
         days=${chart.days} series=${chart.series} yFormat=${fmtUsd}
-        description=${`Cost of each day, a bar per day split by ${dim} (the eight largest, the rest as other).`} />
-      <${DataTable} id="table-breakdown" caption=${`Usage by ${dim}`} rows=${rows.rows}
+        description=${`Cost of each day, a bar per day split by ${noun(dim)} (the eight largest, the rest as other).`} />
+      <${DataTable} id="table-breakdown" caption=${`Usage by ${noun(dim)}`} rows=${rows.rows}
         columns=${[text<Row>(dim, title(dim), (r) => String(r[dim] || '(none)')), ...usageColumns<Row>()]} />
     </div>
   </section>`;

@@ -1,5 +1,5 @@
 /**
- * The dashboard page: a view (Overview, Tasks, Breakdowns) with the filters every view shares, all
+ * The dashboard page: a view (Overview, Tasks, Breakdowns, Analysis) with the filters every view shares, all
  * kept in the URL; live updates over server-sent events fetch the shown view again.
  */
 import 'uplot/dist/uPlot.min.css';
@@ -7,6 +7,7 @@ import './styles.css';
 import { html } from 'htm/preact';
 import { render, type VNode } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { AnalysisView } from './analysis-view.js';
 import type { Meta } from './api.js';
 import { BreakdownsView } from './breakdowns-view.js';
 import { OverviewView } from './overview-view.js';
@@ -57,9 +58,11 @@ function App(): VNode {
   const view =
     state.view === 'tasks'
       ? html`<${TasksView} state=${state} refresh=${live.refresh} set=${set} />`
-      : state.view === 'breakdowns'
-        ? html`<${BreakdownsView} state=${state} dimensions=${meta.data.dimensions} refresh=${live.refresh} set=${set} />`
-        : html`<${OverviewView} state=${state} refresh=${live.refresh} set=${set} />`;
+      : state.view === 'analysis'
+        ? html`<${AnalysisView} state=${state} refresh=${live.refresh} set=${set} />`
+        : state.view === 'breakdowns'
+          ? html`<${BreakdownsView} state=${state} dimensions=${meta.data.dimensions} refresh=${live.refresh} set=${set} />`
+          : html`<${OverviewView} state=${state} refresh=${live.refresh} set=${set} />`;
   return html`<a class="skip" href="#main">Skip to content</a>
     <header>
       <h1>tokenledger</h1>

@@ -2,6 +2,7 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import type { BlockJson, OverviewJson, Row } from './api.js';
+import { BudgetPanel } from './budget-panel.js';
 import { Chart } from './chart.js';
 import { DataTable } from './data-table.js';
 import { fmtInt, fmtPct, fmtUsd } from './format.js';
@@ -47,6 +48,7 @@ export function OverviewView(props: {
   const metricLabel = cost ? 'Cost (USD)' : 'Tokens';
   return html`<div class="view">
     <${BlockPanel} block=${block.blocks[0]} />
+    <${BudgetPanel} refresh=${props.refresh} />
     <section class="card">
       <div class="row">
         <h2>${metricLabel} per day by model</h2>

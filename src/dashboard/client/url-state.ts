@@ -1,10 +1,11 @@
 /** The view and its filters, kept in the page's URL so that a reload or a shared link shows the same. */
 
-export type View = 'overview' | 'tasks' | 'breakdowns';
+export type View = 'overview' | 'tasks' | 'breakdowns' | 'analysis';
 export const VIEWS: { id: View; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'tasks', label: 'Tasks' },
   { id: 'breakdowns', label: 'Breakdowns' },
+  { id: 'analysis', label: 'Analysis' },
 ];
 
 export interface UrlState {
@@ -18,9 +19,12 @@ export interface UrlState {
   dim: string;
   /** Tasks: the task drilled into. */
   task: string;
+  /** Analysis: the A/B comparison's two cohort filters (`compare --a`, `--b`). */
+  a: string;
+  b: string;
 }
 
-const KEYS = ['view', 'since', 'until', 'project', 'metric', 'dim', 'task'] as const;
+const KEYS = ['view', 'since', 'until', 'project', 'metric', 'dim', 'task', 'a', 'b'] as const;
 
 export function readUrl(): UrlState {
   const q = new URLSearchParams(location.search);
@@ -33,6 +37,8 @@ export function readUrl(): UrlState {
     metric: q.get('metric') === 'tokens' ? 'tokens' : 'cost',
     dim: q.get('dim') ?? '',
     task: q.get('task') ?? '',
+    a: q.get('a') ?? '',
+    b: q.get('b') ?? '',
   };
 }
 
