@@ -36,6 +36,9 @@ export const BIG_PARAMS = {
   spannedSessionsPerItem: [2, 10],
 };
 
+/** The stages of subagent types the attribute step uses (bench/analysis.mjs attributes the same way). */
+export const BIG_STAGE_MAP = { Explore: 'research', Plan: 'plan', 'code-reviewer': 'review' };
+
 const DAY_MS = 86_400_000;
 const BUCKET_MS = 900_000;
 const MODELS_MAIN = [
@@ -88,17 +91,31 @@ function readStamp() {
  */
 export async function ensureBigLedger(options = {}) {
   const stamp = readStamp();
+  const schema = await schemaKey();
   if (
     options.force !== true &&
     stamp !== null &&
     JSON.stringify(stamp.params) === JSON.stringify(BIG_PARAMS) &&
+    stamp.schema === schema &&
     fs.existsSync(BIG_LEDGER) &&
     fs.statSync(BIG_LEDGER).size === stamp.info.bytes
   )
     return { file: BIG_LEDGER, info: stamp.info };
   const info = await build();
-  fs.writeFileSync(STAMP, `${JSON.stringify({ params: BIG_PARAMS, info }, null, 2)}\n`);
+  fs.writeFileSync(STAMP, `${JSON.stringify({ params: BIG_PARAMS, schema, info }, null, 2)}\n`);
   return { file: BIG_LEDGER, info };
+}
+
+/**
+ * The SQLite schema the build writes: its migrations' versions and names. A cached ledger built by an
+ * older tokenledger would be migrated when a benchmark first opens it, timing the migration instead of
+ * the command (and leaving the cache stale), so a new migration rebuilds it.
+ */
+async function schemaKey() {
+  const { MIGRATIONS } = await import(
+    pathToFileURL(path.join(ROOT, 'dist/ledger/sqlite/migrations.js')).href
+  );
+  return MIGRATIONS.map((m) => `${m.version}:${m.name}`).join('\n');
 }
 
 async function build() {
@@ -623,11 +640,7 @@ async function build() {
   const bulk = await store.startBulkImport();
   await store.refreshRollup();
   log(`  rollups refreshed (${secs()})`);
-  const attributed = await store.attributePending({
-    Explore: 'research',
-    Plan: 'plan',
-    'code-reviewer': 'review',
-  });
+  const attributed = await store.attributePending(BIG_STAGE_MAP);
   log(`  ${attributed.toLocaleString('en-US')} rows attributed (${secs()})`);
   const stats = await store.stats();
   await bulk.finish();

@@ -130,7 +130,7 @@ export async function taskSummary(
     ctx.store.runs({ tasks: tree }),
   ]);
   const childIds = (await ctx.store.tasks()).filter((t) => t.parentId === task.id);
-  const totals = await subtreeTotals(ctx, stageMap);
+  const totals = await subtreeTotals(ctx);
   return {
     task,
     tree,
@@ -149,8 +149,8 @@ export async function taskSummary(
 }
 
 /** Every task's usage including its descendants', keyed by task id. */
-export async function subtreeTotals(ctx: ReportContext, stageMap: StageMap): Promise<Map<string, UsageRow>> {
-  return (await taskTotals(ctx, stageMap)).subtree;
+export async function subtreeTotals(ctx: ReportContext): Promise<Map<string, UsageRow>> {
+  return (await taskTotals(ctx)).subtree;
 }
 
 export interface TaskTotals {
@@ -160,11 +160,14 @@ export interface TaskTotals {
   subtree: Map<string, UsageRow>;
 }
 
-/** Every task's own usage and its subtree's, from one read of the usage by task. */
-export async function taskTotals(ctx: ReportContext, stageMap: StageMap): Promise<TaskTotals> {
+/**
+ * Every task's own usage and its subtree's, from the per-task rollup (usage attributed to an id the
+ * ledger has no task for is no task's, nor any ancestor's: it is left out).
+ */
+export async function taskTotals(ctx: ReportContext): Promise<TaskTotals> {
   const all = await ctx.store.tasks();
   const parent = new Map(all.map((t) => [t.id, t.parentId]));
-  const rows = await ctx.store.groups({ dimensions: ['task'], filter: {}, stageMap, grain: 'day' });
+  const rows = await ctx.store.taskDayGroups(all.map((t) => t.id));
   const own = new UsageTableBuilder(ctx.pricer, ctx.mode);
   const subtree = new UsageTableBuilder(ctx.pricer, ctx.mode);
   for (const r of rows) {

@@ -95,7 +95,7 @@ export async function taskList(
   const active = await activeTaskIds(session.store);
   const all = (await session.store.tasks()).filter((t) => !options.activeOnly || active.has(t.id));
   const ctx = { store: session.store, pricer: pricerOf(session), mode: 'auto' as const };
-  const totals = await subtreeTotals(ctx, stageMapOf(session));
+  const totals = await subtreeTotals(ctx);
   const multiple = overrunMultiple(session);
   const rows = all.map((t) => {
     const total = totals.get(t.id) ?? emptyUsageRow({ task: t.id });

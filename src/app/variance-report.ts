@@ -16,7 +16,7 @@ import {
 } from '../analysis/variance-groups.js';
 import type { TaskRow } from '../ledger/task-repository.js';
 import { totalTokens } from '../util/token-counts.js';
-import { type LedgerSession, pricerOf, stageMapOf } from './ledger-session.js';
+import { type LedgerSession, pricerOf } from './ledger-session.js';
 
 export interface VarianceEntry {
   task: TaskRow;
@@ -54,10 +54,7 @@ export async function varianceReport(
   by: string | undefined,
 ): Promise<VarianceReport> {
   const multiple = session.loaded.config.overrunMultiple ?? 4;
-  const totals = await taskTotals(
-    { store: session.store, pricer: pricerOf(session), mode: 'auto' },
-    stageMapOf(session),
-  );
+  const totals = await taskTotals({ store: session.store, pricer: pricerOf(session), mode: 'auto' });
   const all = await session.store.tasks();
   const ownTokens = (id: string) => {
     const own = totals.own.get(id);
