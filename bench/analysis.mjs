@@ -50,15 +50,17 @@ export const COMMANDS = [
   ['session'],
   ['blocks'],
   ['weekly'],
-  // ── The analyses being built on other branches: enable each one once it is merged (check its
-  // options first: the harness adds --json, and --no-import when its --help lists it).
-  // ['anomalies'],
-  // ['budget', 'status'],
-  // ['review'],
-  // (l) => ['compare', '--a', l.tasks[0], '--b', l.tasks[1]],   (adapt to compare's real options)
-  // ['estimate'],                                                 (adapt to estimate's real options)
-  // ['report', '--by', 'tool'],
-  // ['report', '--by', 'file'],
+  ['anomalies'],
+  ['budget', 'status'],
+  ['review'],
+  // Two halves of the ledger's year: the tasks started before and after its middle day.
+  (l) => {
+    const mid = new Date((l.fromMs + l.toMs) / 2).toISOString().slice(0, 10);
+    return ['compare', '--a', `until:${mid}`, '--b', `since:${mid}`];
+  },
+  ['estimate'],
+  ['report', '--by', 'tool'],
+  ['report', '--by', 'file'],
 ];
 
 const median = (xs) => {
