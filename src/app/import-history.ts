@@ -30,6 +30,8 @@ export async function importHistory(
     ...(config.claudeDirs === undefined ? {} : { dirs: { [claudeAdapter.id]: config.claudeDirs } }),
     stageMap: config.stages ?? {},
     ...(config.taskPattern === undefined ? {} : { taskPattern: checkedPattern(config.taskPattern, session) }),
+    // A project with a `.beads/` folder: its ids are task ids in subagent prompts too, as in the hooks.
+    ...(config.beads === false ? {} : { beadsIds: true }),
     origin: session.origin,
     threads: options.threads,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),

@@ -105,6 +105,11 @@ export interface ParseContext extends FileClass {
   fallbackTs: number;
   /** Finds a task id in a spawning prompt (the configured `taskPattern`); only the id is kept. */
   taskPattern: RegExp | null;
+  /**
+   * The task pattern of the project a line comes from (its cwd), when it differs by project (beads
+   * ids in a project with `.beads/`); without it, or for a line without a cwd, `taskPattern`.
+   */
+  taskPatternFor?: ((cwd: string) => RegExp | null) | undefined;
 }
 
 /** A second, narrow pass over a file, asked for by the parser after the first. */

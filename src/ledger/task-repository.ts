@@ -104,4 +104,10 @@ export interface TaskRepository {
   /** A small persistent value (e.g. which overrun warnings were shown), or null. */
   metaValue(key: string): Promise<string | null>;
   setMetaValue(key: string, value: string): Promise<void>;
+  /**
+   * Compare-and-set in one atomic step: sets `key` to `next` (null removes it) only if its value now
+   * is `expected` (null: absent), and returns whether it did. Of several connections claiming the
+   * same change at once, exactly one gets true.
+   */
+  claimMetaValue(key: string, expected: string | null, next: string | null): Promise<boolean>;
 }

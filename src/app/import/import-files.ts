@@ -32,6 +32,8 @@ export interface ImportProgress {
 export interface FileImportOptions {
   /** A regular expression's source that finds a task id in subagent prompts. */
   taskPattern?: string;
+  /** Beside `taskPattern`, the beads ids of a session's project when it has a `.beads/` folder. */
+  beadsIds?: boolean;
   /** Agent type → stage, for the attribute step that follows the import. */
   stageMap?: StageMap;
   origin: ImportOrigin;
@@ -135,6 +137,7 @@ export async function importDiscovered(
       previous: prev ?? null,
       linkHint: f.kind === 'main' && f.sessionHint !== null && unresolved.has(f.sessionHint),
       ...(options.taskPattern === undefined ? {} : { taskPattern: options.taskPattern }),
+      ...(options.beadsIds === true ? { beadsIds: true } : {}),
       ...(options.maxBytesPerFile === undefined ? {} : { maxBytes: options.maxBytesPerFile }),
       size: f.size,
     });

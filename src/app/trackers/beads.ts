@@ -12,9 +12,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../capture/context/project-root.js';
+import {
+  beadsIdPattern,
+  beadsPrefix,
+  findBeadsProject,
+  withBeadsIds,
+} from '../../capture/context/beads-ids.js';
 import type { Config } from '../../config/config.js';
 import { failureText, type ProgramResult, runProgram } from './run-program.js';
+
+export { beadsIdPattern, beadsPrefix, findBeadsProject };
 
 export interface BeadsIssue {
   id: string;
@@ -23,65 +30,12 @@ export interface BeadsIssue {
   labels: string[];
 }
 
-function readText(file: string, max = 1 << 20): string | null {
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(max);
-      const n = fs.readSync(fd, buf, 0, max, 0);
-      return buf.subarray(0, n).toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return null;
-  }
-}
-
-const PREFIX = /^[A-Za-z0-9._]+(?:-[A-Za-z0-9._]+)*$/;
-
-/** The project's issue prefix: `issue-prefix` in `.beads/config.yaml`, else its export's ids, else the folder name. */
-export function beadsPrefix(project: string): string {
-  const yaml = readText(path.join(project, '.beads', 'config.yaml'), 64 << 10);
-  const m = yaml === null ? null : /^\s*issue[-_]prefix\s*:\s*["']?([^"'\s#]+)["']?/m.exec(yaml);
-  if (m?.[1] && PREFIX.test(m[1])) return m[1];
-  const jsonl = readText(path.join(project, '.beads', 'issues.jsonl'), 64 << 10);
-  const id = jsonl === null ? null : /"id"\s*:\s*"([^"]+)-[0-9a-z]+(?:\.\d+)*"/.exec(jsonl);
-  if (id?.[1] && PREFIX.test(id[1])) return id[1];
-  return path.basename(project);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A regular expression (source, no capture group) matching the project's beads ids, e.g. `bd-a1b2` or `bd-a1b2.1`. */
-export function beadsIdPattern(prefix: string): string {
-  return `(?<![\\w.-])${escapeRegExp(prefix)}-[0-9a-z]{1,12}(?:\\.\\d+)*(?![\\w-])`;
-}
-
 /**
  * The task pattern for a project: the configured one, and beads ids when the project uses beads
  * (the beads part has no capture group, so the configured pattern's group numbers still hold).
  */
 export function projectTaskPattern(config: Config, cwd: string | null): string | undefined {
-  const configured = config.taskPattern;
-  const project = config.beads === false ? null : findBeadsProject(cwd);
-  if (project === null) return configured;
-  const beads = beadsIdPattern(beadsPrefix(project));
-  return configured === undefined ? beads : `(?:${beads})|(?:${configured})`;
-}
-
-/** The nearest folder holding `.beads/`, from `dir` up to its project root (its git work tree), or null. */
-export function findBeadsProject(dir: string | null): string | null {
-  if (dir === null) return null;
-  const root = projectRoot(dir);
-  for (let d = path.resolve(dir); ; ) {
-    if (fs.existsSync(path.join(d, '.beads'))) return d;
-    const up = path.dirname(d);
-    if (d === root || up === d) return null;
-    d = up;
-  }
+  return config.beads === false ? config.taskPattern : withBeadsIds(config.taskPattern, cwd);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -3,7 +3,7 @@
  * `run`. Its numbers then go where the team plans: the actuals section of its Markdown file
  * (`taskFiles`), one workflow metrics line per stage, one beads comment (`bd comments add`) when the
  * project uses beads, and the `onTaskEnd` command. Each is written once per set of numbers, so a
- * repeated end adds nothing. Nothing here throws: a failure goes to the error log and `problems`,
+ * repeated end adds nothing, even two ends at once (see {@link claimNumbers}). Nothing here throws: a failure goes to the error log and `problems`,
  * and the rest goes on.
  * @module
  */
@@ -25,6 +25,7 @@ import {
   beadsPrefix,
   findBeadsProject,
 } from './beads.js';
+import { claimNumbers } from './numbers-claim.js';
 import { DEFAULT_ON_TASK_END_TIMEOUT_MS, onTaskEndCommand, runOnTaskEnd } from './on-task-end.js';
 import { taskFileFor, writeTaskActuals } from './task-file.js';
 import { appendStageLines, workflowMetricsPath } from './workflow-metrics.js';
@@ -208,25 +209,26 @@ async function endTask(ctx: TaskEndContext, taskId: string, out: TaskEndOutcome)
   const used = totalTokens(s.total.sums) > 0;
   const numbers = summaryKey(s);
   if (isBead && beadsProject !== null && used) {
-    const key = metaKey('beadsComment', taskId);
-    if ((await ctx.store.metaValue(key)) !== numbers) {
-      const cap = capFor(BD_TIMEOUT_MS);
-      if (cap === null)
+    const cap = capFor(BD_TIMEOUT_MS);
+    const claim =
+      cap === null ? null : await claimNumbers(ctx.store, metaKey('beadsComment', taskId), numbers);
+    if (cap === null) {
+      if ((await ctx.store.metaValue(metaKey('beadsComment', taskId))) !== numbers)
         await report(
           beadsProject,
           `no time left for bd comments add ${taskId}; the next end of the task adds it`,
           'skipped',
         );
+    } else if (claim !== null) {
+      const failed = await addBeadsComment(taskId, taskEndText(s), {
+        project: beadsProject,
+        timeoutMs: cap,
+        env: ctx.env,
+      }).catch((error: unknown) => message(error));
+      if (failed === null) out.beadsComment = true;
       else {
-        const failed = await addBeadsComment(taskId, taskEndText(s), {
-          project: beadsProject,
-          timeoutMs: cap,
-          env: ctx.env,
-        });
-        if (failed === null) {
-          await ctx.store.setMetaValue(key, numbers);
-          out.beadsComment = true;
-        } else await report(beadsProject, failed);
+        await claim.release();
+        await report(beadsProject, failed);
       }
     }
   }
@@ -234,26 +236,28 @@ async function endTask(ctx: TaskEndContext, taskId: string, out: TaskEndOutcome)
   if (ctx.config.onTaskEnd !== undefined && project !== null && used) {
     const cmd = onTaskEndCommand(ctx.config.onTaskEnd);
     const key = metaKey('onTaskEnd', taskId);
-    if ((await ctx.store.metaValue(key)) !== numbers) {
-      const cap = capFor(cmd.timeoutMs ?? DEFAULT_ON_TASK_END_TIMEOUT_MS);
-      if (cap === null)
+    const cap = capFor(cmd.timeoutMs ?? DEFAULT_ON_TASK_END_TIMEOUT_MS);
+    const claim = cap === null ? null : await claimNumbers(ctx.store, key, numbers);
+    if (cap === null) {
+      if ((await ctx.store.metaValue(key)) !== numbers)
         await report(project, `no time left for the onTaskEnd command of ${taskId}`, 'skipped');
+    } else if (claim !== null) {
+      let failed: string | null;
+      try {
+        failed = await runOnTaskEnd(cmd, s, {
+          summary: taskEndText(s),
+          project,
+          event: ctx.event,
+          timeoutMs: cap,
+          env: ctx.env,
+        });
+      } catch (error) {
+        failed = `onTaskEnd for ${taskId}: ${message(error)}`;
+      }
+      if (failed === null) out.command = true;
       else {
-        try {
-          const failed = await runOnTaskEnd(cmd, s, {
-            summary: taskEndText(s),
-            project,
-            event: ctx.event,
-            timeoutMs: cap,
-            env: ctx.env,
-          });
-          if (failed === null) {
-            await ctx.store.setMetaValue(key, numbers);
-            out.command = true;
-          } else await report(project, failed);
-        } catch (error) {
-          await report(project, `onTaskEnd for ${taskId}: ${message(error)}`);
-        }
+        await claim.release();
+        await report(project, failed);
       }
     }
   }

@@ -2,7 +2,7 @@
  * The workflow metrics file (`.claude/workflow-metrics.jsonl` in the project, or `workflowMetricsFile`):
  * one JSON line per stage per task when a stage ends. Append-only (each line one O_APPEND write, so
  * concurrent writers never interleave), and a stage's line is written once per set of numbers, so a
- * repeated end adds nothing and the file merges in git like our JSONL export.
+ * repeated end adds nothing, even two ends at once (the numbers are claimed atomically first) and the file merges in git like our JSONL export.
  * @module
  */
 import fs from 'node:fs';
@@ -15,6 +15,7 @@ import type { StageMap } from '../../ledger/task-repository.js';
 import { sumsKey, workflowMetricsLine } from '../../outputs/tracker-texts.js';
 import { totalTokens } from '../../util/token-counts.js';
 import { appendMetrics } from '../metrics-log.js';
+import { claimNumbers } from './numbers-claim.js';
 
 export const DEFAULT_WORKFLOW_METRICS = path.join('.claude', 'workflow-metrics.jsonl');
 
@@ -94,24 +95,29 @@ export async function appendStageLines(
     if (totalTokens(row.sums) === 0 && row.sums.responses === 0) continue;
     const key = metaKey(s.task.id, stage);
     const numbers = sumsKey(row.sums);
-    if ((await store.metaValue(key)) === numbers) continue;
+    const claim = await claimNumbers(store, key, numbers);
+    if (claim === null) continue;
     const a = agents.get(stage);
-    if (written === 0) ensureUnionMerge(options.file);
-    appendMetrics(
-      options.file,
-      workflowMetricsLine({
-        task: s.task.id,
-        title: s.task.title,
-        stage: stage === '' ? null : stage,
-        row,
-        agentTypes: a?.types ?? [],
-        turns: a?.runs ?? 0,
-        machine: options.machine,
-        event: options.event,
-        at: options.now,
-      }),
-    );
-    await store.setMetaValue(key, numbers);
+    try {
+      if (written === 0) ensureUnionMerge(options.file);
+      appendMetrics(
+        options.file,
+        workflowMetricsLine({
+          task: s.task.id,
+          title: s.task.title,
+          stage: stage === '' ? null : stage,
+          row,
+          agentTypes: a?.types ?? [],
+          turns: a?.runs ?? 0,
+          machine: options.machine,
+          event: options.event,
+          at: options.now,
+        }),
+      );
+    } catch (error) {
+      await claim.release();
+      throw error;
+    }
     written++;
   }
   return written;

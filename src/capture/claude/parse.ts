@@ -227,8 +227,9 @@ export class ClaudeLineParser implements RecordParser {
           const input = isObj(block.input) ? block.input : {};
           const toolUseId = str(block.id);
           const prompt = input.prompt;
-          const taskId =
-            typeof prompt === 'string' ? findTaskId(prompt, this.#ctx.taskPattern ?? null) : null;
+          const byProject = record.project === null ? null : this.#ctx.taskPatternFor?.(record.project);
+          const pattern = byProject ?? this.#ctx.taskPattern;
+          const taskId = typeof prompt === 'string' ? findTaskId(prompt, pattern) : null;
           this.#fact(
             sessionId,
             null,

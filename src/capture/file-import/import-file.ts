@@ -8,6 +8,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import { Fingerprint, fingerprint } from '../../util/fingerprint.js';
+import { withBeadsIds } from '../context/beads-ids.js';
 import { scanJsonl, TAIL_WINDOW } from '../jsonl/line-scanner.js';
 import { splitConcatenatedObjects } from '../jsonl/split-objects.js';
 import type { FileClass, RecordParser, SourceFormat } from '../source-adapter.js';
@@ -23,6 +24,8 @@ export interface FileJob extends FileClass {
   linkHint?: boolean;
   /** The configured task-id pattern (a regular expression's source), for subagent prompts. */
   taskPattern?: string;
+  /** Also read the beads ids of a line's project (one with a `.beads/` folder) in subagent prompts. */
+  beadsIds?: boolean;
   /** Read size for the scanner (tests use small values to exercise chunk boundaries). */
   chunkBytes?: number;
   maxLineBytes?: number;
@@ -72,6 +75,23 @@ function startOffset(fd: number, st: fs.Stats, prev: FileCursor | null, format: 
   return prev.offset;
 }
 
+/**
+ * The task pattern per project dir with its beads ids, looked up once per dir of the file (and
+ * only when a prompt is read), so the import makes no file system call per line.
+ */
+function beadsTaskPatterns(configured: string | undefined): (cwd: string) => RegExp | null {
+  const cache = new Map<string, RegExp | null>();
+  return (cwd) => {
+    let pattern = cache.get(cwd);
+    if (pattern === undefined) {
+      const source = withBeadsIds(configured || undefined, cwd);
+      pattern = source ? new RegExp(source) : null;
+      cache.set(cwd, pattern);
+    }
+    return pattern;
+  };
+}
+
 export function importFile(format: SourceFormat, job: FileJob): FileImport {
   const result: FileImport = {
     path: job.path,
@@ -116,6 +136,7 @@ export function importFile(format: SourceFormat, job: FileJob): FileImport {
       agentHint: job.agentHint,
       fallbackTs: st.mtimeMs,
       taskPattern: job.taskPattern ? new RegExp(job.taskPattern) : null,
+      ...(job.beadsIds === true ? { taskPatternFor: beadsTaskPatterns(job.taskPattern) } : {}),
     });
     if (format.container === 'json') return readDocument(fd, st, parser, result, headLength, headHash);
     const outcome = scanJsonl(

@@ -255,6 +255,10 @@ export class PostgresStore implements LedgerStore {
     await taskStore.setMetaValue(this.#db, key, value);
   }
 
+  async claimMetaValue(key: string, expected: string | null, next: string | null): Promise<boolean> {
+    return taskStore.claimMetaValue(this.#db, key, expected, next);
+  }
+
   async openSpan(span: SpanInput): Promise<number> {
     return spans.openSpan(this.#db, span);
   }

@@ -120,3 +120,27 @@ export async function setMetaValue(db: PgDb, key: string, value: string): Promis
     [key, value],
   );
 }
+
+/** Compare-and-set: one statement, so atomic (see `TaskRepository.claimMetaValue`). */
+export async function claimMetaValue(
+  db: PgDb,
+  key: string,
+  expected: string | null,
+  next: string | null,
+): Promise<boolean> {
+  if (expected === null && next === null) return (await metaValue(db, key)) === null;
+  const rows =
+    expected === null
+      ? await db.query(
+          'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key',
+          [key, next],
+        )
+      : next === null
+        ? await db.query('DELETE FROM meta WHERE key = $1 AND value = $2 RETURNING key', [key, expected])
+        : await db.query('UPDATE meta SET value = $1 WHERE key = $2 AND value = $3 RETURNING key', [
+            next,
+            key,
+            expected,
+          ]);
+  return rows.length > 0;
+}

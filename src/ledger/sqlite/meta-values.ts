@@ -18,3 +18,20 @@ export function setMetaValue(s: Statements, key: string, value: string): void {
       .run(key, value),
   );
 }
+
+/** Compare-and-set: one statement, so atomic (see `TaskRepository.claimMetaValue`). */
+export function claimMetaValue(
+  s: Statements,
+  key: string,
+  expected: string | null,
+  next: string | null,
+): boolean {
+  if (expected === null && next === null) return metaValue(s, key) === null;
+  const run = () => {
+    if (expected === null)
+      return s.get('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(key, next);
+    if (next === null) return s.get('DELETE FROM meta WHERE key = ? AND value = ?').run(key, expected);
+    return s.get('UPDATE meta SET value = ? WHERE key = ? AND value = ?').run(next, key, expected);
+  };
+  return s.write(run).changes === 1;
+}

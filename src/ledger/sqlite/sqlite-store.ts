@@ -62,7 +62,7 @@ import * as cursors from './cursors.js';
 import { forget } from './forget.js';
 import { clearForgotten, forgottenAmong } from './forgotten.js';
 import { exportRecords } from './jsonl-records.js';
-import { metaValue, setMetaValue } from './meta-values.js';
+import { claimMetaValue, metaValue, setMetaValue } from './meta-values.js';
 import { openDatabase, type SqliteStoreOptions } from './open-database.js';
 import * as queries from './queries.js';
 import { importRecords } from './record-imports.js';
@@ -278,6 +278,10 @@ export class SqliteStore implements LedgerStore {
 
   async setMetaValue(key: string, value: string): Promise<void> {
     setMetaValue(this.#s, key, value);
+  }
+
+  async claimMetaValue(key: string, expected: string | null, next: string | null): Promise<boolean> {
+    return claimMetaValue(this.#s, key, expected, next);
   }
 
   async attributePending(stageMap: StageMap): Promise<number> {

@@ -22,6 +22,7 @@ import { blocksContract } from './blocks.contract.js';
 import { budgetsContract } from './budgets.contract.js';
 import { callActivityContract } from './call-activity.contract.js';
 import { ingestStateContract } from './ingest-state.contract.js';
+import { metaClaimsContract } from './meta-claims.contract.js';
 import { recordsContract } from './records.contract.js';
 import { requestSeriesContract } from './request-series.contract.js';
 import { reviewProposalsContract } from './review-proposals.contract.js';
@@ -64,6 +65,7 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     usageTotalsContract(open);
     budgetsContract(open);
     reviewProposalsContract(open);
+    metaClaimsContract(open);
   };
   if (options.skip !== undefined)
     describe.skip(`ledger conformance: ${name} (skipped: ${options.skip})`, suite);
