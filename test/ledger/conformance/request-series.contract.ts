@@ -69,6 +69,11 @@ export function requestSeriesContract(open: OpenLedger): void {
           cacheRead: 0,
           cacheWrite: 100,
           output: 40,
+          cacheWrite1h: 0,
+          webSearch: 0,
+          speed: '',
+          geo: '',
+          reportedCost: null,
         });
         const span = await store.requestSeries(['s1'], { fromMs: T0 + 2 * MIN, toMs: T0 + 3 * MIN });
         expect(span.map((p) => p.dedupKey)).toEqual(['k2']);
