@@ -14,7 +14,7 @@ export function metricText(metric: string, value: number): string {
     case 'responses':
       return `${formatInt(value)} API calls`;
     case 'readsPerTask':
-      return `${Number.isInteger(value) ? formatInt(value) : value.toFixed(1)} reads per task`;
+      return `${Number.isInteger(value) ? formatInt(value) : value.toFixed(1)} ${value === 1 ? 'read' : 'reads'} per task`;
     case 'tokensPerEstimatedToken':
       return `${value.toFixed(2)} tokens per estimated token`;
     default:
