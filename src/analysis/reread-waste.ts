@@ -8,8 +8,17 @@
  * above (the ledger stores usage numbers, never the file's content or size).
  * @module
  */
+import type { FileReadRow } from '../ledger/call-activity-repository.js';
 import type { RequestPoint } from '../ledger/usage-repository.js';
 import type { FileReadEvidence } from './file-rereads.js';
+
+/** What the review's `file_reread` rule reads: the period's file reads and the request series of the sessions that read a file again and again. */
+export interface RereadData {
+  fileReads: readonly FileReadRow[];
+  series: readonly RequestPoint[];
+  /** The repository the policy file is in: only its files are proposed, their paths relative to it. */
+  repoDir?: string;
+}
 
 /** The reads beyond the first in each task (no task: in each session), oldest first. */
 export function repeatReads(evidence: readonly FileReadEvidence[]): FileReadEvidence[] {

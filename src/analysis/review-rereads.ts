@@ -18,7 +18,7 @@ import type { RequestPoint, RequestSeriesRepository, UsageFilter } from '../ledg
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatUsdPlain } from '../util/format.js';
 import { type FileReread, findFileRereads } from './file-rereads.js';
-import { callTokens, drivenCalls, repeatReads } from './reread-waste.js';
+import { callTokens, drivenCalls, type RereadData, repeatReads } from './reread-waste.js';
 import type { Finding, FindingScope } from './review-rules.js';
 import { type PricedGroup, roundUsd } from './review-usage.js';
 
@@ -30,14 +30,6 @@ export const REREAD_RULE = {
   /** A computed saving below this (USD) is not worth a recommendation. */
   minSavingUsd: 0.01,
 } as const;
-
-/** What the rule reads: the period's file reads and the request series of the sessions that read a file again and again. */
-export interface RereadData {
-  fileReads: readonly FileReadRow[];
-  series: readonly RequestPoint[];
-  /** The repository the policy file is in: only its files are proposed, their paths relative to it. */
-  repoDir?: string;
-}
 
 /** The files {@link fileRereadRule} looks at: read again and again, with enough repeats. */
 export function rereadFiles(rows: readonly FileReadRow[]): FileReread[] {

@@ -32,8 +32,8 @@
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
 import type { ProposalSpec } from './proposed-edits.js';
+import type { RereadData } from './reread-waste.js';
 import type { Recommendation } from './review-model.js';
-import type { RereadData } from './review-rereads.js';
 import {
   CostSum,
   cheaperFamily,
