@@ -6,6 +6,8 @@
  * prices, as a diff real `git apply --check` accepts; a clean control raises and proposes nothing.
  * @module
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { expect } from 'vitest';
@@ -120,6 +122,23 @@ export async function fileRereadFlow(cli: Sandbox, ledgers: RereadLedgers): Prom
   expect(text).toContain('file reread');
   expect(text.replace(/\s+/g, ' ')).toContain(flag.summary.replace(/\s+/g, ' '));
   for (const r of truth.foundationReads) expect(text).toContain(r.dedupKey);
+  // The daily file of R2's day lists the flag among its anomalies (the same detectors, one day).
+  const r2 = truth.sessions.find((x) => x.task === 'T-R2')?.calls ?? [];
+  const day = new Date(r2[0]?.ts ?? 0).toISOString().slice(0, 10);
+  const onDay = truth.sessions.flatMap((x) =>
+    x.calls.filter((c) => c.read === truth.foundation && new Date(c.ts).toISOString().startsWith(day)),
+  );
+  // Only R2 reads it that day, unless its three reads straddle midnight (then the count differs).
+  expect(onDay.length === 3 || r2.some((c) => !new Date(c.ts).toISOString().startsWith(day))).toBe(true);
+  if (onDay.length === 3) {
+    const tree = cli.path('tree');
+    cli.ok(['files', 'sync', '--db', ledgers.db, '--all-projects', '--root', tree]);
+    const daily = fs.readFileSync(path.join(tree, `usage-${day}.md`), 'utf8');
+    const section = daily.slice(daily.indexOf('## Anomalies'), daily.indexOf('## Optimization Candidates'));
+    expect(section).toContain(
+      '- foundation.md read 3 times in task T-R2 (1 session), up to 3 reads in one task',
+    );
+  }
   expect(await mcpAnomalies(cli, ledgers.db, until, cli.path('claude-planted'))).toEqual(
     cli.json(['anomalies', '--json', ...range, '--db', ledgers.db]),
   );
