@@ -69,8 +69,9 @@ export const fileReread: Detector = (input, t) => {
   const baseline = robustBaseline(values);
   if (baseline === null || baseline.n < t.minBaseline || baseline.median <= 0) return [];
   const out: Anomaly[] = [];
+  const inWindow = readsPerUnit(readsIn(input.fileReads, input.window));
   for (const f of rereadCandidates(input.fileReads, input.window)) {
-    const windowUnits = readsPerUnit(readsIn(input.fileReads, input.window)).get(f.file) ?? new Map();
+    const windowUnits = inWindow.get(f.file) ?? new Map<string, number>();
     const value = Math.max(...windowUnits.values());
     const repeats = repeatReads(f.evidence);
     const score = scoreAgainst(value, baseline);
