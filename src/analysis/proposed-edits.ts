@@ -29,7 +29,8 @@ export type ProposalKind =
   | 'model_upshift'
   | 'context_reuse'
   | 'cache_rewrite'
-  | 'fan_out';
+  | 'fan_out'
+  | 'file_reread';
 
 /** The work a proposal is about, compared before and after it is applied. */
 export interface Cohort {
@@ -44,7 +45,7 @@ export interface Cohort {
 /** A recommendation's concrete change before its file is read: kind, target, edit and cohort. */
 export interface ProposalSpec {
   kind: ProposalKind;
-  /** What it is about: an agent type, `main`, or `subagents`. */
+  /** What it is about: an agent type, `main`, `subagents`, or a file (`file_reread`). */
   target: string;
   edit: ProposedEdit;
   cohort: Cohort;

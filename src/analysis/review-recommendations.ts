@@ -11,6 +11,7 @@ import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/f
 import { cacheHitRate } from '../util/token-counts.js';
 import { cacheRewrite, modelCohorts } from './review-cohorts.js';
 import type { Recommendation } from './review-model.js';
+import { fileRereadRule } from './review-rereads.js';
 import {
   agentLabel,
   type Finding,
@@ -34,7 +35,14 @@ export { type Finding, type FindingScope, REVIEW_RULES } from './review-rules.js
  * model, a policy rule, the settings' model) and the cohort `review check` compares; data the
  * priced groups do not hold comes in through {@link FindingScope}, as the failed tasks do.
  */
-const RULES = [modelSelection, modelCohorts, contextReuse, cacheRewrite, delegationReduction] as const;
+const RULES = [
+  modelSelection,
+  modelCohorts,
+  contextReuse,
+  cacheRewrite,
+  delegationReduction,
+  fileRereadRule,
+] as const;
 
 /**
  * Every rule's findings over `groups`, by saving (largest first, unknown last), then type and

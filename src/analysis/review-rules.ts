@@ -32,6 +32,7 @@
 import type { Pricer } from '../pricing/pricer.js';
 import { formatInt, formatPercent, formatShare, formatUsdPlain } from '../util/format.js';
 import type { ProposalSpec } from './proposed-edits.js';
+import type { RereadData } from './reread-waste.js';
 import type { Recommendation } from './review-model.js';
 import {
   CostSum,
@@ -94,6 +95,8 @@ export interface FindingScope {
   span: string;
   /** Tasks with a failed run (`tokenledger run` that ended in an error); none when absent. */
   failedTasks?: ReadonlySet<string>;
+  /** The period's file reads and the calls they drove (`file_reread`); that rule is off when absent. */
+  rereads?: RereadData;
 }
 
 /** `groups` split by `key`, in key order. */

@@ -46,6 +46,7 @@ import type {
   UnpricedUsage,
 } from './review-model.js';
 import { type Finding, findRecommendations } from './review-recommendations.js';
+import { rereadData } from './review-rereads.js';
 import { reportsCaching } from './review-rules.js';
 import { CostSum, compareText, groupCost, type PricedGroup, pricedGroups } from './review-usage.js';
 import { UsageTableBuilder } from './usage-table.js';
@@ -76,6 +77,8 @@ export interface ReviewOptions extends UsageScopeOptions {
   days: number;
   /** IANA time zone of the local days; the system's when absent. */
   timeZone?: string;
+  /** The repository a policy file is in: files read again and again are proposed only from it (default: the project). */
+  repoDir?: string;
 }
 
 export interface DailyInsightsOptions extends UsageScopeOptions {
@@ -288,11 +291,15 @@ export async function reviewWithFindings(
   }
   const start = addDays(end, 1 - options.days);
   const clock = clockOf(options.timeZone);
-  const groups = await pricedGroups(ctx, {
+  const filter = {
     fromMs: clock.startOf(start),
     toMs: clock.startOf(addDays(end, 1)),
     ...projectFilter(options),
-  });
+  };
+  const [groups, rereads] = await Promise.all([
+    pricedGroups(ctx, filter),
+    rereadData(ctx.store, filter, options.repoDir ?? options.projectDir),
+  ]);
 
   const total = new CostSum();
   let tokens = 0;
@@ -312,7 +319,11 @@ export async function reviewWithFindings(
     .map(({ name, ...l }) => ({ taskId: name, ...l }));
 
   const failedTasks = await failedTasksOf(ctx, activeTasks(groups));
-  const findings = findRecommendations(ctx.pricer, groups, { span: `from ${start} to ${end}`, failedTasks });
+  const findings = findRecommendations(ctx.pricer, groups, {
+    span: `from ${start} to ${end}`,
+    failedTasks,
+    rereads,
+  });
   const model: ReviewModel = {
     date: end,
     period: { start, end },

@@ -56,7 +56,7 @@ export interface ReviewItem {
   /** The proposal's id for `review check`; null for a recommendation without a diff. */
   id: string | null;
   type: Recommendation['type'];
-  /** `model_downshift`, `model_upshift`, `context_reuse`, `cache_rewrite`, `fan_out`; null without a diff. */
+  /** `model_downshift`, `model_upshift`, `context_reuse`, `cache_rewrite`, `fan_out`, `file_reread`; null without a diff. */
   kind: string | null;
   target: string | null;
   description: string;
@@ -192,6 +192,7 @@ export async function reviewProposals(
     days: options.days ?? 7,
     timeZone: clock.tz,
     overrunMultiple: session.loaded.config.overrunMultiple ?? 4,
+    repoDir,
   });
   const proposed = findings
     .map((f) => propose(f, repoDir, policyFile, now.getTime()))

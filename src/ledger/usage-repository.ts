@@ -162,7 +162,7 @@ export interface UsageRepository extends RequestSeriesRepository, UsageTotalsRep
 
 /**
  * One API call of a request series (see {@link RequestSeriesRepository.requestSeries}): what a leak
- * detector needs, its usage numbers and identifiers only.
+ * detector needs and what prices it, its usage numbers and identifiers only.
  */
 export interface RequestPoint {
   sessionId: string;
@@ -175,6 +175,15 @@ export interface RequestPoint {
   cacheRead: number;
   cacheWrite: number;
   output: number;
+  /** What its price also depends on: 1-hour cache writes (part of `cacheWrite`), web searches, speed and geo. */
+  cacheWrite1h: number;
+  webSearch: number;
+  /** `fast` or ''. */
+  speed: string;
+  /** `inference_geo` or ''. */
+  geo: string;
+  /** The cost its source reported (USD), or null. */
+  reportedCost: number | null;
 }
 
 export interface RequestSeriesRepository {

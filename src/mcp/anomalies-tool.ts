@@ -9,7 +9,7 @@ import type { LedgerSession } from '../app/ledger-session.js';
 import { given } from './scope.js';
 
 export const ANOMALIES_DESCRIPTION =
-  'Anomalies and token leaks with their evidence: tasks, stages of a task, sessions and days far above their robust baseline (median and MAD, grouped by label, stage or model; tasks scaled by their token estimate), runaway turn counts, context that grows call over call with few cache reads, and a cache that keeps expiring (the same large cache write again and again). Each flag names its records (dedup keys, times, token counts), sessions and tasks, its baseline (median, MAD, n, grouping) and how far off it is (ratio, robust score, tokens over). Imports new Claude Code transcripts first. Returns the JSON of `tokenledger anomalies --json`.';
+  'Anomalies and token leaks with their evidence: tasks, stages of a task, sessions and days far above their robust baseline (median and MAD, grouped by label, stage or model; tasks scaled by their token estimate), runaway turn counts, context that grows call over call with few cache reads, a cache that keeps expiring (the same large cache write again and again), and files read again and again (within a task and across tasks, against how often files are read per task). Each flag names its records (dedup keys, times, token counts), sessions and tasks, its baseline (median, MAD, n, grouping) and how far off it is (ratio, robust score, tokens over). Imports new Claude Code transcripts first. Returns the JSON of `tokenledger anomalies --json`.';
 
 export const anomaliesInput = {
   since: z.string().optional().describe('First day to flag, YYYY-MM-DD (local time).'),

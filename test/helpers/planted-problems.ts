@@ -280,6 +280,11 @@ export function plantedInput(ledger: PlantedLedger, windowDays = 7): AnomalyInpu
       cacheRead: r.cacheRead,
       cacheWrite: r.cacheWrite,
       output: r.output,
+      cacheWrite1h: 0,
+      webSearch: 0,
+      speed: '',
+      geo: '',
+      reportedCost: null,
     });
   }
   return {
@@ -288,5 +293,7 @@ export function plantedInput(ledger: PlantedLedger, windowDays = 7): AnomalyInpu
     days: [...days.values()].sort((a, b) => a.startMs - b.startMs),
     tasks,
     series,
+    fileReads: [],
+    readSeries: [],
   };
 }

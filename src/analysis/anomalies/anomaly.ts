@@ -5,6 +5,7 @@
  * `detectors.ts`.
  * @module
  */
+import type { FileReadRow } from '../../ledger/call-activity-repository.js';
 import type { RequestPoint } from '../../ledger/usage-repository.js';
 
 /** Usage of one (task, session, stage, model): what the usage detectors read. */
@@ -55,6 +56,10 @@ export interface AnomalyInput {
   tasks: ReadonlyMap<string, TaskFacts>;
   /** The per-request series of the candidate sessions (see `candidateSessions`). */
   series: readonly RequestPoint[];
+  /** Every read of a file in the baseline span, per file, task and session (`fileReads`). */
+  fileReads: readonly FileReadRow[];
+  /** The per-request series of the sessions with a file read again and again in the window. */
+  readSeries: readonly RequestPoint[];
 }
 
 export interface AnomalyThresholds {
@@ -91,11 +96,12 @@ export type AnomalyKind =
   | 'day-over-baseline'
   | 'runaway-turns'
   | 'context-leak'
-  | 'cache-expiring';
+  | 'cache-expiring'
+  | 'file-reread';
 
 /** What a value was measured against. */
 export interface BaselineEvidence {
-  /** What was measured: `tokens`, `tokensPerEstimatedToken`, `responses`, `cacheReadShare`. */
+  /** What was measured: `tokens`, `tokensPerEstimatedToken`, `responses`, `cacheReadShare`, `readsPerTask`. */
   metric: string;
   median: number;
   /** Median absolute deviation (unscaled). */
@@ -129,16 +135,20 @@ export interface AnomalyEvidence {
   responses: number;
   sessions: string[];
   tasks: string[];
-  /** The API calls that show the pattern (leak detectors); empty for totals. */
+  /** The API calls that show the pattern (leak detectors; a re-read file's driven calls); empty for totals. */
   records: RecordEvidence[];
+  /** Each read of a re-read file (the call that issued it); absent for the other kinds. */
+  reads?: { dedupKey: string; ts: number; taskId: string | null; sessionId: string; repeat: boolean }[];
   /** Pattern numbers, e.g. `contextGrowth`, `cacheReadShare`, `rewrites`. */
   facts: Record<string, number>;
 }
 
 export interface Anomaly {
   kind: AnomalyKind;
-  /** What is flagged: a task, session (and thread), stage of a task, or day. */
+  /** What is flagged: a task, session (and thread), stage of a task, day, or file. */
   subject: {
+    /** The file read again and again (as the agent wrote its path). */
+    file?: string;
     task?: string;
     session?: string;
     agentId?: string;
@@ -154,9 +164,10 @@ export interface Anomaly {
   ratio: number | null;
   /**
    * What the baseline predicts and the excess over it, in tokens (API calls for runaway turns):
-   * the estimated overrun. Null for the leak patterns.
+   * the estimated overrun. Null for the leak patterns. For a re-read file: `reads`, the reads the
+   * baseline predicts (its median per task times the tasks) and the reads beyond it.
    */
-  overrun: { unit: 'tokens' | 'responses'; expected: number; excess: number } | null;
+  overrun: { unit: 'tokens' | 'responses' | 'reads'; expected: number; excess: number } | null;
   evidence: AnomalyEvidence;
   /** One line for people. */
   summary: string;

@@ -5,6 +5,7 @@
  */
 import type { Anomaly, AnomalyInput, AnomalyKind, AnomalyThresholds, Detector } from './anomaly.js';
 import { cacheExpiring, contextLeak } from './leak-detectors.js';
+import { fileReread } from './reread-detector.js';
 import {
   dayOverBaseline,
   runawayTurns,
@@ -21,11 +22,12 @@ export const DETECTORS: readonly { kind: AnomalyKind; detect: Detector }[] = [
   { kind: 'runaway-turns', detect: runawayTurns },
   { kind: 'context-leak', detect: contextLeak },
   { kind: 'cache-expiring', detect: cacheExpiring },
+  { kind: 'file-reread', detect: fileReread },
 ];
 
 function subjectKey(a: Anomaly): string {
   const s = a.subject;
-  return [s.task, s.stage, s.session, s.agentId, s.date].map((v) => v ?? '').join('\u0000');
+  return [s.task, s.stage, s.session, s.agentId, s.date, s.file].map((v) => v ?? '').join('\u0000');
 }
 
 /** Every detector's flags: by detector, then the farthest off first (ties: by subject). */

@@ -3,7 +3,8 @@
  * usage by task, session, stage and model (`usageTotals`); local-day totals (the rollup, or the
  * project's usage per 15 minutes); task estimates and labels; and the per-request series of only the
  * candidate sessions (active in the window, long enough, and with a cache-read or cache-write share
- * that a leak pattern needs). Then runs every detector.
+ * that a leak pattern needs); the reads of files, and the series of the sessions that read a file
+ * again and again. Then runs every detector.
  * @module
  */
 import type { LedgerStore } from '../../ledger/store.js';
@@ -14,6 +15,7 @@ import { ZonedClock } from '../zoned-time.js';
 import { activeIn, aggregateOnce, unitTokens } from './aggregate.js';
 import type { Anomaly, AnomalyInput, AnomalyThresholds, DayUsage, TaskFacts, UsageUnit } from './anomaly.js';
 import { detectAnomalies } from './detectors.js';
+import { rereadCandidates } from './reread-detector.js';
 
 /** At most this many sessions' request series are read (the largest candidates first). */
 export const MAX_SERIES_SESSIONS = 200;
@@ -98,7 +100,10 @@ async function daysOf(store: LedgerStore, o: FindAnomaliesOptions): Promise<DayU
 }
 
 /** Sessions whose request series a leak rule needs, largest first, at most {@link MAX_SERIES_SESSIONS}. */
-export function candidateSessions(input: Omit<AnomalyInput, 'series'>, t: AnomalyThresholds): string[] {
+export function candidateSessions(
+  input: Omit<AnomalyInput, 'series' | 'fileReads' | 'readSeries'>,
+  t: AnomalyThresholds,
+): string[] {
   const sessions = aggregateOnce(input.units, 'ranSession');
   const suspicious = new Set<string>();
   for (const [session, a] of sessions) {
@@ -122,10 +127,11 @@ function concerns(a: Anomaly, task: string): boolean {
 export async function findAnomalies(store: LedgerStore, o: FindAnomaliesOptions): Promise<FoundAnomalies> {
   const filter: UsageFilter = { fromMs: o.baselineFromMs, toMs: o.toMs };
   if (o.projectDir !== undefined) filter.projectDir = o.projectDir;
-  const [units, days, taskRows] = await Promise.all([
+  const [units, days, taskRows, fileReads] = await Promise.all([
     unitsOf(store, filter, o.stageMap),
     daysOf(store, o),
     store.tasks(),
+    store.fileReads(filter),
   ]);
   const tasks = new Map<string, TaskFacts>(
     taskRows.map((t) => [t.id, { estimateTokens: t.estimateTokens, labels: t.labels }]),
@@ -133,7 +139,11 @@ export async function findAnomalies(store: LedgerStore, o: FindAnomaliesOptions)
   const base = { window: { fromMs: o.fromMs, toMs: o.toMs }, units, days, tasks };
   const candidates = candidateSessions(base, o.thresholds);
   const series = await store.requestSeries(candidates, { fromMs: o.baselineFromMs, toMs: o.toMs });
-  const input: AnomalyInput = { ...base, series };
+  const readSessions = [
+    ...new Set(rereadCandidates(fileReads, base.window).flatMap((f) => f.evidence.map((e) => e.sessionId))),
+  ];
+  const readSeries = await store.requestSeries(readSessions, { fromMs: o.baselineFromMs, toMs: o.toMs });
+  const input: AnomalyInput = { ...base, series, fileReads, readSeries };
   const sessionTasks = new Map<string, string[]>();
   for (const [session, a] of aggregateOnce(units, 'session')) sessionTasks.set(session, [...a.tasks].sort());
   let anomalies = detectAnomalies(input, o.thresholds).map((a) =>

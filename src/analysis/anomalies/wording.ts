@@ -13,6 +13,8 @@ export function metricText(metric: string, value: number): string {
       return `${formatInt(value)} tokens`;
     case 'responses':
       return `${formatInt(value)} API calls`;
+    case 'readsPerTask':
+      return `${Number.isInteger(value) ? formatInt(value) : value.toFixed(1)} ${value === 1 ? 'read' : 'reads'} per task`;
     case 'tokensPerEstimatedToken':
       return `${value.toFixed(2)} tokens per estimated token`;
     default:

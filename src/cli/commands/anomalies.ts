@@ -49,6 +49,8 @@ function kindText(a: Anomaly): string {
       return 'context leak';
     case 'cache-expiring':
       return 'cache expiry';
+    case 'file-reread':
+      return 'file reread';
   }
 }
 
@@ -78,6 +80,7 @@ function thresholdsOf(opts: AnomaliesCliOptions): Partial<AnomalyThresholds> {
 
 function subjectText(a: Anomaly): string {
   const s = a.subject;
+  if (s.file !== undefined) return s.file;
   if (s.date !== undefined) return s.date;
   if (s.stage !== undefined) return `${s.task ?? ''} / ${s.stage}`;
   if (s.task !== undefined) return s.task;
@@ -87,6 +90,7 @@ function subjectText(a: Anomaly): string {
 function valueCell(metric: string, n: number): TableCell {
   if (metric === 'tokens' || metric === 'responses') return tokenCell(Math.round(n));
   if (metric === 'tokensPerEstimatedToken') return n.toFixed(2);
+  if (metric === 'readsPerTask') return Number.isInteger(n) ? String(n) : n.toFixed(1);
   return `${(n * 100).toFixed(1)}%`;
 }
 
@@ -108,6 +112,11 @@ function evidenceLines(a: Anomaly, i: number, width: number): string[] {
     `${time(e.firstTs)} to ${time(e.lastTs)}, ${formatInt(e.responses)} API calls, ${formatInt(e.tokens.total)} tokens`,
   );
   for (const text of ids) lines.push(...wrapWords(text, width - 3, '  ').map((l) => `   ${l}`));
+  for (const r of e.reads ?? []) {
+    const line = `read by ${r.dedupKey} ${time(r.ts)}, task ${r.taskId ?? '(none)'}, session ${r.sessionId}${r.repeat ? ', repeat' : ''}`;
+    lines.push(...wrapWords(line, width - 5, '  ').map((l) => `     ${l}`));
+  }
+  if (e.reads !== undefined && e.records.length > 0) lines.push('   API calls the repeat reads drove:');
   for (const r of e.records) lines.push(...wrapWords(recordLine(r), width - 5, '  ').map((l) => `     ${l}`));
   return lines;
 }
@@ -142,7 +151,11 @@ export function renderAnomalies(report: AnomaliesReport, target: ReturnType<type
             valueCell(a.baseline.metric, a.baseline.median),
             a.ratio === null ? '—' : `${a.ratio.toFixed(1)}×`,
             a.score.toFixed(1),
-            a.overrun === null ? '—' : tokenCell(Math.max(0, Math.round(a.overrun.excess))),
+            a.overrun === null
+              ? '—'
+              : a.overrun.unit === 'reads'
+                ? `${Math.max(0, Math.round(a.overrun.excess))} reads`
+                : tokenCell(Math.max(0, Math.round(a.overrun.excess))),
           ],
         })),
       },

@@ -17,6 +17,11 @@ interface Row {
   cache_read_tokens: number;
   cache_write_tokens: number;
   output_tokens: number;
+  cache_write_1h_tokens: number;
+  web_search_requests: number;
+  speed: string;
+  geo: string;
+  reported_cost: number | null;
 }
 
 export async function requestSeries(
@@ -39,7 +44,8 @@ export async function requestSeries(
   // COLLATE "C": the same order as SQLite's byte-wise text comparison.
   const rows = await db.query<Row>(
     `SELECT session_id, coalesce(agent_id, '') AS agent_id, dedup_key, ts, model, input_tokens,
-       cache_read_tokens, cache_write_tokens, output_tokens
+       cache_read_tokens, cache_write_tokens, output_tokens, cache_write_1h_tokens, web_search_requests,
+         coalesce(speed, '') AS speed, coalesce(geo, '') AS geo, reported_cost
      FROM usage WHERE ${where.join(' AND ')}
      ORDER BY session_id COLLATE "C", coalesce(agent_id, '') COLLATE "C", ts, dedup_key COLLATE "C"`,
     params,
@@ -54,5 +60,10 @@ export async function requestSeries(
     cacheRead: r.cache_read_tokens,
     cacheWrite: r.cache_write_tokens,
     output: r.output_tokens,
+    cacheWrite1h: Number(r.cache_write_1h_tokens),
+    webSearch: Number(r.web_search_requests),
+    speed: r.speed,
+    geo: r.geo,
+    reportedCost: r.reported_cost === null ? null : Number(r.reported_cost),
   }));
 }

@@ -20,6 +20,11 @@ interface Row {
   cache_read_tokens: number;
   cache_write_tokens: number;
   output_tokens: number;
+  cache_write_1h_tokens: number;
+  web_search_requests: number;
+  speed: string;
+  geo: string;
+  reported_cost: number | null;
 }
 
 export function requestSeries(
@@ -44,7 +49,8 @@ export function requestSeries(
     const rows = s
       .get(
         `SELECT session_id, coalesce(agent_id, '') AS agent_id, dedup_key, ts, model, input_tokens,
-           cache_read_tokens, cache_write_tokens, output_tokens
+           cache_read_tokens, cache_write_tokens, output_tokens, cache_write_1h_tokens, web_search_requests,
+         coalesce(speed, '') AS speed, coalesce(geo, '') AS geo, reported_cost
          FROM usage WHERE ${where.join(' AND ')}
          ORDER BY session_id, coalesce(agent_id, ''), ts, dedup_key`,
       )
@@ -60,6 +66,11 @@ export function requestSeries(
         cacheRead: r.cache_read_tokens,
         cacheWrite: r.cache_write_tokens,
         output: r.output_tokens,
+        cacheWrite1h: r.cache_write_1h_tokens,
+        webSearch: r.web_search_requests,
+        speed: r.speed,
+        geo: r.geo,
+        reportedCost: r.reported_cost,
       });
     }
   }

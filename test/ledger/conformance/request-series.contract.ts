@@ -69,7 +69,40 @@ export function requestSeriesContract(open: OpenLedger): void {
           cacheRead: 0,
           cacheWrite: 100,
           output: 40,
+          cacheWrite1h: 0,
+          webSearch: 0,
+          speed: '',
+          geo: '',
+          reportedCost: null,
         });
+        // What prices a call comes along: 1-hour cache writes, web searches, speed, geo, a reported cost.
+        await store.writeFiles(
+          [
+            fileWrite('/t/c.jsonl', [
+              usage({
+                dedupKey: 'k6',
+                sessionId: 's4',
+                cacheWrite: 50,
+                cacheWrite1h: 20,
+                webSearch: 2,
+                speed: 'fast',
+                geo: 'us',
+                reportedCost: 0.25,
+              }),
+            ]),
+          ],
+          ORIGIN,
+        );
+        expect(await store.requestSeries(['s4'])).toEqual([
+          expect.objectContaining({
+            cacheWrite: 50,
+            cacheWrite1h: 20,
+            webSearch: 2,
+            speed: 'fast',
+            geo: 'us',
+            reportedCost: 0.25,
+          }),
+        ]);
         const span = await store.requestSeries(['s1'], { fromMs: T0 + 2 * MIN, toMs: T0 + 3 * MIN });
         expect(span.map((p) => p.dedupKey)).toEqual(['k2']);
         expect(await store.requestSeries([])).toEqual([]);
