@@ -66,7 +66,11 @@ describe('compare: properties', () => {
         const sb = [...b].sort((x, y) => x - y);
         const fast = bootstrapMedianChange(sa, sb, o);
         // The canonical order resamples the smaller sorted sample first: only compare that case.
-        const smallerFirst = sa.length < sb.length || (sa.length === sb.length && sa.join() <= sb.join());
+        // (Smaller: shorter, else the first differing value is lower — numerically, as the code compares.)
+        const firstDiff = sa.findIndex((v, i) => v !== sb[i]);
+        const smallerFirst =
+          sa.length < sb.length ||
+          (sa.length === sb.length && (firstDiff < 0 || (sa[firstDiff] ?? 0) < (sb[firstDiff] ?? 0)));
         fc.pre(smallerFirst && fast !== null);
         const slow = bootstrapTwoSample(
           sa,
