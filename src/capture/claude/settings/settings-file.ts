@@ -123,11 +123,11 @@ export function locateJsonError(text: string): JsonErrorLocation | null {
     throw new JsonSyntaxError(i, reason);
   };
   const skipSpace = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++;
   };
   const string = () => {
     for (i++; i < text.length; i++) {
-      const c = text[i]!;
+      const c = text.charAt(i);
       if (c === '"') {
         i++;
         return;
