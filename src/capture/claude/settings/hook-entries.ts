@@ -253,8 +253,9 @@ export function uninstallHooks(settings: JsonObject): HooksEdit {
     const removed = removeHandlers(event, groups, ours);
     if (groups.length === 0) {
       delete hooks[event];
-      const last = removed[removed.length - 1]!;
-      last.note = last.note === undefined ? 'emptied event removed' : `${last.note}; emptied event removed`;
+      const last = removed.at(-1);
+      if (last !== undefined)
+        last.note = last.note === undefined ? 'emptied event removed' : `${last.note}; emptied event removed`;
     }
     changes.push(...removed);
   }
