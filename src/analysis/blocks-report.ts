@@ -24,6 +24,11 @@ export interface BlocksQuery {
   sessionMs: number;
   nowMs: number;
   selection: BlockSelection;
+  /**
+   * With `selection.activeOnly`: leave `largestCompleted` at 0 (nothing asks for `--token-limit max`),
+   * so only the responses since the last pause longer than the session length are read.
+   */
+  skipLargestCompleted?: boolean;
 }
 
 export interface BlocksReport {
@@ -33,7 +38,8 @@ export interface BlocksReport {
   totals: UsageRow;
   /**
    * The most tokens a completed block used in the report's date range (--since, --until, --recent),
-   * whether or not --active hides it: what `--token-limit max` means. 0 when there is none.
+   * whether or not --active hides it: what `--token-limit max` means. 0 when there is none (or when
+   * the query skips it).
    */
   largestCompleted: number;
 }
@@ -43,6 +49,7 @@ export async function blocksReport(
   q: BlocksQuery,
 ): Promise<BlocksReport> {
   const { activeOnly, ...range } = q.selection;
+  if (activeOnly === true && q.skipLargestCompleted === true) return activeBlockReport(ctx, q);
   const times = await ctx.store.responseTimes();
   timing(`${times.length} response times read`);
   const inRange = selectBlocks(identifyBlocks(times, q.sessionMs, q.nowMs), range);
@@ -75,4 +82,55 @@ export async function blocksReport(
     ),
     largestCompleted,
   };
+}
+
+/** Instants read per chunk, going backwards from the newest response. */
+const CHUNK = 20_000;
+
+/**
+ * The times of the responses since the last pause longer than `sessionMs` that ended at least a
+ * session length before `nowMs`, oldest first (all of them when there is no such pause). Such a
+ * pause always ends a block, and the next block starts afresh at the response after it, so the
+ * blocks drawn from these times are the last blocks drawn from all times; every block before the
+ * pause ended its last response a session length or more before `nowMs`, so none of them is active.
+ */
+export async function recentResponseTimes(
+  store: Pick<LedgerStore, 'responseTimesBefore'>,
+  sessionMs: number,
+  nowMs: number,
+  chunkSize: number = CHUNK,
+): Promise<number[]> {
+  const newestFirst: number[] = [];
+  let later: number | null = null;
+  let before: number | null = null;
+  for (;;) {
+    const chunk = await store.responseTimesBefore(before, chunkSize);
+    for (const { ts, responses } of chunk) {
+      if (responses === 0) continue;
+      if (later !== null && later - ts > sessionMs && nowMs - ts >= sessionMs) return newestFirst.reverse();
+      for (let i = 0; i < responses; i++) newestFirst.push(ts);
+      later = ts;
+    }
+    const oldest = chunk[chunk.length - 1];
+    if (chunk.length < chunkSize || oldest === undefined) return newestFirst.reverse();
+    before = oldest.ts;
+  }
+}
+
+/** `--active` alone: the active block from the recent responses, and only its sums read. */
+async function activeBlockReport(
+  ctx: { store: LedgerStore; pricer: Pricer; mode: CostMode },
+  q: BlocksQuery,
+): Promise<BlocksReport> {
+  const { activeOnly: _activeOnly, ...range } = q.selection;
+  const times = await recentResponseTimes(ctx.store, q.sessionMs, q.nowMs);
+  timing(`${times.length} recent response times read`);
+  const active = selectBlocks(identifyBlocks(times, q.sessionMs, q.nowMs), range).filter((b) => b.isActive);
+  const sums = await ctx.store.usageInSpans(
+    active.map((b) => ({ fromMs: b.firstMs ?? b.startMs, toMs: b.actualEndMs ?? b.startMs })),
+  );
+  const usage = active.map((_, i) =>
+    (sums[i] ?? []).map((r): PricedUsage => ({ ...r, atMs: r.bucket * BUCKET_MS })),
+  );
+  return { ...summarizeBlocks(active, usage, ctx.pricer, ctx.mode, q.nowMs), largestCompleted: 0 };
 }

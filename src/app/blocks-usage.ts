@@ -105,7 +105,10 @@ export async function blocksUsage(
   },
 ): Promise<BlocksUsage> {
   const pricer = pricerOf(session);
-  const report = await blocksReport({ store: session.store, pricer, mode: options.mode }, query);
+  const report = await blocksReport(
+    { store: session.store, pricer, mode: options.mode },
+    { ...query, skipLargestCompleted: options.tokenLimit !== 'max' },
+  );
   const limit = resolveTokenLimit(options.tokenLimit, report.largestCompleted);
   if (options.order === 'desc') report.blocks.reverse();
   const json = (): BlocksJson => ({

@@ -65,6 +65,7 @@ export async function startLiveBlocks(
         sessionMs,
         nowMs,
         selection: { recentFromMs: nowMs - sessionMs, activeOnly: true },
+        skipLargestCompleted: options.tokenLimit !== 'max',
       });
       largest = Math.max(largest, report.largestCompleted);
       return {

@@ -77,12 +77,8 @@ export function dashboardApp(o: DashboardAppOptions): Hono {
   app.get('/api/overview', (c) =>
     answer(c, async () => {
       const f = filtersOf(c);
-      const [dayModel, daily, block] = await Promise.all([
-        o.data.dayModel(f),
-        o.data.daily(f),
-        o.data.activeBlock(),
-      ]);
-      return { dayModel, daily, block };
+      const [daily, block] = await Promise.all([o.data.daily(f), o.data.activeBlock()]);
+      return { daily, block };
     }),
   );
   app.get('/api/breakdown/:dim', (c) => answer(c, () => o.data.breakdown(c.req.param('dim'), filtersOf(c))));

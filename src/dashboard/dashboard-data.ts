@@ -80,18 +80,10 @@ export class DashboardData {
     };
   }
 
-  /** `report --by day,model --json`: cost and tokens per day and model. */
-  async dayModel(f: DashboardFilters) {
-    const r = await dimensionUsage(
-      this.#session,
-      ['day', 'model'],
-      scopeOfFilters(this.clock, f, 'asc'),
-      'auto',
-    );
-    return r.json();
-  }
-
-  /** `daily --json`: a row per day (with its cache hit rate). */
+  /**
+   * `daily --json` (`daily --breakdown --json` is the same document): a row per day with its cache hit
+   * rate and its usage per model (`modelBreakdowns`), from the ledger's day rollup.
+   */
   async daily(f: DashboardFilters) {
     return (
       await periodUsage(this.#session, 'day', scopeOfFilters(this.clock, f, 'asc'), { mode: 'auto' })

@@ -87,6 +87,12 @@ export interface TimeSpan {
   toMs: number;
 }
 
+/** An instant with usage rows, and how many API responses it holds (see {@link UsageRepository.responseTimesBefore}). */
+export interface TimeCount {
+  ts: number;
+  responses: number;
+}
+
 /** One group: its dimension values, pricing key, 15-minute bucket and sums. */
 export interface GroupRow extends PricingKey, UsageSums {
   bucket: number;
@@ -158,6 +164,13 @@ export interface UsageRepository extends RequestSeriesRepository, UsageTotalsRep
    * rows: per 15-minute bucket and pricing key. Declared-telemetry rows are left out.
    */
   usageInSpans(spans: readonly TimeSpan[]): Promise<BucketRow[][]>;
+  /**
+   * The times of responses read backwards, a chunk at a time: up to `limit` distinct instants with
+   * usage rows before `beforeMs` (any when null), newest first, each with its number of responses.
+   * Rows derived from declared telemetry are not counted (an instant with only those has 0). Fewer
+   * than `limit` instants: there are no more.
+   */
+  responseTimesBefore(beforeMs: number | null, limit: number): Promise<TimeCount[]>;
 }
 
 /**

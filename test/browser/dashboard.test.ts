@@ -31,12 +31,34 @@ afterAll(async () => {
 });
 
 describe('dashboard in Chromium', () => {
-  it('Overview: charts draw, and its figures are report --by day,model, daily and blocks --active', async () => {
+  it('Overview: charts draw, and its figures are daily --breakdown and blocks --active', async () => {
     const { context, page, errors } = await openPage(f, { search: `?since=${since}` });
     await expectChart(page, 'chart-day-model');
     await expectChart(page, 'chart-cache');
-    const byDayModel = f.cli<{ rows: UsageJsonRow[] }>(['report', '--by', 'day,model', '--since', since]);
-    expectSameRows(await tableRows(page, 'table-day-model'), byDayModel.rows, ['day', 'model']);
+    const breakdown = f.cli<{
+      daily: { date: string; modelBreakdowns: Record<string, string | number | null>[] }[];
+      totals: UsageJsonRow;
+    }>(['daily', '--breakdown', '--since', since]);
+    // A row per day and model, in the CLI's order, with the CLI's figures.
+    const perModel = breakdown.daily.flatMap((d) =>
+      d.modelBreakdowns.map((m): Record<string, string | number | null> => ({ ...m, day: d.date })),
+    );
+    const shown = await tableRows(page, 'table-day-model');
+    expect(perModel.length).toBeGreaterThan(0);
+    expect(shown).toEqual(
+      perModel.map((m) => ({
+        day: String(m.day),
+        model: String(m.modelName),
+        ...Object.fromEntries(
+          ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'responses', 'cost'].map(
+            (k) => [k, m[k] === null ? '' : String(m[k])],
+          ),
+        ),
+      })),
+    );
+    const totals = page.locator('.total strong');
+    expect(await totals.nth(0).getAttribute('data-value')).toBe(String(breakdown.totals.totalCost));
+    expect(await totals.nth(1).getAttribute('data-value')).toBe(String(breakdown.totals.totalTokens));
     const daily = f.cli<{ daily: UsageJsonRow[] }>(['daily', '--since', since]);
     expectSameRows(await tableRows(page, 'table-daily'), daily.daily, ['date']);
     expect(daily.daily.every((r) => String(r.date) >= since)).toBe(true);
@@ -233,7 +255,7 @@ describe('dashboard in Chromium', () => {
     );
     expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
     expect(Number(await page.locator('[role="status"]').getAttribute('data-refresh'))).toBeGreaterThan(0);
-    const json = f.cli<{ totals: UsageJsonRow }>(['report', '--by', 'day,model']);
+    const json = f.cli<{ totals: UsageJsonRow }>(['daily', '--breakdown']);
     expect(before + 810).toBe(json.totals.totalTokens);
     await context.close();
   });

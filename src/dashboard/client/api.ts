@@ -43,9 +43,20 @@ export interface DimensionJson {
   totals: UsageFields;
 }
 
+/** One model's usage in a report row (`modelBreakdowns[]`). */
+export type ModelBreakdownJson = {
+  modelName: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** The priced part; null when none of the model's usage is priced. */
+  cost: number | null;
+  responses: number;
+};
+
 export interface OverviewJson {
-  dayModel: DimensionJson;
-  daily: { daily: Row[]; totals: UsageFields };
+  daily: { daily: (Row & { modelBreakdowns: ModelBreakdownJson[] })[]; totals: UsageFields };
   block: { blocks: BlockJson[] };
 }
 

@@ -1,9 +1,10 @@
 /** Overview: cost or tokens per day stacked by model, the cache hit rate per day, the current 5-hour block. */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import type { BlockJson, OverviewJson, Row } from './api.js';
+import type { BlockJson, ModelBreakdownJson, OverviewJson, Row } from './api.js';
 import { BudgetPanel } from './budget-panel.js';
 import { Chart } from './chart.js';
+import type { Column } from './data-table.js';
 import { DataTable } from './data-table.js';
 import { fmtInt, fmtPct, fmtUsd } from './format.js';
 import { Status } from './status.js';
@@ -32,6 +33,23 @@ function BlockPanel(props: { block: BlockJson | undefined }): VNode {
   </section>`;
 }
 
+/** A model's usage on a day: an entry of `daily --breakdown --json`'s `modelBreakdowns`, with its day. */
+type DayModelRow = ModelBreakdownJson & { day: string };
+
+const tokensOf = (m: ModelBreakdownJson) =>
+  m.inputTokens + m.outputTokens + m.cacheCreationTokens + m.cacheReadTokens;
+
+const DAY_MODEL_COLUMNS: Column<DayModelRow>[] = [
+  text<DayModelRow>('day', 'Day', (r) => r.day),
+  text<DayModelRow>('model', 'Model', (r) => r.modelName),
+  { key: 'inputTokens', header: 'Input', kind: 'int', value: (r) => r.inputTokens },
+  { key: 'outputTokens', header: 'Output', kind: 'int', value: (r) => r.outputTokens },
+  { key: 'cacheCreationTokens', header: 'Cache write', kind: 'int', value: (r) => r.cacheCreationTokens },
+  { key: 'cacheReadTokens', header: 'Cache read', kind: 'int', value: (r) => r.cacheReadTokens },
+  { key: 'responses', header: 'Requests', kind: 'int', value: (r) => r.responses },
+  { key: 'cost', header: 'Cost (USD)', kind: 'usd', value: (r) => r.cost },
+];
+
 export function OverviewView(props: {
   state: UrlState;
   refresh: number;
@@ -40,9 +58,12 @@ export function OverviewView(props: {
   const { state } = props;
   const loaded = useJson<OverviewJson>(`/api/overview${filterQuery(state)}`, props.refresh);
   if (loaded.state !== 'ok') return html`<${Status} loaded=${loaded} />`;
-  const { dayModel, daily, block } = loaded.data;
+  const { daily, block } = loaded.data;
   const cost = state.metric === 'cost';
-  const stacked = seriesByDay(dayModel.rows, 'model', (r) => (cost ? r.totalCost : r.totalTokens));
+  const dayModel: DayModelRow[] = daily.daily.flatMap((r) =>
+    r.modelBreakdowns.map((m) => ({ ...m, day: String(r.date) })),
+  );
+  const stacked = seriesByDay(dayModel, 'modelName', (m) => (cost ? (m.cost ?? 0) : tokensOf(m)));
   const days = daily.daily.map((r) => String(r.date));
   const hit = [{ label: 'Cache hit rate', values: daily.daily.map((r) => r.cacheHitRate) }];
   const metricLabel = cost ? 'Cost (USD)' : 'Tokens';
@@ -56,12 +77,12 @@ export function OverviewView(props: {
           <option value="cost">cost</option><option value="tokens">tokens</option>
         </select></label>
       </div>
-      <p class="total">Total: <strong data-value=${dayModel.totals.totalCost}>${fmtUsd(dayModel.totals.totalCost)}</strong>, <strong data-value=${dayModel.totals.totalTokens}>${fmtInt(dayModel.totals.totalTokens)}</strong> tokens</p>
+      <p class="total">Total: <strong data-value=${daily.totals.totalCost}>${fmtUsd(daily.totals.totalCost)}</strong>, <strong data-value=${daily.totals.totalTokens}>${fmtInt(daily.totals.totalTokens)}</strong> tokens</p>
       <${Chart} id="chart-day-model" title=${`${metricLabel} per day, stacked by model`} tableId="table-day-model"
         description=${`${metricLabel} of each day from ${days[0] ?? '–'} to ${days.at(-1) ?? '–'}, a bar per day split by model.`}
         kind="stacked" days=${stacked.days} series=${stacked.series} yFormat=${cost ? fmtUsd : undefined} />
-      <${DataTable} id="table-day-model" caption="Usage per day and model" rows=${dayModel.rows}
-        columns=${[text<Row>('day', 'Day', (r) => String(r.day)), text<Row>('model', 'Model', (r) => String(r.model)), ...usageColumns<Row>()]} />
+      <${DataTable} id="table-day-model" caption="Usage per day and model" rows=${dayModel}
+        columns=${DAY_MODEL_COLUMNS} />
     </section>
     <section class="card">
       <h2>Cache hit rate over time</h2>

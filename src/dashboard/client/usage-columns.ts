@@ -21,11 +21,11 @@ export const text = <R>(key: string, header: string, value: (r: R) => string): C
   value,
 });
 
-/** Rows of `report --by day,KEY` as a chart's days and one series per value of KEY (the largest first; the rest as "other"). */
-export function seriesByDay(
-  rows: (UsageFields & Record<string, unknown>)[],
+/** Rows of `report --by day,KEY` (or any rows with a `day`) as a chart's days and one series per value of KEY (the largest first; the rest as "other"). */
+export function seriesByDay<R extends Record<string, unknown>>(
+  rows: readonly R[],
   key: string,
-  metric: (r: UsageFields) => number,
+  metric: (r: R) => number,
   max = 8,
 ): { days: string[]; series: { label: string; values: number[] }[] } {
   const days = [...new Set(rows.map((r) => String(r.day)))].sort();

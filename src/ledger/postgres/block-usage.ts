@@ -7,7 +7,7 @@
  * @module
  */
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
-import type { BucketRow, TimeSpan } from '../usage-repository.js';
+import type { BucketRow, TimeCount, TimeSpan } from '../usage-repository.js';
 import { addSums, BUCKET_MS, type UsageSums } from '../usage-sums.js';
 import type { PgDb } from './connection.js';
 import { refreshRollup } from './rollup.js';
@@ -33,6 +33,20 @@ export async function responseTimes(db: PgDb): Promise<number[]> {
     `SELECT string_agg(ts::text, ',' ORDER BY ts) AS t FROM usage WHERE NOT (${DECLARED_WHERE})`,
   );
   return row?.t == null ? [] : row.t.split(',').map(Number);
+}
+
+/** Distinct instants before `beforeMs`, newest first (through the `ts` index); declared rows not counted. */
+export async function responseTimesBefore(
+  db: PgDb,
+  beforeMs: number | null,
+  limit: number,
+): Promise<TimeCount[]> {
+  const rows = await db.query<{ ts: string | number; n: string | number }>(
+    `SELECT ts, count(*) FILTER (WHERE NOT (${DECLARED_WHERE})) AS n FROM usage
+      WHERE $1::bigint IS NULL OR ts < $1::bigint GROUP BY ts ORDER BY ts DESC LIMIT $2`,
+    [beforeMs, limit],
+  );
+  return rows.map((r) => ({ ts: Number(r.ts), responses: Number(r.n) }));
 }
 
 function subtract(from: UsageSums, d: UsageSums): void {

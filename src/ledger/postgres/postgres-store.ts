@@ -43,6 +43,7 @@ import type {
   ImportOrigin,
   OffsetSpan,
   RequestPoint,
+  TimeCount,
   TimeSpan,
   UsageFilter,
   UsageTotalRow,
@@ -214,6 +215,10 @@ export class PostgresStore implements LedgerStore {
 
   async usageInSpans(timeSpans: readonly TimeSpan[]): Promise<BucketRow[][]> {
     return blockUsage.usageInSpans(this.#db, timeSpans);
+  }
+
+  async responseTimesBefore(beforeMs: number | null, limit: number): Promise<TimeCount[]> {
+    return blockUsage.responseTimesBefore(this.#db, beforeMs, limit);
   }
 
   async problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }> {

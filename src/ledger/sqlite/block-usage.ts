@@ -8,7 +8,7 @@
  * @module
  */
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
-import type { BucketRow, TimeSpan } from '../usage-repository.js';
+import type { BucketRow, TimeCount, TimeSpan } from '../usage-repository.js';
 import { addSums, BUCKET_MS, type SizeClass, type UsageSums } from '../usage-sums.js';
 import { refreshRollup } from './rollup.js';
 import { type RollupDbRow, sizeClassSql, toSums } from './sql.js';
@@ -65,6 +65,30 @@ export function responseTimes(s: Statements): number[] {
     else out.push(ts);
   }
   return out;
+}
+
+/** Distinct instants before `beforeMs`, newest first, from the `ts` index alone; declared rows taken off. */
+export function responseTimesBefore(s: Statements, beforeMs: number | null, limit: number): TimeCount[] {
+  const rows = (
+    beforeMs === null
+      ? s.get('SELECT ts, count(*) AS n FROM usage GROUP BY ts ORDER BY ts DESC LIMIT ?').all(limit)
+      : s
+          .get('SELECT ts, count(*) AS n FROM usage WHERE ts < ? GROUP BY ts ORDER BY ts DESC LIMIT ?')
+          .all(beforeMs, limit)
+  ) as { ts: number; n: number }[];
+  const newest = rows[0];
+  const oldest = rows[rows.length - 1];
+  if (newest === undefined || oldest === undefined) return [];
+  const declared = new Map(
+    (
+      s
+        .get(
+          `SELECT ts, count(*) AS n FROM usage WHERE ${TELEMETRY_WHERE} AND ts BETWEEN ? AND ? GROUP BY ts`,
+        )
+        .all(oldest.ts, newest.ts) as { ts: number; n: number }[]
+    ).map((r) => [r.ts, r.n]),
+  );
+  return rows.map((r) => ({ ts: r.ts, responses: r.n - (declared.get(r.ts) ?? 0) }));
 }
 
 export function usageInSpans(s: Statements, spans: readonly TimeSpan[]): BucketRow[][] {

@@ -48,6 +48,7 @@ import type {
   ImportOrigin,
   OffsetSpan,
   RequestPoint,
+  TimeCount,
   TimeSpan,
   UsageFilter,
   UsageTotalRow,
@@ -196,6 +197,10 @@ export class SqliteStore implements LedgerStore {
 
   async usageInSpans(spans: readonly TimeSpan[]): Promise<BucketRow[][]> {
     return blockUsage.usageInSpans(this.#s, spans);
+  }
+
+  async responseTimesBefore(beforeMs: number | null, limit: number): Promise<TimeCount[]> {
+    return blockUsage.responseTimesBefore(this.#s, beforeMs, limit);
   }
 
   async problems(limit: number): Promise<{ rows: ProblemRow[]; total: number }> {

@@ -26,7 +26,7 @@ const T0 = Date.UTC(2026, 9, 1, 7, 42);
 const pricer = createPricer();
 const origin = { machine: 'm', user: 'u' };
 
-function record(i: number, ts: number): UsageRecord {
+export function record(i: number, ts: number): UsageRecord {
   return {
     dedupKey: `msg_${i}:req_${i}`,
     source: 'claude-code',
@@ -73,7 +73,7 @@ function timed(r: UsageRecord): TimedUsage {
   };
 }
 
-async function write(store: LedgerStore, records: UsageRecord[]): Promise<void> {
+export async function write(store: LedgerStore, records: UsageRecord[]): Promise<void> {
   const file = {
     path: '/t/a.jsonl',
     cursor: null,
@@ -86,7 +86,7 @@ async function write(store: LedgerStore, records: UsageRecord[]): Promise<void> 
 }
 
 /** A task declared through usage-tracker telemetry at `ts`: it becomes usage rows of source `telemetry`. */
-async function declare(store: LedgerStore, taskId: string, ts: number): Promise<void> {
+export async function declare(store: LedgerStore, taskId: string, ts: number): Promise<void> {
   await store.declareTask(
     {
       taskId,
@@ -140,7 +140,7 @@ function expected(records: UsageRecord[], sessionMs: number, now: number, fromMs
  * Dollars to the nano-dollar: sums of the same amounts in another order (or with declared rows taken
  * off again) differ in the last bits.
  */
-function comparable(r: ReturnType<typeof expected>) {
+export function comparable(r: ReturnType<typeof expected>) {
   const nano = (x: number | null) => (x === null ? null : Math.round(x * 1e9));
   const sums = (x: UsageSums) => ({ ...x, reportedCost: nano(x.reportedCost) });
   return {

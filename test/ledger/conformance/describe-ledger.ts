@@ -23,6 +23,7 @@ import { budgetsContract } from './budgets.contract.js';
 import { callActivityContract } from './call-activity.contract.js';
 import { ingestStateContract } from './ingest-state.contract.js';
 import { metaClaimsContract } from './meta-claims.contract.js';
+import { recentResponseTimesContract } from './recent-response-times.contract.js';
 import { recordsContract } from './records.contract.js';
 import { requestSeriesContract } from './request-series.contract.js';
 import { reviewProposalsContract } from './review-proposals.contract.js';
@@ -66,6 +67,7 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     budgetsContract(open);
     reviewProposalsContract(open);
     metaClaimsContract(open);
+    recentResponseTimesContract(open);
   };
   if (options.skip !== undefined)
     describe.skip(`ledger conformance: ${name} (skipped: ${options.skip})`, suite);
