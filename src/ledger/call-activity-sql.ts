@@ -8,7 +8,9 @@
  * thread are the usage rows of one source, session, agent id and sidechain flag, ordered by time
  * (then dedup key). The link is made when the ledger is read, with `LAG` over those rows, so the
  * order in which files and lines were imported never matters. The first call of a thread was driven
- * by no tool (a prompt).
+ * by no tool (a prompt). The `usage_thread` index holds the rows in exactly that order, so the window
+ * streams it without a sort, and its rows carry the usage id to join back on (the primary key, not the
+ * long dedup key).
  *
  * A call's value for a dimension is each distinct value among the tool uses that drove it (a call
  * driven by Read and Grep is in the row of each), `(none)` when they have none (no tool, or no tool
@@ -76,15 +78,15 @@ export function activityJoins(dims: readonly string[], textOrder: string): strin
     .map((d) => {
       const a = activityAlias(d);
       return `JOIN (
-  SELECT s.k, CASE WHEN x.v IS NOT NULL THEN x.v
+  SELECT s.id, CASE WHEN x.v IS NOT NULL THEN x.v
       WHEN EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.prev)
         OR (s.prev IS NULL AND EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.k)) THEN '${NO_ACTIVITY_VALUE}'
       ELSE '${UNKNOWN_ACTIVITY_VALUE}' END AS v
-  FROM (SELECT dedup_key AS k, LAG(dedup_key) OVER (PARTITION BY source, session_id, agent_id, sidechain
+  FROM (SELECT id, dedup_key AS k, LAG(dedup_key) OVER (PARTITION BY source, session_id, agent_id, sidechain
       ORDER BY ts, dedup_key${textOrder}) AS prev FROM usage) s
   LEFT JOIN (SELECT DISTINCT c.dedup_key, ${VALUE[d]} AS v FROM call_activity c
       WHERE c.tool_use_id <> '' AND ${VALUE[d]} IS NOT NULL) x ON x.dedup_key = s.prev
-) ${a} ON ${a}.k = u.dedup_key`;
+) ${a} ON ${a}.id = u.id`;
     })
     .join('\n');
 }

@@ -162,7 +162,9 @@ describe('worker threads (compiled dist/, threads: 2)', () => {
     // A cold import defers the secondary usage indexes and builds them at its end: the schema ends
     // up the same as the in-process import's.
     expect(indexNames(workers)).toEqual(indexNames(inProcess));
-    expect(indexNames(workers)).toEqual(expect.arrayContaining(['usage_session', 'usage_ts']));
+    expect(indexNames(workers)).toEqual(
+      expect.arrayContaining(['usage_session', 'usage_thread', 'usage_ts']),
+    );
   }, 60_000);
 
   it('an import into a ledger that already has usage keeps its indexes while it runs', async () => {
@@ -171,7 +173,7 @@ describe('worker threads (compiled dist/, threads: 2)', () => {
     await importInProcess(ledger, claudeDir);
     const bulk = await store.startBulkImport();
     expect(bulk.deferredIndexes).toBe(false);
-    expect(indexNames(ledger)).toEqual(expect.arrayContaining(['usage_session', 'usage_ts']));
+    expect(indexNames(ledger)).toEqual(expect.arrayContaining(['usage_session', 'usage_thread', 'usage_ts']));
     await bulk.finish();
     await store.close();
   });
@@ -185,11 +187,12 @@ describe('deferred indexes', () => {
     expect((await store.startBulkImport()).deferredIndexes).toBe(true);
     await store.close();
     expect(indexNames(ledger)).not.toContain('usage_ts');
+    expect(indexNames(ledger)).not.toContain('usage_thread');
     // A bulk (import worker) connection leaves them deferred; any other rebuilds them.
     await SqliteStore.open(ledger, { bulk: true }).close();
     expect(indexNames(ledger)).not.toContain('usage_session');
     await SqliteStore.open(ledger).close();
-    expect(indexNames(ledger)).toEqual(expect.arrayContaining(['usage_session', 'usage_ts']));
+    expect(indexNames(ledger)).toEqual(expect.arrayContaining(['usage_session', 'usage_thread', 'usage_ts']));
   });
 });
 

@@ -10,12 +10,14 @@
  */
 import type { BulkImport } from '../usage-repository.js';
 import type { PgDb } from './connection.js';
+import { USAGE_THREAD_INDEX } from './migration-thread-index.js';
 import { LOCKS } from './migrations.js';
 
 /** Name → the statement that (re)creates it: the same definitions as schema-usage.ts. */
 const DEFERRABLE: Readonly<Record<string, string>> = {
   usage_ts: 'CREATE INDEX IF NOT EXISTS usage_ts ON usage (ts)',
   usage_session: 'CREATE INDEX IF NOT EXISTS usage_session ON usage (session_id text_pattern_ops)',
+  usage_thread: USAGE_THREAD_INDEX,
 };
 const NAMES = Object.keys(DEFERRABLE);
 /** SQLSTATE lock_not_available. */

@@ -13,6 +13,7 @@ import { MIGRATION_5 } from './migration-5.js';
 import { MIGRATION_BUDGETS } from './migration-budgets.js';
 import { MIGRATION_CALL_ACTIVITY } from './migration-call-activity.js';
 import { MIGRATION_LABELS } from './migration-labels.js';
+import { MIGRATION_THREAD_INDEX } from './migration-thread-index.js';
 import type { PgMigration } from './pg-migration.js';
 import { SCHEMA_TASKS } from './schema-tasks.js';
 import { SCHEMA_USAGE } from './schema-usage.js';
@@ -27,6 +28,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   MIGRATION_CALL_ACTIVITY,
   MIGRATION_BUDGETS,
   MIGRATION_5,
+  MIGRATION_THREAD_INDEX,
 ];
 
 /** Advisory lock keys of the ledger (one number space per database). */

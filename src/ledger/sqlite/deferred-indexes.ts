@@ -4,12 +4,14 @@
  * inserts, and each commit then rewrites fewer pages. The unique dedup index always stays.
  * @module
  */
+import { USAGE_THREAD_INDEX } from './migration-12.js';
 import type { Statements } from './statements.js';
 
 /** Name → the statement that (re)creates it. The same definitions as the migrations'. */
 const DEFERRABLE: Readonly<Record<string, string>> = {
   usage_ts: 'CREATE INDEX IF NOT EXISTS usage_ts ON usage (ts)',
   usage_session: 'CREATE INDEX IF NOT EXISTS usage_session ON usage (session_id)',
+  usage_thread: USAGE_THREAD_INDEX,
 };
 const NAMES = Object.keys(DEFERRABLE);
 const COUNT_SQL = `SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN (${NAMES.map(() => '?').join(', ')})`;

@@ -13,6 +13,7 @@ import { MIGRATION_8 } from './migration-8.js';
 import { MIGRATION_9 } from './migration-9.js';
 import { MIGRATION_10 } from './migration-10.js';
 import { MIGRATION_11 } from './migration-11.js';
+import { MIGRATION_12 } from './migration-12.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -372,4 +373,5 @@ CREATE INDEX telemetry_errors_at ON telemetry_errors (at);
   MIGRATION_9,
   MIGRATION_10,
   MIGRATION_11,
+  MIGRATION_12,
 ];

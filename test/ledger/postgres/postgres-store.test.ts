@@ -117,12 +117,12 @@ describe.skipIf(!available)('the PostgreSQL ledger', () => {
     }
   });
 
-  it('a cold bulk import builds the time and session indexes at its end; an open rebuilds lost ones', async () => {
+  it('a cold bulk import builds the time, session and thread indexes at its end; an open rebuilds lost ones', async () => {
     const fresh = await createTestDatabase();
     const indexes = async (store: PostgresStore) =>
       (
         await store.db.query<{ name: string }>(
-          "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'usage' AND indexname IN ('usage_ts', 'usage_session') ORDER BY 1",
+          "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'usage' AND indexname IN ('usage_ts', 'usage_session', 'usage_thread') ORDER BY 1",
         )
       ).map((r) => r.name);
     try {
@@ -134,11 +134,11 @@ describe.skipIf(!available)('the PostgreSQL ledger', () => {
       expect(await indexes(store)).toEqual([]);
       await worker.close();
       await bulk.finish();
-      expect(await indexes(store)).toEqual(['usage_session', 'usage_ts']);
+      expect(await indexes(store)).toEqual(['usage_session', 'usage_thread', 'usage_ts']);
       await (await store.startBulkImport()).finish();
       await store.db.query('DROP INDEX usage_ts');
       const other = await PostgresStore.open(fresh.location);
-      expect(await indexes(store)).toEqual(['usage_session', 'usage_ts']);
+      expect(await indexes(store)).toEqual(['usage_session', 'usage_thread', 'usage_ts']);
       await other.close();
       await store.close();
     } finally {
