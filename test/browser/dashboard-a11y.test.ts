@@ -3,15 +3,9 @@
  * violation, in either theme) and its downloads (a table as CSV, a chart as PNG).
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, openFixture, openPage, tableRows } from './dashboard-page.js';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
-}
+import { seriousAxeViolations } from './page-globals.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -37,14 +31,7 @@ describe('dashboard accessibility and downloads', () => {
         await page.locator('main table').first().waitFor();
         // The Analysis view's sections load on their own: its anomalies and recommendations too.
         if (search.includes('analysis')) await page.locator('#anomalies, #review').nth(1).waitFor();
-        await page.addScriptTag({ content: fs.readFileSync(AXE, 'utf8') });
-        const result = await page.evaluate(() =>
-          (window as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run(),
-        );
-        const bad = result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-        expect(bad, `${scheme} ${search || 'overview'}`).toEqual([]);
+        expect(await seriousAxeViolations(page), `${scheme} ${search || 'overview'}`).toEqual([]);
       }
       await context.close();
     }

@@ -7,7 +7,6 @@
  * remembered); screenshots in both themes at 1280×800 and 390×844; an axe-core pass.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnomaliesReport } from '../../src/app/anomalies.js';
@@ -18,8 +17,8 @@ import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import { writePlantedLedger } from '../helpers/planted-cohorts.js';
 import { DAY, expensiveSmallWork, fixtureRepo, plantTasks } from '../helpers/planted-review.js';
 import { type Fixture, openFixture, openPage, shotPath, tableRows } from './dashboard-page.js';
+import { seriousAxeViolations } from './page-globals.js';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const A = 'label:workflow=v1';
 const B = 'label:workflow=v2';
 
@@ -298,22 +297,7 @@ describe('dashboard budgets and analysis in Chromium', () => {
           expect(overflow, `${name} ${scheme} ${width}×${height}`).toBeLessThanOrEqual(0);
           await page.screenshot({ path: shotPath(`${name}-${scheme}-${width}x${height}`), fullPage: true });
           if (width === 1280) {
-            await page.addScriptTag({ content: fs.readFileSync(AXE, 'utf8') });
-            const result = await page.evaluate(() =>
-              (
-                window as unknown as {
-                  axe: {
-                    run: () => Promise<{
-                      violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
-                    }>;
-                  };
-                }
-              ).axe.run(),
-            );
-            const bad = result.violations
-              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-              .map((v) => `${v.id}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-            expect(bad, `${scheme} ${name}`).toEqual([]);
+            expect(await seriousAxeViolations(page), `${scheme} ${name}`).toEqual([]);
           }
         }
         await context.close();

@@ -241,7 +241,7 @@ describe('dashboard in Chromium', () => {
       await page.locator('section.card p.total strong').nth(1).getAttribute('data-value'),
     );
     await page.evaluate(() => {
-      (window as unknown as { stillHere: boolean }).stillHere = true;
+      window.stillHere = true;
     });
     respond(f.claude, { dir: LIVE_PROJECT, session: 'live-session-1', input: 777, output: 33 });
     await page.waitForFunction(
@@ -253,7 +253,7 @@ describe('dashboard in Chromium', () => {
       before,
       { timeout: 20_000 },
     );
-    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(await page.evaluate(() => window.stillHere)).toBe(true);
     expect(Number(await page.locator('[role="status"]').getAttribute('data-refresh'))).toBeGreaterThan(0);
     const json = f.cli<{ totals: UsageJsonRow }>(['daily', '--breakdown']);
     expect(before + 810).toBe(json.totals.totalTokens);

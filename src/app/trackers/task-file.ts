@@ -16,8 +16,12 @@ export type TaskFileLookup = { file: string } | { problem: string } | { none: tr
 export function safePathPart(id: string): boolean {
   if (id === '.' || id === '..' || id.length === 0) return false;
   if (process.platform === 'win32' && id.includes(':')) return false;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-  return !/[/\\\u0000-\u001f\u007f]/.test(id);
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    // A path separator or a control character (U+0000–U+001F, U+007F).
+    if (c === 0x2f || c === 0x5c || c <= 0x1f || c === 0x7f) return false;
+  }
+  return true;
 }
 
 function inside(root: string, file: string): boolean {
