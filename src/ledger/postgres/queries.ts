@@ -41,9 +41,12 @@ export function dimensionSql(d: GroupDimension, stageMap: StageMap, p: Params): 
   return DIMENSION_SQL[d as keyof typeof DIMENSION_SQL];
 }
 
-/** The WHERE clause (with `WHERE`, or '') of a usage filter over `usage u`, its parameters added to `p`. */
-export function usageWhere(f: UsageFilter, p: Params): string {
-  const where: string[] = [];
+/**
+ * The WHERE clause (with `WHERE`, or '') of a usage filter over `usage u`, after any `conditions` of
+ * the caller's own; the filter's parameters are added to `p`.
+ */
+export function usageWhere(f: UsageFilter, p: Params, conditions: readonly string[] = []): string {
+  const where = [...conditions];
   if (f.fromMs !== undefined) where.push(`u.ts >= ${p.add(f.fromMs)}::bigint`);
   if (f.toMs !== undefined) where.push(`u.ts < ${p.add(f.toMs)}::bigint`);
   if (f.session !== undefined) where.push(`u.session_id = ${p.add(f.session)}::text`);

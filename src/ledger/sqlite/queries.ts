@@ -31,9 +31,16 @@ export function dimensionSql(d: GroupDimension, stageMap: StageMap): { sql: stri
   return { sql: DIMENSION_SQL[d as keyof typeof DIMENSION_SQL], params: [] };
 }
 
-/** The WHERE clause (with `WHERE`, or '') of a usage filter over `usage u`, its parameters added to `params`. */
-export function usageWhere(f: UsageFilter, params: (string | number)[]): string {
-  const where: string[] = [];
+/**
+ * The WHERE clause (with `WHERE`, or '') of a usage filter over `usage u`, after any `conditions` of
+ * the caller's own; the filter's parameters are added to `params`.
+ */
+export function usageWhere(
+  f: UsageFilter,
+  params: (string | number)[],
+  conditions: readonly string[] = [],
+): string {
+  const where = [...conditions];
   if (f.fromMs !== undefined) {
     where.push('u.ts >= ?');
     params.push(f.fromMs);
