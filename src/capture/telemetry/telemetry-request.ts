@@ -35,9 +35,9 @@ import {
 /** A §4.2 mode: `log_only`, `log_and_summarize` or `review_period`. */
 export type TelemetryMode = (typeof TELEMETRY_MODES)[number];
 
-/** The marker seed 000 §8.2 puts in a missing text field. */
+/** The marker the usage-tracker telemetry format puts in a missing text field. */
 export const UNAVAILABLE = 'unavailable';
-/** `days` of a `review_period` request that has none (the value in seed 000 §4.1's example). */
+/** `days` of a `review_period` request that has none (the value in the telemetry format's own example). */
 export const DEFAULT_REVIEW_DAYS = 7;
 /** Default {@link ParseTelemetryTextOptions.maxBytes}: 1 MiB. */
 export const DEFAULT_MAX_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 /**
- * `tokenledger files sync`: writes the seed 000 `.token-usage/` tree from the ledger (task files,
+ * `tokenledger files sync`: writes the usage-tracker `.token-usage/` tree from the ledger (task files,
  * daily summaries, error logs, and the reviews asked for before), from captured usage and declared
  * telemetry alike. Idempotent: unchanged files are left alone, and the same ledger gives the same
  * bytes.

@@ -1,6 +1,6 @@
 /**
- * `tokenledger record [FILE|-]`: seed 000's telemetry contract from the command line. Reads one §4.1
- * request (JSON) from FILE or stdin, records it, and prints the §5 answer (JSON) on stdout; notes go
+ * `tokenledger record [FILE|-]`: the usage-tracker telemetry format from the command line. Reads one
+ * telemetry request (JSON) from FILE or stdin, records it, and prints its JSON answer on stdout; notes go
  * to stderr. Exit code 0 when recorded (or spooled) or reported, 1 for an invalid request.
  * @module
  */
