@@ -15,6 +15,7 @@ import { projectRoot } from '../capture/context/project-root.js';
 import type { LedgerStore } from '../ledger/store.js';
 import type { StageMap } from '../ledger/task-repository.js';
 import type { ImportOrigin } from '../ledger/usage-repository.js';
+import { awaitAnswer } from './hook/await-answer.js';
 import { isActiveSpan } from './task-actions.js';
 
 export interface HookActionOptions {
@@ -26,6 +27,11 @@ export interface HookActionOptions {
   /** Per-file read budget; the rest waits for the next hook or import. */
   maxBytesPerFile?: number;
   now: number;
+  /**
+   * Until when (ms since epoch) a Stop or SubagentStop may wait for Claude Code to write the answer
+   * it names (see {@link awaitAnswer}); without it the call reads what is there and goes on.
+   */
+  answerWaitUntil?: number;
 }
 
 export interface HookOutcome {
@@ -144,11 +150,24 @@ export async function applyHook(
   }
 
   // With no files this still runs the attribute step for the spans declared above.
-  const imported = await importClaudeFiles(store, transcriptsOf(input), {
+  const importOptions = {
     ...options,
     // Early in a session the transcript may not exist yet: that is no problem.
     quietMissing: input.event === 'SessionStart' || input.event === 'UserPromptSubmit',
-  });
+  };
+  let imported = await importClaudeFiles(store, transcriptsOf(input), importOptions);
+  const answerFile = input.event === 'SubagentStop' ? input.agentTranscriptPath : input.transcriptPath;
+  if (
+    (input.event === 'Stop' || input.event === 'SubagentStop') &&
+    input.answered === true &&
+    imported.records === 0 &&
+    answerFile !== null &&
+    options.answerWaitUntil !== undefined
+  ) {
+    imported = await awaitAnswer(answerFile, options.answerWaitUntil, imported, () =>
+      importClaudeFiles(store, [answerFile], importOptions),
+    );
+  }
 
   const taskId = await currentTask(store, input.sessionId, project);
   if (input.event === 'SessionEnd') {

@@ -34,14 +34,14 @@ function byName(r: BudgetReport, name: string) {
   return b;
 }
 
-/** `tokenledger hook` for a Stop of the session: its stdout. */
-function stop(): string {
+/** `tokenledger hook` for a Stop (or another event) of the session: its stdout. */
+function stop(event = 'Stop'): string {
   const r = cli.run(['hook'], {
     input: JSON.stringify({
       session_id: SESSION,
       transcript_path: mainTranscript(cli.claude, proj, SESSION),
       cwd: proj,
-      hook_event_name: 'Stop',
+      hook_event_name: event,
     }),
   });
   expect(r.status).toBe(0);
@@ -166,6 +166,18 @@ describe('tokenledger budget', () => {
     use(90);
     expect(messages(stop())).toEqual([expect.stringMatching(/budget daily passed 50% of 2.0K tokens today/)]);
     expect(fs.existsSync(path.join(cli.tlHome, 'logs'))).toBe(false);
+  });
+
+  it('SessionEnd, whose messages nobody sees, leaves a warning due to the next call that shows it', () => {
+    cli.ok(['budget', 'set', 'daily', '1000', '--per', 'day']);
+    use(590);
+    expect(stop('SessionEnd')).toBe('');
+    expect(byName(status(['--no-import']), 'daily').reached).toEqual([50]);
+    use(90);
+    expect(messages(stop())).toEqual([
+      expect.stringMatching(/^tokenledger: budget daily passed 50% of 1.0K/),
+    ]);
+    expect(messages(stop())).toEqual([]);
   });
 });
 

@@ -371,6 +371,43 @@ describe('tokenledger hook', () => {
     expect(byDims('session')).toEqual({ [SESSION]: { input: 3, responses: 1 } });
   });
 
+  it('a Stop that names an answer Claude Code has not written yet reads it when it comes', async () => {
+    const t = Date.now() - 60_000;
+    respond({ at: t, input: 5 });
+    quiet(hook(event('Stop')));
+    const db = new Database(path.join(cli.tlHome, 'ledger.db'), { readonly: true });
+    const importRuns = () => (db.prepare('SELECT count(*) AS n FROM import_runs').get() as { n: number }).n;
+    const stop = async (writeLate: boolean) => {
+      // The prompt is in the file; the answer is not, yet.
+      fs.appendFileSync(mainFile(), `${JSON.stringify({ type: 'user', sessionId: SESSION })}\n`);
+      const before = importRuns();
+      const child = cli.spawn(['hook']);
+      child.stdin.end(JSON.stringify(event('Stop', { last_assistant_message: 'Done.' })));
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+      });
+      const closed = new Promise<{ code: number | null; stdout: string }>((r) =>
+        child.on('close', (code) => r({ code, stdout })),
+      );
+      // Claude Code writes through a buffer: here the answer reaches the file only after the hook's
+      // first read found nothing new.
+      while (importRuns() === before) await new Promise((r) => setTimeout(r, 10));
+      if (writeLate) respond({ at: t + 1, input: 7 });
+      return closed;
+    };
+    try {
+      expect(await stop(true)).toEqual({ code: 0, stdout: '' });
+      expect(byDims('session')).toEqual({ [SESSION]: { input: 12, responses: 2 } });
+      // An answer that never comes: the hook gives up in time, and fails nothing.
+      expect(await stop(false)).toEqual({ code: 0, stdout: '' });
+      expect(byDims('session')).toEqual({ [SESSION]: { input: 12, responses: 2 } });
+    } finally {
+      db.close();
+    }
+    expect(errorLog()).toBe('');
+  });
+
   it('shows one overrun warning per multiple passed, as a systemMessage', () => {
     const run = cli.run(['task', 'start', 'T-O', '--estimate', '100', '--project', proj]);
     expect(run.status, run.stderr).toBe(0);

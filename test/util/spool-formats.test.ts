@@ -43,6 +43,7 @@ function hookEntry(at: number, sessionId: string): SpooledHook {
       agentTranscriptPath: null,
       detail: null,
       promptTaskId: null,
+      answered: true,
     },
     context: { taskId: null, stage: null, labels: {} },
     error: 'SQLITE_BUSY: database is locked',

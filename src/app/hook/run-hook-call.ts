@@ -68,6 +68,9 @@ export interface HookCall {
 
 export const DEFAULT_HOOK_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_MB = 64;
+/** How long a Stop may wait for Claude Code to write the answer it names, and the time it keeps after. */
+const ANSWER_WAIT_MS = 1_500;
+const ANSWER_WAIT_MARGIN_MS = 1_000;
 /** Queued calls replayed per hook call, so a long queue never makes one call slow. */
 const REPLAY_PER_CALL = 8;
 
@@ -152,7 +155,12 @@ export async function runHookCall(call: HookCall): Promise<string> {
     await replayQueued(store, home, options, call, log);
     let outcome: Awaited<ReturnType<typeof applyHook>>;
     try {
-      outcome = await applyHook(store, input, { ...options, context, now: call.now });
+      outcome = await applyHook(store, input, {
+        ...options,
+        context,
+        now: call.now,
+        answerWaitUntil: Math.min(call.now + ANSWER_WAIT_MS, call.deadline - ANSWER_WAIT_MARGIN_MS),
+      });
     } catch (error) {
       const spooled = spool(home, call, input, context, message(error));
       log({
@@ -209,8 +217,10 @@ export async function runHookCall(call: HookCall): Promise<string> {
         deadline: call.deadline,
       });
     }
-    // A task's standing and a budget's change only with new usage.
-    if (outcome.import.records === 0 || config.hook?.warnings === false) return '';
+    // A task's standing and a budget's change only with new usage. Nobody sees what SessionEnd prints,
+    // so its warnings stay unclaimed for the next call that shows them.
+    if (outcome.import.records === 0 || config.hook?.warnings === false || input.event === 'SessionEnd')
+      return '';
     const warnings =
       outcome.taskId === null
         ? []

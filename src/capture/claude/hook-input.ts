@@ -35,6 +35,11 @@ export interface HookInput {
   detail: string | null;
   /** The task id the prompt names (UserPromptSubmit with a task pattern), or null. */
   promptTaskId: string | null;
+  /**
+   * Stop and SubagentStop name the answer that ended the turn (`last_assistant_message`): the
+   * transcript holds a response for it. Only whether there is one is kept, never its text.
+   */
+  answered: boolean;
 }
 
 const id = v.pipe(
@@ -59,6 +64,7 @@ const HookSchema = v.looseObject(
     prompt: v.optional(v.nullable(v.string('expected a string'))),
     source: v.optional(v.nullable(v.string())),
     reason: v.optional(v.nullable(v.string())),
+    last_assistant_message: v.optional(v.nullable(v.string())),
   },
   'expected a JSON object',
 );
@@ -110,6 +116,7 @@ export function parseHookInput(text: string, taskPattern: RegExp | null): HookIn
     agentTranscriptPath: nonEmpty(o.agent_transcript_path),
     detail: nonEmpty(o.source) ?? nonEmpty(o.reason),
     promptTaskId: event === 'UserPromptSubmit' ? promptTask(o.prompt, taskPattern) : null,
+    answered: nonEmpty(o.last_assistant_message) !== null,
   };
 }
 
