@@ -696,7 +696,7 @@ describe(`real Claude Code ${CLAUDE_CODE_VERSION}, offline`, () => {
     ]);
   });
 
-  it('stream cut after message_start: the CLI retries; the transcript has the served call, the result double counts', async () => {
+  it('stream cut after message_start: the CLI retries; the transcript has the served call, the result (usually) double counts', async () => {
     const plan = streamCutScenario();
     const s = await runScenario(plan);
     expectCleanScenario(s, plan);
@@ -717,11 +717,15 @@ describe(`real Claude Code ${CLAUDE_CODE_VERSION}, offline`, () => {
     expect(readJsonl(transcript).some((l) => l.type === 'system' && l.subtype === 'api_error')).toBe(true);
 
     // What 2.1.330 records in result/modelUsage: the served call PLUS the cut attempt's message_start
-    // snapshot (same numbers, output 1).
+    // snapshot (same numbers, output 1). On a loaded machine the cut can reach the CLI before it
+    // counted that snapshot (seen in a full e2e run beside other test suites): then the served call
+    // alone. Either way result and modelUsage agree, and the transcript above holds the served call once.
     const snapshot = { ...served, output_tokens: 1 };
-    const expected = fields(sumUsage([served, snapshot]));
-    expect(fields(resultUsageTotals(firstResult(run).usage))).toEqual(expected);
-    expect(fields(modelUsageTotals(firstResult(run).modelUsage[SONNET]!))).toEqual(expected);
+    const doubled = fields(sumUsage([served, snapshot]));
+    const once = fields(sumUsage([served]));
+    const result = fields(resultUsageTotals(firstResult(run).usage));
+    expect([doubled, once]).toContainEqual(result);
+    expect(fields(modelUsageTotals(firstResult(run).modelUsage[SONNET]!))).toEqual(result);
   });
 
   it('timeout: kills the whole tree, even a CLI that left the process group', async () => {
