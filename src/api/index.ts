@@ -15,6 +15,7 @@ export type { ReviewItem, ReviewResult } from '../app/review-proposals.js';
 export type { RecordedRun } from '../app/run-actions.js';
 export type { RunSummary, RunTaskStanding, RunUsageSummary } from '../app/run-summary.js';
 export type { EstimateResult } from '../app/usage-estimates.js';
+export type { DimensionUsageJson } from '../app/usage-reports.js';
 export { type CommandRun, type RunCommandOptions, runClaudeCommand } from '../capture/claude/run-command.js';
 export {
   type ClaudeApiRetry,
@@ -54,3 +55,4 @@ export {
   type ReviewUsageOptions,
   reviewUsage,
 } from './usage-analyses.js';
+export { type UsageReportOptions, usageReport } from './usage-report.js';

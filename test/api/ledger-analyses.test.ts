@@ -17,6 +17,7 @@ import {
   removeBudget,
   reviewUsage,
   setBudget,
+  usageReport,
 } from '../../src/index.js';
 import { useSandbox } from '../helpers/cli.js';
 import {
@@ -187,6 +188,34 @@ describe('the library analyses return what the CLI prints', () => {
     await removeBudget('r2', where());
     expect((await listBudgets(where())).budgets.map((b) => b.name)).toEqual(['weekly']);
     await expect(removeBudget('r2', where())).rejects.toThrow('there is no budget "r2"');
+  });
+
+  it('usageReport: report --by … --json, by what drove the calls too (tool, skill, mcp-server, file)', async () => {
+    const byTool = await usageReport({ ...where(), by: ['tool'] });
+    expect(byTool.rows.map((r) => r.tool)).toContain('Read');
+    expect(bytes(byTool)).toBe(printed(['report', '--by', 'tool']));
+    const byFile = await usageReport({
+      ...where(),
+      by: 'file',
+      mode: 'calculate',
+      since: UNTIL.replaceAll('-', ''),
+    });
+    expect(bytes(byFile)).toBe(
+      printed(['report', '--by', 'file', '--mode', 'calculate', '--since', UNTIL.replaceAll('-', '')]),
+    );
+    for (const by of ['skill', 'mcp-server', 'task,file', 'day,tool']) {
+      const report = await usageReport({ ...where(), import: false, by, order: 'asc', project: repo });
+      expect(report.meta.by).toEqual(by.split(','));
+      expect(bytes(report), by).toBe(printed(['report', '--by', by, '--order', 'asc', '--project', repo]));
+    }
+    const files = await usageReport({ ...where(), by: ['task', 'file'] });
+    const foundation = files.rows.filter((r) => r.task === 'T-R2' && r.file === truth.foundation);
+    // R2's three reads drove its three calls after the first.
+    expect(foundation.map((r) => r.responses)).toEqual([3]);
+    await expect(usageReport({ ...where(), by: 'colour' })).rejects.toThrow('unknown dimension "colour"');
+    await expect(usageReport({ ...where(), by: 'day', startOfWeek: 'someday' as 'monday' })).rejects.toThrow(
+      'startOfWeek "someday"',
+    );
   });
 
   it('rejects bad options, naming them (those checked without the ledger before opening it)', async () => {
