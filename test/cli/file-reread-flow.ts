@@ -149,6 +149,13 @@ export async function fileRereadFlow(cli: Sandbox, ledgers: RereadLedgers): Prom
     expect(candidates.filter((l) => l.includes('once per task'))).toEqual([
       `- Read ${truth.foundation} once per task: read 3 times across 1 task; est. saving up to ${formatUsdPlain(r2Usd)}.`,
     ]);
+    // One project's tree (synced from inside it) names the file relative to the project.
+    const own = cli.path('own-tree');
+    cli.ok(['files', 'sync', '--db', ledgers.db, '--root', own], { cwd: repo });
+    const ownDaily = fs.readFileSync(path.join(own, `usage-${day}.md`), 'utf8');
+    expect(ownDaily).toContain(
+      `- Read docs/foundation.md once per task: read 3 times across 1 task; est. saving up to ${formatUsdPlain(r2Usd)}.`,
+    );
   }
   expect(await mcpAnomalies(cli, ledgers.db, until, cli.path('claude-planted'))).toEqual(
     cli.json(['anomalies', '--json', ...range, '--db', ledgers.db]),
