@@ -176,6 +176,7 @@ const out = {};
 out.saved = await lib.setBudget({ name: 'weekly', limit: '2M', per: 'week' });
 out.status = await lib.budgetStatus();
 out.anomalies = await lib.findAnomalies({ days: 7 });
+out.report = await lib.usageReport({ by: ['tool', 'file'] });
 out.review = await lib.reviewUsage({ repo: ${JSON.stringify(repo)} });
 out.compare = await lib.compareCohorts({ a: 'all', b: 'label:team=x' });
 out.estimate = await lib.estimateUsage({ labels: { team: 'x' }, by: 'stage' });
@@ -195,6 +196,7 @@ fs.writeFileSync(${JSON.stringify(path.join(tmp, 'results.json'))}, JSON.stringi
     expect(results.anomalies.anomalies.map((a: { kind: string }) => a.kind)).toContain('file-reread');
     expect(results.review.recommendations.map((r: { kind: string }) => r.kind)).toContain('file_reread');
     expect(results.review.reportPath).toBeNull();
+    expect(results.report.rows.map((r: { tool: string }) => r.tool)).toContain('Read');
     expect(results.list.budgets).toHaveLength(1);
     expect(results.after.budgets).toEqual([]);
     // What is new: the results file (the probe's), and the ledger in TOKENLEDGER_HOME.
