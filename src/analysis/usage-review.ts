@@ -23,7 +23,8 @@
  * - Daily anomalies: the flags of `analysis/anomalies` for that day (usage far above its robust
  *   baseline over the {@link ANOMALY_BASELINE_DAYS} days before, leak patterns), each as its one-line
  *   summary, then the estimate overruns of the tasks active that day. Candidates: the review's rules
- *   on that day alone.
+ *   on that day alone, files read again and again (`file_reread`) included: their paths relative to
+ *   the project when the summary is one project's, else as the agent wrote them.
  * @module
  */
 
@@ -361,8 +362,10 @@ export async function dailyInsights(
   const clock = clockOf(options.timeZone);
   const dayStart = clock.startOf(date);
   const dayEnd = clock.startOf(addDays(date, 1));
-  const [groups, found] = await Promise.all([
-    pricedGroups(ctx, { fromMs: dayStart, toMs: dayEnd, ...projectFilter(options) }),
+  const filter = { fromMs: dayStart, toMs: dayEnd, ...projectFilter(options) };
+  const [groups, rereads, found] = await Promise.all([
+    pricedGroups(ctx, filter),
+    rereadData(ctx.store, filter, options.projectDir),
     findAnomalies(ctx.store, {
       fromMs: dayStart,
       toMs: dayEnd,
@@ -378,7 +381,7 @@ export async function dailyInsights(
     anomalies.push(overrunText(o));
   }
 
-  const optimizationCandidates = findRecommendations(ctx.pricer, groups, { span: `on ${date}` }).map(
+  const optimizationCandidates = findRecommendations(ctx.pricer, groups, { span: `on ${date}`, rereads }).map(
     (f) => f.candidate,
   );
   return { anomalies, optimizationCandidates };

@@ -12,6 +12,7 @@ import {
   type BudgetPeriod,
   type BudgetRow,
   type BudgetScope,
+  type BudgetUnit,
 } from '../ledger/budget-repository.js';
 import { ExitCode, UserError } from '../util/errors.js';
 
@@ -102,6 +103,29 @@ export async function setBudget(
   now: number = Date.now(),
 ): Promise<BudgetRow> {
   return store.saveBudget(budgetInput(r), now);
+}
+
+/** A budget as `budget set --json` and `budget list --json` print it (times as ISO strings). */
+export interface BudgetJson {
+  name: string;
+  unit: BudgetUnit;
+  limit: number;
+  period: BudgetPeriod;
+  scope: BudgetScope;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function budgetJson(b: BudgetRow): BudgetJson {
+  return {
+    name: b.name,
+    unit: b.unit,
+    limit: b.limit,
+    period: b.period,
+    scope: b.scope,
+    createdAt: new Date(b.createdAt).toISOString(),
+    updatedAt: new Date(b.updatedAt).toISOString(),
+  };
 }
 
 /** Removes a budget, or says which ones there are. */

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import type { ReportScope } from '../analysis/reports.js';
-import { checkTimeZone, parseDateFlag, WEEKDAYS, type WeekStart } from '../analysis/zoned-time.js';
-import { type LedgerSession, sessionClock } from '../app/ledger-session.js';
-import { ExitCode, UserError } from '../util/errors.js';
+import { checkTimeZone, WEEKDAYS } from '../analysis/zoned-time.js';
+import type { LedgerSession } from '../app/ledger-session.js';
+import { reportScope } from '../app/report-scope.js';
 
 export const scopeInput = {
   since: z.string().optional().describe('First day to include, YYYY-MM-DD (local time).'),
@@ -34,18 +34,17 @@ export function given(value: string | undefined): string | undefined {
 }
 
 export function scopeOfArgs(session: LedgerSession, args: ScopeArgs, order: 'asc' | 'desc'): ReportScope {
-  const since = given(args.since) === undefined ? undefined : parseDateFlag(args.since ?? '', 'since');
-  const until = given(args.until) === undefined ? undefined : parseDateFlag(args.until ?? '', 'until');
-  if (since !== undefined && until !== undefined && since > until)
-    throw new UserError(`since ${since} is after until ${until}; swap them.`, ExitCode.usage);
   const timezone = given(args.timezone);
   if (timezone !== undefined) checkTimeZone(timezone, 'timezone');
-  const scope: ReportScope = {
-    clock: sessionClock(session, timezone),
-    weekStart: WEEKDAYS.indexOf(args.start_of_week ?? 'sunday') as WeekStart,
+  return reportScope(
+    session,
+    {
+      since: given(args.since),
+      until: given(args.until),
+      timezone,
+      startOfWeek: args.start_of_week,
+    },
     order,
-  };
-  if (since !== undefined) scope.since = since;
-  if (until !== undefined) scope.until = until;
-  return scope;
+    { since: 'since', until: 'until', startOfWeek: 'start_of_week', order: 'order' },
+  );
 }

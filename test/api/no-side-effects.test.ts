@@ -9,9 +9,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BUILD_ROOT, REPO } from '../helpers/built-cli.js';
+import { rereadSessions, writeRereadTranscripts } from '../helpers/planted-rereads.js';
+import { fixtureRepo } from '../helpers/planted-review.js';
 
 /** The package root `import 'tokenledger'` resolves in. */
 const ROOT = BUILD_ROOT;
@@ -74,6 +77,20 @@ function importInChild(specifier: string): ChildRun {
     throw new Error(`child failed (status ${r.status}, ${r.error?.message ?? ''}): ${r.stderr}`);
   }
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, probe: JSON.parse(probeText) as Probe };
+}
+
+/**
+ * Runs `code` (an async module body; `lib` is the built entry) in a child with the isolated
+ * environment, from `cwd`; its stdout, stderr and exit status.
+ */
+function runInChild(code: string, cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const entry = pathToFileURL(path.join(ROOT, 'dist/index.js')).href;
+  const r = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `const lib = await import(${JSON.stringify(entry)});\n${code}`],
+    { cwd, env: isolatedEnv(), encoding: 'utf8', timeout: 60_000 },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Every path under `dir`, relative. */
@@ -144,6 +161,53 @@ describe("import('tokenledger')", () => {
     expect(expected.length).toBeGreaterThan(10);
     expect(probe.exports).toEqual(expected);
   });
+
+  it('its ledger functions print nothing and write nothing outside the ledger', () => {
+    // Transcripts with a file read again and again (imported by the first call), and a repository.
+    const repo = fixtureRepo(path.join(tmp, 'repo'));
+    writeRereadTranscripts(path.join(tmp, 'claude'), rereadSessions(Date.now(), true, repo));
+    const work = path.join(tmp, 'work');
+    fs.mkdirSync(work);
+    const before = listTree(tmp);
+    const run = runInChild(
+      `
+const fs = await import('node:fs');
+const out = {};
+out.saved = await lib.setBudget({ name: 'weekly', limit: '2M', per: 'week' });
+out.status = await lib.budgetStatus();
+out.anomalies = await lib.findAnomalies({ days: 7 });
+out.report = await lib.usageReport({ by: ['tool', 'file'] });
+out.review = await lib.reviewUsage({ repo: ${JSON.stringify(repo)} });
+out.compare = await lib.compareCohorts({ a: 'all', b: 'label:team=x' });
+out.estimate = await lib.estimateUsage({ labels: { team: 'x' }, by: 'stage' });
+out.list = await lib.listBudgets();
+await lib.removeBudget('weekly');
+out.after = await lib.listBudgets();
+fs.writeFileSync(${JSON.stringify(path.join(tmp, 'results.json'))}, JSON.stringify(out));
+`,
+      work,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('');
+    expect(run.status).toBe(0);
+    const results = JSON.parse(fs.readFileSync(path.join(tmp, 'results.json'), 'utf8'));
+    // The calls did their work: the transcripts were imported and analysed.
+    expect(results.status.budgets[0].spent).toBeGreaterThan(0);
+    expect(results.anomalies.anomalies.map((a: { kind: string }) => a.kind)).toContain('file-reread');
+    expect(results.review.recommendations.map((r: { kind: string }) => r.kind)).toContain('file_reread');
+    expect(results.review.reportPath).toBeNull();
+    expect(results.report.rows.map((r: { tool: string }) => r.tool)).toContain('Read');
+    expect(results.list.budgets).toHaveLength(1);
+    expect(results.after.budgets).toEqual([]);
+    // What is new: the results file (the probe's), and the ledger in TOKENLEDGER_HOME.
+    const added = listTree(tmp).filter((p) => !before.includes(p));
+    expect(added.filter((p) => p !== 'results.json' && !p.startsWith('tokenledger'))).toEqual([]);
+    expect(added).toContain(path.join('tokenledger', 'ledger.db'));
+    expect(fs.readdirSync(work)).toEqual([]);
+    expect(fs.readFileSync(path.join(repo, 'CLAUDE.md'), 'utf8')).toBe(
+      '# Project notes\n\n## Build\n\nRun `npm test` before committing.\n',
+    );
+  }, 90_000);
 
   it('the probe does detect better-sqlite3 when a module that uses it is imported (control)', () => {
     const run = importInChild('./dist/ledger/open-ledger.js');

@@ -14,7 +14,7 @@ import { expect } from 'vitest';
 import type { Anomaly } from '../../src/analysis/anomalies/anomaly.js';
 import type { ReviewResult } from '../../src/app/review-proposals.js';
 import type { LedgerStore } from '../../src/ledger/store.js';
-import { formatInt } from '../../src/util/format.js';
+import { formatInt, formatUsdPlain } from '../../src/util/format.js';
 import { BIN } from '../helpers/built-cli.js';
 import type { Sandbox } from '../helpers/cli.js';
 import {
@@ -138,6 +138,24 @@ export async function fileRereadFlow(cli: Sandbox, ledgers: RereadLedgers): Prom
     expect(section).toContain(
       '- foundation.md read 3 times in task T-R2 (1 session), up to 3 reads in one task',
     );
+    // Its optimization candidates carry the review's file_reread rule on that day alone (the same
+    // rule, the whole tree's files named as the agent wrote them): 3 reads in 1 task, and a saving
+    // from the calls R2's two repeat reads drove, at their prices.
+    const r2Keys = new Set(r2.map((c) => c.dedupKey));
+    const r2Driven = truth.drivenCalls.filter((c) => r2Keys.has(c.dedupKey));
+    expect(r2Driven).toHaveLength(2);
+    const r2Usd = r2Driven.reduce((n, c) => n + sonnetUsd(c), 0);
+    const candidates = daily.slice(daily.indexOf('## Optimization Candidates')).split('\n');
+    expect(candidates.filter((l) => l.includes('once per task'))).toEqual([
+      `- Read ${truth.foundation} once per task: read 3 times across 1 task; est. saving up to ${formatUsdPlain(r2Usd)}.`,
+    ]);
+    // One project's tree (synced from inside it) names the file relative to the project.
+    const own = cli.path('own-tree');
+    cli.ok(['files', 'sync', '--db', ledgers.db, '--root', own], { cwd: repo });
+    const ownDaily = fs.readFileSync(path.join(own, `usage-${day}.md`), 'utf8');
+    expect(ownDaily).toContain(
+      `- Read docs/foundation.md once per task: read 3 times across 1 task; est. saving up to ${formatUsdPlain(r2Usd)}.`,
+    );
   }
   expect(await mcpAnomalies(cli, ledgers.db, until, cli.path('claude-planted'))).toEqual(
     cli.json(['anomalies', '--json', ...range, '--db', ledgers.db]),
@@ -185,4 +203,8 @@ export async function fileRereadFlow(cli: Sandbox, ledgers: RereadLedgers): Prom
     repo,
   ]);
   expect(cleanReview.recommendations).toEqual([]);
+  const cleanTree = cli.path('clean-tree');
+  cli.ok(['files', 'sync', '--db', ledgers.cleanDb, '--all-projects', '--root', cleanTree]);
+  for (const f of fs.readdirSync(cleanTree).filter((n) => /^usage-.*\.md$/.test(n)))
+    expect(fs.readFileSync(path.join(cleanTree, f), 'utf8')).not.toContain('once per task');
 }

@@ -3,7 +3,7 @@
  * app/budget-actions.ts and app/budget-status.ts.
  * @module
  */
-import { removeBudget, setBudget } from '../../app/budget-actions.js';
+import { budgetJson, removeBudget, setBudget } from '../../app/budget-actions.js';
 import { sessionBudgetReport } from '../../app/budget-notices.js';
 import type { BudgetStatus } from '../../app/budget-status.js';
 import type { BudgetRow } from '../../ledger/budget-repository.js';
@@ -22,18 +22,6 @@ export interface BudgetOptions extends CommonOptions {
 }
 
 const PER = { day: 'per day', week: 'per week', month: 'per month' } as const;
-
-function budgetRowJson(b: BudgetRow) {
-  return {
-    name: b.name,
-    unit: b.unit,
-    limit: b.limit,
-    period: b.period,
-    scope: b.scope,
-    createdAt: new Date(b.createdAt).toISOString(),
-    updatedAt: new Date(b.updatedAt).toISOString(),
-  };
-}
 
 function rowText(b: BudgetRow): string {
   return `${b.name}: ${budgetAmount(b.unit, b.limit)} ${PER[b.period]}, ${budgetScopeText(b)}`;
@@ -67,7 +55,7 @@ export async function runBudget(
         project: opts.project,
         label: opts.label,
       });
-      if (opts.json) await writeJson(budgetRowJson(saved));
+      if (opts.json) await writeJson(budgetJson(saved));
       else await writeOut(`Budget set: ${rowText(saved)}\n`);
       return ExitCode.ok;
     }
@@ -78,7 +66,7 @@ export async function runBudget(
     }
     if (what === 'list') {
       const rows = await store.budgets();
-      if (opts.json) await writeJson({ budgets: rows.map(budgetRowJson) });
+      if (opts.json) await writeJson({ budgets: rows.map(budgetJson) });
       else
         await writeOut(
           rows.length === 0

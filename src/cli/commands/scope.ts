@@ -4,9 +4,10 @@
  */
 import type { ReportScope } from '../../analysis/reports.js';
 import type { CostMode } from '../../analysis/usage-table.js';
-import { parseDateFlag, WEEKDAYS, type WeekStart } from '../../analysis/zoned-time.js';
+import type { WEEKDAYS } from '../../analysis/zoned-time.js';
+import { reportScope } from '../../app/report-scope.js';
 import { ExitCode, UserError } from '../../util/errors.js';
-import { type CliSession, type CommonOptions, clockOf } from '../context.js';
+import type { CliSession, CommonOptions } from '../context.js';
 
 export interface ReportOptions extends CommonOptions {
   since?: string;
@@ -24,21 +25,12 @@ export function scopeOf(
   opts: ReportOptions,
   defaultOrder: 'asc' | 'desc' = 'asc',
 ): ReportScope {
-  const since = opts.since === undefined ? undefined : parseDateFlag(opts.since, '--since');
-  const until = opts.until === undefined ? undefined : parseDateFlag(opts.until, '--until');
-  if (since !== undefined && until !== undefined && since > until) {
-    throw new UserError(`--since ${since} is after --until ${until}; swap them.`, ExitCode.usage);
-  }
-  const scope: ReportScope = {
-    clock: clockOf(session, opts),
-    weekStart: WEEKDAYS.indexOf(opts.startOfWeek ?? 'sunday') as WeekStart,
-    order: opts.order ?? defaultOrder,
-  };
-  if (since !== undefined) scope.since = since;
-  if (until !== undefined) scope.until = until;
-  if (opts.project !== undefined) scope.project = opts.project;
-  if (opts.session !== undefined) scope.session = opts.session;
-  return scope;
+  return reportScope(session, opts, defaultOrder, {
+    since: '--since',
+    until: '--until',
+    startOfWeek: '--start-of-week',
+    order: '--order',
+  });
 }
 
 /** At most one machine format. */
