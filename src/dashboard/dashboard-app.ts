@@ -88,8 +88,8 @@ export function dashboardApp(o: DashboardAppOptions): Hono {
   app.get('/api/compare', (c) =>
     answer(c, () => o.data.compare(c.req.query('a') ?? '', c.req.query('b') ?? '')),
   );
-  app.get('/api/tasks', (c) => answer(c, () => o.data.tasks()));
-  app.get('/api/tasks/:id', (c) => answer(c, () => o.data.task(c.req.param('id'))));
+  app.get('/api/tasks', (c) => answer(c, () => o.data.tasks(filtersOf(c))));
+  app.get('/api/tasks/:id', (c) => answer(c, () => o.data.task(c.req.param('id'), filtersOf(c))));
 
   app.get('/api/events', (c) => {
     const live = o.live;

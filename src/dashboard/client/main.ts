@@ -79,11 +79,7 @@ function App(): VNode {
         ${meta.data.live ? (live.last === '' ? 'Live' : `Live · updated ${live.last}`) : 'Not live (--no-import)'} · ${meta.data.timezone}
       </p>
     </header>
-    ${
-      // Tasks cover their whole history (as `task list` and `task show`): the filters stay in the URL
-      // for the other views, but are not offered here.
-      state.view === 'tasks' ? '' : html`<${Filters} state=${state} set=${set} />`
-    }
+    <${Filters} state=${state} set=${set} />
     <main id="main" tabindex="-1">${view}</main>`;
 }
 
