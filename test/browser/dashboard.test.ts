@@ -4,6 +4,7 @@
  * filters survive a reload, new usage appears live while the page stays open; screenshots of every view in both themes
  * at 1280×800 and 390×844 (test-artifacts/dashboard/).
  */
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { respond } from '../helpers/transcript-writer.js';
 import {
@@ -118,7 +119,23 @@ describe('dashboard in Chromium', () => {
     // The timeline's rows add up to the task's totals.
     const timeline = await tableRows(page, 'table-task-timeline');
     expect(timeline.reduce((n, r) => n + Number(r.totalTokens), 0)).toBe(show.totals.totalTokens);
-    // Its requests, one by one, are all of its API calls (it has no declared telemetry).
+    // Its requests, one by one, are all of its API calls (it has no declared telemetry). There are
+    // more than a table shows at first: the first 100, and the rest on "Show all".
+    expect(show.totals.responses).toBeGreaterThan(100);
+    expect(await page.locator('#table-task-requests tbody tr').count()).toBe(100);
+    expect(await page.locator('[data-more="table-task-requests"]').textContent()).toContain(
+      `The first 100 of ${show.totals.responses.toLocaleString('en-US')} rows`,
+    );
+    // Its CSV has every row, shown or not.
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('.table-wrap:has(#table-task-requests) .table-head button'),
+    ]);
+    const lines = fs
+      .readFileSync(await csv.path(), 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines).toHaveLength(show.totals.responses + 1);
     const requests = await tableRows(page, 'table-task-requests');
     expect(requests).toHaveLength(show.totals.responses);
     expect(requests.reduce((n, r) => n + Number(r.totalTokens), 0)).toBe(show.totals.totalTokens);
