@@ -6,7 +6,7 @@ import { Chart } from './chart.js';
 import { type Column, DataTable } from './data-table.js';
 import { fmtInt, fmtUsd } from './format.js';
 import { Status } from './status.js';
-import { filterQuery, type UrlState } from './url-state.js';
+import { filterQuery, taskPath, tasksPath, type UrlState } from './url-state.js';
 import { seriesByDay, text, usageColumns } from './usage-columns.js';
 import { useJson } from './use-json.js';
 
@@ -43,7 +43,7 @@ export function TasksView(props: {
 }): VNode {
   if (props.state.task !== '') return html`<${TaskDetail} ...${props} id=${props.state.task} />`;
   const query = filterQuery(props.state);
-  const loaded = useJson<{ tasks: TaskJson[] }>(`/api/tasks${query}`, props.refresh);
+  const loaded = useJson<{ tasks: TaskJson[] }>(tasksPath(props.state), props.refresh);
   if (loaded.state !== 'ok') return html`<${Status} loaded=${loaded} />`;
   const rows = tree(loaded.data.tasks);
   const filtered = query !== '';
@@ -126,7 +126,7 @@ function TaskDetail(props: {
 }): VNode {
   const query = filterQuery(props.state);
   const filtered = query !== '';
-  const loaded = useJson<TaskDetailJson>(`/api/tasks/${encodeURIComponent(props.id)}${query}`, props.refresh);
+  const loaded = useJson<TaskDetailJson>(taskPath({ ...props.state, task: props.id }), props.refresh);
   const back = html`<button type="button" class="small" onClick=${() => props.set({ task: '' }, true)}>← All tasks</button>`;
   if (loaded.state !== 'ok') return html`<div>${back}<${Status} loaded=${loaded} /></div>`;
   const { show, timeline } = loaded.data;
