@@ -64,13 +64,14 @@ await build({
   plugins: [lazyChildProcess],
 });
 
-// The dashboard's client: one script and one style sheet, everything bundled (no CDN: it works
+// The dashboard's client: its script (and a small one that starts the first requests) and a style sheet, everything bundled (no CDN: it works
 // offline), with the page that loads them, in dist/dashboard-assets (the server reads them at start).
 {
   const assets = path.join(DIST, 'dashboard-assets');
   fs.rmSync(assets, { recursive: true, force: true });
   await build({
-    entryPoints: { app: 'src/dashboard/client/main.ts' },
+    // early: the page's first requests, started while app.js still loads (index.html runs it first).
+    entryPoints: { app: 'src/dashboard/client/main.ts', early: 'src/dashboard/client/early.ts' },
     outdir: assets,
     bundle: true,
     format: 'esm',

@@ -87,7 +87,8 @@ export interface ReportContext {
   stageMap?: StageMap;
 }
 
-function filterOf(scope: ReportScope): UsageFilter {
+/** The ledger filter of a report scope: its local days as instants, its project, session and tasks. */
+export function filterOf(scope: Omit<ReportScope, 'weekStart' | 'order'>): UsageFilter {
   const f: UsageFilter = {};
   if (scope.since !== undefined) f.fromMs = scope.clock.startOf(scope.since);
   if (scope.until !== undefined) f.toMs = scope.clock.startOf(addDays(scope.until, 1));

@@ -7,7 +7,7 @@
 
 import type { RunRow } from '../ledger/run-repository.js';
 import type { StageMap, TaskRow } from '../ledger/task-repository.js';
-import type { GroupDimension } from '../ledger/usage-repository.js';
+import type { GroupDimension, GroupRow, UsageFilter } from '../ledger/usage-repository.js';
 import { BUCKET_MS } from '../ledger/usage-sums.js';
 import { totalTokens } from '../util/token-counts.js';
 import type { ReportContext } from './reports.js';
@@ -73,14 +73,27 @@ export function taskVariance(task: TaskRow, total: UsageRow, multiple: number): 
   return { tokens, usd, overrun: worst > multiple, multiple, noUsageYet: estimated && !used };
 }
 
-/** Usage grouped by `dims` for the given tasks, priced. */
+/**
+ * Which of a task's usage its figures count: all of it (`{}`), or only that between two instants
+ * and of one project (`task list --since … --project …`).
+ */
+export type TaskUsageScope = Pick<UsageFilter, 'fromMs' | 'toMs' | 'project'>;
+
+/** The scope narrows the usage (some bound is given). */
+export function isNarrowed(within: TaskUsageScope): boolean {
+  return within.fromMs !== undefined || within.toMs !== undefined || within.project !== undefined;
+}
+
+/** Usage grouped by `dims` for the given tasks, within the scope, priced. */
 async function table(
   ctx: ReportContext,
   tasks: readonly string[],
   dims: readonly GroupDimension[],
   stageMap: StageMap,
+  within: TaskUsageScope = {},
 ): Promise<UsageTable> {
-  const rows = await ctx.store.groups({ dimensions: dims, filter: { tasks }, stageMap, grain: 'day' });
+  const filter: UsageFilter = { ...within, tasks };
+  const rows = await ctx.store.groups({ dimensions: dims, filter, stageMap, grain: 'day' });
   const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
   for (const r of rows) {
     const label: Record<string, string> = {};
@@ -116,21 +129,28 @@ export function runStats(runs: readonly RunRow[]): RunStats {
   };
 }
 
+/**
+ * A task's summary. Within a narrowed scope its usage, breakdowns and children's totals count only
+ * the usage in it, while its variance stays the whole task's (the estimate covers the whole task),
+ * and its runs are all of them.
+ */
 export async function taskSummary(
   ctx: ReportContext,
   task: TaskRow,
   stageMap: StageMap,
   overrunMultiple: number,
+  within: TaskUsageScope = {},
 ): Promise<TaskSummary> {
   const tree = await ctx.store.taskTree(task.id);
-  const [byModel, byStage, byAgent, runs] = await Promise.all([
-    table(ctx, tree, ['model'], stageMap),
-    table(ctx, tree, ['stage'], stageMap),
-    table(ctx, tree, ['agent'], stageMap),
+  const [byModel, byStage, byAgent, runs, whole] = await Promise.all([
+    table(ctx, tree, ['model'], stageMap, within),
+    table(ctx, tree, ['stage'], stageMap, within),
+    table(ctx, tree, ['agent'], stageMap, within),
     ctx.store.runs({ tasks: tree }),
+    isNarrowed(within) ? tasksTotal(ctx, tree, stageMap) : null,
   ]);
   const childIds = (await ctx.store.tasks()).filter((t) => t.parentId === task.id);
-  const totals = await subtreeTotals(ctx);
+  const totals = (await taskTotals(ctx, within)).subtree;
   return {
     task,
     tree,
@@ -144,13 +164,8 @@ export async function taskSummary(
       total: totals.get(c.id) ?? emptyUsageRow({ task: c.id }),
     })),
     runs: runStats(runs),
-    variance: taskVariance(task, byModel.totals, overrunMultiple),
+    variance: taskVariance(task, whole ?? byModel.totals, overrunMultiple),
   };
-}
-
-/** Every task's usage including its descendants', keyed by task id. */
-export async function subtreeTotals(ctx: ReportContext): Promise<Map<string, UsageRow>> {
-  return (await taskTotals(ctx)).subtree;
 }
 
 export interface TaskTotals {
@@ -161,13 +176,18 @@ export interface TaskTotals {
 }
 
 /**
- * Every task's own usage and its subtree's, from the per-task rollup (usage attributed to an id the
- * ledger has no task for is no task's, nor any ancestor's: it is left out).
+ * Every task's own usage and its subtree's, from the per-task rollup, or within a narrowed scope
+ * from the usage in it (usage attributed to an id the ledger has no task for is no task's, nor any
+ * ancestor's: it is left out).
  */
-export async function taskTotals(ctx: ReportContext): Promise<TaskTotals> {
+export async function taskTotals(ctx: ReportContext, within: TaskUsageScope = {}): Promise<TaskTotals> {
   const all = await ctx.store.tasks();
   const parent = new Map(all.map((t) => [t.id, t.parentId]));
-  const rows = await ctx.store.taskDayGroups(all.map((t) => t.id));
+  const rows: GroupRow[] = isNarrowed(within)
+    ? (await ctx.store.groups({ dimensions: ['task'], filter: within, grain: 'day' })).filter((r) =>
+        parent.has(r.values.task ?? ''),
+      )
+    : await ctx.store.taskDayGroups(all.map((t) => t.id));
   const own = new UsageTableBuilder(ctx.pricer, ctx.mode);
   const subtree = new UsageTableBuilder(ctx.pricer, ctx.mode);
   for (const r of rows) {

@@ -4,11 +4,14 @@
  * sections and work items are tasks with parents; totals roll up the tree.
  * @module
  */
+import { filterOf, type ReportScope } from '../analysis/reports.js';
 import {
-  subtreeTotals,
+  isNarrowed,
   type TaskSummary,
+  type TaskUsageScope,
   type TaskVariance,
   taskSummary,
+  taskTotals,
   taskVariance,
 } from '../analysis/tasks.js';
 import { emptyUsageRow, type UsageRow } from '../analysis/usage-table.js';
@@ -25,13 +28,46 @@ export function overrunMultiple(session: LedgerSession): number {
   return session.loaded.config.overrunMultiple ?? DEFAULT_OVERRUN;
 }
 
-/** The task's usage (its subtree's), by model, stage and agent, its runs and its variance. */
-export async function taskSummaryOf(session: LedgerSession, task: TaskRow): Promise<TaskSummary> {
+/**
+ * The days and the project whose usage a task list or a task's summary counts (`--since`, `--until`,
+ * `--project`: inclusive local dates, and a project's working directory); without them, all usage.
+ */
+export type TaskFilters = Pick<ReportScope, 'clock' | 'since' | 'until' | 'project'>;
+
+/** The filters as the instants and project the ledger filters on. */
+export function taskUsageScope(filters: TaskFilters | undefined): TaskUsageScope {
+  if (filters === undefined) return {};
+  const f = filterOf(filters);
+  const out: TaskUsageScope = {};
+  if (f.fromMs !== undefined) out.fromMs = f.fromMs;
+  if (f.toMs !== undefined) out.toMs = f.toMs;
+  if (f.project !== undefined) out.project = f.project;
+  return out;
+}
+
+/** The filters as JSON, or nothing when they narrow nothing. */
+function filtersJson(filters: TaskFilters | undefined) {
+  if (filters === undefined || !isNarrowed(taskUsageScope(filters))) return {};
+  return {
+    filters: { since: filters.since ?? null, until: filters.until ?? null, project: filters.project ?? null },
+  };
+}
+
+/**
+ * The task's usage (its subtree's), by model, stage and agent, its runs and its variance; with
+ * filters, its usage in those days and that project (its variance stays the whole task's).
+ */
+export async function taskSummaryOf(
+  session: LedgerSession,
+  task: TaskRow,
+  filters?: TaskFilters,
+): Promise<TaskSummary> {
   return taskSummary(
     { store: session.store, pricer: pricerOf(session), mode: 'auto' },
     task,
     stageMapOf(session),
     overrunMultiple(session),
+    taskUsageScope(filters),
   );
 }
 
@@ -70,14 +106,19 @@ export function summaryJson(s: TaskSummary, active: ReadonlySet<string>) {
   };
 }
 
-/** `task show`: the task's summary, the active tasks, and the JSON. */
+/** `task show` (with `--since`, `--until`, `--project`: their usage only): the summary, the active tasks, and the JSON. */
 export async function taskShow(
   session: LedgerSession,
   task: TaskRow,
-): Promise<{ summary: TaskSummary; active: Set<string>; json: () => ReturnType<typeof summaryJson> }> {
-  const summary = await taskSummaryOf(session, task);
+  filters?: TaskFilters,
+): Promise<{
+  summary: TaskSummary;
+  active: Set<string>;
+  json: () => ReturnType<typeof summaryJson> & ReturnType<typeof filtersJson>;
+}> {
+  const summary = await taskSummaryOf(session, task, filters);
   const active = await activeTaskIds(session.store);
-  return { summary, active, json: () => summaryJson(summary, active) };
+  return { summary, active, json: () => ({ ...summaryJson(summary, active), ...filtersJson(filters) }) };
 }
 
 export interface TaskListRow {
@@ -87,21 +128,49 @@ export interface TaskListRow {
   variance: TaskVariance;
 }
 
-/** `task list`: every task (or only the active ones) with its subtree's usage, and the JSON. */
+/**
+ * A task a narrowed list shows besides those with usage in it: one of the filter's project (when it
+ * names one) that was open during the days (when given): created before they end, not ended before
+ * they begin.
+ */
+function belongs(t: TaskRow, within: TaskUsageScope): boolean {
+  if (within.project !== undefined && t.project !== within.project) return false;
+  if (within.toMs !== undefined && t.createdAt >= within.toMs) return false;
+  return within.fromMs === undefined || t.endedAt === null || t.endedAt >= within.fromMs;
+}
+
+/**
+ * `task list`: every task (or only the active ones) with its subtree's usage, and the JSON. With
+ * filters, each task's actuals are its subtree's usage in those days and that project, and only the
+ * tasks with such usage or of that project and open then are listed; the variance stays the whole
+ * task's, since the estimate covers the whole task.
+ */
 export async function taskList(
   session: LedgerSession,
-  options: { activeOnly: boolean },
+  options: { activeOnly: boolean; filters?: TaskFilters },
 ): Promise<{ active: Set<string>; rows: TaskListRow[]; json: () => { tasks: Record<string, unknown>[] } }> {
   const active = await activeTaskIds(session.store);
-  const all = (await session.store.tasks()).filter((t) => !options.activeOnly || active.has(t.id));
+  const within = taskUsageScope(options.filters);
+  const narrowed = isNarrowed(within);
   const ctx = { store: session.store, pricer: pricerOf(session), mode: 'auto' as const };
-  const totals = await subtreeTotals(ctx);
+  const [whole, scoped] = await Promise.all([
+    taskTotals(ctx),
+    narrowed ? taskTotals(ctx, within) : Promise.resolve(null),
+  ]);
+  const totals = (scoped ?? whole).subtree;
+  const all = (await session.store.tasks()).filter(
+    (t) =>
+      (!options.activeOnly || active.has(t.id)) &&
+      (!narrowed || (totals.get(t.id)?.sums.responses ?? 0) > 0 || belongs(t, within)),
+  );
   const multiple = overrunMultiple(session);
   const rows = all.map((t) => {
     const total = totals.get(t.id) ?? emptyUsageRow({ task: t.id });
-    return { task: t, total, variance: taskVariance(t, total, multiple) };
+    const wholeTotal = narrowed ? (whole.subtree.get(t.id) ?? emptyUsageRow({ task: t.id })) : total;
+    return { task: t, total, variance: taskVariance(t, wholeTotal, multiple) };
   });
   const json = () => ({
+    ...filtersJson(options.filters),
     tasks: rows.map((r) => ({
       ...taskJson(r.task, active),
       actualTokens: totalTokens(r.total.sums),

@@ -6,6 +6,7 @@
  * @module
  */
 import type { UsageLedgerRecord } from '../ledger/ledger-records.js';
+import type { UsageFilter } from '../ledger/usage-repository.js';
 import { totalTokens } from '../util/token-counts.js';
 import type { LedgerSession } from './ledger-session.js';
 import { ccusageTokenFields } from './usage-json.js';
@@ -34,20 +35,31 @@ export interface TaskRequestsJson {
   truncated: boolean;
 }
 
-/** The requests of the tasks in `tree` (a task and its descendants). */
+/**
+ * The requests of the tasks in `tree` (a task and its descendants); `within` keeps those between
+ * two instants and of one project (the task filters of `task show`).
+ */
 export async function taskRequests(
   session: LedgerSession,
   tree: readonly string[],
   limit = TASK_REQUESTS_LIMIT,
+  within: Pick<UsageFilter, 'fromMs' | 'toMs' | 'project'> = {},
 ): Promise<TaskRequestsJson> {
   const days = await session.store.taskDayGroups(tree);
   if (days.length === 0) return { requests: [], total: 0, truncated: false };
-  const fromMs = Math.min(...days.map((d) => d.firstTs));
-  const toMs = Math.max(...days.map((d) => d.lastTs)) + 1;
+  const fromMs = Math.max(Math.min(...days.map((d) => d.firstTs)), within.fromMs ?? 0);
+  const toMs = Math.min(Math.max(...days.map((d) => d.lastTs)) + 1, within.toMs ?? Number.MAX_SAFE_INTEGER);
+  if (toMs <= fromMs) return { requests: [], total: 0, truncated: false };
   const inTree = new Set(tree);
   const usage = (await session.store.exportRecords({ fromMs, toMs }))
     .map((r) => r.record)
-    .filter((r): r is UsageLedgerRecord => r.type === 'usage' && r.taskId !== null && inTree.has(r.taskId))
+    .filter(
+      (r): r is UsageLedgerRecord =>
+        r.type === 'usage' &&
+        r.taskId !== null &&
+        inTree.has(r.taskId) &&
+        (within.project === undefined || r.project === within.project),
+    )
     .sort((a, b) => a.ts - b.ts);
   const shown = usage.length > limit ? usage.slice(usage.length - limit) : usage;
   return {

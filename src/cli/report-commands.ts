@@ -36,6 +36,28 @@ function periodCommand(name: string, period: 'day' | 'week' | 'month', about: st
   };
 }
 
+/**
+ * `task list` and `task show`: count only some days' and one project's usage. The estimate covers
+ * the whole task, so the comparison with it stays the whole task's.
+ */
+function taskFilters(cmd: Command): Command {
+  return cmd
+    .option('-s, --since <date>', 'first day of usage to count, YYYY-MM-DD or YYYYMMDD (local time)')
+    .option('-u, --until <date>', 'last day of usage to count, YYYY-MM-DD or YYYYMMDD (local time)')
+    .option('-p, --project <path>', "count only this project's usage (its working directory)")
+    .option(
+      '-z, --timezone <tz>',
+      'IANA time zone of the dates (default: config "timezone", else the system zone)',
+    )
+    .addHelpText(
+      'after',
+      `
+With --since, --until or --project, a task's tokens and cost are its usage (and its subtree's) in
+those days and that project; the list shows the tasks with such usage, and those of that project
+open during those days. The comparison with the estimate stays the whole task's.`,
+    );
+}
+
 /** In the order of the help. */
 export const REPORT_COMMANDS = {
   daily: periodCommand('daily', 'day', 'usage by day'),
@@ -137,17 +159,21 @@ export const REPORT_COMMANDS = {
       .option('--no-import', 'do not import new transcripts first')
       .option('--project <dir>', 'the project dir (default: the git work tree of the current dir)')
       .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskStop(id, opts)));
-    taskOpts(
-      task
-        .command('show')
-        .description('what a task (and its subtree) cost, by stage, agent and model, against its estimate')
-        .argument('<id>'),
+    taskFilters(
+      taskOpts(
+        task
+          .command('show')
+          .description('what a task (and its subtree) cost, by stage, agent and model, against its estimate')
+          .argument('<id>'),
+      ),
     )
       .option('--no-import', 'do not import new transcripts first')
       .option('--compact', 'compact table: short names, abbreviated numbers, fewer columns')
       .action(async (id, opts) => setExit(await (await import('./commands/task.js')).runTaskShow(id, opts)));
-    taskOpts(
-      task.command('list').description('tasks with their actual usage and estimates (● marks active ones)'),
+    taskFilters(
+      taskOpts(
+        task.command('list').description('tasks with their actual usage and estimates (● marks active ones)'),
+      ),
     )
       .option('--active', 'only active tasks: started with `task start` and not stopped or replaced since')
       .option('--no-import', 'do not import new transcripts first')

@@ -17,6 +17,7 @@ import type { LiveFeed } from './live-feed.js';
 const ASSETS: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'early.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
 };
 
@@ -70,6 +71,7 @@ export function dashboardApp(o: DashboardAppOptions): Hono {
   };
   app.get('/', asset('index.html'));
   app.get('/assets/app.js', asset('app.js'));
+  app.get('/assets/early.js', asset('early.js'));
   app.get('/assets/app.css', asset('app.css'));
   app.get('/favicon.ico', (c) => c.body(null, 204));
 
@@ -88,8 +90,8 @@ export function dashboardApp(o: DashboardAppOptions): Hono {
   app.get('/api/compare', (c) =>
     answer(c, () => o.data.compare(c.req.query('a') ?? '', c.req.query('b') ?? '')),
   );
-  app.get('/api/tasks', (c) => answer(c, () => o.data.tasks()));
-  app.get('/api/tasks/:id', (c) => answer(c, () => o.data.task(c.req.param('id'))));
+  app.get('/api/tasks', (c) => answer(c, () => o.data.tasks(filtersOf(c))));
+  app.get('/api/tasks/:id', (c) => answer(c, () => o.data.task(c.req.param('id'), filtersOf(c))));
 
   app.get('/api/events', (c) => {
     const live = o.live;

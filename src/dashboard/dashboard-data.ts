@@ -13,7 +13,7 @@ import { sessionBudgetReport } from '../app/budget-notices.js';
 import { compareTasks } from '../app/compare-cohorts.js';
 import { type LedgerSession, sessionClock } from '../app/ledger-session.js';
 import { reviewProposals } from '../app/review-proposals.js';
-import { taskList, taskShow } from '../app/task-reports.js';
+import { type TaskFilters, taskList, taskShow, taskUsageScope } from '../app/task-reports.js';
 import { taskRequests } from '../app/task-requests.js';
 import { dimensionUsage, periodUsage } from '../app/usage-reports.js';
 import { ExitCode, UserError } from '../util/errors.js';
@@ -116,20 +116,38 @@ export class DashboardData {
     return { rows: totals.json(), perDay: perDay.json() };
   }
 
-  /** `task list --json`. */
-  async tasks() {
-    return (await taskList(this.#session, { activeOnly: false })).json();
+  /** The filters as `task list` and `task show` take them. */
+  #taskFilters(f: DashboardFilters): TaskFilters {
+    const { clock, since, until, project } = scopeOfFilters(this.clock, f, 'asc');
+    return {
+      clock,
+      ...(since === undefined ? {} : { since }),
+      ...(until === undefined ? {} : { until }),
+      ...(project === undefined ? {} : { project }),
+    };
   }
 
-  /** `task show ID --json`, its subtree's usage per day and model (`report --by day,model` of its tasks), and its requests. */
-  async task(id: string) {
+  /** `task list --since --until --project --json`. */
+  async tasks(f: DashboardFilters) {
+    return (await taskList(this.#session, { activeOnly: false, filters: this.#taskFilters(f) })).json();
+  }
+
+  /**
+   * `task show ID --since --until --project --json`, its subtree's usage per day and model in them
+   * (`report --by day,model` of its tasks), and its requests in them.
+   */
+  async task(id: string, f: DashboardFilters) {
+    const filters = this.#taskFilters(f);
     const task = await this.#session.store.task(id);
     if (task === null) return null;
-    const shown = await taskShow(this.#session, task);
-    const scope: ReportScope = { clock: this.clock, weekStart: 0, order: 'asc', tasks: shown.summary.tree };
+    const shown = await taskShow(this.#session, task, filters);
+    const scope: ReportScope = {
+      ...scopeOfFilters(this.clock, f, 'asc'),
+      tasks: shown.summary.tree,
+    };
     const [timeline, requests] = await Promise.all([
       dimensionUsage(this.#session, ['day', 'model'], scope, 'auto'),
-      taskRequests(this.#session, shown.summary.tree),
+      taskRequests(this.#session, shown.summary.tree, undefined, taskUsageScope(filters)),
     ]);
     return { show: shown.json(), timeline: timeline.json(), requests };
   }

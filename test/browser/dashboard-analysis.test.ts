@@ -258,6 +258,18 @@ describe('dashboard budgets and analysis in Chromium', () => {
       expect(await page.locator('[data-chart="intervals"]').getAttribute('aria-label')).toContain('cost');
     };
     await check();
+    // The intervals download as a PNG of the chart's size, drawn (not an empty image).
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('figure.interval-chart figcaption button'),
+    ]);
+    expect(png.suggestedFilename()).toBe('b-against-a.png');
+    const bytes = fs.readFileSync(await png.path());
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const svg = page.locator('[data-chart="intervals"]');
+    expect(bytes.readUInt32BE(16)).toBe(Number(await svg.getAttribute('width')));
+    expect(bytes.readUInt32BE(20)).toBe(Number(await svg.getAttribute('height')));
+    expect(bytes.length).toBeGreaterThan(2000);
     await page.reload();
     await page.locator('#compare-result').waitFor();
     expect(await page.inputValue('#compare input[name="a"]')).toBe(A);

@@ -117,8 +117,16 @@ export async function openPage(
   return { context, page, errors };
 }
 
-/** The rows of a table: each cell's exact value (`data-value`) or its text, by column key. */
-export function tableRows(page: Page, id: string): Promise<Record<string, string>[]> {
+/**
+ * The rows of a table, all of them (a long one shows its first rows until "Show all" is pressed,
+ * which this does): each cell's exact value (`data-value`) or its text, by column key.
+ */
+export async function tableRows(page: Page, id: string): Promise<Record<string, string>[]> {
+  const more = page.locator(`[data-more="${id}"] button`);
+  if ((await more.count()) > 0) {
+    await more.click();
+    await more.waitFor({ state: 'detached' });
+  }
   return page.$$eval(`#${id} tbody tr`, (trs) =>
     trs.map((tr) =>
       Object.fromEntries(

@@ -1,9 +1,10 @@
 /**
  * The dashboard in real headless Chromium, on the demo ledger: every view's charts draw, its figures
- * equal the CLI's `--json` for the same filters, a task opens its drill-down, filters survive a
- * reload, new usage appears live while the page stays open; screenshots of every view in both themes
+ * equal the CLI's `--json` for the same filters (the Tasks view's too), a task opens its drill-down,
+ * filters survive a reload, new usage appears live while the page stays open; screenshots of every view in both themes
  * at 1280×800 and 390×844 (test-artifacts/dashboard/).
  */
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { respond } from '../helpers/transcript-writer.js';
 import {
@@ -118,7 +119,23 @@ describe('dashboard in Chromium', () => {
     // The timeline's rows add up to the task's totals.
     const timeline = await tableRows(page, 'table-task-timeline');
     expect(timeline.reduce((n, r) => n + Number(r.totalTokens), 0)).toBe(show.totals.totalTokens);
-    // Its requests, one by one, are all of its API calls (it has no declared telemetry).
+    // Its requests, one by one, are all of its API calls (it has no declared telemetry). There are
+    // more than a table shows at first: the first 100, and the rest on "Show all".
+    expect(show.totals.responses).toBeGreaterThan(100);
+    expect(await page.locator('#table-task-requests tbody tr').count()).toBe(100);
+    expect(await page.locator('[data-more="table-task-requests"]').textContent()).toContain(
+      `The first 100 of ${show.totals.responses.toLocaleString('en-US')} rows`,
+    );
+    // Its CSV has every row, shown or not.
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('.table-wrap:has(#table-task-requests) .table-head button'),
+    ]);
+    const lines = fs
+      .readFileSync(await csv.path(), 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines).toHaveLength(show.totals.responses + 1);
     const requests = await tableRows(page, 'table-task-requests');
     expect(requests).toHaveLength(show.totals.responses);
     expect(requests.reduce((n, r) => n + Number(r.totalTokens), 0)).toBe(show.totals.totalTokens);
@@ -131,6 +148,82 @@ describe('dashboard in Chromium', () => {
     await page.focus(`#table-tasks button[data-task="${child}"]`);
     await page.keyboard.press('Enter');
     await page.locator(`#task-detail[data-task="${child}"]`).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('Tasks with a date range and a project: the tree is task list with them, kept in the URL through a reload', async () => {
+    // A project where the plan's tasks have usage in the range.
+    const byProject = f.cli<{ rows: { project: string; task: string; totalTokens: number }[] }>([
+      'report',
+      '--by',
+      'project,task',
+      '--since',
+      since,
+    ]);
+    const project = byProject.rows.find((r) => r.task.startsWith('BILL-'))?.project ?? '';
+    expect(project).not.toBe('');
+    const { context, page, errors } = await openPage(f, { search: '?view=tasks' });
+    await page.locator('#table-tasks').waitFor();
+    const before = await tableRows(page, 'table-tasks');
+    await page.fill('input[name="since"]', since);
+    await page.dispatchEvent('input[name="since"]', 'change');
+    await page.fill('input[name="project"]', project);
+    await page.dispatchEvent('input[name="project"]', 'change');
+    await page.waitForURL(
+      (u) => u.searchParams.get('since') === since && u.searchParams.get('project') === project,
+    );
+    await page.locator('#table-tasks th', { hasText: 'Actual in filters (tokens)' }).waitFor();
+    type Listed = {
+      id: string;
+      actualTokens: number;
+      actualUsd: number;
+      variance: { overrun: boolean };
+    };
+    const list = f.cli<{ tasks: Listed[] }>(['task', 'list', '--since', since, '--project', project]);
+    const check = async () => {
+      const shown = await tableRows(page, 'table-tasks');
+      expect(shown.map((r) => r.id).sort()).toEqual(list.tasks.map((t) => t.id).sort());
+      for (const t of list.tasks) {
+        const row = shown.find((r) => r.id === t.id);
+        expect(Number(row?.actualTokens), t.id).toBe(t.actualTokens);
+        expect(Number(row?.actualUsd), t.id).toBe(t.actualUsd);
+        expect(row?.overrun).toBe(t.variance.overrun ? 'Overrun' : '');
+      }
+    };
+    await check();
+    // The filters count less than everything: some task's figure changed.
+    expect(
+      list.tasks.some((t) => Number(before.find((r) => r.id === t.id)?.actualTokens) !== t.actualTokens),
+    ).toBe(true);
+    await page.reload();
+    await page.locator('#table-tasks th', { hasText: 'Actual in filters (tokens)' }).waitFor();
+    expect(await page.inputValue('input[name="since"]')).toBe(since);
+    expect(await page.inputValue('input[name="project"]')).toBe(project);
+    await check();
+    // The drill-down keeps them: it is task show with the same filters.
+    const id = list.tasks.find((t) => t.id.startsWith('BILL-') && t.actualTokens > 0)?.id ?? '';
+    await page.click(`#table-tasks button[data-task="${id}"]`);
+    await page.locator(`#task-detail[data-task="${id}"]`).waitFor();
+    expect(new URL(page.url()).searchParams.get('project')).toBe(project);
+    const show = f.cli<{ byModel: UsageJsonRow[]; totals: UsageJsonRow }>([
+      'task',
+      'show',
+      id,
+      '--since',
+      since,
+      '--project',
+      project,
+    ]);
+    expectSameRows(await tableRows(page, 'table-task-model'), show.byModel, ['model']);
+    expect(await page.locator('#task-detail dd[data-value]').first().getAttribute('data-value')).toBe(
+      String(show.totals.totalTokens),
+    );
+    const requests = await tableRows(page, 'table-task-requests');
+    expect(requests).toHaveLength(show.totals.responses);
+    const timeline = await tableRows(page, 'table-task-timeline');
+    expect(timeline.every((r) => String(r.day) >= since)).toBe(true);
+    expect(timeline.reduce((n, r) => n + Number(r.totalTokens), 0)).toBe(show.totals.totalTokens);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -190,7 +283,7 @@ describe('dashboard in Chromium', () => {
     expect(await page.getAttribute('#tab-model', 'aria-selected')).toBe('true');
     const json = f.cli<{ rows: UsageJsonRow[] }>(['report', '--by', 'model', '--since', since]);
     expectSameRows(await tableRows(page, 'table-breakdown'), json.rows, ['model']);
-    // The views share the filters: through Tasks (which has none) to Overview, the range holds.
+    // The views share the filters: through Tasks to Overview, the range holds.
     await page.click('nav a:has-text("Tasks")');
     await page.locator('#table-tasks').waitFor();
     await page.click('nav a:has-text("Overview")');

@@ -1,12 +1,13 @@
 /**
  * A task's requests one by one (app/task-requests.ts, the dashboard's drill-down timeline), on the
  * demo ledger in SQLite and, copied through `export --jsonl` / `import-jsonl`, in PostgreSQL: they are
- * exactly the API calls `task show` counts, oldest first, and a limit keeps the latest.
+ * exactly the API calls `task show` counts, oldest first, and a limit keeps the latest; with the
+ * task filters (some days, one project), the calls `task show` and `task list` count in them.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLedgerSession } from '../../src/app/ledger-session.js';
-import { taskShow } from '../../src/app/task-reports.js';
+import { openLedgerSession, sessionClock } from '../../src/app/ledger-session.js';
+import { taskList, taskShow, taskUsageScope } from '../../src/app/task-reports.js';
 import { taskRequests } from '../../src/app/task-requests.js';
 import { Sandbox } from '../helpers/cli.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../helpers/postgres.js';
@@ -76,6 +77,39 @@ describe.each(['sqlite', 'postgres'] as const)('task requests on %s', (backend) 
         total: 0,
         truncated: false,
       });
+    } finally {
+      await session.store.close();
+    }
+  });
+
+  it('with filters, are the API calls task show and task list count in those days and that project', async (ctx) => {
+    const db = backend === 'sqlite' ? sqlite : pgDb?.url;
+    if (db === undefined) return ctx.skip();
+    const session = await openLedgerSession({ db, config: path.resolve(config), env: {} });
+    try {
+      const clock = sessionClock(session);
+      const since = clock.dateOf(Date.now() - 14 * 86_400_000);
+      const projects = (await session.store.groups({ dimensions: ['project'], filter: {} }))
+        .map((g) => g.values.project ?? '')
+        .filter((p) => p !== '');
+      let counted = 0;
+      for (const project of new Set(projects)) {
+        const filters = { clock, since, project };
+        const list = await taskList(session, { activeOnly: false, filters });
+        for (const row of list.rows) {
+          const shown = await taskShow(session, row.task, filters);
+          const totals = shown.json().totals;
+          expect(totals.totalTokens, `${project} ${row.task.id}`).toBe(
+            list.json().tasks.find((t) => t.id === row.task.id)?.actualTokens,
+          );
+          const r = await taskRequests(session, shown.summary.tree, undefined, taskUsageScope(filters));
+          expect(r.total, `${project} ${row.task.id}`).toBe(totals.responses);
+          expect(r.requests.reduce((n, q) => n + q.totalTokens, 0)).toBe(totals.totalTokens);
+          expect(r.requests.every((q) => q.at >= new Date(clock.startOf(since)).toISOString())).toBe(true);
+          counted += r.total;
+        }
+      }
+      expect(counted).toBeGreaterThan(0);
     } finally {
       await session.store.close();
     }

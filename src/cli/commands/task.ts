@@ -13,7 +13,14 @@ import {
   stopTask,
   taskStatus,
 } from '../../app/task-actions.js';
-import { summaryJson, taskJson, taskList, taskShow, taskSummaryOf } from '../../app/task-reports.js';
+import {
+  summaryJson,
+  type TaskFilters,
+  taskJson,
+  taskList,
+  taskShow,
+  taskSummaryOf,
+} from '../../app/task-reports.js';
 import { tasksEndedInSession } from '../../app/trackers/task-end-calls.js';
 import { type TaskFileWrite, writeTaskActuals } from '../../app/trackers/task-file.js';
 import { autoEstimate } from '../../app/usage-estimates.js';
@@ -24,10 +31,11 @@ import type { TaskRow } from '../../ledger/task-repository.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { formatInt, formatPercent, formatUsd } from '../../util/format.js';
 import { cacheHitRate, totalTokens } from '../../util/token-counts.js';
-import { type CommonOptions, importNow, openSession, stageMapOf } from '../context.js';
+import { type CliSession, type CommonOptions, importNow, openSession, stageMapOf } from '../context.js';
 import { writeErr, writeJson, writeOut } from '../io.js';
 import { wrapWords } from '../render/wrap-words.js';
 import { tableTarget, taskBreakdownTable, taskListTable } from '../task-tables.js';
+import { scopeOf } from './scope.js';
 
 export interface TaskOptions extends CommonOptions {
   title?: string;
@@ -38,6 +46,36 @@ export interface TaskOptions extends CommonOptions {
   project?: string;
   active?: boolean;
   create?: boolean;
+  since?: string;
+  until?: string;
+}
+
+/** `task list` and `task show`'s `--since`, `--until` and `--project`, checked as the reports check them. */
+function filtersOf(session: CliSession, opts: TaskOptions): TaskFilters {
+  const { since, until, project, clock } = scopeOf(session, { ...opts, mode: 'auto' });
+  return {
+    clock,
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+    ...(project === undefined ? {} : { project }),
+  };
+}
+
+/** The filters in words (`from 2026-11-30 in /src/app`), '' without them. */
+function filtersText(f: TaskFilters): string {
+  return [
+    f.since === undefined ? '' : `from ${f.since}`,
+    f.until === undefined ? '' : `to ${f.until}`,
+    f.project === undefined ? '' : `in ${f.project}`,
+  ]
+    .filter((p) => p !== '')
+    .join(' ');
+}
+
+/** What the filters count, for the text output: '' without them. */
+function filtersLine(f: TaskFilters): string {
+  const text = filtersText(f);
+  return text === '' ? '' : `Usage ${text} only; the comparison with the estimate is the whole task's.`;
 }
 
 function projectOf(opts: TaskOptions): string {
@@ -160,9 +198,10 @@ export async function runTaskShow(id: string, opts: TaskOptions): Promise<number
   const taskId = checkName(id, 'task id');
   const session = await openSession(opts);
   try {
+    const filters = filtersOf(session, opts);
     if (opts.import !== false) await importNow(session, opts);
     const task = await requireTask(session.store, taskId);
-    const { summary: s, active, json } = await taskShow(session, task);
+    const { summary: s, active, json } = await taskShow(session, task, filters);
     if (opts.json) {
       await writeJson(json());
       return 0;
@@ -170,6 +209,7 @@ export async function runTaskShow(id: string, opts: TaskOptions): Promise<number
     const target = tableTarget(opts);
     const prose = [
       `${task.id}${task.title ? ` — ${task.title}` : ''} (${taskStatus(task, active)}${task.parentId ? `, in ${task.parentId}` : ''}${task.stage ? `, stage ${task.stage}` : ''})`,
+      ...(filtersLine(filters) === '' ? [] : [`  ${filtersLine(filters)}`]),
       `  ${costLine(s)}`,
       `  ${formatInt(s.total.sums.responses)} API calls, cache hit ${formatPercent(cacheHitRate(s.total.sums.cacheRead, s.total.sums.input))}${s.runs.runs > 0 ? `, ${s.runs.runs} run(s): ${s.runs.numTurns} turns, API time ${(s.runs.durationApiMs / 1000).toFixed(1)} s` : ''}`,
     ];
@@ -188,17 +228,21 @@ export async function runTaskShow(id: string, opts: TaskOptions): Promise<number
 export async function runTaskList(opts: TaskOptions): Promise<number> {
   const session = await openSession(opts);
   try {
+    const filters = filtersOf(session, opts);
     if (opts.import !== false) await importNow(session, opts);
-    const { active, rows, json } = await taskList(session, { activeOnly: opts.active === true });
+    const { active, rows, json } = await taskList(session, { activeOnly: opts.active === true, filters });
     if (opts.json) {
       await writeJson(json());
       return 0;
     }
+    const note = filtersLine(filters);
     if (rows.length === 0) {
       await writeOut(
-        opts.active === true
-          ? 'No task is active. Start one with `tokenledger task start ID --estimate 40k`.\n'
-          : 'No tasks yet. Start one with `tokenledger task start ID --estimate 40k`.\n',
+        note !== ''
+          ? `No task has usage ${filtersText(filters)}.\n`
+          : opts.active === true
+            ? 'No task is active. Start one with `tokenledger task start ID --estimate 40k`.\n'
+            : 'No tasks yet. Start one with `tokenledger task start ID --estimate 40k`.\n',
       );
       return 0;
     }
@@ -213,7 +257,9 @@ export async function runTaskList(opts: TaskOptions): Promise<number> {
         overrun: r.variance.overrun,
       };
     });
-    await writeOut(`${taskListTable(table, tableTarget(opts))}\n`);
+    const target = tableTarget(opts);
+    const head = note === '' ? '' : `${wrapWords(note, target.width, '').join('\n')}\n`;
+    await writeOut(`${head}${taskListTable(table, target)}\n`);
     return 0;
   } finally {
     await session.store.close();

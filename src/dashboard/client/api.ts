@@ -1,9 +1,11 @@
 /** The dashboard's JSON endpoints (the cookie the first load set authenticates them). */
+import { JSON_REQUEST, takeEarly } from './early-requests.js';
 
 export class ApiError extends Error {}
 
+/** `path`'s JSON: the answer to its early request (early.ts) the first time, else a new request. */
 export async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  const res = await (takeEarly(path) ?? fetch(path, JSON_REQUEST));
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {

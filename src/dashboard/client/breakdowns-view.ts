@@ -6,7 +6,7 @@ import { Chart } from './chart.js';
 import { DataTable } from './data-table.js';
 import { fmtInt, fmtUsd } from './format.js';
 import { Status } from './status.js';
-import { filterQuery, type UrlState } from './url-state.js';
+import { breakdownPath, type UrlState } from './url-state.js';
 import { seriesByDay, text, usageColumns } from './usage-columns.js';
 import { useJson } from './use-json.js';
 
@@ -25,7 +25,7 @@ export function BreakdownsView(props: {
 }): VNode {
   const dim = props.dimensions.includes(props.state.dim) ? props.state.dim : (props.dimensions[0] ?? 'model');
   const loaded = useJson<{ rows: DimensionJson; perDay: DimensionJson }>(
-    `/api/breakdown/${encodeURIComponent(dim)}${filterQuery(props.state)}`,
+    breakdownPath(dim, props.state),
     props.refresh,
   );
   const onKey = (e: KeyboardEvent) => {

@@ -4,6 +4,7 @@ import type { VNode } from 'preact';
 import type { BudgetReportJson, BudgetStatusJson } from './analysis-api.js';
 import { fmtInt, fmtUsd } from './format.js';
 import { Status } from './status.js';
+import { BUDGETS_PATH } from './url-state.js';
 import { useJson } from './use-json.js';
 
 const amount = (b: BudgetStatusJson, n: number) => (b.unit === 'usd' ? fmtUsd(n) : `${fmtInt(n)} tokens`);
@@ -42,7 +43,7 @@ function BudgetRow(props: { b: BudgetStatusJson }): VNode {
 }
 
 export function BudgetPanel(props: { refresh: number }): VNode {
-  const loaded = useJson<BudgetReportJson>('/api/budgets', props.refresh);
+  const loaded = useJson<BudgetReportJson>(BUDGETS_PATH, props.refresh);
   const body =
     loaded.state !== 'ok'
       ? html`<${Status} loaded=${loaded} />`

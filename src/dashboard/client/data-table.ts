@@ -1,6 +1,11 @@
-/** A table with a caption and a CSV download; each figure cell keeps its exact value in `data-value`. */
+/**
+ * A table with a caption and a CSV download; each figure cell keeps its exact value in `data-value`.
+ * A long table shows its first rows until asked for all (laying out thousands of rows takes the
+ * browser seconds); its CSV always has every row.
+ */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
+import { useRef, useState } from 'preact/hooks';
 import { downloadCsv, fileName } from './download.js';
 import { fmtInt, fmtPct, fmtUsd } from './format.js';
 
@@ -23,6 +28,9 @@ function shown(kind: CellKind, v: string | number | null): string {
   return fmtInt(v);
 }
 
+/** The rows a table shows before "Show all". */
+export const FIRST_ROWS = 100;
+
 export function DataTable<R>(props: {
   id: string;
   caption: string;
@@ -31,6 +39,14 @@ export function DataTable<R>(props: {
   rowClass?: (row: R) => string;
 }): VNode {
   const { id, caption, columns, rows } = props;
+  const [all, setAll] = useState(false);
+  const region = useRef<HTMLDivElement>(null);
+  const cut = !all && rows.length > FIRST_ROWS;
+  const shownRows = cut ? rows.slice(0, FIRST_ROWS) : rows;
+  const showAll = () => {
+    setAll(true);
+    region.current?.focus();
+  };
   const csv = () =>
     downloadCsv(
       fileName(caption),
@@ -41,14 +57,14 @@ export function DataTable<R>(props: {
     <div class="table-head">
       <button type="button" class="small" onClick=${csv}>Download CSV<span class="sr-only"> of ${caption}</span></button>
     </div>
-    <div class="scroll" tabindex="0" role="region" aria-label=${caption}>
+    <div class="scroll" tabindex="0" role="region" aria-label=${caption} ref=${region}>
       <table id=${id} data-table=${id}>
         <caption>${caption}</caption>
         <thead>
           <tr>${columns.map((c) => html`<th scope="col" class=${c.kind === 'text' ? '' : 'num'}>${c.header}</th>`)}</tr>
         </thead>
         <tbody>
-          ${rows.map(
+          ${shownRows.map(
             (r) => html`<tr class=${props.rowClass?.(r) ?? ''}>
               ${columns.map((c) => {
                 const v = c.value(r);
@@ -61,5 +77,11 @@ export function DataTable<R>(props: {
         </tbody>
       </table>
     </div>
+    ${
+      cut
+        ? html`<p class="more" data-more=${id}>The first ${fmtInt(FIRST_ROWS)} of ${fmtInt(rows.length)} rows (the CSV has them all).
+          <button type="button" class="small" onClick=${showAll}>Show all ${fmtInt(rows.length)} rows<span class="sr-only"> of ${caption}</span></button></p>`
+        : ''
+    }
   </div>`;
 }

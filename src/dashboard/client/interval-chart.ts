@@ -5,7 +5,9 @@
  */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
+import { useRef } from 'preact/hooks';
 import type { MetricJson } from './analysis-api.js';
+import { downloadSvgPng } from './download.js';
 
 const LEFT = 80;
 const RIGHT = 20;
@@ -14,7 +16,15 @@ const TOP = 10;
 
 export const pct = (r: number): string => `${r > 0 ? '+' : ''}${(r * 100).toFixed(1)}%`;
 
+const TITLE = "B's median against A's";
+
 export function IntervalChart(props: { metrics: MetricJson[]; label: string }): VNode {
+  const svg = useRef<SVGSVGElement>(null);
+  const png = () => {
+    if (svg.current !== null) {
+      downloadSvgPng('b-against-a', svg.current, getComputedStyle(document.body).backgroundColor);
+    }
+  };
   // Drawn at the size it shows (up to 640 px), so that its text stays legible on a phone.
   const WIDTH = Math.max(300, Math.min(640, window.innerWidth - 48));
   const drawn = props.metrics.filter((m) => m.change !== null);
@@ -24,7 +34,11 @@ export function IntervalChart(props: { metrics: MetricJson[]; label: string }): 
   const height = TOP * 2 + ROW * Math.max(1, props.metrics.length) + 16;
   const ticks = [-reach, -reach / 2, 0, reach / 2, reach].map((t) => Math.round(t * 100) / 100);
   return html`<figure class="interval-chart">
-    <svg viewBox=${`0 0 ${WIDTH} ${height}`} width=${WIDTH} height=${height} role="img" aria-label=${props.label} data-chart="intervals" data-reach=${reach}>
+    <figcaption>
+      <h3>${TITLE}</h3>
+      <button type="button" class="small" onClick=${png}>Download PNG<span class="sr-only"> of ${TITLE}</span></button>
+    </figcaption>
+    <svg ref=${svg} viewBox=${`0 0 ${WIDTH} ${height}`} width=${WIDTH} height=${height} role="img" aria-label=${props.label} data-chart="intervals" data-reach=${reach}>
       ${ticks.map(
         (t) => html`<g>
           <line class=${t === 0 ? 'zero' : 'grid'} x1=${x(t)} x2=${x(t)} y1=${TOP - 4} y2=${height - 18} />

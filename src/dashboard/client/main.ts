@@ -13,7 +13,7 @@ import { BreakdownsView } from './breakdowns-view.js';
 import { OverviewView } from './overview-view.js';
 import { Status } from './status.js';
 import { TasksView } from './tasks-view.js';
-import { readUrl, type UrlState, VIEWS, writeUrl } from './url-state.js';
+import { META_PATH, readUrl, type UrlState, VIEWS, writeUrl } from './url-state.js';
 import { useJson } from './use-json.js';
 
 function Filters(props: { state: UrlState; set: (p: Partial<UrlState>, push?: boolean) => void }): VNode {
@@ -42,7 +42,7 @@ function useLive(enabled: boolean): { refresh: number; last: string } {
 
 function App(): VNode {
   const [state, setState] = useState<UrlState>(readUrl);
-  const meta = useJson<Meta>('/api/meta', 0);
+  const meta = useJson<Meta>(META_PATH, 0);
   const live = useLive(meta.state === 'ok' && meta.data.live);
   useEffect(() => {
     const pop = () => setState(readUrl());
@@ -79,11 +79,7 @@ function App(): VNode {
         ${meta.data.live ? (live.last === '' ? 'Live' : `Live · updated ${live.last}`) : 'Not live (--no-import)'} · ${meta.data.timezone}
       </p>
     </header>
-    ${
-      // Tasks cover their whole history (as `task list` and `task show`): the filters stay in the URL
-      // for the other views, but are not offered here.
-      state.view === 'tasks' ? '' : html`<${Filters} state=${state} set=${set} />`
-    }
+    <${Filters} state=${state} set=${set} />
     <main id="main" tabindex="-1">${view}</main>`;
 }
 

@@ -8,7 +8,7 @@ import type { Column } from './data-table.js';
 import { DataTable } from './data-table.js';
 import { fmtInt, fmtPct, fmtUsd } from './format.js';
 import { Status } from './status.js';
-import { filterQuery, type UrlState } from './url-state.js';
+import { overviewPath, type UrlState } from './url-state.js';
 import { seriesByDay, text, usageColumns } from './usage-columns.js';
 import { useJson } from './use-json.js';
 
@@ -56,7 +56,7 @@ export function OverviewView(props: {
   set: (p: Partial<UrlState>) => void;
 }): VNode {
   const { state } = props;
-  const loaded = useJson<OverviewJson>(`/api/overview${filterQuery(state)}`, props.refresh);
+  const loaded = useJson<OverviewJson>(overviewPath(state), props.refresh);
   if (loaded.state !== 'ok') return html`<${Status} loaded=${loaded} />`;
   const { daily, block } = loaded.data;
   const cost = state.metric === 'cost';

@@ -6,7 +6,7 @@ import { Chart } from './chart.js';
 import { type Column, DataTable } from './data-table.js';
 import { fmtInt, fmtUsd } from './format.js';
 import { Status } from './status.js';
-import type { UrlState } from './url-state.js';
+import { filterQuery, taskPath, tasksPath, type UrlState } from './url-state.js';
 import { seriesByDay, text, usageColumns } from './usage-columns.js';
 import { useJson } from './use-json.js';
 
@@ -42,11 +42,17 @@ export function TasksView(props: {
   set: (p: Partial<UrlState>, push?: boolean) => void;
 }): VNode {
   if (props.state.task !== '') return html`<${TaskDetail} ...${props} id=${props.state.task} />`;
-  const loaded = useJson<{ tasks: TaskJson[] }>('/api/tasks', props.refresh);
+  const query = filterQuery(props.state);
+  const loaded = useJson<{ tasks: TaskJson[] }>(tasksPath(props.state), props.refresh);
   if (loaded.state !== 'ok') return html`<${Status} loaded=${loaded} />`;
   const rows = tree(loaded.data.tasks);
+  const filtered = query !== '';
   if (rows.length === 0) {
-    return html`<section class="card"><h2>Tasks</h2><p>No tasks yet: start one with <code>tokenledger task start ID</code>.</p></section>`;
+    return html`<section class="card"><h2>Tasks</h2>${
+      filtered
+        ? html`<p>No task has usage in these days and this project.</p>`
+        : html`<p>No tasks yet: start one with <code>tokenledger task start ID</code>.</p>`
+    }</section>`;
   }
   const columns: Column<TreeRow>[] = [
     {
@@ -61,15 +67,25 @@ export function TasksView(props: {
     text('title', 'Title', (r) => r.task.title ?? ''),
     text('status', 'Status', (r) => r.task.status),
     { key: 'estimateTokens', header: 'Estimate (tokens)', kind: 'int', value: (r) => r.task.estimate.tokens },
-    { key: 'actualTokens', header: 'Actual (tokens)', kind: 'int', value: (r) => r.task.actualTokens },
+    {
+      key: 'actualTokens',
+      header: filtered ? 'Actual in filters (tokens)' : 'Actual (tokens)',
+      kind: 'int',
+      value: (r) => r.task.actualTokens,
+    },
     {
       key: 'tokensVariance',
-      header: 'Tokens vs estimate',
+      header: filtered ? 'Whole task vs estimate' : 'Tokens vs estimate',
       kind: 'pct',
       value: (r) => pct(r.task.variance.tokens),
     },
     { key: 'estimateUsd', header: 'Estimate (USD)', kind: 'usd', value: (r) => r.task.estimate.usd },
-    { key: 'actualUsd', header: 'Actual (USD)', kind: 'usd', value: (r) => r.task.actualUsd },
+    {
+      key: 'actualUsd',
+      header: filtered ? 'Actual in filters (USD)' : 'Actual (USD)',
+      kind: 'usd',
+      value: (r) => r.task.actualUsd,
+    },
     {
       key: 'overrun',
       header: 'Overrun',
@@ -80,7 +96,11 @@ export function TasksView(props: {
   ];
   return html`<section class="card">
     <h2>Tasks</h2>
-    <p>Plans, sections and tasks; each row's actuals cover its whole subtree (as <code>task list</code>). Choose a task to see its stages, agents, models and timeline.</p>
+    <p>Plans, sections and tasks; each row's actuals cover its whole subtree (as <code>task list</code>)${
+      filtered
+        ? html`, counting only the usage in the chosen days and project; the comparison with the estimate stays the whole task's`
+        : ''
+    }. Choose a task to see its stages, agents, models and timeline.</p>
     <${DataTable} id="table-tasks" caption="Tasks against their estimates" rows=${rows} columns=${columns}
       rowClass=${(r: TreeRow) => (r.task.variance.overrun ? 'overrun' : '')} />
   </section>`;
@@ -100,10 +120,13 @@ const requestColumns: Column<RequestJson>[] = [
 
 function TaskDetail(props: {
   id: string;
+  state: UrlState;
   refresh: number;
   set: (p: Partial<UrlState>, push?: boolean) => void;
 }): VNode {
-  const loaded = useJson<TaskDetailJson>(`/api/tasks/${encodeURIComponent(props.id)}`, props.refresh);
+  const query = filterQuery(props.state);
+  const filtered = query !== '';
+  const loaded = useJson<TaskDetailJson>(taskPath({ ...props.state, task: props.id }), props.refresh);
   const back = html`<button type="button" class="small" onClick=${() => props.set({ task: '' }, true)}>← All tasks</button>`;
   if (loaded.state !== 'ok') return html`<div>${back}<${Status} loaded=${loaded} /></div>`;
   const { show, timeline } = loaded.data;
@@ -133,9 +156,19 @@ function TaskDetail(props: {
       <h2>${t.id}${t.title === null ? '' : `: ${t.title}`} ${v.overrun ? html`<span class="flag">Overrun</span>` : ''}</h2>
       <dl class="figures">
         <div><dt>Status</dt><dd>${t.status}</dd></div>
-        <div><dt>Tokens</dt><dd data-value=${show.totals.totalTokens}>${fmtInt(show.totals.totalTokens)}${t.estimate.tokens === null ? '' : ` of ${fmtInt(t.estimate.tokens)} estimated`}</dd></div>
-        <div><dt>Cost</dt><dd data-value=${show.totals.totalCost}>${fmtUsd(show.totals.totalCost)}${t.estimate.usd === null ? '' : ` of ${fmtUsd(t.estimate.usd)} estimated`}</dd></div>
+        <div><dt>${filtered ? 'Tokens in the filters' : 'Tokens'}</dt><dd data-value=${show.totals.totalTokens}>${fmtInt(show.totals.totalTokens)}${filtered || t.estimate.tokens === null ? '' : ` of ${fmtInt(t.estimate.tokens)} estimated`}</dd></div>
+        <div><dt>${filtered ? 'Cost in the filters' : 'Cost'}</dt><dd data-value=${show.totals.totalCost}>${fmtUsd(show.totals.totalCost)}${filtered || t.estimate.usd === null ? '' : ` of ${fmtUsd(t.estimate.usd)} estimated`}</dd></div>
         <div><dt>Requests</dt><dd data-value=${show.totals.responses}>${fmtInt(show.totals.responses)}</dd></div>
+        ${
+          filtered && (v.tokens !== null || v.usd !== null)
+            ? html`<div><dt>Whole task</dt><dd>${[
+                v.tokens === null ? '' : `${fmtInt(v.tokens.actual)} of ${fmtInt(v.tokens.estimate)} tokens`,
+                v.usd === null ? '' : `${fmtUsd(v.usd.actual)} of ${fmtUsd(v.usd.estimate)}`,
+              ]
+                .filter((x) => x !== '')
+                .join(', ')} estimated</dd></div>`
+            : ''
+        }
       </dl>
     </section>
     <section class="card">
@@ -147,7 +180,7 @@ function TaskDetail(props: {
     </section>
     <section class="card">
       <h2>Requests</h2>
-      <p>Each API call of ${t.id} and its subtasks: ${shownCount}.</p>
+      <p>Each API call of ${t.id} and its subtasks${filtered ? ' in the filters' : ''}: ${shownCount}.</p>
       <${Chart} id="chart-task-requests" title="Tokens per request" tableId="table-task-requests" kind="stacked"
         days=${[]} times=${times} series=${perRequest} description="The tokens of each request, in order: input, output, cache writes and cache reads." />
       <${Chart} id="chart-task-cache" title="Cache reads against cache writes per request" tableId="table-task-requests" kind="line"

@@ -63,3 +63,20 @@ export function filterQuery(s: UrlState): string {
   const text = q.toString();
   return text === '' ? '' : `?${text}`;
 }
+
+/** The data each view asks for, as paths: the views and the early requests (early.ts) build them here alike. */
+export const overviewPath = (s: UrlState): string => `/api/overview${filterQuery(s)}`;
+export const tasksPath = (s: UrlState): string => `/api/tasks${filterQuery(s)}`;
+export const taskPath = (s: UrlState): string => `/api/tasks/${encodeURIComponent(s.task)}${filterQuery(s)}`;
+export const breakdownPath = (dim: string, s: UrlState): string =>
+  `/api/breakdown/${encodeURIComponent(dim)}${filterQuery(s)}`;
+export const META_PATH = '/api/meta';
+export const BUDGETS_PATH = '/api/budgets';
+
+/** What the page shown first needs, known from its URL alone (the Breakdowns' default tab needs the meta). */
+export function firstPaths(s: UrlState): string[] {
+  if (s.view === 'overview') return [META_PATH, overviewPath(s), BUDGETS_PATH];
+  if (s.view === 'tasks') return [META_PATH, s.task === '' ? tasksPath(s) : taskPath(s)];
+  if (s.view === 'breakdowns' && s.dim !== '') return [META_PATH, breakdownPath(s.dim, s)];
+  return [META_PATH];
+}
