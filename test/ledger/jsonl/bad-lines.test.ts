@@ -58,7 +58,7 @@ describe('import of a folder with bad lines', () => {
       expect.stringMatching(/^2026-11-20\/m\.jsonl:2: not JSON/),
       '2026-11-20/m.jsonl:3: usage input_tokens: expected a whole number >= 0, got -5',
       '2026-11-20/m.jsonl:4: usage ts: expected a real date and time, got "2026-02-30T00:00:00.000Z"',
-      '2026-11-20/m.jsonl:5: type: unknown record type "comment" (expected one of usage, agent, spawn, task, span, run, declared_task, telemetry_error)',
+      '2026-11-20/m.jsonl:5: type: unknown record type "comment" (expected one of usage, agent, spawn, task, span, run, declared_task, telemetry_error, activity, budget, budget_warning, review_proposal)',
       expect.stringMatching(/^2026-11-20\/m\.jsonl:7: usage source "telemetry" is derived/),
       '2026-11-20/m.jsonl:8: expected a JSON object, got [1,2]',
     ]);
