@@ -5,7 +5,8 @@
  * telemetry (source `telemetry`) are left out, because declaring the task again re-derives them.
  * @module
  */
-import type { UsageRecord } from '../capture/types.js';
+import type { CallActivity, UsageRecord } from '../capture/types.js';
+import type { BudgetPeriod, BudgetScopeKind, BudgetUnit } from './budget-repository.js';
 import type { RunRecord } from './run-repository.js';
 import type { SpanScope, TaskRow } from './task-repository.js';
 import type { DeclaredEntry, TelemetryErrorInput } from './telemetry-repository.js';
@@ -95,6 +96,61 @@ export interface TelemetryErrorLedgerRecord extends TelemetryErrorInput {
   resolvedAt: number | null;
 }
 
+/** One tool use an API call's response asked for (a `call_activity` row; `toolUseId` '' for "no tool"). */
+export interface ActivityLedgerRecord extends CallActivity {
+  type: 'activity';
+}
+
+/** A spending budget (`budget set`), its scope flattened. */
+export interface BudgetLedgerRecord {
+  type: 'budget';
+  name: string;
+  unit: BudgetUnit;
+  limit: number;
+  period: BudgetPeriod;
+  scopeKind: BudgetScopeKind;
+  scopeValue: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * A budget warning already shown (claimed), with the definition of the budget it was shown for: a
+ * warning of an earlier definition (the limit changed since) does not hold for the budget of today.
+ */
+export interface BudgetWarningLedgerRecord {
+  type: 'budget_warning';
+  budget: string;
+  /** The period's key, e.g. `2026-12`. */
+  period: string;
+  threshold: number;
+  warnedAt: number;
+  unit: BudgetUnit;
+  limit: number;
+  /** The budget's period kind (day, week, month). */
+  budgetPeriod: BudgetPeriod;
+  scopeKind: BudgetScopeKind;
+  scopeValue: string | null;
+}
+
+/** A review proposal as remembered for `review check`, its cohort flattened. */
+export interface ReviewProposalLedgerRecord {
+  type: 'review_proposal';
+  id: string;
+  kind: string;
+  target: string;
+  file: string;
+  diff: string;
+  expectedHash: string;
+  proposedAt: number;
+  cohortAgent: string | null;
+  cohortModel: string | null;
+  cohortStage: string | null;
+  description: string;
+  savingUsd: number | null;
+  appliedAt: number | null;
+}
+
 export type LedgerRecord =
   | UsageLedgerRecord
   | AgentLedgerRecord
@@ -103,11 +159,18 @@ export type LedgerRecord =
   | SpanLedgerRecord
   | RunLedgerRecord
   | DeclaredTaskLedgerRecord
-  | TelemetryErrorLedgerRecord;
+  | TelemetryErrorLedgerRecord
+  | ActivityLedgerRecord
+  | BudgetLedgerRecord
+  | BudgetWarningLedgerRecord
+  | ReviewProposalLedgerRecord;
 
 export type LedgerRecordType = LedgerRecord['type'];
 
-/** Record types in the order an import applies them (what attribution depends on before usage). */
+/**
+ * Record types in the order an import applies them (what attribution depends on before usage; a
+ * budget before its warnings, since a budget whose limit changes forgets its warnings).
+ */
 export const RECORD_TYPES = [
   'agent',
   'spawn',
@@ -115,6 +178,10 @@ export const RECORD_TYPES = [
   'span',
   'run',
   'telemetry_error',
+  'budget',
+  'budget_warning',
+  'review_proposal',
+  'activity',
   'usage',
   'declared_task',
 ] as const satisfies readonly LedgerRecordType[];
@@ -124,12 +191,15 @@ export type ImportableRecord = Exclude<LedgerRecord, DeclaredTaskLedgerRecord>;
 
 /**
  * A record with the instant it belongs to (epoch ms): a usage row's time, a task's creation, a span's
- * start, a run's start, a declaration's timestamp, an error's first sighting; for agents and spawns
- * the first usage of their session, or null when the session has none.
+ * start, a run's start, a declaration's timestamp, an error's first sighting, a budget's last change,
+ * a warning's claim, a proposal's first showing; for agents and spawns the first usage of their
+ * session, for a call's activity the call's time, or null when there is none.
  */
 export interface TimedRecord {
   at: number | null;
   record: LedgerRecord;
+  /** For a call's activity, the machine of its usage row (its lines go to that machine's file). */
+  machine?: string | null;
 }
 
 /** Which records to export: those whose instant is in [fromMs, toMs) (records without one only when unfiltered). */

@@ -1,7 +1,8 @@
 /**
  * What makes two {@link LedgerRecord}s the same record (in another version) in any ledger: a natural
  * key per type, never a row id. Spans and runs have no natural key, so their content is their key
- * (a span's end and creation time excepted: those are what changes).
+ * (a span's end and creation time excepted: those are what changes). A budget warning's key holds
+ * the definition of the budget it was shown for.
  * @module
  */
 import type { LedgerRecord } from './ledger-records.js';
@@ -64,6 +65,25 @@ export function recordKey(r: LedgerRecord): string {
       return declaredTaskKey(r.taskId);
     case 'telemetry_error':
       return canonicalJson([r.type, r.key]);
+    case 'activity':
+      return canonicalJson([r.type, r.dedupKey, r.toolUseId]);
+    case 'budget':
+      return canonicalJson([r.type, r.name]);
+    case 'budget_warning':
+      // With the budget's definition: a warning of an earlier limit is another record.
+      return canonicalJson([
+        r.type,
+        r.budget,
+        r.period,
+        r.threshold,
+        r.unit,
+        r.limit,
+        r.budgetPeriod,
+        r.scopeKind,
+        r.scopeValue,
+      ]);
+    case 'review_proposal':
+      return canonicalJson([r.type, r.id]);
   }
 }
 

@@ -56,7 +56,8 @@ export interface LedgerStore
   /**
    * Every record another ledger can rebuild this one from (see `ledger-records.ts`), oldest first:
    * usage (not the rows derived from declarations), agents, spawns, tasks, spans, runs, declared
-   * tasks and telemetry errors.
+   * tasks, telemetry errors, call activity, budgets, the budget warnings shown (with their budget's
+   * definition) and review proposals.
    */
   exportRecords(filter: RecordFilter): Promise<TimedRecord[]>;
   /**
@@ -65,7 +66,10 @@ export interface LedgerStore
    * record's origin), and its task, stage and labels are set to the record's; an agent's lower
    * priority wins (ties: the smaller type); a spawn's missing fields fill in; a span is matched by its
    * content (its end and creation keep the earliest known); a run is added unless an identical one
-   * exists; tasks and telemetry errors are replaced. New spans and spawn tasks mark the usage they
+   * exists; tasks, telemetry errors, budgets and review proposals are replaced (a budget whose
+   * definition changes forgets its warnings, as `saveBudget` does); activity merges as the capture's
+   * does (a call's "no tool" row only while it has no other); a budget warning keeps its earliest
+   * claim. New spans and spawn tasks mark the usage they
    * cover for the attribute step. Returns how many records changed something.
    */
   importRecords(records: readonly ImportableRecord[]): Promise<number>;

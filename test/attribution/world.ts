@@ -20,6 +20,8 @@ export interface Call {
   input: number;
   agentId?: string;
   model?: string;
+  /** A tool use the response asks for (instead of text). */
+  tool?: { name: string; input: Record<string, unknown> };
 }
 
 export class World {
@@ -68,11 +70,14 @@ export class World {
       messageId: `msg_${this.#n}`,
       requestId: `req_${this.#n}`,
       model: c.model ?? 'claude-sonnet-4-5-20250929',
-      block: { type: 'text', text: 'ok' },
+      block:
+        c.tool === undefined
+          ? { type: 'text', text: 'ok' }
+          : { type: 'tool_use', id: `toolu_${this.#n}`, name: c.tool.name, input: c.tool.input },
       blockIndex: 0,
       usage: { input: c.input, output: 1, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, webSearch: 0 },
       output: 1,
-      stopReason: 'end_turn',
+      stopReason: c.tool === undefined ? 'end_turn' : 'tool_use',
     });
     const file = this.#file(c);
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -61,7 +61,8 @@ describe('export --jsonl / import-jsonl', () => {
     call('s-1', T0 + 60_000, 2000);
     call('s-2', T0 + 86_400_000, 3000);
     const first = JSON.parse(cli.ok(['export', '--jsonl', exportDir, '--json'])) as Record<string, unknown>;
-    expect(first).toMatchObject({ records: 3, linesAppended: 3, filesWritten: 2, filesCreated: 2 });
+    // Each call's usage, and its activity (a call that asked for no tool says so).
+    expect(first).toMatchObject({ records: 6, linesAppended: 6, filesWritten: 2, filesCreated: 2 });
     expect(Object.keys(snapshot(exportDir)).sort()).toEqual([
       '.gitattributes',
       '2026-11-20/ci-runner.jsonl',
@@ -76,7 +77,7 @@ describe('export --jsonl / import-jsonl', () => {
       string,
       unknown
     >;
-    expect(imported).toMatchObject({ files: 2, lines: 3, records: 3, merged: 3, unchanged: 0, problems: [] });
+    expect(imported).toMatchObject({ files: 2, lines: 6, records: 6, merged: 6, unchanged: 0, problems: [] });
     for (const report of [['daily'], ['session'], ['report', '--by', 'project,branch,machine,user']]) {
       expect(cli.ok([...report, '--json', '--no-import', '--db', other])).toBe(
         cli.ok([...report, '--json', '--no-import']),
@@ -84,7 +85,7 @@ describe('export --jsonl / import-jsonl', () => {
     }
     const again = cli.ok(['import-jsonl', exportDir, '--db', other]);
     expect(again).toMatch(
-      /^Read 3 line\(s\) from 2 file\(s\) under .*: 0 record\(s\) merged into the ledger, 3 already there, no problems\./,
+      /^Read 6 line\(s\) from 2 file\(s\) under .*: 0 record\(s\) merged into the ledger, 6 already there, no problems\./,
     );
   });
 
@@ -95,8 +96,8 @@ describe('export --jsonl / import-jsonl', () => {
     fs.appendFileSync(file, '{"type":"usage","dedup_key":1}\n');
     const r = cli.run(['import-jsonl', exportDir, '--db', path.join(cli.root, 'other.db')]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`${file}:2: usage dedup_key: expected a string, got 1`);
-    expect(r.stdout).toContain('1 record(s) merged into the ledger, 0 already there, 1 bad line(s) skipped');
+    expect(r.stderr).toContain(`${file}:3: usage dedup_key: expected a string, got 1`);
+    expect(r.stdout).toContain('2 record(s) merged into the ledger, 0 already there, 1 bad line(s) skipped');
   });
 
   it('says what to pass when --jsonl or the folder is missing', () => {

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import { ExitCode, UserError } from '../../util/errors.js';
-import { type LedgerRecord, RECORD_TYPES, type RecordFilter } from '../ledger-records.js';
+import { RECORD_TYPES, type RecordFilter, type TimedRecord } from '../ledger-records.js';
 import { compareText, recordKey } from '../record-identity.js';
 import type { LedgerStore } from '../store.js';
 import {
@@ -43,9 +43,13 @@ export interface ExportJsonlSummary {
 
 const RANK = new Map<string, number>(RECORD_TYPES.map((t, i) => [t, i]));
 
-/** The file a record goes to is its own machine's when it has one (usage, declared tasks). */
-function machineOf(record: LedgerRecord, exporting: string): string {
-  return record.type === 'usage' || record.type === 'declared_task' ? record.machine : exporting;
+/**
+ * The file a record goes to is its own machine's when it has one (usage, declared tasks), its
+ * call's for activity (next to the call's usage), else the exporting machine's.
+ */
+function machineOf({ record, machine }: TimedRecord, exporting: string): string {
+  if (record.type === 'usage' || record.type === 'declared_task') return record.machine;
+  return machine ?? exporting;
 }
 
 interface NewLine {
@@ -79,12 +83,13 @@ export async function exportJsonl(
   const existing = readJsonlDir(dir, '');
   const records = await store.exportRecords(options.filter);
   const pending = new Map<string, NewLine[]>();
-  for (const { at, record } of records) {
+  for (const timed of records) {
+    const { at, record } = timed;
     const key = recordKey(record);
     const rev = exportRev(record, existing.histories.get(key));
     if (rev === null) continue;
     const when = at ?? options.now;
-    const file = targetFile(dir, when, machineOf(record, options.machine));
+    const file = targetFile(dir, when, machineOf(timed, options.machine));
     const text = formatLine(record, rev);
     const texts = existing.texts.get(file) ?? new Set<string>();
     existing.texts.set(file, texts);

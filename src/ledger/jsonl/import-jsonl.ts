@@ -6,8 +6,14 @@
  * again through the store, which re-derives their usage.
  * @module
  */
-import type { DeclaredTaskLedgerRecord, ImportableRecord, LedgerRecord } from '../ledger-records.js';
-import { recordKey, taskKey } from '../record-identity.js';
+import type {
+  BudgetLedgerRecord,
+  BudgetWarningLedgerRecord,
+  DeclaredTaskLedgerRecord,
+  ImportableRecord,
+  LedgerRecord,
+} from '../ledger-records.js';
+import { canonicalJson, recordKey, taskKey, usageKey } from '../record-identity.js';
 import type { LedgerStore } from '../store.js';
 import { type JsonlProblem, readJsonlDir } from './jsonl-files.js';
 import { importTarget } from './record-versions.js';
@@ -21,7 +27,10 @@ export interface ImportJsonlSummary {
   records: number;
   /** Records that changed the ledger (new, or a newer version). */
   merged: number;
-  /** Records the ledger already held as the folder says. */
+  /**
+   * Records the ledger already held as the folder says (or that would change nothing: warnings of an
+   * earlier definition of their budget, the "no tool" activity of a call with tool uses).
+   */
   unchanged: number;
   /** Records skipped because the user forgot them (`tokenledger forget`), or the task they belong to. */
   forgotten: number;
@@ -37,14 +46,16 @@ export async function importJsonl(store: LedgerStore, dir: string): Promise<Impo
   if (contents.histories.size > 0) {
     for (const { record } of await store.exportRecords({})) current.set(recordKey(record), record);
   }
+  const resolved: LedgerRecord[] = [];
   const targets: LedgerRecord[] = [];
   for (const key of contents.histories.keys()) {
     const history = contents.histories.get(key);
     if (history === undefined) continue;
+    resolved.push(history.state);
     const target = importTarget(current.get(key), history);
     if (target !== null) targets.push(target);
   }
-  const { kept, skipped } = await withoutForgotten(store, targets);
+  const { kept, skipped } = await withoutForgotten(store, withoutMoot(targets, current, resolved));
   const writes: ImportableRecord[] = [];
   const declared: DeclaredTaskLedgerRecord[] = [];
   for (const target of kept) {
@@ -82,6 +93,44 @@ export async function importJsonl(store: LedgerStore, dir: string): Promise<Impo
   };
 }
 
+/** What a budget counts and allows, as one text. */
+function definitionOf(b: BudgetLedgerRecord | BudgetWarningLedgerRecord): string {
+  const period = b.type === 'budget' ? b.period : b.budgetPeriod;
+  return canonicalJson([
+    b.type === 'budget' ? b.name : b.budget,
+    b.unit,
+    b.limit,
+    period,
+    b.scopeKind,
+    b.scopeValue,
+  ]);
+}
+
+/**
+ * The targets minus those that would change nothing: the "no tool" activity of a call that has tool
+ * uses (in the ledger or the folder: the ledger keeps only those), and the warnings of a budget whose
+ * definition the ledger will not have (a warning of an earlier limit, or of a budget it lacks).
+ */
+function withoutMoot(
+  targets: readonly LedgerRecord[],
+  current: ReadonlyMap<string, LedgerRecord>,
+  resolved: readonly LedgerRecord[],
+): LedgerRecord[] {
+  if (!targets.some((t) => (t.type === 'activity' && t.toolUseId === '') || t.type === 'budget_warning'))
+    return [...targets];
+  const withTools = new Set<string>();
+  const budgets = new Map<string, string>();
+  for (const r of [...current.values(), ...resolved])
+    if (r.type === 'activity' && r.toolUseId !== '') withTools.add(r.dedupKey);
+  for (const r of [...current.values(), ...targets])
+    if (r.type === 'budget') budgets.set(r.name, definitionOf(r));
+  return targets.filter((t) => {
+    if (t.type === 'activity') return t.toolUseId !== '' || !withTools.has(t.dedupKey);
+    if (t.type === 'budget_warning') return budgets.get(t.budget) === definitionOf(t);
+    return true;
+  });
+}
+
 /** The task a record belongs to, if any. */
 function taskOf(r: LedgerRecord): string | null {
   switch (r.type) {
@@ -110,6 +159,7 @@ async function withoutForgotten(
   const keys = new Set<string>();
   for (const r of records) {
     keys.add(recordKey(r));
+    if (r.type === 'activity') keys.add(usageKey(r.dedupKey));
     const task = taskOf(r);
     if (task !== null) keys.add(taskKey(task));
   }
@@ -120,6 +170,8 @@ async function withoutForgotten(
     const task = taskOf(r);
     const taskForgotten = task !== null && forgotten.has(taskKey(task));
     if (forgotten.has(recordKey(r))) continue;
+    // The activity of a forgotten API call goes with it.
+    if (r.type === 'activity' && forgotten.has(usageKey(r.dedupKey))) continue;
     if (r.type === 'usage' || r.type === 'spawn') kept.push(taskForgotten ? { ...r, taskId: null } : r);
     else if (!taskForgotten) kept.push(r);
   }

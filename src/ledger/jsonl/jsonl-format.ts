@@ -27,7 +27,12 @@ export type FieldKind =
   | 'entries'
   | 'scope'
   | 'status'
-  | 'errorKind';
+  | 'errorKind'
+  | 'fileOp?'
+  | 'unit'
+  | 'budgetPeriod'
+  | 'budgetScope'
+  | 'positive';
 
 type Fields<T extends LedgerRecordType> = {
   readonly [K in Exclude<keyof Extract<LedgerRecord, { type: T }>, 'type'>]-?: readonly [
@@ -153,6 +158,56 @@ const TELEMETRY_ERROR: Fields<'telemetry_error'> = {
   resolvedAt: ['resolved_at', 'time?'],
 };
 
+const ACTIVITY: Fields<'activity'> = {
+  dedupKey: ['dedup_key', 'text'],
+  toolUseId: ['tool_use_id', 'text'],
+  tool: ['tool', 'text?'],
+  mcpServer: ['mcp_server', 'text?'],
+  skill: ['skill', 'text?'],
+  agentType: ['agent_type', 'text?'],
+  file: ['file', 'text?'],
+  fileOp: ['file_op', 'fileOp?'],
+};
+
+const BUDGET: Fields<'budget'> = {
+  name: ['name', 'text'],
+  unit: ['unit', 'unit'],
+  limit: ['limit', 'positive'],
+  period: ['period', 'budgetPeriod'],
+  scopeKind: ['scope_kind', 'budgetScope'],
+  scopeValue: ['scope_value', 'text?'],
+  createdAt: ['created_at', 'time'],
+  updatedAt: ['updated_at', 'time'],
+};
+
+const BUDGET_WARNING: Fields<'budget_warning'> = {
+  budget: ['budget', 'text'],
+  period: ['period', 'text'],
+  threshold: ['threshold', 'count'],
+  warnedAt: ['warned_at', 'time'],
+  unit: ['unit', 'unit'],
+  limit: ['limit', 'positive'],
+  budgetPeriod: ['budget_period', 'budgetPeriod'],
+  scopeKind: ['scope_kind', 'budgetScope'],
+  scopeValue: ['scope_value', 'text?'],
+};
+
+const REVIEW_PROPOSAL: Fields<'review_proposal'> = {
+  id: ['id', 'text'],
+  kind: ['kind', 'text'],
+  target: ['target', 'text'],
+  file: ['file', 'text'],
+  diff: ['diff', 'text'],
+  expectedHash: ['expected_hash', 'text'],
+  proposedAt: ['proposed_at', 'time'],
+  cohortAgent: ['cohort_agent', 'text?'],
+  cohortModel: ['cohort_model', 'text?'],
+  cohortStage: ['cohort_stage', 'text?'],
+  description: ['description', 'text'],
+  savingUsd: ['saving_usd', 'number?'],
+  appliedAt: ['applied_at', 'time?'],
+};
+
 export type FieldTable = Readonly<Record<string, readonly [string, FieldKind]>>;
 
 export const FIELD_TABLES: Readonly<Record<LedgerRecordType, FieldTable>> = {
@@ -164,6 +219,10 @@ export const FIELD_TABLES: Readonly<Record<LedgerRecordType, FieldTable>> = {
   run: RUN,
   declared_task: DECLARED_TASK,
   telemetry_error: TELEMETRY_ERROR,
+  activity: ACTIVITY,
+  budget: BUDGET,
+  budget_warning: BUDGET_WARNING,
+  review_proposal: REVIEW_PROPOSAL,
 };
 
 type TableEntries = readonly (readonly [field: string, json: string, kind: FieldKind])[];
@@ -182,6 +241,10 @@ export const TABLE_ENTRIES: Readonly<Record<LedgerRecordType, TableEntries>> = {
   run: entriesOf(RUN),
   declared_task: entriesOf(DECLARED_TASK),
   telemetry_error: entriesOf(TELEMETRY_ERROR),
+  activity: entriesOf(ACTIVITY),
+  budget: entriesOf(BUDGET),
+  budget_warning: entriesOf(BUDGET_WARNING),
+  review_proposal: entriesOf(REVIEW_PROPOSAL),
 };
 
 /** Types whose lines carry `rev`: a later version replaces an earlier one (see `record-versions.ts`). */
@@ -190,6 +253,8 @@ export const VERSIONED_TYPES: ReadonlySet<LedgerRecordType> = new Set([
   'task',
   'declared_task',
   'telemetry_error',
+  'budget',
+  'review_proposal',
 ]);
 
 export const ENTRY_FIELDS = [

@@ -6,6 +6,7 @@
  * @module
  */
 import * as v from 'valibot';
+import { BUDGET_PERIODS, BUDGET_SCOPES, BUDGET_UNITS } from '../budget-repository.js';
 import { DECLARED_USAGE_SOURCE, type LedgerRecord, type LedgerRecordType } from '../ledger-records.js';
 import {
   ENTRY_FIELDS,
@@ -101,6 +102,15 @@ const SCHEMAS: Record<FieldKind, v.GenericSchema<unknown, unknown>> = {
   scope: v.picklist(['agent', 'session', 'project'], expected('agent, session or project')),
   status: v.picklist(['open', 'active', 'paused', 'done'], expected('open, active, paused or done')),
   errorKind: v.picklist(['tracking_failure', 'anomaly'], expected('tracking_failure or anomaly')),
+  'fileOp?': v.nullable(v.picklist(['read', 'edit', 'search'], expected('read, edit or search'))),
+  unit: v.picklist(BUDGET_UNITS, expected(BUDGET_UNITS.join(' or '))),
+  budgetPeriod: v.picklist(BUDGET_PERIODS, expected(BUDGET_PERIODS.join(', '))),
+  budgetScope: v.picklist(BUDGET_SCOPES, expected(BUDGET_SCOPES.join(', '))),
+  positive: v.pipe(
+    v.number(expected('a number > 0')),
+    v.finite(expected('a number > 0')),
+    v.gtValue(0, expected('a number > 0')),
+  ),
 };
 
 const rev = v.pipe(
@@ -133,6 +143,19 @@ function reasonOf(issues: readonly v.BaseIssue<unknown>[]): string {
   return `${where === '' ? '' : `${where}: `}${first.message}${more}`;
 }
 
+/** A budget's or warning's scope: a value for every kind but `all`, none for `all`. */
+function scopeProblem(record: Record<string, unknown>): string | null {
+  if (record.type !== 'budget' && record.type !== 'budget_warning') return null;
+  if (record.scopeKind === 'all') {
+    return record.scopeValue === null
+      ? null
+      : `scope_value: expected null for scope_kind "all", got ${show(record.scopeValue)}`;
+  }
+  return typeof record.scopeValue === 'string' && record.scopeValue !== ''
+    ? null
+    : `scope_value: expected the ${String(record.scopeKind)} the budget counts, got ${show(record.scopeValue)}`;
+}
+
 /** Parses and checks one line (without its newline). */
 export function parseLine(lineText: string): LineResult {
   let value: unknown;
@@ -161,6 +184,8 @@ export function parseLine(lineText: string): LineResult {
       reason: `usage source "${DECLARED_USAGE_SOURCE}" is derived from declared_task lines, not imported (declaring the task again re-derives it)`,
     };
   }
+  const scope = scopeProblem(record);
+  if (scope !== null) return { ok: false, reason: `${String(type)} ${scope}` };
   return {
     ok: true,
     line: {

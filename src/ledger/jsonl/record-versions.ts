@@ -7,9 +7,12 @@
  *   sidechain and reported_cost by max, ts by min, the rest filled in when missing); the attribution
  *   (task_id, stage, labels) is the winning line's: the highest `rev`, ties broken by the greater line
  *   text (byte order).
- * - task, declared_task, telemetry_error: the winning line, by the same rule.
+ * - task, declared_task, telemetry_error, budget: the winning line, by the same rule.
+ * - review_proposal: the winning line's content, with the earliest `proposed_at` and the earliest
+ *   `applied_at` any line knows (once applied, a proposal stays applied).
  * - agent: the lowest priority (ties: the smaller agent type); spawn: each field filled in when missing;
- *   span: the earliest known end and creation; run: identical lines are one run.
+ *   span: the earliest known end and creation; run: identical lines are one run; activity: one tool
+ *   use is one row; budget_warning: the earliest claim.
  *
  * Export appends the ledger's version of a versioned record when it differs from the winner, with
  * `rev` one above the highest (usage that only grew keeps the winner's `rev`). Import compares the
@@ -19,7 +22,7 @@
  * @module
  */
 import { maxTokenCounts } from '../../util/token-counts.js';
-import type { LedgerRecord, UsageLedgerRecord } from '../ledger-records.js';
+import type { LedgerRecord, ReviewProposalLedgerRecord, UsageLedgerRecord } from '../ledger-records.js';
 import { canonicalJson, compareText, recordKey } from '../record-identity.js';
 import { formatLine } from './jsonl-format.js';
 import type { ParsedLine } from './jsonl-parse.js';
@@ -35,9 +38,26 @@ export interface RecordHistory {
   hasContent(content: string): boolean;
 }
 
-/** The part of a record that versions replace: a usage row's attribution, any other record whole. */
+/**
+ * The part of a record that versions replace: a usage row's attribution, a proposal without its
+ * times, any other record whole.
+ */
 export function contentOf(r: LedgerRecord): string {
-  return r.type === 'usage' ? canonicalJson([r.taskId, r.stage, r.labels]) : formatLine(r, 0);
+  if (r.type === 'usage') return canonicalJson([r.taskId, r.stage, r.labels]);
+  if (r.type === 'review_proposal') return formatLine({ ...r, proposedAt: 0, appliedAt: null }, 0);
+  return formatLine(r, 0);
+}
+
+/** `a` with the earliest showing and application of both; `a`'s content stays. */
+export function mergeProposal(
+  a: ReviewProposalLedgerRecord,
+  b: ReviewProposalLedgerRecord,
+): ReviewProposalLedgerRecord {
+  return {
+    ...a,
+    proposedAt: Math.min(a.proposedAt, b.proposedAt),
+    appliedAt: minNullable(a.appliedAt, b.appliedAt),
+  };
 }
 
 function minNullable(a: number | null, b: number | null): number | null {
@@ -86,6 +106,10 @@ export function mergeUnversioned(a: LedgerRecord, b: LedgerRecord): LedgerRecord
   if (a.type === 'span' && b.type === 'span') {
     return { ...a, toTs: minNullable(a.toTs, b.toTs), createdAt: Math.min(a.createdAt, b.createdAt) };
   }
+  if (a.type === 'budget_warning' && b.type === 'budget_warning') {
+    return { ...a, warnedAt: Math.min(a.warnedAt, b.warnedAt) };
+  }
+  if (a.type === 'review_proposal' && b.type === 'review_proposal') return mergeProposal(a, b);
   return a;
 }
 
@@ -203,10 +227,17 @@ export function exportRev(record: LedgerRecord, h: RecordHistory | undefined): n
     if (!grown && !reattributed) return null;
     return reattributed ? h.maxRev + 1 : h.winner.rev;
   }
+  if (record.type === 'review_proposal' && h.state.type === 'review_proposal') {
+    const grown = !same(mergeProposal(h.state, record), h.state);
+    const changed = contentOf(record) !== contentOf(winner);
+    if (!grown && !changed) return null;
+    return changed ? h.maxRev + 1 : h.winner.rev;
+  }
   switch (record.type) {
     case 'task':
     case 'declared_task':
     case 'telemetry_error':
+    case 'budget':
       return same(record, winner) ? null : h.maxRev + 1;
     case 'run':
       return null;
@@ -218,8 +249,9 @@ export function exportRev(record: LedgerRecord, h: RecordHistory | undefined): n
 /** Which version of a versioned record the ledger should hold, given its own (`db`). */
 function chosen(db: LedgerRecord, h: RecordHistory): LedgerRecord {
   const winner = h.winner.record;
-  if (db.type === 'usage' && winner.type === 'usage' ? sameAttribution(db, winner) : same(db, winner))
-    return db;
+  if (db.type === 'usage' && winner.type === 'usage') {
+    if (sameAttribution(db, winner)) return db;
+  } else if (contentOf(db) === contentOf(winner)) return db;
   // Equal to an older line: the ledger is behind. Equal to none: a change made here, kept.
   return h.hasContent(contentOf(db)) ? winner : db;
 }
@@ -236,7 +268,16 @@ export function importTarget(db: LedgerRecord | undefined, h: RecordHistory): Le
       stage: attribution.stage,
       labels: attribution.labels,
     };
-  } else if (db.type === 'task' || db.type === 'declared_task' || db.type === 'telemetry_error') {
+  } else if (db.type === 'review_proposal' && h.state.type === 'review_proposal') {
+    const content = chosen(db, h) as ReviewProposalLedgerRecord;
+    const times = mergeProposal(db, h.state);
+    target = { ...content, proposedAt: times.proposedAt, appliedAt: times.appliedAt };
+  } else if (
+    db.type === 'task' ||
+    db.type === 'declared_task' ||
+    db.type === 'telemetry_error' ||
+    db.type === 'budget'
+  ) {
     target = chosen(db, h);
   } else if (db.type === 'run') {
     return null;

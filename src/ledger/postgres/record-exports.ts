@@ -6,6 +6,19 @@
  * @module
  */
 
+import {
+  ACTIVITY_EXPORT_SQL,
+  type ActivityExportRow,
+  activityTimedRecord,
+  BUDGET_EXPORT_SQL,
+  BUDGET_WARNING_EXPORT_SQL,
+  type BudgetWarningExportRow,
+  budgetTimedRecord,
+  budgetWarningTimedRecord,
+  PROPOSAL_EXPORT_SQL,
+  proposalTimedRecord,
+} from '../activity-budget-proposal-records.js';
+import type { BudgetDbRow } from '../budget-rows.js';
 import type { RecordFilter, RunLedgerRecord, TimedRecord } from '../ledger-records.js';
 import {
   type AgentDbRow,
@@ -23,6 +36,7 @@ import {
   toUsageRecord,
   type UsageDbRow,
 } from '../ledger-rows.js';
+import type { ProposalDbRow } from '../review-proposal-rows.js';
 import type { PgQueryable } from './connection.js';
 import { TELEMETRY_SOURCE, telemetrySession } from './declared-usage.js';
 import { runsIn } from './runs.js';
@@ -110,6 +124,16 @@ async function errorRecords(q: PgQueryable): Promise<TimedRecord[]> {
   return (await telemetryErrorsIn(q, {})).map((e) => ({ at: e.at, record: toErrorRecord(e) }));
 }
 
+/** Call activity, budgets, their warnings and review proposals. */
+async function keptRecords(q: PgQueryable): Promise<TimedRecord[]> {
+  return [
+    ...(await q.query<ActivityExportRow>(ACTIVITY_EXPORT_SQL)).map(activityTimedRecord),
+    ...(await q.query<BudgetDbRow>(BUDGET_EXPORT_SQL)).map(budgetTimedRecord),
+    ...(await q.query<BudgetWarningExportRow>(BUDGET_WARNING_EXPORT_SQL)).map(budgetWarningTimedRecord),
+    ...(await q.query<ProposalDbRow>(PROPOSAL_EXPORT_SQL)).map(proposalTimedRecord),
+  ];
+}
+
 /** The records, oldest first (inside the caller's snapshot transaction). */
 export async function exportRecordsIn(q: PgQueryable, filter: RecordFilter): Promise<TimedRecord[]> {
   const starts = await sessionStarts(q);
@@ -121,6 +145,7 @@ export async function exportRecordsIn(q: PgQueryable, filter: RecordFilter): Pro
     ...(await runRecordsOf(q)),
     ...(await declaredRecords(q)),
     ...(await errorRecords(q)),
+    ...(await keptRecords(q)),
   ];
   return timedExport(await usageRecords(q, filter), rest, filter);
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  type ActivityLedgerRecord,
   type ImportableRecord,
   RECORD_TYPES,
   type SpanLedgerRecord,
@@ -14,6 +15,7 @@ import {
 import { type SpanDbRow, toSpanRecord } from '../ledger-rows.js';
 import { canonicalJson, recordKey } from '../record-identity.js';
 import type { PgDb, PgQueryable } from './connection.js';
+import { writeActivities, writeKeptRecord } from './kept-record-imports.js';
 import { runLedgerRecords } from './record-exports.js';
 import { importUsageRecords } from './record-usage-imports.js';
 import { refreshRollup } from './rollup.js';
@@ -111,8 +113,8 @@ async function changes(q: PgQueryable, sql: string, params: unknown[]): Promise<
   return (await q.query(`${sql} RETURNING 1`, params)).length > 0;
 }
 
-/** A record other than usage (usage is written in bulk, record-usage-imports.ts). */
-type OtherRecord = Exclude<ImportableRecord, UsageLedgerRecord>;
+/** A record other than usage and activity (written in bulk, record-usage-imports.ts, kept-record-imports.ts). */
+type OtherRecord = Exclude<ImportableRecord, UsageLedgerRecord | ActivityLedgerRecord>;
 
 async function writeRecord(q: PgQueryable, st: ImportState, r: OtherRecord): Promise<boolean> {
   switch (r.type) {
@@ -190,6 +192,8 @@ async function writeRecord(q: PgQueryable, st: ImportState, r: OtherRecord): Pro
            resolved_at = excluded.resolved_at`,
         [r.key, r.at, r.taskId, r.field, r.kind, r.problem, r.resolution, r.resolvedAt],
       );
+    default:
+      return writeKeptRecord(q, r);
   }
 }
 
@@ -201,7 +205,8 @@ export async function importRecords(db: PgDb, records: readonly ImportableRecord
   for (let i = 0; i < sorted.length; i += BATCH) {
     const batch = sorted.slice(i, i + BATCH);
     const usage = batch.filter((r): r is UsageLedgerRecord => r.type === 'usage');
-    const others = batch.filter((r): r is OtherRecord => r.type !== 'usage');
+    const activity = batch.filter((r): r is ActivityLedgerRecord => r.type === 'activity');
+    const others = batch.filter((r): r is OtherRecord => r.type !== 'usage' && r.type !== 'activity');
     changed += await db.transaction(async (q) => {
       // Known per attempt: a transaction that lost a race runs again from a clean state.
       const st = new ImportState();
@@ -211,6 +216,7 @@ export async function importRecords(db: PgDb, records: readonly ImportableRecord
       else await shareAttributionLock(q);
       let n = 0;
       for (const r of others) if (await writeRecord(q, st, r)) n += 1;
+      n += await writeActivities(q, activity);
       // Usage comes after every other type (RECORD_TYPES), so writing it last keeps the order.
       n += await importUsageRecords(q, usage, (machine, user) => st.originId(q, machine, user));
       return n;

@@ -236,9 +236,10 @@ export async function cursors(tx: PgQueryable, list: readonly CursorWrite[], now
  * What calls asked tools to do, one row per call and tool use id (the same tool use read twice is the
  * same row), in key order; a row already there is kept. A call's "no tool" row is kept only while it
  * has no other, so the table is the same whatever the order in which a response's lines were read.
+ * Returns how many rows were new.
  */
-export async function callActivities(tx: PgQueryable, list: readonly CallActivity[]): Promise<void> {
-  if (list.length === 0) return;
+export async function callActivities(tx: PgQueryable, list: readonly CallActivity[]): Promise<number> {
+  if (list.length === 0) return 0;
   const withTools = new Set(list.filter((a) => a.toolUseId !== '').map((a) => a.dedupKey));
   const unique = new Map<string, CallActivity>();
   for (const a of list)
@@ -247,12 +248,12 @@ export async function callActivities(tx: PgQueryable, list: readonly CallActivit
   const rows = [...unique.entries()]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map((e) => e[1]);
-  await tx.query(
+  const added = await tx.query(
     `INSERT INTO call_activity (dedup_key, tool_use_id, tool, mcp_server, skill, agent_type, file, file_op)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
        AS s (dedup_key, tool_use_id, tool, mcp_server, skill, agent_type, file, file_op)
      WHERE s.tool_use_id <> '' OR NOT EXISTS (SELECT 1 FROM call_activity c WHERE c.dedup_key = s.dedup_key)
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING RETURNING 1`,
     columns(
       rows,
       (a) => a.dedupKey,
@@ -269,4 +270,5 @@ export async function callActivities(tx: PgQueryable, list: readonly CallActivit
     await tx.query("DELETE FROM call_activity WHERE tool_use_id = '' AND dedup_key = ANY($1::text[])", [
       [...withTools].sort(),
     ]);
+  return added.length;
 }

@@ -8,8 +8,10 @@
 import type { CallActivity } from '../../capture/types.js';
 import type { Statements } from './statements.js';
 
-export function writeCallActivities(s: Statements, list: readonly CallActivity[]): void {
-  if (list.length === 0) return;
+/** Writes the rows; returns how many were new. */
+export function writeCallActivities(s: Statements, list: readonly CallActivity[]): number {
+  if (list.length === 0) return 0;
+  let added = 0;
   const tool = s.get(
     `INSERT INTO call_activity (dedup_key, tool_use_id, tool, mcp_server, skill, agent_type, file, file_op)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -22,12 +24,22 @@ export function writeCallActivities(s: Statements, list: readonly CallActivity[]
   const withTools = new Set<string>();
   for (const a of list) {
     if (a.toolUseId === '') continue;
-    tool.run(a.dedupKey, a.toolUseId, a.tool, a.mcpServer, a.skill, a.agentType, a.file, a.fileOp);
+    added += tool.run(
+      a.dedupKey,
+      a.toolUseId,
+      a.tool,
+      a.mcpServer,
+      a.skill,
+      a.agentType,
+      a.file,
+      a.fileOp,
+    ).changes;
     if (!withTools.has(a.dedupKey)) {
       withTools.add(a.dedupKey);
       dropNoTool.run(a.dedupKey);
     }
   }
   for (const a of list)
-    if (a.toolUseId === '' && !withTools.has(a.dedupKey)) noTool.run(a.dedupKey, a.dedupKey);
+    if (a.toolUseId === '' && !withTools.has(a.dedupKey)) added += noTool.run(a.dedupKey, a.dedupKey).changes;
+  return added;
 }

@@ -6,6 +6,19 @@
  * @module
  */
 
+import {
+  ACTIVITY_EXPORT_SQL,
+  type ActivityExportRow,
+  activityTimedRecord,
+  BUDGET_EXPORT_SQL,
+  BUDGET_WARNING_EXPORT_SQL,
+  type BudgetWarningExportRow,
+  budgetTimedRecord,
+  budgetWarningTimedRecord,
+  PROPOSAL_EXPORT_SQL,
+  proposalTimedRecord,
+} from '../activity-budget-proposal-records.js';
+import type { BudgetDbRow } from '../budget-rows.js';
 import type { RecordFilter, RunLedgerRecord, TimedRecord } from '../ledger-records.js';
 import {
   type AgentDbRow,
@@ -23,6 +36,7 @@ import {
   toUsageRecord,
   type UsageDbRow,
 } from '../ledger-rows.js';
+import type { ProposalDbRow } from '../review-proposal-rows.js';
 import type { Statements } from './statements.js';
 import { runs as runRows } from './tasks.js';
 import { declaredTasks, TELEMETRY_SOURCE, telemetryErrors, telemetrySession } from './telemetry.js';
@@ -100,6 +114,16 @@ function errorRecords(s: Statements): TimedRecord[] {
   return telemetryErrors(s, {}).map((e) => ({ at: e.at, record: toErrorRecord(e) }));
 }
 
+/** Call activity, budgets, their warnings and review proposals. */
+function keptRecords(s: Statements): TimedRecord[] {
+  return [
+    ...(s.get(ACTIVITY_EXPORT_SQL).all() as ActivityExportRow[]).map(activityTimedRecord),
+    ...(s.get(BUDGET_EXPORT_SQL).all() as BudgetDbRow[]).map(budgetTimedRecord),
+    ...(s.get(BUDGET_WARNING_EXPORT_SQL).all() as BudgetWarningExportRow[]).map(budgetWarningTimedRecord),
+    ...(s.get(PROPOSAL_EXPORT_SQL).all() as ProposalDbRow[]).map(proposalTimedRecord),
+  ];
+}
+
 export function exportRecords(s: Statements, filter: RecordFilter): TimedRecord[] {
   // One read transaction: a consistent snapshot while hooks write.
   return s.db.transaction(() => {
@@ -112,6 +136,7 @@ export function exportRecords(s: Statements, filter: RecordFilter): TimedRecord[
       ...runRecords(s),
       ...declaredRecords(s),
       ...errorRecords(s),
+      ...keptRecords(s),
     ];
     return timedExport(usageRecords(s, filter), rest, filter);
   })();

@@ -11,6 +11,7 @@ import { toSpanRecord } from '../ledger-rows.js';
 import { canonicalJson, recordKey } from '../record-identity.js';
 import { BUCKET_MS } from '../usage-sums.js';
 import { runLedgerRecords } from './jsonl-records.js';
+import { writeKeptRecord } from './kept-record-imports.js';
 import { markDirty, refreshRollup } from './rollup.js';
 import { UPSERT_USAGE } from './sql.js';
 import type { Statements } from './statements.js';
@@ -222,6 +223,8 @@ function writeRecord(st: ImportState, r: ImportableRecord): boolean {
           )
           .run(r.key, r.at, r.taskId, r.field, r.kind, r.problem, r.resolution, r.resolvedAt).changes > 0
       );
+    default:
+      return writeKeptRecord(s, r);
   }
 }
 

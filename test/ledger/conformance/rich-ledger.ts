@@ -1,6 +1,7 @@
 /**
  * A ledger with one of everything (subagents and spawns, one naming a task; a task with a span; runs;
- * a declared task and a telemetry error), and the comparison of two ledgers record by record and
+ * a declared task and a telemetry error; tool uses; budgets with a warning shown; a review proposal
+ * applied), and the comparison of two ledgers record by record and
  * report by report: for round trips through `exportRecords`/`importRecords` and JSONL folders.
  * @module
  */
@@ -33,6 +34,22 @@ export async function fillRichWorld(w: World): Promise<World> {
     {},
   );
   w.call({ session: 's1', cwd: P, at: T0 + 3 * MIN, input: 100 });
+  // A Read and an MCP tool use, and the calls their results drive.
+  w.call({
+    session: 's1',
+    cwd: P,
+    at: T0 + 4 * MIN,
+    input: 40,
+    tool: { name: 'Read', input: { file_path: `${P}/src/a.ts` } },
+  });
+  w.call({
+    session: 's1',
+    cwd: P,
+    at: T0 + 5 * MIN,
+    input: 50,
+    tool: { name: 'mcp__github__create_issue', input: { title: 't' } },
+  });
+  w.call({ session: 's1', cwd: P, at: T0 + 6 * MIN, input: 60 });
   await w.import({}, 'TASK-\\d+');
   await stopTask(w.store, undefined, P, T0 + 10 * MIN, {});
   await w.store.recordRun({
@@ -116,7 +133,44 @@ export async function fillRichWorld(w: World): Promise<World> {
       resolution: null,
     },
   ]);
+  await w.store.saveBudget(
+    { name: 'team', unit: 'usd', limit: 50, period: 'month', scope: { kind: 'all', value: null } },
+    T0 + 2 * DAY,
+  );
+  await w.store.saveBudget(
+    { name: 'parser', unit: 'tokens', limit: 5000, period: 'week', scope: { kind: 'task', value: 'T-1' } },
+    T0 + 2 * DAY + MIN,
+  );
+  await w.store.claimBudgetWarning(
+    { budget: 'team', period: '2026-11', threshold: 80 },
+    T0 + 2 * DAY + 2 * MIN,
+  );
+  await w.store.saveProposals([
+    {
+      id: 'abcdef012345',
+      kind: 'model_downshift',
+      target: 'scout',
+      file: '.claude/agents/scout.md',
+      diff: '--- a/.claude/agents/scout.md\n+++ b/.claude/agents/scout.md\n@@ -1,2 +1,2 @@\n-model: opus\n+model: haiku\n',
+      expectedHash: 'e'.repeat(64),
+      proposedAt: T0 + 2 * DAY,
+      cohort: { agent: 'scout', model: HAIKU },
+      description: 'Run scout on haiku',
+      savingUsd: 1.25,
+    },
+  ]);
+  await w.store.markProposalApplied('abcdef012345', T0 + 2 * DAY + 3 * MIN);
   return w;
+}
+
+/** Budgets, the warnings shown for them this period, and review proposals. */
+export async function keptSettings(s: LedgerStore): Promise<unknown> {
+  const budgets = await s.budgets();
+  return {
+    budgets,
+    warnings: await s.budgetWarnings(budgets.map((b) => ({ budget: b.name, period: '2026-11' }))),
+    proposals: await s.proposals(),
+  };
 }
 
 export async function expectSameLedger(a: LedgerStore, b: LedgerStore): Promise<void> {
@@ -133,4 +187,5 @@ export async function expectSameLedger(a: LedgerStore, b: LedgerStore): Promise<
     }));
   expect(await runs(b)).toEqual(await runs(a));
   expect(strip(await b.telemetryErrors({}))).toEqual(strip(await a.telemetryErrors({})));
+  expect(await keptSettings(b)).toEqual(await keptSettings(a));
 }

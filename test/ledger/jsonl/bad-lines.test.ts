@@ -58,7 +58,7 @@ describe('import of a folder with bad lines', () => {
       expect.stringMatching(/^2026-11-20\/m\.jsonl:2: not JSON/),
       '2026-11-20/m.jsonl:3: usage input_tokens: expected a whole number >= 0, got -5',
       '2026-11-20/m.jsonl:4: usage ts: expected a real date and time, got "2026-02-30T00:00:00.000Z"',
-      '2026-11-20/m.jsonl:5: type: unknown record type "comment" (expected one of usage, agent, spawn, task, span, run, declared_task, telemetry_error)',
+      '2026-11-20/m.jsonl:5: type: unknown record type "comment" (expected one of usage, agent, spawn, task, span, run, declared_task, telemetry_error, activity, budget, budget_warning, review_proposal)',
       expect.stringMatching(/^2026-11-20\/m\.jsonl:7: usage source "telemetry" is derived/),
       '2026-11-20/m.jsonl:8: expected a JSON object, got [1,2]',
     ]);
@@ -74,6 +74,91 @@ describe('import of a folder with bad lines', () => {
   it('names a missing field', () => {
     const { dedup_key: _k, ...rest } = JSON.parse(usageLine('x', 1)) as Record<string, unknown>;
     expect(parseLine(JSON.stringify(rest))).toEqual({ ok: false, reason: 'usage dedup_key: missing' });
+  });
+
+  it('checks activity, budget, warning and proposal lines field by field', () => {
+    const activity = {
+      type: 'activity',
+      dedup_key: 'm:r',
+      tool_use_id: 'toolu_1',
+      tool: 'Read',
+      mcp_server: null,
+      skill: null,
+      agent_type: null,
+      file: '/a.ts',
+      file_op: 'read',
+    };
+    const budget = {
+      type: 'budget',
+      name: 'team',
+      unit: 'usd',
+      limit: 300,
+      period: 'month',
+      scope_kind: 'all',
+      scope_value: null,
+      created_at: '2026-11-22T10:00:00.000Z',
+      updated_at: '2026-11-22T10:00:00.000Z',
+      rev: 0,
+    };
+    const warning = {
+      type: 'budget_warning',
+      budget: 'team',
+      period: '2026-11',
+      threshold: 75,
+      warned_at: '2026-11-25T16:20:00.000Z',
+      unit: 'usd',
+      limit: 300,
+      budget_period: 'month',
+      scope_kind: 'all',
+      scope_value: null,
+    };
+    const proposal = {
+      type: 'review_proposal',
+      id: '3f2a9c1b7d4e',
+      kind: 'model_downshift',
+      target: 'scout',
+      file: '.claude/agents/scout.md',
+      diff: '-model: opus\n+model: haiku\n',
+      expected_hash: 'ab',
+      proposed_at: '2026-11-22T10:00:00.000Z',
+      cohort_agent: 'scout',
+      cohort_model: null,
+      cohort_stage: null,
+      description: 'Run scout on haiku',
+      saving_usd: 4.2,
+      applied_at: null,
+      rev: 0,
+    };
+    const reason = (line: object) => {
+      const r = parseLine(JSON.stringify(line));
+      return r.ok ? 'ok' : r.reason;
+    };
+    for (const good of [activity, budget, warning, proposal]) expect(reason(good)).toBe('ok');
+    expect(reason({ ...activity, file_op: 'delete' })).toBe(
+      'activity file_op: expected read, edit or search, got "delete"',
+    );
+    expect(reason({ ...activity, tool_use_id: null })).toBe(
+      'activity tool_use_id: expected a string, got null',
+    );
+    expect(reason({ ...budget, limit: 0 })).toBe('budget limit: expected a number > 0, got 0');
+    expect(reason({ ...budget, unit: 'eur' })).toBe('budget unit: expected tokens or usd, got "eur"');
+    expect(reason({ ...budget, scope_value: 'T-1' })).toBe(
+      'budget scope_value: expected null for scope_kind "all", got "T-1"',
+    );
+    expect(reason({ ...budget, scope_kind: 'task' })).toBe(
+      'budget scope_value: expected the task the budget counts, got null',
+    );
+    expect(reason({ ...budget, rev: undefined })).toBe('budget rev: missing');
+    expect(reason({ ...warning, threshold: 7.5 })).toBe(
+      'budget_warning threshold: expected a whole number >= 0, got 7.5',
+    );
+    expect(reason({ ...warning, budget_period: 'year' })).toBe(
+      'budget_warning budget_period: expected day, week, month, got "year"',
+    );
+    expect(reason({ ...proposal, applied_at: 'yesterday' })).toMatch(
+      /^review_proposal applied_at: expected an ISO 8601 UTC time like .*, got "yesterday"/,
+    );
+    expect(reason({ ...proposal, diff: undefined })).toBe('review_proposal diff: missing');
   });
 
   it('says what to pass when the folder does not exist', async () => {

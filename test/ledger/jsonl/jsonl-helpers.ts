@@ -80,6 +80,9 @@ const DIMENSIONS: GroupDimension[][] = [
   ['machine', 'user'],
   ['task', 'stage'],
   ['label:category'],
+  ['tool'],
+  ['mcpServer'],
+  ['file', 'task'],
 ];
 
 /** What the ledger reports: token sums and costs per group of several dimension sets, and in total. */

@@ -66,6 +66,12 @@ describe('export → import into a fresh ledger', () => {
     expect(summary.problems).toEqual([]);
     expect(summary.merged).toBe(summary.records);
     await expectSameLedger(w.store, fresh);
+    // What drove the calls came along: the rebuilt ledger knows the tools, not "(unknown)".
+    expect(Object.keys((await reportView(fresh)).tool ?? {})).toEqual(
+      expect.arrayContaining(['Read', 'mcp:github/create_issue']),
+    );
+    expect((await fresh.budgets()).map((b) => b.name)).toEqual(['parser', 'team']);
+    expect((await fresh.proposals())[0]?.appliedAt).toBeTypeOf('number');
     await expectTaskRollupConsistent(fresh);
     // Declared usage was re-derived, not imported: it is counted once.
     expect((await fresh.declaredTasks({}))[0]?.captured).toBe(false);
