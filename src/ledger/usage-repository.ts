@@ -79,6 +79,12 @@ export interface GroupQuery {
   grain?: 'bucket' | 'day';
   /** For the `stage` dimension of rows the attribute step has not given a stage. */
   stageMap?: StageMap;
+  /**
+   * Link each call to what drove it with the window over every usage row at read time (the rule's
+   * definition), instead of the links and rollup the ledger keeps. The same rows, slower: tests
+   * compare the two.
+   */
+  linkAtRead?: boolean;
 }
 
 /** An inclusive span of time, epoch ms. */

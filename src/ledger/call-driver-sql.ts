@@ -1,0 +1,107 @@
+/**
+ * The stored form of "what drove a call" (see `call-activity-sql.ts` for the rule), the same on both
+ * backends, so a report by tool, skill, MCP server or file reads no window over every usage row:
+ *
+ * - `call_driver`: per usage row and dimension (`kind`), each value of the dimension that drove the
+ *   call, `(none)` or `(unknown)`: exactly the rows the read-time window joins. Rebuilt per dirty
+ *   session (`activity_dirty`): triggers mark the session of every usage row inserted, deleted or
+ *   moved in its thread order, and of every `call_activity` row written or deleted, so a late line
+ *   in the middle of a thread, a call whose tool uses grow, a forgotten call all re-link the session.
+ * - `activity_rollup`: the driven calls' usage by 15-minute bucket, dimension, value and the pricing
+ *   key (as `usage_rollup`), plus kind `''`, each call once (the report's exact total). Rebuilt per
+ *   dirty bucket (`activity_rollup_dirty`): the buckets of re-linked sessions' rows, and of rows whose
+ *   sums or pricing key changed. A report filtered by dates only reads it; other filters join the
+ *   usage rows to `call_driver`.
+ * @module
+ */
+import { type ActivityDimension, NO_ACTIVITY_VALUE, UNKNOWN_ACTIVITY_VALUE } from './call-activity-sql.js';
+import type { UsageFilter } from './usage-repository.js';
+import { BUCKET_MS } from './usage-sums.js';
+
+/** A dimension's value from `call_activity c` (null when the tool use gives it none). */
+const VALUE: Record<ActivityDimension, string> = {
+  tool: "CASE WHEN c.mcp_server IS NULL THEN c.tool ELSE 'mcp:' || c.mcp_server || '/' || c.tool END",
+  mcpServer: 'c.mcp_server',
+  skill: 'c.skill',
+  file: 'c.file',
+};
+
+/** The kind of `activity_rollup` rows that hold each call once. */
+export const WHOLE_KIND = '';
+
+/** Every kind of `activity_rollup` rows, as an SQL list. */
+export const ROLLUP_KINDS_SQL = [WHOLE_KIND, ...Object.keys(VALUE)].map((k) => `'${k}'`).join(', ');
+
+/** A dimension's value of tool use `c` for the kind `d.kind`. */
+const KIND_VALUE = `CASE d.kind ${Object.entries(VALUE)
+  .map(([k, v]) => `WHEN '${k}' THEN ${v}`)
+  .join(' ')} END`;
+
+const KINDS = Object.keys(VALUE)
+  .map((k) => `SELECT '${k}' AS kind`)
+  .join(' UNION ALL ');
+
+/**
+ * The `call_driver` rows (usage_id, kind, value) of every usage row in a session of `activity_dirty`,
+ * possibly repeated (the insert ignores repeats). The link is the read-time window's, restricted to
+ * those sessions (a thread lies in one session). `textOrder` as in `activityJoins`.
+ */
+export function driverRowsSql(textOrder: string): string {
+  return `WITH s AS (
+  SELECT u.id, u.dedup_key AS k, LAG(u.dedup_key) OVER (PARTITION BY u.source, u.session_id, u.agent_id, u.sidechain
+      ORDER BY u.ts, u.dedup_key${textOrder}) AS prev
+  FROM activity_dirty t JOIN usage u ON u.source = t.source AND u.session_id = t.session_id
+), l AS (
+  SELECT s.id, s.prev, CASE WHEN EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.prev)
+      OR (s.prev IS NULL AND EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.k))
+      THEN '${NO_ACTIVITY_VALUE}' ELSE '${UNKNOWN_ACTIVITY_VALUE}' END AS unset_value
+  FROM s
+)
+SELECT l.id AS usage_id, d.kind, coalesce(${KIND_VALUE}, l.unset_value) AS value
+FROM l CROSS JOIN (${KINDS}) d
+LEFT JOIN call_activity c ON c.dedup_key = l.prev AND c.tool_use_id <> '' AND ${KIND_VALUE} IS NOT NULL`;
+}
+
+/** The usage ids of the sessions in `activity_dirty`. */
+export const DIRTY_SESSION_ROWS =
+  'SELECT u.id FROM activity_dirty t JOIN usage u ON u.source = t.source AND u.session_id = t.session_id';
+
+/** The buckets of the usage rows in the sessions of `activity_dirty`. */
+export const DIRTY_SESSION_BUCKETS = `SELECT DISTINCT u.ts / ${BUCKET_MS} FROM activity_dirty t
+  JOIN usage u ON u.source = t.source AND u.session_id = t.session_id`;
+
+/**
+ * Joins of `usage u` to each activity dimension's stored values (`ca_<dim>.value`): one row per call
+ * and distinct value, the rows `activityJoins` makes at read time.
+ */
+export function driverJoins(dims: readonly string[]): string {
+  return dims
+    .filter((d): d is ActivityDimension => d in VALUE)
+    .map((d) => `JOIN call_driver ca_${d} ON ca_${d}.usage_id = u.id AND ca_${d}.kind = '${d}'`)
+    .join('\n');
+}
+
+/**
+ * Whether `activity_rollup` gives a group query's rows: no dimension, or one activity dimension, and a
+ * filter by whole 15-minute buckets of time only. The kind it reads, else null.
+ */
+export function rollupKind(dims: readonly string[], filter: UsageFilter): string | null {
+  const keys = Object.entries(filter)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
+  if (keys.some((k) => k !== 'fromMs' && k !== 'toMs')) return null;
+  const aligned = (ms: number | undefined) =>
+    ms === undefined || (Number.isSafeInteger(ms) && ms % BUCKET_MS === 0);
+  if (!aligned(filter.fromMs) || !aligned(filter.toMs)) return null;
+  if (dims.length === 0) return WHOLE_KIND;
+  const [d] = dims;
+  return dims.length === 1 && d !== undefined && d in VALUE ? d : null;
+}
+
+/** The bucket range [from, to) of a date filter (see {@link rollupKind}). */
+export function bucketRange(filter: UsageFilter): [number, number] {
+  return [
+    filter.fromMs === undefined ? Number.MIN_SAFE_INTEGER : filter.fromMs / BUCKET_MS,
+    filter.toMs === undefined ? Number.MAX_SAFE_INTEGER : filter.toMs / BUCKET_MS,
+  ];
+}
