@@ -42,15 +42,16 @@ const KINDS = Object.keys(VALUE)
   .join(' UNION ALL ');
 
 /**
- * The `call_driver` rows (usage_id, kind, value) of every usage row in a session of `activity_dirty`,
- * possibly repeated (the insert ignores repeats). The link is the read-time window's, restricted to
- * those sessions (a thread lies in one session). `textOrder` as in `activityJoins`.
+ * The `call_driver` rows (usage_id, kind, value) of every usage row in a session of `sessions` (a
+ * table of source and session_id: `activity_dirty`, or what a refresh took from it), possibly
+ * repeated (the insert ignores repeats). The link is the read-time window's, restricted to those
+ * sessions (a thread lies in one session). `textOrder` as in `activityJoins`.
  */
-export function driverRowsSql(textOrder: string): string {
+export function driverRowsSql(textOrder: string, sessions: string): string {
   return `WITH s AS (
   SELECT u.id, u.dedup_key AS k, LAG(u.dedup_key) OVER (PARTITION BY u.source, u.session_id, u.agent_id, u.sidechain
       ORDER BY u.ts, u.dedup_key${textOrder}) AS prev
-  FROM activity_dirty t JOIN usage u ON u.source = t.source AND u.session_id = t.session_id
+  FROM ${sessions} t JOIN usage u ON u.source = t.source AND u.session_id = t.session_id
 ), l AS (
   SELECT s.id, s.prev, CASE WHEN EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.prev)
       OR (s.prev IS NULL AND EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.k))
@@ -62,13 +63,16 @@ FROM l CROSS JOIN (${KINDS}) d
 LEFT JOIN call_activity c ON c.dedup_key = l.prev AND c.tool_use_id <> '' AND ${KIND_VALUE} IS NOT NULL`;
 }
 
-/** The usage ids of the sessions in `activity_dirty`. */
-export const DIRTY_SESSION_ROWS =
-  'SELECT u.id FROM activity_dirty t JOIN usage u ON u.source = t.source AND u.session_id = t.session_id';
+/** The usage ids of the sessions in `sessions` (as in {@link driverRowsSql}). */
+export function sessionRowsSql(sessions: string): string {
+  return `SELECT u.id FROM ${sessions} t JOIN usage u ON u.source = t.source AND u.session_id = t.session_id`;
+}
 
-/** The buckets of the usage rows in the sessions of `activity_dirty`. */
-export const DIRTY_SESSION_BUCKETS = `SELECT DISTINCT u.ts / ${BUCKET_MS} FROM activity_dirty t
+/** The buckets of the usage rows in the sessions of `sessions`. */
+export function sessionBucketsSql(sessions: string): string {
+  return `SELECT DISTINCT u.ts / ${BUCKET_MS} FROM ${sessions} t
   JOIN usage u ON u.source = t.source AND u.session_id = t.session_id`;
+}
 
 /**
  * Joins of `usage u` to each activity dimension's stored values (`ca_<dim>.value`): one row per call

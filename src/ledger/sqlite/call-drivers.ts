@@ -6,10 +6,10 @@
  */
 import {
   type bucketRange,
-  DIRTY_SESSION_BUCKETS,
-  DIRTY_SESSION_ROWS,
   driverRowsSql,
   ROLLUP_KINDS_SQL,
+  sessionBucketsSql,
+  sessionRowsSql,
   WHOLE_KIND,
 } from '../call-driver-sql.js';
 import type { GroupRow } from '../usage-repository.js';
@@ -53,9 +53,11 @@ export function refreshActivity(s: Statements): void {
 /** Links every call of the marked sessions again; marks their buckets. */
 function relinkSessions(s: Statements): void {
   if (s.get('SELECT 1 FROM activity_dirty LIMIT 1').get() === undefined) return;
-  s.get(`DELETE FROM call_driver WHERE usage_id IN (${DIRTY_SESSION_ROWS})`).run();
-  s.get(`INSERT OR IGNORE INTO activity_rollup_dirty (bucket) ${DIRTY_SESSION_BUCKETS}`).run();
-  s.get(`INSERT OR IGNORE INTO call_driver (usage_id, kind, value) ${driverRowsSql('')}`).run();
+  s.get(`DELETE FROM call_driver WHERE usage_id IN (${sessionRowsSql('activity_dirty')})`).run();
+  s.get(`INSERT OR IGNORE INTO activity_rollup_dirty (bucket) ${sessionBucketsSql('activity_dirty')}`).run();
+  s.get(
+    `INSERT OR IGNORE INTO call_driver (usage_id, kind, value) ${driverRowsSql('', 'activity_dirty')}`,
+  ).run();
   s.get('DELETE FROM activity_dirty').run();
 }
 
