@@ -45,13 +45,15 @@ const KINDS = Object.keys(VALUE)
  * The `call_driver` rows (usage_id, kind, value) of every usage row in a session of `sessions` (a
  * table of source and session_id: `activity_dirty`, or what a refresh took from it), possibly
  * repeated (the insert ignores repeats). The link is the read-time window's, restricted to those
- * sessions (a thread lies in one session). `textOrder` as in `activityJoins`.
+ * sessions (a thread lies in one session). `textOrder` as in `activityJoins`; `join` joins the
+ * sessions to their rows (SQLite: `CROSS JOIN`, which keeps the few marked sessions as the outer loop
+ * instead of a scan of every usage row in thread order).
  */
-export function driverRowsSql(textOrder: string, sessions: string): string {
+export function driverRowsSql(textOrder: string, sessions: string, join = 'JOIN'): string {
   return `WITH s AS (
   SELECT u.id, u.dedup_key AS k, LAG(u.dedup_key) OVER (PARTITION BY u.source, u.session_id, u.agent_id, u.sidechain
       ORDER BY u.ts, u.dedup_key${textOrder}) AS prev
-  FROM ${sessions} t JOIN usage u ON u.source = t.source AND u.session_id = t.session_id
+  FROM ${sessions} t ${join} usage u ON u.source = t.source AND u.session_id = t.session_id
 ), l AS (
   SELECT s.id, s.prev, CASE WHEN EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.prev)
       OR (s.prev IS NULL AND EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.k))
@@ -64,24 +66,25 @@ LEFT JOIN call_activity c ON c.dedup_key = l.prev AND c.tool_use_id <> '' AND ${
 }
 
 /** The usage ids of the sessions in `sessions` (as in {@link driverRowsSql}). */
-export function sessionRowsSql(sessions: string): string {
-  return `SELECT u.id FROM ${sessions} t JOIN usage u ON u.source = t.source AND u.session_id = t.session_id`;
+export function sessionRowsSql(sessions: string, join = 'JOIN'): string {
+  return `SELECT u.id FROM ${sessions} t ${join} usage u ON u.source = t.source AND u.session_id = t.session_id`;
 }
 
 /** The buckets of the usage rows in the sessions of `sessions`. */
-export function sessionBucketsSql(sessions: string): string {
+export function sessionBucketsSql(sessions: string, join = 'JOIN'): string {
   return `SELECT DISTINCT u.ts / ${BUCKET_MS} FROM ${sessions} t
-  JOIN usage u ON u.source = t.source AND u.session_id = t.session_id`;
+  ${join} usage u ON u.source = t.source AND u.session_id = t.session_id`;
 }
 
 /**
  * Joins of `usage u` to each activity dimension's stored values (`ca_<dim>.value`): one row per call
- * and distinct value, the rows `activityJoins` makes at read time.
+ * and distinct value, the rows `activityJoins` makes at read time. `join` as in {@link driverRowsSql}
+ * (SQLite: the filtered usage rows stay the outer loop, not a scan of every link).
  */
-export function driverJoins(dims: readonly string[]): string {
+export function driverJoins(dims: readonly string[], join = 'JOIN'): string {
   return dims
     .filter((d): d is ActivityDimension => d in VALUE)
-    .map((d) => `JOIN call_driver ca_${d} ON ca_${d}.usage_id = u.id AND ca_${d}.kind = '${d}'`)
+    .map((d) => `${join} call_driver ca_${d} ON ca_${d}.usage_id = u.id AND ca_${d}.kind = '${d}'`)
     .join('\n');
 }
 
@@ -100,6 +103,38 @@ export function rollupKind(dims: readonly string[], filter: UsageFilter): string
   if (dims.length === 0) return WHOLE_KIND;
   const [d] = dims;
   return dims.length === 1 && d !== undefined && d in VALUE ? d : null;
+}
+
+/** Buckets per UTC day. */
+const DAY_BUCKETS = 96;
+
+/** A part of a bucket range read from one table: the daily rollup (`day`) or the 15-minute one. */
+export interface RollupPart {
+  table: 'activity_rollup' | 'activity_rollup_day';
+  unit: 'bucket' | 'day';
+  from: number;
+  to: number;
+}
+
+/**
+ * Where the rows of buckets [from, to) are read: with the day grain, the whole UTC days from the
+ * daily rollup and the buckets of the days cut at either end from the 15-minute one.
+ */
+export function rollupParts([from, to]: [number, number], grain: 'bucket' | 'day'): RollupPart[] {
+  const bucket = (a: number, b: number): RollupPart => ({
+    table: 'activity_rollup',
+    unit: 'bucket',
+    from: a,
+    to: b,
+  });
+  if (grain === 'bucket') return [bucket(from, to)];
+  const dayFrom = Math.max(Math.ceil(from / DAY_BUCKETS), 0);
+  const dayTo = Math.floor(Math.min(to, Number.MAX_SAFE_INTEGER - DAY_BUCKETS) / DAY_BUCKETS);
+  if (dayFrom >= dayTo) return [bucket(from, to)];
+  const parts: RollupPart[] = [{ table: 'activity_rollup_day', unit: 'day', from: dayFrom, to: dayTo }];
+  if (from < dayFrom * DAY_BUCKETS) parts.push(bucket(from, dayFrom * DAY_BUCKETS));
+  if (dayTo * DAY_BUCKETS < to) parts.push(bucket(dayTo * DAY_BUCKETS, to));
+  return parts;
 }
 
 /** The bucket range [from, to) of a date filter (see {@link rollupKind}). */

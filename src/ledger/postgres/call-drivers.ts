@@ -9,6 +9,7 @@ import {
   type bucketRange,
   driverRowsSql,
   ROLLUP_KINDS_SQL,
+  rollupParts,
   sessionBucketsSql,
   sessionRowsSql,
   WHOLE_KIND,
@@ -94,6 +95,22 @@ async function rebuildBuckets(tx: PgQueryable): Promise<void> {
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
     [from, to],
   );
+  const fromDay = from.map((b) => Math.floor(b / 96));
+  const toDay = to.map((b) => Math.ceil(b / 96));
+  await tx.query(
+    `DELETE FROM activity_rollup_day r USING unnest($1::bigint[], $2::bigint[]) AS g (a, b)
+     WHERE r.kind IN (${ROLLUP_KINDS_SQL}) AND r.day >= g.a AND r.day < g.b`,
+    [fromDay, toDay],
+  );
+  await tx.query(
+    `INSERT INTO activity_rollup_day (${COLUMNS.replace('bucket', 'day')})
+     SELECT r.kind, r.bucket / 96, r.value, r.model, r.size_class, r.speed, r.geo, r.has_reported, ${ROLLUP_SUMS},
+       min(r.first_ts), max(r.last_ts)
+     FROM unnest($1::bigint[], $2::bigint[]) AS g (a, b)
+     JOIN activity_rollup r ON r.kind IN (${ROLLUP_KINDS_SQL}) AND r.bucket >= g.a * 96 AND r.bucket < g.b * 96
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+    [fromDay, toDay],
+  );
 }
 
 /**
@@ -108,14 +125,18 @@ export async function rollupGroups(
   grain: 'bucket' | 'day',
 ): Promise<GroupRow[]> {
   await refreshActivity(db);
-  const bucket = grain === 'day' ? '(bucket / 96) * 96' : 'bucket';
-  const rows = await db.query<RollupDbRow & { value: string; first_ts: number; last_ts: number }>(
-    `SELECT value, ${bucket} AS bucket, model, size_class, speed, geo, has_reported, ${ROLLUP_SUMS},
-       min(first_ts) AS first_ts, max(last_ts) AS last_ts
-     FROM activity_rollup WHERE kind = $1 AND bucket >= $2 AND bucket < $3
-     GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-    [kind, range[0], range[1]],
-  );
+  const rows: (RollupDbRow & { value: string; first_ts: number; last_ts: number })[] = [];
+  for (const part of rollupParts(range, grain)) {
+    const bucket = part.unit === 'day' ? 'day * 96' : grain === 'day' ? '(bucket / 96) * 96' : 'bucket';
+    const read = await db.query<(typeof rows)[number]>(
+      `SELECT value, ${bucket} AS bucket, model, size_class, speed, geo, has_reported, ${ROLLUP_SUMS},
+         min(first_ts) AS first_ts, max(last_ts) AS last_ts
+       FROM ${part.table} WHERE kind = $1 AND ${part.unit} >= $2 AND ${part.unit} < $3
+       GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+      [kind, part.from, part.to],
+    );
+    for (const r of read) rows.push(r);
+  }
   return rows.map((r) => ({
     values: dimension === undefined ? {} : { [dimension]: r.value },
     bucket: r.bucket,

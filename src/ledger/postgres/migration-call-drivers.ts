@@ -69,6 +69,29 @@ CREATE TABLE activity_rollup (
   last_ts BIGINT NOT NULL,
   PRIMARY KEY (kind, bucket, value, model, size_class, speed, geo, has_reported)
 );
+CREATE TABLE activity_rollup_day (
+  kind TEXT NOT NULL,
+  day BIGINT NOT NULL,
+  value TEXT NOT NULL,
+  model TEXT NOT NULL,
+  size_class INTEGER NOT NULL,
+  speed TEXT NOT NULL,
+  geo TEXT NOT NULL,
+  has_reported INTEGER NOT NULL,
+  input_tokens BIGINT NOT NULL,
+  output_tokens BIGINT NOT NULL,
+  cache_write_tokens BIGINT NOT NULL,
+  cache_write_1h_tokens BIGINT NOT NULL,
+  cache_read_tokens BIGINT NOT NULL,
+  web_search_requests BIGINT NOT NULL,
+  reported_cost DOUBLE PRECISION NOT NULL,
+  reported_rows BIGINT NOT NULL,
+  responses BIGINT NOT NULL,
+  lower_bound BIGINT NOT NULL,
+  first_ts BIGINT NOT NULL,
+  last_ts BIGINT NOT NULL,
+  PRIMARY KEY (kind, day, value, model, size_class, speed, geo, has_reported)
+);
 CREATE FUNCTION tl_activity_usage_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   INSERT INTO activity_dirty (source, session_id) SELECT DISTINCT source, session_id FROM new_rows

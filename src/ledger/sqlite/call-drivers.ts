@@ -8,13 +8,14 @@ import {
   type bucketRange,
   driverRowsSql,
   ROLLUP_KINDS_SQL,
+  rollupParts,
   sessionBucketsSql,
   sessionRowsSql,
   WHOLE_KIND,
 } from '../call-driver-sql.js';
 import type { GroupRow } from '../usage-repository.js';
 import { BUCKET_MS, type SizeClass } from '../usage-sums.js';
-import { type RollupDbRow, sizeClassSql, toSums } from './sql.js';
+import { sizeClassSql } from './sql.js';
 import type { Statements } from './statements.js';
 
 const SUMS = `sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_write_tokens), sum(u.cache_write_1h_tokens),
@@ -35,6 +36,14 @@ const REBUILD = `INSERT INTO activity_rollup (${COLUMNS})
   FROM usage u WHERE u.ts >= ? AND u.ts < ?
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
 
+/** Rebuilds the daily rows of the buckets [?, ?) (whole days) from the 15-minute ones. */
+const REBUILD_DAYS = `INSERT INTO activity_rollup_day (${COLUMNS.replace('bucket', 'day')})
+  SELECT kind, bucket / 96, value, model, size_class, speed, geo, has_reported, sum(input_tokens), sum(output_tokens),
+    sum(cache_write_tokens), sum(cache_write_1h_tokens), sum(cache_read_tokens), sum(web_search_requests),
+    sum(reported_cost), sum(reported_rows), sum(responses), sum(lower_bound), min(first_ts), max(last_ts)
+  FROM activity_rollup WHERE kind IN (${ROLLUP_KINDS_SQL}) AND bucket >= ? AND bucket < ?
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+
 /** Nearby dirty buckets (within a day) are rebuilt as one range. */
 const MERGE_GAP = 96;
 
@@ -53,10 +62,14 @@ export function refreshActivity(s: Statements): void {
 /** Links every call of the marked sessions again; marks their buckets. */
 function relinkSessions(s: Statements): void {
   if (s.get('SELECT 1 FROM activity_dirty LIMIT 1').get() === undefined) return;
-  s.get(`DELETE FROM call_driver WHERE usage_id IN (${sessionRowsSql('activity_dirty')})`).run();
-  s.get(`INSERT OR IGNORE INTO activity_rollup_dirty (bucket) ${sessionBucketsSql('activity_dirty')}`).run();
   s.get(
-    `INSERT OR IGNORE INTO call_driver (usage_id, kind, value) ${driverRowsSql('', 'activity_dirty')}`,
+    `DELETE FROM call_driver WHERE usage_id IN (${sessionRowsSql('activity_dirty', 'CROSS JOIN')})`,
+  ).run();
+  s.get(
+    `INSERT OR IGNORE INTO activity_rollup_dirty (bucket) ${sessionBucketsSql('activity_dirty', 'CROSS JOIN')}`,
+  ).run();
+  s.get(
+    `INSERT OR IGNORE INTO call_driver (usage_id, kind, value) ${driverRowsSql('', 'activity_dirty', 'CROSS JOIN')}`,
   ).run();
   s.get('DELETE FROM activity_dirty').run();
 }
@@ -69,11 +82,19 @@ function rebuildBuckets(s: Statements): void {
     `DELETE FROM activity_rollup WHERE kind IN (${ROLLUP_KINDS_SQL}) AND bucket >= ? AND bucket < ?`,
   );
   const ins = s.get(REBUILD);
+  const delDays = s.get(
+    `DELETE FROM activity_rollup_day WHERE kind IN (${ROLLUP_KINDS_SQL}) AND day >= ? AND day < ?`,
+  );
+  const insDays = s.get(REBUILD_DAYS);
   let start = sorted[0] ?? 0;
   let end = start + 1;
   const flush = () => {
     del.run(start, end);
     ins.run(start * BUCKET_MS, end * BUCKET_MS, start * BUCKET_MS, end * BUCKET_MS);
+    const fromDay = Math.floor(start / 96);
+    const toDay = Math.ceil(end / 96);
+    delDays.run(fromDay, toDay);
+    insDays.run(fromDay * 96, toDay * 96);
   };
   for (const b of sorted.slice(1)) {
     if (b - end <= MERGE_GAP) end = b + 1;
@@ -98,28 +119,81 @@ export function rollupGroups(
   grain: 'bucket' | 'day',
 ): GroupRow[] {
   refreshActivity(s);
-  const bucket = grain === 'day' ? '(bucket / 96) * 96' : 'bucket';
-  const rows = s
-    .get(
-      `SELECT value, ${bucket} AS bucket, model, size_class, speed, geo, has_reported,
-        sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cache_write_tokens) AS cache_write_tokens,
-        sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(cache_read_tokens) AS cache_read_tokens,
-        sum(web_search_requests) AS web_search_requests, sum(reported_cost) AS reported_cost,
-        sum(reported_rows) AS reported_rows, sum(responses) AS responses, sum(lower_bound) AS lower_bound,
-        min(first_ts) AS first_ts, max(last_ts) AS last_ts
-      FROM activity_rollup WHERE kind = ? AND bucket >= ? AND bucket < ?
-      GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-    )
-    .all(kind, range[0], range[1]) as (RollupDbRow & { value: string; first_ts: number; last_ts: number })[];
-  return rows.map((r) => ({
-    values: dimension === undefined ? {} : { [dimension]: r.value },
-    bucket: r.bucket,
-    model: r.model,
-    sizeClass: r.size_class as SizeClass,
-    speed: r.speed,
-    geo: r.geo,
-    firstTs: r.first_ts,
-    lastTs: r.last_ts,
-    ...toSums(r),
-  }));
+  const out: GroupRow[] = [];
+  for (const part of rollupParts(range, grain)) {
+    // Rows of one table are one per key already; only buckets summed into days need grouping.
+    const grouped = part.unit === 'bucket' && grain === 'day';
+    const sums = grouped
+      ? READ_SUMS.map((c) => `${c === 'first_ts' ? 'min' : c === 'last_ts' ? 'max' : 'sum'}(${c})`)
+      : READ_SUMS;
+    const bucket = part.unit === 'day' ? 'day * 96' : grouped ? '(bucket / 96) * 96' : 'bucket';
+    const read = s
+      .get(
+        `SELECT value, ${bucket}, model, size_class, speed, geo, ${sums.join(', ')}
+        FROM ${part.table} WHERE kind = ? AND ${part.unit} >= ? AND ${part.unit} < ?
+        ${grouped ? 'GROUP BY 1, 2, 3, 4, 5, 6, has_reported' : ''}`,
+      )
+      .raw();
+    for (const r of read.all(kind, part.from, part.to) as RawRow[]) {
+      out.push({
+        values: dimension === undefined ? {} : { [dimension]: r[0] },
+        bucket: r[1],
+        model: r[2],
+        sizeClass: r[3] as SizeClass,
+        speed: r[4],
+        geo: r[5],
+        input: r[6],
+        output: r[7],
+        cacheWrite: r[8],
+        cacheWrite1h: r[9],
+        cacheRead: r[10],
+        webSearch: r[11],
+        reportedCost: r[12],
+        reportedRows: r[13],
+        responses: r[14],
+        lowerBound: r[15],
+        firstTs: r[16],
+        lastTs: r[17],
+      });
+    }
+  }
+  return out;
 }
+
+/** The summed columns read back, in {@link RawRow}'s order. */
+const READ_SUMS = [
+  'input_tokens',
+  'output_tokens',
+  'cache_write_tokens',
+  'cache_write_1h_tokens',
+  'cache_read_tokens',
+  'web_search_requests',
+  'reported_cost',
+  'reported_rows',
+  'responses',
+  'lower_bound',
+  'first_ts',
+  'last_ts',
+];
+
+/** A row as read: value, bucket, the pricing key, then {@link READ_SUMS}. */
+type RawRow = [
+  string,
+  number,
+  string,
+  number,
+  string,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];

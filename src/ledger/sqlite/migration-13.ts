@@ -67,6 +67,30 @@ CREATE TABLE IF NOT EXISTS activity_rollup (
   last_ts INTEGER NOT NULL,
   PRIMARY KEY (kind, bucket, value, model, size_class, speed, geo, has_reported)
 ) WITHOUT ROWID;
+-- The same by UTC day, rebuilt from it: what a report without a time dimension reads.
+CREATE TABLE IF NOT EXISTS activity_rollup_day (
+  kind TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  model TEXT NOT NULL,
+  size_class INTEGER NOT NULL,
+  speed TEXT NOT NULL,
+  geo TEXT NOT NULL,
+  has_reported INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  reported_cost REAL NOT NULL,
+  reported_rows INTEGER NOT NULL,
+  responses INTEGER NOT NULL,
+  lower_bound INTEGER NOT NULL,
+  first_ts INTEGER NOT NULL,
+  last_ts INTEGER NOT NULL,
+  PRIMARY KEY (kind, day, value, model, size_class, speed, geo, has_reported)
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS usage_activity_inserted AFTER INSERT ON usage BEGIN
   INSERT INTO activity_dirty (source, session_id) VALUES (NEW.source, NEW.session_id) ON CONFLICT DO NOTHING;
 END;

@@ -99,7 +99,7 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
       min(u.ts) AS first_ts, max(u.ts) AS last_ts
     FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
-    ${atRead ? activityJoins(dims, '') : driverJoins(dims)}
+    ${atRead ? activityJoins(dims, '') : driverJoins(dims, 'CROSS JOIN')}
     ${whereSql}
     GROUP BY ${[...groupCols, 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
   const rows = s.get(sql).all(...params) as (RollupDbRow &

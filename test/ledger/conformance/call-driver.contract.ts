@@ -14,6 +14,7 @@ import type { LedgerStore } from '../../../src/ledger/store.js';
 import type { FileWrite, GroupDimension, UsageFilter } from '../../../src/ledger/usage-repository.js';
 import type { OpenLedger } from './describe-ledger.js';
 import {
+  DAY,
   fileWrite,
   groupMap,
   MIN,
@@ -37,6 +38,9 @@ const DIMS: readonly (readonly GroupDimension[])[] = [
 const FILTERS: readonly UsageFilter[] = [
   {},
   { fromMs: T0 + 15 * MIN, toMs: T0 + 60 * MIN },
+  // Whole UTC days (the daily rollup) with the days cut at either end (the 15-minute one).
+  { fromMs: T0 - DAY + 15 * MIN, toMs: T0 + DAY + 30 * MIN },
+  { fromMs: T0 - 2 * DAY + 15 * MIN, toMs: T0 + 30 * MIN },
   { fromMs: T0 + 7 * MIN },
   { project: '/p/a' },
   { session: 's1', toMs: T0 + 45 * MIN },
