@@ -5,14 +5,16 @@
 // Written through the store's own import path (writeFiles, as a cold import does), so the links and
 // rollups are whatever the store keeps.
 //
-//   node bench/activity-ledger.mjs <ledger file or postgres:// URL> [records]   (default 1,000,000)
+//   node bench/activity-ledger.mjs <ledger file or postgres:// URL> [records] [seed]   (default 1,000,000)
+//
+// Into a ledger that has usage already (another seed), it is an incremental import of new sessions.
 //
 // Needs a build (it loads dist/). Identifiers only, as everywhere in the ledger.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadRng, log, ROOT } from './common.mjs';
 
-const [target, countArg] = process.argv.slice(2);
+const [target, countArg, seedArg] = process.argv.slice(2);
 if (target === undefined) {
   log('usage: node bench/activity-ledger.mjs <ledger file or postgres:// URL> [records]');
   process.exit(2);
@@ -22,7 +24,7 @@ const dist = (p) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
 const { openLedger } = await dist('ledger/open-ledger.js');
 const { parseLedgerLocation } = await dist('config/ledger-location.js');
 const Rng = await loadRng();
-const rng = new Rng(20261207);
+const rng = new Rng(Number(seedArg ?? 20261207));
 
 const DAY_MS = 86_400_000;
 const END = Date.UTC(2026, 11, 1);
