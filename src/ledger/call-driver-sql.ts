@@ -92,7 +92,7 @@ export function driverJoins(dims: readonly string[], join = 'JOIN'): string {
  * Whether `activity_rollup` gives a group query's rows: no dimension, or one activity dimension, and a
  * filter by whole 15-minute buckets of time only. The kind it reads, else null.
  */
-export function rollupKind(dims: readonly string[], filter: UsageFilter): string | null {
+export function rollupKind(dims: readonly string[], filter: UsageFilter, whole: boolean): string | null {
   const keys = Object.entries(filter)
     .filter(([, v]) => v !== undefined)
     .map(([k]) => k);
@@ -100,7 +100,7 @@ export function rollupKind(dims: readonly string[], filter: UsageFilter): string
   const aligned = (ms: number | undefined) =>
     ms === undefined || (Number.isSafeInteger(ms) && ms % BUCKET_MS === 0);
   if (!aligned(filter.fromMs) || !aligned(filter.toMs)) return null;
-  if (dims.length === 0) return WHOLE_KIND;
+  if (dims.length === 0) return whole ? WHOLE_KIND : null;
   const [d] = dims;
   return dims.length === 1 && d !== undefined && d in VALUE ? d : null;
 }

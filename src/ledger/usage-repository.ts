@@ -85,6 +85,12 @@ export interface GroupQuery {
    * compare the two.
    */
   linkAtRead?: boolean;
+  /**
+   * With no dimensions: the total of a report by an activity dimension, read from the activity
+   * rollup when the filter is dates only (the same rows; that rollup is brought up to date by the
+   * activity reads only, so imports, hooks and the other reports never pay for it).
+   */
+  activityTotal?: boolean;
 }
 
 /** An inclusive span of time, epoch ms. */

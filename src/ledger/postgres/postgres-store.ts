@@ -54,7 +54,6 @@ import * as blockUsage from './block-usage.js';
 import * as budgetStore from './budgets.js';
 import { deferredIndexesMissing, restoreDeferredIndexes, startBulkImport } from './bulk-import.js';
 import { fileReads } from './call-activity.js';
-import { refreshActivity } from './call-drivers.js';
 import { PgDb } from './connection.js';
 import * as cursors from './cursors.js';
 import * as forgetting from './forget.js';
@@ -173,7 +172,6 @@ export class PostgresStore implements LedgerStore {
 
   async refreshRollup(): Promise<void> {
     await rollup.refreshRollup(this.#db);
-    await refreshActivity(this.#db);
   }
 
   async buckets(fromMs: number | null, toMs: number | null): Promise<BucketRow[]> {

@@ -70,7 +70,7 @@ type GroupDbRow = RollupDbRow & Record<string, unknown> & { first_ts: number; la
 export async function groups(db: PgDb, query: GroupQuery): Promise<GroupRow[]> {
   const dims = [...new Set(query.dimensions)];
   const atRead = query.linkAtRead === true;
-  const kind = atRead ? null : rollupKind(dims, query.filter);
+  const kind = atRead ? null : rollupKind(dims, query.filter, query.activityTotal === true);
   if (kind !== null)
     return rollupGroups(db, kind, dims[0], bucketRange(query.filter), query.grain ?? 'bucket');
   if (!atRead && dims.some(isActivityDimension)) await refreshActivity(db);

@@ -75,7 +75,7 @@ export function usageWhere(
 export function groups(s: Statements, query: GroupQuery): GroupRow[] {
   const dims = [...new Set(query.dimensions)];
   const atRead = query.linkAtRead === true;
-  const kind = atRead ? null : rollupKind(dims, query.filter);
+  const kind = atRead ? null : rollupKind(dims, query.filter, query.activityTotal === true);
   if (kind !== null)
     return rollupGroups(s, kind, dims[0], bucketRange(query.filter), query.grain ?? 'bucket');
   if (!atRead && dims.some(isActivityDimension)) refreshActivity(s);

@@ -59,7 +59,6 @@ import * as blockUsage from './block-usage.js';
 import * as budgetStore from './budgets.js';
 import { type SqliteBulkImport, startBulkImport } from './bulk-import.js';
 import { fileReads } from './call-activity.js';
-import { refreshActivity } from './call-drivers.js';
 import * as cursors from './cursors.js';
 import { forget } from './forget.js';
 import { clearForgotten, forgottenAmong } from './forgotten.js';
@@ -155,7 +154,6 @@ export class SqliteStore implements LedgerStore {
 
   async refreshRollup(): Promise<void> {
     rollup.refreshRollup(this.#s);
-    refreshActivity(this.#s);
   }
 
   async buckets(fromMs: number | null, toMs: number | null): Promise<BucketRow[]> {
