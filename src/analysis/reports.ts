@@ -219,6 +219,7 @@ export async function dimensionReport(
       dimensions: [],
       filter: filterOf(scope),
       grain: dims.some((d) => TIME_DIMENSIONS.has(d)) ? 'bucket' : 'day',
+      activityTotal: true,
     });
     for (const r of plain) whole.add('', {}, r, timesOf(r));
     table.totals = whole.build().totals;

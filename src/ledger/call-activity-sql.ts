@@ -58,7 +58,7 @@ const VALUE: Record<ActivityDimension, string> = {
   file: 'c.file',
 };
 
-/** The alias of a dimension's joined values (its `v` column is the dimension's value). */
+/** The alias of a dimension's joined values (its `value` column is the dimension's value). */
 export function activityAlias(d: ActivityDimension): string {
   return `ca_${d}`;
 }
@@ -68,7 +68,9 @@ export function isActivityDimension(d: string): d is ActivityDimension {
 }
 
 /**
- * Joins of `usage u` to each dimension's values per call (one row per call and distinct value).
+ * Joins of `usage u` to each dimension's values per call (one row per call and distinct value), linked
+ * at read time: the definition that the stored links (`call-driver-sql.ts`) must equal, and what a
+ * group query with `linkAtRead` uses.
  * `textOrder` orders dedup keys bytewise on the backend (PostgreSQL: `COLLATE "C"`), so ties in time
  * break the same way everywhere.
  */
@@ -81,7 +83,7 @@ export function activityJoins(dims: readonly string[], textOrder: string): strin
   SELECT s.id, CASE WHEN x.v IS NOT NULL THEN x.v
       WHEN EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.prev)
         OR (s.prev IS NULL AND EXISTS (SELECT 1 FROM call_activity m WHERE m.dedup_key = s.k)) THEN '${NO_ACTIVITY_VALUE}'
-      ELSE '${UNKNOWN_ACTIVITY_VALUE}' END AS v
+      ELSE '${UNKNOWN_ACTIVITY_VALUE}' END AS value
   FROM (SELECT id, dedup_key AS k, LAG(dedup_key) OVER (PARTITION BY source, session_id, agent_id, sidechain
       ORDER BY ts, dedup_key${textOrder}) AS prev FROM usage) s
   LEFT JOIN (SELECT DISTINCT c.dedup_key, ${VALUE[d]} AS v FROM call_activity c

@@ -79,6 +79,18 @@ export interface GroupQuery {
   grain?: 'bucket' | 'day';
   /** For the `stage` dimension of rows the attribute step has not given a stage. */
   stageMap?: StageMap;
+  /**
+   * Link each call to what drove it with the window over every usage row at read time (the rule's
+   * definition), instead of the links and rollup the ledger keeps. The same rows, slower: tests
+   * compare the two.
+   */
+  linkAtRead?: boolean;
+  /**
+   * With no dimensions: the total of a report by an activity dimension, read from the activity
+   * rollup when the filter is dates only (the same rows; that rollup is brought up to date by the
+   * activity reads only, so imports, hooks and the other reports never pay for it).
+   */
+  activityTotal?: boolean;
 }
 
 /** An inclusive span of time, epoch ms. */

@@ -14,7 +14,7 @@ import { type ImportSummary, importClaudeHistory } from '../../src/app/import/im
 import type { ProblemRow } from '../../src/ledger/ingest-state-repository.js';
 import { SqliteStore } from '../../src/ledger/sqlite/sqlite-store.js';
 import type { LedgerStore } from '../../src/ledger/store.js';
-import type { GroupDimension } from '../../src/ledger/usage-repository.js';
+import type { GroupDimension, GroupRow } from '../../src/ledger/usage-repository.js';
 import type { UsageSums } from '../../src/ledger/usage-sums.js';
 
 /** The token sums a test compares: every usage field, the response count and the lower-bound count. */
@@ -138,7 +138,11 @@ function add(into: Totals, from: UsageSums): void {
 
 /** Sums `store.groups` rows (which are also split by bucket and pricing key) per value of one dimension. */
 export async function totalsBy(store: LedgerStore, dimension: GroupDimension): Promise<TotalsBy> {
-  const rows = await store.groups({ dimensions: [dimension], filter: {} });
+  return totalsOfRows(await store.groups({ dimensions: [dimension], filter: {} }), dimension);
+}
+
+/** {@link totalsBy} of rows already read. */
+export function totalsOfRows(rows: readonly GroupRow[], dimension: GroupDimension): TotalsBy {
   const out: TotalsBy = {};
   for (const r of rows) {
     const key = r.values[dimension] ?? '';

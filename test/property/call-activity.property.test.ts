@@ -3,6 +3,7 @@
  * hand-written ground truth whatever the import does: each transcript appended in random chunks (cut
  * at any line, so one response's lines may land in different imports) with an import after each
  * round, files imported in a random order per round, and some files read again from their start.
+ * After every round, what the ledger keeps (links and rollup) equals the read-time window.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,15 @@ import { importClaudeFile } from '../../src/capture/claude/adapter.js';
 import { claudeLayout } from '../../src/capture/claude/discover.js';
 import type { FileCursor } from '../../src/capture/types.js';
 import { EXPECTED_TOTAL, expectedBy, FIXTURE } from '../capture/tool-activity-truth.js';
-import { cleanupTemp, copyFixture, ORIGIN, openTempLedger, tempDir, totalsBy } from '../helpers/ledger.js';
+import {
+  cleanupTemp,
+  copyFixture,
+  ORIGIN,
+  openTempLedger,
+  tempDir,
+  totalsBy,
+  totalsOfRows as totalsOf,
+} from '../helpers/ledger.js';
 
 const RUNS = Number(process.env.TL_PROPERTY_RUNS ?? 30);
 const TIMEOUT = 60_000;
@@ -95,6 +104,11 @@ describe('usage by what drove it: any chunking and order of the import', () => {
                 });
                 cursors.set(file, read.cursor);
                 await store.writeFiles([read], ORIGIN);
+              }
+              // What the ledger keeps between imports equals the read-time window after each round.
+              for (const dim of ['tool', 'skill', 'mcpServer', 'file'] as const) {
+                const window = await store.groups({ dimensions: [dim], filter: {}, linkAtRead: true });
+                expect(await totalsBy(store, dim)).toEqual(totalsOf(window, dim));
               }
             }
             for (const dim of ['tool', 'skill', 'mcpServer', 'file'] as const)

@@ -12,6 +12,7 @@ import type { PgDb } from './connection.js';
 import { MIGRATION_5 } from './migration-5.js';
 import { MIGRATION_BUDGETS } from './migration-budgets.js';
 import { MIGRATION_CALL_ACTIVITY } from './migration-call-activity.js';
+import { MIGRATION_CALL_DRIVERS } from './migration-call-drivers.js';
 import { MIGRATION_LABELS } from './migration-labels.js';
 import { MIGRATION_THREAD_INDEX } from './migration-thread-index.js';
 import type { PgMigration } from './pg-migration.js';
@@ -29,6 +30,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   MIGRATION_BUDGETS,
   MIGRATION_5,
   MIGRATION_THREAD_INDEX,
+  MIGRATION_CALL_DRIVERS,
 ];
 
 /** Advisory lock keys of the ledger (one number space per database). */
@@ -37,6 +39,7 @@ export const LOCKS = {
   rollup: 7_212_002,
   taskRollup: 7_212_003,
   attribution: 7_212_004,
+  activity: 7_212_005,
 } as const;
 
 const LATEST = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;

@@ -4,14 +4,16 @@
  * @module
  */
 
-import { activityJoins } from '../call-activity-sql.js';
+import { activityJoins, isActivityDimension } from '../call-activity-sql.js';
+import { bucketRange, driverJoins, rollupKind } from '../call-driver-sql.js';
 import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.js';
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import type { LedgerStats } from '../store.js';
 import type { StageMap } from '../task-repository.js';
 import type { GroupDimension, GroupQuery, GroupRow, UsageFilter } from '../usage-repository.js';
 import { BUCKET_MS } from '../usage-sums.js';
-import type { PgQueryable } from './connection.js';
+import { refreshActivity, rollupGroups } from './call-drivers.js';
+import type { PgDb, PgQueryable } from './connection.js';
 import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, pricedSums, type RollupDbRow, usageSumsSql } from './sql.js';
 
@@ -65,8 +67,13 @@ export function usageWhere(f: UsageFilter, p: Params, conditions: readonly strin
 
 type GroupDbRow = RollupDbRow & Record<string, unknown> & { first_ts: number; last_ts: number };
 
-export async function groups(db: PgQueryable, query: GroupQuery): Promise<GroupRow[]> {
+export async function groups(db: PgDb, query: GroupQuery): Promise<GroupRow[]> {
   const dims = [...new Set(query.dimensions)];
+  const atRead = query.linkAtRead === true;
+  const kind = atRead ? null : rollupKind(dims, query.filter, query.activityTotal === true);
+  if (kind !== null)
+    return rollupGroups(db, kind, dims[0], bucketRange(query.filter), query.grain ?? 'bucket');
+  if (!atRead && dims.some(isActivityDimension)) await refreshActivity(db);
   const stageMap = query.stageMap ?? {};
   const p = new Params();
   const select = dims.map((d, i) => `${dimensionSql(d, stageMap, p)} AS d${i}`);
@@ -80,7 +87,7 @@ export async function groups(db: PgQueryable, query: GroupQuery): Promise<GroupR
       min(u.ts) AS first_ts, max(u.ts) AS last_ts
     FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
-    ${activityJoins(dims, ' COLLATE "C"')}
+    ${atRead ? activityJoins(dims, ' COLLATE "C"') : driverJoins(dims)}
     ${whereSql}
     GROUP BY ${Array.from({ length: dims.length + 6 }, (_, i) => i + 1).join(', ')}`;
   const rows = await db.query<GroupDbRow>(sql, p.values);

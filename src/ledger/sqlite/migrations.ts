@@ -14,6 +14,7 @@ import { MIGRATION_9 } from './migration-9.js';
 import { MIGRATION_10 } from './migration-10.js';
 import { MIGRATION_11 } from './migration-11.js';
 import { MIGRATION_12 } from './migration-12.js';
+import { MIGRATION_13 } from './migration-13.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -374,4 +375,5 @@ CREATE INDEX telemetry_errors_at ON telemetry_errors (at);
   MIGRATION_10,
   MIGRATION_11,
   MIGRATION_12,
+  MIGRATION_13,
 ];

@@ -3,12 +3,14 @@
  * @module
  */
 
-import { activityJoins } from '../call-activity-sql.js';
+import { activityJoins, isActivityDimension } from '../call-activity-sql.js';
+import { bucketRange, driverJoins, rollupKind } from '../call-driver-sql.js';
 import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.js';
 import type { LedgerStats } from '../store.js';
 import type { StageMap } from '../task-repository.js';
 import type { GroupDimension, GroupQuery, GroupRow, UsageFilter } from '../usage-repository.js';
 import { BUCKET_MS, type SizeClass } from '../usage-sums.js';
+import { refreshActivity, rollupGroups } from './call-drivers.js';
 import { forgottenCallCount } from './forgotten.js';
 import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
 import type { Statements } from './statements.js';
@@ -72,6 +74,11 @@ export function usageWhere(
 
 export function groups(s: Statements, query: GroupQuery): GroupRow[] {
   const dims = [...new Set(query.dimensions)];
+  const atRead = query.linkAtRead === true;
+  const kind = atRead ? null : rollupKind(dims, query.filter, query.activityTotal === true);
+  if (kind !== null)
+    return rollupGroups(s, kind, dims[0], bucketRange(query.filter), query.grain ?? 'bucket');
+  if (!atRead && dims.some(isActivityDimension)) refreshActivity(s);
   const stageMap = query.stageMap ?? {};
   const parts = dims.map((d) => dimensionSql(d, stageMap));
   const select = parts.map((p, i) => `${p.sql} AS d${i}`);
@@ -92,7 +99,7 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
       min(u.ts) AS first_ts, max(u.ts) AS last_ts
     FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
-    ${activityJoins(dims, '')}
+    ${atRead ? activityJoins(dims, '') : driverJoins(dims, 'CROSS JOIN')}
     ${whereSql}
     GROUP BY ${[...groupCols, 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
   const rows = s.get(sql).all(...params) as (RollupDbRow &

@@ -79,10 +79,10 @@ export const DIMENSION_SQL: Record<Exclude<GroupDimension, 'stage' | `label:${st
   user: 'o.user_name',
   model: 'u.model',
   task: 'u.task_id',
-  tool: 'ca_tool.v',
-  skill: 'ca_skill.v',
-  mcpServer: 'ca_mcpServer.v',
-  file: 'ca_file.v',
+  tool: 'ca_tool.value',
+  skill: 'ca_skill.value',
+  mcpServer: 'ca_mcpServer.value',
+  file: 'ca_file.value',
 };
 
 export interface RollupDbRow {

@@ -21,6 +21,7 @@ import { attributionContract } from './attribution.contract.js';
 import { blocksContract } from './blocks.contract.js';
 import { budgetsContract } from './budgets.contract.js';
 import { callActivityContract } from './call-activity.contract.js';
+import { callDriverContract } from './call-driver.contract.js';
 import { ingestStateContract } from './ingest-state.contract.js';
 import { metaClaimsContract } from './meta-claims.contract.js';
 import { recentResponseTimesContract } from './recent-response-times.contract.js';
@@ -62,6 +63,7 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     recordsContract(open);
     blocksContract(open);
     callActivityContract(open);
+    callDriverContract(open);
     requestSeriesContract(open);
     usageTotalsContract(open);
     budgetsContract(open);

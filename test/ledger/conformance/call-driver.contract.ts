@@ -1,0 +1,215 @@
+/**
+ * What drove each call, as the ledger keeps it (links per call, rebuilt per changed session, and a
+ * rollup by bucket) against its definition (the window over every usage row at read time, asked for
+ * with `linkAtRead`): the same groups after any order, split and repetition of the writes, with reads
+ * in between (so what a read refreshed must follow later writes), through a call inserted in the
+ * middle of a thread, tool uses that grow as a response's lines merge, timestamps that move earlier,
+ * an agent id learned later, and a forgotten call.
+ * @module
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CallActivity, UsageRecord } from '../../../src/capture/types.js';
+import type { LedgerStore } from '../../../src/ledger/store.js';
+import type { FileWrite, GroupDimension, UsageFilter } from '../../../src/ledger/usage-repository.js';
+import type { OpenLedger } from './describe-ledger.js';
+import {
+  DAY,
+  fileWrite,
+  groupMap,
+  MIN,
+  ORIGIN,
+  PROPERTY_TIMEOUT_MS,
+  T0,
+  usage,
+  withLedger,
+} from './ledger-inputs.js';
+
+const DIMS: readonly (readonly GroupDimension[])[] = [
+  [],
+  ['tool'],
+  ['skill'],
+  ['mcpServer'],
+  ['file'],
+  ['tool', 'file'],
+  ['session', 'tool'],
+];
+/** Whole buckets of time only (the rollup), and filters that join the stored links instead. */
+const FILTERS: readonly UsageFilter[] = [
+  {},
+  { fromMs: T0 + 15 * MIN, toMs: T0 + 60 * MIN },
+  // Whole UTC days (the daily rollup) with the days cut at either end (the 15-minute one).
+  { fromMs: T0 - DAY + 15 * MIN, toMs: T0 + DAY + 30 * MIN },
+  { fromMs: T0 - 2 * DAY + 15 * MIN, toMs: T0 + 30 * MIN },
+  { fromMs: T0 + 7 * MIN },
+  { project: '/p/a' },
+  { session: 's1', toMs: T0 + 45 * MIN },
+];
+
+/** Every group query of the view, stored against read-time; returns the differing ones' names. */
+async function compareWithWindow(store: LedgerStore): Promise<Record<string, unknown>> {
+  const diff: Record<string, unknown> = {};
+  for (const dims of DIMS)
+    for (const filter of FILTERS)
+      for (const grain of ['bucket', 'day'] as const) {
+        const q = { dimensions: dims, filter, grain };
+        const stored = groupMap(await store.groups(q), dims);
+        const window = groupMap(await store.groups({ ...q, linkAtRead: true }), dims);
+        if (JSON.stringify(sorted(stored)) !== JSON.stringify(sorted(window)))
+          diff[`${dims.join(',')} ${JSON.stringify(filter)} ${grain}`] = { stored, window };
+      }
+  return diff;
+}
+
+function sorted(m: Record<string, number[]>): [string, number[]][] {
+  return Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const TOOLS: Partial<CallActivity>[] = [
+  { tool: 'Read', file: '/f1', fileOp: 'read' },
+  { tool: 'Read', file: '/f2', fileOp: 'read' },
+  { tool: 'Bash' },
+  { tool: 'Skill', skill: 'pdf' },
+  { tool: 'create_issue', mcpServer: 'gh' },
+];
+
+function act(dedupKey: string, toolUseId: string, p: Partial<CallActivity> = {}): CallActivity {
+  return {
+    dedupKey,
+    toolUseId,
+    tool: null,
+    mcpServer: null,
+    skill: null,
+    agentType: null,
+    file: null,
+    fileOp: null,
+    ...p,
+  };
+}
+
+/** A call: its thread, its minute (ties happen), and the tool uses its response asked for. */
+const callArb = fc.record({
+  thread: fc.integer({ min: 0, max: 3 }),
+  minute: fc.integer({ min: 0, max: 70 }),
+  input: fc.integer({ min: 1, max: 1000 }),
+  tools: fc.array(fc.integer({ min: 0, max: TOOLS.length - 1 }), { maxLength: 3 }),
+  /** -1: its tool uses are never read; else the write in which they are (split over two). */
+  activityWrite: fc.integer({ min: -1, max: 3 }),
+  write: fc.integer({ min: 0, max: 3 }),
+  /** A second copy in a later write: earlier time, more tokens, the agent id only then. */
+  again: fc.option(
+    fc.record({ earlier: fc.integer({ min: 0, max: 20 }), more: fc.integer({ min: 0, max: 50 }) }),
+  ),
+});
+
+const THREADS = [
+  { sessionId: 's1', agentId: null, sidechain: false, project: '/p/a' },
+  { sessionId: 's1', agentId: 'ag1', sidechain: true, project: '/p/a' },
+  { sessionId: 's2', agentId: null, sidechain: false, project: '/p/b' },
+  { sessionId: 's2', agentId: 'ag2', sidechain: true, project: '/p/b' },
+];
+
+type Call = typeof callArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The writes (4 rounds of files) that import the calls, each round's files in a given order. */
+function rounds(calls: readonly Call[]): FileWrite[][] {
+  const out: { records: UsageRecord[]; activities: CallActivity[] }[] = Array.from({ length: 5 }, () => ({
+    records: [],
+    activities: [],
+  }));
+  calls.forEach((c, i) => {
+    const th = THREADS[c.thread] ?? THREADS[0];
+    const dedupKey = `msg_${String(i).padStart(3, '0')}:req`;
+    const base = {
+      dedupKey,
+      sessionId: th?.sessionId,
+      sidechain: th?.sidechain,
+      project: th?.project,
+      ts: T0 + c.minute * MIN,
+      input: c.input,
+    };
+    const copy = c.again;
+    // With a later copy, the first one does not know the agent id yet (the merge fills it in).
+    out[c.write]?.records.push(usage({ ...base, agentId: copy === null ? th?.agentId : null }));
+    if (copy !== null)
+      out[Math.min(4, c.write + 1)]?.records.push(
+        usage({
+          ...base,
+          agentId: th?.agentId,
+          ts: base.ts - copy.earlier * MIN,
+          input: c.input + copy.more,
+        }),
+      );
+    if (c.activityWrite < 0) return;
+    const uses = c.tools.map((t, k) => act(dedupKey, `t${i}_${k}`, TOOLS[t]));
+    if (uses.length === 0) out[c.activityWrite]?.activities.push(act(dedupKey, ''));
+    // The tool uses grow: the first one in its write, the rest a write later.
+    uses.forEach((u, k) => {
+      out[k === 0 ? c.activityWrite : Math.min(4, c.activityWrite + 1)]?.activities.push(u);
+    });
+  });
+  return out.map((w, r) => [fileWrite(`/t/${r}.jsonl`, w.records, { activities: w.activities })]);
+}
+
+export function callDriverContract(open: OpenLedger): void {
+  describe('what drove each call, kept at write time', () => {
+    it('equals the read-time window for a call inserted in the middle of a thread and a forgotten call', async () => {
+      await withLedger(open, async ({ store }) => {
+        const a = usage({ dedupKey: 'msg_a:req', ts: T0 + MIN, input: 1 });
+        const b = usage({ dedupKey: 'msg_b:req', ts: T0 + 20 * MIN, input: 2 });
+        const mid = usage({ dedupKey: 'msg_m:req', ts: T0 + 10 * MIN, input: 4 });
+        await store.writeFiles(
+          [fileWrite('/t/a.jsonl', [a, b], { activities: [act(a.dedupKey, 't1', TOOLS[2])] })],
+          ORIGIN,
+        );
+        expect(await compareWithWindow(store)).toEqual({});
+        const before = await store.groups({ dimensions: ['tool'], filter: {} });
+        expect(before.find((r) => r.values.tool === 'Bash')?.input).toBe(2);
+        // A late line: a call between a and b, which drives b now.
+        await store.writeFiles(
+          [fileWrite('/t/b.jsonl', [mid], { activities: [act(mid.dedupKey, 't2', TOOLS[0])] })],
+          ORIGIN,
+        );
+        expect(await compareWithWindow(store)).toEqual({});
+        const after = await store.groups({ dimensions: ['tool'], filter: {} });
+        expect(after.find((r) => r.values.tool === 'Bash')?.input).toBe(4);
+        expect(after.find((r) => r.values.tool === 'Read')?.input).toBe(2);
+        await store.forget(
+          { source: 'claude', fromMs: T0 + 5 * MIN, toMs: T0 + 15 * MIN },
+          { apply: true, stageMap: {} },
+        );
+        expect(await compareWithWindow(store)).toEqual({});
+        expect(
+          (await store.groups({ dimensions: ['tool'], filter: {} })).find((r) => r.values.tool === 'Bash')
+            ?.input,
+        ).toBe(2);
+      });
+    });
+
+    it(
+      'equals the read-time window after any order, split and repetition of the writes, read in between',
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(callArb, { minLength: 1, maxLength: 14 }),
+            fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+            async (calls, readAfter) => {
+              await withLedger(open, async ({ store }) => {
+                const writes = rounds(calls);
+                for (let r = 0; r < writes.length; r++) {
+                  await store.writeFiles(writes[r] ?? [], ORIGIN);
+                  if (readAfter[r] === true) expect(await compareWithWindow(store)).toEqual({});
+                }
+                // Everything again, as a re-import: nothing changes.
+                for (const w of writes) await store.writeFiles(w, ORIGIN);
+                expect(await compareWithWindow(store)).toEqual({});
+              });
+            },
+          ),
+          { numRuns: Number(process.env.TL_PROPERTY_RUNS ?? 12) },
+        );
+      },
+      PROPERTY_TIMEOUT_MS,
+    );
+  });
+}
