@@ -7,14 +7,16 @@
 //   first paint  the page's first-contentful-paint (the shell, before any data)
 //   first view   from navigation to the Overview's data drawn: its charts and tables filled
 //   api          the Overview's own request (/api/overview: three application-layer reports)
-// Prints the medians and writes bench/results/dashboard.json.
+// Prints the medians and writes bench/results/dashboard.json (dashboard-1m.json with --records 1m).
 //
-//   node bench/dashboard.mjs [--runs 5] [--db PATH]     (--db: another ledger, e.g. the demo's)
+//   node bench/dashboard.mjs [--runs 5] [--records 1m|3m] [--db PATH]
+//     --records 1m: bench/big-ledger.mjs's ledger of about 1M usage rows (the criterion's size)
+//     instead of the default big one; --db: another ledger, e.g. the demo's
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ensureBigLedger } from './big-ledger.mjs';
+import { ensureBigLedger, ledgerNamed } from './big-ledger.mjs';
 import { BIN, log, machine, ROOT } from './common.mjs';
 
 const args = process.argv.slice(2);
@@ -52,7 +54,8 @@ function startDashboard(db) {
   });
 }
 
-const db = opt('--db') ?? (await ensureBigLedger()).file;
+const RECORDS = ledgerNamed(opt('--records')).name;
+const db = opt('--db') ?? (await ensureBigLedger({ records: RECORDS })).file;
 log(`dashboard on ${db} (${(fs.statSync(db).size / 2 ** 30).toFixed(2)} GiB), ${RUNS} runs`);
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -93,6 +96,7 @@ const result = {
   date: new Date().toISOString(),
   machine: machine(),
   ledger: db,
+  records: opt('--db') === undefined ? RECORDS : null,
   ledgerBytes: fs.statSync(db).size,
   runs: RUNS,
   medianMs: {
@@ -105,7 +109,7 @@ const result = {
 };
 fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
 fs.writeFileSync(
-  path.join(ROOT, 'bench', 'results', 'dashboard.json'),
+  path.join(ROOT, 'bench', 'results', RECORDS === 'big' ? 'dashboard.json' : `dashboard-${RECORDS}.json`),
   `${JSON.stringify(result, null, 2)}\n`,
 );
 const m = result.medianMs;
