@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ensureBigLedger, ledgerNamed } from './big-ledger.mjs';
-import { BIN, log, machine, ROOT } from './common.mjs';
+import { BIN, log, machine, ROOT, WORK } from './common.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name) => {
@@ -55,8 +55,17 @@ function startDashboard(db) {
 }
 
 const RECORDS = ledgerNamed(opt('--records')).name;
-const db = opt('--db') ?? (await ensureBigLedger({ records: RECORDS })).file;
-log(`dashboard on ${db} (${(fs.statSync(db).size / 2 ** 30).toFixed(2)} GiB), ${RUNS} runs`);
+// The dashboard writes to the ledger it opens (the rollups' remembered rows), and the cached ledger
+// is rebuilt when its file changes: it runs on a copy, removed at the end.
+const copy = opt('--db') === undefined ? path.join(WORK, `dashboard-ledger-${RECORDS}.db`) : null;
+if (copy !== null) {
+  const cached = (await ensureBigLedger({ records: RECORDS })).file;
+  for (const s of ['', '-wal', '-shm']) fs.rmSync(copy + s, { force: true });
+  fs.copyFileSync(cached, copy);
+}
+const db = opt('--db') ?? copy;
+const ledgerBytes = fs.statSync(db).size;
+log(`dashboard on ${db} (${(ledgerBytes / 2 ** 30).toFixed(2)} GiB), ${RUNS} runs`);
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -91,13 +100,14 @@ try {
   }
 } finally {
   await browser.close();
+  if (copy !== null) for (const s of ['', '-wal', '-shm']) fs.rmSync(copy + s, { force: true });
 }
 const result = {
   date: new Date().toISOString(),
   machine: machine(),
   ledger: db,
   records: opt('--db') === undefined ? RECORDS : null,
-  ledgerBytes: fs.statSync(db).size,
+  ledgerBytes,
   runs: RUNS,
   medianMs: {
     ready: median(runs.map((r) => r.readyMs)),
