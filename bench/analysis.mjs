@@ -3,13 +3,15 @@
 // must finish within 1 s (p50 of warm runs, each a whole `tokenledger` process). Run by `npm run
 // bench` (bench/run.mjs, after the PostgreSQL figures; skip it with --skip-analysis), or alone:
 //
-//   npm run build && node bench/analysis.mjs [--quick] [--runs N] [--skip-pg]
+//   npm run build && node bench/analysis.mjs [--records 1m|3m] [--quick] [--runs N] [--skip-pg]
 //
-// The SQLite ledger is a copy of bench/big-ledger.mjs's (≥ 1 GiB, millions of usage rows, tasks,
-// spans, subagents), so the commands can write to it (a command without --no-import imports first)
-// without touching the hook benchmark's cache. The PostgreSQL ledger holds the same records, in its
-// own database tl_bench_analysis on TOKENLEDGER_BENCH_PG_URL (default
-// postgres://postgres@127.0.0.1:5432/postgres), kept between runs and rebuilt when its stamp (the
+// The SQLite ledger is a copy of bench/big-ledger.mjs's (≥ 1 GiB, about 3M usage rows, tasks,
+// spans, subagents; or with --records 1m its ledger of about 1M usage rows, the criterion's size:
+// `npm run bench` times that one), so the commands can write to it (a command without --no-import
+// imports first) without touching the hook benchmark's cache. The PostgreSQL ledger holds the same
+// records, in its own database on TOKENLEDGER_BENCH_PG_URL (default
+// postgres://postgres@127.0.0.1:5432/postgres): tl_bench_analysis for the big ledger,
+// tl_bench_analysis_1m for the 1M one; kept between runs and rebuilt when its stamp (the
 // SQLite ledger's, the PostgreSQL schema's) changes. It is loaded through the stores' own code,
 // `exportRecords` → `importRecords` (what `export --jsonl` | `import-jsonl` do) a month at a time,
 // then checked table by table and through `status`/`daily`/`report` against SQLite: any difference fails.
@@ -25,16 +27,28 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { BIG_LEDGER, BIG_STAGE_MAP, ensureBigLedger } from './big-ledger.mjs';
+import { BIG_STAGE_MAP, ensureBigLedger, ledgerNamed, recordsOption } from './big-ledger.mjs';
 import { BIN, log, machine, ROOT, WORK } from './common.mjs';
 
 const SERVER = process.env.TOKENLEDGER_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE = 'tl_bench_analysis';
 const LIMIT_S = 1;
 /** Raise when the loader below changes what it writes: the PostgreSQL ledger is then loaded again. */
 const LOADER_VERSION = 1;
-const COPY = path.join(WORK, 'analysis-ledger.db');
-const COPY_STAMP = path.join(WORK, 'analysis-ledger.json');
+
+/** Where each ledger's copy and PostgreSQL database live, by the name `--records` takes. */
+function placesOf(records) {
+  const suffix = ledgerNamed(records).name === 'big' ? '' : `-${ledgerNamed(records).name}`;
+  return {
+    records: ledgerNamed(records).name,
+    copy: path.join(WORK, `analysis-ledger${suffix}.db`),
+    copyStamp: path.join(WORK, `analysis-ledger${suffix}.json`),
+    database: `tl_bench_analysis${suffix.replace('-', '_')}`,
+    results: `analysis${suffix}-latest.json`,
+  };
+}
+
+/** The results file (under bench/results/) of a `--records` value. */
+export const analysisResultsFile = (records) => placesOf(records).results;
 const DAY_MS = 86_400_000;
 const WINDOW_MS = 30 * DAY_MS;
 
@@ -87,20 +101,21 @@ async function withClient(url, f) {
 }
 
 /** The SQLite ledger to time: a copy of the big ledger, made again when the big ledger changes. */
-async function ensureSqliteLedger() {
-  const { info } = await ensureBigLedger();
-  const stamp = sha(fs.readFileSync(path.join(WORK, 'big-ledger.json'), 'utf8'));
+async function ensureSqliteLedger(places) {
+  const big = await ensureBigLedger({ records: places.records });
+  const { info } = big;
+  const stamp = sha(fs.readFileSync(big.stampFile, 'utf8'));
   let old = null;
   try {
-    old = JSON.parse(fs.readFileSync(COPY_STAMP, 'utf8'));
+    old = JSON.parse(fs.readFileSync(places.copyStamp, 'utf8'));
   } catch {}
-  if (old?.stamp !== stamp || !fs.existsSync(COPY)) {
-    log(`copying the big ledger (${(info.bytes / 2 ** 30).toFixed(2)} GiB) to ${COPY} …`);
-    for (const s of ['', '-wal', '-shm']) fs.rmSync(COPY + s, { force: true });
-    fs.copyFileSync(BIG_LEDGER, COPY);
-    fs.writeFileSync(COPY_STAMP, `${JSON.stringify({ stamp }, null, 2)}\n`);
+  if (old?.stamp !== stamp || !fs.existsSync(places.copy)) {
+    log(`copying the ledger (${(info.bytes / 2 ** 30).toFixed(2)} GiB) to ${places.copy} …`);
+    for (const s of ['', '-wal', '-shm']) fs.rmSync(places.copy + s, { force: true });
+    fs.copyFileSync(big.file, places.copy);
+    fs.writeFileSync(places.copyStamp, `${JSON.stringify({ stamp }, null, 2)}\n`);
   }
-  return { file: COPY, info, stamp };
+  return { file: places.copy, info, stamp };
 }
 
 /** The tables' figures both ledgers must share, by the same SQL on each. */
@@ -185,7 +200,7 @@ async function loadPostgres(sqliteFile, url, info) {
 }
 
 /** The PostgreSQL ledger: reused while its stamp matches, else loaded again and checked. */
-async function ensurePgLedger(sqlite) {
+async function ensurePgLedger(sqlite, DATABASE) {
   const { PG_MIGRATIONS } = await dist('ledger/postgres/migrations.js');
   const stamp = sha(
     JSON.stringify([sqlite.stamp, LOADER_VERSION, PG_MIGRATIONS.map((m) => `${m.version}:${m.name}`)]),
@@ -256,8 +271,14 @@ const totalsOf = (stdout) => {
 };
 
 /** The measures; on PostgreSQL too unless `skipPg` or there is no server there. */
-export async function runAnalysisBench({ quick = false, runs = quick ? 3 : 7, skipPg = false } = {}) {
-  const sqlite = await ensureSqliteLedger();
+export async function runAnalysisBench({
+  quick = false,
+  runs = quick ? 3 : 7,
+  skipPg = false,
+  records = undefined,
+} = {}) {
+  const places = placesOf(records);
+  const sqlite = await ensureSqliteLedger(places);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-bench-analysis-'));
   fs.mkdirSync(path.join(home, 'claude', 'projects'), { recursive: true });
   // Nothing to import: a command that imports first finds an empty Claude dir.
@@ -273,7 +294,7 @@ export async function runAnalysisBench({ quick = false, runs = quick ? 3 : 7, sk
       () => null,
       (e) => `no PostgreSQL at ${new URL(SERVER).host} (${e.message}); set TOKENLEDGER_BENCH_PG_URL`,
     );
-  const postgres = pgProblem === null ? await ensurePgLedger(sqlite) : null;
+  const postgres = pgProblem === null ? await ensurePgLedger(sqlite, places.database) : null;
   const i = sqlite.info;
   const facts = { fromMs: i.fromMs, toMs: i.toMs, liveTask: i.liveTask, liveProject: i.liveProject };
   facts.tasks = new Database(sqlite.file, { readonly: true })
@@ -284,6 +305,7 @@ export async function runAnalysisBench({ quick = false, runs = quick ? 3 : 7, sk
     date: new Date().toISOString(),
     machine: machine(),
     ledger: {
+      records: places.records,
       usageRecords: i.usageRows,
       sessions: i.sessions,
       projects: i.projects,
@@ -294,7 +316,7 @@ export async function runAnalysisBench({ quick = false, runs = quick ? 3 : 7, sk
       bytes: i.bytes,
       days: Math.round((i.toMs - i.fromMs) / DAY_MS),
     },
-    postgres: postgres === null ? { skipped: pgProblem } : { database: DATABASE, load: postgres.load },
+    postgres: postgres === null ? { skipped: pgProblem } : { database: places.database, load: postgres.load },
     runs,
     limitS: LIMIT_S,
     commands: [],
@@ -417,11 +439,12 @@ async function main() {
   const r = await runAnalysisBench({
     quick,
     skipPg: args.includes('--skip-pg'),
+    records: recordsOption(args),
     ...(i >= 0 ? { runs: Number(args[i + 1]) } : {}),
   });
   fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(
-    path.join(ROOT, 'bench', 'results', 'analysis-latest.json'),
+    path.join(ROOT, 'bench', 'results', analysisResultsFile(recordsOption(args))),
     `${JSON.stringify(r, null, 2)}\n`,
   );
   process.stdout.write(`${analysisMarkdown(r)}\n`);

@@ -4,7 +4,11 @@
 // schema and indexes are the real ones), then the rollups refreshed and the attribute step run by the
 // store's own code. Cached in .bench/big-ledger.db, keyed by BIG_PARAMS like bench/run.mjs's corpus.
 //
-//   node bench/big-ledger.mjs [--force]      builds it (once; a few minutes) and prints its stamp
+// A second, smaller ledger of the same shape holds about 1,000,000 usage rows (the size the analysis
+// and dashboard criteria name): fewer sessions, projects and plans, the same year, the same generator.
+// It is cached apart, in .bench/big-ledger-1m.db with its own stamp, keyed by SMALL_PARAMS.
+//
+//   node bench/big-ledger.mjs [--force] [--records 1m]   builds one (once; a few minutes) and prints its stamp
 //
 // What it holds: millions of usage rows (one per API response) over 365 days up to the build time,
 // thousands of sessions in hundreds of projects (popularity skewed, as real projects are), subagents
@@ -18,7 +22,6 @@ import Database from 'better-sqlite3';
 import { loadRng, log, ROOT, WORK } from './common.mjs';
 
 export const BIG_LEDGER = path.join(WORK, 'big-ledger.db');
-const STAMP = path.join(WORK, 'big-ledger.json');
 
 export const BIG_PARAMS = {
   version: 4,
@@ -35,6 +38,48 @@ export const BIG_PARAMS = {
   // sessions that run under a work item's session span
   spannedSessionsPerItem: [2, 10],
 };
+
+/**
+ * The ledger of about a million usage rows: the big one scaled down by a third. Its sessions alone
+ * come to about 0.9M rows; top-up sessions are added until the usage rows reach `usageRows`.
+ */
+export const SMALL_PARAMS = {
+  version: 1,
+  seed: 20261207,
+  usageRows: 1_000_000,
+  days: 365,
+  sessions: 2_400,
+  projects: 100,
+  plans: 3,
+  sectionsPerPlan: 3,
+  itemsPerSection: 4,
+  spannedSessionsPerItem: [2, 10],
+};
+
+/** The ledgers by the name `--records` takes: the default (≥ 1 GiB, about 3M rows) and `1m`. */
+export const LEDGERS = {
+  big: { name: 'big', file: BIG_LEDGER, stamp: path.join(WORK, 'big-ledger.json'), params: BIG_PARAMS },
+  '1m': {
+    name: '1m',
+    file: path.join(WORK, 'big-ledger-1m.db'),
+    stamp: path.join(WORK, 'big-ledger-1m.json'),
+    params: SMALL_PARAMS,
+  },
+};
+
+/** The ledger a `--records` value names (undefined, `3m` or `big`: the big one). */
+export function ledgerNamed(records) {
+  if (records === undefined || records === '3m' || records === 'big') return LEDGERS.big;
+  const l = LEDGERS[records];
+  if (l === undefined) throw new Error(`--records takes 1m or 3m, not ${records}`);
+  return l;
+}
+
+/** `--records VALUE` from an argument list, or undefined. */
+export function recordsOption(args) {
+  const i = args.indexOf('--records');
+  return i >= 0 ? args[i + 1] : undefined;
+}
 
 /** The stages of subagent types the attribute step uses (bench/analysis.mjs attributes the same way). */
 export const BIG_STAGE_MAP = { Explore: 'research', Plan: 'plan', 'code-reviewer': 'review' };
@@ -77,33 +122,36 @@ const PROBLEMS = [
 
 const mib = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
-function readStamp() {
+function readStamp(file) {
   try {
-    return JSON.parse(fs.readFileSync(STAMP, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     return null;
   }
 }
 
 /**
- * The cached big ledger, built first when missing or built with other params. Returns its path and
- * what it holds (rows, sessions, range, and the ids the hook benchmark attributes its live session to).
+ * The cached big ledger (or with `records: '1m'` the ledger of about a million rows), built first when
+ * missing or built with other params. Returns its path, its stamp file and what it holds (rows,
+ * sessions, range, and the ids the hook benchmark attributes its live session to).
  */
 export async function ensureBigLedger(options = {}) {
-  const stamp = readStamp();
+  const ledger = ledgerNamed(options.records);
+  const stamp = readStamp(ledger.stamp);
   const schema = await schemaKey();
+  const out = { file: ledger.file, stampFile: ledger.stamp, name: ledger.name };
   if (
     options.force !== true &&
     stamp !== null &&
-    JSON.stringify(stamp.params) === JSON.stringify(BIG_PARAMS) &&
+    JSON.stringify(stamp.params) === JSON.stringify(ledger.params) &&
     stamp.schema === schema &&
-    fs.existsSync(BIG_LEDGER) &&
-    fs.statSync(BIG_LEDGER).size === stamp.info.bytes
+    fs.existsSync(ledger.file) &&
+    fs.statSync(ledger.file).size === stamp.info.bytes
   )
-    return { file: BIG_LEDGER, info: stamp.info };
-  const info = await build();
-  fs.writeFileSync(STAMP, `${JSON.stringify({ params: BIG_PARAMS, schema, info }, null, 2)}\n`);
-  return { file: BIG_LEDGER, info };
+    return { ...out, info: stamp.info };
+  const info = await build(ledger);
+  fs.writeFileSync(ledger.stamp, `${JSON.stringify({ params: ledger.params, schema, info }, null, 2)}\n`);
+  return { ...out, info };
 }
 
 /**
@@ -118,16 +166,22 @@ async function schemaKey() {
   return MIGRATIONS.map((m) => `${m.version}:${m.name}`).join('\n');
 }
 
-async function build() {
+async function build(ledger) {
+  const P = ledger.params;
+  const FILE = ledger.file;
   const { SqliteStore } = await import(
     pathToFileURL(path.join(ROOT, 'dist/ledger/sqlite/sqlite-store.js')).href
   );
   fs.mkdirSync(WORK, { recursive: true });
-  const tmp = path.join(WORK, 'big-ledger.building.db');
-  for (const f of [BIG_LEDGER, tmp]) for (const s of ['', '-wal', '-shm']) fs.rmSync(f + s, { force: true });
+  const tmp = FILE.replace(/\.db$/, '.building.db');
+  for (const f of [FILE, tmp]) for (const s of ['', '-wal', '-shm']) fs.rmSync(f + s, { force: true });
   const t0 = performance.now();
   const secs = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
-  log(`building the big ledger in ${BIG_LEDGER} (≥ ${mib(BIG_PARAMS.minBytes)}; about 3 minutes, once) …`);
+  log(
+    P.usageRows === undefined
+      ? `building the big ledger in ${FILE} (≥ ${mib(P.minBytes)}; about 3 minutes, once) …`
+      : `building the ledger of ${P.usageRows.toLocaleString('en-US')} usage rows in ${FILE} (about a minute, once) …`,
+  );
 
   // The real schema and indexes.
   await (await SqliteStore.open(tmp)).close();
@@ -140,13 +194,13 @@ async function build() {
   db.pragma('temp_store = MEMORY');
 
   const Rng = await loadRng();
-  const rng = new Rng(BIG_PARAMS.seed);
+  const rng = new Rng(P.seed);
   const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-  const start = end - BIG_PARAMS.days * DAY_MS;
+  const start = end - P.days * DAY_MS;
 
   // Projects, popularity skewed (Zipf-like): a few get most sessions.
   const projects = [];
-  for (let i = 0; i < BIG_PARAMS.projects; i++) {
+  for (let i = 0; i < P.projects; i++) {
     const group = rng.pick(PROJECT_GROUPS);
     projects.push({
       path: `/home/dev/src/${group}/${rng.pick(['app', 'svc', 'lib', 'tool', 'site'])}-${i}`,
@@ -210,7 +264,7 @@ async function build() {
 
   // Sessions: start times over the year (fewer at weekends and at night), lengths log-normal.
   const plans = [];
-  for (let i = 0; i < BIG_PARAMS.sessions; i++) {
+  for (let i = 0; i < P.sessions; i++) {
     let ts;
     for (;;) {
       ts = start + Math.floor(rng.next() * (end - start));
@@ -436,7 +490,9 @@ async function build() {
   batch = [];
   // Top up with more sessions over the year until the usage alone reaches the target size.
   let topUps = 0;
-  while (usageBytes() < BIG_PARAMS.usageBytes) {
+  // (The ledger of a million rows tops up until its usage rows reach that count instead.)
+  const short = () => (P.usageRows === undefined ? usageBytes() < P.usageBytes : rows < P.usageRows);
+  while (short()) {
     const more = [];
     for (let i = 0; i < 40; i++) {
       const ts = start + Math.floor(rng.next() * (end - start));
@@ -471,12 +527,12 @@ async function build() {
     const run = db.prepare(
       'INSERT INTO import_runs (started_at, finished_at, files_seen, files_read, bytes_read, records, problems) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    for (let d = 0; d < BIG_PARAMS.days; d++) {
+    for (let d = 0; d < P.days; d++) {
       const at = start + d * DAY_MS + rng.int(8, 18) * 3_600_000;
       run.run(
         at,
         at + rng.int(80, 900),
-        Math.round((files * d) / BIG_PARAMS.days),
+        Math.round((files * d) / P.days),
         rng.int(1, 80),
         rng.int(1e5, 5e7),
         rng.int(10, 9000),
@@ -509,7 +565,7 @@ async function build() {
     }
     const busy = [...byProject.entries()].filter(([, l]) => l.length >= 20).map(([p]) => p);
     let item = 100;
-    for (let p = 1; p <= BIG_PARAMS.plans; p++) {
+    for (let p = 1; p <= P.plans; p++) {
       const planId = `PLAN-${p}`;
       const planProject = busy[(p * 7) % busy.length];
       const planStart = end - rng.int(60, 300) * DAY_MS;
@@ -528,7 +584,7 @@ async function build() {
         null,
       );
       taskRows.push(planId);
-      for (let s = 1; s <= BIG_PARAMS.sectionsPerPlan; s++) {
+      for (let s = 1; s <= P.sectionsPerPlan; s++) {
         const sectionId = `${planId}-S${s}`;
         insTask.run(
           sectionId,
@@ -545,19 +601,19 @@ async function build() {
           null,
         );
         taskRows.push(sectionId);
-        for (let w = 0; w < BIG_PARAMS.itemsPerSection; w++) {
+        for (let w = 0; w < P.itemsPerSection; w++) {
           item++;
           const id = `T-${item}`;
           const candidates = byProject
             .get(planProject)
             .filter((x) => x.first >= planStart && !spanSessions.has(x.id));
-          const [lo, hi] = BIG_PARAMS.spannedSessionsPerItem;
+          const [lo, hi] = P.spannedSessionsPerItem;
           const chosen = [];
           for (let k = rng.int(lo, hi); k > 0 && candidates.length > 0; k--)
             chosen.push(...candidates.splice(rng.int(0, candidates.length - 1), 1));
           const first = chosen.reduce((m, x) => Math.min(m, x.first), end);
           const lastTs = chosen.reduce((m, x) => Math.max(m, x.last), first);
-          const active = p <= 2 && w === BIG_PARAMS.itemsPerSection - 1;
+          const active = p <= 2 && w === P.itemsPerSection - 1;
           const labels = rng.chance(0.5)
             ? JSON.stringify({ category: rng.pick(['feature', 'bugfix', 'tooling', 'docs']) })
             : null;
@@ -704,17 +760,20 @@ async function build() {
   };
   fin.close();
   for (const s of ['-wal', '-shm']) fs.rmSync(tmp + s, { force: true });
-  fs.renameSync(tmp, BIG_LEDGER);
-  info.bytes = fs.statSync(BIG_LEDGER).size;
-  if (info.bytes < BIG_PARAMS.minBytes)
-    throw new Error(`the big ledger is only ${mib(info.bytes)}; raise BIG_PARAMS.usageBytes`);
+  fs.renameSync(tmp, FILE);
+  info.bytes = fs.statSync(FILE).size;
+  if (P.minBytes !== undefined && info.bytes < P.minBytes)
+    throw new Error(`the big ledger is only ${mib(info.bytes)}; raise P.usageBytes`);
   log(
-    `big ledger ready: ${mib(info.bytes)}, ${info.usageRows.toLocaleString('en-US')} usage rows, ${info.sessions} sessions, ${info.files} files, in ${secs()}`,
+    `${ledger.name === 'big' ? 'big ledger' : `ledger ${ledger.name}`} ready: ${mib(info.bytes)}, ${info.usageRows.toLocaleString('en-US')} usage rows, ${info.sessions} sessions, ${info.files} files, in ${secs()}`,
   );
   return info;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const { file, info } = await ensureBigLedger({ force: process.argv.includes('--force') });
+  const { file, info } = await ensureBigLedger({
+    force: process.argv.includes('--force'),
+    records: recordsOption(process.argv),
+  });
   process.stdout.write(`${JSON.stringify({ file, ...info }, null, 2)}\n`);
 }

@@ -2,7 +2,7 @@
 // `npm run bench`: tokenledger against ccusage 20.0.24 on a synthetic heavy-user history, side by side
 // in one run (these machines are noisy: compare ratios, not absolute times).
 //
-//   npm run bench [-- --runs 5] [--warm-runs 15] [--incr-runs 5] [--quick] [--skip-hooks | --hooks-only] [--skip-pg] [--skip-analysis]
+//   npm run bench [-- --runs 5] [--warm-runs 15] [--incr-runs 5] [--quick] [--skip-hooks | --hooks-only] [--skip-pg] [--skip-analysis] [--analysis-records 1m|3m]
 //
 // Measures, for issue 2's criteria:
 //   cold   import + `daily --json` on an empty ledger, vs `ccusage claude daily --offline --json`
@@ -14,8 +14,9 @@
 // Then, for issue 3, `tokenledger hook` and `statusline` on a 1 GiB ledger (bench/hooks.mjs; skip it
 // with --skip-hooks, or run only it with --hooks-only), its figures merged in as `hooks`. Then, for
 // issue 12, the PostgreSQL ledger beside SQLite (bench/pg.mjs; skip it with --skip-pg), as `postgres`.
-// Then every analysis command on a ledger of millions of records, on SQLite and PostgreSQL
-// (bench/analysis.mjs; skip it with --skip-analysis), as `analysis`.
+// Then every analysis command on a ledger of 1M usage records (the criterion's size; the ledger of
+// about 3M with --analysis-records 3m), on SQLite and PostgreSQL (bench/analysis.mjs; skip it with
+// --skip-analysis), as `analysis`.
 // Writes bench/results/latest.json and prints a Markdown block for BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,6 +38,9 @@ const hooksOnly = args.includes('--hooks-only');
 const skipHooks = args.includes('--skip-hooks');
 const skipPg = args.includes('--skip-pg');
 const skipAnalysis = args.includes('--skip-analysis');
+const analysisRecords = args.includes('--analysis-records')
+  ? args[args.indexOf('--analysis-records') + 1]
+  : '1m';
 const RUNS = flag('--runs', quick ? 1 : 5);
 const WARM_RUNS = flag('--warm-runs', quick ? 5 : 15);
 const INCR_RUNS = flag('--incr-runs', quick ? 1 : 5);
@@ -350,12 +354,12 @@ async function postgres() {
   if (result.skipped === undefined && !result.criteria.every((c) => c.ok)) process.exitCode = 1;
 }
 
-/** Every analysis command on the big ledger, SQLite and PostgreSQL (bench/analysis.mjs), merged in as `analysis`. */
+/** Every analysis command on the 1M (or 3M) ledger, SQLite and PostgreSQL (bench/analysis.mjs), merged in as `analysis`. */
 async function analysis() {
-  const { runAnalysisBench, analysisMarkdown } = await import('./analysis.mjs');
-  const result = await runAnalysisBench({ quick, skipPg });
+  const { runAnalysisBench, analysisMarkdown, analysisResultsFile } = await import('./analysis.mjs');
+  const result = await runAnalysisBench({ quick, skipPg, records: analysisRecords });
   fs.writeFileSync(
-    path.join(ROOT, 'bench', 'results', 'analysis-latest.json'),
+    path.join(ROOT, 'bench', 'results', analysisResultsFile(analysisRecords)),
     `${JSON.stringify(result, null, 2)}\n`,
   );
   const latest = path.join(ROOT, 'bench', 'results', 'latest.json');

@@ -63,15 +63,23 @@ export interface UsageTotalDbRow {
 
 /**
  * The query of {@link UsageTotalDbRow}s: usage summed per task, session, stage and model, with the
- * backend's stage expression and WHERE clause.
+ * backend's stage expression and WHERE clause. The rows are summed first by their own columns (the
+ * subagent among them) and only those sums joined to their subagent's type: one lookup per
+ * subagent and model instead of one per row, which on a window of 100k rows is most of the join.
  */
 export function usageTotalsSql(stageSql: string, whereSql: string): string {
   return `SELECT coalesce(u.task_id, '') AS task, u.session_id AS session, coalesce(${stageSql}, '') AS stage,
-    u.model AS model, sum(u.input_tokens) AS input, sum(u.output_tokens) AS output,
-    sum(u.cache_write_tokens) AS cache_write, sum(u.cache_read_tokens) AS cache_read,
-    count(*) AS responses, min(u.ts) AS first_ts, max(u.ts) AS last_ts
-  FROM usage u LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id
-  ${whereSql}
+    u.model AS model, sum(u.input) AS input, sum(u.output) AS output,
+    sum(u.cache_write) AS cache_write, sum(u.cache_read) AS cache_read,
+    sum(u.responses) AS responses, min(u.first_ts) AS first_ts, max(u.last_ts) AS last_ts
+  FROM (SELECT u.task_id, u.session_id, u.agent_id, u.sidechain, u.stage, u.model,
+      sum(u.input_tokens) AS input, sum(u.output_tokens) AS output,
+      sum(u.cache_write_tokens) AS cache_write, sum(u.cache_read_tokens) AS cache_read,
+      count(*) AS responses, min(u.ts) AS first_ts, max(u.ts) AS last_ts
+    FROM usage u
+    ${whereSql}
+    GROUP BY u.session_id, u.agent_id, u.task_id, u.stage, u.sidechain, u.model) u
+  LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id
   GROUP BY 1, 2, 3, 4`;
 }
 
