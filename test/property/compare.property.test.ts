@@ -27,9 +27,10 @@ describe('compare: properties', () => {
         expect(ba.reason).toBe(ab.reason);
         if (ab.change === null) expect(ba.change).toBeNull();
         else {
-          expect(ba.change?.log.low).toBe(-ab.change.log.high);
-          expect(ba.change?.log.high).toBe(-ab.change.log.low);
-          expect(ba.change?.log.estimate).toBe(-ab.change.log.estimate);
+          // `+ 0` makes -0 and 0 one value: equal samples give a change of 0 either way round.
+          expect((ba.change?.log.low ?? Number.NaN) + 0).toBe(-ab.change.log.high + 0);
+          expect((ba.change?.log.high ?? Number.NaN) + 0).toBe(-ab.change.log.low + 0);
+          expect((ba.change?.log.estimate ?? Number.NaN) + 0).toBe(-ab.change.log.estimate + 0);
         }
       }),
       { numRuns: 150 },
