@@ -14,8 +14,8 @@ import {
   WHOLE_KIND,
 } from '../call-driver-sql.js';
 import type { GroupRow } from '../usage-repository.js';
-import { BUCKET_MS, type SizeClass } from '../usage-sums.js';
-import { sizeClassSql } from './sql.js';
+import { BUCKET_MS } from '../usage-sums.js';
+import { type RawGroupRow, rawGroupRow, sizeClassSql } from './sql.js';
 import type { Statements } from './statements.js';
 
 const SUMS = `sum(u.input_tokens), sum(u.output_tokens), sum(u.cache_write_tokens), sum(u.cache_write_1h_tokens),
@@ -134,33 +134,14 @@ export function rollupGroups(
         ${grouped ? 'GROUP BY 1, 2, 3, 4, 5, 6, has_reported' : ''}`,
       )
       .raw();
-    for (const r of read.all(kind, part.from, part.to) as RawRow[]) {
-      out.push({
-        values: dimension === undefined ? {} : { [dimension]: r[0] },
-        bucket: r[1],
-        model: r[2],
-        sizeClass: r[3] as SizeClass,
-        speed: r[4],
-        geo: r[5],
-        input: r[6],
-        output: r[7],
-        cacheWrite: r[8],
-        cacheWrite1h: r[9],
-        cacheRead: r[10],
-        webSearch: r[11],
-        reportedCost: r[12],
-        reportedRows: r[13],
-        responses: r[14],
-        lowerBound: r[15],
-        firstTs: r[16],
-        lastTs: r[17],
-      });
+    for (const r of read.all(kind, part.from, part.to) as RawGroupRow[]) {
+      out.push(rawGroupRow(r, dimension === undefined ? {} : { [dimension]: r[0] }, r[1]));
     }
   }
   return out;
 }
 
-/** The summed columns read back, in {@link RawRow}'s order. */
+/** The summed columns read back, in {@link RawGroupRow}'s order. */
 const READ_SUMS = [
   'input_tokens',
   'output_tokens',
@@ -174,26 +155,4 @@ const READ_SUMS = [
   'lower_bound',
   'first_ts',
   'last_ts',
-];
-
-/** A row as read: value, bucket, the pricing key, then {@link READ_SUMS}. */
-type RawRow = [
-  string,
-  number,
-  string,
-  number,
-  string,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
 ];

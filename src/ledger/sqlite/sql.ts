@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { GroupDimension } from '../usage-repository.js';
-import { BUCKET_MS, type UsageSums } from '../usage-sums.js';
+import type { GroupDimension, GroupRow } from '../usage-repository.js';
+import { BUCKET_MS, type SizeClass, type UsageSums } from '../usage-sums.js';
 
 export const UPSERT_USAGE = `
 INSERT INTO usage (dedup_key, source, ts, session_id, agent_id, sidechain, model,
@@ -115,5 +115,54 @@ export function toSums(r: RollupDbRow): UsageSums {
     reportedRows: r.reported_rows,
     responses: r.responses,
     lowerBound: r.lower_bound,
+  };
+}
+
+/**
+ * A rollup row read with `.raw()`: its value, bucket (or day), the pricing key (model, size class,
+ * speed, geo), then the sums and the first and last times, in that order.
+ */
+export type RawGroupRow = [
+  string,
+  number,
+  string,
+  number,
+  string,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
+/** A {@link RawGroupRow} as a group row with the given values and bucket. */
+export function rawGroupRow(r: RawGroupRow, values: Record<string, string>, bucket: number): GroupRow {
+  return {
+    values,
+    bucket,
+    model: r[2],
+    sizeClass: r[3] as SizeClass,
+    speed: r[4],
+    geo: r[5],
+    input: r[6],
+    output: r[7],
+    cacheWrite: r[8],
+    cacheWrite1h: r[9],
+    cacheRead: r[10],
+    webSearch: r[11],
+    reportedCost: r[12],
+    reportedRows: r[13],
+    responses: r[14],
+    lowerBound: r[15],
+    firstTs: r[16],
+    lastTs: r[17],
   };
 }

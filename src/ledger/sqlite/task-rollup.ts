@@ -5,9 +5,8 @@
  * @module
  */
 import type { GroupRow } from '../usage-repository.js';
-import type { SizeClass } from '../usage-sums.js';
 import { BUCKET_MS } from '../usage-sums.js';
-import { sizeClassSql } from './sql.js';
+import { type RawGroupRow, rawGroupRow, sizeClassSql } from './sql.js';
 import type { Statements } from './statements.js';
 
 const DAY_MS = 86_400_000;
@@ -49,27 +48,6 @@ const READ = `SELECT task_id, day, model, size_class, speed, geo, input_tokens, 
   cache_write_1h_tokens, cache_read_tokens, web_search_requests, reported_cost, reported_rows, responses,
   lower_bound, first_ts, last_ts FROM task_rollup WHERE task_id = ?`;
 
-type RawRow = [
-  string,
-  number,
-  string,
-  number,
-  string,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-];
-
 /**
  * The usage of `tasks` (each task's own rows, not its subtree) by task and UTC day: the same rows as
  * {@link groups} with `dimensions: ['task']`, `grain: 'day'` and a task filter, from the rollup.
@@ -79,27 +57,8 @@ export function taskDayGroups(s: Statements, tasks: readonly string[]): GroupRow
   const read = s.get(READ).raw();
   const out: GroupRow[] = [];
   for (const task of new Set(tasks)) {
-    for (const r of read.all(task) as RawRow[]) {
-      out.push({
-        values: { task: r[0] },
-        bucket: r[1] * BUCKETS_PER_DAY,
-        model: r[2],
-        sizeClass: r[3] as SizeClass,
-        speed: r[4],
-        geo: r[5],
-        input: r[6],
-        output: r[7],
-        cacheWrite: r[8],
-        cacheWrite1h: r[9],
-        cacheRead: r[10],
-        webSearch: r[11],
-        reportedCost: r[12],
-        reportedRows: r[13],
-        responses: r[14],
-        lowerBound: r[15],
-        firstTs: r[16],
-        lastTs: r[17],
-      });
+    for (const r of read.all(task) as RawGroupRow[]) {
+      out.push(rawGroupRow(r, { task: r[0] }, r[1] * BUCKETS_PER_DAY));
     }
   }
   return out;
