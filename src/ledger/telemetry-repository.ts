@@ -1,11 +1,11 @@
 /**
- * Declared telemetry (seed 000): what callers declare a task used (`tokenledger record`, MCP
+ * Declared usage-tracker telemetry: what callers declare a task used (`tokenledger record`, MCP
  * `record_usage`), counted only while no captured usage is attributed to the task, and its error log.
  * @module
  */
 import type { ImportOrigin } from './usage-repository.js';
 
-/** One agent × model entry of a seed 000 declaration, as sent: null where the value was missing. */
+/** One agent × model entry of a usage-tracker telemetry declaration, as sent: null where the value was missing. */
 export interface DeclaredEntry {
   agent: string;
   model: string;
@@ -15,14 +15,14 @@ export interface DeclaredEntry {
   estimatedCost: number | null;
 }
 
-/** One seed 000 telemetry call's declaration of a task's usage (`tokenledger record`, MCP `record_usage`). */
+/** One usage-tracker telemetry call's declaration of a task's usage (`tokenledger record`, MCP `record_usage`). */
 export interface Declaration {
   taskId: string;
   /** Epoch ms of the declared timestamp, or of when it arrived when none was declared. */
   ts: number;
   /** The declared ISO 8601 timestamp as sent; null when missing. */
   declaredAt: string | null;
-  /** The caller's `user_request_summary` (`unavailable` when missing): kept because seed 000 puts it in the task file. */
+  /** The caller's `user_request_summary` (`unavailable` when missing): kept because the telemetry format puts it in the task file. */
   summary: string;
   mode: string;
   /** The project (directory) the declaration was made in, for `report --by project` and the `.token-usage/` tree. */
@@ -46,7 +46,7 @@ export interface DeclaredTask extends Omit<Declaration, 'entries' | 'missing'> {
 
 export type TelemetryErrorKind = 'tracking_failure' | 'anomaly';
 
-/** An entry of the seed 000 error log (`errors-YYYY-MM-DD.md`), keyed so that a repeat updates it. */
+/** An entry of the usage-tracker error log (`errors-YYYY-MM-DD.md`), keyed so that a repeat updates it. */
 export interface TelemetryErrorInput {
   /** What it is about, e.g. `missing:T-1:entries[0].model`; one entry per key. */
   key: string;
@@ -56,7 +56,7 @@ export interface TelemetryErrorInput {
   field: string | null;
   kind: TelemetryErrorKind;
   problem: string;
-  /** How it was resolved (seed 000 8.3); null while pending. */
+  /** How it was resolved (as the telemetry format's error log resolves it); null while pending. */
   resolution: string | null;
 }
 
@@ -67,7 +67,7 @@ export interface TelemetryErrorRow extends TelemetryErrorInput {
 
 export interface TelemetryRepository {
   /**
-   * Merges a seed 000 declaration into the task's: each (agent, model) entry replaces the one declared
+   * Merges a usage-tracker telemetry declaration into the task's: each (agent, model) entry replaces the one declared
    * before, except that a null keeps the value declared before; the first declared timestamp stays.
    * Then the task's counted rows are re-derived: usage rows with source `telemetry` exist only while
    * no captured usage is attributed to the task (captured usage wins; the attribute step re-checks).

@@ -1,8 +1,8 @@
 /**
- * MCP tool `log_task_tokens` (seed 001, "Option C: Post-Task MCP Tool"): after an agent finishes a
+ * MCP tool `log_task_tokens` (the post-task MCP tool of the estimate-tracking workflow): after an agent finishes a
  * task, the caller passes the task id, optionally the agent, and the estimate; the tool reads the
  * task's actual tokens from the ledger (its subtree, as `tokenledger task show` counts it, or one
- * agent's part of it), saves the estimate on the task, appends seed 001's metrics line
+ * agent's part of it), saves the estimate on the task, appends the workflow metrics line
  * (`{"task","estimated","actual","variance","date",…}`, the same format `task stop` writes), and
  * answers with the variance, e.g. `+125%`.
  * @module

@@ -318,9 +318,9 @@ INSERT OR IGNORE INTO task_rollup_dirty (task_id, day)
   },
   {
     version: 5,
-    name: 'declared telemetry (seed 000): tasks, entries, error log',
+    name: 'declared usage-tracker telemetry: tasks, entries, error log',
     sql: `
--- What agents declared per task through seed 000 telemetry (tokenledger record, MCP record_usage), as
+-- What agents declared per task through usage-tracker telemetry (tokenledger record, MCP record_usage), as
 -- sent: null where a value was missing. Usage rows with source 'telemetry' are derived from these
 -- for the tasks that have no captured usage (see ledger/sqlite/telemetry.ts): captured usage wins.
 CREATE TABLE telemetry_tasks (
@@ -329,8 +329,8 @@ CREATE TABLE telemetry_tasks (
   ts INTEGER NOT NULL,
   -- The timestamp as sent; null while it is missing.
   declared_at TEXT,
-  -- The caller's 2-4 line user_request_summary: the one piece of request text kept, because seed 000
-  -- puts it in the task file; 'unavailable' when missing.
+  -- The caller's 2-4 line user_request_summary: the one piece of request text kept, because the
+  -- telemetry format puts it in the task file; 'unavailable' when missing.
   summary TEXT NOT NULL,
   mode TEXT NOT NULL,
   project TEXT,
@@ -352,7 +352,7 @@ CREATE TABLE telemetry_entries (
   PRIMARY KEY (task_id, agent, model)
 );
 
--- The seed 000 error log: tracking failures and anomalies, with their resolution once reconciled.
+-- The usage-tracker error log: tracking failures and anomalies, with their resolution once reconciled.
 CREATE TABLE telemetry_errors (
   id INTEGER PRIMARY KEY,
   -- What the entry is about, so the same problem seen again updates one entry.
