@@ -160,7 +160,6 @@ export async function applyHook(
   if (
     (input.event === 'Stop' || input.event === 'SubagentStop') &&
     input.answered === true &&
-    imported.records === 0 &&
     answerFile !== null &&
     options.answerWaitUntil !== undefined
   ) {

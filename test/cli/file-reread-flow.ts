@@ -67,8 +67,17 @@ async function mcpAnomalies(cli: Sandbox, db: string, until: string, claude: str
   }
 }
 
+/** A time's UTC year, month (0-based) and day. */
+function utcDate(ms: number): [number, number, number] {
+  const d = new Date(ms);
+  return [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
+}
+
 export async function fileRereadFlow(cli: Sandbox, ledgers: RereadLedgers): Promise<void> {
-  const now = Date.now();
+  // The sessions end at most at noon UTC today, so that no session crosses into another's day
+  // (a clean session an hour after R1's time of day would otherwise fall on R2's date after 23:00).
+  const real = Date.now();
+  const now = Math.min(real, Date.UTC(...utcDate(real), 12));
   const until = new Date(now).toISOString().slice(0, 10);
   // The sessions ran in the repository the review proposes its diffs for.
   const repo = fixtureRepo(cli.path('repo'));
@@ -128,35 +137,33 @@ export async function fileRereadFlow(cli: Sandbox, ledgers: RereadLedgers): Prom
   const onDay = truth.sessions.flatMap((x) =>
     x.calls.filter((c) => c.read === truth.foundation && new Date(c.ts).toISOString().startsWith(day)),
   );
-  // Only R2 reads it that day, unless its three reads straddle midnight (then the count differs).
-  expect(onDay.length === 3 || r2.some((c) => !new Date(c.ts).toISOString().startsWith(day))).toBe(true);
-  if (onDay.length === 3) {
-    const tree = cli.path('tree');
-    cli.ok(['files', 'sync', '--db', ledgers.db, '--all-projects', '--root', tree]);
-    const daily = fs.readFileSync(path.join(tree, `usage-${day}.md`), 'utf8');
-    const section = daily.slice(daily.indexOf('## Anomalies'), daily.indexOf('## Optimization Candidates'));
-    expect(section).toContain(
-      '- foundation.md read 3 times in task T-R2 (1 session), up to 3 reads in one task',
-    );
-    // Its optimization candidates carry the review's file_reread rule on that day alone (the same
-    // rule, the whole tree's files named as the agent wrote them): 3 reads in 1 task, and a saving
-    // from the calls R2's two repeat reads drove, at their prices.
-    const r2Keys = new Set(r2.map((c) => c.dedupKey));
-    const r2Driven = truth.drivenCalls.filter((c) => r2Keys.has(c.dedupKey));
-    expect(r2Driven).toHaveLength(2);
-    const r2Usd = r2Driven.reduce((n, c) => n + sonnetUsd(c), 0);
-    const candidates = daily.slice(daily.indexOf('## Optimization Candidates')).split('\n');
-    expect(candidates.filter((l) => l.includes('once per task'))).toEqual([
-      `- Read ${truth.foundation} once per task: read 3 times across 1 task; est. saving up to ${formatUsdPlain(r2Usd)}.`,
-    ]);
-    // One project's tree (synced from inside it) names the file relative to the project.
-    const own = cli.path('own-tree');
-    cli.ok(['files', 'sync', '--db', ledgers.db, '--root', own], { cwd: repo });
-    const ownDaily = fs.readFileSync(path.join(own, `usage-${day}.md`), 'utf8');
-    expect(ownDaily).toContain(
-      `- Read docs/foundation.md once per task: read 3 times across 1 task; est. saving up to ${formatUsdPlain(r2Usd)}.`,
-    );
-  }
+  // Only R2 reads it that day: its three reads, minutes apart before 12:04 UTC.
+  expect(onDay).toHaveLength(3);
+  const tree = cli.path('tree');
+  cli.ok(['files', 'sync', '--db', ledgers.db, '--all-projects', '--root', tree]);
+  const daily = fs.readFileSync(path.join(tree, `usage-${day}.md`), 'utf8');
+  const section = daily.slice(daily.indexOf('## Anomalies'), daily.indexOf('## Optimization Candidates'));
+  expect(section).toContain(
+    '- foundation.md read 3 times in task T-R2 (1 session), up to 3 reads in one task',
+  );
+  // Its optimization candidates carry the review's file_reread rule on that day alone (the same
+  // rule, the whole tree's files named as the agent wrote them): 3 reads in 1 task, and a saving
+  // from the calls R2's two repeat reads drove, at their prices.
+  const r2Keys = new Set(r2.map((c) => c.dedupKey));
+  const r2Driven = truth.drivenCalls.filter((c) => r2Keys.has(c.dedupKey));
+  expect(r2Driven).toHaveLength(2);
+  const r2Usd = r2Driven.reduce((n, c) => n + sonnetUsd(c), 0);
+  const candidates = daily.slice(daily.indexOf('## Optimization Candidates')).split('\n');
+  expect(candidates.filter((l) => l.includes('once per task'))).toEqual([
+    `- Read ${truth.foundation} once per task: read 3 times across 1 task; est. saving up to ${formatUsdPlain(r2Usd)}.`,
+  ]);
+  // One project's tree (synced from inside it) names the file relative to the project.
+  const own = cli.path('own-tree');
+  cli.ok(['files', 'sync', '--db', ledgers.db, '--root', own], { cwd: repo });
+  const ownDaily = fs.readFileSync(path.join(own, `usage-${day}.md`), 'utf8');
+  expect(ownDaily).toContain(
+    `- Read docs/foundation.md once per task: read 3 times across 1 task; est. saving up to ${formatUsdPlain(r2Usd)}.`,
+  );
   expect(await mcpAnomalies(cli, ledgers.db, until, cli.path('claude-planted'))).toEqual(
     cli.json(['anomalies', '--json', ...range, '--db', ledgers.db]),
   );

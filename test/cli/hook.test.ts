@@ -42,6 +42,7 @@ function respond(o: {
   agentId?: string;
   model?: string;
   file?: string;
+  stopReason?: string;
 }): void {
   n++;
   const e: LineEnvelope = {
@@ -68,7 +69,7 @@ function respond(o: {
       blockIndex: 0,
       usage: { input: o.input, output: 10, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, webSearch: 0 },
       output: 10,
-      stopReason: 'end_turn',
+      stopReason: o.stopReason ?? 'end_turn',
     })}\n`,
   );
 }
@@ -402,6 +403,59 @@ describe('tokenledger hook', () => {
       // An answer that never comes: the hook gives up in time, and fails nothing.
       expect(await stop(false)).toEqual({ code: 0, stdout: '' });
       expect(byDims('session')).toEqual({ [SESSION]: { input: 12, responses: 2 } });
+    } finally {
+      db.close();
+    }
+    expect(errorLog()).toBe('');
+  });
+
+  it('a SubagentStop whose transcript so far ends with a request for a tool waits for the answer', async () => {
+    const t = Date.now() - 60_000;
+    respond({ at: t, input: 5 });
+    quiet(hook(event('Stop')));
+    const db = new Database(path.join(cli.tlHome, 'ledger.db'), { readonly: true });
+    const importRuns = () => (db.prepare('SELECT count(*) AS n FROM import_runs').get() as { n: number }).n;
+    const stop = async (answerLate: boolean) => {
+      const at = t + 10 * importRuns();
+      // The subagent's first response asked for a tool and is on disk; its answer is not, yet.
+      respond({ at, input: 20, agentId: 'a9', stopReason: 'tool_use' });
+      const before = importRuns();
+      const child = cli.spawn(['hook']);
+      child.stdin.end(
+        JSON.stringify(
+          event('SubagentStop', {
+            agent_id: 'a9',
+            agent_type: 'general-purpose',
+            agent_transcript_path: agentFile('a9'),
+            last_assistant_message: 'Done.',
+          }),
+        ),
+      );
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+      });
+      const closed = new Promise<{ code: number | null; stdout: string }>((r) =>
+        child.on('close', (code) => r({ code, stdout })),
+      );
+      while (importRuns() === before) await new Promise((r) => setTimeout(r, 10));
+      if (answerLate) respond({ at: at + 1, input: 30, agentId: 'a9' });
+      const result = await closed;
+      return { ...result, runs: importRuns() - before };
+    };
+    try {
+      // The first read finds the request for a tool, the second the answer written after it.
+      expect(await stop(true)).toEqual({ code: 0, stdout: '', runs: 2 });
+      expect(byDims('agent')).toEqual({
+        main: { input: 5, responses: 1 },
+        'general-purpose': { input: 50, responses: 2 },
+      });
+      // An answer that never comes: the hook gives up in time, and fails nothing.
+      expect(await stop(false)).toEqual({ code: 0, stdout: '', runs: 1 });
+      expect(byDims('agent')).toEqual({
+        main: { input: 5, responses: 1 },
+        'general-purpose': { input: 70, responses: 3 },
+      });
     } finally {
       db.close();
     }

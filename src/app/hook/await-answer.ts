@@ -3,11 +3,13 @@
  * names is in the file: on a busy machine the Stop hook once found 55 kB of a 200 kB transcript, 80 ms
  * after the answer. Reading only what is there would leave the turn's usage to the next hook
  * (SessionEnd, whose messages nobody sees), and a budget warning with it. So when the event names an
- * answer and the import found no response, the hook watches the file and reads what it gains until a
- * response comes or its time is up.
+ * answer and the import found no response, or the file's last response asked for a tool (so the answer
+ * is yet to come), the hook watches the file and reads what it gains until the answer is there or its
+ * time is up.
  * @module
  */
 import fs from 'node:fs';
+import { responsePending } from '../../capture/claude/response-pending.js';
 import type { TargetedImportSummary } from '../import/import-sources.js';
 
 /** How often the file's size is looked at. */
@@ -37,8 +39,9 @@ function addSummaries(a: TargetedImportSummary, b: TargetedImportSummary): Targe
 }
 
 /**
- * Reads `file` again each time it grows, until an import finds a response or `until` (ms since
- * epoch) passes. Returns `first` with what the later reads added.
+ * Reads `file` again each time it grows, until the imports found a response and the file's last
+ * response is not one that asked for a tool, or `until` (ms since epoch) passes. Returns `first` with
+ * what the later reads added.
  */
 export async function awaitAnswer(
   file: string,
@@ -48,7 +51,7 @@ export async function awaitAnswer(
 ): Promise<TargetedImportSummary> {
   let summary = first;
   let size = sizeOf(file);
-  while (summary.records === 0 && Date.now() + POLL_MS < until) {
+  while ((summary.records === 0 || responsePending(file)) && Date.now() + POLL_MS < until) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     const now = sizeOf(file);
     if (now === size) continue;
