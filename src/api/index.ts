@@ -10,12 +10,14 @@ export type { Anomaly, AnomalyThresholds } from '../analysis/anomalies/anomaly.j
 export type { AnomaliesReport } from '../app/anomalies.js';
 export type { BudgetJson } from '../app/budget-actions.js';
 export type { BudgetReport, BudgetStatus } from '../app/budget-status.js';
+export type { CheckProposalResult } from '../app/check-proposal.js';
 export type { CompareResult } from '../app/compare-cohorts.js';
 export type { ReviewItem, ReviewResult } from '../app/review-proposals.js';
 export type { RecordedRun } from '../app/run-actions.js';
 export type { RunSummary, RunTaskStanding, RunUsageSummary } from '../app/run-summary.js';
 export type { EstimateResult } from '../app/usage-estimates.js';
 export type { DimensionUsageJson } from '../app/usage-reports.js';
+export type { VarianceJson, VarianceTaskJson } from '../app/variance-report.js';
 export { type CommandRun, type RunCommandOptions, runClaudeCommand } from '../capture/claude/run-command.js';
 export {
   type ClaudeApiRetry,
@@ -42,6 +44,7 @@ export {
   type SetBudgetOptions,
   setBudget,
 } from './budgets.js';
+export { type CheckProposalOptions, checkProposal } from './check-proposal.js';
 export type { LedgerOptions } from './ledger-options.js';
 export { type RecordUsageOptions, type RecordUsageResult, recordUsage } from './record-usage.js';
 export { type ClaudeRun, type RecordRunOptions, type RunClaudeOptions, runClaude } from './run-claude.js';
@@ -56,3 +59,4 @@ export {
   reviewUsage,
 } from './usage-analyses.js';
 export { type UsageReportOptions, usageReport } from './usage-report.js';
+export { type VarianceReportOptions, varianceReport } from './variance-report.js';

@@ -16,8 +16,8 @@ import {
 } from '../analysis/proposal-check.js';
 import { contentHash, holdsAddedLines } from '../analysis/proposed-edits.js';
 import type { ReviewProposalRow } from '../ledger/review-proposal-repository.js';
-import { UserError } from '../util/errors.js';
-import { type LedgerSession, pricerOf, stageMapOf } from './ledger-session.js';
+import { ExitCode, UserError } from '../util/errors.js';
+import { type LedgerSession, pricerOf, sessionClock, stageMapOf } from './ledger-session.js';
 
 const DAY_MS = 86_400_000;
 
@@ -65,6 +65,28 @@ function appliedInFile(p: ReviewProposalRow, repoDir: string): number | null {
   }
   if (contentHash(content) !== p.expectedHash && !holdsAddedLines(p.diff, content)) return null;
   return Math.floor(fs.statSync(file).mtimeMs);
+}
+
+/**
+ * When a proposal was applied, from what the user gives: a day `YYYY-MM-DD` (its local midnight in
+ * `timezone`, else the config's or the system's) or a time such as `2026-12-01T14:30:00Z`.
+ */
+export function appliedAtOf(
+  session: LedgerSession,
+  value: string,
+  timezone: string | undefined,
+  what = '--applied-at',
+): number {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? sessionClock(session, timezone).startOf(value)
+    : Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    throw new UserError(
+      `${what} "${value}": give a date YYYY-MM-DD (local midnight) or a time like 2026-12-01T14:30:00Z.`,
+      ExitCode.usage,
+    );
+  }
+  return ms;
 }
 
 export async function checkProposal(

@@ -15,6 +15,7 @@ import {
   varianceGroup,
 } from '../analysis/variance-groups.js';
 import type { TaskRow } from '../ledger/task-repository.js';
+import { ExitCode, UserError } from '../util/errors.js';
 import { totalTokens } from '../util/token-counts.js';
 import { type LedgerSession, pricerOf } from './ledger-session.js';
 
@@ -37,6 +38,39 @@ function groupOf(task: TaskRow, by: string | undefined): string {
   return task.labels[by.slice(6)] ?? '(none)';
 }
 
+/** One task of {@link VarianceJson}. */
+export interface VarianceTaskJson {
+  id: string;
+  group: string;
+  estimatedTokens: number | null;
+  /** The whole subtree's tokens, which the estimate covers. */
+  actualTokens: number;
+  /** The task's own tokens (not its descendants'). */
+  ownTokens: number;
+  estimatedUsd: number | null;
+  actualUsd: number;
+  variance: TaskVariance;
+  /** What it adds to its group's totals; null when it adds nothing. */
+  inGroupTotals: { estimatedTokens: number; actualTokens: number } | null;
+}
+
+/** What `variance --json` prints. */
+export interface VarianceJson {
+  by: string | null;
+  overrunMultiple: number;
+  groups: VarianceGroup[];
+  tasks: VarianceTaskJson[];
+  forecastAccuracy: ForecastAccuracy;
+}
+
+/** Checks a grouping: `label:KEY`, `parent`, or none. */
+export function checkVarianceBy(by: string | undefined, what = '--by'): string | undefined {
+  if (by !== undefined && by !== 'parent' && !/^label:[A-Za-z0-9_.-]+$/.test(by)) {
+    throw new UserError(`${what} "${by}": use label:KEY (e.g. label:category) or parent.`, ExitCode.usage);
+  }
+  return by;
+}
+
 export interface VarianceReport {
   /** The overrun multiple in force. */
   multiple: number;
@@ -45,7 +79,7 @@ export interface VarianceReport {
   /** The share of tasks whose actual was within ±50% of their estimate. */
   accuracy: ForecastAccuracy;
   /** What `variance --json` prints. */
-  json: () => unknown;
+  json: () => VarianceJson;
 }
 
 /** The tasks with an estimate, grouped `by` a `label:KEY`, `parent`, or not at all. */
@@ -98,7 +132,7 @@ export async function varianceReport(
   const accuracy = forecastAccuracy(
     entries.map((e) => e.variance.tokens?.ratio ?? e.variance.usd?.ratio ?? null),
   );
-  const json = () => ({
+  const json = (): VarianceJson => ({
     by: by ?? null,
     overrunMultiple: multiple,
     groups: summary,

@@ -5,11 +5,11 @@
  * whether its saving happened, with a confidence interval.
  * @module
  */
-import { type CheckProposalResult, checkProposal } from '../../app/check-proposal.js';
+import { appliedAtOf, type CheckProposalResult, checkProposal } from '../../app/check-proposal.js';
 import { type ReviewResult, reviewProposals } from '../../app/review-proposals.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import { formatUsdPlain } from '../../util/format.js';
-import { type CommonOptions, clockOf, importNow, openSession } from '../context.js';
+import { type CommonOptions, importNow, openSession } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
 
 export interface ReviewOptions extends CommonOptions {
@@ -104,19 +104,8 @@ export async function runReviewCheck(id: string, opts: CheckOptions): Promise<nu
   const days = wholeDays(opts.days, '--days', 30);
   const session = await openSession(opts);
   try {
-    let appliedAt: number | undefined;
-    if (opts.appliedAt !== undefined) {
-      const value = opts.appliedAt;
-      appliedAt = /^\d{4}-\d{2}-\d{2}$/.test(value)
-        ? clockOf(session, opts).startOf(value)
-        : Date.parse(value);
-      if (!Number.isFinite(appliedAt)) {
-        throw new UserError(
-          `--applied-at "${value}": give a date YYYY-MM-DD (local midnight) or a time like 2026-12-01T14:30:00Z.`,
-          ExitCode.usage,
-        );
-      }
-    }
+    const appliedAt =
+      opts.appliedAt === undefined ? undefined : appliedAtOf(session, opts.appliedAt, opts.timezone);
     if (opts.import !== false) await importNow(session, opts);
     const result = await checkProposal(session, { id, repoDir: opts.repo ?? process.cwd(), appliedAt, days });
     if (opts.json) await writeJson(result);

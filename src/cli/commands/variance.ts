@@ -4,8 +4,7 @@
  * that makes the next estimate better. Group totals count each token once (see variance-groups).
  * @module
  */
-import { type VarianceEntry, varianceReport } from '../../app/variance-report.js';
-import { ExitCode, UserError } from '../../util/errors.js';
+import { checkVarianceBy, type VarianceEntry, varianceReport } from '../../app/variance-report.js';
 import { formatInt } from '../../util/format.js';
 import { type CommonOptions, importNow, openSession } from '../context.js';
 import { writeJson, writeOut } from '../io.js';
@@ -26,9 +25,7 @@ function shareNote(e: VarianceEntry): string {
 }
 
 export async function runVariance(opts: CommonOptions & { by?: string }): Promise<number> {
-  if (opts.by !== undefined && opts.by !== 'parent' && !/^label:[A-Za-z0-9_.-]+$/.test(opts.by)) {
-    throw new UserError(`--by "${opts.by}": use label:KEY (e.g. label:category) or parent.`, ExitCode.usage);
-  }
+  checkVarianceBy(opts.by);
   const session = await openSession(opts);
   try {
     if (opts.import !== false) await importNow(session, opts);
