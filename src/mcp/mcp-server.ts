@@ -1,13 +1,14 @@
 /**
  * The tokenledger MCP server: its tools over the ledger, built on the official SDK.
  *
- * - `record_usage`: seed 000's telemetry contract (declared usage in, §5 JSON out);
- * - `log_task_tokens`: seed 001's post-task tool (a task's actual tokens against its estimate);
+ * - `record_usage`: the usage-tracker telemetry contract (declared usage in, its response JSON out);
+ * - `log_task_tokens`: the post-task tool (a task's actual tokens against its estimate);
  * - `query_usage`: usage grouped by task, stage, agent, model, day, … (`report --by`);
  * - `usage_report`: a period's totals, cost by model and top tasks;
  * - `anomalies`: usage far above its baseline and leak patterns, with evidence (`anomalies --json`);
  * - `budget_status`: every budget against its spend this period, with a forecast;
- * - `review`: recommendations with diffs to apply, and whether an applied one saved (`review`).
+ * - `review`: recommendations with diffs to apply, and whether an applied one saved (`review`);
+ * - `tasks`: the tasks' actuals against their estimates, or one task's breakdown (`task list|show`).
  *
  * Each call opens the ledger, does its work and closes it (see {@link LedgerCalls}); an error in a
  * call is that call's answer (`isError`), never the end of the session.
@@ -23,6 +24,7 @@ import { LOG_TASK_TOKENS_DESCRIPTION, logTaskTokens, logTaskTokensInput } from '
 import { QUERY_USAGE_DESCRIPTION, queryUsage, queryUsageInput } from './query-usage.js';
 import { RECORD_USAGE_DESCRIPTION, recordUsageInput, recordUsageTool } from './record-usage-tool.js';
 import { REVIEW_DESCRIPTION, reviewInput, reviewTool } from './review-tool.js';
+import { TASKS_DESCRIPTION, tasksInput, tasksTool } from './tasks-tool.js';
 import { jsonResult, toolCall } from './tool-result.js';
 import { USAGE_REPORT_DESCRIPTION, usageReport, usageReportInput } from './usage-report.js';
 
@@ -36,6 +38,7 @@ export const TOOL_NAMES = [
   'anomalies',
   'budget_status',
   'review',
+  'tasks',
 ] as const;
 
 export interface TokenledgerMcp {
@@ -227,6 +230,22 @@ export function createMcpServer(
       toolCall(
         'review',
         async () => jsonResult(await calls.withSession((session) => reviewTool(session, args, options.root))),
+        log,
+      ),
+  );
+
+  server.registerTool(
+    'tasks',
+    {
+      title: 'Tasks: actuals against estimates, or one task broken down',
+      description: TASKS_DESCRIPTION,
+      inputSchema: tasksInput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) =>
+      toolCall(
+        'tasks',
+        async () => jsonResult(await calls.withSession((session) => tasksTool(session, args))),
         log,
       ),
   );

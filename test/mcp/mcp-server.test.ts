@@ -149,6 +149,7 @@ describe('tokenledger mcp', () => {
       'query_usage',
       'record_usage',
       'review',
+      'tasks',
       'usage_report',
     ]);
     for (const t of tools) {
