@@ -5,7 +5,7 @@
  */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { downloadPng, fileName } from './download.js';
 import { fmtShort } from './format.js';
@@ -155,7 +155,9 @@ export function Chart(p: ChartProps): VNode {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
 
-  useEffect(() => {
+  // Drawn before the page is painted (a layout effect): with a plain effect the browser would lay out
+  // and paint the view without its charts first, then again with them.
+  useLayoutEffect(() => {
     const el = box.current;
     if (el === null) return;
     const draw = () => {
