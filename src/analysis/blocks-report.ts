@@ -84,8 +84,14 @@ export async function blocksReport(
   };
 }
 
-/** Instants read per chunk, going backwards from the newest response. */
+/** Instants read per chunk, going backwards from the newest response: at most this many… */
 const CHUNK = 20_000;
+/**
+ * …and this many first, doubling from chunk to chunk: the last long pause is nearly always within a
+ * day or two (a heavy user's day is a few thousand responses), and reading 20,000 instants to find it
+ * took most of `blocks --active`'s time (and the dashboard's current block).
+ */
+const FIRST_CHUNK = 1_000;
 
 /**
  * The times of the responses since the last pause longer than `sessionMs` that ended at least a
@@ -99,12 +105,14 @@ export async function recentResponseTimes(
   sessionMs: number,
   nowMs: number,
   chunkSize: number = CHUNK,
+  firstChunkSize: number = FIRST_CHUNK,
 ): Promise<number[]> {
   const newestFirst: number[] = [];
   let later: number | null = null;
   let before: number | null = null;
+  let size = Math.min(firstChunkSize, chunkSize);
   for (;;) {
-    const chunk = await store.responseTimesBefore(before, chunkSize);
+    const chunk = await store.responseTimesBefore(before, size);
     for (const { ts, responses } of chunk) {
       if (responses === 0) continue;
       if (later !== null && later - ts > sessionMs && nowMs - ts >= sessionMs) return newestFirst.reverse();
@@ -112,8 +120,9 @@ export async function recentResponseTimes(
       later = ts;
     }
     const oldest = chunk[chunk.length - 1];
-    if (chunk.length < chunkSize || oldest === undefined) return newestFirst.reverse();
+    if (chunk.length < size || oldest === undefined) return newestFirst.reverse();
     before = oldest.ts;
+    size = Math.min(size * 2, chunkSize);
   }
 }
 

@@ -156,9 +156,15 @@ export async function periodReport(
       const from = Math.max(range.fromMs, filter.fromMs ?? range.fromMs);
       const to = Math.min(range.toMs, filter.toMs ?? range.toMs);
       const cut = daysCutByPriceChanges(ctx.pricer, scope.clock);
+      // A day has a row per model and pricing key: its label is made once.
+      const labels = new Map<number, string>();
       for (const r of await ctx.store.days(scope.clock.segments(from, to))) {
         if (cut.has(r.day)) continue;
-        const key = dayLabel(period, r.day, scope.weekStart);
+        let key = labels.get(r.day);
+        if (key === undefined) {
+          key = dayLabel(period, r.day, scope.weekStart);
+          labels.set(r.day, key);
+        }
         // The UTC midnight of that date: on the same side of every price change (all at UTC
         // midnights) as the whole local day, since the day holds none. Also the activity times.
         const at = r.day * DAY_MS;

@@ -76,6 +76,24 @@ describe('dashboard in Chromium', () => {
     await context.close();
   });
 
+  it('Overview: its charts are drawn in the same update as its tables, not a frame after them', async () => {
+    const { context, page, errors } = await openPage(f);
+    // Before the Overview loads: note, when the last table first has rows, whether the chart is drawn.
+    await context.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('#table-daily tbody tr') === null) return;
+        window.chartWithTables =
+          document.querySelector('[data-chart="chart-day-model"][data-rendered]') !== null;
+        observer.disconnect();
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.reload();
+    await page.locator('[data-chart="chart-day-model"][data-rendered]').waitFor();
+    expect(await page.evaluate(() => window.chartWithTables)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('Tasks: the tree is task list, a click opens the drill-down, which is task show', async () => {
     const { context, page, errors } = await openPage(f, { search: '?view=tasks' });
     await page.locator('#table-tasks').waitFor();

@@ -1,6 +1,6 @@
 /**
  * What the browser tests put on a page's `window`: axe-core (injected by {@link seriousAxeViolations})
- * and a marker that tells a live update from a reload.
+ * a marker that tells a live update from a reload, and what an observer saw as the Overview filled in.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,6 +14,8 @@ declare global {
   interface Window {
     axe?: { run: () => Promise<AxeResult> };
     stillHere?: boolean;
+    /** Whether the Overview's chart was drawn when its last table first had rows (recorded by the page's observer). */
+    chartWithTables?: boolean;
   }
 }
 

@@ -100,7 +100,8 @@ export function recentResponseTimesContract(open: OpenLedger): void {
             fc.integer({ min: -6 * H, max: 12 * H }), // now, from the last response (before it: responses ahead)
             fc.array(fc.nat(), { maxLength: 3 }),
             fc.integer({ min: 1, max: 6 }),
-            async (times, hours, fromLast, declaredAt, chunk) => {
+            fc.integer({ min: 1, max: 6 }), // the first chunk's size, doubled up to `chunk`
+            async (times, hours, fromLast, declaredAt, chunk, firstChunk) => {
               const store = await openTemp();
               const records = times.map((t, i) => record(i, t));
               await write(store, records);
@@ -110,7 +111,7 @@ export function recentResponseTimesContract(open: OpenLedger): void {
               const nowMs = (times[times.length - 1] as number) + fromLast;
               const all = identifyBlocks(await store.responseTimes(), sessionMs, nowMs);
               const recent = identifyBlocks(
-                await recentResponseTimes(store, sessionMs, nowMs, chunk),
+                await recentResponseTimes(store, sessionMs, nowMs, chunk, firstChunk),
                 sessionMs,
                 nowMs,
               );
