@@ -194,11 +194,14 @@ export async function dimensionReport(
   const storeDims = dims
     .filter((d): d is Exclude<ReportDimension, Period> => !TIME_DIMENSIONS.has(d))
     .map(storeDimension);
+  const timed = dims.some((d) => TIME_DIMENSIONS.has(d));
   const rows = await ctx.store.groups({
     dimensions: storeDims,
     filter: filterOf(scope),
-    // Without a time dimension, UTC days are fine enough for dated prices.
-    grain: dims.some((d) => TIME_DIMENSIONS.has(d)) ? 'bucket' : 'day',
+    // Without a time dimension, UTC days are fine enough for dated prices; by what drove calls
+    // (a row per file can hold a row per day for a year), the spans of constant prices.
+    grain: timed ? 'bucket' : 'day',
+    ...(!timed && dims.some((d) => ACTIVITY_DIMENSIONS.has(d)) ? { cuts: ctx.pricer.priceChanges } : {}),
     ...(ctx.stageMap ? { stageMap: ctx.stageMap } : {}),
   });
   const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);

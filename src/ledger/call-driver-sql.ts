@@ -15,6 +15,7 @@
  * @module
  */
 import { type ActivityDimension, NO_ACTIVITY_VALUE, UNKNOWN_ACTIVITY_VALUE } from './call-activity-sql.js';
+import { cutDays, daySpanSql } from './day-spans.js';
 import type { UsageFilter } from './usage-repository.js';
 import { BUCKET_MS } from './usage-sums.js';
 
@@ -135,6 +136,44 @@ export function rollupParts([from, to]: [number, number], grain: 'bucket' | 'day
   if (from < dayFrom * DAY_BUCKETS) parts.push(bucket(from, dayFrom * DAY_BUCKETS));
   if (dayTo * DAY_BUCKETS < to) parts.push(bucket(dayTo * DAY_BUCKETS, to));
   return parts;
+}
+
+/** The columns of both activity rollups that a read sums, in {@link rollupSpansSql}'s order. */
+const SUMMED = [
+  'input_tokens',
+  'output_tokens',
+  'cache_write_tokens',
+  'cache_write_1h_tokens',
+  'cache_read_tokens',
+  'web_search_requests',
+  'reported_cost',
+  'reported_rows',
+  'responses',
+  'lower_bound',
+];
+
+/**
+ * The rows of `kind` in buckets `range` summed per span of UTC days between `cuts` (see
+ * `GroupQuery.cuts`), read from the daily rollup for whole days and from the 15-minute one for the
+ * days cut at either end: one row per value, span and pricing key, with columns `value, bucket,
+ * model, size_class, speed, geo`, the sums in the rollup's order (named as its columns), `first_ts,
+ * last_ts`. `param(v)` gives the backend's placeholder for a parameter.
+ */
+export function rollupSpansSql(
+  kind: string,
+  range: [number, number],
+  cuts: readonly number[],
+  param: (v: string | number) => string,
+): string {
+  const parts = rollupParts(range, 'day').map(
+    (p) => `SELECT value, ${p.unit === 'day' ? 'day' : 'bucket / 96 AS day'}, model, size_class, speed, geo,
+      has_reported, ${SUMMED.join(', ')}, first_ts, last_ts
+    FROM ${p.table} WHERE kind = ${param(kind)} AND ${p.unit} >= ${param(p.from)} AND ${p.unit} < ${param(p.to)}`,
+  );
+  return `SELECT value, min(day) * 96 AS bucket, model, size_class, speed, geo,
+    ${SUMMED.map((c) => `sum(${c}) AS ${c}`).join(', ')}, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+  FROM (${parts.join('\n  UNION ALL\n  ')}) p
+  GROUP BY value, ${cutDays(cuts).length > 0 ? `${daySpanSql('day', cuts)}, ` : ''}model, size_class, speed, geo, has_reported`;
 }
 
 /** The bucket range [from, to) of a date filter (see {@link rollupKind}). */

@@ -10,6 +10,7 @@ import {
   driverRowsSql,
   ROLLUP_KINDS_SQL,
   rollupParts,
+  rollupSpansSql,
   sessionBucketsSql,
   sessionRowsSql,
   WHOLE_KIND,
@@ -123,10 +124,19 @@ export async function rollupGroups(
   dimension: string | undefined,
   range: ReturnType<typeof bucketRange>,
   grain: 'bucket' | 'day',
+  cuts?: readonly number[],
 ): Promise<GroupRow[]> {
   await refreshActivity(db);
   const rows: (RollupDbRow & { value: string; first_ts: number; last_ts: number })[] = [];
-  for (const part of rollupParts(range, grain)) {
+  if (grain === 'day' && cuts !== undefined) {
+    const params: (string | number)[] = [];
+    const sql = rollupSpansSql(kind, range, cuts, (v) => {
+      params.push(v);
+      return `$${params.length}${typeof v === 'string' ? '::text' : '::bigint'}`;
+    });
+    for (const r of await db.query<(typeof rows)[number]>(sql, params)) rows.push(r);
+  }
+  for (const part of grain === 'day' && cuts !== undefined ? [] : rollupParts(range, grain)) {
     const bucket = part.unit === 'day' ? 'day * 96' : grain === 'day' ? '(bucket / 96) * 96' : 'bucket';
     const read = await db.query<(typeof rows)[number]>(
       `SELECT value, ${bucket} AS bucket, model, size_class, speed, geo, has_reported, ${ROLLUP_SUMS},

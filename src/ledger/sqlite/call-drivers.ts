@@ -9,6 +9,7 @@ import {
   driverRowsSql,
   ROLLUP_KINDS_SQL,
   rollupParts,
+  rollupSpansSql,
   sessionBucketsSql,
   sessionRowsSql,
   WHOLE_KIND,
@@ -117,9 +118,24 @@ export function rollupGroups(
   dimension: string | undefined,
   range: ReturnType<typeof bucketRange>,
   grain: 'bucket' | 'day',
+  cuts?: readonly number[],
 ): GroupRow[] {
   refreshActivity(s);
   const out: GroupRow[] = [];
+  const valuesOf = (r: RawGroupRow) => (dimension === undefined ? {} : { [dimension]: r[0] });
+  if (grain === 'day' && cuts !== undefined) {
+    const params: (string | number)[] = [];
+    const sql = rollupSpansSql(kind, range, cuts, (v) => {
+      params.push(v);
+      return '?';
+    });
+    for (const r of s
+      .get(sql)
+      .raw()
+      .all(...params) as RawGroupRow[])
+      out.push(rawGroupRow(r, valuesOf(r), r[1]));
+    return out;
+  }
   for (const part of rollupParts(range, grain)) {
     // Rows of one table are one per key already; only buckets summed into days need grouping.
     const grouped = part.unit === 'bucket' && grain === 'day';
@@ -135,7 +151,7 @@ export function rollupGroups(
       )
       .raw();
     for (const r of read.all(kind, part.from, part.to) as RawGroupRow[]) {
-      out.push(rawGroupRow(r, dimension === undefined ? {} : { [dimension]: r[0] }, r[1]));
+      out.push(rawGroupRow(r, valuesOf(r), r[1]));
     }
   }
   return out;
