@@ -229,13 +229,15 @@ export async function dimensionReport(
     table.overlapNote = ACTIVITY_OVERLAP_NOTE;
   }
   const timeFirst = dims.some((d) => TIME_DIMENSIONS.has(d));
-  // Ties (same cost and tokens) go by their labels, whatever order the store grouped them in.
+  // Ties (same cost and tokens) go by their labels, whatever order the store grouped them in. Costs
+  // compare as shown (to 1e-10 USD): sums in another order differ in their last bits.
+  const cost = (r: UsageRow) => Math.round(r.cost * 1e10);
   table.rows.sort((a, b) =>
     timeFirst
       ? compareLabels(a, b, dims, scope.order)
       : (scope.order === 'asc'
-          ? a.cost - b.cost || a.sums.input + a.sums.output - (b.sums.input + b.sums.output)
-          : b.cost - a.cost || b.sums.input + b.sums.output - (a.sums.input + a.sums.output)) ||
+          ? cost(a) - cost(b) || a.sums.input + a.sums.output - (b.sums.input + b.sums.output)
+          : cost(b) - cost(a) || b.sums.input + b.sums.output - (a.sums.input + a.sums.output)) ||
         compareLabels(a, b, dims, 'asc'),
   );
   return table;
