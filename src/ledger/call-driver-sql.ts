@@ -107,7 +107,7 @@ export function rollupKind(dims: readonly string[], filter: UsageFilter, whole: 
 }
 
 /** Buckets per UTC day. */
-const DAY_BUCKETS = 96;
+export const DAY_BUCKETS = 96;
 
 /** A part of a bucket range read from one table: the daily rollup (`day`) or the 15-minute one. */
 export interface RollupPart {
@@ -138,8 +138,8 @@ export function rollupParts([from, to]: [number, number], grain: 'bucket' | 'day
   return parts;
 }
 
-/** The columns of both activity rollups that a read sums, in {@link rollupSpansSql}'s order. */
-const SUMMED = [
+/** The columns of the activity rollups that a read sums, in a raw group row's order. */
+export const SUMMED = [
   'input_tokens',
   'output_tokens',
   'cache_write_tokens',
@@ -153,26 +153,25 @@ const SUMMED = [
 ];
 
 /**
- * The rows of `kind` in buckets `range` summed per span of UTC days between `cuts` (see
- * `GroupQuery.cuts`), read from the daily rollup for whole days and from the 15-minute one for the
- * days cut at either end: one row per value, span and pricing key, with columns `value, bucket,
+ * The rows of `kind` in `parts` (see {@link rollupParts}) summed per span of UTC days between `cuts`
+ * (see `GroupQuery.cuts`): one row per value, span and pricing key, with columns `value, bucket,
  * model, size_class, speed, geo`, the sums in the rollup's order (named as its columns), `first_ts,
  * last_ts`. `param(v)` gives the backend's placeholder for a parameter.
  */
 export function rollupSpansSql(
   kind: string,
-  range: [number, number],
+  parts: readonly RollupPart[],
   cuts: readonly number[],
   param: (v: string | number) => string,
 ): string {
-  const parts = rollupParts(range, 'day').map(
+  const selects = parts.map(
     (p) => `SELECT value, ${p.unit === 'day' ? 'day' : 'bucket / 96 AS day'}, model, size_class, speed, geo,
       has_reported, ${SUMMED.join(', ')}, first_ts, last_ts
     FROM ${p.table} WHERE kind = ${param(kind)} AND ${p.unit} >= ${param(p.from)} AND ${p.unit} < ${param(p.to)}`,
   );
   return `SELECT value, min(day) * 96 AS bucket, model, size_class, speed, geo,
     ${SUMMED.map((c) => `sum(${c}) AS ${c}`).join(', ')}, min(first_ts) AS first_ts, max(last_ts) AS last_ts
-  FROM (${parts.join('\n  UNION ALL\n  ')}) p
+  FROM (${selects.join('\n  UNION ALL\n  ')}) p
   GROUP BY value, ${cutDays(cuts).length > 0 ? `${daySpanSql('day', cuts)}, ` : ''}model, size_class, speed, geo, has_reported`;
 }
 

@@ -81,6 +81,7 @@ const SPAN_FILTERS: readonly UsageFilter[] = [
   { fromMs: DAY0 + 2 * DAY, toMs: DAY0 + 6 * DAY },
   { fromMs: T0 + DAY + 15 * MIN, toMs: T0 + 7 * DAY + 30 * MIN },
   { toMs: DAY0 + 4 * DAY + 45 * MIN },
+  { fromMs: DAY0 + DAY + 15 * MIN, toMs: DAY0 + 10 * DAY },
   { project: '/p/a' },
   { session: 's2', fromMs: T0 + 3 * DAY },
 ];
@@ -120,11 +121,14 @@ const SUMMED = [
  * Every group query by spans of time (`cuts`), stored against read-time, and against the day rows
  * summed per span; returns the differing ones' names.
  */
-async function compareSpans(store: LedgerStore): Promise<Record<string, unknown>> {
+async function compareSpans(
+  store: LedgerStore,
+  cutsInOrder: readonly (readonly number[])[],
+): Promise<Record<string, unknown>> {
   const diff: Record<string, unknown> = {};
-  for (const dims of DIMS)
-    for (const filter of SPAN_FILTERS)
-      for (const cuts of CUTS) {
+  for (const cuts of cutsInOrder)
+    for (const dims of DIMS)
+      for (const filter of SPAN_FILTERS) {
         const q = { dimensions: dims, filter, grain: 'day' as const };
         const stored = groupMap(await store.groups({ ...q, cuts }), dims);
         const window = groupMap(await store.groups({ ...q, cuts, linkAtRead: true }), dims);
@@ -298,9 +302,15 @@ export function callDriverContract(open: OpenLedger): void {
               // A call's minute is three hours here: the calls spread over nine days.
               const writes = rounds(calls, 3 * HOUR);
               for (const w of writes.slice(0, 2)) await store.writeFiles(w, ORIGIN);
-              expect(await compareSpans(store)).toEqual({});
+              expect(await compareSpans(store, CUTS)).toEqual({});
+              // The cuts read last first: their kept spans must follow the writes in between.
               for (const w of writes.slice(2)) await store.writeFiles(w, ORIGIN);
-              expect(await compareSpans(store)).toEqual({});
+              expect(await compareSpans(store, [...CUTS].reverse())).toEqual({});
+              await store.forget(
+                { source: 'claude', fromMs: T0, toMs: T0 + DAY },
+                { apply: true, stageMap: {} },
+              );
+              expect(await compareSpans(store, CUTS.slice(0, 1))).toEqual({});
             });
           }),
           { numRuns: Number(process.env.TL_PROPERTY_RUNS ?? 8) },
