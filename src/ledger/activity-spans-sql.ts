@@ -67,8 +67,20 @@ export function spanInsertSql(cuts: readonly number[], from: string, to: string)
   GROUP BY kind, 2, value, model, size_class, speed, geo, has_reported`;
 }
 
-/** Reads the rows of kind, spans [from, to) (placeholders) as a raw group row. */
-export function spanReadSql(kind: string, from: string, to: string): string {
-  return `SELECT value, first_day * 96 AS bucket, model, size_class, speed, geo, ${SUMMED.join(', ')},
-    first_ts, last_ts FROM activity_rollup_span WHERE kind = ${kind} AND span >= ${from} AND span < ${to}`;
+/**
+ * Reads the rows of `kind` in spans [from, to) as a raw group row, if the span rollup holds the spans
+ * of `cuts`: then one row at least (a row of nulls when none), else none (another process built it
+ * for other cuts meanwhile; build it again and read again). `param(v)` gives a placeholder.
+ */
+export function spanReadSql(
+  kind: string,
+  [from, to]: [number, number],
+  cuts: readonly number[],
+  param: (v: string | number) => string,
+): string {
+  return `SELECT r.value, r.first_day * 96 AS bucket, r.model, r.size_class, r.speed, r.geo,
+    ${SUMMED.map((c) => `r.${c}`).join(', ')}, r.first_ts, r.last_ts
+  FROM meta m LEFT JOIN activity_rollup_span r
+    ON r.kind = ${param(kind)} AND r.span >= ${param(from)} AND r.span < ${param(to)}
+  WHERE m.key = '${SPAN_CUTS_META}' AND m.value = ${param(spanCutsValue(cuts))}`;
 }

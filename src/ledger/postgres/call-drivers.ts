@@ -180,18 +180,25 @@ export async function rollupGroups(
   const rows: (RollupDbRow & { value: string; first_ts: number; last_ts: number })[] = [];
   if (grain === 'day' && cuts !== undefined) {
     const plan = spanPlan(range, cuts);
-    const params: (string | number)[] = [];
-    const param = (v: string | number) => {
-      params.push(v);
-      return `$${params.length}${typeof v === 'string' ? '::text' : '::bigint'}`;
+    const read = async (sql: (param: (v: string | number) => string) => string) => {
+      const params: (string | number)[] = [];
+      const text = sql((v) => {
+        params.push(v);
+        return `$${params.length}${typeof v === 'string' ? '::text' : '::bigint'}`;
+      });
+      return db.query<(typeof rows)[number]>(text, params);
     };
-    const reads: string[] = [];
-    if (plan.spans !== null) {
+    const spans = plan.spans;
+    while (spans !== null) {
       await keepSpans(db, cuts);
-      reads.push(spanReadSql(param(kind), param(plan.spans[0]), param(plan.spans[1])));
+      const got = await read((param) => spanReadSql(kind, spans, cuts, param));
+      // None: another process built the span rollup for other cuts between the two statements.
+      if (got.length === 0) continue;
+      for (const r of got) if (r.value !== null) rows.push(r);
+      break;
     }
-    if (plan.parts.length > 0) reads.push(rollupSpansSql(kind, plan.parts, cuts, param));
-    for (const r of await db.query<(typeof rows)[number]>(reads.join('\nUNION ALL\n'), params)) rows.push(r);
+    if (plan.parts.length > 0)
+      for (const r of await read((param) => rollupSpansSql(kind, plan.parts, cuts, param))) rows.push(r);
   }
   for (const part of grain === 'day' && cuts !== undefined ? [] : rollupParts(range, grain)) {
     const bucket = part.unit === 'day' ? 'day * 96' : grain === 'day' ? '(bucket / 96) * 96' : 'bucket';

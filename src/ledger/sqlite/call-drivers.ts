@@ -102,6 +102,31 @@ function keepSpans(s: Statements, cuts: readonly number[]): void {
   });
 }
 
+/** The rows of spans [from, to) from the span rollup, built for `cuts` first when it holds other cuts. */
+function spanRows(
+  s: Statements,
+  kind: string,
+  spans: [number, number],
+  cuts: readonly number[],
+  read: (sql: string, params: (string | number)[]) => RawGroupRow[],
+  valuesOf: (r: RawGroupRow) => Record<string, string>,
+): GroupRow[] {
+  for (;;) {
+    keepSpans(s, cuts);
+    const params: (string | number)[] = [];
+    const rows = read(
+      spanReadSql(kind, spans, cuts, (v) => {
+        params.push(v);
+        return '?';
+      }),
+      params,
+    );
+    // None: another process built the span rollup for other cuts between the two statements.
+    if (rows.length > 0)
+      return rows.filter((r) => r[0] !== null).map((r) => rawGroupRow(r, valuesOf(r), r[1]));
+  }
+}
+
 /** Rebuilds the spans (of the cuts the span rollup holds, if any) that meet the rebuilt days. */
 function rebuildSpans(s: Statements, days: readonly [number, number][]): void {
   const value = metaValue(s, SPAN_CUTS_META);
@@ -170,25 +195,19 @@ export function rollupGroups(
   const valuesOf = (r: RawGroupRow) => (dimension === undefined ? {} : { [dimension]: r[0] });
   if (grain === 'day' && cuts !== undefined) {
     const plan = spanPlan(range, cuts);
-    const reads: [string, (string | number)[]][] = [];
-    if (plan.spans !== null) {
-      keepSpans(s, cuts);
-      reads.push([spanReadSql('?', '?', '?'), [kind, ...plan.spans]]);
-    }
+    const read = (sql: string, params: (string | number)[]) =>
+      s
+        .get(sql)
+        .raw()
+        .all(...params) as RawGroupRow[];
+    if (plan.spans !== null) out.push(...spanRows(s, kind, plan.spans, cuts, read, valuesOf));
     if (plan.parts.length > 0) {
       const params: (string | number)[] = [];
       const sql = rollupSpansSql(kind, plan.parts, cuts, (v) => {
         params.push(v);
         return '?';
       });
-      reads.push([sql, params]);
-    }
-    for (const [sql, params] of reads) {
-      const rows = s
-        .get(sql)
-        .raw()
-        .all(...params) as RawGroupRow[];
-      for (const r of rows) out.push(rawGroupRow(r, valuesOf(r), r[1]));
+      for (const r of read(sql, params)) out.push(rawGroupRow(r, valuesOf(r), r[1]));
     }
     return out;
   }
