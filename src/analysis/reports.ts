@@ -200,11 +200,14 @@ export async function dimensionReport(
   const storeDims = dims
     .filter((d): d is Exclude<ReportDimension, Period> => !TIME_DIMENSIONS.has(d))
     .map(storeDimension);
+  const timed = dims.some((d) => TIME_DIMENSIONS.has(d));
   const rows = await ctx.store.groups({
     dimensions: storeDims,
     filter: filterOf(scope),
-    // Without a time dimension, UTC days are fine enough for dated prices.
-    grain: dims.some((d) => TIME_DIMENSIONS.has(d)) ? 'bucket' : 'day',
+    // Without a time dimension, UTC days are fine enough for dated prices; by what drove calls
+    // (a row per file can hold a row per day for a year), the spans of constant prices.
+    grain: timed ? 'bucket' : 'day',
+    ...(!timed && dims.some((d) => ACTIVITY_DIMENSIONS.has(d)) ? { cuts: ctx.pricer.priceChanges } : {}),
     ...(ctx.stageMap ? { stageMap: ctx.stageMap } : {}),
   });
   const builder = new UsageTableBuilder(ctx.pricer, ctx.mode);
@@ -232,13 +235,15 @@ export async function dimensionReport(
     table.overlapNote = ACTIVITY_OVERLAP_NOTE;
   }
   const timeFirst = dims.some((d) => TIME_DIMENSIONS.has(d));
-  // Ties (same cost and tokens) go by their labels, whatever order the store grouped them in.
+  // Ties (same cost and tokens) go by their labels, whatever order the store grouped them in. Costs
+  // compare as shown (to 1e-10 USD): sums in another order differ in their last bits.
+  const cost = (r: UsageRow) => Math.round(r.cost * 1e10);
   table.rows.sort((a, b) =>
     timeFirst
       ? compareLabels(a, b, dims, scope.order)
       : (scope.order === 'asc'
-          ? a.cost - b.cost || a.sums.input + a.sums.output - (b.sums.input + b.sums.output)
-          : b.cost - a.cost || b.sums.input + b.sums.output - (a.sums.input + a.sums.output)) ||
+          ? cost(a) - cost(b) || a.sums.input + a.sums.output - (b.sums.input + b.sums.output)
+          : cost(b) - cost(a) || b.sums.input + b.sums.output - (a.sums.input + a.sums.output)) ||
         compareLabels(a, b, dims, 'asc'),
   );
   return table;

@@ -15,6 +15,7 @@
  * @module
  */
 import { type ActivityDimension, NO_ACTIVITY_VALUE, UNKNOWN_ACTIVITY_VALUE } from './call-activity-sql.js';
+import { cutDays, daySpanSql } from './day-spans.js';
 import type { UsageFilter } from './usage-repository.js';
 import { BUCKET_MS } from './usage-sums.js';
 
@@ -106,7 +107,7 @@ export function rollupKind(dims: readonly string[], filter: UsageFilter, whole: 
 }
 
 /** Buckets per UTC day. */
-const DAY_BUCKETS = 96;
+export const DAY_BUCKETS = 96;
 
 /** A part of a bucket range read from one table: the daily rollup (`day`) or the 15-minute one. */
 export interface RollupPart {
@@ -135,6 +136,43 @@ export function rollupParts([from, to]: [number, number], grain: 'bucket' | 'day
   if (from < dayFrom * DAY_BUCKETS) parts.push(bucket(from, dayFrom * DAY_BUCKETS));
   if (dayTo * DAY_BUCKETS < to) parts.push(bucket(dayTo * DAY_BUCKETS, to));
   return parts;
+}
+
+/** The columns of the activity rollups that a read sums, in a raw group row's order. */
+export const SUMMED = [
+  'input_tokens',
+  'output_tokens',
+  'cache_write_tokens',
+  'cache_write_1h_tokens',
+  'cache_read_tokens',
+  'web_search_requests',
+  'reported_cost',
+  'reported_rows',
+  'responses',
+  'lower_bound',
+];
+
+/**
+ * The rows of `kind` in `parts` (see {@link rollupParts}) summed per span of UTC days between `cuts`
+ * (see `GroupQuery.cuts`): one row per value, span and pricing key, with columns `value, bucket,
+ * model, size_class, speed, geo`, the sums in the rollup's order (named as its columns), `first_ts,
+ * last_ts`. `param(v)` gives the backend's placeholder for a parameter.
+ */
+export function rollupSpansSql(
+  kind: string,
+  parts: readonly RollupPart[],
+  cuts: readonly number[],
+  param: (v: string | number) => string,
+): string {
+  const selects = parts.map(
+    (p) => `SELECT value, ${p.unit === 'day' ? 'day' : 'bucket / 96 AS day'}, model, size_class, speed, geo,
+      has_reported, ${SUMMED.join(', ')}, first_ts, last_ts
+    FROM ${p.table} WHERE kind = ${param(kind)} AND ${p.unit} >= ${param(p.from)} AND ${p.unit} < ${param(p.to)}`,
+  );
+  return `SELECT value, min(day) * 96 AS bucket, model, size_class, speed, geo,
+    ${SUMMED.map((c) => `sum(${c}) AS ${c}`).join(', ')}, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+  FROM (${selects.join('\n  UNION ALL\n  ')}) p
+  GROUP BY value, ${cutDays(cuts).length > 0 ? `${daySpanSql('day', cuts)}, ` : ''}model, size_class, speed, geo, has_reported`;
 }
 
 /** The bucket range [from, to) of a date filter (see {@link rollupKind}). */

@@ -77,6 +77,13 @@ export interface GroupQuery {
    * in any zone) or `day` (UTC days: enough for dated prices, and far fewer rows for a total).
    */
   grain?: 'bucket' | 'day';
+  /**
+   * With the `day` grain: instants (epoch ms) that cut time into spans, such as the instants dated
+   * prices change. Then each span's days are summed into one row (a day belongs to the span of the
+   * last cut at or before its start), whose bucket is the start of its first day: far fewer rows
+   * than one per day, and each still lies where prices are constant.
+   */
+  cuts?: readonly number[];
   /** For the `stage` dimension of rows the attribute step has not given a stage. */
   stageMap?: StageMap;
   /**

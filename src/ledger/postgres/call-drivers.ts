@@ -5,15 +5,28 @@
  * the marked sessions, then rebuilds the marked buckets.
  * @module
  */
+
+import {
+  DAY_LIMIT,
+  SPAN_CUTS_META,
+  spanBounds,
+  spanCutsValue,
+  spanInsertSql,
+  spanPlan,
+  spanReadSql,
+  spansMeeting,
+} from '../activity-spans-sql.js';
 import {
   type bucketRange,
   driverRowsSql,
   ROLLUP_KINDS_SQL,
   rollupParts,
+  rollupSpansSql,
   sessionBucketsSql,
   sessionRowsSql,
   WHOLE_KIND,
 } from '../call-driver-sql.js';
+import { DAY_MS } from '../day-spans.js';
 import type { GroupRow } from '../usage-repository.js';
 import { BUCKET_MS } from '../usage-sums.js';
 import type { PgDb, PgQueryable } from './connection.js';
@@ -111,6 +124,44 @@ async function rebuildBuckets(tx: PgQueryable): Promise<void> {
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
     [fromDay, toDay],
   );
+  await rebuildSpans(
+    tx,
+    fromDay.map((f, i): [number, number] => [f, toDay[i] ?? f]),
+  );
+}
+
+/** The cuts `activity_rollup_span` holds the spans of, or null. */
+async function spanCuts(db: PgQueryable): Promise<string | null> {
+  const [row] = await db.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [SPAN_CUTS_META]);
+  return row?.value ?? null;
+}
+
+/** Builds `activity_rollup_span` for `cuts` unless it holds their spans already. */
+async function keepSpans(db: PgDb, cuts: readonly number[]): Promise<void> {
+  const value = spanCutsValue(cuts);
+  if ((await spanCuts(db)) === value) return;
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.activity]);
+    if ((await spanCuts(tx)) === value) return;
+    await tx.query('DELETE FROM activity_rollup_span');
+    await tx.query(spanInsertSql(cuts, '$1::bigint', '$2::bigint'), [0, DAY_LIMIT]);
+    await tx.query(
+      'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+      [SPAN_CUTS_META, value],
+    );
+  });
+}
+
+/** Rebuilds the spans (of the cuts the span rollup holds, if any) that meet the rebuilt days. */
+async function rebuildSpans(tx: PgQueryable, days: readonly [number, number][]): Promise<void> {
+  const value = await spanCuts(tx);
+  if (value === null) return;
+  const cuts = (JSON.parse(value) as number[]).map((d) => d * DAY_MS);
+  const bounds = spanBounds(cuts);
+  for (const i of new Set(days.flatMap(([from, to]) => spansMeeting(cuts, from, to)))) {
+    await tx.query('DELETE FROM activity_rollup_span WHERE span = $1', [i]);
+    await tx.query(spanInsertSql(cuts, '$1::bigint', '$2::bigint'), bounds[i] ?? [0, 0]);
+  }
 }
 
 /**
@@ -123,10 +174,33 @@ export async function rollupGroups(
   dimension: string | undefined,
   range: ReturnType<typeof bucketRange>,
   grain: 'bucket' | 'day',
+  cuts?: readonly number[],
 ): Promise<GroupRow[]> {
   await refreshActivity(db);
   const rows: (RollupDbRow & { value: string; first_ts: number; last_ts: number })[] = [];
-  for (const part of rollupParts(range, grain)) {
+  if (grain === 'day' && cuts !== undefined) {
+    const plan = spanPlan(range, cuts);
+    const read = async (sql: (param: (v: string | number) => string) => string) => {
+      const params: (string | number)[] = [];
+      const text = sql((v) => {
+        params.push(v);
+        return `$${params.length}${typeof v === 'string' ? '::text' : '::bigint'}`;
+      });
+      return db.query<(typeof rows)[number]>(text, params);
+    };
+    const spans = plan.spans;
+    while (spans !== null) {
+      await keepSpans(db, cuts);
+      const got = await read((param) => spanReadSql(kind, spans, cuts, param));
+      // None: another process built the span rollup for other cuts between the two statements.
+      if (got.length === 0) continue;
+      for (const r of got) if (r.value !== null) rows.push(r);
+      break;
+    }
+    if (plan.parts.length > 0)
+      for (const r of await read((param) => rollupSpansSql(kind, plan.parts, cuts, param))) rows.push(r);
+  }
+  for (const part of grain === 'day' && cuts !== undefined ? [] : rollupParts(range, grain)) {
     const bucket = part.unit === 'day' ? 'day * 96' : grain === 'day' ? '(bucket / 96) * 96' : 'bucket';
     const read = await db.query<(typeof rows)[number]>(
       `SELECT value, ${bucket} AS bucket, model, size_class, speed, geo, has_reported, ${ROLLUP_SUMS},

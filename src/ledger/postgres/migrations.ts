@@ -10,6 +10,7 @@ import { describeLedgerLocation } from '../../config/ledger-location.js';
 import { LedgerError } from '../ledger-error.js';
 import type { PgDb } from './connection.js';
 import { MIGRATION_5 } from './migration-5.js';
+import { MIGRATION_ACTIVITY_SPANS } from './migration-activity-spans.js';
 import { MIGRATION_BUDGETS } from './migration-budgets.js';
 import { MIGRATION_CALL_ACTIVITY } from './migration-call-activity.js';
 import { MIGRATION_CALL_DRIVERS } from './migration-call-drivers.js';
@@ -31,6 +32,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   MIGRATION_5,
   MIGRATION_THREAD_INDEX,
   MIGRATION_CALL_DRIVERS,
+  MIGRATION_ACTIVITY_SPANS,
 ];
 
 /** Advisory lock keys of the ledger (one number space per database). */

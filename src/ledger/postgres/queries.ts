@@ -6,6 +6,7 @@
 
 import { activityJoins, isActivityDimension } from '../call-activity-sql.js';
 import { bucketRange, driverJoins, rollupKind } from '../call-driver-sql.js';
+import { DAY_MS, daySpanSql } from '../day-spans.js';
 import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.js';
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
 import type { LedgerStats } from '../store.js';
@@ -72,7 +73,7 @@ export async function groups(db: PgDb, query: GroupQuery): Promise<GroupRow[]> {
   const atRead = query.linkAtRead === true;
   const kind = atRead ? null : rollupKind(dims, query.filter, query.activityTotal === true);
   if (kind !== null)
-    return rollupGroups(db, kind, dims[0], bucketRange(query.filter), query.grain ?? 'bucket');
+    return rollupGroups(db, kind, dims[0], bucketRange(query.filter), query.grain ?? 'bucket', query.cuts);
   if (!atRead && dims.some(isActivityDimension)) await refreshActivity(db);
   const stageMap = query.stageMap ?? {};
   const p = new Params();
@@ -81,10 +82,15 @@ export async function groups(db: PgDb, query: GroupQuery): Promise<GroupRow[]> {
   const joinAgents = dims.includes('agent') || dims.includes('stage');
   const joinOrigins = dims.includes('machine') || dims.includes('user');
   // Grouped by position: a name such as `speed` would mean the column, not its coalesced value.
-  // A day is 96 buckets: rows of the `day` grain carry the bucket their UTC day starts at.
-  const bucket = query.grain === 'day' ? '(u.ts / 86400000) * 96' : `u.ts / ${BUCKET_MS}`;
-  const sql = `SELECT ${[...select, `${bucket} AS bucket`].join(', ')}, ${usageSumsSql('u.')},
-      min(u.ts) AS first_ts, max(u.ts) AS last_ts
+  // A day is 96 buckets: rows of the `day` grain carry the bucket their UTC day starts at; with
+  // cuts, a row per span (grouped in the bucket's place), carrying the bucket of its first day.
+  const spans = query.grain === 'day' && query.cuts !== undefined;
+  const day = `(u.ts / ${DAY_MS})`;
+  const time = spans
+    ? `${daySpanSql(day, query.cuts ?? [])} AS span`
+    : `${query.grain === 'day' ? `${day} * 96` : `u.ts / ${BUCKET_MS}`} AS bucket`;
+  const sql = `SELECT ${[...select, time].join(', ')}, ${usageSumsSql('u.')},
+      min(u.ts) AS first_ts, max(u.ts) AS last_ts${spans ? `, min(${day}) * 96 AS bucket` : ''}
     FROM usage u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
     ${atRead ? activityJoins(dims, ' COLLATE "C"') : driverJoins(dims)}

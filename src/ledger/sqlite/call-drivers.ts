@@ -4,17 +4,31 @@
  * sessions, then rebuilds the marked buckets.
  * @module
  */
+
+import {
+  DAY_LIMIT,
+  SPAN_CUTS_META,
+  spanBounds,
+  spanCutsValue,
+  spanInsertSql,
+  spanPlan,
+  spanReadSql,
+  spansMeeting,
+} from '../activity-spans-sql.js';
 import {
   type bucketRange,
   driverRowsSql,
   ROLLUP_KINDS_SQL,
   rollupParts,
+  rollupSpansSql,
   sessionBucketsSql,
   sessionRowsSql,
   WHOLE_KIND,
 } from '../call-driver-sql.js';
+import { DAY_MS } from '../day-spans.js';
 import type { GroupRow } from '../usage-repository.js';
 import { BUCKET_MS } from '../usage-sums.js';
+import { metaValue } from './meta-values.js';
 import { type RawGroupRow, rawGroupRow, sizeClassSql } from './sql.js';
 import type { Statements } from './statements.js';
 
@@ -74,6 +88,60 @@ function relinkSessions(s: Statements): void {
   s.get('DELETE FROM activity_dirty').run();
 }
 
+/** Builds `activity_rollup_span` for `cuts` unless it holds their spans already. */
+function keepSpans(s: Statements, cuts: readonly number[]): void {
+  const value = spanCutsValue(cuts);
+  if (metaValue(s, SPAN_CUTS_META) === value) return;
+  s.write(() => {
+    if (metaValue(s, SPAN_CUTS_META) === value) return;
+    s.get('DELETE FROM activity_rollup_span').run();
+    s.get(spanInsertSql(cuts, '?', '?')).run(0, DAY_LIMIT);
+    s.get(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(SPAN_CUTS_META, value);
+  });
+}
+
+/** The rows of spans [from, to) from the span rollup, built for `cuts` first when it holds other cuts. */
+function spanRows(
+  s: Statements,
+  kind: string,
+  spans: [number, number],
+  cuts: readonly number[],
+  read: (sql: string, params: (string | number)[]) => RawGroupRow[],
+  valuesOf: (r: RawGroupRow) => Record<string, string>,
+): GroupRow[] {
+  for (;;) {
+    keepSpans(s, cuts);
+    const params: (string | number)[] = [];
+    const rows = read(
+      spanReadSql(kind, spans, cuts, (v) => {
+        params.push(v);
+        return '?';
+      }),
+      params,
+    );
+    // None: another process built the span rollup for other cuts between the two statements.
+    if (rows.length > 0)
+      return rows.filter((r) => r[0] !== null).map((r) => rawGroupRow(r, valuesOf(r), r[1]));
+  }
+}
+
+/** Rebuilds the spans (of the cuts the span rollup holds, if any) that meet the rebuilt days. */
+function rebuildSpans(s: Statements, days: readonly [number, number][]): void {
+  const value = metaValue(s, SPAN_CUTS_META);
+  if (value === null) return;
+  const cuts = (JSON.parse(value) as number[]).map((d) => d * DAY_MS);
+  const bounds = spanBounds(cuts);
+  const spans = new Set(days.flatMap(([from, to]) => spansMeeting(cuts, from, to)));
+  const del = s.get('DELETE FROM activity_rollup_span WHERE span = ?');
+  const ins = s.get(spanInsertSql(cuts, '?', '?'));
+  for (const i of spans) {
+    del.run(i);
+    ins.run(...(bounds[i] ?? [0, 0]));
+  }
+}
+
 function rebuildBuckets(s: Statements): void {
   const sorted = s.get('SELECT bucket FROM activity_rollup_dirty ORDER BY bucket').pluck().all() as number[];
   if (sorted.length === 0) return;
@@ -88,6 +156,7 @@ function rebuildBuckets(s: Statements): void {
   const insDays = s.get(REBUILD_DAYS);
   let start = sorted[0] ?? 0;
   let end = start + 1;
+  const days: [number, number][] = [];
   const flush = () => {
     del.run(start, end);
     ins.run(start * BUCKET_MS, end * BUCKET_MS, start * BUCKET_MS, end * BUCKET_MS);
@@ -95,6 +164,7 @@ function rebuildBuckets(s: Statements): void {
     const toDay = Math.ceil(end / 96);
     delDays.run(fromDay, toDay);
     insDays.run(fromDay * 96, toDay * 96);
+    days.push([fromDay, toDay]);
   };
   for (const b of sorted.slice(1)) {
     if (b - end <= MERGE_GAP) end = b + 1;
@@ -105,6 +175,7 @@ function rebuildBuckets(s: Statements): void {
     }
   }
   flush();
+  rebuildSpans(s, days);
 }
 
 /**
@@ -117,9 +188,29 @@ export function rollupGroups(
   dimension: string | undefined,
   range: ReturnType<typeof bucketRange>,
   grain: 'bucket' | 'day',
+  cuts?: readonly number[],
 ): GroupRow[] {
   refreshActivity(s);
   const out: GroupRow[] = [];
+  const valuesOf = (r: RawGroupRow) => (dimension === undefined ? {} : { [dimension]: r[0] });
+  if (grain === 'day' && cuts !== undefined) {
+    const plan = spanPlan(range, cuts);
+    const read = (sql: string, params: (string | number)[]) =>
+      s
+        .get(sql)
+        .raw()
+        .all(...params) as RawGroupRow[];
+    if (plan.spans !== null) out.push(...spanRows(s, kind, plan.spans, cuts, read, valuesOf));
+    if (plan.parts.length > 0) {
+      const params: (string | number)[] = [];
+      const sql = rollupSpansSql(kind, plan.parts, cuts, (v) => {
+        params.push(v);
+        return '?';
+      });
+      for (const r of read(sql, params)) out.push(rawGroupRow(r, valuesOf(r), r[1]));
+    }
+    return out;
+  }
   for (const part of rollupParts(range, grain)) {
     // Rows of one table are one per key already; only buckets summed into days need grouping.
     const grouped = part.unit === 'bucket' && grain === 'day';
@@ -135,7 +226,7 @@ export function rollupGroups(
       )
       .raw();
     for (const r of read.all(kind, part.from, part.to) as RawGroupRow[]) {
-      out.push(rawGroupRow(r, dimension === undefined ? {} : { [dimension]: r[0] }, r[1]));
+      out.push(rawGroupRow(r, valuesOf(r), r[1]));
     }
   }
   return out;

@@ -15,6 +15,7 @@ import { MIGRATION_10 } from './migration-10.js';
 import { MIGRATION_11 } from './migration-11.js';
 import { MIGRATION_12 } from './migration-12.js';
 import { MIGRATION_13 } from './migration-13.js';
+import { MIGRATION_14 } from './migration-14.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -376,4 +377,5 @@ CREATE INDEX telemetry_errors_at ON telemetry_errors (at);
   MIGRATION_11,
   MIGRATION_12,
   MIGRATION_13,
+  MIGRATION_14,
 ];

@@ -5,6 +5,7 @@
 
 import { activityJoins, isActivityDimension } from '../call-activity-sql.js';
 import { bucketRange, driverJoins, rollupKind } from '../call-driver-sql.js';
+import { DAY_MS, daySpanSql } from '../day-spans.js';
 import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.js';
 import type { LedgerStats } from '../store.js';
 import type { StageMap } from '../task-repository.js';
@@ -77,7 +78,7 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
   const atRead = query.linkAtRead === true;
   const kind = atRead ? null : rollupKind(dims, query.filter, query.activityTotal === true);
   if (kind !== null)
-    return rollupGroups(s, kind, dims[0], bucketRange(query.filter), query.grain ?? 'bucket');
+    return rollupGroups(s, kind, dims[0], bucketRange(query.filter), query.grain ?? 'bucket', query.cuts);
   if (!atRead && dims.some(isActivityDimension)) refreshActivity(s);
   const stageMap = query.stageMap ?? {};
   const parts = dims.map((d) => dimensionSql(d, stageMap));
@@ -87,9 +88,14 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
   const joinAgents = dims.includes('agent') || dims.includes('stage');
   const joinOrigins = dims.includes('machine') || dims.includes('user');
   const groupCols = dims.map((_, i) => `d${i}`);
-  // A day is 96 buckets: rows of the `day` grain carry the bucket their UTC day starts at.
-  const bucket = query.grain === 'day' ? `(u.ts / 86400000) * 96` : `u.ts / ${BUCKET_MS}`;
-  const sql = `SELECT ${[...select, `${bucket} AS bucket`].join(', ')}, u.model AS model,
+  // A day is 96 buckets: rows of the `day` grain carry the bucket their UTC day starts at; with
+  // cuts, a row per span, carrying the bucket of its first day.
+  const spans = query.grain === 'day' && query.cuts !== undefined;
+  const day = `(u.ts / ${DAY_MS})`;
+  const time = spans
+    ? [`${daySpanSql(day, query.cuts ?? [])} AS span`, `min(${day}) * 96 AS bucket`]
+    : [`${query.grain === 'day' ? `${day} * 96` : `u.ts / ${BUCKET_MS}`} AS bucket`];
+  const sql = `SELECT ${[...select, ...time].join(', ')}, u.model AS model,
       ${sizeClassSql('u.')} AS size_class,
       coalesce(u.speed, '') AS speed, coalesce(u.geo, '') AS geo, u.reported_cost IS NOT NULL AS has_reported,
       sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens, sum(u.cache_write_tokens) AS cache_write_tokens,
@@ -101,7 +107,7 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
     ${atRead ? activityJoins(dims, '') : driverJoins(dims, 'CROSS JOIN')}
     ${whereSql}
-    GROUP BY ${[...groupCols, 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
+    GROUP BY ${[...groupCols, spans ? 'span' : 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
   const rows = s.get(sql).all(...params) as (RollupDbRow &
     Record<string, unknown> & { first_ts: number; last_ts: number })[];
   return rows.map((r) => {

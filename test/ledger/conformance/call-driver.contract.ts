@@ -11,12 +11,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CallActivity, UsageRecord } from '../../../src/capture/types.js';
 import type { LedgerStore } from '../../../src/ledger/store.js';
-import type { FileWrite, GroupDimension, UsageFilter } from '../../../src/ledger/usage-repository.js';
+import type {
+  FileWrite,
+  GroupDimension,
+  GroupRow,
+  UsageFilter,
+} from '../../../src/ledger/usage-repository.js';
 import type { OpenLedger } from './describe-ledger.js';
 import {
   DAY,
   fileWrite,
   groupMap,
+  HOUR,
   MIN,
   ORIGIN,
   PROPERTY_TIMEOUT_MS,
@@ -57,6 +63,81 @@ async function compareWithWindow(store: LedgerStore): Promise<Record<string, unk
         const window = groupMap(await store.groups({ ...q, linkAtRead: true }), dims);
         if (JSON.stringify(sorted(stored)) !== JSON.stringify(sorted(window)))
           diff[`${dims.join(',')} ${JSON.stringify(filter)} ${grain}`] = { stored, window };
+      }
+  return diff;
+}
+
+/** The UTC day T0 falls in, at its start. */
+const DAY0 = Math.floor(T0 / DAY) * DAY;
+/** Cuts of time into spans: none, UTC midnights, and one inside a day (its day goes to the span before). */
+const CUTS: readonly (readonly number[])[] = [
+  [],
+  [DAY0 + 2 * DAY, DAY0 + 9 * DAY],
+  [DAY0 - DAY, DAY0 + 4 * DAY + 7 * HOUR, DAY0 + 6 * DAY, DAY0 + 40 * DAY],
+];
+/** Filters over the days the calls of {@link spansProperty} spread over. */
+const SPAN_FILTERS: readonly UsageFilter[] = [
+  {},
+  { fromMs: DAY0 + 2 * DAY, toMs: DAY0 + 6 * DAY },
+  { fromMs: T0 + DAY + 15 * MIN, toMs: T0 + 7 * DAY + 30 * MIN },
+  { toMs: DAY0 + 4 * DAY + 45 * MIN },
+  { fromMs: DAY0 + DAY + 15 * MIN, toMs: DAY0 + 10 * DAY },
+  { project: '/p/a' },
+  { session: 's2', fromMs: T0 + 3 * DAY },
+];
+
+/** Day rows summed per span of `cuts` as the contract says: a day goes to the last cut at or before its start. */
+function mergeBySpan(rows: readonly GroupRow[], dims: readonly GroupDimension[], cuts: readonly number[]) {
+  const out = new Map<string, GroupRow>();
+  for (const r of rows) {
+    const span = cuts.filter((c) => c <= (r.bucket / 96) * DAY).length;
+    const key = JSON.stringify([...dims.map((d) => r.values[d]), span, r.model, r.sizeClass, r.speed, r.geo]);
+    const have = out.get(key);
+    if (have === undefined) out.set(key, { ...r });
+    else {
+      for (const f of SUMMED) have[f] += r[f];
+      have.bucket = Math.min(have.bucket, r.bucket);
+      have.firstTs = Math.min(have.firstTs, r.firstTs);
+      have.lastTs = Math.max(have.lastTs, r.lastTs);
+    }
+  }
+  return [...out.values()];
+}
+
+const SUMMED = [
+  'input',
+  'output',
+  'cacheWrite',
+  'cacheWrite1h',
+  'cacheRead',
+  'webSearch',
+  'reportedCost',
+  'reportedRows',
+  'responses',
+  'lowerBound',
+] as const;
+
+/**
+ * Every group query by spans of time (`cuts`), stored against read-time, and against the day rows
+ * summed per span; returns the differing ones' names.
+ */
+async function compareSpans(
+  store: LedgerStore,
+  cutsInOrder: readonly (readonly number[])[],
+): Promise<Record<string, unknown>> {
+  const diff: Record<string, unknown> = {};
+  for (const cuts of cutsInOrder)
+    for (const dims of DIMS)
+      for (const filter of SPAN_FILTERS) {
+        const q = { dimensions: dims, filter, grain: 'day' as const };
+        const stored = groupMap(await store.groups({ ...q, cuts }), dims);
+        const window = groupMap(await store.groups({ ...q, cuts, linkAtRead: true }), dims);
+        const days = groupMap(mergeBySpan(await store.groups(q), dims, cuts), dims);
+        const name = `${dims.join(',')} ${JSON.stringify(filter)} ${JSON.stringify(cuts)}`;
+        if (JSON.stringify(sorted(stored)) !== JSON.stringify(sorted(window)))
+          diff[`${name} window`] = { stored, window };
+        if (JSON.stringify(sorted(stored)) !== JSON.stringify(sorted(days)))
+          diff[`${name} days`] = { stored, days };
       }
   return diff;
 }
@@ -111,8 +192,8 @@ const THREADS = [
 
 type Call = typeof callArb extends fc.Arbitrary<infer T> ? T : never;
 
-/** The writes (4 rounds of files) that import the calls, each round's files in a given order. */
-function rounds(calls: readonly Call[]): FileWrite[][] {
+/** The writes (4 rounds of files) that import the calls (a call's minute is `step` ms), each round's files in a given order. */
+function rounds(calls: readonly Call[], step = MIN): FileWrite[][] {
   const out: { records: UsageRecord[]; activities: CallActivity[] }[] = Array.from({ length: 5 }, () => ({
     records: [],
     activities: [],
@@ -125,7 +206,7 @@ function rounds(calls: readonly Call[]): FileWrite[][] {
       sessionId: th?.sessionId,
       sidechain: th?.sidechain,
       project: th?.project,
-      ts: T0 + c.minute * MIN,
+      ts: T0 + c.minute * step,
       input: c.input,
     };
     const copy = c.again;
@@ -136,7 +217,7 @@ function rounds(calls: readonly Call[]): FileWrite[][] {
         usage({
           ...base,
           agentId: th?.agentId,
-          ts: base.ts - copy.earlier * MIN,
+          ts: base.ts - copy.earlier * step,
           input: c.input + copy.more,
         }),
       );
@@ -207,6 +288,32 @@ export function callDriverContract(open: OpenLedger): void {
             },
           ),
           { numRuns: Number(process.env.TL_PROPERTY_RUNS ?? 12) },
+        );
+      },
+      PROPERTY_TIMEOUT_MS,
+    );
+
+    it(
+      'sums days into spans between cuts as the daily rows do, kept and at read time alike',
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.array(callArb, { minLength: 1, maxLength: 14 }), async (calls) => {
+            await withLedger(open, async ({ store }) => {
+              // A call's minute is three hours here: the calls spread over nine days.
+              const writes = rounds(calls, 3 * HOUR);
+              for (const w of writes.slice(0, 2)) await store.writeFiles(w, ORIGIN);
+              expect(await compareSpans(store, CUTS)).toEqual({});
+              // The cuts read last first: their kept spans must follow the writes in between.
+              for (const w of writes.slice(2)) await store.writeFiles(w, ORIGIN);
+              expect(await compareSpans(store, [...CUTS].reverse())).toEqual({});
+              await store.forget(
+                { source: 'claude', fromMs: T0, toMs: T0 + DAY },
+                { apply: true, stageMap: {} },
+              );
+              expect(await compareSpans(store, CUTS.slice(0, 1))).toEqual({});
+            });
+          }),
+          { numRuns: Number(process.env.TL_PROPERTY_RUNS ?? 8) },
         );
       },
       PROPERTY_TIMEOUT_MS,
