@@ -72,7 +72,9 @@ export async function prepareDemoLedger(options: DemoLedgerOptions): Promise<Dem
       seed: 2026,
       targetBytes: 6 << 20,
       fileCount: 70,
-      endDate: options.now ?? new Date(),
+      // The sessions start on the 35 days up to yesterday (UTC), so none lies in the future: one made
+      // for later today would count as usage not yet spent (and fill the active 5-hour block).
+      endDate: new Date((options.now ?? new Date()).getTime() - 86_400_000),
       days: 35,
       progressCopies: true,
       forkCopies: true,
