@@ -162,6 +162,7 @@ describe('npm pack, then npm install -g of the tarball', () => {
         'query_usage',
         'record_usage',
         'review',
+        'tasks',
         'usage_report',
       ]);
       const r = await client.callTool({ name: 'usage_report', arguments: { period: 'all' } });
