@@ -15,6 +15,7 @@ export type { CompareResult } from '../app/compare-cohorts.js';
 export type { ReviewItem, ReviewResult } from '../app/review-proposals.js';
 export type { RecordedRun } from '../app/run-actions.js';
 export type { RunSummary, RunTaskStanding, RunUsageSummary } from '../app/run-summary.js';
+export type { TaskJson, TaskListJson, TaskShowJson } from '../app/task-reports.js';
 export type { EstimateResult } from '../app/usage-estimates.js';
 export type { DimensionUsageJson } from '../app/usage-reports.js';
 export type { VarianceJson, VarianceTaskJson } from '../app/variance-report.js';
@@ -48,6 +49,7 @@ export { type CheckProposalOptions, checkProposal } from './check-proposal.js';
 export type { LedgerOptions } from './ledger-options.js';
 export { type RecordUsageOptions, type RecordUsageResult, recordUsage } from './record-usage.js';
 export { type ClaudeRun, type RecordRunOptions, type RunClaudeOptions, runClaude } from './run-claude.js';
+export { type ListTasksOptions, listTasks, type ShowTaskOptions, showTask } from './tasks.js';
 export {
   type CompareCohortsOptions,
   compareCohorts,

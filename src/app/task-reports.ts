@@ -7,6 +7,7 @@
 import { filterOf, type ReportScope } from '../analysis/reports.js';
 import {
   isNarrowed,
+  type RunStats,
   type TaskSummary,
   type TaskUsageScope,
   type TaskVariance,
@@ -15,11 +16,12 @@ import {
   taskVariance,
 } from '../analysis/tasks.js';
 import { emptyUsageRow, type UsageRow } from '../analysis/usage-table.js';
-import type { TaskRow } from '../ledger/task-repository.js';
+import type { TaskRow, TaskStatus } from '../ledger/task-repository.js';
 import { totalTokens } from '../util/token-counts.js';
 import { type LedgerSession, pricerOf, stageMapOf } from './ledger-session.js';
+import { type ReportScopeRequest, reportScope, type ScopeNames } from './report-scope.js';
 import { activeTaskIds, taskStatus } from './task-actions.js';
-import { usageFields } from './usage-json.js';
+import { type UsageFieldsJson, usageFields } from './usage-json.js';
 
 const DEFAULT_OVERRUN = 4;
 
@@ -34,6 +36,24 @@ export function overrunMultiple(session: LedgerSession): number {
  */
 export type TaskFilters = Pick<ReportScope, 'clock' | 'since' | 'until' | 'project'>;
 
+/**
+ * The filters of a request (`since`, `until`, `timezone`, `project`), checked as the reports check
+ * them, with errors naming the options as the caller spells them (`names`).
+ */
+export function taskFiltersOf(
+  session: LedgerSession,
+  request: Pick<ReportScopeRequest, 'since' | 'until' | 'timezone' | 'project'>,
+  names?: ScopeNames,
+): TaskFilters {
+  const { since, until, project, clock } = reportScope(session, request, 'asc', names);
+  return {
+    clock,
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+    ...(project === undefined ? {} : { project }),
+  };
+}
+
 /** The filters as the instants and project the ledger filters on. */
 export function taskUsageScope(filters: TaskFilters | undefined): TaskUsageScope {
   if (filters === undefined) return {};
@@ -46,7 +66,7 @@ export function taskUsageScope(filters: TaskFilters | undefined): TaskUsageScope
 }
 
 /** The filters as JSON, or nothing when they narrow nothing. */
-function filtersJson(filters: TaskFilters | undefined) {
+function filtersJson(filters: TaskFilters | undefined): TaskFiltersJson {
   if (filters === undefined || !isNarrowed(taskUsageScope(filters))) return {};
   return {
     filters: { since: filters.since ?? null, until: filters.until ?? null, project: filters.project ?? null },
@@ -71,8 +91,45 @@ export async function taskSummaryOf(
   );
 }
 
+/** A task as `task list|show --json` print it. */
+export interface TaskJson {
+  id: string;
+  title: string | null;
+  parent: string | null;
+  status: TaskStatus;
+  estimate: { tokens: number | null; usd: number | null };
+  labels: Record<string, string>;
+  stage: string | null;
+  project: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+/** The days and project a narrowed list or summary counts (only when they narrow something). */
+export interface TaskFiltersJson {
+  filters?: { since: string | null; until: string | null; project: string | null };
+}
+
+/** What `task list --json` prints. */
+export interface TaskListJson extends TaskFiltersJson {
+  tasks: (TaskJson & { actualTokens: number; actualUsd: number; variance: TaskVariance })[];
+}
+
+/** What `task show --json` prints. */
+export interface TaskShowJson extends TaskFiltersJson {
+  task: TaskJson;
+  totals: UsageFieldsJson;
+  byModel: (UsageFieldsJson & { model: string | null })[];
+  byStage: (UsageFieldsJson & { stage: string | null })[];
+  byAgent: (UsageFieldsJson & { agent: string | null })[];
+  children: (UsageFieldsJson & { id: string; title: string | null })[];
+  runs: RunStats;
+  variance: TaskVariance;
+}
+
 /** The task as JSON; its status as {@link taskStatus} tells it, given the active tasks. */
-export function taskJson(t: TaskRow, active: ReadonlySet<string>) {
+export function taskJson(t: TaskRow, active: ReadonlySet<string>): TaskJson {
   return {
     id: t.id,
     title: t.title,
@@ -88,18 +145,14 @@ export function taskJson(t: TaskRow, active: ReadonlySet<string>) {
   };
 }
 
-function breakdown(rows: UsageRow[], key: string) {
-  return rows.map((r) => ({ [key]: r.label[key] || null, ...usageFields(r) }));
-}
-
 /** What `task show --json` (and `task stop --json`) prints. */
-export function summaryJson(s: TaskSummary, active: ReadonlySet<string>) {
+export function summaryJson(s: TaskSummary, active: ReadonlySet<string>): TaskShowJson {
   return {
     task: taskJson(s.task, active),
     totals: usageFields(s.total),
-    byModel: breakdown(s.byModel, 'model'),
-    byStage: breakdown(s.byStage, 'stage'),
-    byAgent: breakdown(s.byAgent, 'agent'),
+    byModel: s.byModel.map((r) => ({ model: r.label.model || null, ...usageFields(r) })),
+    byStage: s.byStage.map((r) => ({ stage: r.label.stage || null, ...usageFields(r) })),
+    byAgent: s.byAgent.map((r) => ({ agent: r.label.agent || null, ...usageFields(r) })),
     children: s.children.map((c) => ({ id: c.id, title: c.title, ...usageFields(c.total) })),
     runs: s.runs,
     variance: s.variance,
@@ -114,7 +167,7 @@ export async function taskShow(
 ): Promise<{
   summary: TaskSummary;
   active: Set<string>;
-  json: () => ReturnType<typeof summaryJson> & ReturnType<typeof filtersJson>;
+  json: () => TaskShowJson;
 }> {
   const summary = await taskSummaryOf(session, task, filters);
   const active = await activeTaskIds(session.store);
@@ -148,7 +201,7 @@ function belongs(t: TaskRow, within: TaskUsageScope): boolean {
 export async function taskList(
   session: LedgerSession,
   options: { activeOnly: boolean; filters?: TaskFilters },
-): Promise<{ active: Set<string>; rows: TaskListRow[]; json: () => { tasks: Record<string, unknown>[] } }> {
+): Promise<{ active: Set<string>; rows: TaskListRow[]; json: () => TaskListJson }> {
   const active = await activeTaskIds(session.store);
   const within = taskUsageScope(options.filters);
   const narrowed = isNarrowed(within);

@@ -6,11 +6,12 @@
  * @module
  */
 import { z } from 'zod';
+import { checkTimeZone } from '../analysis/zoned-time.js';
 import type { LedgerSession } from '../app/ledger-session.js';
 import { requireTask } from '../app/task-actions.js';
-import { type TaskFilters, taskList, taskShow } from '../app/task-reports.js';
+import { taskFiltersOf, taskList, taskShow } from '../app/task-reports.js';
 import { checkName } from '../capture/context/attribution-context.js';
-import { given, scopeOfArgs } from './scope.js';
+import { given } from './scope.js';
 
 export const TASKS_DESCRIPTION =
   "Tasks with their token and dollar actuals against their estimates (variance, overruns), or one task broken down by model, stage, agent and subtask when `id` is given. With since/until/project, the actuals count only usage in those days and that project; the comparison with the estimate stays the whole task's. Imports new Claude Code transcripts first. Returns the JSON of `tokenledger task list --json` (or `task show ID --json`).";
@@ -39,14 +40,14 @@ export interface TasksArgs {
 }
 
 export async function tasksTool(session: LedgerSession, args: TasksArgs): Promise<Record<string, unknown>> {
-  const scope = scopeOfArgs(session, args, 'asc');
-  const project = given(args.project);
-  const filters: TaskFilters = {
-    clock: scope.clock,
-    ...(scope.since === undefined ? {} : { since: scope.since }),
-    ...(scope.until === undefined ? {} : { until: scope.until }),
-    ...(project === undefined ? {} : { project }),
-  };
+  const timezone = given(args.timezone);
+  if (timezone !== undefined) checkTimeZone(timezone, 'timezone');
+  const filters = taskFiltersOf(session, {
+    since: given(args.since),
+    until: given(args.until),
+    timezone,
+    project: given(args.project),
+  });
   const id = given(args.id);
   if (id !== undefined) {
     const task = await requireTask(session.store, checkName(id, 'id'));

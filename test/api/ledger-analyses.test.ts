@@ -16,9 +16,11 @@ import {
   estimateUsage,
   findAnomalies,
   listBudgets,
+  listTasks,
   removeBudget,
   reviewUsage,
   setBudget,
+  showTask,
   usageReport,
   varianceReport,
 } from '../../src/index.js';
@@ -289,6 +291,32 @@ function analyses(backend: 'SQLite' | 'PostgreSQL', open: () => Promise<string>)
       await expect(varianceReport({ ...where(), by: 'colour' })).rejects.toThrow(
         'by "colour": use label:KEY (e.g. label:category) or parent.',
       );
+    });
+
+    it('listTasks, showTask: task list|show --json, narrowed by days and project', async () => {
+      const all = await listTasks(where());
+      expect(all.tasks.map((t) => t.id).sort()).toEqual(
+        [...new Set(truth.sessions.map((s) => s.task))].sort(),
+      );
+      expect(bytes(all)).toBe(printed(['task', 'list']));
+      // From two days ago: R1, R2 and the last clean task; not R0 (three days ago) or older ones.
+      const since = new Date(NOW - 2 * 86_400_000).toISOString().slice(0, 10);
+      const recent = await listTasks({ ...where(), since, timezone: 'UTC', project: repo });
+      expect(recent.filters).toEqual({ since, until: null, project: repo });
+      expect(recent.tasks.length).toBeLessThan(all.tasks.length);
+      expect(recent.tasks.map((t) => t.id).sort()).toEqual(['T-R1', 'T-R2', 'T-clean-9']);
+      expect(bytes(recent)).toBe(printed(['task', 'list', '--since', since, '-z', 'UTC', '--project', repo]));
+      expect(bytes(await listTasks({ ...where(), active: true }))).toBe(
+        printed(['task', 'list', '--active']),
+      );
+      const r2 = await showTask('T-R2', where());
+      expect(r2.task.id).toBe('T-R2');
+      expect(r2.totals.responses).toBe(truth.sessions.find((x) => x.task === 'T-R2')?.calls.length);
+      expect(bytes(r2)).toBe(printed(['task', 'show', 'T-R2']));
+      const narrowed = await showTask('T-R2', { ...where(), until: since, timezone: 'UTC' });
+      expect(bytes(narrowed)).toBe(printed(['task', 'show', 'T-R2', '--until', since, '-z', 'UTC']));
+      await expect(showTask('T-none', where())).rejects.toThrow('T-none');
+      await expect(listTasks({ ...where(), since: 'soon' })).rejects.toThrow('since "soon"');
     });
 
     it('rejects bad options, naming them (those checked without the ledger before opening it)', async () => {

@@ -5,9 +5,17 @@
 import type { ReportScope } from '../../analysis/reports.js';
 import type { CostMode } from '../../analysis/usage-table.js';
 import type { WEEKDAYS } from '../../analysis/zoned-time.js';
-import { reportScope } from '../../app/report-scope.js';
+import { reportScope, type ScopeNames } from '../../app/report-scope.js';
 import { ExitCode, UserError } from '../../util/errors.js';
 import type { CliSession, CommonOptions } from '../context.js';
+
+/** The scope's options as the CLI spells them, for errors. */
+export const CLI_SCOPE_NAMES: ScopeNames = {
+  since: '--since',
+  until: '--until',
+  startOfWeek: '--start-of-week',
+  order: '--order',
+};
 
 export interface ReportOptions extends CommonOptions {
   since?: string;
@@ -25,12 +33,7 @@ export function scopeOf(
   opts: ReportOptions,
   defaultOrder: 'asc' | 'desc' = 'asc',
 ): ReportScope {
-  return reportScope(session, opts, defaultOrder, {
-    since: '--since',
-    until: '--until',
-    startOfWeek: '--start-of-week',
-    order: '--order',
-  });
+  return reportScope(session, opts, defaultOrder, CLI_SCOPE_NAMES);
 }
 
 /** At most one machine format. */

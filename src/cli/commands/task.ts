@@ -16,6 +16,7 @@ import {
 import {
   summaryJson,
   type TaskFilters,
+  taskFiltersOf,
   taskJson,
   taskList,
   taskShow,
@@ -35,7 +36,7 @@ import { type CliSession, type CommonOptions, importNow, openSession, stageMapOf
 import { writeErr, writeJson, writeOut } from '../io.js';
 import { wrapWords } from '../render/wrap-words.js';
 import { tableTarget, taskBreakdownTable, taskListTable } from '../task-tables.js';
-import { scopeOf } from './scope.js';
+import { CLI_SCOPE_NAMES } from './scope.js';
 
 export interface TaskOptions extends CommonOptions {
   title?: string;
@@ -52,13 +53,7 @@ export interface TaskOptions extends CommonOptions {
 
 /** `task list` and `task show`'s `--since`, `--until` and `--project`, checked as the reports check them. */
 function filtersOf(session: CliSession, opts: TaskOptions): TaskFilters {
-  const { since, until, project, clock } = scopeOf(session, { ...opts, mode: 'auto' });
-  return {
-    clock,
-    ...(since === undefined ? {} : { since }),
-    ...(until === undefined ? {} : { until }),
-    ...(project === undefined ? {} : { project }),
-  };
+  return taskFiltersOf(session, opts, CLI_SCOPE_NAMES);
 }
 
 /** The filters in words (`from 2026-11-30 in /src/app`), '' without them. */
