@@ -6,6 +6,7 @@
  * @module
  */
 import fs from 'node:fs';
+import { prettyJsonChunks } from '../util/pretty-json-chunks.js';
 
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
@@ -64,7 +65,28 @@ export function writeErr(text: string): void {
   process.stderr.write(text);
 }
 
-/** Pretty JSON, one trailing newline. */
-export function writeJson(value: unknown): Promise<void> {
-  return writeOut(`${JSON.stringify(value, null, 2)}\n`);
+/** Pieces of stdout are gathered up to this many characters before a write. */
+const JSON_WRITE_CHARS = 1 << 20;
+
+/**
+ * Pretty JSON, one trailing newline. JSON longer than a string can be (a report of a million rows)
+ * is written in pieces, with the same bytes.
+ */
+export async function writeJson(value: unknown): Promise<void> {
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    let pending = '';
+    for (const piece of prettyJsonChunks(value)) {
+      pending += piece;
+      if (pending.length >= JSON_WRITE_CHARS) {
+        await writeOut(pending);
+        pending = '';
+      }
+    }
+    return writeOut(`${pending}\n`);
+  }
+  return writeOut(`${text}\n`);
 }
