@@ -40,16 +40,18 @@ CREATE TABLE IF NOT EXISTS session_rollup (
   last_ts INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS session_rollup_session ON session_rollup (session_id);
+-- Marks with ON CONFLICT DO NOTHING: the conflict policy of the write that fires a trigger (such as
+-- INSERT OR REPLACE) would override an OR IGNORE in it.
 CREATE TABLE IF NOT EXISTS session_rollup_dirty (session_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS usage_session_inserted AFTER INSERT ON usage BEGIN
-  INSERT OR IGNORE INTO session_rollup_dirty (session_id) VALUES (NEW.session_id);
+  INSERT INTO session_rollup_dirty (session_id) VALUES (NEW.session_id) ON CONFLICT DO NOTHING;
 END;
 CREATE TRIGGER IF NOT EXISTS usage_session_updated AFTER UPDATE ON usage BEGIN
-  INSERT OR IGNORE INTO session_rollup_dirty (session_id) VALUES (OLD.session_id);
-  INSERT OR IGNORE INTO session_rollup_dirty (session_id) VALUES (NEW.session_id);
+  INSERT INTO session_rollup_dirty (session_id) VALUES (OLD.session_id) ON CONFLICT DO NOTHING;
+  INSERT INTO session_rollup_dirty (session_id) VALUES (NEW.session_id) ON CONFLICT DO NOTHING;
 END;
 CREATE TRIGGER IF NOT EXISTS usage_session_deleted AFTER DELETE ON usage BEGIN
-  INSERT OR IGNORE INTO session_rollup_dirty (session_id) VALUES (OLD.session_id);
+  INSERT INTO session_rollup_dirty (session_id) VALUES (OLD.session_id) ON CONFLICT DO NOTHING;
 END;
 INSERT OR IGNORE INTO session_rollup_dirty (session_id) SELECT DISTINCT session_id FROM usage;
 `,

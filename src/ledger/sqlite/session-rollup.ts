@@ -66,7 +66,17 @@ export function sessionRollupGroups(
   const whereSql = usageWhere(withoutDates(query.filter), params, dayConditions);
   const joinAgents = dims.includes('agent') || dims.includes('stage');
   const joinOrigins = dims.includes('machine') || dims.includes('user');
-  const groupCols = dims.map((_, i) => `d${i}`);
+  // In the order of the group keys, as grouping the usage rows gives them (the order a report adds
+  // them in, so its totals sum alike).
+  const keys = [
+    ...dims.map((_, i) => `d${i}`),
+    'bucket',
+    'model',
+    'size_class',
+    'speed',
+    'geo',
+    'has_reported',
+  ].join(', ');
   const sql = `SELECT ${[...select, 'u.day * 96 AS bucket'].join(', ')}, u.model AS model, u.size_class AS size_class,
       u.speed AS speed, u.geo AS geo, u.has_reported AS has_reported,
       sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens, sum(u.cache_write_tokens) AS cache_write_tokens,
@@ -77,7 +87,7 @@ export function sessionRollupGroups(
     FROM session_rollup u ${joinAgents ? 'LEFT JOIN agents a ON a.session_id = u.session_id AND a.agent_id = u.agent_id' : ''}
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
     ${whereSql}
-    GROUP BY ${[...groupCols, 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
+    GROUP BY ${keys} ORDER BY ${keys}`;
   const rows = s.get(sql).all(...params) as (RollupDbRow &
     Record<string, unknown> & { first_ts: number; last_ts: number })[];
   return rows.map((r) => {
