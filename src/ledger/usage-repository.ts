@@ -93,6 +93,11 @@ export interface GroupQuery {
    */
   linkAtRead?: boolean;
   /**
+   * Group the usage rows themselves at read time, never the session rollup the ledger keeps for
+   * reports at the `day` grain. The same rows, slower: tests compare the two.
+   */
+  groupAtRead?: boolean;
+  /**
    * With no dimensions: the total of a report by an activity dimension, read from the activity
    * rollup when the filter is dates only (the same rows; that rollup is brought up to date by the
    * activity reads only, so imports, hooks and the other reports never pay for it).

@@ -15,6 +15,7 @@ import { MIGRATION_BUDGETS } from './migration-budgets.js';
 import { MIGRATION_CALL_ACTIVITY } from './migration-call-activity.js';
 import { MIGRATION_CALL_DRIVERS } from './migration-call-drivers.js';
 import { MIGRATION_LABELS } from './migration-labels.js';
+import { MIGRATION_SESSION_ROLLUP } from './migration-session-rollup.js';
 import { MIGRATION_THREAD_INDEX } from './migration-thread-index.js';
 import type { PgMigration } from './pg-migration.js';
 import { SCHEMA_TASKS } from './schema-tasks.js';
@@ -33,6 +34,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   MIGRATION_THREAD_INDEX,
   MIGRATION_CALL_DRIVERS,
   MIGRATION_ACTIVITY_SPANS,
+  MIGRATION_SESSION_ROLLUP,
 ];
 
 /** Advisory lock keys of the ledger (one number space per database). */
@@ -42,6 +44,7 @@ export const LOCKS = {
   taskRollup: 7_212_003,
   attribution: 7_212_004,
   activity: 7_212_005,
+  sessionRollup: 7_212_006,
 } as const;
 
 const LATEST = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]?.version ?? 0;

@@ -25,6 +25,7 @@ import type {
 import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-records.js';
 import type { ReviewProposal, ReviewProposalRow } from '../review-proposal-repository.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
+import { sessionRollupDays } from '../session-rollup-sql.js';
 import type { LedgerStats, LedgerStore } from '../store.js';
 import type { SpanInput, SpanRow, StageMap, TaskRow, TaskStatus, TaskUpdate } from '../task-repository.js';
 import type {
@@ -64,6 +65,7 @@ import { requestSeries } from './request-series.js';
 import * as reviewProposals from './review-proposals.js';
 import * as rollup from './rollup.js';
 import * as runs from './runs.js';
+import { sessionRollupGroups } from './session-rollup.js';
 import * as spans from './spans.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
@@ -187,7 +189,8 @@ export class PostgresStore implements LedgerStore {
   }
 
   async groups(query: GroupQuery): Promise<GroupRow[]> {
-    return queries.groups(this.#db, query);
+    const days = sessionRollupDays(query);
+    return days !== null ? sessionRollupGroups(this.#db, query, days) : queries.groups(this.#db, query);
   }
 
   async taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]> {

@@ -16,6 +16,7 @@ import { MIGRATION_11 } from './migration-11.js';
 import { MIGRATION_12 } from './migration-12.js';
 import { MIGRATION_13 } from './migration-13.js';
 import { MIGRATION_14 } from './migration-14.js';
+import { MIGRATION_15 } from './migration-15.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -378,4 +379,5 @@ CREATE INDEX telemetry_errors_at ON telemetry_errors (at);
   MIGRATION_12,
   MIGRATION_13,
   MIGRATION_14,
+  MIGRATION_15,
 ];

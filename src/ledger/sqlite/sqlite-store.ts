@@ -23,6 +23,7 @@ import type { ImportableRecord, RecordFilter, TimedRecord } from '../ledger-reco
 import { declaredTaskKey, taskKey } from '../record-identity.js';
 import type { ReviewProposal, ReviewProposalRow } from '../review-proposal-repository.js';
 import type { RunRecord, RunRow } from '../run-repository.js';
+import { sessionRollupDays } from '../session-rollup-sql.js';
 import type { LedgerStats, LedgerStore } from '../store.js';
 import type {
   SpanInput,
@@ -70,6 +71,7 @@ import { importRecords } from './record-imports.js';
 import { requestSeries } from './request-series.js';
 import * as reviewProposals from './review-proposals.js';
 import * as rollup from './rollup.js';
+import { sessionRollupGroups } from './session-rollup.js';
 import type { Statements } from './statements.js';
 import { taskDayGroups } from './task-rollup.js';
 import * as taskStore from './tasks.js';
@@ -169,7 +171,8 @@ export class SqliteStore implements LedgerStore {
   }
 
   async groups(query: GroupQuery): Promise<GroupRow[]> {
-    return queries.groups(this.#s, query);
+    const days = sessionRollupDays(query);
+    return days !== null ? sessionRollupGroups(this.#s, query, days) : queries.groups(this.#s, query);
   }
 
   async taskDayGroups(tasks: readonly string[]): Promise<GroupRow[]> {

@@ -29,6 +29,7 @@ import { recordsContract } from './records.contract.js';
 import { requestSeriesContract } from './request-series.contract.js';
 import { reviewProposalsContract } from './review-proposals.contract.js';
 import { rollupContract } from './rollup.contract.js';
+import { sessionRollupContract } from './session-rollup.contract.js';
 import { tasksContract } from './tasks.contract.js';
 import { telemetryContract } from './telemetry.contract.js';
 import { usageContract } from './usage.contract.js';
@@ -70,6 +71,7 @@ export function describeLedger(name: string, open: OpenLedger, options: Describe
     reviewProposalsContract(open);
     metaClaimsContract(open);
     recentResponseTimesContract(open);
+    sessionRollupContract(open);
   };
   if (options.skip !== undefined)
     describe.skip(`ledger conformance: ${name} (skipped: ${options.skip})`, suite);
