@@ -20,7 +20,7 @@
 // imported the corpus, cached in .bench/corpus-ledger.db).
 //
 //   node bench/hooks.mjs [--runs 30] [--peer-runs 8] [--quick] [--skip-peer] [--budgets]
-//   TL_BENCH_PROFILE=DIR node bench/hooks.mjs   # only CPU profiles of 3 Stop and 3 statusline calls
+//   TL_BENCH_PROFILE=DIR node bench/hooks.mjs   # only CPU profiles of 3 Stop, 3 statusline and 3 SubagentStop calls
 //
 // Everything runs on copies of the cached big ledger (bench/big-ledger.mjs) in a temp dir, with
 // TOKENLEDGER_HOME there too. Writes bench/results/hooks-latest.json and .md and prints the Markdown.
@@ -501,7 +501,25 @@ export async function runHooksBench(options = {}) {
           { input: statusInput(live, 3.5 + i), env },
         );
       }
-      log(`profiles of 3 Stop calls in ${profileDir}, of 3 statusline calls in ${profileDir}/statusline`);
+      for (let i = 0; i < 3; i++) {
+        sub.t.append(1);
+        run(
+          process.execPath,
+          ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'subagent-stop')}`, BIN, 'hook', '--db', db],
+          {
+            input: hookInput('SubagentStop', live, {
+              agent_id: sub.agentId,
+              agent_type: sub.type,
+              agent_transcript_path: sub.t.file,
+              stop_hook_active: false,
+            }),
+            env,
+          },
+        );
+      }
+      log(
+        `profiles of 3 Stop calls in ${profileDir}, of 3 statusline calls in ${profileDir}/statusline, of 3 SubagentStop calls in ${profileDir}/subagent-stop`,
+      );
       return { result, markdown: '', ok: true };
     }
     // For comparison, a session like it that no task claims (no span, a project without an active task).

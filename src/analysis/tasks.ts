@@ -150,7 +150,9 @@ export async function taskSummary(
     isNarrowed(within) ? tasksTotal(ctx, tree, stageMap) : null,
   ]);
   const childIds = (await ctx.store.tasks()).filter((t) => t.parentId === task.id);
-  const totals = (await taskTotals(ctx, within)).subtree;
+  // Every task's totals, for the children's: not read for a task without any.
+  const totals =
+    childIds.length === 0 ? new Map<string, UsageRow>() : (await taskTotals(ctx, within)).subtree;
   return {
     task,
     tree,

@@ -166,6 +166,12 @@ async function endTask(ctx: TaskEndContext, taskId: string, out: TaskEndOutcome)
     }
   }
 
+  // Summing a task up takes tens of ms on a big ledger: only when something takes its numbers.
+  const taskFiles = project === null ? undefined : ctx.config.taskFiles;
+  const metricsFile = workflowMetricsPath(ctx.config, project);
+  const onTaskEnd = project === null ? undefined : ctx.config.onTaskEnd;
+  if (taskFiles === undefined && metricsFile === null && !isBead && onTaskEnd === undefined) return out;
+
   let s: TaskSummary;
   try {
     s = await taskSummary(
@@ -179,8 +185,8 @@ async function endTask(ctx: TaskEndContext, taskId: string, out: TaskEndOutcome)
     return out;
   }
 
-  if (ctx.config.taskFiles !== undefined && project !== null) {
-    const found = taskFileFor(ctx.config.taskFiles, project, taskId);
+  if (taskFiles !== undefined && project !== null) {
+    const found = taskFileFor(taskFiles, project, taskId);
     if ('problem' in found) await report(project, `task file: ${found.problem}`);
     else if ('file' in found) {
       try {
@@ -191,7 +197,6 @@ async function endTask(ctx: TaskEndContext, taskId: string, out: TaskEndOutcome)
     }
   }
 
-  const metricsFile = workflowMetricsPath(ctx.config, project);
   if (metricsFile !== null) {
     try {
       out.stageLines = await appendStageLines(ctx.store, s, {
@@ -233,8 +238,8 @@ async function endTask(ctx: TaskEndContext, taskId: string, out: TaskEndOutcome)
     }
   }
 
-  if (ctx.config.onTaskEnd !== undefined && project !== null && used) {
-    const cmd = onTaskEndCommand(ctx.config.onTaskEnd);
+  if (onTaskEnd !== undefined && project !== null && used) {
+    const cmd = onTaskEndCommand(onTaskEnd);
     const key = metaKey('onTaskEnd', taskId);
     const cap = capFor(cmd.timeoutMs ?? DEFAULT_ON_TASK_END_TIMEOUT_MS);
     const claim = cap === null ? null : await claimNumbers(ctx.store, key, numbers);
