@@ -312,3 +312,16 @@ export function timedExport(usage: TimedRecord[], rest: TimedRecord[], f: Record
   const time = (r: TimedRecord) => r.at ?? Number.MAX_SAFE_INTEGER;
   return [...usage, ...rest.filter((r) => inRange(r.at))].sort((a, b) => time(a) - time(b));
 }
+
+/**
+ * A group query's dimension values from its row's columns `d0`, `d1`, … (as both backends select
+ * them): text as it is, NULL as '', anything else as its text.
+ */
+export function groupValues(r: Record<string, unknown>, dims: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  dims.forEach((d, i) => {
+    const v = r[`d${i}`];
+    values[d] = typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+  });
+  return values;
+}

@@ -9,6 +9,7 @@ import { bucketRange, driverJoins, rollupKind } from '../call-driver-sql.js';
 import { DAY_MS, daySpanSql } from '../day-spans.js';
 import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.js';
 import { DECLARED_USAGE_SOURCE } from '../ledger-records.js';
+import { groupValues } from '../ledger-rows.js';
 import type { LedgerStats } from '../store.js';
 import type { StageMap } from '../task-repository.js';
 import type { GroupDimension, GroupQuery, GroupRow, UsageFilter } from '../usage-repository.js';
@@ -97,14 +98,13 @@ export async function groups(db: PgDb, query: GroupQuery): Promise<GroupRow[]> {
     ${whereSql}
     GROUP BY ${Array.from({ length: dims.length + 6 }, (_, i) => i + 1).join(', ')}`;
   const rows = await db.query<GroupDbRow>(sql, p.values);
-  return rows.map((r) => {
-    const values: GroupRow['values'] = {};
-    dims.forEach((d, i) => {
-      const v = r[`d${i}`];
-      values[d] = typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
-    });
-    return { values, bucket: r.bucket, ...pricedSums(r), firstTs: r.first_ts, lastTs: r.last_ts };
-  });
+  return rows.map((r) => ({
+    values: groupValues(r, dims),
+    bucket: r.bucket,
+    ...pricedSums(r),
+    firstTs: r.first_ts,
+    lastTs: r.last_ts,
+  }));
 }
 
 export async function problems(

@@ -4,6 +4,8 @@
  * groups the rollup's rows as `groups` groups the usage rows.
  * @module
  */
+
+import { groupValues } from '../ledger-rows.js';
 import { SESSION_ROLLUP_ATTRIBUTES, withoutDates } from '../session-rollup-sql.js';
 import type { GroupQuery, GroupRow } from '../usage-repository.js';
 import type { PgDb } from './connection.js';
@@ -79,12 +81,11 @@ export async function sessionRollupGroups(
     ${whereSql}
     GROUP BY ${positions} ORDER BY ${positions}`;
   const rows = await db.query<GroupDbRow>(sql, p.values);
-  return rows.map((r) => {
-    const values: GroupRow['values'] = {};
-    dims.forEach((d, i) => {
-      const v = r[`d${i}`];
-      values[d] = typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
-    });
-    return { values, bucket: r.bucket, ...pricedSums(r), firstTs: r.first_ts, lastTs: r.last_ts };
-  });
+  return rows.map((r) => ({
+    values: groupValues(r, dims),
+    bucket: r.bucket,
+    ...pricedSums(r),
+    firstTs: r.first_ts,
+    lastTs: r.last_ts,
+  }));
 }

@@ -10,10 +10,10 @@ import type { CostCheckpointRow, ProblemRow } from '../ingest-state-repository.j
 import type { LedgerStats } from '../store.js';
 import type { StageMap } from '../task-repository.js';
 import type { GroupDimension, GroupQuery, GroupRow, UsageFilter } from '../usage-repository.js';
-import { BUCKET_MS, type SizeClass } from '../usage-sums.js';
+import { BUCKET_MS } from '../usage-sums.js';
 import { refreshActivity, rollupGroups } from './call-drivers.js';
 import { forgottenCallCount } from './forgotten.js';
-import { DIMENSION_SQL, type RollupDbRow, sizeClassSql, toSums } from './sql.js';
+import { DIMENSION_SQL, type NamedGroupDbRow, namedGroupRow, sizeClassSql } from './sql.js';
 import type { Statements } from './statements.js';
 import { TELEMETRY_SOURCE } from './telemetry.js';
 
@@ -108,26 +108,8 @@ export function groups(s: Statements, query: GroupQuery): GroupRow[] {
     ${atRead ? activityJoins(dims, '') : driverJoins(dims, 'CROSS JOIN')}
     ${whereSql}
     GROUP BY ${[...groupCols, spans ? 'span' : 'bucket', 'model', 'size_class', 'speed', 'geo', 'has_reported'].join(', ')}`;
-  const rows = s.get(sql).all(...params) as (RollupDbRow &
-    Record<string, unknown> & { first_ts: number; last_ts: number })[];
-  return rows.map((r) => {
-    const values: GroupRow['values'] = {};
-    dims.forEach((d, i) => {
-      const v = r[`d${i}`];
-      values[d] = typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
-    });
-    return {
-      values,
-      bucket: r.bucket,
-      model: r.model,
-      sizeClass: r.size_class as SizeClass,
-      speed: r.speed,
-      geo: r.geo,
-      firstTs: r.first_ts,
-      lastTs: r.last_ts,
-      ...toSums(r),
-    };
-  });
+  const rows = s.get(sql).all(...params) as NamedGroupDbRow[];
+  return rows.map((r) => namedGroupRow(r, dims));
 }
 
 export function problems(s: Statements, limit: number): { rows: ProblemRow[]; total: number } {

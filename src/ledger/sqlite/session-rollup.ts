@@ -6,9 +6,8 @@
  */
 import { SESSION_ROLLUP_ATTRIBUTES, withoutDates } from '../session-rollup-sql.js';
 import type { GroupQuery, GroupRow } from '../usage-repository.js';
-import type { SizeClass } from '../usage-sums.js';
 import { dimensionSql, usageWhere } from './queries.js';
-import { type RollupDbRow, sizeClassSql, toSums } from './sql.js';
+import { type NamedGroupDbRow, namedGroupRow, sizeClassSql } from './sql.js';
 import type { Statements } from './statements.js';
 
 const DAY_MS = 86_400_000;
@@ -88,24 +87,6 @@ export function sessionRollupGroups(
     ${joinOrigins ? 'JOIN origins o ON o.id = u.origin_id' : ''}
     ${whereSql}
     GROUP BY ${keys} ORDER BY ${keys}`;
-  const rows = s.get(sql).all(...params) as (RollupDbRow &
-    Record<string, unknown> & { first_ts: number; last_ts: number })[];
-  return rows.map((r) => {
-    const values: GroupRow['values'] = {};
-    dims.forEach((d, i) => {
-      const v = r[`d${i}`];
-      values[d] = typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
-    });
-    return {
-      values,
-      bucket: r.bucket,
-      model: r.model,
-      sizeClass: r.size_class as SizeClass,
-      speed: r.speed,
-      geo: r.geo,
-      firstTs: r.first_ts,
-      lastTs: r.last_ts,
-      ...toSums(r),
-    };
-  });
+  const rows = s.get(sql).all(...params) as NamedGroupDbRow[];
+  return rows.map((r) => namedGroupRow(r, dims));
 }

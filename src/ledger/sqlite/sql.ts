@@ -4,6 +4,7 @@
  * @module
  */
 
+import { groupValues } from '../ledger-rows.js';
 import type { GroupDimension, GroupRow } from '../usage-repository.js';
 import { BUCKET_MS, type SizeClass, type UsageSums } from '../usage-sums.js';
 
@@ -164,5 +165,23 @@ export function rawGroupRow(r: RawGroupRow, values: Record<string, string>, buck
     lowerBound: r[15],
     firstTs: r[16],
     lastTs: r[17],
+  };
+}
+
+/** A grouped row as `groups()` selects it by name: dimensions `d0`, `d1`, …, pricing key, sums, times. */
+export type NamedGroupDbRow = RollupDbRow & Record<string, unknown> & { first_ts: number; last_ts: number };
+
+/** A {@link NamedGroupDbRow} as a group row of `dims`. */
+export function namedGroupRow(r: NamedGroupDbRow, dims: readonly GroupDimension[]): GroupRow {
+  return {
+    values: groupValues(r, dims),
+    bucket: r.bucket,
+    model: r.model,
+    sizeClass: r.size_class as SizeClass,
+    speed: r.speed,
+    geo: r.geo,
+    firstTs: r.first_ts,
+    lastTs: r.last_ts,
+    ...toSums(r),
   };
 }
