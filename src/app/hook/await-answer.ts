@@ -51,12 +51,15 @@ export async function awaitAnswer(
 ): Promise<TargetedImportSummary> {
   let summary = first;
   let size = sizeOf(file);
-  while ((summary.records === 0 || responsePending(file)) && Date.now() + POLL_MS < until) {
+  // The file's end is looked at again only when it grew: between polls only its size is.
+  let waiting = summary.records === 0 || responsePending(file);
+  while (waiting && Date.now() + POLL_MS < until) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     const now = sizeOf(file);
     if (now === size) continue;
     size = now;
     summary = addSummaries(summary, await importAgain());
+    waiting = summary.records === 0 || responsePending(file);
   }
   return summary;
 }
