@@ -9,8 +9,8 @@ import { ExitCode, UserError } from '../util/errors.js';
 import {
   checkedOptions,
   type LedgerOptions,
-  numberOption,
   stringOption,
+  wholeDaysOption,
   withLedger,
 } from './ledger-options.js';
 
@@ -42,9 +42,7 @@ export async function checkProposal(
       'checkProposal: give the id of a proposal (`tokenledger review` lists them).',
       ExitCode.usage,
     );
-  const days = numberOption(o.days, 'days') ?? 30;
-  if (!Number.isSafeInteger(days) || days < 1)
-    throw new UserError(`days must be a whole number ≥ 1, got ${String(days)}.`, ExitCode.usage);
+  const days = wholeDaysOption(o.days, 'days', 30);
   const applied = o.appliedAt;
   if (applied instanceof Date && !Number.isFinite(applied.getTime()))
     throw new UserError('appliedAt is an invalid Date.', ExitCode.usage);

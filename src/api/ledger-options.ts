@@ -47,6 +47,14 @@ export function numberOption(value: unknown, what: string): number | undefined {
   throw new UserError(`${what} must be a number, got ${typeof value}.`, ExitCode.usage);
 }
 
+/** A number of days: a whole number ≥ 1, else an error naming it; `fallback` when not given. */
+export function wholeDaysOption(value: unknown, what: string, fallback: number): number {
+  const days = numberOption(value, what) ?? fallback;
+  if (!Number.isSafeInteger(days) || days < 1)
+    throw new UserError(`${what} must be a whole number ≥ 1, got ${String(days)}.`, ExitCode.usage);
+  return days;
+}
+
 /** Labels as `{ key: value }`, checked as `--label key=value` is. */
 export function labelsOption(
   value: Readonly<Record<string, string>> | undefined,

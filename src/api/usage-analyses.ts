@@ -19,6 +19,7 @@ import {
   labelsOption,
   numberOption,
   stringOption,
+  wholeDaysOption,
   withLedger,
 } from './ledger-options.js';
 
@@ -79,9 +80,7 @@ export interface ReviewUsageOptions extends LedgerOptions {
  */
 export async function reviewUsage(options?: ReviewUsageOptions): Promise<ReviewResult> {
   const o = checkedOptions(options, 'reviewUsage');
-  const days = numberOption(o.days, 'days') ?? 7;
-  if (!Number.isSafeInteger(days) || days < 1)
-    throw new UserError(`days must be a whole number ≥ 1, got ${String(days)}.`, ExitCode.usage);
+  const days = wholeDaysOption(o.days, 'days', 7);
   const request = {
     repoDir: path.resolve(stringOption(o.repo, 'repo') ?? process.cwd()),
     days,

@@ -33,9 +33,15 @@ export function given(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-export function scopeOfArgs(session: LedgerSession, args: ScopeArgs, order: 'asc' | 'desc'): ReportScope {
+/** The `timezone` argument, checked with errors that name it; undefined when not given. */
+export function timezoneArg(args: { timezone?: string | undefined }): string | undefined {
   const timezone = given(args.timezone);
   if (timezone !== undefined) checkTimeZone(timezone, 'timezone');
+  return timezone;
+}
+
+export function scopeOfArgs(session: LedgerSession, args: ScopeArgs, order: 'asc' | 'desc'): ReportScope {
+  const timezone = timezoneArg(args);
   return reportScope(
     session,
     {

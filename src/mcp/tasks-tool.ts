@@ -6,12 +6,11 @@
  * @module
  */
 import { z } from 'zod';
-import { checkTimeZone } from '../analysis/zoned-time.js';
 import type { LedgerSession } from '../app/ledger-session.js';
 import { requireTask } from '../app/task-actions.js';
 import { taskFiltersOf, taskList, taskShow } from '../app/task-reports.js';
 import { checkName } from '../capture/context/attribution-context.js';
-import { given } from './scope.js';
+import { given, scopeInput, timezoneArg } from './scope.js';
 
 export const TASKS_DESCRIPTION =
   "Tasks with their token and dollar actuals against their estimates (variance, overruns), or one task broken down by model, stage, agent and subtask when `id` is given. With since/until/project, the actuals count only usage in those days and that project; the comparison with the estimate stays the whole task's. Imports new Claude Code transcripts first. Returns the JSON of `tokenledger task list --json` (or `task show ID --json`).";
@@ -22,12 +21,7 @@ export const tasksInput = {
   since: z.string().optional().describe('Only usage from this day, YYYY-MM-DD (local time).'),
   until: z.string().optional().describe('Only usage up to this day, YYYY-MM-DD (local time).'),
   project: z.string().optional().describe('Only usage in this project (its working directory).'),
-  timezone: z
-    .string()
-    .optional()
-    .describe(
-      'IANA time zone for dates, e.g. Europe/Berlin (default: the config\'s "timezone", else the system zone).',
-    ),
+  timezone: scopeInput.timezone,
 };
 
 export interface TasksArgs {
@@ -40,12 +34,10 @@ export interface TasksArgs {
 }
 
 export async function tasksTool(session: LedgerSession, args: TasksArgs): Promise<Record<string, unknown>> {
-  const timezone = given(args.timezone);
-  if (timezone !== undefined) checkTimeZone(timezone, 'timezone');
   const filters = taskFiltersOf(session, {
     since: given(args.since),
     until: given(args.until),
-    timezone,
+    timezone: timezoneArg(args),
     project: given(args.project),
   });
   const id = given(args.id);
