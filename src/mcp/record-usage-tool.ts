@@ -1,11 +1,11 @@
 /**
- * MCP tool `record_usage`: seed 000's usage-tracker contract. The arguments are a §4.1 telemetry
- * request; the answer is the §5 JSON `recordUsage` gives (`recorded`, `report_generated`, or
+ * MCP tool `record_usage`: the usage-tracker telemetry contract. The arguments are a telemetry
+ * request; the answer is the response JSON `recordUsage` gives (`recorded`, `report_generated`, or
  * `error` with a reason), with `isError` for an error.
  *
  * The input schema tells clients the contract's types, but accepts any value: validation is
  * `recordUsage`'s, whose messages name the field and the value (`entries[0].input_tokens: -5 is
- * negative`) and whose rejections are logged in the seed's error log. A schema rejection by the SDK
+ * negative`) and whose rejections are logged in the `.token-usage/` error log. A schema rejection by the SDK
  * would do neither.
  * @module
  */
@@ -28,7 +28,7 @@ function advertised(schema: Record<string, unknown>) {
   return z.unknown().optional().meta(schema);
 }
 
-/** The §4.1 request, loosely: unknown keys pass through to `recordUsage` (which warns about them). */
+/** The telemetry request, loosely: unknown keys pass through to `recordUsage` (which warns about them). */
 export const recordUsageInput = z
   .looseObject({
     mode: advertised({

@@ -1,5 +1,5 @@
 /**
- * Writes the `.token-usage/` tree of seed 000 section 6 from the ledger: per-task JSON, daily
+ * Writes the usage-tracker `.token-usage/` tree from the ledger: per-task JSON, daily
  * summaries, error logs and reviews, from captured usage and declared telemetry as the ledger counts
  * them (see `tree-model.ts`). Idempotent: a file whose bytes would not change is not rewritten, and
  * the same ledger gives the same bytes. A task file whose name changed (its timestamp arrived late,
@@ -20,7 +20,7 @@ import { renderTaskFile } from '../token-usage/task-file.js';
 import { writeTokenUsageFile } from '../token-usage/write.js';
 import { buildTreeModel, errorEntryOf, inProjectDir, type TreeDay, utcDate } from './tree-model.js';
 
-/** Insights for a day's summary (seed 7.1 "Anomalies" and "Optimization Candidates"). */
+/** Insights for a day's summary (its "Anomalies" and "Optimization Candidates" sections). */
 export interface DayInsights {
   anomalies: string[];
   optimizationCandidates: string[];

@@ -1,6 +1,6 @@
 /**
- * The daily summary `usage-YYYY-MM-DD.md` (seed 000, sections 6.2 and 7.1). The layout is the
- * seed 7.1 template: `# Token Usage: YYYY-MM-DD`, then `## Totals` (table `| Agent | Model | Input |
+ * The usage tracker's daily summary `usage-YYYY-MM-DD.md`. The layout is its daily
+ * template: `# Token Usage: YYYY-MM-DD`, then `## Totals` (table `| Agent | Model | Input |
  * Output | Total | Cost |`), `## Top Expensive Tasks` (`1. **task-id**: Brief description. 45000
  * tokens, $1.35.`), `## Anomalies` (`- None detected.` when there are none) and
  * `## Optimization Candidates`.
@@ -8,7 +8,7 @@
  * Where the template is silent:
  * - Totals: one row per agent and model, summed over all the day's usage (its tasks' and the usage
  *   of no task), sorted by agent then model ("per-agent totals grouped by model", 6.2). Tokens are
- *   grouped by 3 (`65,000`, as seed 7.2 writes `500,000`). No rows: `No usage recorded.` instead of
+ *   grouped by 3 (`65,000`, as the review template writes `500,000`). No rows: `No usage recorded.` instead of
  *   the table. When part of the day's usage belongs to no task, one line under the table says how
  *   much: `Unattributed (no task): 29,222 tokens, $0.0823.` Every token of the table is either a
  *   task's or in that line, never both.
@@ -43,7 +43,7 @@ import { countedTotal, type DayUsage, type TaskUsageRecord, type UsageEntry } fr
 import { dailySummaryPath, errorLogPath } from './paths.js';
 import { checkedEntries, sortedEntries, taskTotals } from './task-file.js';
 
-/** How many tasks the Top Expensive Tasks section lists (seed 6.2). */
+/** How many tasks the Top Expensive Tasks section lists. */
 export const TOP_TASKS = 5;
 
 /** How the line under the Totals table names the usage of no task. */
@@ -123,7 +123,7 @@ function compareRanked(a: RankedTask, b: RankedTask): number {
   );
 }
 
-/** The brief reason of seed 6.2: which agent on which model used most of the task's tokens. */
+/** The brief reason the summary gives: which agent on which model used most of the task's tokens. */
 function reason(task: TaskUsageRecord, totalTokens: number): string {
   const top = agentModelRows([task]).sort((a, b) => b.totalTokens - a.totalTokens)[0];
   if (top === undefined) return 'No usage entries.';

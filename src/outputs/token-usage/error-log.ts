@@ -1,5 +1,5 @@
 /**
- * The error log `errors-YYYY-MM-DD.md` (seed 000, section 6.4). The seed gives no template, only
+ * The usage tracker's error log `errors-YYYY-MM-DD.md`. Its format gives no template, only
  * what it tracks: "Tracking failures (missing telemetry, malformed data)", "Anomalies (unexpectedly
  * high usage, unusual patterns)" and "Recovery actions taken". So the file has one section for
  * each, in that order:
@@ -22,7 +22,7 @@
  * - 2025-11-28T14:30:00Z **task-b** (estimated_cost): Reconciled from the pricing table.
  * ```
  *
- * Status is `pending` or `resolved` (seed 8.3: "Update error log with resolution status"); each
+ * Status is `pending` or `resolved` (the format says "Update error log with resolution status"); each
  * resolved entry's resolution is listed under Recovery Actions. A missing task or field is `-`.
  * Entries are sorted by time, then task, field, problem and resolution, so their order in does not
  * matter.

@@ -1,5 +1,5 @@
 /**
- * Renderers of the `/token-usage/` tree of seed 000 (section 6): per-task JSON logs, daily
+ * Renderers of the usage tracker's `.token-usage/` tree: per-task JSON logs, daily
  * summaries, error logs and periodic reviews, each turned from an in-memory model into the exact
  * bytes of its file, plus the files' relative paths and an atomic writer. The renderers are pure and
  * deterministic: no clock, no ledger, no disk, and the same input in any order gives the same bytes.
